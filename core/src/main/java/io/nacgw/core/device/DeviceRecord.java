@@ -277,6 +277,11 @@ public final class DeviceRecord {
         return ids;
     }
 
+    /** The index key of {@link #deviceId()}, without allocating. */
+    public long deviceIdIndexKey() {
+        return DeviceGuid.indexKey(IdentifierKind.INTUNE_ID, idMsb, idLsb);
+    }
+
     /** Calls {@code sink} with the index key of every identifier, without allocating. */
     public void forEachIndexKey(LongConsumer sink) {
         sink.accept(DeviceGuid.indexKey(IdentifierKind.INTUNE_ID, idMsb, idLsb));

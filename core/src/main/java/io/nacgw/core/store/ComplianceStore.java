@@ -1,0 +1,53 @@
+package io.nacgw.core.store;
+
+import io.nacgw.core.device.DeviceRecord;
+import io.nacgw.core.id.DeviceGuid;
+import io.nacgw.core.id.DeviceIdentifier;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Durable device records, the source of truth behind the in-memory index. Every method blocks on I/O: never call
+ * it from an event loop. A write returns only after it is committed.
+ */
+public interface ComplianceStore extends AutoCloseable {
+
+    /** Opens (and migrates) the JDBC store described by {@code settings}. */
+    static ComplianceStore open(StoreSettings settings) {
+        return JdbcComplianceStore.open(settings);
+    }
+
+    /** Stores {@code record} unless the stored one is as new or newer; committed when this returns. */
+    default UpsertOutcome upsert(DeviceRecord record) {
+        return upsertAll(List.of(record)).get(0);
+    }
+
+    /** Upserts a batch in one transaction; outcomes in the order of {@code records}. */
+    List<UpsertOutcome> upsertAll(List<DeviceRecord> records);
+
+    /** Deletes a device; false when there was none. */
+    boolean delete(DeviceGuid deviceId);
+
+    /** The device with this MDM device id. */
+    Optional<DeviceRecord> get(DeviceGuid deviceId);
+
+    /** Every device carrying {@code id} (usually zero or one; a MAC can linger on a retired device). */
+    List<DeviceRecord> find(DeviceIdentifier id);
+
+    /** Devices whose user principal name equals {@code upn} (case-insensitive). */
+    List<DeviceRecord> findByUser(String upn);
+
+    /** Up to {@code limit} devices ordered by device id, after {@code after} (null: from the start). */
+    List<DeviceRecord> page(DeviceGuid after, int limit);
+
+    /** Number of stored devices. */
+    long count();
+
+    /** Streams every device to {@code sink} without loading them all at once. */
+    void forEach(Consumer<DeviceRecord> sink);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,459 @@
+package io.nacgw.core.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.nacgw.core.device.ComplianceState;
+import io.nacgw.core.device.DeviceRecord;
+import io.nacgw.core.device.ManagementState;
+import io.nacgw.core.device.Ownership;
+import io.nacgw.core.device.Platform;
+import io.nacgw.core.device.ThreatLevel;
+import io.nacgw.core.id.DeviceGuid;
+import io.nacgw.core.id.DeviceIdentifier;
+import io.nacgw.core.id.IdentifierKind;
+import io.nacgw.core.id.Imei;
+import io.nacgw.core.id.MacAddress;
+import io.nacgw.core.id.Meid;
+import io.nacgw.core.id.SerialNumber;
+import io.nacgw.core.id.Udid;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/** {@link ComplianceStore} over JDBC (H2 or PostgreSQL) with a HikariCP pool; the same portable SQL for both. */
+final class JdbcComplianceStore implements ComplianceStore {
+    private static final Logger log = LoggerFactory.getLogger(JdbcComplianceStore.class);
+    private static final int CHUNK = 500;
+    private static final int INSERT_RACE_RETRIES = 5;
+    private static final String COLUMNS = "device_id, entra_id, device_name, upn, platform, os_version, model, "
+            + "manufacturer, ownership, management_state, compliance_state, grace_expiry, policy_assigned, "
+            + "threat_level, jailbroken, encrypted, last_check_in, macs, serial, imei, meid, udid, mdm_modified, stored_at";
+    private static final String INSERT = "INSERT INTO devices (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    private static final String UPDATE = "UPDATE devices SET entra_id=?, device_name=?, upn=?, platform=?, os_version=?, "
+            + "model=?, manufacturer=?, ownership=?, management_state=?, compliance_state=?, grace_expiry=?, "
+            + "policy_assigned=?, threat_level=?, jailbroken=?, encrypted=?, last_check_in=?, macs=?, serial=?, imei=?, "
+            + "meid=?, udid=?, mdm_modified=?, stored_at=? WHERE device_id=? AND mdm_modified < ?";
+    private static final String SELECT = "SELECT " + COLUMNS + " FROM devices";
+
+    private final HikariDataSource ds;
+    private final String description;
+
+    private JdbcComplianceStore(HikariDataSource ds, String description) {
+        this.ds = ds;
+        this.description = description;
+    }
+
+    static JdbcComplianceStore open(StoreSettings s) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(s.jdbcUrl());
+        hc.setUsername(s.user());
+        hc.setPassword(s.password());
+        hc.setMaximumPoolSize(s.maxPoolSize());
+        hc.setMinimumIdle(1);
+        hc.setPoolName("nacgw-store");
+        hc.setAutoCommit(true);
+        hc.setInitializationFailTimeout(10_000);
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open the store at " + redact(s.jdbcUrl()) + ": " + rootMessage(e), e);
+        }
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw new StoreException("cannot migrate the store schema at " + redact(s.jdbcUrl()) + ": " + rootMessage(e), e);
+        }
+        log.info("store open: {}", redact(s.jdbcUrl()));
+        return new JdbcComplianceStore(ds, redact(s.jdbcUrl()));
+    }
+
+    /** Drops URL parameters, which may carry a password. */
+    private static String redact(String url) {
+        int q = url.indexOf('?');
+        int semi = url.indexOf(';');
+        int cut = q < 0 ? semi : semi < 0 ? q : Math.min(q, semi);
+        return cut < 0 ? url : url.substring(0, cut);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    @Override
+    public List<UpsertOutcome> upsertAll(List<DeviceRecord> records) {
+        List<UpsertOutcome> out = new ArrayList<>(records.size());
+        for (int from = 0; from < records.size(); from += CHUNK) {
+            List<DeviceRecord> chunk = records.subList(from, Math.min(records.size(), from + CHUNK));
+            out.addAll(upsertChunkWithRetry(chunk));
+        }
+        return out;
+    }
+
+    private List<UpsertOutcome> upsertChunkWithRetry(List<DeviceRecord> chunk) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return upsertChunk(chunk);
+            } catch (SQLException e) {
+                // two writers inserting the same new device: the loser retries and now sees the row
+                boolean duplicate = "23505".equals(e.getSQLState());
+                if (!duplicate || attempt >= INSERT_RACE_RETRIES) {
+                    throw new StoreException("upsert of " + chunk.size() + " devices failed: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private List<UpsertOutcome> upsertChunk(List<DeviceRecord> chunk) throws SQLException {
+        // within one chunk, the newest record of each device wins; older duplicates are stale
+        Map<UUID, Integer> newest = new HashMap<>();
+        UpsertOutcome[] outcome = new UpsertOutcome[chunk.size()];
+        for (int i = 0; i < chunk.size(); i++) {
+            UUID id = chunk.get(i).deviceId().uuid();
+            Integer prev = newest.get(id);
+            if (prev == null) {
+                newest.put(id, i);
+            } else if (chunk.get(i).lastModifiedEpochMilli() > chunk.get(prev).lastModifiedEpochMilli()) {
+                outcome[prev] = UpsertOutcome.STALE;
+                newest.put(id, i);
+            } else {
+                outcome[i] = UpsertOutcome.STALE;
+            }
+        }
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Map<UUID, Long> stored = storedVersions(c, newest.keySet());
+                List<Integer> updates = new ArrayList<>();
+                List<Integer> inserts = new ArrayList<>();
+                for (int i : newest.values()) {
+                    DeviceRecord r = chunk.get(i);
+                    Long version = stored.get(r.deviceId().uuid());
+                    if (version == null) {
+                        inserts.add(i);
+                    } else if (version < r.lastModifiedEpochMilli()) {
+                        updates.add(i);
+                    } else {
+                        outcome[i] = UpsertOutcome.STALE;
+                    }
+                }
+                long now = System.currentTimeMillis();
+                if (!updates.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
+                        for (int i : updates) {
+                            bindUpdate(ps, chunk.get(i), now);
+                            ps.addBatch();
+                        }
+                        int[] counts = ps.executeBatch();
+                        for (int k = 0; k < counts.length; k++) {
+                            // 0 rows: a newer version was committed meanwhile
+                            outcome[updates.get(k)] = counts[k] == 0 ? UpsertOutcome.STALE : UpsertOutcome.UPDATED;
+                        }
+                    }
+                }
+                if (!inserts.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                        for (int i : inserts) {
+                            bindInsert(ps, chunk.get(i), now);
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                    }
+                    for (int i : inserts) {
+                        outcome[i] = UpsertOutcome.INSERTED;
+                    }
+                }
+                List<Integer> changed = new ArrayList<>(updates.size() + inserts.size());
+                for (int i : newest.values()) {
+                    if (outcome[i] != UpsertOutcome.STALE) {
+                        changed.add(i);
+                    }
+                }
+                writeMacs(c, chunk, changed);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        return List.of(outcome);
+    }
+
+    private static Map<UUID, Long> storedVersions(Connection c, java.util.Set<UUID> ids) throws SQLException {
+        Map<UUID, Long> out = new HashMap<>();
+        StringBuilder sql = new StringBuilder("SELECT device_id, mdm_modified FROM devices WHERE device_id IN (");
+        for (int i = 0; i < ids.size(); i++) {
+            sql.append(i == 0 ? "?" : ",?");
+        }
+        sql.append(')');
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int k = 1;
+            for (UUID id : ids) {
+                ps.setObject(k++, id);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getObject(1, UUID.class), rs.getLong(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void writeMacs(Connection c, List<DeviceRecord> chunk, List<Integer> changed) throws SQLException {
+        if (changed.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM device_macs WHERE device_id = ?");
+             PreparedStatement ins = c.prepareStatement("INSERT INTO device_macs (mac, device_id) VALUES (?, ?)")) {
+            boolean any = false;
+            for (int i : changed) {
+                DeviceRecord r = chunk.get(i);
+                UUID id = r.deviceId().uuid();
+                del.setObject(1, id);
+                del.addBatch();
+                for (MacAddress m : r.macs()) {
+                    ins.setLong(1, m.value());
+                    ins.setObject(2, id);
+                    ins.addBatch();
+                    any = true;
+                }
+            }
+            del.executeBatch();
+            if (any) {
+                ins.executeBatch();
+            }
+        }
+    }
+
+    private static int bindFields(PreparedStatement ps, int k, DeviceRecord r, long now) throws SQLException {
+        ps.setObject(k++, r.entraId().map(DeviceGuid::uuid).orElse(null), Types.OTHER);
+        ps.setString(k++, r.deviceName().orElse(null));
+        ps.setString(k++, r.userPrincipalName().orElse(null));
+        ps.setString(k++, r.platform().wireName());
+        ps.setString(k++, r.osVersion().orElse(null));
+        ps.setString(k++, r.model().orElse(null));
+        ps.setString(k++, r.manufacturer().orElse(null));
+        ps.setString(k++, r.ownership().wireName());
+        ps.setString(k++, r.managementState().wireName());
+        ps.setString(k++, r.complianceState().wireName());
+        setLong(ps, k++, r.graceExpiryEpochMilli());
+        ps.setBoolean(k++, r.policyAssigned());
+        ps.setString(k++, r.threatLevel().wireName());
+        ps.setBoolean(k++, r.jailbroken());
+        ps.setBoolean(k++, r.encrypted());
+        setLong(ps, k++, r.lastCheckInEpochMilli());
+        StringBuilder macs = new StringBuilder();
+        for (MacAddress m : r.macs()) {
+            macs.append(macs.length() == 0 ? "" : ",").append(m.toHex12());
+        }
+        ps.setString(k++, macs.length() == 0 ? null : macs.toString());
+        ps.setString(k++, r.serial().map(SerialNumber::value).orElse(null));
+        setLong(ps, k++, r.imei().map(Imei::value).orElse(Long.MIN_VALUE));
+        setLong(ps, k++, r.meid().map(Meid::value).orElse(Long.MIN_VALUE));
+        ps.setString(k++, r.udid().map(Udid::value).orElse(null));
+        ps.setLong(k++, r.lastModifiedEpochMilli());
+        ps.setLong(k++, now);
+        return k;
+    }
+
+    private static void bindInsert(PreparedStatement ps, DeviceRecord r, long now) throws SQLException {
+        ps.setObject(1, r.deviceId().uuid());
+        bindFields(ps, 2, r, now);
+    }
+
+    private static void bindUpdate(PreparedStatement ps, DeviceRecord r, long now) throws SQLException {
+        int k = bindFields(ps, 1, r, now);
+        ps.setObject(k++, r.deviceId().uuid());
+        ps.setLong(k, r.lastModifiedEpochMilli());
+    }
+
+    private static void setLong(PreparedStatement ps, int k, long v) throws SQLException {
+        if (v == Long.MIN_VALUE) {
+            ps.setNull(k, Types.BIGINT);
+        } else {
+            ps.setLong(k, v);
+        }
+    }
+
+    @Override
+    public boolean delete(DeviceGuid deviceId) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM devices WHERE device_id = ?")) {
+            ps.setObject(1, deviceId.uuid());
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new StoreException("delete of " + deviceId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<DeviceRecord> get(DeviceGuid deviceId) {
+        List<DeviceRecord> l = query(SELECT + " WHERE device_id = ?", deviceId.uuid());
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    @Override
+    public List<DeviceRecord> find(DeviceIdentifier id) {
+        switch (id.kind()) {
+            case MAC:
+                return query(SELECT + " WHERE device_id IN (SELECT device_id FROM device_macs WHERE mac = ?)",
+                        ((MacAddress) id).value());
+            case SERIAL:
+                return query(SELECT + " WHERE serial = ?", id.canonical());
+            case IMEI:
+                return query(SELECT + " WHERE imei = ?", ((Imei) id).value());
+            case MEID:
+                return query(SELECT + " WHERE meid = ?", ((Meid) id).value());
+            case UDID:
+                return query(SELECT + " WHERE udid = ?", id.canonical());
+            case INTUNE_ID:
+                return query(SELECT + " WHERE device_id = ?", ((DeviceGuid) id).uuid());
+            case ENTRA_ID:
+                return query(SELECT + " WHERE entra_id = ?", ((DeviceGuid) id).uuid());
+            default:
+                throw new AssertionError(id.kind());
+        }
+    }
+
+    @Override
+    public List<DeviceRecord> findByUser(String upn) {
+        return query(SELECT + " WHERE LOWER(upn) = LOWER(?) ORDER BY device_id", upn);
+    }
+
+    @Override
+    public List<DeviceRecord> page(DeviceGuid after, int limit) {
+        if (limit < 1 || limit > 100_000) {
+            throw new IllegalArgumentException("page limit must be 1 to 100000");
+        }
+        return after == null
+                ? query(SELECT + " ORDER BY device_id FETCH FIRST " + limit + " ROWS ONLY")
+                : query(SELECT + " WHERE device_id > ? ORDER BY device_id FETCH FIRST " + limit + " ROWS ONLY", after.uuid());
+    }
+
+    @Override
+    public long count() {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM devices");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new StoreException("count failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void forEach(Consumer<DeviceRecord> sink) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+            try (PreparedStatement ps = c.prepareStatement(SELECT)) {
+                ps.setFetchSize(5_000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(read(rs));
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading all devices failed: " + e.getMessage(), e);
+        }
+    }
+
+    private List<DeviceRecord> query(String sql, Object... args) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            List<DeviceRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("query failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static DeviceRecord read(ResultSet rs) throws SQLException {
+        DeviceRecord.Builder b = DeviceRecord.builder()
+                .deviceId(DeviceGuid.of(IdentifierKind.INTUNE_ID, rs.getObject(1, UUID.class)));
+        UUID entra = rs.getObject(2, UUID.class);
+        if (entra != null) {
+            b.entraId(DeviceGuid.of(IdentifierKind.ENTRA_ID, entra));
+        }
+        b.deviceName(rs.getString(3)).userPrincipalName(rs.getString(4))
+                .platform(Platform.fromWire(rs.getString(5))).osVersion(rs.getString(6)).model(rs.getString(7))
+                .manufacturer(rs.getString(8)).ownership(Ownership.fromWire(rs.getString(9)))
+                .managementState(ManagementState.fromWire(rs.getString(10)))
+                .complianceState(ComplianceState.fromWire(rs.getString(11)));
+        long grace = rs.getLong(12);
+        if (!rs.wasNull()) {
+            b.graceExpiry(Instant.ofEpochMilli(grace));
+        }
+        b.policyAssigned(rs.getBoolean(13)).threatLevel(ThreatLevel.fromWire(rs.getString(14)))
+                .jailbroken(rs.getBoolean(15)).encrypted(rs.getBoolean(16));
+        long checkIn = rs.getLong(17);
+        if (!rs.wasNull()) {
+            b.lastCheckIn(Instant.ofEpochMilli(checkIn));
+        }
+        String macs = rs.getString(18);
+        if (macs != null) {
+            for (String m : macs.split(",")) {
+                b.addMac(MacAddress.parse(m));
+            }
+        }
+        String serial = rs.getString(19);
+        if (serial != null) {
+            b.serial(new SerialNumber(serial));
+        }
+        long imei = rs.getLong(20);
+        if (!rs.wasNull()) {
+            b.imei(Imei.ofValue(imei));
+        }
+        long meid = rs.getLong(21);
+        if (!rs.wasNull()) {
+            b.meid(Meid.parse(Long.toHexString(meid | (1L << 56)).substring(1)));
+        }
+        String udid = rs.getString(22);
+        if (udid != null) {
+            b.udid(new Udid(udid));
+        }
+        return b.lastModified(Instant.ofEpochMilli(rs.getLong(23))).build();
+    }
+
+    @Override
+    public void close() {
+        ds.close();
+        log.info("store closed: {}", description);
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcComplianceStore[" + description + "]";
+    }
+}

@@ -1,0 +1,212 @@
+package io.nacgw.core.store;
+
+import io.nacgw.core.device.ComplianceState;
+import io.nacgw.core.device.DeviceRecord;
+import io.nacgw.core.device.ThreatLevel;
+import io.nacgw.core.id.DeviceGuid;
+import io.nacgw.core.id.IdentifierKind;
+import io.nacgw.core.id.Imei;
+import io.nacgw.core.id.MacAddress;
+import io.nacgw.core.id.Meid;
+import io.nacgw.core.id.SerialNumber;
+import io.nacgw.core.id.Udid;
+import io.nacgw.core.testing.Postgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.nacgw.core.testing.TestDevices.NOW;
+import static io.nacgw.core.testing.TestDevices.compliant;
+import static io.nacgw.core.testing.TestDevices.id;
+import static io.nacgw.core.testing.TestDevices.mac;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+final class JdbcComplianceStoreTest {
+    @TempDir
+    Path dir;
+
+    private ComplianceStore open(String kind) {
+        return ComplianceStore.open(kind.equals("postgres") ? Postgres.freshSchema() : StoreSettings.embedded(dir));
+    }
+
+    private static DeviceRecord full(int n) {
+        return compliant(n).entraId(DeviceGuid.entra(new UUID(7, n).toString())).addMac(MacAddress.of(0x0A0000000000L | n))
+                .serial(SerialNumber.parse("SN" + n)).imei(Imei.parse("49015420323751" + Imei.luhnCheckDigit(4901542032375L * 10 + 1) ))
+                .meid(Meid.parse("A10000009296F2")).udid(Udid.parse("00008030-001A2D3E3C41802E"))
+                .threatLevel(ThreatLevel.LOW).graceExpiry(NOW.plusSeconds(60)).build();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void upsert_thenGet_roundTripsEveryField(String kind) {
+        try (ComplianceStore s = open(kind)) {
+            DeviceRecord r = full(1);
+            assertEquals(UpsertOutcome.INSERTED, s.upsert(r));
+            assertEquals(r, s.get(r.deviceId()).orElseThrow());
+            for (var ident : r.identifiers()) {
+                assertEquals(List.of(r), s.find(ident), ident.kind().name());
+            }
+            assertEquals(List.of(r), s.findByUser("USER1@example.com"));
+            assertEquals(1, s.count());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void olderUpdate_isIgnoredAndReportedStale_newerApplies(String kind) {
+        try (ComplianceStore s = open(kind)) {
+            DeviceRecord v2 = compliant(1).lastModified(NOW).build();
+            s.upsert(v2);
+            DeviceRecord v1 = v2.toBuilder().complianceState(ComplianceState.NONCOMPLIANT).lastModified(NOW.minusSeconds(1)).build();
+            assertEquals(UpsertOutcome.STALE, s.upsert(v1));
+            assertEquals(UpsertOutcome.STALE, s.upsert(v2), "same version again is not a change");
+            assertEquals(ComplianceState.COMPLIANT, s.get(id(1)).orElseThrow().complianceState());
+            DeviceRecord v3 = v2.toBuilder().complianceState(ComplianceState.NONCOMPLIANT).macs(List.of(mac(9)))
+                    .lastModified(NOW.plusSeconds(1)).build();
+            assertEquals(UpsertOutcome.UPDATED, s.upsert(v3));
+            assertEquals(v3, s.get(id(1)).orElseThrow());
+            assertTrue(s.find(mac(1)).isEmpty(), "the old MAC no longer finds the device");
+            assertEquals(List.of(v3), s.find(mac(9)));
+        }
+    }
+
+    @Test
+    void h2File_survivesRestart() {
+        try (ComplianceStore s = open("h2")) {
+            s.upsertAll(List.of(full(1), full(2)));
+        }
+        try (ComplianceStore s = open("h2")) {
+            assertEquals(2, s.count());
+            assertEquals(full(2), s.get(id(2)).orElseThrow());
+        }
+    }
+
+    @Test
+    void batch_withSameDeviceTwice_keepsTheNewest() {
+        try (ComplianceStore s = open("h2")) {
+            DeviceRecord a = compliant(1).lastModified(NOW).build();
+            DeviceRecord b = a.toBuilder().complianceState(ComplianceState.NONCOMPLIANT).lastModified(NOW.plusSeconds(5)).build();
+            assertEquals(List.of(UpsertOutcome.STALE, UpsertOutcome.INSERTED), s.upsertAll(List.of(a, b)));
+            assertEquals(ComplianceState.NONCOMPLIANT, s.get(id(1)).orElseThrow().complianceState());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void concurrentUpsertsOfOneDevice_convergeToTheNewest(String kind) throws Exception {
+        try (ComplianceStore s = open(kind)) {
+            int writers = 8;
+            int versions = 40;
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> futures = new ArrayList<>();
+            AtomicInteger applied = new AtomicInteger();
+            for (int w = 0; w < writers; w++) {
+                int seed = w;
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    for (int v = 0; v < versions; v++) {
+                        int version = (v * writers + seed * 7) % (versions * writers);
+                        DeviceRecord r = compliant(1).osVersion("v" + version).lastModified(NOW.plusMillis(version)).build();
+                        if (s.upsert(r).applied()) {
+                            applied.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+            int newest = versions * writers - 1;
+            boolean newestWritten = false;
+            for (int w = 0; w < writers; w++) {
+                for (int v = 0; v < versions; v++) {
+                    newestWritten |= (v * writers + w * 7) % (versions * writers) == newest;
+                }
+            }
+            DeviceRecord stored = s.get(id(1)).orElseThrow();
+            long max = 0;
+            for (int w = 0; w < writers; w++) {
+                for (int v = 0; v < versions; v++) {
+                    max = Math.max(max, (v * writers + w * 7) % (versions * writers));
+                }
+            }
+            assertEquals(NOW.plusMillis(max), stored.lastModified());
+            assertEquals("v" + max, stored.osVersion().orElseThrow());
+            assertTrue(applied.get() >= 1);
+            assertTrue(newestWritten || max < newest);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void delete_removesDeviceAndItsMacs(String kind) {
+        try (ComplianceStore s = open(kind)) {
+            s.upsert(full(1));
+            assertTrue(s.delete(id(1)));
+            assertFalse(s.delete(id(1)));
+            assertTrue(s.find(mac(1)).isEmpty());
+            assertEquals(0, s.count());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void page_walksAllDevicesInIdOrder_forEachStreamsAll(String kind) {
+        try (ComplianceStore s = open(kind)) {
+            List<DeviceRecord> all = new ArrayList<>();
+            for (int i = 0; i < 1234; i++) {
+                all.add(compliant(i).build());
+            }
+            s.upsertAll(all);
+            List<DeviceGuid> seen = new ArrayList<>();
+            DeviceGuid after = null;
+            List<DeviceRecord> page;
+            while (!(page = s.page(after, 100)).isEmpty()) {
+                page.forEach(r -> seen.add(r.deviceId()));
+                after = page.get(page.size() - 1).deviceId();
+            }
+            assertEquals(1234, seen.size());
+            assertEquals(1234, seen.stream().distinct().count());
+            AtomicInteger n = new AtomicInteger();
+            s.forEach(r -> n.incrementAndGet());
+            assertEquals(1234, n.get());
+        }
+    }
+
+    @Test
+    void badUrl_failsWithClearMessage() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new StoreSettings("jdbc:mysql://x", "", "", 4));
+        assertTrue(e.getMessage().contains("store.url"));
+        StoreException se = assertThrows(StoreException.class, () -> ComplianceStore.open(
+                new StoreSettings("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2", "u", "secret-pw", 1)));
+        assertTrue(se.getMessage().contains("cannot open the store"), se.getMessage());
+        assertFalse(se.getMessage().contains("secret-pw"));
+    }
+
+    @Test
+    void settings_toString_hidesPassword() {
+        StoreSettings s = new StoreSettings("jdbc:postgresql://db/nacgw", "nacgw", "hunter2", 4);
+        assertFalse(s.toString().contains("hunter2"));
+        assertTrue(s.isPostgres());
+        assertEquals(IdentifierKind.MAC, mac(1).kind());
+    }
+}

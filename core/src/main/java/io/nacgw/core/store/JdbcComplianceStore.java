@@ -182,13 +182,13 @@ final class JdbcComplianceStore implements ComplianceStore {
                         outcome[i] = UpsertOutcome.INSERTED;
                     }
                 }
-                List<Integer> changed = new ArrayList<>(updates.size() + inserts.size());
-                for (int i : newest.values()) {
-                    if (outcome[i] != UpsertOutcome.STALE) {
-                        changed.add(i);
+                List<Integer> updated = new ArrayList<>(updates.size());
+                for (int i : updates) {
+                    if (outcome[i] == UpsertOutcome.UPDATED) {
+                        updated.add(i);
                     }
                 }
-                writeMacs(c, chunk, changed);
+                writeMacs(c, chunk, updated, inserts);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -219,18 +219,24 @@ final class JdbcComplianceStore implements ComplianceStore {
         return out;
     }
 
-    private static void writeMacs(Connection c, List<DeviceRecord> chunk, List<Integer> changed) throws SQLException {
-        if (changed.isEmpty()) {
+    /** Replaces the MAC rows of updated devices and adds those of inserted ones (which have none yet). */
+    private static void writeMacs(Connection c, List<DeviceRecord> chunk, List<Integer> updated, List<Integer> inserted)
+            throws SQLException {
+        if (updated.isEmpty() && inserted.isEmpty()) {
             return;
         }
         try (PreparedStatement del = c.prepareStatement("DELETE FROM device_macs WHERE device_id = ?");
              PreparedStatement ins = c.prepareStatement("INSERT INTO device_macs (mac, device_id) VALUES (?, ?)")) {
             boolean any = false;
+            for (int i : updated) {
+                del.setObject(1, chunk.get(i).deviceId().uuid());
+                del.addBatch();
+            }
+            List<Integer> changed = new ArrayList<>(updated);
+            changed.addAll(inserted);
             for (int i : changed) {
                 DeviceRecord r = chunk.get(i);
                 UUID id = r.deviceId().uuid();
-                del.setObject(1, id);
-                del.addBatch();
                 for (MacAddress m : r.macs()) {
                     ins.setLong(1, m.value());
                     ins.setObject(2, id);
@@ -238,7 +244,9 @@ final class JdbcComplianceStore implements ComplianceStore {
                     any = true;
                 }
             }
-            del.executeBatch();
+            if (!updated.isEmpty()) {
+                del.executeBatch();
+            }
             if (any) {
                 ins.executeBatch();
             }

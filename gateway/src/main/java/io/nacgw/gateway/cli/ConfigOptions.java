@@ -1,0 +1,51 @@
+package io.nacgw.gateway.cli;
+
+import io.nacgw.gateway.config.ConfigLoader;
+import io.nacgw.gateway.config.NacgwConfig;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** {@code --config} and {@code --data-dir}, shared by every command that opens the gateway's data. */
+public final class ConfigOptions {
+    /** Name of the config file kept in the data directory when no --config is given. */
+    public static final String DEFAULT_FILE = "nacgw.yaml";
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Config file (YAML). Default: DIR/nacgw.yaml "
+            + "in the data directory, written with documented defaults on first run.")
+    Path config;
+
+    @Option(names = {"-d", "--data-dir"}, paramLabel = "DIR", description = "Data directory when no --config is given "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "data")
+    Path dataDir;
+
+    /** Loads the config; without --config, uses (and on first use writes) DIR/nacgw.yaml. */
+    public NacgwConfig load(PrintWriter out, boolean writeDefault) {
+        Path file = config;
+        if (file == null) {
+            file = dataDir.resolve(DEFAULT_FILE);
+            if (!Files.exists(file)) {
+                if (!writeDefault) {
+                    return withDataDir(new ConfigLoader().load(null));
+                }
+                try {
+                    Files.createDirectories(dataDir);
+                    Files.writeString(file, ConfigLoader.defaultText());
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot write the default config to " + file + ": " + e.getMessage(), e);
+                }
+                out.println("wrote default config to " + file.toAbsolutePath());
+            }
+        } else if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("config file " + file + " does not exist");
+        }
+        return new ConfigLoader().load(file);
+    }
+
+    private NacgwConfig withDataDir(NacgwConfig c) {
+        return new NacgwConfig(dataDir.toAbsolutePath().normalize(), c.store(), c.index(), c.policy(), c.audit());
+    }
+}

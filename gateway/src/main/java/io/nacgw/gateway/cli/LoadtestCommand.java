@@ -1,0 +1,73 @@
+package io.nacgw.gateway.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.nacgw.gateway.imports.DeviceJson;
+import io.nacgw.gateway.loadtest.DeviceClass;
+import io.nacgw.gateway.loadtest.SyntheticDevices;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code nacgw loadtest ...}: synthetic devices and load generators. */
+@Command(name = "loadtest", mixinStandardHelpOptions = true, description = "Synthetic devices and load generators.",
+        subcommands = {LoadtestCommand.Devices.class})
+public final class LoadtestCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code nacgw loadtest devices}. */
+    @Command(name = "devices", mixinStandardHelpOptions = true,
+            description = "Write deterministic synthetic devices in the import format (JSON lines): the same seed "
+                    + "always yields the same devices, so load generators know each device's expected verdict.")
+    public static final class Devices implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Option(names = "--count", required = true, description = "Number of devices.")
+        int count;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--mix", description = "Shares per class, e.g. compliant=0.8,noncompliant=0.1,grace=0.05,unmanaged=0.05 (the default).")
+        String mix;
+        @Option(names = "--at", description = "Instant the devices are made for (default: now); fix it for reproducible files.")
+        Instant at;
+        @Option(names = "--out", required = true, description = "Output file (.jsonl).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<DeviceClass, Double> m = mix == null ? SyntheticDevices.defaultMix() : SyntheticDevices.parseMix(mix);
+            SyntheticDevices set = new SyntheticDevices(seed, count, m, "SYN-", at != null ? at : Instant.now());
+            Map<DeviceClass, Integer> classes = new EnumMap<>(DeviceClass.class);
+            JsonFactory f = new JsonFactory();
+            try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                for (int i = 0; i < count; i++) {
+                    try (JsonGenerator g = f.createGenerator(w)) {
+                        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                        DeviceJson.write(set.device(i), g);
+                    }
+                    w.newLine();
+                    classes.merge(set.classOf(i), 1, Integer::sum);
+                }
+            }
+            PrintWriter o = spec.commandLine().getOut();
+            o.println("wrote " + count + " devices to " + out + " (seed " + seed + "): " + classes);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.nacgw.gateway.cli;
+
+import io.nacgw.gateway.Gateway;
+import io.nacgw.gateway.config.NacgwConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code nacgw run}: starts the gateway and serves until stopped (Ctrl-C or SIGTERM). */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Start the gateway and serve until stopped. Without --config it uses DIR/nacgw.yaml in the data "
+                + "directory (default ./data), writing the documented default config and an embedded H2 store there "
+                + "on first start.")
+public final class RunCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Option(names = "--check", description = "Validate the config, open the store and load the index, then exit.")
+    boolean check;
+
+    @Option(names = "--demo", description = "On first start (empty store) seed 1000 synthetic demo devices "
+            + "(names DEMO-...) and print example requests that show an allow, a quarantine and a deny.")
+    boolean demo;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        NacgwConfig config = options.load(out, true);
+        Gateway gateway = Gateway.start(config, Clock.systemUTC());
+        if (demo) {
+            Demo.seedAndShow(gateway, out);
+        }
+        out.println("nacgw ready: data " + config.dataDir() + ", " + gateway.compliance().residentCount()
+                + " devices in memory, profiles " + gateway.policy().names());
+        out.flush();
+        if (check) {
+            gateway.close();
+            out.println("configuration OK");
+            return 0;
+        }
+        Path pid = config.dataDir().resolve("nacgw.pid");
+        writePid(pid);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            try {
+                Files.deleteIfExists(pid);
+            } catch (IOException ignored) {
+                // best effort: a stale pid file names a process that is gone
+            }
+            stopped.countDown();
+        }, "nacgw-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private static void writePid(Path pid) {
+        try {
+            Files.writeString(pid, ProcessHandle.current().pid() + "\n");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + pid + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.nacgw.gateway.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** {@code nacgw version}. */
+@Command(name = "version", mixinStandardHelpOptions = true, description = "Print the nacgw and Java versions.")
+public final class VersionCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The build's version, e.g. 0.1.0-SNAPSHOT. */
+    public static String version() {
+        try (InputStream in = VersionCommand.class.getResourceAsStream("/io/nacgw/gateway/version.properties")) {
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version");
+        } catch (IOException | NullPointerException e) {
+            return "unknown";
+        }
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().getOut().println("nacgw " + version() + " (Java " + Runtime.version() + ", "
+                + System.getProperty("java.vm.name") + ")");
+    }
+
+    /** Feeds {@code --version}. */
+    public static final class Provider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"nacgw " + version()};
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.nacgw.gateway.config;
+
+import java.nio.file.Path;
+
+/**
+ * The whole configuration. Every section is optional in the file; absent values take the documented defaults
+ * (README, "Configuration reference").
+ *
+ * @param dataDir where the embedded store, certificates and logs live (default {@code ./data})
+ */
+public record NacgwConfig(Path dataDir, StoreConfig store, IndexConfig index, PolicyConfig policy, AuditConfig audit) {
+    public NacgwConfig {
+        dataDir = dataDir == null ? Path.of("data") : dataDir;
+        store = store == null ? StoreConfig.defaults() : store;
+        index = index == null ? IndexConfig.defaults() : index;
+        if (policy == null) {
+            throw new IllegalArgumentException("policy must define at least one profile");
+        }
+        audit = audit == null ? AuditConfig.defaults() : audit;
+    }
+}

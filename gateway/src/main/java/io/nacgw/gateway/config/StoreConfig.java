@@ -1,0 +1,51 @@
+package io.nacgw.gateway.config;
+
+import io.nacgw.core.store.StoreSettings;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code store:} where device records live.
+ *
+ * @param url          JDBC URL; empty means the embedded H2 file in the data directory
+ * @param user         database user
+ * @param passwordFile file holding the database password (the env variable NACGW_STORE_PASSWORD also works)
+ * @param maxPoolSize  pooled connections
+ */
+public record StoreConfig(String url, String user, Path passwordFile, Integer maxPoolSize) {
+    public StoreConfig {
+        url = url == null ? "" : url.strip();
+        user = user == null ? "" : user;
+        maxPoolSize = maxPoolSize == null ? 8 : maxPoolSize;
+        if (!url.isEmpty() && !url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("store.url must be empty (embedded H2), jdbc:h2:... or jdbc:postgresql:..., got '"
+                    + url + "'");
+        }
+        if (maxPoolSize < 1 || maxPoolSize > 64) {
+            throw new IllegalArgumentException("store.maxPoolSize must be 1 to 64, got " + maxPoolSize);
+        }
+    }
+
+    static StoreConfig defaults() {
+        return new StoreConfig(null, null, null, null);
+    }
+
+    /** Resolves the settings; the password comes from {@code passwordFile} or NACGW_STORE_PASSWORD. */
+    public StoreSettings settings(Path dataDir) {
+        if (url.isEmpty()) {
+            StoreSettings embedded = StoreSettings.embedded(dataDir);
+            return new StoreSettings(embedded.jdbcUrl(), "", "", maxPoolSize);
+        }
+        String password = System.getenv().getOrDefault("NACGW_STORE_PASSWORD", "");
+        if (passwordFile != null) {
+            try {
+                password = Files.readString(passwordFile).strip();
+            } catch (IOException e) {
+                throw new ConfigException("store.passwordFile: cannot read " + passwordFile + ": " + e.getMessage(), e);
+            }
+        }
+        return new StoreSettings(url, user, password, maxPoolSize);
+    }
+}

@@ -1,0 +1,115 @@
+package io.nacgw.gateway.cli;
+
+import io.nacgw.gateway.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line end to end, in-process, on a throw-away data directory. */
+final class MainTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int status = Main.execute(args);
+            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void everyCommand_hasHelp() {
+        for (String[] cmd : new String[][]{{"--help"}, {"run", "--help"}, {"devices", "--help"}, {"devices", "import", "--help"},
+                {"devices", "get", "--help"}, {"devices", "explain", "--help"}, {"version", "--help"},
+                {"loadtest", "--help"}, {"loadtest", "devices", "--help"}}) {
+            Run r = run(cmd);
+            assertEquals(0, r.status, String.join(" ", cmd));
+            assertTrue(r.out.contains("Usage: nacgw"), r.out);
+        }
+    }
+
+    @Test
+    void version_printsVersion() {
+        Run r = run("version");
+        assertEquals(0, r.status);
+        assertTrue(r.out.startsWith("nacgw 0."), r.out);
+    }
+
+    @Test
+    void runCheck_firstStart_writesDefaultConfigAndStore() {
+        Path data = dir.resolve("data");
+        Run r = run("run", "--data-dir", data.toString(), "--check");
+        assertEquals(0, r.status, r.err);
+        assertTrue(Files.exists(data.resolve("nacgw.yaml")));
+        assertTrue(Files.exists(data.resolve("nacgw.mv.db")));
+        assertTrue(r.out.contains("wrote default config"), r.out);
+        assertTrue(r.out.contains("configuration OK"), r.out);
+    }
+
+    @Test
+    void generateImportGetExplain_endToEnd() throws Exception {
+        Path data = dir.resolve("data");
+        Path devices = dir.resolve("devices.jsonl");
+        Run gen = run("loadtest", "devices", "--count", "500", "--seed", "11", "--at", "2026-11-23T12:00:00Z",
+                "--out", devices.toString());
+        assertEquals(0, gen.status, gen.err);
+        Run imp = run("devices", "import", devices.toString(), "--data-dir", data.toString());
+        assertEquals(0, imp.status, imp.err);
+        assertTrue(imp.out.contains("500 records, 500 inserted"), imp.out);
+        String firstLine = Files.readAllLines(devices).get(0);
+        String mac = firstLine.replaceAll(".*\"macs\":\\[\"([0-9a-f:]+)\".*", "$1");
+        Run get = run("devices", "get", mac.toUpperCase().replace(':', '-'), "--data-dir", data.toString());
+        assertEquals(0, get.status, get.err);
+        assertTrue(get.out.contains("\"deviceName\" : \"SYN-0000000\""), get.out);
+        Run explain = run("devices", "explain", mac, "--profile", "vpn", "--at", "2026-11-23T12:00:00Z",
+                "--data-dir", data.toString());
+        assertEquals(0, explain.status, explain.err);
+        assertTrue(explain.out.contains("profile:  vpn"), explain.out);
+        assertTrue(explain.out.contains("rules:"), explain.out);
+        Run unknown = run("devices", "explain", "02:ff:ff:ff:ff:ff", "--data-dir", data.toString());
+        assertTrue(unknown.out.contains("device_unknown"), unknown.out + unknown.err);
+        Run missing = run("devices", "get", "02:ff:ff:ff:ff:ff", "--data-dir", data.toString());
+        assertEquals(1, missing.status);
+        assertTrue(missing.err.contains("no device with identifier"), missing.err);
+    }
+
+    @Test
+    void badInput_clearErrorsAndStatus() throws Exception {
+        Run r = run("devices", "get", "!!", "--data-dir", dir.toString());
+        assertEquals(2, r.status);
+        assertTrue(r.err.contains("nacgw: '!!' is not a MAC"), r.err);
+        r = run("devices", "import", dir.resolve("nope.jsonl").toString(), "--data-dir", dir.toString());
+        assertEquals(2, r.status);
+        assertTrue(r.err.contains("no such file"), r.err);
+        Path cfg = dir.resolve("bad.yaml");
+        Files.writeString(cfg, "policy:\n  profiles:\n    wifi:\n      unknownDevice: maybe\n");
+        r = run("run", "--config", cfg.toString(), "--check");
+        assertEquals(2, r.status);
+        assertTrue(r.err.contains("policy.profiles.wifi.unknownDevice"), r.err);
+        r = run("devices", "explain", "aa:bb:cc:dd:ee:ff", "--profile", "nope", "--data-dir", dir.toString());
+        assertEquals(2, r.status);
+        assertTrue(r.err.contains("unknown profile 'nope'"), r.err);
+        r = run("frobnicate");
+        assertEquals(2, r.status);
+    }
+}

@@ -1,0 +1,130 @@
+package io.nacgw.gateway.config;
+
+import io.nacgw.core.policy.AccessPolicy;
+import io.nacgw.core.policy.Verdict;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+final class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private NacgwConfig load(String yaml) throws Exception {
+        Path f = dir.resolve("nacgw.yaml");
+        Files.writeString(f, yaml);
+        return new ConfigLoader().load(f, Map.of(), new Properties());
+    }
+
+    private String error(String yaml) {
+        return assertThrows(ConfigException.class, () -> load(yaml)).getMessage();
+    }
+
+    private static final String MINIMAL = "policy:\n  profiles:\n    wifi: {}\n";
+
+    @Test
+    void defaultConfig_loadsAndBuildsEveryProfile() {
+        NacgwConfig c = new ConfigLoader().load(null, Map.of(), new Properties());
+        AccessPolicy p = c.policy().toAccessPolicy();
+        assertEquals("corp-wifi", p.defaultProfile().name());
+        assertEquals("999", p.profile("corp-wifi").attributesFor(Verdict.QUARANTINE).vlan());
+        assertEquals(5_000_000, c.index().maxDevices());
+        assertEquals("", c.store().url());
+    }
+
+    @Test
+    void minimalConfig_takesDefaults_dataDirRelativeToFile() throws Exception {
+        NacgwConfig c = load(MINIMAL);
+        assertEquals(dir.resolve("data").toAbsolutePath(), c.dataDir());
+        assertEquals(Duration.ofSeconds(10), c.index().negativeTtl());
+        assertEquals("wifi", c.policy().defaultProfile());
+        assertEquals(8, c.store().maxPoolSize());
+    }
+
+    @Test
+    void unknownKey_namesTheKeyAndListsKnownOnes() {
+        String m = error("store:\n  urll: x\n" + MINIMAL);
+        assertTrue(m.contains("unknown key 'store.urll'"), m);
+        assertTrue(m.contains("maxPoolSize"), m);
+    }
+
+    @Test
+    void wrongType_andOutOfRange_nameTheKey() {
+        String m = error("index:\n  maxDevices: lots\n" + MINIMAL);
+        assertTrue(m.contains("index.maxDevices"), m);
+        m = error("store:\n  maxPoolSize: 500\n" + MINIMAL);
+        assertTrue(m.contains("store.maxPoolSize must be 1 to 64"), m);
+        m = error("index:\n  negativeTtl: soon\n" + MINIMAL);
+        assertTrue(m.contains("index.negativeTtl") && m.contains("not a duration"), m);
+    }
+
+    @Test
+    void contradictions_inProfiles_stopStart() {
+        String m = error("policy:\n  profiles:\n    wifi:\n      noncompliant: quarantine\n");
+        assertTrue(m.contains("policy.profiles.wifi.quarantine"), m);
+        m = error("policy:\n  defaultProfile: guest\n  profiles:\n    wifi: {}\n");
+        assertTrue(m.contains("policy.defaultProfile 'guest'"), m);
+        m = error("policy:\n  profiles:\n    wifi:\n      maxThreatLevel: extreme\n");
+        assertTrue(m.contains("policy.profiles.wifi.maxThreatLevel"), m);
+        m = error("policy:\n  profiles:\n    wifi:\n      unknownDevice: allow\n");
+        assertTrue(m.contains("policy.profiles.wifi.unknownDevice must be deny or quarantine"), m);
+    }
+
+    @Test
+    void missingPolicy_andBadYaml_areClearErrors() {
+        assertTrue(error("store: {}\n").contains("policy"));
+        String m = error("policy: [unclosed\n");
+        assertTrue(m.contains("not valid YAML"), m);
+    }
+
+    @Test
+    void envAndSystemProperties_override_inThatOrder() throws Exception {
+        Path f = dir.resolve("c.yaml");
+        Files.writeString(f, "index:\n  maxDevices: 10\n" + MINIMAL);
+        Properties props = new Properties();
+        props.setProperty("nacgw.store.maxPoolSize", "3");
+        props.setProperty("nacgw.index.maxDevices", "30");
+        NacgwConfig c = new ConfigLoader().load(f, Map.of("NACGW_INDEX_MAXDEVICES", "20", "NACGW_STORE_MAXPOOLSIZE", "5"), props);
+        assertEquals(30, c.index().maxDevices());
+        assertEquals(3, c.store().maxPoolSize());
+        NacgwConfig envOnly = new ConfigLoader().load(f, Map.of("NACGW_INDEX_MAXDEVICES", "20"), new Properties());
+        assertEquals(20, envOnly.index().maxDevices());
+        Properties bad = new Properties();
+        bad.setProperty("nacgw.index.maxDevicez", "1");
+        assertTrue(assertThrows(ConfigException.class, () -> new ConfigLoader().load(f, Map.of(), bad))
+                .getMessage().contains("index.maxDevicez"));
+    }
+
+    @Test
+    void durations_parseHumanAndIsoForms() {
+        assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
+        assertEquals(Duration.ofMinutes(5), Durations.parse("5m"));
+        assertEquals(Duration.ofDays(2), Durations.parse("2d"));
+        assertEquals(Duration.ofSeconds(90), Durations.parse("PT90S"));
+        assertEquals("10s", Durations.format(Duration.ofSeconds(10)));
+        assertEquals("1h", Durations.format(Duration.ofHours(1)));
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse("ten seconds"));
+    }
+
+    @Test
+    void storePassword_readFromFile_neverInToString() throws Exception {
+        Path pw = dir.resolve("pw");
+        Files.writeString(pw, "s3cret\n");
+        NacgwConfig c = load("store:\n  url: jdbc:postgresql://db/nacgw\n  user: nacgw\n  passwordFile: " + pw + "\n" + MINIMAL);
+        var s = c.store().settings(c.dataDir());
+        assertEquals("s3cret", s.password());
+        assertTrue(!s.toString().contains("s3cret"));
+        NacgwConfig missing = load("store:\n  url: jdbc:postgresql://db/nacgw\n  passwordFile: /nonexistent/pw\n" + MINIMAL);
+        assertTrue(assertThrows(ConfigException.class, () -> missing.store().settings(missing.dataDir()))
+                .getMessage().contains("store.passwordFile"));
+    }
+}

@@ -14,7 +14,6 @@ import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -376,30 +375,11 @@ public final class CertificateAuthority {
         }
         X509Certificate cert = caCertificate();
         PrivateKey key = Pem.readPrivateKey(layout.caKey(), "CA private key");
-        if (!matches(cert, key)) {
+        if (!Keys.matches(cert, key)) {
             throw new CertsException("CA private key " + layout.caKey() + " does not belong to CA certificate "
                     + layout.caCertificate());
         }
         return new CaMaterial(cert, key);
-    }
-
-    private static boolean matches(X509Certificate cert, PrivateKey key) {
-        try {
-            KeyType type = KeyType.ofAlgorithm(cert.getPublicKey().getAlgorithm());
-            if (!type.jcaAlgorithm().equals(key.getAlgorithm())) {
-                return false;
-            }
-            byte[] probe = "nacgw key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            Signature s = Signature.getInstance(type.signatureAlgorithm());
-            s.initSign(key);
-            s.update(probe);
-            byte[] sig = s.sign();
-            s.initVerify(cert.getPublicKey());
-            s.update(probe);
-            return s.verify(sig);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
     }
 
     private X509Certificate loadServerCertificate() {

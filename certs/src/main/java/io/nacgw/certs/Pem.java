@@ -77,7 +77,8 @@ final class Pem {
                 return conv.getPrivateKey((PrivateKeyInfo) o);
             }
             if (o instanceof PEMKeyPair) {
-                return conv.getKeyPair((PEMKeyPair) o).getPrivate();
+                // the traditional form's public key is optional; only the private part is needed
+                return conv.getPrivateKey(((PEMKeyPair) o).getPrivateKeyInfo());
             }
             throw new CertsException(what + " " + file + " holds no unencrypted PEM private key"
                     + (o == null ? "" : " (found " + o.getClass().getSimpleName() + ")"));

@@ -279,6 +279,17 @@ final class TlsContextsTest {
     }
 
     @Test
+    void handshake_serverCertificatePresentedAsClient_isRefusedAsWrongKeyUsage() {
+        ClientTls c = TlsContexts.client(List.of(ca.layout().caCertificate()), ca.layout().serverCertificate(),
+                ca.layout().serverKey());
+
+        PeerCertificateRejectedException r = refused(handshake(c, TlsContexts.server(config(ClientAuth.REQUIRE))));
+
+        assertEquals(RejectReason.WRONG_KEY_USAGE, r.reason());
+        assertTrue(r.getMessage().contains("[serverAuth] does not include clientAuth"), r.getMessage());
+    }
+
+    @Test
     void handshake_noClientCertificate_refusedWhenRequiredAllowedWhenOptional() {
         ClientTls anonymous = TlsContexts.client(List.of(ca.layout().caCertificate()));
 

@@ -32,6 +32,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The file-based CA: init, issue, PKCS#12, index, revocation, CRL, inspect, and keeping secrets out of text. */
 final class CertificateAuthorityTest {
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
     private static final ServerNames NAMES = new ServerNames(List.of("nacgw.example.org", "localhost"),

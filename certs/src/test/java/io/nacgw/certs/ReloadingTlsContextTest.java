@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** Reloading: changed files reach the next handshake; open connections and broken replacements are handled. */
 final class ReloadingTlsContextTest {
     private static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     private static final char[] PASSWORD = "p12 secret".toCharArray();

@@ -362,6 +362,19 @@ final class CertificateAuthorityTest {
     }
 
     @Test
+    void inspect_hostileSubject_isPrintedEscaped() {
+        CaMaterial mdm = TestCerts.foreignCa("MDM CA", null);
+        Path file = tmp.resolve("evil.pem");
+        TestCerts.writeChain(file, TestCerts.device(mdm, TestCerts.ecKeys(), "CN=evil\nrole:        admin",
+                List.of()));
+
+        String text = ca(T0).inspect(file).describe(T0);
+
+        assertTrue(text.contains("CN=evil?role:"), text);
+        assertFalse(text.lines().anyMatch(l -> l.startsWith("role:        admin")), text);
+    }
+
+    @Test
     void inspect_notACertificate_failsNamingFile() throws Exception {
         Path junk = tmp.resolve("junk.pem");
         Files.writeString(junk, "hello");

@@ -133,10 +133,10 @@ final class SyncFixture implements AutoCloseable {
         public void sleep(Duration d) throws InterruptedException {
             delays.add(d);
             clock.advance(d);
+            during.accept(d);
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            during.accept(d);
         }
     }
 }

@@ -218,14 +218,30 @@ final class GraphDeviceMapperTest {
 
     @Test
     void warnings_loggedOnlyUpToTheRunBudget_butAllCounted() {
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SyncWarnings.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+                new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        logger.addAppender(events);
         SyncWarnings run = new SyncWarnings();
         SyncWarnings page = run.child();
-        for (int i = 0; i < 100; i++) {
-            page.warn("imei dropped", ID, "bad");
+        try {
+            for (int i = 0; i < 60; i++) {
+                page.warn("imei dropped", ID, "bad");
+            }
+            for (int i = 0; i < 40; i++) {
+                run.child().warn("imei dropped", ID, "bad"); // another page of the same run shares the budget
+            }
+        } finally {
+            logger.detachAppender(events);
         }
+        assertEquals(SyncWarnings.LOGGED_PER_RUN + 1, events.list.size());
+        assertEquals("further data warnings in this sync run are counted, not logged",
+                events.list.get(SyncWarnings.LOGGED_PER_RUN).getFormattedMessage());
         assertEquals(0, run.total());
         run.absorb(page);
-        assertEquals(100, run.total());
-        assertEquals(100L, run.byKind().get("imei dropped"));
+        assertEquals(60, run.total());
+        assertEquals(60L, run.byKind().get("imei dropped"));
     }
 }

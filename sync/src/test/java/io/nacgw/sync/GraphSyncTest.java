@@ -10,6 +10,7 @@ import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.id.SerialNumber;
 import io.nacgw.core.service.DeviceChange;
+import io.nacgw.core.service.IndexSettings;
 import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
@@ -719,6 +720,77 @@ final class GraphSyncTest {
             assertTrue(r.error().endsWith("(gave up after 4 attempts)"), r.error());
             assertEquals(3, f.sleeper.delays.size());
             assertNull(f.sync.status().lastSuccess());
+        }
+    }
+
+    @Test
+    void fullSync_indexSmallerThanStore_retiresFromTheStore() throws Exception {
+        List<DeviceRecord> preloaded = new ArrayList<>();
+        for (int n = 1; n <= 5; n++) {
+            preloaded.add(DeviceRecord.builder().deviceId(SyncFixture.id(n)).managementState(ManagementState.MANAGED)
+                    .complianceState(ComplianceState.COMPLIANT).lastModified(Instant.parse("2026-01-01T00:00:00Z"))
+                    .build());
+        }
+        try (SyncFixture f = new SyncFixture(b -> b, preloaded, IndexSettings.DEFAULTS.withMaxDevices(2))) {
+            assertFalse(f.compliance.complete());
+            f.graph.setDevices(SyncFixture.devices(1, 2, 3));
+
+            SyncReport r = f.sync.runFull();
+
+            assertTrue(r.succeeded(), r.error());
+            assertEquals(2, r.retired());
+            assertEquals(ManagementState.RETIRED, f.stored(4).orElseThrow().managementState());
+            assertEquals(ManagementState.RETIRED, f.stored(5).orElseThrow().managementState());
+            assertEquals(ManagementState.MANAGED, f.stored(3).orElseThrow().managementState());
+            assertEquals(ManagementState.RETIRED, f.lookup(5).orElseThrow().managementState());
+        }
+    }
+
+    @Test
+    void fullSync_noResponseHeadersWithinTimeout_retried() throws Exception {
+        try (SyncFixture f = new SyncFixture(b -> b.requestTimeout(Duration.ofSeconds(1)))) {
+            f.graph.setDevices(SyncFixture.devices(1));
+            f.graph.intercept((n, ex) -> {
+                if (n == 1) {
+                    try {
+                        Thread.sleep(3_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    ex.close();
+                    return true;
+                }
+                return false;
+            });
+
+            long t0 = System.nanoTime();
+            SyncReport r = f.sync.runFull();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+
+            assertTrue(r.succeeded(), r.error());
+            assertEquals(1, r.retries());
+            assertEquals(1, f.store.count());
+            assertTrue(ms < 2_500, "the silent server was abandoned after the request timeout, took " + ms + " ms");
+        }
+    }
+
+    @Test
+    void status_totalsAccumulateAcrossRuns() throws Exception {
+        try (SyncFixture f = new SyncFixture()) {
+            f.graph.setDevices(SyncFixture.devices(1, 2, 3));
+            f.sync.runFull();
+            f.clock.advance(Duration.ofHours(1));
+            List<Map<String, Object>> next = SyncFixture.devices(1, 2);
+            next.get(0).put("complianceState", "noncompliant");
+            f.graph.setDevices(next);
+            SyncReport second = f.sync.runFull();
+
+            SyncStatus s = f.sync.status();
+            assertEquals(2, s.runs());
+            assertEquals(4, s.totalChangesApplied());
+            assertEquals(1, s.totalRetired());
+            assertEquals(second, s.lastRun());
+            assertEquals(f.clock.instant(), s.lastSuccess());
         }
     }
 }

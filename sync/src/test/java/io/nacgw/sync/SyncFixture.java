@@ -41,13 +41,18 @@ final class SyncFixture implements AutoCloseable {
 
     /** With {@code preloaded} devices in the store before the index starts. */
     SyncFixture(UnaryOperator<SyncSettings.Builder> configure, List<DeviceRecord> preloaded) throws IOException {
+        this(configure, preloaded, IndexSettings.DEFAULTS);
+    }
+
+    SyncFixture(UnaryOperator<SyncSettings.Builder> configure, List<DeviceRecord> preloaded, IndexSettings index)
+            throws IOException {
         graph = new FakeGraph();
         store = ComplianceStore.open(new StoreSettings("jdbc:h2:mem:sync" + DB.incrementAndGet() + "_"
                 + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "", "", 4));
         if (!preloaded.isEmpty()) {
             store.upsertAll(preloaded);
         }
-        compliance = ComplianceService.start(store, IndexSettings.DEFAULTS);
+        compliance = ComplianceService.start(store, index);
         settings = configure.apply(graph.settings().pageSize(3).initialBackoff(Duration.ofSeconds(1))
                 .maxBackoff(Duration.ofSeconds(8)).maxAttempts(4)).build();
         sync = new DefaultSyncService(settings, compliance, HttpClient.newBuilder()

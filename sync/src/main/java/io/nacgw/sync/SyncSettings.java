@@ -19,8 +19,8 @@ import java.util.Objects;
  * @param fullInterval        {@code sync.fullInterval}: time between full syncs, at least 1 min, default 6 h
  * @param incrementalInterval {@code sync.incrementalInterval}: time between incremental syncs, shorter than the full
  *                            interval; 0 disables them; default 10 min
- * @param requestTimeout      {@code sync.requestTimeout}: per HTTP request (connect, headers and the whole body),
- *                            1 s to 10 min, default 30 s
+ * @param requestTimeout      {@code sync.requestTimeout}: per HTTP attempt, the limit for connecting and getting the
+ *                            response headers, and again for reading the whole body; 1 s to 10 min, default 30 s
  * @param maxAttempts         {@code sync.maxAttempts}: attempts per request before the run fails, 1 to 20, default 6
  * @param initialBackoff      {@code sync.initialBackoff}: first retry delay, doubled per attempt, default 1 s
  * @param maxBackoff          {@code sync.maxBackoff}: cap of the exponential delay, up to 1 h, default 60 s

@@ -9,7 +9,7 @@ import java.time.Instant;
  * @param runningMode         its mode, null when idle
  * @param lastSuccess         when the last successful run (of either mode) finished
  * @param lastFailure         when the last failed run finished
- * @param lastError           the error of the last failed run; cleared by a later success of the same mode
+ * @param lastError           the error of the last failed run; null again after a later successful run
  * @param lastFullSuccess     when the last successful full sync started (next full sync is due a full interval later)
  * @param highWaterMark       newest {@code lastSyncDateTime} seen; the next incremental sync asks for newer ones
  * @param lastRun             the last finished run (success or failure), null before the first

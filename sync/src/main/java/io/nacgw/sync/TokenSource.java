@@ -1,7 +1,7 @@
 package io.nacgw.sync;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import org.slf4j.Logger;
@@ -76,7 +76,7 @@ final class TokenSource {
             }
             try {
                 return parse(body.readAllBytes());
-            } catch (JsonParseException e) {
+            } catch (JsonProcessingException e) {
                 throw new SyncFailure("the token endpoint " + settings.tokenUrl() + " sent malformed JSON: "
                         + e.getOriginalMessage());
             }

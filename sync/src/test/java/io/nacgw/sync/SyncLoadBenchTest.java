@@ -180,7 +180,7 @@ final class SyncLoadBenchTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws javax.management.ListenerNotFoundException {
             for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
                 ((NotificationEmitter) gc).removeNotificationListener(listener);
             }

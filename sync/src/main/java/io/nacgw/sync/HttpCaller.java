@@ -24,9 +24,9 @@ import java.util.function.Supplier;
 
 /**
  * Sends a request with the retry policy: connection errors, timeouts, 408/429/5xx are retried (429/503 after
- * {@code Retry-After}), up to {@code sync.maxAttempts}; anything else goes to the caller's handler. The whole
- * exchange, body included, must finish within {@code sync.requestTimeout}: the JDK client's own timeout stops at
- * the headers, so a watchdog closes a body that stalls.
+ * {@code Retry-After}), up to {@code sync.maxAttempts}; anything else goes to the caller's handler. The JDK
+ * client's own timeout covers only the wait for the response headers, so a watchdog closes a body not read
+ * completely within {@code sync.requestTimeout} either; the blocked read then fails and the attempt is retried.
  */
 final class HttpCaller {
     private static final Logger log = LoggerFactory.getLogger(HttpCaller.class);

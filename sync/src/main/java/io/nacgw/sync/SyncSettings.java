@@ -12,7 +12,10 @@ import java.util.Objects;
  * @param tokenUrl            {@code sync.tokenUrl}: OAuth2 token endpoint, e.g.
  *                            {@code https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token} (required)
  * @param clientId            {@code sync.clientId}: application (client) id (required)
- * @param clientSecret        {@code sync.clientSecret}: client secret, loaded by the caller from a file or env var
+ * @param clientSecret        {@code sync.clientSecret}: client secret, loaded by the caller from a file or env var;
+ *                            null when a certificate is used
+ * @param clientCertificate   {@code sync.clientCertificate}: certificate and key signing a client assertion (RFC 7523)
+ *                            instead of a secret; null when a secret is used. Exactly one of the two is set.
  * @param scope               {@code sync.scope}: requested scope, default {@value #DEFAULT_SCOPE}
  * @param baseUrl             {@code sync.baseUrl}: inventory API root, default {@value #DEFAULT_BASE_URL}
  * @param pageSize            {@code sync.pageSize}: {@code $top} per page, 1 to 1000, default 1000
@@ -27,7 +30,8 @@ import java.util.Objects;
  * @param maxRetryAfter       {@code sync.maxRetryAfter}: a server's {@code Retry-After} is clamped to this, up to
  *                            1 h, default 5 min
  */
-public record SyncSettings(URI tokenUrl, String clientId, Secret clientSecret, String scope, URI baseUrl,
+public record SyncSettings(URI tokenUrl, String clientId, Secret clientSecret, ClientCertificate clientCertificate,
+                           String scope, URI baseUrl,
                            int pageSize, Duration fullInterval, Duration incrementalInterval, Duration requestTimeout,
                            int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxRetryAfter) {
     public static final String DEFAULT_SCOPE = "https://graph.microsoft.com/.default";
@@ -55,7 +59,11 @@ public record SyncSettings(URI tokenUrl, String clientId, Secret clientSecret, S
             throw new IllegalArgumentException("sync.clientId is required");
         }
         clientId = clientId.strip();
-        Objects.requireNonNull(clientSecret, "sync.clientSecret is required (from a file or an environment variable)");
+        if ((clientSecret == null) == (clientCertificate == null)) {
+            throw new IllegalArgumentException(clientSecret == null
+                    ? "sync.clientSecret (from a file or an environment variable) or sync.clientCertificate is required"
+                    : "set only one of sync.clientSecret and sync.clientCertificate");
+        }
         if (scope == null || scope.isBlank()) {
             throw new IllegalArgumentException("sync.scope must not be empty");
         }
@@ -117,9 +125,14 @@ public record SyncSettings(URI tokenUrl, String clientId, Secret clientSecret, S
         }
     }
 
-    /** Settings with every default, for the three values that have none. */
+    /** Settings with every default, for the three values that have none; the client authenticates with a secret. */
     public static Builder builder(URI tokenUrl, String clientId, Secret clientSecret) {
-        return new Builder(tokenUrl, clientId, clientSecret);
+        return new Builder(tokenUrl, clientId, clientSecret, null);
+    }
+
+    /** As {@link #builder(URI, String, Secret)}, the client authenticating with a certificate-signed assertion. */
+    public static Builder builder(URI tokenUrl, String clientId, ClientCertificate clientCertificate) {
+        return new Builder(tokenUrl, clientId, null, clientCertificate);
     }
 
     /** The full-sync request's first page: {@code $select} of exactly the mapped fields and {@code $top}. */
@@ -134,7 +147,8 @@ public record SyncSettings(URI tokenUrl, String clientId, Secret clientSecret, S
 
     @Override
     public String toString() {
-        return "SyncSettings[tokenUrl=" + tokenUrl + ", clientId=" + clientId + ", clientSecret=***, scope=" + scope
+        return "SyncSettings[tokenUrl=" + tokenUrl + ", clientId=" + clientId + ", "
+                + (clientSecret != null ? "clientSecret=***" : "clientCertificate=" + clientCertificate) + ", scope=" + scope
                 + ", baseUrl=" + baseUrl + ", pageSize=" + pageSize + ", fullInterval=" + fullInterval
                 + ", incrementalInterval=" + incrementalInterval + ", requestTimeout=" + requestTimeout
                 + ", maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff + ", maxBackoff=" + maxBackoff
@@ -146,6 +160,7 @@ public record SyncSettings(URI tokenUrl, String clientId, Secret clientSecret, S
         private final URI tokenUrl;
         private final String clientId;
         private final Secret clientSecret;
+        private final ClientCertificate clientCertificate;
         private String scope = DEFAULT_SCOPE;
         private URI baseUrl = URI.create(DEFAULT_BASE_URL);
         private int pageSize = DEFAULT_PAGE_SIZE;
@@ -157,10 +172,11 @@ public record SyncSettings(URI tokenUrl, String clientId, Secret clientSecret, S
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
 
-        private Builder(URI tokenUrl, String clientId, Secret clientSecret) {
+        private Builder(URI tokenUrl, String clientId, Secret clientSecret, ClientCertificate clientCertificate) {
             this.tokenUrl = tokenUrl;
             this.clientId = clientId;
             this.clientSecret = clientSecret;
+            this.clientCertificate = clientCertificate;
         }
 
         public Builder scope(String v) { this.scope = v; return this; }
@@ -175,7 +191,7 @@ public record SyncSettings(URI tokenUrl, String clientId, Secret clientSecret, S
         public Builder maxRetryAfter(Duration v) { this.maxRetryAfter = v; return this; }
 
         public SyncSettings build() {
-            return new SyncSettings(tokenUrl, clientId, clientSecret, scope, baseUrl, pageSize, fullInterval,
+            return new SyncSettings(tokenUrl, clientId, clientSecret, clientCertificate, scope, baseUrl, pageSize, fullInterval,
                     incrementalInterval, requestTimeout, maxAttempts, initialBackoff, maxBackoff, maxRetryAfter);
         }
     }

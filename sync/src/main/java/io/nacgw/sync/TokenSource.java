@@ -60,15 +60,14 @@ final class TokenSource {
     }
 
     private void fetch() {
-        String form = "grant_type=client_credentials&client_id=" + enc(settings.clientId()) + "&client_secret="
-                + enc(settings.clientSecret().reveal()) + "&scope=" + enc(settings.scope());
         String what = "token request to " + settings.tokenUrl();
         Instant asked = clock.instant();
+        // built per attempt: a client assertion is short-lived and must not expire while a retry waits
         Token t = caller.call(what, () -> HttpRequest.newBuilder(settings.tokenUrl())
                 .timeout(settings.requestTimeout())
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8)).build(), (resp, body) -> {
+                .POST(HttpRequest.BodyPublishers.ofString(form(), StandardCharsets.UTF_8)).build(), (resp, body) -> {
             if (resp.statusCode() != 200) {
                 throw new SyncFailure("the token endpoint " + settings.tokenUrl() + " refused the client credentials"
                         + " of client " + settings.clientId() + " (HTTP " + resp.statusCode() + ")"
@@ -87,6 +86,18 @@ final class TokenSource {
         refreshAt = asked.plus(Duration.ofSeconds(lifetime - margin));
         fetched++;
         log.debug("access token obtained for client {}, valid {} s", settings.clientId(), lifetime);
+    }
+
+    private String form() {
+        StringBuilder f = new StringBuilder("grant_type=client_credentials&client_id=").append(enc(settings.clientId()));
+        if (settings.clientCertificate() != null) {
+            f.append("&client_assertion_type=").append(enc(ClientAssertion.TYPE)).append("&client_assertion=")
+                    .append(ClientAssertion.create(settings.clientCertificate(), settings.clientId(),
+                            settings.tokenUrl().toString(), clock.instant(), json));
+        } else {
+            f.append("&client_secret=").append(enc(settings.clientSecret().reveal()));
+        }
+        return f.append("&scope=").append(enc(settings.scope())).toString();
     }
 
     private Token parse(byte[] bytes) throws IOException {

@@ -12,6 +12,10 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,6 +61,9 @@ final class FakeGraph implements AutoCloseable {
     final Set<String> validTokens = ConcurrentHashMap.newKeySet();
     final List<String> tokenForms = Collections.synchronizedList(new ArrayList<>());
     volatile long expiresIn = 3599;
+    /** When set, a client assertion signed by this certificate's key is accepted instead of the secret. */
+    volatile X509Certificate assertionCertificate;
+    final List<Map<String, Object>> assertionClaims = Collections.synchronizedList(new ArrayList<>());
     volatile Interceptor interceptor;
     volatile Interceptor tokenInterceptor;
     /** Extra query parameter put in every nextLink, to prove the client follows it verbatim. */
@@ -152,7 +159,8 @@ final class FakeGraph implements AutoCloseable {
             respond(ex, 400, "{\"error\":\"unsupported_grant_type\"}");
             return;
         }
-        if (!CLIENT_ID.equals(f.get("client_id")) || !CLIENT_SECRET.equals(f.get("client_secret"))) {
+        boolean assertionOk = f.containsKey("client_assertion") && assertionValid(f);
+        if (!CLIENT_ID.equals(f.get("client_id")) || !(assertionOk || CLIENT_SECRET.equals(f.get("client_secret")))) {
             respond(ex, 401, "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: Invalid client "
                     + "secret provided.\\r\\nTrace ID: 1\"}");
             return;
@@ -161,6 +169,54 @@ final class FakeGraph implements AutoCloseable {
         validTokens.add(tok);
         respond(ex, 200, "{\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn + ",\"ext_expires_in\":"
                 + expiresIn + ",\"access_token\":\"" + tok + "\"}");
+    }
+
+    /** Checks an RFC 7523 client assertion the way Entra does: signature, x5t, audience, issuer, subject, lifetime. */
+    private boolean assertionValid(Map<String, String> f) {
+        X509Certificate cert = assertionCertificate;
+        if (cert == null || !ClientAssertion.TYPE.equals(f.get("client_assertion_type"))) {
+            return false;
+        }
+        String[] parts = f.get("client_assertion").split("\\.");
+        if (parts.length != 3) {
+            return false;
+        }
+        try {
+            Signature sig = Signature.getInstance("SHA256withRSA");
+            sig.initVerify(cert.getPublicKey());
+            sig.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            if (!sig.verify(Base64.getUrlDecoder().decode(parts[2]))) {
+                return false;
+            }
+            Map<String, Object> header = flat(Base64.getUrlDecoder().decode(parts[0]));
+            Map<String, Object> claims = flat(Base64.getUrlDecoder().decode(parts[1]));
+            String x5t = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-1").digest(cert.getEncoded()));
+            boolean ok = "RS256".equals(header.get("alg")) && x5t.equals(header.get("x5t"))
+                    && tokenUrl.toString().equals(claims.get("aud")) && CLIENT_ID.equals(claims.get("iss"))
+                    && CLIENT_ID.equals(claims.get("sub")) && claims.get("jti") != null
+                    && ((Number) claims.get("exp")).longValue() - ((Number) claims.get("nbf")).longValue() == 300;
+            if (ok) {
+                assertionClaims.add(claims);
+            }
+            return ok;
+        } catch (java.security.GeneralSecurityException | IOException e) {
+            return false;
+        }
+    }
+
+    private static Map<String, Object> flat(byte[] json) throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.createParser(json)) {
+            p.nextToken();
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+                out.put(name, t == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT ? (Object) p.getLongValue()
+                        : p.getText());
+            }
+        }
+        return out;
     }
 
     private void devices(HttpExchange ex) throws IOException {

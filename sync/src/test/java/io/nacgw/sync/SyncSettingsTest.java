@@ -53,9 +53,9 @@ final class SyncSettingsTest {
         assertEquals("sync.clientId is required",
                 assertThrows(IllegalArgumentException.class, () -> SyncSettings.builder(TOKEN, " ", Secret.of("s"))
                         .build()).getMessage());
-        assertEquals("sync.clientSecret is required (from a file or an environment variable)",
-                assertThrows(NullPointerException.class, () -> SyncSettings.builder(TOKEN, "a", null).build())
-                        .getMessage());
+        assertEquals("sync.clientSecret (from a file or an environment variable) or sync.clientCertificate is required",
+                assertThrows(IllegalArgumentException.class, () -> SyncSettings.builder(TOKEN, "a", (Secret) null)
+                        .build()).getMessage());
         assertEquals("sync.pageSize must be 1 to 1000, got 0", error(b -> b.pageSize(0)));
         assertEquals("sync.pageSize must be 1 to 1000, got 1001", error(b -> b.pageSize(1001)));
         assertEquals("sync.scope must not be empty", error(b -> b.scope("")));

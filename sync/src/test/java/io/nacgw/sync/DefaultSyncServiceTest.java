@@ -248,4 +248,38 @@ final class DefaultSyncServiceTest {
         }
         return sb.toString();
     }
+
+    @Test
+    void create_publicFactory_syncsAgainstTheConfiguredEndpoints() throws Exception {
+        try (SyncFixture f = new SyncFixture();
+             SyncService sync = SyncService.create(f.settings, f.compliance)) {
+            f.graph.setDevices(SyncFixture.devices(1, 2, 3, 4));
+
+            SyncReport r = sync.runFull();
+
+            assertTrue(r.succeeded(), r.error());
+            assertEquals(4, f.store.count());
+            assertEquals(r, sync.status().lastRun());
+        }
+    }
+
+    @Test
+    void create_redirect_notFollowedSoTheTokenStaysHome() throws Exception {
+        try (SyncFixture f = new SyncFixture();
+             SyncService sync = SyncService.create(f.settings, f.compliance)) {
+            f.graph.intercept((n, ex) -> {
+                if (n == 1) {
+                    FakeGraph.respond(ex, 302, "", "Location", f.graph.base + "/deviceManagement/managedDevices?x=1");
+                    return true;
+                }
+                return false;
+            });
+
+            SyncReport r = sync.runFull();
+
+            assertEquals(SyncReport.Outcome.FAILED, r.outcome());
+            assertTrue(r.error().contains("answered HTTP 302"), r.error());
+            assertEquals(1, f.graph.graphRequestCount.get());
+        }
+    }
 }

@@ -1,0 +1,47 @@
+package io.nacgw.sync;
+
+import io.nacgw.core.service.ComplianceService;
+
+/**
+ * Keeps the compliance store current from an MDM inventory shaped like Microsoft Graph
+ * {@code /deviceManagement/managedDevices}: scheduled full syncs (which retire vanished devices) and incremental
+ * syncs between them, on its own thread, plus runs on demand. Pages are written through
+ * {@link ComplianceService#upsertAll}, so answers change as each page commits, and lookups keep being served from
+ * memory while a run is going or failing.
+ *
+ * <p>Only one run at a time: a run requested while another is in progress returns at once with
+ * {@link SyncReport.Outcome#BUSY}. (In-process only; several gateway nodes on one PostgreSQL store need a shared
+ * lock around {@link #runFull()}, which the gateway owns.)
+ */
+public interface SyncService extends AutoCloseable {
+
+    /** A connector for {@code settings} writing into {@code compliance}; nothing runs until {@link #start()}. */
+    static SyncService create(SyncSettings settings, ComplianceService compliance) {
+        return DefaultSyncService.create(settings, compliance);
+    }
+
+    /**
+     * Starts the schedule on thread {@code nacgw-sync}: a full sync at once, then incremental syncs every
+     * {@code sync.incrementalInterval} and a full sync every {@code sync.fullInterval} (a failed full sync is
+     * tried again at the next tick, at most a few minutes later).
+     *
+     * @throws IllegalStateException when already started or closed
+     */
+    void start();
+
+    /** Runs a full sync now on the calling thread (blocking) and reports it; BUSY if a run is in progress. */
+    SyncReport runFull();
+
+    /**
+     * Runs an incremental sync now on the calling thread; without a high-water mark (no successful run yet) this
+     * is a full sync. BUSY if a run is in progress.
+     */
+    SyncReport runIncremental();
+
+    /** The current state; cheap, never blocks on a run. */
+    SyncStatus status();
+
+    /** Stops the schedule and interrupts a run in progress (which then fails and retires nothing). */
+    @Override
+    void close();
+}

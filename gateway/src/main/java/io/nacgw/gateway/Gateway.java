@@ -4,6 +4,7 @@ import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.core.service.ComplianceService;
 import io.nacgw.core.store.ComplianceStore;
 import io.nacgw.gateway.config.NacgwConfig;
+import io.nacgw.sync.SyncService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ public final class Gateway implements AutoCloseable {
     private final ComplianceStore store;
     private final ComplianceService compliance;
     private final AccessPolicy policy;
+    private final SyncService sync;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
     private Gateway(NacgwConfig config, Clock clock) {
@@ -38,6 +40,13 @@ public final class Gateway implements AutoCloseable {
         try {
             this.compliance = ComplianceService.start(store, config.index().settings());
             closeables.push(compliance);
+            if (config.sync().enabled()) {
+                this.sync = SyncService.create(config.sync().settings(), compliance);
+                closeables.push(sync);
+                sync.start();
+            } else {
+                this.sync = null;
+            }
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
@@ -74,6 +83,11 @@ public final class Gateway implements AutoCloseable {
 
     public AccessPolicy policy() {
         return policy;
+    }
+
+    /** The MDM sync connector, when {@code sync.enabled}. */
+    public java.util.Optional<SyncService> sync() {
+        return java.util.Optional.ofNullable(sync);
     }
 
     private void closeQuietly() {

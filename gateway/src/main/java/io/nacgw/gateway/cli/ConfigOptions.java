@@ -46,6 +46,6 @@ public final class ConfigOptions {
     }
 
     private NacgwConfig withDataDir(NacgwConfig c) {
-        return new NacgwConfig(dataDir.toAbsolutePath().normalize(), c.store(), c.index(), c.policy(), c.audit());
+        return c.withDataDir(dataDir.toAbsolutePath().normalize());
     }
 }

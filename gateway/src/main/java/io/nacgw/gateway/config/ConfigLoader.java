@@ -75,7 +75,7 @@ public final class ConfigLoader {
         NacgwConfig cfg = bind(tree, file == null ? "default config" : file.toString());
         if (file != null && !cfg.dataDir().isAbsolute()) {
             Path base = file.toAbsolutePath().getParent();
-            cfg = new NacgwConfig(base.resolve(cfg.dataDir()).normalize(), cfg.store(), cfg.index(), cfg.policy(), cfg.audit());
+            cfg = cfg.withDataDir(base.resolve(cfg.dataDir()).normalize());
         }
         validate(cfg, file == null ? "default config" : file.toString());
         return cfg;
@@ -85,6 +85,9 @@ public final class ConfigLoader {
     private static void validate(NacgwConfig cfg, String source) {
         try {
             cfg.policy().toAccessPolicy();
+            if (cfg.sync().enabled()) {
+                cfg.sync().settings();
+            }
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }

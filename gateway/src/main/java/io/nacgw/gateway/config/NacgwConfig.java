@@ -8,7 +8,8 @@ import java.nio.file.Path;
  *
  * @param dataDir where the embedded store, certificates and logs live (default {@code ./data})
  */
-public record NacgwConfig(Path dataDir, StoreConfig store, IndexConfig index, PolicyConfig policy, AuditConfig audit) {
+public record NacgwConfig(Path dataDir, StoreConfig store, IndexConfig index, PolicyConfig policy, AuditConfig audit,
+                          SyncConfig sync) {
     public NacgwConfig {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         store = store == null ? StoreConfig.defaults() : store;
@@ -17,5 +18,11 @@ public record NacgwConfig(Path dataDir, StoreConfig store, IndexConfig index, Po
             throw new IllegalArgumentException("policy must define at least one profile");
         }
         audit = audit == null ? AuditConfig.defaults() : audit;
+        sync = sync == null ? SyncConfig.disabled() : sync;
+    }
+
+    /** A copy with another data directory. */
+    public NacgwConfig withDataDir(Path dir) {
+        return new NacgwConfig(dir, store, index, policy, audit, sync);
     }
 }

@@ -127,4 +127,22 @@ final class ConfigLoaderTest {
         assertTrue(assertThrows(ConfigException.class, () -> missing.store().settings(missing.dataDir()))
                 .getMessage().contains("store.passwordFile"));
     }
+
+    @Test
+    void sync_disabledByDefault_enabledNeedsItsKeysAndSecret() throws Exception {
+        assertTrue(!load(MINIMAL).sync().enabled());
+        assertTrue(error("sync:\n  enabled: true\n" + MINIMAL).contains("sync.tokenUrl is required"));
+        String m = error("sync:\n  enabled: true\n  tokenUrl: https://login.example.com/t/oauth2/v2.0/token\n  clientId: abc\n"
+                + "  clientSecretEnv: NACGW_TEST_NO_SUCH_VAR\n" + MINIMAL);
+        assertTrue(m.contains("NACGW_TEST_NO_SUCH_VAR"), m);
+        Path secret = dir.resolve("graph-secret");
+        Files.writeString(secret, "very-secret\n");
+        NacgwConfig c = load("sync:\n  enabled: true\n  tokenUrl: https://login.example.com/t/oauth2/v2.0/token\n  clientId: abc\n"
+                + "  clientSecretFile: " + secret + "\n  pageSize: 500\n  fullInterval: 2h\n" + MINIMAL);
+        assertEquals(500, c.sync().settings().pageSize());
+        assertTrue(!c.sync().settings().toString().contains("very-secret"));
+        m = error("sync:\n  enabled: true\n  tokenUrl: https://login.example.com/t\n  clientId: abc\n  clientSecretFile: "
+                + secret + "\n  pageSize: 5000\n" + MINIMAL);
+        assertTrue(m.contains("sync.pageSize"), m);
+    }
 }

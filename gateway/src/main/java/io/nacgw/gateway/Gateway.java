@@ -28,6 +28,7 @@ public final class Gateway implements AutoCloseable {
     private final ComplianceService compliance;
     private final AccessPolicy policy;
     private final SyncService sync;
+    private final GatewayMetrics metrics = new GatewayMetrics();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
     private Gateway(NacgwConfig config, Clock clock) {
@@ -40,9 +41,12 @@ public final class Gateway implements AutoCloseable {
         try {
             this.compliance = ComplianceService.start(store, config.index().settings());
             closeables.push(compliance);
+            closeables.push(metrics);
+            metrics.bindIndex(compliance);
             if (config.sync().enabled()) {
                 this.sync = SyncService.create(config.sync().settings(), compliance);
                 closeables.push(sync);
+                metrics.bindSync(sync);
                 sync.start();
             } else {
                 this.sync = null;
@@ -83,6 +87,11 @@ public final class Gateway implements AutoCloseable {
 
     public AccessPolicy policy() {
         return policy;
+    }
+
+    /** Prometheus metrics of every component. */
+    public GatewayMetrics metrics() {
+        return metrics;
     }
 
     /** The MDM sync connector, when {@code sync.enabled}. */

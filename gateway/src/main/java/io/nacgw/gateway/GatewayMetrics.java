@@ -1,0 +1,76 @@
+package io.nacgw.gateway;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nacgw.core.service.ComplianceService;
+import io.nacgw.sync.SyncService;
+
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The gateway's Prometheus metrics: index counters, sync status and JVM health. Counters are read from the
+ * components' own stats when scraped, so the request paths pay nothing for metrics.
+ */
+public final class GatewayMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    GatewayMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        gc.bindTo(registry);
+    }
+
+    void bindIndex(ComplianceService svc) {
+        Gauge.builder("nacgw_index_devices", svc, s -> s.stats().resident())
+                .description("Devices held in the in-memory index").register(registry);
+        Gauge.builder("nacgw_index_complete", svc, s -> s.complete() ? 1 : 0)
+                .description("1 when every stored device is in memory").register(registry);
+        counter("nacgw_index_lookups_hit", svc, s -> s.stats().hits(), "Lookups answered with a device");
+        counter("nacgw_index_lookups_miss", svc, s -> s.stats().misses(), "Lookups answered 'unknown device'");
+        counter("nacgw_index_store_loads", svc, s -> s.stats().storeLoads(), "Lookups that had to ask the store");
+        counter("nacgw_index_overloaded", svc, s -> s.stats().overloaded(), "Lookups refused: loader full");
+        counter("nacgw_index_stale_updates", svc, s -> s.stats().staleUpdates(), "Updates ignored as older than stored");
+    }
+
+    void bindSync(SyncService sync) {
+        Gauge.builder("nacgw_sync_running", sync, s -> s.status().running() ? 1 : 0)
+                .description("1 while a sync runs").register(registry);
+        Gauge.builder("nacgw_sync_last_success_seconds", sync,
+                        s -> s.status().lastSuccess() == null ? 0 : s.status().lastSuccess().getEpochSecond())
+                .description("Unix time of the last successful sync (0: none)").register(registry);
+        counter("nacgw_sync_runs", sync, s -> s.status().runs(), "Sync runs");
+        counter("nacgw_sync_failed_runs", sync, s -> s.status().failedRuns(), "Failed sync runs");
+        counter("nacgw_sync_changes_applied", sync, s -> s.status().totalChangesApplied(), "Device changes applied by syncs");
+        counter("nacgw_sync_retired", sync, s -> s.status().totalRetired(), "Devices marked retired by full syncs");
+        counter("nacgw_sync_warnings", sync, s -> s.status().totalWarnings(), "Data warnings during syncs");
+    }
+
+    /** Registers a monotonic counter read from {@code f} at scrape time. */
+    public <T> void counter(String name, T obj, ToDoubleFunction<T> f, String description) {
+        FunctionCounter.builder(name, obj, f).description(description).register(registry);
+    }
+
+    /** Registers a gauge read from {@code f} at scrape time. */
+    public <T> void gauge(String name, T obj, ToDoubleFunction<T> f, String description) {
+        Gauge.builder(name, obj, f).description(description).register(registry);
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

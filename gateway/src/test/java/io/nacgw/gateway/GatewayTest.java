@@ -1,0 +1,42 @@
+package io.nacgw.gateway;
+
+import io.nacgw.core.testing.TestDevices;
+import io.nacgw.gateway.config.ConfigLoader;
+import io.nacgw.gateway.config.NacgwConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+final class GatewayTest {
+    @TempDir
+    Path dir;
+
+    private NacgwConfig config() {
+        return new ConfigLoader().load(null, Map.of(), new Properties()).withDataDir(dir);
+    }
+
+    @Test
+    void start_writeThenRestart_devicesSurviveAndMetricsShowThem() {
+        Clock clock = Clock.fixed(TestDevices.NOW, ZoneOffset.UTC);
+        try (Gateway g = Gateway.start(config(), clock)) {
+            g.compliance().upsert(TestDevices.compliant(1).build());
+            String scrape = g.metrics().scrape();
+            assertTrue(scrape.contains("nacgw_index_devices 1.0"), scrape);
+            assertTrue(scrape.contains("jvm_memory_used_bytes"), "JVM metrics bound");
+            assertTrue(g.sync().isEmpty(), "sync is off by default");
+        }
+        try (Gateway g = Gateway.start(config(), clock)) {
+            assertEquals(1, g.compliance().residentCount());
+            g.compliance().lookup(TestDevices.mac(1)).join();
+            assertTrue(g.metrics().scrape().contains("nacgw_index_lookups_hit_total 1.0"), g.metrics().scrape());
+        }
+    }
+}

@@ -202,7 +202,16 @@ final class CertsCommandTest {
         issue("ise1", "partner");
         KeyStore ks = loadPkcs12(pki().resolve("clients/ise1/ise1.p12"), FILE_PASSWORD);
         assertTrue(ks.isKeyEntry("ise1"));
+
+        Path shared = dir.resolve("shared.pass");
+        Files.writeString(shared, "shared-secret-Hd2\r\nsecond line is ignored\n");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rw-r--r--"));
+        Run r = ok("certs", "issue", "--pki", pki().toString(), "--name", "ise2", "--role", "partner",
+                "--password-file", shared.toString());
+        assertTrue(r.err.contains("warning: password file " + shared + " is readable by other users"), r.err);
+        assertTrue(loadPkcs12(pki().resolve("clients/ise2/ise2.p12"), "shared-secret-Hd2").isKeyEntry("ise2"));
         assertNoPasswordPrinted(FILE_PASSWORD);
+        assertNoPasswordPrinted("shared-secret-Hd2");
     }
 
     @Test
@@ -228,6 +237,51 @@ final class CertsCommandTest {
         assertTrue(r.err.contains("nacgw: no terminal to ask for the PKCS#12 password"), r.err);
         assertTrue(r.err.contains("--password-file") && r.err.contains("--password-env"), r.err);
         assertFalse(Files.exists(pki().resolve("clients/ise1")), "nothing issued");
+    }
+
+    @Test
+    void issue_promptsTwiceOnTerminal_andRefusesDifferentAnswers() throws Exception {
+        Path script = Path.of("/usr/bin/script"); // util-linux: runs the command on a pseudo-terminal
+        Assumptions.assumeTrue(Files.isExecutable(script), "/usr/bin/script not found; prompt check skipped");
+        assertEquals(0, init().status);
+        String password = "tty-secret-Wm5";
+        ProcessResult same = onTerminal(script, password + "\n" + password + "\n", "certs", "issue", "--pki",
+                pki().toString(), "--name", "ops1", "--role", "admin");
+        assertEquals(0, same.exit, same.out);
+        assertTrue(same.out.contains("PKCS#12 password for ops1:") && same.out.contains("Repeat the password:"), same.out);
+        // the terminal echoes what the test typed before the prompt turned echo off; nacgw's own output follows it
+        String afterPrompt = same.out.substring(same.out.indexOf("PKCS#12 password for"));
+        assertFalse(afterPrompt.contains(password), afterPrompt);
+        assertTrue(loadPkcs12(pki().resolve("clients/ops1/ops1.p12"), password).isKeyEntry("ops1"));
+
+        ProcessResult differ = onTerminal(script, password + "\nsomething-else\n", "certs", "issue", "--pki",
+                pki().toString(), "--name", "ops2", "--role", "admin");
+        assertEquals(2, differ.exit, differ.out);
+        assertTrue(differ.out.contains("nacgw: the two passwords differ; nothing issued"), differ.out);
+        assertFalse(Files.exists(pki().resolve("clients/ops2")));
+    }
+
+    /** Runs nacgw in a new JVM on a pseudo-terminal, typing {@code input}; returns the terminal's transcript. */
+    private static ProcessResult onTerminal(Path script, String input, String... args) throws Exception {
+        StringBuilder cmd = new StringBuilder();
+        for (String a : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName())) {
+            cmd.append(quote(a)).append(' ');
+        }
+        for (String a : args) {
+            cmd.append(quote(a)).append(' ');
+        }
+        Process p = new ProcessBuilder(script.toString(), "-qec", cmd.toString(), "/dev/null")
+                .redirectErrorStream(true).start();
+        p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "nacgw on a terminal did not finish");
+        return new ProcessResult(p.exitValue(), out);
+    }
+
+    private static String quote(String arg) {
+        return "'" + arg.replace("'", "'\\''") + "'";
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.nacgw.gateway;
 
+import io.nacgw.gateway.cli.CertsCommand;
 import io.nacgw.gateway.cli.DevicesCommand;
 import io.nacgw.gateway.cli.Failures;
 import io.nacgw.gateway.cli.LoadtestCommand;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "nacgw", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Network access control compliance gateway: answers NAC appliances (HTTPS) and network gear "
                 + "(RADIUS) from a cached copy of every device's MDM compliance state.",
-        subcommands = {RunCommand.class, DevicesCommand.class, LoadtestCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DevicesCommand.class, CertsCommand.class, LoadtestCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,5 +1,6 @@
 package io.nacgw.gateway.cli;
 
+import io.nacgw.certs.CertsException;
 import io.nacgw.core.store.StoreException;
 import io.nacgw.gateway.config.ConfigException;
 import picocli.CommandLine;
@@ -17,7 +18,8 @@ public final class Failures implements CommandLine.IExecutionExceptionHandler {
         if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
             return 2;
         }
-        if (!(e instanceof StoreException) && !(e instanceof java.io.IOException) && !(e instanceof IllegalStateException)) {
+        if (!(e instanceof StoreException) && !(e instanceof CertsException) && !(e instanceof java.io.IOException)
+                && !(e instanceof IllegalStateException)) {
             e.printStackTrace(cl.getErr());
         }
         return 1;

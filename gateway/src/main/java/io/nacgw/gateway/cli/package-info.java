@@ -1,2 +1,5 @@
-/** The {@code nacgw} subcommands: run, devices (import, get, explain), version. */
+/**
+ * The {@code nacgw} subcommands: run, devices (import, get, explain), certs (init, issue, list, revoke,
+ * crl, inspect), loadtest, version.
+ */
 package io.nacgw.gateway.cli;

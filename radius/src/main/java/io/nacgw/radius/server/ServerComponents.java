@@ -11,6 +11,7 @@ import io.nacgw.radius.codec.RadiusCodec;
 
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -28,12 +29,21 @@ public final class ServerComponents implements AutoCloseable {
     private final RadiusInitializer acct;
 
     public ServerComponents(RadiusSettings settings, NasRegistry clients, RadiusServices services) {
+        this(settings, clients, services, null);
+    }
+
+    /**
+     * As above, with the executor that runs session-table writes replaced (tests run them on the test thread, or
+     * hold them to observe a request in progress); null for the bounded {@link SessionWriter}.
+     */
+    ServerComponents(RadiusSettings settings, NasRegistry clients, RadiusServices services, Executor accounting) {
         this.policy = services.policy();
         checkProfiles(clients);
         this.registry = new AtomicReference<>(clients);
         this.counters = new Counters(services.clock());
         this.audit = new AuditLog(services.audit(), settings.auditQueue());
         this.writer = new SessionWriter(settings.accountingThreads(), settings.accountingQueue());
+        Executor sessionExecutor = accounting != null ? accounting : writer;
         DatagramCodec datagram = new DatagramCodec();
         ClientFilter client = new ClientFilter(registry::get, counters);
         AuthenticatorVerifier authenticator = new AuthenticatorVerifier(counters);
@@ -49,7 +59,7 @@ public final class ServerComponents implements AutoCloseable {
                 authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters), codec,
                 new StatusServerHandler(ServicePort.ACCT, counters),
-                new AccountingRequestHandler(services.sessions(), writer, services.compliance(), counters,
+                new AccountingRequestHandler(services.sessions(), sessionExecutor, services.compliance(), counters,
                         services.clock()), errors);
     }
 

@@ -118,6 +118,10 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
 
     private void respond(ChannelHandlerContext ctx, RadiusRequest r) {
         counters.accountingStored.increment();
+        if (log.isDebugEnabled()) {
+            log.debug("{} (status {}, session {}) -> Accounting-Response", r, r.integer(AttributeType.ACCT_STATUS_TYPE),
+                    r.text(AttributeType.ACCT_SESSION_ID));
+        }
         ctx.writeAndFlush(new RadiusResponse(r, RadiusCode.ACCOUNTING_RESPONSE, List.of()), ctx.voidPromise());
     }
 

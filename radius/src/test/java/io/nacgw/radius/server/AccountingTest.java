@@ -107,6 +107,14 @@ final class AccountingTest {
     }
 
     @Test
+    void accounting_otherStatusType_isAcknowledgedWithoutWriting() {
+        holding();
+        byte[] reply = send(RequestBuilder.accounting(4).integer(AttributeType.ACCT_STATUS_TYPE, 15)); // Failed
+        assertNotNull(reply, "nothing to store, answered at once");
+        assertTrue(held.isEmpty());
+    }
+
+    @Test
     void accounting_withoutSessionId_isDropped() {
         direct();
         assertNull(send(RequestBuilder.accounting(1).integer(AttributeType.ACCT_STATUS_TYPE, 1)));

@@ -102,13 +102,18 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
                     stored = false;
                 }
                 boolean ok = stored;
-                ctx.channel().eventLoop().execute(() -> {
-                    if (ok) {
-                        respond(ctx, r);
-                    } else {
-                        ctx.write(NoReply.of(r), ctx.voidPromise());
-                    }
-                });
+                try {
+                    ctx.channel().eventLoop().execute(() -> {
+                        if (ok) {
+                            respond(ctx, r);
+                        } else {
+                            ctx.write(NoReply.of(r), ctx.voidPromise());
+                        }
+                    });
+                } catch (RejectedExecutionException closing) {
+                    // the server is shutting down: the row is stored, the NAS will retransmit to the next instance
+                    log.debug("no reply for {}: event loop closed", r);
+                }
             });
         } catch (RejectedExecutionException ex) {
             counters.drop(DropReason.ACCOUNTING_OVERLOADED, r.sender(), "accounting write queue full");

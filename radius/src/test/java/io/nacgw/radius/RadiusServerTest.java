@@ -44,6 +44,15 @@ final class RadiusServerTest {
         }
     }
 
+    /** Waits (bounded) for the server threads to count a drop: the datagram is processed asynchronously. */
+    private static void awaitDrops(RadiusServer server, DropReason reason, long expected) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (server.stats().drops(reason) < expected && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(expected, server.stats().drops(reason));
+    }
+
     private static RequestBuilder mab(int id, MacAddress mac) {
         return RequestBuilder.access(id).text(AttributeType.USER_NAME, mac.toHex12())
                 .text(AttributeType.CALLING_STATION_ID, mac.toRfc3580())
@@ -81,6 +90,33 @@ final class RadiusServerTest {
                      List.of(TestWorld.switchClient("127.0.0.1").build()), world.services())) {
             assertEquals("nio", server.transport());
             assertAccepted(server, 1, TestWorld.COMPLIANT);
+        }
+    }
+
+    @Test
+    void start_ipv6Loopback_servesIpv6Clients() throws IOException {
+        java.net.InetAddress v6 = java.net.InetAddress.getByName("::1");
+        org.junit.jupiter.api.Assumptions.assumeTrue(hasIpv6Loopback(), "no IPv6 loopback here");
+        try (TestWorld world = new TestWorld();
+             RadiusServer server = RadiusServer.start(TestWorld.settings().withBindAddress("::1"),
+                     List.of(TestWorld.switchClient("::1/128").build()), world.services());
+             DatagramSocket s = new DatagramSocket(new InetSocketAddress(v6, 0))) {
+            RequestBuilder b = mab(1, TestWorld.COMPLIANT);
+            byte[] d = b.build(SECRET);
+            s.setSoTimeout(5000);
+            s.send(new DatagramPacket(d, d.length, server.authAddress()));
+            byte[] buf = new byte[4096];
+            DatagramPacket in = new DatagramPacket(buf, buf.length);
+            s.receive(in);
+            assertEquals(RadiusCode.ACCESS_ACCEPT, buf[0]);
+        }
+    }
+
+    private static boolean hasIpv6Loopback() {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("::1", 0))) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -128,7 +164,7 @@ final class RadiusServerTest {
                      List.of(TestWorld.switchClient("10.0.0.0/8").build()), world.services())) {
             assertNull(exchange(server.authAddress(), mab(1, TestWorld.COMPLIANT).build(SECRET), 300),
                     "127.0.0.1 is not a client yet");
-            assertEquals(1, server.stats().drops(DropReason.UNKNOWN_CLIENT));
+            awaitDrops(server, DropReason.UNKNOWN_CLIENT, 1);
             server.reload(List.of(TestWorld.switchClient("127.0.0.0/8").build()));
             assertEquals("127.0.0.0/8", server.clients().get(0).address().toString());
             assertAccepted(server, 2, TestWorld.COMPLIANT);

@@ -160,7 +160,7 @@ final class RadclientInteropTest {
         Run start = radclient(server.acctAddress().getPort(), "acct", TestWorld.SECRET,
                 "Acct-Status-Type = Start, " + common);
         assertTrue(start.received("Accounting-Response"), start.output());
-        Session live = world.sessions.get("switch", "radclient-1").orElseThrow();
+        Session live = world.sessions.get("127.0.0.1", "radclient-1").orElseThrow();
         assertTrue(live.live());
         assertEquals(TestWorld.COMPLIANT_ID, live.deviceId());
         assertEquals("10.9.8.7", live.framedIp());
@@ -168,7 +168,7 @@ final class RadclientInteropTest {
         Run stop = radclient(server.acctAddress().getPort(), "acct", TestWorld.SECRET,
                 "Acct-Status-Type = Stop, Acct-Terminate-Cause = User-Request, " + common);
         assertTrue(stop.received("Accounting-Response"), stop.output());
-        Session ended = world.sessions.get("switch", "radclient-1").orElseThrow();
+        Session ended = world.sessions.get("127.0.0.1", "radclient-1").orElseThrow();
         assertTrue(!ended.live());
         assertEquals(1, ended.terminateCause());
     }

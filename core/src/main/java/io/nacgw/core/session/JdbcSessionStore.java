@@ -36,13 +36,13 @@ final class JdbcSessionStore implements SessionStore {
     private static final String MERGE_FIELDS = "mac = COALESCE(?, mac), device_id = COALESCE(?, device_id), "
             + "user_name = COALESCE(?, user_name), framed_ip = COALESCE(?, framed_ip), "
             + "class_value = COALESCE(?, class_value), audit_session_id = COALESCE(?, audit_session_id), "
-            + "nas_address = COALESCE(?, nas_address), updated_at = GREATEST(updated_at, ?)";
+            + "nas = ?, updated_at = GREATEST(updated_at, ?)";
     private static final String UPDATE_START = "UPDATE radius_sessions SET " + MERGE_FIELDS
-            + ", started_at = ?, stopped_at = NULL, terminate_cause = NULL WHERE nas = ? AND acct_session_id = ?";
+            + ", started_at = ?, stopped_at = NULL, terminate_cause = NULL WHERE nas_address = ? AND acct_session_id = ?";
     private static final String UPDATE_INTERIM = "UPDATE radius_sessions SET " + MERGE_FIELDS
-            + " WHERE nas = ? AND acct_session_id = ?";
+            + " WHERE nas_address = ? AND acct_session_id = ?";
     private static final String UPDATE_STOP = "UPDATE radius_sessions SET " + MERGE_FIELDS
-            + ", stopped_at = ?, terminate_cause = COALESCE(?, terminate_cause) WHERE nas = ? AND acct_session_id = ?";
+            + ", stopped_at = ?, terminate_cause = COALESCE(?, terminate_cause) WHERE nas_address = ? AND acct_session_id = ?";
     private static final String INSERT = "INSERT INTO radius_sessions (" + COLUMNS
             + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
@@ -99,7 +99,7 @@ final class JdbcSessionStore implements SessionStore {
             } catch (SQLException ex) {
                 // two records of a new session raced to insert: the loser now finds the row and updates it
                 if (!"23505".equals(ex.getSQLState()) || attempt >= INSERT_RACE_RETRIES) {
-                    throw new StoreException("storing accounting " + e.kind() + " for " + e.nas() + "/"
+                    throw new StoreException("storing accounting " + e.kind() + " for " + e.nasAddress() + "/"
                             + e.acctSessionId() + " failed: " + ex.getMessage(), ex);
                 }
             }
@@ -117,7 +117,7 @@ final class JdbcSessionStore implements SessionStore {
                 ps.setLong(k++, e.at().toEpochMilli());
                 setInt(ps, k++, e.terminateCause());
             }
-            ps.setString(k++, e.nas());
+            ps.setString(k++, e.nasAddress());
             ps.setString(k, e.acctSessionId());
             return ps.executeUpdate();
         }
@@ -135,7 +135,7 @@ final class JdbcSessionStore implements SessionStore {
         ps.setString(k++, e.framedIp());
         ps.setString(k++, e.classValue());
         ps.setString(k++, e.auditSessionId());
-        ps.setString(k++, e.nasAddress());
+        ps.setString(k++, e.nas());
         ps.setLong(k++, e.at().toEpochMilli());
         return k;
     }
@@ -177,22 +177,22 @@ final class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public int closeAll(String nas, Instant at) {
+    public int closeAll(String nasAddress, Instant at) {
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE radius_sessions SET stopped_at = ?, "
-                     + "updated_at = GREATEST(updated_at, ?) WHERE nas = ? AND stopped_at IS NULL")) {
+                     + "updated_at = GREATEST(updated_at, ?) WHERE nas_address = ? AND stopped_at IS NULL")) {
             ps.setLong(1, at.toEpochMilli());
             ps.setLong(2, at.toEpochMilli());
-            ps.setString(3, nas);
+            ps.setString(3, nasAddress);
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("closing the sessions of " + nas + " failed: " + e.getMessage(), e);
+            throw new StoreException("closing the sessions of " + nasAddress + " failed: " + e.getMessage(), e);
         }
     }
 
     @Override
-    public Optional<Session> get(String nas, String acctSessionId) {
-        List<Session> l = query(SELECT + " WHERE nas = ? AND acct_session_id = ?", nas, acctSessionId);
+    public Optional<Session> get(String nasAddress, String acctSessionId) {
+        List<Session> l = query(SELECT + " WHERE nas_address = ? AND acct_session_id = ?", nasAddress, acctSessionId);
         return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
     }
 

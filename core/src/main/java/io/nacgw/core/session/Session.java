@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * One NAS session as stored from accounting. Nullable fields were not (yet) reported by the NAS.
  *
- * @param nas             the NAS client's configured name
+ * @param nas             the configured NAS client the records came through
  * @param acctSessionId   Acct-Session-Id, unique per session on that NAS
  * @param mac             the endpoint MAC (Calling-Station-Id), or null
  * @param deviceId        the MDM device id resolved from the MAC, or null
@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param framedIp        Framed-IP-Address, or null
  * @param classValue      the Class the NAS echoed (nacgw puts its decision id there), or null
  * @param auditSessionId  Cisco audit-session-id, or null
- * @param nasAddress      source address of the NAS's accounting packets
+ * @param nasAddress      source address of the NAS's accounting packets; with acctSessionId the key
  * @param startedAt       when the session started (first record seen)
  * @param updatedAt       newest accounting record applied
  * @param stoppedAt       when it stopped, or null while live
@@ -29,6 +29,7 @@ public record Session(String nas, String acctSessionId, MacAddress mac, DeviceGu
     public Session {
         Objects.requireNonNull(nas, "nas");
         Objects.requireNonNull(acctSessionId, "acctSessionId");
+        Objects.requireNonNull(nasAddress, "nasAddress");
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
     }

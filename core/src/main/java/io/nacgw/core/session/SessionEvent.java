@@ -22,6 +22,9 @@ public record SessionEvent(Kind kind, String nas, String acctSessionId, MacAddre
         if (nas == null || nas.isEmpty() || nas.length() > 64) {
             throw new IllegalArgumentException("nas must be 1-64 characters");
         }
+        if (nasAddress == null || nasAddress.isEmpty() || nasAddress.length() > 45) {
+            throw new IllegalArgumentException("nasAddress must be an IP address");
+        }
         if (acctSessionId == null || acctSessionId.isEmpty() || acctSessionId.length() > 253) {
             throw new IllegalArgumentException("acctSessionId must be 1-253 characters");
         }

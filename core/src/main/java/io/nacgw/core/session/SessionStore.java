@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The durable session table built from RADIUS accounting. Every method blocks on I/O (never call it from an event
+ * The durable session table built from RADIUS accounting, keyed by (NAS source address, Acct-Session-Id). Every method blocks on I/O (never call it from an event
  * loop); a write returns only after it is committed, so a caller may acknowledge the NAS afterwards.
  */
 public interface SessionStore extends AutoCloseable {
@@ -22,11 +22,14 @@ public interface SessionStore extends AutoCloseable {
     /** Applies one Start/Interim/Stop record; committed when this returns. */
     void apply(SessionEvent event);
 
-    /** Closes every live session of {@code nas} (Accounting-On/Off: the NAS rebooted); returns how many. */
-    int closeAll(String nas, Instant at);
+    /**
+     * Closes every live session of the NAS at {@code nasAddress} (Accounting-On/Off: it rebooted); returns how many.
+     * Sessions of other NASes under the same configured client (a CIDR) stay live.
+     */
+    int closeAll(String nasAddress, Instant at);
 
-    /** The session with this key, live or not. */
-    Optional<Session> get(String nas, String acctSessionId);
+    /** The session with this key (NAS source address, Acct-Session-Id), live or not. */
+    Optional<Session> get(String nasAddress, String acctSessionId);
 
     /** Live sessions of the endpoint with this MAC, on any NAS. */
     List<Session> liveByMac(MacAddress mac);

@@ -36,13 +36,13 @@ final class JdbcSessionStoreTest {
     @Test
     void apply_startThenStop_keepsStartAndRecordsStop() {
         store.apply(event(SessionEvent.Kind.START, "s1", T0, MAC, "alice"));
-        Session live = store.get("sw1", "s1").orElseThrow();
+        Session live = store.get("192.0.2.1", "s1").orElseThrow();
         assertTrue(live.live());
         assertEquals(MAC, live.mac());
         assertEquals(DEVICE, live.deviceId());
         assertEquals(T0, live.startedAt());
         store.apply(event(SessionEvent.Kind.STOP, "s1", T0.plusSeconds(60), null, null));
-        Session s = store.get("sw1", "s1").orElseThrow();
+        Session s = store.get("192.0.2.1", "s1").orElseThrow();
         assertFalse(s.live());
         assertEquals(T0.plusSeconds(60), s.stoppedAt());
         assertEquals(MAC, s.mac(), "a stop without Calling-Station-Id keeps the stored MAC");
@@ -53,7 +53,7 @@ final class JdbcSessionStoreTest {
     @Test
     void apply_interimForUnseenSession_insertsIt() {
         store.apply(event(SessionEvent.Kind.INTERIM, "s2", T0, MAC, "bob"));
-        assertEquals(T0, store.get("sw1", "s2").orElseThrow().startedAt());
+        assertEquals(T0, store.get("192.0.2.1", "s2").orElseThrow().startedAt());
         assertEquals(1, store.liveCount());
     }
 
@@ -61,7 +61,7 @@ final class JdbcSessionStoreTest {
     void apply_olderInterim_doesNotMoveUpdatedAtBack() {
         store.apply(event(SessionEvent.Kind.START, "s3", T0.plusSeconds(100), MAC, "bob"));
         store.apply(event(SessionEvent.Kind.INTERIM, "s3", T0, MAC, "bob"));
-        assertEquals(T0.plusSeconds(100), store.get("sw1", "s3").orElseThrow().updatedAt());
+        assertEquals(T0.plusSeconds(100), store.get("192.0.2.1", "s3").orElseThrow().updatedAt());
     }
 
     @Test
@@ -74,14 +74,14 @@ final class JdbcSessionStoreTest {
     }
 
     @Test
-    void closeAll_closesOnlyThatNas() {
+    void closeAll_closesOnlyThatNasAddress() {
         store.apply(event(SessionEvent.Kind.START, "a", T0, MAC, "u"));
-        store.apply(new SessionEvent(SessionEvent.Kind.START, "sw2", "x", null, null, null, null, null, null, null,
-                T0, null));
-        assertEquals(1, store.closeAll("sw1", T0.plusSeconds(5)));
-        assertFalse(store.get("sw1", "a").orElseThrow().live());
-        assertTrue(store.get("sw2", "x").orElseThrow().live());
-        assertNull(store.get("sw2", "x").orElseThrow().mac());
+        store.apply(new SessionEvent(SessionEvent.Kind.START, "sw1", "x", null, null, null, null, null, null,
+                "192.0.2.2", T0, null)); // another switch under the same configured client
+        assertEquals(1, store.closeAll("192.0.2.1", T0.plusSeconds(5)));
+        assertFalse(store.get("192.0.2.1", "a").orElseThrow().live());
+        assertTrue(store.get("192.0.2.2", "x").orElseThrow().live());
+        assertNull(store.get("192.0.2.2", "x").orElseThrow().mac());
     }
 
     @Test
@@ -89,8 +89,18 @@ final class JdbcSessionStoreTest {
         store.apply(event(SessionEvent.Kind.STOP, "old", T0, MAC, "u"));
         store.apply(event(SessionEvent.Kind.START, "live", T0, MAC, "u"));
         assertEquals(1, store.purgeStoppedBefore(T0.plusSeconds(1)));
-        assertTrue(store.get("sw1", "old").isEmpty());
-        assertTrue(store.get("sw1", "live").isPresent());
+        assertTrue(store.get("192.0.2.1", "old").isEmpty());
+        assertTrue(store.get("192.0.2.1", "live").isPresent());
+    }
+
+    @Test
+    void apply_sameSessionIdOnTwoNases_areTwoSessions() {
+        store.apply(event(SessionEvent.Kind.START, "same", T0, MAC, "u"));
+        store.apply(new SessionEvent(SessionEvent.Kind.START, "sw1", "same", null, null, "v", null, null, null,
+                "192.0.2.2", T0, null));
+        assertEquals(2, store.liveCount());
+        assertEquals("u", store.get("192.0.2.1", "same").orElseThrow().userName());
+        assertEquals("v", store.get("192.0.2.2", "same").orElseThrow().userName());
     }
 
     @Test

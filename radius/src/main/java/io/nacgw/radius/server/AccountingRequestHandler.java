@@ -27,7 +27,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Accounting (RFC 2866): Start/Interim/Stop update the session table, Accounting-On/Off close the NAS's sessions.
+ * Accounting (RFC 2866): Start/Interim/Stop update the session table, Accounting-On/Off close the sessions of the
+ * NAS at that source address (one configured client may cover a network of NASes).
  * The write runs on the bounded {@link SessionWriter}; the Accounting-Response is sent from the event loop only
  * after the write committed (RFC 2866 §2: never acknowledge what was not stored). Other status types (tunnel
  * accounting, failed) carry nothing nacgw keeps and are acknowledged at once.
@@ -64,13 +65,14 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
         }
         Instant at = eventTime(r);
         String nas = r.client().name();
+        String nasAddress = r.sender().getAddress().getHostAddress();
         Runnable write;
         switch (status) {
             case AttributeType.ACCT_ON:
             case AttributeType.ACCT_OFF:
                 write = () -> {
-                    int closed = sessions.closeAll(nas, at);
-                    log.info("NAS {} sent Accounting-{}: closed {} live session(s)", nas,
+                    int closed = sessions.closeAll(nasAddress, at);
+                    log.info("NAS {} ({}) sent Accounting-{}: closed {} live session(s)", nasAddress, nas,
                             status == AttributeType.ACCT_ON ? "On" : "Off", closed);
                 };
                 break;

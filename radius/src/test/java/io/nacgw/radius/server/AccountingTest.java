@@ -76,7 +76,7 @@ final class AccountingTest {
     void accounting_startThenStop_buildsSessionRow() {
         direct();
         assertNotNull(send(acct(1, AttributeType.ACCT_START, "sess-1")));
-        Session s = world.sessions.get("switch", "sess-1").orElseThrow();
+        Session s = world.sessions.get("192.0.2.10", "sess-1").orElseThrow();
         assertTrue(s.live());
         assertEquals(TestWorld.COMPLIANT, s.mac());
         assertEquals(TestWorld.COMPLIANT_ID, s.deviceId(), "device resolved from the index by MAC");
@@ -89,7 +89,7 @@ final class AccountingTest {
         assertNotNull(send(acct(2, AttributeType.ACCT_INTERIM, "sess-1")));
         world.clock.advance(Duration.ofMinutes(10));
         assertNotNull(send(acct(3, AttributeType.ACCT_STOP, "sess-1").integer(AttributeType.ACCT_TERMINATE_CAUSE, 1)));
-        Session stopped = world.sessions.get("switch", "sess-1").orElseThrow();
+        Session stopped = world.sessions.get("192.0.2.10", "sess-1").orElseThrow();
         assertEquals(TestWorld.NOW.minusSeconds(5), stopped.startedAt());
         assertEquals(TestWorld.NOW.plus(Duration.ofMinutes(20)).minusSeconds(5), stopped.stoppedAt());
         assertEquals(1, stopped.terminateCause());
@@ -115,6 +115,19 @@ final class AccountingTest {
     }
 
     @Test
+    void accounting_on_leavesOtherNasesOfTheSameClientAlone() {
+        direct();
+        java.net.InetSocketAddress other = new java.net.InetSocketAddress("192.0.2.11", 40000);
+        send(acct(1, AttributeType.ACCT_START, "a"));
+        assertNotNull(Pipeline.send(p.acct, acct(1, AttributeType.ACCT_START, "a").build(SECRET), other));
+        assertEquals(2, world.sessions.liveCount(), "same Acct-Session-Id on two switches: two sessions");
+        assertNotNull(Pipeline.send(p.acct, RequestBuilder.accounting(2)
+                .integer(AttributeType.ACCT_STATUS_TYPE, AttributeType.ACCT_ON).build(SECRET), other));
+        assertTrue(world.sessions.get("192.0.2.10", "a").orElseThrow().live());
+        assertTrue(!world.sessions.get("192.0.2.11", "a").orElseThrow().live());
+    }
+
+    @Test
     void accounting_withoutSessionId_isDropped() {
         direct();
         assertNull(send(RequestBuilder.accounting(1).integer(AttributeType.ACCT_STATUS_TYPE, 1)));
@@ -125,11 +138,11 @@ final class AccountingTest {
     void accounting_replyWaitsForTheWrite() {
         holding();
         assertNull(send(acct(1, AttributeType.ACCT_START, "sess-1")), "nothing before the row is committed");
-        assertTrue(world.sessions.get("switch", "sess-1").isEmpty());
+        assertTrue(world.sessions.get("192.0.2.10", "sess-1").isEmpty());
         held.poll().run();
         byte[] reply = Pipeline.poll(p.acct, Pipeline.NAS);
         assertNotNull(reply, "answered once stored");
-        assertTrue(world.sessions.get("switch", "sess-1").isPresent());
+        assertTrue(world.sessions.get("192.0.2.10", "sess-1").isPresent());
     }
 
     @Test

@@ -1,0 +1,42 @@
+package io.nacgw.radius;
+
+import java.util.Locale;
+
+/** Why a datagram got no answer. Every drop is counted under exactly one reason. */
+public enum DropReason {
+    /** The source address matches no configured NAS client (dropped before parsing). */
+    UNKNOWN_CLIENT,
+    /** Larger than 4096 bytes. */
+    OVERSIZE,
+    /** Length field, attribute or vendor sub-attribute lengths inconsistent, duplicate User-Password, etc. */
+    MALFORMED,
+    /** A code this port does not serve (e.g. code 0, an Accounting-Request on the auth port). */
+    CODE_NOT_ALLOWED,
+    /** Message-Authenticator absent where the client requires it (or for Status-Server / EAP). */
+    MISSING_MESSAGE_AUTHENTICATOR,
+    /** Message-Authenticator present but wrong: wrong secret or a forged packet. */
+    BAD_MESSAGE_AUTHENTICATOR,
+    /** Proxy-State without Message-Authenticator from a client with limitProxyState. */
+    PROXY_STATE_WITHOUT_MESSAGE_AUTHENTICATOR,
+    /** Accounting-Request authenticator wrong: wrong secret or a forged packet. */
+    BAD_REQUEST_AUTHENTICATOR,
+    /** A retransmission of a request that is still being processed. */
+    DUPLICATE_IN_PROGRESS,
+    /** tinyradius could not decode a packet that passed our structural checks. */
+    DECODE_FAILED,
+    /** Accounting-Request without Acct-Status-Type or Acct-Session-Id. */
+    ACCOUNTING_INCOMPLETE,
+    /** The accounting writer's queue was full; the NAS will retransmit. */
+    ACCOUNTING_OVERLOADED,
+    /** The session table write failed; no Accounting-Response, the NAS will retransmit. */
+    ACCOUNTING_STORE_FAILED,
+    /** The compliance index refused a lookup (loader full) or failed; the NAS will retransmit. */
+    LOOKUP_FAILED,
+    /** An unexpected error in a handler (a bug): logged with its stack trace. */
+    INTERNAL_ERROR;
+
+    /** snake_case for metrics and logs. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

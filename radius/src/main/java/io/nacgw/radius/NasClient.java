@@ -1,0 +1,124 @@
+package io.nacgw.radius;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One NAS (switch, WLC, VPN concentrator) allowed to talk to nacgw, matched by source address. Immutable;
+ * {@link #toString()} prints no secret.
+ *
+ * @param name                         label in logs, audit and the session table
+ * @param address                      source address or network (longest prefix wins across clients)
+ * @param secrets                      one or two shared secrets; two while rotating (the first signs replies to
+ *                                     requests that carry no Message-Authenticator)
+ * @param requireMessageAuthenticator  drop Access-Requests without Message-Authenticator (BlastRADIUS)
+ * @param limitProxyState              drop Access-Requests carrying Proxy-State without Message-Authenticator
+ * @param vendor                       which vendor reply attributes the NAS understands
+ * @param identitySources              where to find the device identifier, in order
+ * @param vendorIdentity               the vendor attribute for {@link IdentitySource#VENDOR_ATTRIBUTE}, or null
+ * @param defaultProfile               policy profile used when no rule matches
+ * @param profileRules                 SSID / NAS-Port-Type refinements, first match wins
+ * @param coaPort                      the NAS's CoA/Disconnect port (3799; Cisco often 1700)
+ * @param coaSecret                    secret for CoA, or null to use the first shared secret
+ */
+public record NasClient(String name, Cidr address, List<Secret> secrets, boolean requireMessageAuthenticator,
+                        boolean limitProxyState, VendorProfile vendor, List<IdentitySource> identitySources,
+                        VendorIdentity vendorIdentity, String defaultProfile, List<ProfileRule> profileRules,
+                        int coaPort, Secret coaSecret) {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    public NasClient {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("radius.clients name '" + name
+                    + "' must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        String key = "radius.clients." + name + ".";
+        Objects.requireNonNull(address, key + "address");
+        secrets = List.copyOf(Objects.requireNonNull(secrets, key + "secrets"));
+        if (secrets.isEmpty() || secrets.size() > 2) {
+            throw new IllegalArgumentException(key + "secrets must hold one or two secrets, got " + secrets.size());
+        }
+        if (!requireMessageAuthenticator && !limitProxyState) {
+            throw new IllegalArgumentException(key + "requireMessageAuthenticator and limitProxyState are both off: "
+                    + "the client would be open to BlastRADIUS (CVE-2024-3596); turn one on");
+        }
+        Objects.requireNonNull(vendor, key + "vendor");
+        identitySources = List.copyOf(Objects.requireNonNull(identitySources, key + "identitySources"));
+        if (identitySources.isEmpty()) {
+            throw new IllegalArgumentException(key + "identitySources must name at least one source");
+        }
+        if (identitySources.stream().distinct().count() != identitySources.size()) {
+            throw new IllegalArgumentException(key + "identitySources names a source twice: " + identitySources);
+        }
+        if (identitySources.contains(IdentitySource.VENDOR_ATTRIBUTE) && vendorIdentity == null) {
+            throw new IllegalArgumentException(key + "identitySources uses vendor-attribute but vendorIdentity is not set");
+        }
+        if (defaultProfile == null || defaultProfile.isBlank()) {
+            throw new IllegalArgumentException(key + "profile is required");
+        }
+        profileRules = List.copyOf(Objects.requireNonNull(profileRules, key + "profileRules"));
+        if (coaPort < 1 || coaPort > 65535) {
+            throw new IllegalArgumentException(key + "coaPort must be 1-65535, got " + coaPort);
+        }
+    }
+
+    /** A client with the defaults: MA required, generic vendor, default identity order, CoA on 3799. */
+    public static Builder builder(String name, String addressOrCidr, String secret) {
+        return new Builder(name, Cidr.parse(addressOrCidr), Secret.of(secret));
+    }
+
+    /** The profile name for a request with this SSID and NAS-Port-Type (either may be null). */
+    public String profileFor(String ssid, Integer nasPortType) {
+        for (ProfileRule r : profileRules) {
+            if (r.matches(ssid, nasPortType)) {
+                return r.profile();
+            }
+        }
+        return defaultProfile;
+    }
+
+    /** The secret to use for CoA/Disconnect. */
+    public Secret effectiveCoaSecret() {
+        return coaSecret != null ? coaSecret : secrets.get(0);
+    }
+
+    /** Builder with the documented defaults. */
+    public static final class Builder {
+        private final String name;
+        private final Cidr address;
+        private List<Secret> secrets;
+        private boolean requireMessageAuthenticator = true;
+        private boolean limitProxyState = true;
+        private VendorProfile vendor = VendorProfile.GENERIC;
+        private List<IdentitySource> identitySources = IdentitySource.DEFAULT_ORDER;
+        private VendorIdentity vendorIdentity;
+        private String defaultProfile = "default";
+        private List<ProfileRule> profileRules = List.of();
+        private int coaPort = 3799;
+        private Secret coaSecret;
+
+        private Builder(String name, Cidr address, Secret secret) {
+            this.name = name;
+            this.address = address;
+            this.secrets = List.of(secret);
+        }
+
+        /** Adds a second active secret (rotation). */
+        public Builder nextSecret(String secret) { secrets = List.of(secrets.get(0), Secret.of(secret)); return this; }
+        public Builder requireMessageAuthenticator(boolean v) { requireMessageAuthenticator = v; return this; }
+        public Builder limitProxyState(boolean v) { limitProxyState = v; return this; }
+        public Builder vendor(VendorProfile v) { vendor = v; return this; }
+        public Builder identitySources(List<IdentitySource> v) { identitySources = v; return this; }
+        public Builder vendorIdentity(VendorIdentity v) { vendorIdentity = v; return this; }
+        public Builder profile(String v) { defaultProfile = v; return this; }
+        public Builder profileRules(List<ProfileRule> v) { profileRules = v; return this; }
+        public Builder coaPort(int v) { coaPort = v; return this; }
+        public Builder coaSecret(String v) { coaSecret = v == null ? null : Secret.of(v); return this; }
+
+        public NasClient build() {
+            return new NasClient(name, address, secrets, requireMessageAuthenticator, limitProxyState, vendor,
+                    identitySources, vendorIdentity, defaultProfile, profileRules, coaPort, coaSecret);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.nacgw.radius;
+
+import io.nacgw.radius.server.ServerComponents;
+import io.nacgw.radius.server.ServicePort;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The RADIUS server: binds the authentication and accounting ports and owns their lifecycle. With native epoll,
+ * each port is bound by several datagram channels with SO_REUSEPORT (the kernel spreads NAS flows across them, so
+ * every core serves) and reads batch datagrams with recvmmsg; elsewhere one NIO channel per port.
+ *
+ * <pre>
+ *   RadiusServer s = RadiusServer.start(settings, clients, services);
+ *   s.reload(newClients);   // SIGHUP / nacgw reload
+ *   s.stats();              // for metrics
+ *   s.close();
+ * </pre>
+ */
+public final class RadiusServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RadiusServer.class);
+    /** One byte more than the largest RADIUS packet, so an oversize datagram is seen as such, not cut to size. */
+    private static final int MAX_DATAGRAM = 4097;
+    private static final int DATAGRAMS_PER_READ = 16;
+
+    private final ServerComponents components;
+    private final EventLoopGroup group;
+    private final List<Channel> channels;
+    private final InetSocketAddress authAddress;
+    private final InetSocketAddress acctAddress;
+    private final String transport;
+
+    private RadiusServer(ServerComponents components, EventLoopGroup group, List<Channel> channels,
+                         InetSocketAddress authAddress, InetSocketAddress acctAddress, String transport) {
+        this.components = components;
+        this.group = group;
+        this.channels = channels;
+        this.authAddress = authAddress;
+        this.acctAddress = acctAddress;
+        this.transport = transport;
+    }
+
+    /**
+     * Validates the clients against the policy, binds both ports and returns the running server; throws
+     * {@link IllegalArgumentException} for bad configuration and {@link IllegalStateException} when a port
+     * cannot be bound.
+     */
+    public static RadiusServer start(RadiusSettings settings, List<NasClient> clients, RadiusServices services) {
+        ServerComponents components = new ServerComponents(settings, NasRegistry.of(clients), services);
+        boolean epoll = settings.nativeTransport() && Epoll.isAvailable();
+        int perPort = epoll ? (settings.channels() == 0 ? Runtime.getRuntime().availableProcessors() : settings.channels()) : 1;
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(perPort,
+                new DefaultThreadFactory("nacgw-radius", true),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        List<Channel> channels = new ArrayList<>();
+        try {
+            InetSocketAddress auth = bind(settings, epoll, perPort, group, components, ServicePort.AUTH,
+                    settings.authPort(), channels);
+            InetSocketAddress acct = bind(settings, epoll, perPort, group, components, ServicePort.ACCT,
+                    settings.acctPort(), channels);
+            String transport = epoll ? "epoll x" + perPort : "nio";
+            log.info("RADIUS listening on {} (auth) and {} (accounting), {} channel(s) per port via {}, {} NAS client(s)",
+                    auth, acct, perPort, transport, clients.size());
+            return new RadiusServer(components, group, List.copyOf(channels), auth, acct, transport);
+        } catch (RuntimeException e) {
+            channels.forEach(Channel::close);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            components.close();
+            throw e;
+        }
+    }
+
+    private static InetSocketAddress bind(RadiusSettings s, boolean epoll, int count, EventLoopGroup group,
+                                          ServerComponents components, ServicePort port, int portNumber,
+                                          List<Channel> channels) {
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .handler(components.initializer(port))
+                .option(ChannelOption.SO_RCVBUF, s.receiveBufferBytes());
+        if (epoll) {
+            b.channel(EpollDatagramChannel.class)
+                    .option(EpollChannelOption.SO_REUSEPORT, true)
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));
+        } else {
+            b.channel(NioDatagramChannel.class)
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
+        }
+        InetSocketAddress bound = null;
+        for (int i = 0; i < count; i++) {
+            // port 0: the first channel picks a free port, the others join it with SO_REUSEPORT
+            InetSocketAddress at = new InetSocketAddress(s.bindAddress(), bound == null ? portNumber : bound.getPort());
+            Channel ch;
+            try {
+                ch = b.bind(at).syncUninterruptibly().channel();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot bind RADIUS " + port.name().toLowerCase(java.util.Locale.ROOT)
+                        + " port " + at + ": " + e.getMessage(), e);
+            }
+            channels.add(ch);
+            if (bound == null) {
+                bound = (InetSocketAddress) ch.localAddress();
+            }
+        }
+        return bound;
+    }
+
+    /** The bound authentication address (the real port when 0 was asked for). */
+    public InetSocketAddress authAddress() {
+        return authAddress;
+    }
+
+    /** The bound accounting address. */
+    public InetSocketAddress acctAddress() {
+        return acctAddress;
+    }
+
+    /** "epoll xN" or "nio". */
+    public String transport() {
+        return transport;
+    }
+
+    /**
+     * Replaces the NAS clients atomically (SIGHUP, {@code nacgw reload}): validated first (an error leaves the old
+     * registry in place); requests already in flight finish with the client and secret they arrived with.
+     */
+    public void reload(List<NasClient> clients) {
+        NasRegistry next = NasRegistry.of(clients);
+        components.reload(next);
+        log.info("RADIUS clients reloaded: {}", next);
+    }
+
+    /** The clients in use. */
+    public List<NasClient> clients() {
+        return components.registry().clients();
+    }
+
+    /** Counters for metrics. */
+    public RadiusStats stats() {
+        return components.stats();
+    }
+
+    /** Closes the ports, then finishes queued accounting writes and audit lines. */
+    @Override
+    public void close() {
+        for (Channel ch : channels) {
+            ch.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        components.close();
+        log.info("RADIUS stopped ({} and {})", authAddress, acctAddress);
+    }
+}

@@ -1,0 +1,35 @@
+package io.nacgw.radius;
+
+import java.util.Map;
+
+/**
+ * A snapshot of the server's counters, for metrics. Counters only grow.
+ *
+ * @param received          datagrams received on both ports
+ * @param drops             datagrams dropped, by reason (every reason present, zero included)
+ * @param accepts           Access-Accepts sent (quarantine included)
+ * @param quarantines       of which quarantine Accepts
+ * @param rejects           Access-Rejects sent
+ * @param accountingStored  Accounting-Responses sent after the record was committed
+ * @param statusServer      Status-Server requests answered
+ * @param duplicatesResent  retransmissions answered from the duplicate cache
+ * @param auditWritten      audit lines handed to the sink
+ * @param auditDropped      audit lines dropped because the audit queue was full or the sink failed
+ */
+public record RadiusStats(long received, Map<DropReason, Long> drops, long accepts, long quarantines, long rejects,
+                          long accountingStored, long statusServer, long duplicatesResent, long auditWritten,
+                          long auditDropped) {
+    public RadiusStats {
+        drops = Map.copyOf(drops);
+    }
+
+    /** Drops for one reason. */
+    public long drops(DropReason reason) {
+        return drops.getOrDefault(reason, 0L);
+    }
+
+    /** Drops for all reasons. */
+    public long totalDrops() {
+        return drops.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

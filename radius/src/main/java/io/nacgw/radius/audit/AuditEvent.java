@@ -1,0 +1,100 @@
+package io.nacgw.radius.audit;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One decision as the audit log records it.
+ *
+ * @param time           when the decision was made
+ * @param nas            NAS client name
+ * @param nasAddress     source address of the request
+ * @param method         how the request asked: mab, authorize-only, eap, mschap, pap, chap
+ * @param identifiers    identifiers seen in the request (attribute name → value), in request order
+ * @param identifierUsed the identifier the device was looked up by ("mac:aa:bb:..."), or null
+ * @param deviceId       the MDM device id found, or null
+ * @param profile        the policy profile applied, or null when the request was refused before deciding
+ * @param verdict        accept, quarantine or reject
+ * @param reasons        reason codes (policy reasons, or nacgw's own such as eap_not_supported)
+ * @param decisionId     the id put in Class so accounting joins back; null for a Reject
+ * @param latencyMicros  from datagram arrival to the reply being handed to the socket
+ */
+public record AuditEvent(Instant time, String nas, String nasAddress, String method, Map<String, String> identifiers,
+                         String identifierUsed, String deviceId, String profile, String verdict, List<String> reasons,
+                         String decisionId, long latencyMicros) {
+    public AuditEvent {
+        Objects.requireNonNull(time, "time");
+        identifiers = Map.copyOf(identifiers);
+        reasons = List.copyOf(reasons);
+    }
+
+    /** The event as one JSON object on one line. */
+    public String toJson() {
+        StringBuilder sb = new StringBuilder(320);
+        sb.append("{\"time\":");
+        str(sb, time.toString());
+        sb.append(",\"nas\":");
+        str(sb, nas);
+        sb.append(",\"nasAddress\":");
+        str(sb, nasAddress);
+        sb.append(",\"method\":");
+        str(sb, method);
+        sb.append(",\"identifiers\":{");
+        boolean first = true;
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(identifiers).entrySet()) {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            str(sb, e.getKey());
+            sb.append(':');
+            str(sb, e.getValue());
+        }
+        sb.append("},\"identifierUsed\":");
+        str(sb, identifierUsed);
+        sb.append(",\"deviceId\":");
+        str(sb, deviceId);
+        sb.append(",\"profile\":");
+        str(sb, profile);
+        sb.append(",\"verdict\":");
+        str(sb, verdict);
+        sb.append(",\"reasons\":[");
+        for (int i = 0; i < reasons.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            str(sb, reasons.get(i));
+        }
+        sb.append("],\"decisionId\":");
+        str(sb, decisionId);
+        sb.append(",\"latencyMicros\":").append(latencyMicros).append('}');
+        return sb.toString();
+    }
+
+    private static void str(StringBuilder sb, String s) {
+        if (s == null) {
+            sb.append("null");
+            return;
+        }
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+            }
+        }
+        sb.append('"');
+    }
+}

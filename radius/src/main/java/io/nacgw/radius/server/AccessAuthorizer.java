@@ -1,0 +1,190 @@
+package io.nacgw.radius.server;
+
+import io.nacgw.core.device.DeviceRecord;
+import io.nacgw.core.id.DeviceIdentifier;
+import io.nacgw.core.id.MacAddress;
+import io.nacgw.core.policy.AccessPolicy;
+import io.nacgw.core.policy.Decision;
+import io.nacgw.core.policy.Profile;
+import io.nacgw.core.policy.ReasonCode;
+import io.nacgw.core.policy.Verdict;
+import io.nacgw.core.service.ComplianceService;
+import io.nacgw.radius.NasClient;
+import io.nacgw.radius.codec.Attribute;
+import io.nacgw.radius.codec.AttributeType;
+import io.nacgw.radius.codec.RadiusCode;
+import io.nacgw.radius.codec.RadiusCrypto;
+import io.nacgw.radius.codec.RadiusRequest;
+import io.nacgw.radius.codec.RadiusResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Decides an Access-Request: classifies it (MAB, authorize-only, or an authentication nacgw cannot perform),
+ * identifies the device, looks it up in the compliance index (asynchronously: the future completes at once when
+ * memory answers), applies the NAS client's profile and builds the reply. Thread-safe and non-blocking.
+ */
+final class AccessAuthorizer {
+    static final String EAP_MESSAGE = "nacgw does not perform EAP authentication; use MAB or authorize-only for this network";
+    static final String MSCHAP_MESSAGE = "nacgw does not perform MS-CHAP authentication; use MAB or authorize-only";
+    static final String PASSWORD_MESSAGE = "nacgw cannot verify user passwords; send authorize-only requests or MAB";
+    static final String MAB_MISMATCH_MESSAGE = "MAB password does not match the MAC address";
+
+    private final AccessPolicy policy;
+    private final ComplianceService compliance;
+    private final Clock clock;
+
+    AccessAuthorizer(AccessPolicy policy, ComplianceService compliance, Clock clock) {
+        this.policy = policy;
+        this.compliance = compliance;
+        this.clock = clock;
+    }
+
+    /** The reply and audit facts for {@code r}; fails only when the compliance lookup fails (e.g. overloaded). */
+    CompletableFuture<Outcome> authorize(RadiusRequest r) {
+        Map<String, String> seen = RequestFacts.seen(r);
+        if (r.has(AttributeType.EAP_MESSAGE)) {
+            return refuse(r, seen, "eap", "eap_not_supported", EAP_MESSAGE);
+        }
+        if (isMsChap(r)) {
+            return refuse(r, seen, "mschap", "mschap_not_supported", MSCHAP_MESSAGE);
+        }
+        MacAddress userMac = RequestFacts.userNameMac(r);
+        MacAddress callingMac = RequestFacts.callingStationMac(r);
+        Integer serviceType = r.integer(AttributeType.SERVICE_TYPE);
+        boolean mab = (serviceType != null && serviceType == AttributeType.SERVICE_TYPE_CALL_CHECK)
+                || (userMac != null && userMac.equals(callingMac));
+        MacAddress mabMac = userMac != null ? userMac : callingMac;
+        Attribute pap = r.first(AttributeType.USER_PASSWORD);
+        Attribute chap = r.first(AttributeType.CHAP_PASSWORD);
+        List<DeviceIdentifier> ids;
+        String method;
+        if (pap != null || chap != null) {
+            String kind = pap != null ? "pap" : "chap";
+            if (!mab || mabMac == null) {
+                return refuse(r, seen, kind, "user_password_not_supported", PASSWORD_MESSAGE);
+            }
+            boolean ok = pap != null ? papIsMac(r, pap, mabMac) : chapIsMac(r, chap, mabMac);
+            if (!ok) {
+                return refuse(r, seen, "mab", "mab_password_mismatch", MAB_MISMATCH_MESSAGE);
+            }
+            method = "mab";
+            ids = List.of(mabMac);
+        } else if (mab && mabMac != null) {
+            method = "mab";
+            ids = List.of(mabMac);
+        } else {
+            method = "authorize-only";
+            ids = RequestFacts.identifiers(r, r.client());
+        }
+        Profile profile = policy.profile(r.client().profileFor(RequestFacts.ssid(r), r.integer(AttributeType.NAS_PORT_TYPE)));
+        return lookup(ids, 0).thenApply(found -> decide(r, seen, method, ids, found, profile));
+    }
+
+    private static boolean isMsChap(RadiusRequest r) {
+        return !r.vendor(AttributeType.VENDOR_MICROSOFT, AttributeType.MS_CHAP_CHALLENGE).isEmpty()
+                || !r.vendor(AttributeType.VENDOR_MICROSOFT, AttributeType.MS_CHAP_RESPONSE).isEmpty()
+                || !r.vendor(AttributeType.VENDOR_MICROSOFT, AttributeType.MS_CHAP2_RESPONSE).isEmpty();
+    }
+
+    /** PAP-MAB: the hidden password, decrypted, is the same MAC in any format. */
+    private static boolean papIsMac(RadiusRequest r, Attribute pap, MacAddress mac) {
+        byte[] plain = RadiusCrypto.decryptPap(r.secret(), r.authenticator(), pap.value());
+        return mac.equals(MacAddress.tryParse(new String(plain, StandardCharsets.UTF_8).strip()));
+    }
+
+    /** CHAP-MAB: CHAP hides the password, so try each MAC format a NAS may use. */
+    private static boolean chapIsMac(RadiusRequest r, Attribute chap, MacAddress mac) {
+        Attribute challengeAttr = r.first(AttributeType.CHAP_CHALLENGE);
+        byte[] challenge = challengeAttr != null ? challengeAttr.value() : r.authenticator();
+        byte[] response = chap.value();
+        for (String form : macForms(mac)) {
+            if (RadiusCrypto.verifyChap(response, challenge, form.getBytes(StandardCharsets.US_ASCII))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Every common MAC spelling: 12 digits, colon, dash, Cisco dotted and Huawei/HPE 4-digit dashes, both cases. */
+    static List<String> macForms(MacAddress mac) {
+        String h = mac.toHex12().toLowerCase(Locale.ROOT);
+        List<String> forms = new ArrayList<>(12);
+        String[] lower = {
+            h,
+            pairs(h, ':'),
+            pairs(h, '-'),
+            h.substring(0, 4) + '.' + h.substring(4, 8) + '.' + h.substring(8),
+            h.substring(0, 4) + '-' + h.substring(4, 8) + '-' + h.substring(8),
+            h.substring(0, 6) + '-' + h.substring(6),
+        };
+        for (String s : lower) {
+            forms.add(s);
+            forms.add(s.toUpperCase(Locale.ROOT));
+        }
+        return forms;
+    }
+
+    private static String pairs(String h, char sep) {
+        StringBuilder sb = new StringBuilder(17);
+        for (int i = 0; i < 12; i += 2) {
+            if (i > 0) {
+                sb.append(sep);
+            }
+            sb.append(h, i, i + 2);
+        }
+        return sb.toString();
+    }
+
+    /** Looks the identifiers up in order until one names a known device. */
+    private CompletableFuture<Found> lookup(List<DeviceIdentifier> ids, int i) {
+        if (i >= ids.size()) {
+            return CompletableFuture.completedFuture(new Found(null, ids.isEmpty() ? null : ids.get(0)));
+        }
+        DeviceIdentifier id = ids.get(i);
+        return compliance.lookup(id).thenCompose((Optional<DeviceRecord> d) -> d.isPresent()
+                ? CompletableFuture.completedFuture(new Found(d.get(), id)) : lookup(ids, i + 1));
+    }
+
+    private record Found(DeviceRecord device, DeviceIdentifier by) {
+    }
+
+    private Outcome decide(RadiusRequest r, Map<String, String> seen, String method, List<DeviceIdentifier> ids,
+                           Found found, Profile profile) {
+        Decision d = profile.decide(found.device(), clock.millis());
+        List<String> reasons = new ArrayList<>(4);
+        if (ids.isEmpty()) {
+            reasons.add("no_identifier");
+        }
+        for (ReasonCode c : d.reasons()) {
+            reasons.add(c.wireName());
+        }
+        String used = found.by() == null ? null : found.by().kind().name().toLowerCase(Locale.ROOT) + ":"
+                + found.by().canonical();
+        String deviceId = found.device() == null ? null : found.device().deviceId().canonical();
+        NasClient c = r.client();
+        if (d.verdict() == Verdict.DENY) {
+            return new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_REJECT, ReplyAttributes.reject(d)), method, seen,
+                    used, deviceId, profile.name(), "reject", reasons, null, d.verdict());
+        }
+        String decisionId = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+        return new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_ACCEPT, ReplyAttributes.accept(d, c.vendor(), decisionId)),
+                method, seen, used, deviceId, profile.name(),
+                d.verdict() == Verdict.QUARANTINE ? "quarantine" : "accept", reasons, decisionId, d.verdict());
+    }
+
+    private static CompletableFuture<Outcome> refuse(RadiusRequest r, Map<String, String> seen, String method,
+                                                     String reason, String message) {
+        return CompletableFuture.completedFuture(new Outcome(
+                new RadiusResponse(r, RadiusCode.ACCESS_REJECT, ReplyAttributes.reject(message)), method, seen, null,
+                null, null, "reject", List.of(reason), null, Verdict.DENY));
+    }
+}

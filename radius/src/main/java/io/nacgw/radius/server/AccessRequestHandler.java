@@ -1,0 +1,95 @@
+package io.nacgw.radius.server;
+
+import io.nacgw.core.policy.Verdict;
+import io.nacgw.core.service.OverloadedException;
+import io.nacgw.radius.DropReason;
+import io.nacgw.radius.audit.AuditLog;
+import io.nacgw.radius.codec.NoReply;
+import io.nacgw.radius.codec.RadiusCode;
+import io.nacgw.radius.codec.RadiusRequest;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Answers Access-Requests. A decision the compliance index can make from memory is answered inline; otherwise the
+ * answer is sent from the channel's event loop when the asynchronous lookup completes, so the event loop never
+ * waits. A failed lookup (index overloaded) gets no answer: the NAS retransmits.
+ */
+@Sharable
+final class AccessRequestHandler extends SimpleChannelInboundHandler<RadiusRequest> {
+    private static final Logger log = LoggerFactory.getLogger(AccessRequestHandler.class);
+
+    private final AccessAuthorizer authorizer;
+    private final AuditLog audit;
+    private final Counters counters;
+    private final Clock clock;
+
+    AccessRequestHandler(AccessAuthorizer authorizer, AuditLog audit, Counters counters, Clock clock) {
+        this.authorizer = authorizer;
+        this.audit = audit;
+        this.counters = counters;
+        this.clock = clock;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, RadiusRequest r) {
+        if (r.code() != RadiusCode.ACCESS_REQUEST) {
+            ctx.fireChannelRead(r);
+            return;
+        }
+        CompletableFuture<Outcome> f;
+        try {
+            f = authorizer.authorize(r);
+        } catch (RuntimeException e) {
+            fail(ctx, r, e);
+            return;
+        }
+        if (f.isDone()) {
+            finish(ctx, r, f);
+        } else {
+            f.whenCompleteAsync((o, t) -> finish(ctx, r, f), ctx.channel().eventLoop());
+        }
+    }
+
+    private void finish(ChannelHandlerContext ctx, RadiusRequest r, CompletableFuture<Outcome> f) {
+        Outcome o;
+        try {
+            o = f.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            fail(ctx, r, e.getCause() != null ? e.getCause() : e);
+            return;
+        }
+        if (o.verdict() == Verdict.DENY) {
+            counters.rejects.increment();
+        } else {
+            counters.accepts.increment();
+            if (o.verdict() == Verdict.QUARANTINE) {
+                counters.quarantines.increment();
+            }
+        }
+        long micros = (System.nanoTime() - r.receivedNanos()) / 1_000;
+        audit.record(o.audit(clock.instant(), micros));
+        if (log.isDebugEnabled()) {
+            log.debug("{} -> {} {} for {} (profile {}, {} us)", r, RadiusCode.name(o.response().code()),
+                    o.verdictName(), o.identifierUsed(), o.profile(), micros);
+        }
+        ctx.writeAndFlush(o.response(), ctx.voidPromise());
+    }
+
+    private void fail(ChannelHandlerContext ctx, RadiusRequest r, Throwable t) {
+        if (t instanceof OverloadedException) {
+            counters.drop(DropReason.LOOKUP_FAILED, r.sender(), "compliance index overloaded");
+        } else {
+            log.error("deciding {} failed", r, t);
+            counters.drop(DropReason.INTERNAL_ERROR, r.sender(), "deciding failed: " + t);
+        }
+        ctx.write(NoReply.of(r), ctx.voidPromise());
+    }
+}

@@ -1,0 +1,170 @@
+package io.nacgw.radius.server;
+
+import io.nacgw.core.device.DeviceRecord;
+import io.nacgw.core.id.MacAddress;
+import io.nacgw.core.service.ComplianceService;
+import io.nacgw.core.session.SessionEvent;
+import io.nacgw.core.session.SessionStore;
+import io.nacgw.radius.DropReason;
+import io.nacgw.radius.codec.Attribute;
+import io.nacgw.radius.codec.AttributeType;
+import io.nacgw.radius.codec.NoReply;
+import io.nacgw.radius.codec.RadiusCode;
+import io.nacgw.radius.codec.RadiusRequest;
+import io.nacgw.radius.codec.RadiusResponse;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Accounting (RFC 2866): Start/Interim/Stop update the session table, Accounting-On/Off close the sessions of the
+ * NAS at that source address (one configured client may cover a network of NASes).
+ * The write runs on the bounded {@link SessionWriter}; the Accounting-Response is sent from the event loop only
+ * after the write committed (RFC 2866 §2: never acknowledge what was not stored). Other status types (tunnel
+ * accounting, failed) carry nothing nacgw keeps and are acknowledged at once.
+ */
+@Sharable
+final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusRequest> {
+    private static final Logger log = LoggerFactory.getLogger(AccountingRequestHandler.class);
+
+    private final SessionStore sessions;
+    private final Executor writer;
+    private final ComplianceService compliance;
+    private final Counters counters;
+    private final Clock clock;
+
+    AccountingRequestHandler(SessionStore sessions, Executor writer, ComplianceService compliance, Counters counters,
+                             Clock clock) {
+        this.sessions = sessions;
+        this.writer = writer;
+        this.compliance = compliance;
+        this.counters = counters;
+        this.clock = clock;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, RadiusRequest r) {
+        if (r.code() != RadiusCode.ACCOUNTING_REQUEST) {
+            ctx.fireChannelRead(r);
+            return;
+        }
+        Integer status = r.integer(AttributeType.ACCT_STATUS_TYPE);
+        if (status == null) {
+            incomplete(ctx, r, "no Acct-Status-Type");
+            return;
+        }
+        Instant at = eventTime(r);
+        String nas = r.client().name();
+        String nasAddress = r.sender().getAddress().getHostAddress();
+        Runnable write;
+        switch (status) {
+            case AttributeType.ACCT_ON:
+            case AttributeType.ACCT_OFF:
+                write = () -> {
+                    int closed = sessions.closeAll(nasAddress, at);
+                    log.info("NAS {} ({}) sent Accounting-{}: closed {} live session(s)", nasAddress, nas,
+                            status == AttributeType.ACCT_ON ? "On" : "Off", closed);
+                };
+                break;
+            case AttributeType.ACCT_START:
+            case AttributeType.ACCT_INTERIM:
+            case AttributeType.ACCT_STOP: {
+                String sessionId = r.text(AttributeType.ACCT_SESSION_ID);
+                if (sessionId == null || sessionId.isEmpty()) {
+                    incomplete(ctx, r, "no Acct-Session-Id");
+                    return;
+                }
+                SessionEvent e = event(r, status, nas, sessionId, at);
+                write = () -> sessions.apply(e);
+                break;
+            }
+            default:
+                respond(ctx, r);
+                return;
+        }
+        try {
+            writer.execute(() -> {
+                boolean stored;
+                try {
+                    write.run();
+                    stored = true;
+                } catch (RuntimeException ex) {
+                    log.debug("accounting write for {} failed", r, ex);
+                    counters.drop(DropReason.ACCOUNTING_STORE_FAILED, r.sender(), ex.getMessage());
+                    stored = false;
+                }
+                boolean ok = stored;
+                try {
+                    ctx.channel().eventLoop().execute(() -> {
+                        if (ok) {
+                            respond(ctx, r);
+                        } else {
+                            ctx.write(NoReply.of(r), ctx.voidPromise());
+                        }
+                    });
+                } catch (RejectedExecutionException closing) {
+                    // the server is shutting down: the row is stored, the NAS will retransmit to the next instance
+                    log.debug("no reply for {}: event loop closed", r);
+                }
+            });
+        } catch (RejectedExecutionException ex) {
+            counters.drop(DropReason.ACCOUNTING_OVERLOADED, r.sender(), "accounting write queue full");
+            ctx.write(NoReply.of(r), ctx.voidPromise());
+        }
+    }
+
+    private void respond(ChannelHandlerContext ctx, RadiusRequest r) {
+        counters.accountingStored.increment();
+        if (log.isDebugEnabled()) {
+            log.debug("{} (status {}, session {}) -> Accounting-Response", r, r.integer(AttributeType.ACCT_STATUS_TYPE),
+                    r.text(AttributeType.ACCT_SESSION_ID));
+        }
+        ctx.writeAndFlush(new RadiusResponse(r, RadiusCode.ACCOUNTING_RESPONSE, List.of()), ctx.voidPromise());
+    }
+
+    private void incomplete(ChannelHandlerContext ctx, RadiusRequest r, String why) {
+        counters.drop(DropReason.ACCOUNTING_INCOMPLETE, r.sender(), why);
+        ctx.write(NoReply.of(r), ctx.voidPromise());
+    }
+
+    /** When the event happened: now, less the NAS's Acct-Delay-Time. */
+    private Instant eventTime(RadiusRequest r) {
+        Integer delay = r.integer(AttributeType.ACCT_DELAY_TIME);
+        Instant now = clock.instant();
+        return delay == null || delay < 0 ? now : now.minusSeconds(delay);
+    }
+
+    private SessionEvent event(RadiusRequest r, int status, String nas, String sessionId, Instant at) {
+        SessionEvent.Kind kind = status == AttributeType.ACCT_START ? SessionEvent.Kind.START
+                : status == AttributeType.ACCT_STOP ? SessionEvent.Kind.STOP : SessionEvent.Kind.INTERIM;
+        MacAddress mac = RequestFacts.callingStationMac(r);
+        DeviceRecord device = mac == null ? null : compliance.findResident(mac); // memory only: never blocks
+        Attribute cls = r.first(AttributeType.CLASS);
+        String classValue = cls == null ? null : cls.isPrintable() ? cls.asText() : "0x" + RequestFacts.hex(cls.value());
+        return new SessionEvent(kind, nas, sessionId, mac, device == null ? null : device.deviceId(),
+                r.text(AttributeType.USER_NAME), framedIp(r.first(AttributeType.FRAMED_IP_ADDRESS)), classValue,
+                r.ciscoAvPair("audit-session-id"), r.sender().getAddress().getHostAddress(), at,
+                kind == SessionEvent.Kind.STOP ? r.integer(AttributeType.ACCT_TERMINATE_CAUSE) : null);
+    }
+
+    private static String framedIp(Attribute a) {
+        if (a == null || a.length() != 4) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(a.value()).getHostAddress();
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+}

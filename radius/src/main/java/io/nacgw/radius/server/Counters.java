@@ -1,0 +1,77 @@
+package io.nacgw.radius.server;
+
+import io.nacgw.radius.DropReason;
+import io.nacgw.radius.RadiusStats;
+import io.nacgw.radius.codec.DropSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Every counter of the server, and the one drop policy: count, DEBUG per packet, WARN at most once per reason per
+ * {@link #WARN_INTERVAL_MS} with the number dropped since the last warning (a flood must not flood the log).
+ */
+public final class Counters implements DropSink {
+    private static final Logger log = LoggerFactory.getLogger(Counters.class);
+    static final long WARN_INTERVAL_MS = 10_000;
+    private static final DropReason[] REASONS = DropReason.values();
+
+    private final Clock clock;
+    private final LongAdder[] drops = new LongAdder[REASONS.length];
+    private final LongAdder[] sinceWarn = new LongAdder[REASONS.length];
+    private final AtomicLongArray lastWarn = new AtomicLongArray(REASONS.length);
+    final LongAdder received = new LongAdder();
+    final LongAdder accepts = new LongAdder();
+    final LongAdder quarantines = new LongAdder();
+    final LongAdder rejects = new LongAdder();
+    final LongAdder accountingStored = new LongAdder();
+    final LongAdder statusServer = new LongAdder();
+    final LongAdder duplicatesResent = new LongAdder();
+
+    public Counters(Clock clock) {
+        this.clock = clock;
+        for (int i = 0; i < REASONS.length; i++) {
+            drops[i] = new LongAdder();
+            sinceWarn[i] = new LongAdder();
+            lastWarn.set(i, Long.MIN_VALUE);
+        }
+    }
+
+    @Override
+    public void drop(DropReason reason, InetSocketAddress source, String detail) {
+        int i = reason.ordinal();
+        drops[i].increment();
+        sinceWarn[i].increment();
+        if (log.isDebugEnabled()) {
+            log.debug("drop {} from {}: {}", reason.wireName(), source, detail);
+        }
+        long now = clock.millis();
+        long last = lastWarn.get(i);
+        if ((last == Long.MIN_VALUE || now - last >= WARN_INTERVAL_MS) && lastWarn.compareAndSet(i, last, now)) {
+            long n = sinceWarn[i].sumThenReset();
+            log.warn("dropped {} datagram(s) for {} since the last warning; latest from {}: {}", n,
+                    reason.wireName(), source, detail);
+        }
+    }
+
+    /** Drops counted for {@code reason} so far. */
+    public long drops(DropReason reason) {
+        return drops[reason.ordinal()].sum();
+    }
+
+    /** A snapshot, with the audit log's own counters. */
+    public RadiusStats snapshot(long auditWritten, long auditDropped) {
+        Map<DropReason, Long> m = new EnumMap<>(DropReason.class);
+        for (DropReason r : REASONS) {
+            m.put(r, drops[r.ordinal()].sum());
+        }
+        return new RadiusStats(received.sum(), m, accepts.sum(), quarantines.sum(), rejects.sum(),
+                accountingStored.sum(), statusServer.sum(), duplicatesResent.sum(), auditWritten, auditDropped);
+    }
+}

@@ -1,0 +1,21 @@
+package io.nacgw.radius.server;
+
+import io.nacgw.core.policy.Verdict;
+import io.nacgw.radius.audit.AuditEvent;
+import io.nacgw.radius.codec.RadiusResponse;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** An Access-Request's reply and what the audit log records about it. */
+record Outcome(RadiusResponse response, String method, Map<String, String> identifiers, String identifierUsed,
+               String deviceId, String profile, String verdictName, List<String> reasons, String decisionId,
+               Verdict verdict) {
+
+    AuditEvent audit(Instant time, long latencyMicros) {
+        return new AuditEvent(time, response.request().client().name(),
+                response.request().sender().getAddress().getHostAddress(), method, identifiers, identifierUsed,
+                deviceId, profile, verdictName, reasons, decisionId, latencyMicros);
+    }
+}

@@ -1,0 +1,59 @@
+package io.nacgw.radius.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+
+/**
+ * The request path of one service port, in order. Every handler is shared by all channels of the port.
+ * <pre>
+ *   datagram       DatagramPacket ⇄ InboundPacket / OutboundPacket (the socket edge)
+ *   client         unknown source address → drop, before any parsing
+ *   structure      lengths, attributes, vendor sub-attributes, code allowed on this port → else drop
+ *   authenticator  Message-Authenticator / Request Authenticator on the raw bytes, picks the secret → else drop
+ *   duplicates     RFC 5080: answered → resend cached reply; in progress → drop (Status-Server bypasses)
+ *   codec          InboundPacket → RadiusRequest (tinyradius); RadiusResponse → signed bytes, MA first
+ *   status         Status-Server → Access-Accept / Accounting-Response
+ *   service        Access-Request → decide; or Accounting-Request → session table, then reply
+ *   errors         count and log whatever escaped; never close the channel
+ * </pre>
+ */
+public final class RadiusInitializer extends ChannelInitializer<Channel> {
+    private final ChannelHandler datagram;
+    private final ChannelHandler client;
+    private final ChannelHandler structure;
+    private final ChannelHandler authenticator;
+    private final ChannelHandler duplicates;
+    private final ChannelHandler codec;
+    private final ChannelHandler status;
+    private final ChannelHandler service;
+    private final ChannelHandler errors;
+
+    RadiusInitializer(ChannelHandler datagram, ChannelHandler client, ChannelHandler structure,
+                      ChannelHandler authenticator, ChannelHandler duplicates, ChannelHandler codec,
+                      ChannelHandler status, ChannelHandler service, ChannelHandler errors) {
+        this.datagram = datagram;
+        this.client = client;
+        this.structure = structure;
+        this.authenticator = authenticator;
+        this.duplicates = duplicates;
+        this.codec = codec;
+        this.status = status;
+        this.service = service;
+        this.errors = errors;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ch.pipeline()
+                .addLast("datagram", datagram)
+                .addLast("client", client)
+                .addLast("structure", structure)
+                .addLast("authenticator", authenticator)
+                .addLast("duplicates", duplicates)
+                .addLast("codec", codec)
+                .addLast("status", status)
+                .addLast("service", service)
+                .addLast("errors", errors);
+    }
+}

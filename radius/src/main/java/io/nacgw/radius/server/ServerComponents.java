@@ -1,0 +1,114 @@
+package io.nacgw.radius.server;
+
+import io.nacgw.core.policy.AccessPolicy;
+import io.nacgw.radius.NasRegistry;
+import io.nacgw.radius.RadiusServices;
+import io.nacgw.radius.RadiusSettings;
+import io.nacgw.radius.RadiusStats;
+import io.nacgw.radius.audit.AuditLog;
+import io.nacgw.radius.codec.DatagramCodec;
+import io.nacgw.radius.codec.RadiusCodec;
+
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What the handlers of both ports share: the swappable NAS registry, counters, duplicate caches, the audit log
+ * and the accounting writer. Builds each port's {@link RadiusInitializer}. Transport-free, so tests run the whole
+ * pipeline in an {@code EmbeddedChannel}.
+ */
+public final class ServerComponents implements AutoCloseable {
+    private final AccessPolicy policy;
+    private final AtomicReference<NasRegistry> registry;
+    private final Counters counters;
+    private final AuditLog audit;
+    private final SessionWriter writer;
+    private final RadiusInitializer auth;
+    private final RadiusInitializer acct;
+
+    public ServerComponents(RadiusSettings settings, NasRegistry clients, RadiusServices services) {
+        this(settings, clients, services, null);
+    }
+
+    /**
+     * As above, with the executor that runs session-table writes replaced (tests run them on the test thread, or
+     * hold them to observe a request in progress); null for the bounded {@link SessionWriter}.
+     */
+    ServerComponents(RadiusSettings settings, NasRegistry clients, RadiusServices services, Executor accounting) {
+        this.policy = services.policy();
+        checkProfiles(clients);
+        this.registry = new AtomicReference<>(clients);
+        this.counters = new Counters(services.clock());
+        this.audit = new AuditLog(services.audit(), settings.auditQueue());
+        this.writer = new SessionWriter(settings.accountingThreads(), settings.accountingQueue());
+        Executor sessionExecutor = accounting != null ? accounting : writer;
+        DatagramCodec datagram = new DatagramCodec();
+        ClientFilter client = new ClientFilter(registry::get, counters);
+        AuthenticatorVerifier authenticator = new AuthenticatorVerifier(counters);
+        RadiusCodec codec = new RadiusCodec(counters);
+        ErrorHandler errors = new ErrorHandler(counters);
+        AccessAuthorizer authorizer = new AccessAuthorizer(policy, services.compliance(), services.clock());
+        this.auth = new RadiusInitializer(datagram, client, new StructureValidator(ServicePort.AUTH, counters),
+                authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
+                settings.duplicateTtl(), services.clock()), counters), codec,
+                new StatusServerHandler(ServicePort.AUTH, counters),
+                new AccessRequestHandler(authorizer, audit, counters, services.clock()), errors);
+        this.acct = new RadiusInitializer(datagram, client, new StructureValidator(ServicePort.ACCT, counters),
+                authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
+                settings.duplicateTtl(), services.clock()), counters), codec,
+                new StatusServerHandler(ServicePort.ACCT, counters),
+                new AccountingRequestHandler(services.sessions(), sessionExecutor, services.compliance(), counters,
+                        services.clock()), errors);
+    }
+
+    /** Every profile a client names must exist in the policy; the message names the offending key. */
+    private void checkProfiles(NasRegistry clients) {
+        Set<String> missing = new TreeSet<>();
+        for (String p : clients.profileNames()) {
+            if (!policy.has(p)) {
+                missing.add(p);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("radius.clients refer to profiles " + missing
+                    + " that policy.profiles does not define (known: " + new TreeSet<>(policy.names()) + ")");
+        }
+    }
+
+    /** The pipeline of a port. */
+    public RadiusInitializer initializer(ServicePort port) {
+        return port == ServicePort.AUTH ? auth : acct;
+    }
+
+    /** The registry requests are matched against now. */
+    public NasRegistry registry() {
+        return registry.get();
+    }
+
+    /**
+     * Swaps the registry atomically after checking it: requests already past the client lookup finish with the
+     * client (and secret) they were matched with; later datagrams see the new one.
+     */
+    public void reload(NasRegistry clients) {
+        checkProfiles(clients);
+        registry.set(clients);
+    }
+
+    /** The counters (drop reasons are shared by both ports). */
+    public Counters counters() {
+        return counters;
+    }
+
+    public RadiusStats stats() {
+        return counters.snapshot(audit.written(), audit.dropped());
+    }
+
+    /** Finishes queued accounting writes and audit lines; call after the channels are closed. */
+    @Override
+    public void close() {
+        writer.close();
+        audit.close();
+    }
+}

@@ -1,0 +1,201 @@
+package io.nacgw.radius.server;
+
+import io.nacgw.core.session.Session;
+import io.nacgw.radius.DropReason;
+import io.nacgw.radius.NasClient;
+import io.nacgw.radius.NasRegistry;
+import io.nacgw.radius.Replies;
+import io.nacgw.radius.RequestBuilder;
+import io.nacgw.radius.Secret;
+import io.nacgw.radius.TestWorld;
+import io.nacgw.radius.codec.AttributeType;
+import io.nacgw.radius.codec.RadiusCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Accounting through the pipeline into the real session table; replies only after the write. */
+final class AccountingTest {
+    private static final Secret SECRET = Secret.of(TestWorld.SECRET);
+    private final TestWorld world = new TestWorld();
+    private final Queue<Runnable> held = new ArrayDeque<>();
+    private Pipeline p;
+
+    @AfterEach
+    void tearDown() {
+        if (p != null) {
+            p.close();
+        }
+        world.close();
+    }
+
+    private Pipeline direct() {
+        return p = new Pipeline(world);
+    }
+
+    /** Accounting writes wait in {@link #held} until the test runs them. */
+    private Pipeline holding() {
+        return p = new Pipeline(world, List.of(TestWorld.switchClient("192.0.2.0/24").build()), held::add);
+    }
+
+    private static RequestBuilder acct(int id, int status, String session) {
+        return RequestBuilder.accounting(id)
+                .integer(AttributeType.ACCT_STATUS_TYPE, status)
+                .text(AttributeType.ACCT_SESSION_ID, session)
+                .text(AttributeType.USER_NAME, "001122334401")
+                .text(AttributeType.CALLING_STATION_ID, "00-11-22-33-44-01")
+                .raw(AttributeType.FRAMED_IP_ADDRESS, new byte[]{10, 1, 2, 3})
+                .text(AttributeType.CLASS, "nacgw:00000000000000aa")
+                .vendorText(9, 1, "audit-session-id=0A0B0C0D0000001")
+                .integer(AttributeType.ACCT_DELAY_TIME, 5);
+    }
+
+    private byte[] send(RequestBuilder b) {
+        byte[] d = b.build(SECRET);
+        byte[] reply = p.acct(d);
+        if (reply != null) {
+            assertEquals(RadiusCode.ACCOUNTING_RESPONSE, reply[0]);
+            byte[] requestAuth = java.util.Arrays.copyOfRange(d, 4, 20);
+            Replies.assertSigned(reply, requestAuth, SECRET, false);
+        }
+        return reply;
+    }
+
+    @Test
+    void accounting_startThenStop_buildsSessionRow() {
+        direct();
+        assertNotNull(send(acct(1, AttributeType.ACCT_START, "sess-1")));
+        Session s = world.sessions.get("192.0.2.10", "sess-1").orElseThrow();
+        assertTrue(s.live());
+        assertEquals(TestWorld.COMPLIANT, s.mac());
+        assertEquals(TestWorld.COMPLIANT_ID, s.deviceId(), "device resolved from the index by MAC");
+        assertEquals("10.1.2.3", s.framedIp());
+        assertEquals("nacgw:00000000000000aa", s.classValue());
+        assertEquals("0A0B0C0D0000001", s.auditSessionId());
+        assertEquals(TestWorld.NOW.minusSeconds(5), s.startedAt(), "Acct-Delay-Time subtracted");
+
+        world.clock.advance(Duration.ofMinutes(10));
+        assertNotNull(send(acct(2, AttributeType.ACCT_INTERIM, "sess-1")));
+        world.clock.advance(Duration.ofMinutes(10));
+        assertNotNull(send(acct(3, AttributeType.ACCT_STOP, "sess-1").integer(AttributeType.ACCT_TERMINATE_CAUSE, 1)));
+        Session stopped = world.sessions.get("192.0.2.10", "sess-1").orElseThrow();
+        assertEquals(TestWorld.NOW.minusSeconds(5), stopped.startedAt());
+        assertEquals(TestWorld.NOW.plus(Duration.ofMinutes(20)).minusSeconds(5), stopped.stoppedAt());
+        assertEquals(1, stopped.terminateCause());
+        assertEquals(3, p.components.stats().accountingStored());
+    }
+
+    @Test
+    void accounting_on_closesTheNasSessions() {
+        direct();
+        send(acct(1, AttributeType.ACCT_START, "a"));
+        send(acct(2, AttributeType.ACCT_START, "b"));
+        assertEquals(2, world.sessions.liveCount());
+        assertNotNull(send(RequestBuilder.accounting(3).integer(AttributeType.ACCT_STATUS_TYPE, AttributeType.ACCT_ON)));
+        assertEquals(0, world.sessions.liveCount());
+    }
+
+    @Test
+    void accounting_otherStatusType_isAcknowledgedWithoutWriting() {
+        holding();
+        byte[] reply = send(RequestBuilder.accounting(4).integer(AttributeType.ACCT_STATUS_TYPE, 15)); // Failed
+        assertNotNull(reply, "nothing to store, answered at once");
+        assertTrue(held.isEmpty());
+    }
+
+    @Test
+    void accounting_on_leavesOtherNasesOfTheSameClientAlone() {
+        direct();
+        java.net.InetSocketAddress other = new java.net.InetSocketAddress("192.0.2.11", 40000);
+        send(acct(1, AttributeType.ACCT_START, "a"));
+        assertNotNull(Pipeline.send(p.acct, acct(1, AttributeType.ACCT_START, "a").build(SECRET), other));
+        assertEquals(2, world.sessions.liveCount(), "same Acct-Session-Id on two switches: two sessions");
+        assertNotNull(Pipeline.send(p.acct, RequestBuilder.accounting(2)
+                .integer(AttributeType.ACCT_STATUS_TYPE, AttributeType.ACCT_ON).build(SECRET), other));
+        assertTrue(world.sessions.get("192.0.2.10", "a").orElseThrow().live());
+        assertTrue(!world.sessions.get("192.0.2.11", "a").orElseThrow().live());
+    }
+
+    @Test
+    void accounting_withoutSessionId_isDropped() {
+        direct();
+        assertNull(send(RequestBuilder.accounting(1).integer(AttributeType.ACCT_STATUS_TYPE, 1)));
+        assertEquals(1, p.counters().drops(DropReason.ACCOUNTING_INCOMPLETE));
+    }
+
+    @Test
+    void accounting_replyWaitsForTheWrite() {
+        holding();
+        assertNull(send(acct(1, AttributeType.ACCT_START, "sess-1")), "nothing before the row is committed");
+        assertTrue(world.sessions.get("192.0.2.10", "sess-1").isEmpty());
+        held.poll().run();
+        byte[] reply = Pipeline.poll(p.acct, Pipeline.NAS);
+        assertNotNull(reply, "answered once stored");
+        assertTrue(world.sessions.get("192.0.2.10", "sess-1").isPresent());
+    }
+
+    @Test
+    void duplicate_inProgress_isDroppedThenAnsweredFromCache() {
+        holding();
+        byte[] d = acct(7, AttributeType.ACCT_START, "sess-7").build(SECRET);
+        assertNull(p.acct(d));
+        assertNull(p.acct(d), "retransmission while the write is pending");
+        assertEquals(1, p.counters().drops(DropReason.DUPLICATE_IN_PROGRESS));
+        assertEquals(1, held.size(), "written once");
+        held.poll().run();
+        byte[] reply = Pipeline.poll(p.acct, Pipeline.NAS);
+        assertArrayEquals(reply, p.acct(d), "a later retransmission gets the same bytes");
+        assertTrue(held.isEmpty(), "and is not written again");
+    }
+
+    @Test
+    void accounting_queueFull_isDroppedAndRetransmissionRetried() {
+        boolean[] full = {true};
+        p = new Pipeline(world, List.of(TestWorld.switchClient("192.0.2.0/24").build()), r -> {
+            if (full[0]) {
+                throw new RejectedExecutionException("full");
+            }
+            r.run();
+        });
+        byte[] d = acct(8, AttributeType.ACCT_START, "sess-8").build(SECRET);
+        assertNull(p.acct(d));
+        assertEquals(1, p.counters().drops(DropReason.ACCOUNTING_OVERLOADED));
+        full[0] = false;
+        assertNotNull(p.acct(d), "the NAS's retransmission is processed, not treated as in progress");
+    }
+
+    @Test
+    void accounting_storeFailure_isNotAcknowledged() {
+        direct();
+        world.sessions.close(); // the database is gone
+        assertNull(send(acct(9, AttributeType.ACCT_START, "sess-9")));
+        assertEquals(1, p.counters().drops(DropReason.ACCOUNTING_STORE_FAILED));
+    }
+
+    @Test
+    void reload_inFlightRequest_finishesWithItsOriginalSecret() {
+        holding();
+        RequestBuilder b = acct(10, AttributeType.ACCT_START, "sess-10");
+        byte[] d = b.build(SECRET);
+        assertNull(p.acct(d));
+        p.components.reload(NasRegistry.of(List.of(NasClient.builder("switch", "192.0.2.0/24", "brand-new-secret")
+                .profile("corp").build())));
+        held.poll().run();
+        byte[] reply = Pipeline.poll(p.acct, Pipeline.NAS);
+        assertNotNull(reply);
+        Replies.assertSigned(reply, java.util.Arrays.copyOfRange(d, 4, 20), SECRET, false);
+        assertNull(p.acct(acct(11, AttributeType.ACCT_START, "sess-11").build(SECRET)), "new requests see the new secret");
+        assertEquals(1, p.counters().drops(DropReason.BAD_REQUEST_AUTHENTICATOR));
+    }
+}

@@ -3,7 +3,11 @@ package io.nacgw.gateway;
 import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.core.service.ComplianceService;
 import io.nacgw.core.store.ComplianceStore;
+import io.nacgw.core.session.SessionStore;
 import io.nacgw.gateway.config.NacgwConfig;
+import io.nacgw.radius.RadiusServer;
+import io.nacgw.radius.RadiusServices;
+import io.nacgw.radius.audit.AuditSink;
 import io.nacgw.sync.SyncService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +32,7 @@ public final class Gateway implements AutoCloseable {
     private final ComplianceService compliance;
     private final AccessPolicy policy;
     private final SyncService sync;
+    private final RadiusServer radius;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
@@ -43,6 +48,18 @@ public final class Gateway implements AutoCloseable {
             closeables.push(compliance);
             closeables.push(metrics);
             metrics.bindIndex(compliance);
+            if (config.radius().enabled()) {
+                SessionStore sessions = SessionStore.open(config.store().settings(config.dataDir()));
+                closeables.push(sessions);
+                Path auditFile = config.dataDir().resolve(config.audit().file());
+                AuditSink audit = AuditSink.file(auditFile);
+                this.radius = RadiusServer.start(config.radius().settings(config.audit().queueSize()),
+                        config.radius().nasClients(policy), new RadiusServices(policy, compliance, sessions, audit, clock));
+                closeables.push(radius);
+                metrics.bindRadius(radius);
+            } else {
+                this.radius = null;
+            }
             if (config.sync().enabled()) {
                 this.sync = SyncService.create(config.sync().settings(), compliance);
                 closeables.push(sync);
@@ -51,6 +68,9 @@ public final class Gateway implements AutoCloseable {
             } else {
                 this.sync = null;
             }
+        } catch (IOException e) {
+            closeQuietly();
+            throw new IllegalStateException("cannot open the audit log: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
@@ -92,6 +112,22 @@ public final class Gateway implements AutoCloseable {
     /** Prometheus metrics of every component. */
     public GatewayMetrics metrics() {
         return metrics;
+    }
+
+    /** The RADIUS server, when {@code radius.enabled}. */
+    public java.util.Optional<RadiusServer> radius() {
+        return java.util.Optional.ofNullable(radius);
+    }
+
+    /**
+     * Applies what can change without a restart from a freshly loaded config: today the RADIUS clients. The new
+     * clients are validated before anything changes; on error the running ones stay.
+     */
+    public void reload(NacgwConfig fresh) {
+        if (radius != null) {
+            radius.reload(fresh.radius().nasClients(policy));
+            log.info("reloaded {} RADIUS clients", fresh.radius().clients().size());
+        }
     }
 
     /** The MDM sync connector, when {@code sync.enabled}. */

@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nacgw.core.service.ComplianceService;
+import io.nacgw.radius.DropReason;
+import io.nacgw.radius.RadiusServer;
 import io.nacgw.sync.SyncService;
 
 import java.util.function.ToDoubleFunction;
@@ -51,6 +53,21 @@ public final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_sync_changes_applied", sync, s -> s.status().totalChangesApplied(), "Device changes applied by syncs");
         counter("nacgw_sync_retired", sync, s -> s.status().totalRetired(), "Devices marked retired by full syncs");
         counter("nacgw_sync_warnings", sync, s -> s.status().totalWarnings(), "Data warnings during syncs");
+    }
+
+    void bindRadius(RadiusServer radius) {
+        counter("nacgw_radius_received", radius, r -> r.stats().received(), "RADIUS datagrams received");
+        counter("nacgw_radius_accepts", radius, r -> r.stats().accepts(), "Access-Accepts for allowed devices");
+        counter("nacgw_radius_quarantines", radius, r -> r.stats().quarantines(), "Access-Accepts with quarantine attributes");
+        counter("nacgw_radius_rejects", radius, r -> r.stats().rejects(), "Access-Rejects");
+        counter("nacgw_radius_accounting_stored", radius, r -> r.stats().accountingStored(), "Accounting records stored");
+        counter("nacgw_radius_status_server", radius, r -> r.stats().statusServer(), "Status-Server requests answered");
+        counter("nacgw_radius_duplicates_resent", radius, r -> r.stats().duplicatesResent(), "Retransmissions answered from the duplicate cache");
+        counter("nacgw_radius_audit_dropped", radius, r -> r.stats().auditDropped(), "Audit events dropped (queue full)");
+        for (DropReason reason : DropReason.values()) {
+            FunctionCounter.builder("nacgw_radius_dropped", radius, r -> r.stats().drops(reason))
+                    .tag("reason", reason.wireName()).description("Datagrams dropped, by reason").register(registry);
+        }
     }
 
     /** Registers a monotonic counter read from {@code f} at scrape time. */

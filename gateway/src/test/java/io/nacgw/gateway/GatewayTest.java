@@ -20,7 +20,11 @@ final class GatewayTest {
     Path dir;
 
     private NacgwConfig config() {
-        return new ConfigLoader().load(null, Map.of(), new Properties()).withDataDir(dir);
+        Properties p = new Properties();
+        p.setProperty("nacgw.radius.authPort", "0"); // never the real 1812: a FreeRADIUS may be running
+        p.setProperty("nacgw.radius.acctPort", "0");
+        p.setProperty("nacgw.radius.bindAddress", "127.0.0.1");
+        return new ConfigLoader().load(null, Map.of(), p).withDataDir(dir);
     }
 
     @Test

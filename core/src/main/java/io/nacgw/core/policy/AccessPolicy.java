@@ -29,7 +29,7 @@ public final class AccessPolicy {
             throw new IllegalArgumentException("policy.defaultProfile '" + defaultProfile + "' is not one of "
                     + map.keySet());
         }
-        return new AccessPolicy(Map.copyOf(map), defaultProfile);
+        return new AccessPolicy(java.util.Collections.unmodifiableMap(map), defaultProfile);
     }
 
     /** The profile called {@code name}; throws with the list of known names when there is none. */
@@ -50,7 +50,7 @@ public final class AccessPolicy {
         return profiles.get(defaultProfile);
     }
 
-    /** Profile names. */
+    /** Profile names, in configuration order. */
     public java.util.Set<String> names() {
         return profiles.keySet();
     }

@@ -22,6 +22,11 @@ public final class ConfigOptions {
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "data")
     Path dataDir;
 
+    /** The config file in use: --config, or DIR/nacgw.yaml. */
+    public Path configFile() {
+        return config != null ? config : dataDir.resolve(DEFAULT_FILE);
+    }
+
     /** Loads the config; without --config, uses (and on first use writes) DIR/nacgw.yaml. */
     public NacgwConfig load(PrintWriter out, boolean writeDefault) {
         Path file = config;
@@ -33,7 +38,8 @@ public final class ConfigOptions {
                 }
                 try {
                     Files.createDirectories(dataDir);
-                    Files.writeString(file, ConfigLoader.defaultText());
+                    Files.writeString(file, ConfigLoader.defaultText().replace("@@GENERATED_SECRET@@", newSecret()));
+                    restrict(file);
                 } catch (IOException e) {
                     throw new IllegalStateException("cannot write the default config to " + file + ": " + e.getMessage(), e);
                 }
@@ -43,6 +49,22 @@ public final class ConfigOptions {
             throw new IllegalArgumentException("config file " + file + " does not exist");
         }
         return new ConfigLoader().load(file);
+    }
+
+    /** A random RADIUS shared secret (24 base64 characters, 144 bits), as `openssl rand -base64 18` would make. */
+    static String newSecret() {
+        byte[] b = new byte[18];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.Base64.getEncoder().encodeToString(b);
+    }
+
+    /** The config holds shared secrets: owner-only, where the file system supports it. */
+    private static void restrict(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the directory's own permissions apply
+        }
     }
 
     private NacgwConfig withDataDir(NacgwConfig c) {

@@ -33,7 +33,7 @@ final class Demo {
             out.println("demo: seeded " + COUNT + " synthetic devices (names DEMO-0000000...; delete the data directory to remove them)");
         }
         // one example per verdict, across the configured profiles (e.g. quarantine on Wi-Fi, deny on VPN)
-        Map<Verdict, String> example = new EnumMap<>(Verdict.class);
+        Map<Verdict, String[]> example = new EnumMap<>(Verdict.class);
         long now = gateway.clock().millis();
         for (String name : gateway.policy().names()) {
             Profile profile = gateway.policy().profile(name);
@@ -41,14 +41,26 @@ final class Demo {
                 DeviceRecord d = gateway.compliance().findResident(set.primaryMac(i));
                 if (d != null && set.classOf(i) != DeviceClass.GRACE) {
                     Decision dec = profile.decide(d, now);
-                    example.putIfAbsent(dec.verdict(), set.primaryMac(i).toRfc3580() + " on profile " + name
-                            + " (" + set.classOf(i).wireName() + ")");
+                    example.putIfAbsent(dec.verdict(), new String[]{set.primaryMac(i).toRfc3580(), name,
+                            set.classOf(i).wireName()});
                 }
             }
         }
-        out.println("demo: example devices:");
-        for (Map.Entry<Verdict, String> e : example.entrySet()) {
-            out.println("  " + e.getKey().wireName() + ": " + e.getValue());
+        var radius = gateway.radius();
+        var local = gateway.config().radius().clients().get("localhost");
+        for (Map.Entry<Verdict, String[]> e : example.entrySet()) {
+            String mac = e.getValue()[0];
+            String profile = e.getValue()[1];
+            out.println("demo: " + e.getKey().wireName().toUpperCase(java.util.Locale.ROOT) + " expected for " + mac
+                    + " (" + e.getValue()[2] + " device) on profile " + profile);
+            if (radius.isPresent() && local != null && local.secrets() != null) {
+                String portType = "vpn".equals(profile) ? ", NAS-Port-Type = Virtual" : ", NAS-Port-Type = Ethernet";
+                out.println("  echo 'User-Name = \"" + mac + "\", User-Password = \"" + mac + "\", Calling-Station-Id = \""
+                        + mac + "\", Service-Type = Call-Check" + portType + ", Message-Authenticator = 0x00' | radclient -x "
+                        + "127.0.0.1:" + radius.get().authAddress().getPort() + " auth '" + local.secrets().get(0) + "'");
+            }
+            out.println("  java -jar gateway/target/nacgw.jar devices explain " + mac + " --profile " + profile
+                    + " --data-dir " + gateway.config().dataDir() + "   (after stopping the gateway)");
         }
         out.flush();
     }

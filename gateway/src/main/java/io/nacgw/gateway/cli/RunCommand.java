@@ -21,6 +21,9 @@ import java.util.concurrent.CountDownLatch;
                 + "directory (default ./data), writing the documented default config and an embedded H2 store there "
                 + "on first start.")
 public final class RunCommand implements Callable<Integer> {
+    /** Written to the data directory while the gateway runs; {@code nacgw reload} signals that process. */
+    public static final String PID_FILE = "nacgw.pid";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -39,19 +42,30 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         NacgwConfig config = options.load(out, true);
         Gateway gateway = Gateway.start(config, Clock.systemUTC());
+        out.println("nacgw ready: data " + config.dataDir() + ", " + gateway.compliance().residentCount()
+                + " devices in memory, profiles " + gateway.policy().names());
+        gateway.radius().ifPresent(r -> out.println("RADIUS: auth " + r.authAddress() + ", accounting " + r.acctAddress()
+                + " (" + r.transport() + "), " + r.clients().size() + " clients"));
         if (demo) {
             Demo.seedAndShow(gateway, out);
         }
-        out.println("nacgw ready: data " + config.dataDir() + ", " + gateway.compliance().residentCount()
-                + " devices in memory, profiles " + gateway.policy().names());
         out.flush();
         if (check) {
             gateway.close();
             out.println("configuration OK");
             return 0;
         }
-        Path pid = config.dataDir().resolve("nacgw.pid");
+        Path pid = config.dataDir().resolve(PID_FILE);
         writePid(pid);
+        Path configFile = options.configFile();
+        Reloader.onSighup(() -> {
+            try {
+                gateway.reload(new io.nacgw.gateway.config.ConfigLoader().load(configFile));
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(RunCommand.class).error("reload refused, keeping the running "
+                        + "configuration: {}", e.getMessage());
+            }
+        });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();

@@ -84,7 +84,11 @@ public final class ConfigLoader {
     /** Checks what binding alone cannot: every profile builds and the parts agree with each other. */
     private static void validate(NacgwConfig cfg, String source) {
         try {
-            cfg.policy().toAccessPolicy();
+            var policy = cfg.policy().toAccessPolicy();
+            if (cfg.radius().enabled()) {
+                cfg.radius().settings(cfg.audit().queueSize());
+                cfg.radius().nasClients(policy);
+            }
             if (cfg.sync().enabled()) {
                 cfg.sync().settings();
             }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * @param dataDir where the embedded store, certificates and logs live (default {@code ./data})
  */
 public record NacgwConfig(Path dataDir, StoreConfig store, IndexConfig index, PolicyConfig policy, AuditConfig audit,
-                          SyncConfig sync) {
+                          SyncConfig sync, RadiusConfig radius) {
     public NacgwConfig {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         store = store == null ? StoreConfig.defaults() : store;
@@ -19,10 +19,11 @@ public record NacgwConfig(Path dataDir, StoreConfig store, IndexConfig index, Po
         }
         audit = audit == null ? AuditConfig.defaults() : audit;
         sync = sync == null ? SyncConfig.disabled() : sync;
+        radius = radius == null ? RadiusConfig.defaults() : radius;
     }
 
     /** A copy with another data directory. */
     public NacgwConfig withDataDir(Path dir) {
-        return new NacgwConfig(dir, store, index, policy, audit, sync);
+        return new NacgwConfig(dir, store, index, policy, audit, sync, radius);
     }
 }

@@ -22,6 +22,9 @@ final class MainTest {
     }
 
     private Run run(String... args) {
+        // the default config binds RADIUS to 1812, which a FreeRADIUS on this machine may hold: any free port instead
+        System.setProperty("nacgw.radius.authPort", "0");
+        System.setProperty("nacgw.radius.acctPort", "0");
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -34,13 +37,15 @@ final class MainTest {
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
+            System.clearProperty("nacgw.radius.authPort");
+            System.clearProperty("nacgw.radius.acctPort");
         }
     }
 
     @Test
     void everyCommand_hasHelp() {
         for (String[] cmd : new String[][]{{"--help"}, {"run", "--help"}, {"devices", "--help"}, {"devices", "import", "--help"},
-                {"devices", "get", "--help"}, {"devices", "explain", "--help"}, {"version", "--help"},
+                {"devices", "get", "--help"}, {"devices", "explain", "--help"}, {"version", "--help"}, {"reload", "--help"},
                 {"loadtest", "--help"}, {"loadtest", "devices", "--help"}}) {
             Run r = run(cmd);
             assertEquals(0, r.status, String.join(" ", cmd));

@@ -1,0 +1,123 @@
+package io.nacgw.gateway.config;
+
+import io.nacgw.core.id.IdentifierKind;
+import io.nacgw.core.policy.AccessPolicy;
+import io.nacgw.radius.IdentitySource;
+import io.nacgw.radius.NasClient;
+import io.nacgw.radius.ProfileRule;
+import io.nacgw.radius.RadiusSettings;
+import io.nacgw.radius.VendorIdentity;
+import io.nacgw.radius.VendorProfile;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code radius:} the RADIUS server and its NAS clients (see radius/README.md for every client key). Clients are
+ * re-read from the config file on SIGHUP / {@code nacgw reload}; the server keys need a restart.
+ */
+public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort, Integer acctPort, Integer channels,
+                           Boolean nativeTransport, Duration duplicateTtl, Integer duplicateCacheSize,
+                           Integer accountingThreads, Integer accountingQueue, Integer receiveBufferBytes,
+                           LinkedHashMap<String, ClientConfig> clients) {
+    public RadiusConfig {
+        enabled = enabled == null || enabled;
+        clients = clients == null ? new LinkedHashMap<>() : clients;
+    }
+
+    static RadiusConfig defaults() {
+        return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** One NAS or NAS network. */
+    public record ClientConfig(String address, List<String> secrets, Boolean requireMessageAuthenticator,
+                               Boolean limitProxyState, String vendor, List<String> identitySources,
+                               VendorIdentityConfig vendorIdentity, String profile, List<ProfileRuleConfig> profileRules,
+                               Integer coaPort, String coaSecret) {
+        @Override
+        public String toString() {
+            return "ClientConfig[" + address + ", secrets=***]";
+        }
+    }
+
+    /** A vendor-specific attribute carrying the device id. */
+    public record VendorIdentityConfig(Integer vendorId, Integer type, String kind) {
+    }
+
+    /** Profile by SSID and/or NAS-Port-Type. */
+    public record ProfileRuleConfig(String ssid, Integer nasPortType, String profile) {
+    }
+
+    /** Server settings; audit queue size comes from {@code audit.queueSize}. */
+    public RadiusSettings settings(int auditQueue) {
+        RadiusSettings d = RadiusSettings.DEFAULTS;
+        return new RadiusSettings(bindAddress != null ? bindAddress : d.bindAddress(),
+                authPort != null ? authPort : d.authPort(), acctPort != null ? acctPort : d.acctPort(),
+                channels != null ? channels : d.channels(), nativeTransport != null ? nativeTransport : d.nativeTransport(),
+                duplicateTtl != null ? duplicateTtl : d.duplicateTtl(),
+                duplicateCacheSize != null ? duplicateCacheSize : d.duplicateCacheSize(),
+                accountingThreads != null ? accountingThreads : d.accountingThreads(),
+                accountingQueue != null ? accountingQueue : d.accountingQueue(), auditQueue,
+                receiveBufferBytes != null ? receiveBufferBytes : d.receiveBufferBytes());
+    }
+
+    /** Builds and validates every client; profiles must exist in {@code policy}. */
+    public List<NasClient> nasClients(AccessPolicy policy) {
+        List<NasClient> out = new ArrayList<>();
+        for (Map.Entry<String, ClientConfig> e : clients.entrySet()) {
+            String key = "radius.clients." + e.getKey();
+            ClientConfig c = e.getValue();
+            if (c == null || c.address() == null) {
+                throw new IllegalArgumentException(key + ".address is required");
+            }
+            if (c.secrets() == null || c.secrets().isEmpty() || c.secrets().size() > 2) {
+                throw new IllegalArgumentException(key + ".secrets must list one secret, or two while rotating");
+            }
+            try {
+                NasClient.Builder b = NasClient.builder(e.getKey(), c.address(), c.secrets().get(0));
+                if (c.secrets().size() == 2) b.nextSecret(c.secrets().get(1));
+                if (c.requireMessageAuthenticator() != null) b.requireMessageAuthenticator(c.requireMessageAuthenticator());
+                if (c.limitProxyState() != null) b.limitProxyState(c.limitProxyState());
+                if (c.vendor() != null) b.vendor(VendorProfile.fromName(c.vendor()));
+                if (c.identitySources() != null) {
+                    b.identitySources(c.identitySources().stream().map(IdentitySource::fromName).toList());
+                }
+                if (c.vendorIdentity() != null) {
+                    VendorIdentityConfig v = c.vendorIdentity();
+                    if (v.vendorId() == null || v.type() == null || v.kind() == null) {
+                        throw new IllegalArgumentException("vendorIdentity needs vendorId, type and kind");
+                    }
+                    b.vendorIdentity(new VendorIdentity(v.vendorId(), v.type(), IdentifierKind.fromName(v.kind())));
+                }
+                String profile = c.profile() != null ? c.profile() : policy.defaultProfile().name();
+                requireProfile(policy, key + ".profile", profile);
+                b.profile(profile);
+                if (c.profileRules() != null) {
+                    List<ProfileRule> rules = new ArrayList<>();
+                    for (ProfileRuleConfig r : c.profileRules()) {
+                        requireProfile(policy, key + ".profileRules.profile", r.profile());
+                        rules.add(new ProfileRule(r.ssid(), r.nasPortType(), r.profile()));
+                    }
+                    b.profileRules(rules);
+                }
+                if (c.coaPort() != null) b.coaPort(c.coaPort());
+                if (c.coaSecret() != null) b.coaSecret(c.coaSecret());
+                out.add(b.build());
+            } catch (IllegalArgumentException ex) {
+                String m = ex.getMessage();
+                throw new IllegalArgumentException(m != null && m.startsWith(key) ? m : key + ": " + m, ex);
+            }
+        }
+        return out;
+    }
+
+    private static void requireProfile(AccessPolicy policy, String key, String profile) {
+        if (profile == null || !policy.has(profile)) {
+            throw new IllegalArgumentException(key + " '" + profile + "' is not a profile in policy.profiles "
+                    + policy.names());
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.nacgw.gateway;
+
+import io.nacgw.core.device.ComplianceState;
+import io.nacgw.core.testing.TestDevices;
+import io.nacgw.gateway.config.ConfigLoader;
+import io.nacgw.gateway.config.NacgwConfig;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The gateway's RADIUS wiring from config, driven by FreeRADIUS's radclient, including a client reload. */
+final class GatewayRadiusTest {
+    @TempDir
+    Path dir;
+
+    private static final String CONFIG = """
+            radius:
+              bindAddress: 127.0.0.1
+              authPort: 0
+              acctPort: 0
+              clients:
+                lo:
+                  address: 127.0.0.0/8
+                  secrets: [%s]
+            policy:
+              profiles:
+                wifi:
+                  noncompliant: quarantine
+                  allow: {vlan: "100"}
+                  quarantine: {vlan: "999"}
+            """;
+
+    private NacgwConfig write(String secret) throws Exception {
+        Path f = dir.resolve("nacgw.yaml");
+        Files.writeString(f, CONFIG.formatted(secret));
+        return new ConfigLoader().load(f, Map.of(), new Properties());
+    }
+
+    private static String radclient(int port, String secret, String mac) throws Exception {
+        boolean ci = "true".equals(System.getenv("CI"));
+        if (!Files.isExecutable(Path.of("/usr/bin/radclient"))) {
+            if (ci) {
+                throw new AssertionError("radclient (Debian freeradius-utils) is required when CI=true");
+            }
+            Assumptions.abort("radclient not installed");
+        }
+        Process p = new ProcessBuilder("radclient", "-x", "-r", "1", "-t", "2", "127.0.0.1:" + port, "auth", secret)
+                .redirectErrorStream(true).start();
+        p.getOutputStream().write(("User-Name = \"" + mac + "\", User-Password = \"" + mac + "\", Calling-Station-Id = \""
+                + mac + "\", Service-Type = Call-Check, Message-Authenticator = 0x00\n").getBytes(StandardCharsets.US_ASCII));
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "radclient finished");
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void radclient_getsVlanPerVerdict_andReloadSwapsTheSecret() throws Exception {
+        NacgwConfig config = write("first-secret-123");
+        try (Gateway g = Gateway.start(config, Clock.systemUTC())) {
+            g.compliance().upsert(TestDevices.compliant(1).lastCheckIn(java.time.Instant.now()).build());
+            g.compliance().upsert(TestDevices.compliant(2).lastCheckIn(java.time.Instant.now())
+                    .complianceState(ComplianceState.NONCOMPLIANT).build());
+            int port = g.radius().orElseThrow().authAddress().getPort();
+            String mac1 = TestDevices.mac(1).toRfc3580();
+            String ok = radclient(port, "first-secret-123", mac1);
+            assertTrue(ok.contains("Received Access-Accept"), ok);
+            assertTrue(ok.contains("Tunnel-Private-Group-Id:0 = \"100\""), ok);
+            String q = radclient(port, "first-secret-123", TestDevices.mac(2).toRfc3580());
+            assertTrue(q.contains("Tunnel-Private-Group-Id:0 = \"999\""), q);
+
+            g.reload(write("second-secret-456"));
+            String old = radclient(port, "first-secret-123", mac1);
+            assertFalse(old.contains("Received"), "the old secret gets no answer: " + old);
+            assertTrue(radclient(port, "second-secret-456", mac1).contains("Received Access-Accept"));
+
+            Files.writeString(dir.resolve("nacgw.yaml"), CONFIG.formatted("x").replace("127.0.0.0/8", "not-an-address"));
+            assertThrows(RuntimeException.class, () -> g.reload(new ConfigLoader().load(dir.resolve("nacgw.yaml"))));
+            assertTrue(radclient(port, "second-secret-456", mac1).contains("Received Access-Accept"),
+                    "a refused reload keeps the running clients");
+            String scrape = g.metrics().scrape();
+            assertTrue(scrape.contains("nacgw_radius_accepts_total"), scrape);
+        }
+        String audit = Files.readString(config.dataDir().resolve("audit.jsonl"));
+        assertTrue(audit.contains("\"verdict\":\"accept\"") && audit.contains("\"verdict\":\"quarantine\""), audit);
+    }
+}

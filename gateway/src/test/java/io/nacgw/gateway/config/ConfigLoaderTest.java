@@ -110,6 +110,7 @@ final class ConfigLoaderTest {
         assertEquals(Duration.ofMinutes(5), Durations.parse("5m"));
         assertEquals(Duration.ofDays(2), Durations.parse("2d"));
         assertEquals(Duration.ofSeconds(90), Durations.parse("PT90S"));
+        assertEquals(Duration.ZERO, Durations.parse("0"));
         assertEquals("10s", Durations.format(Duration.ofSeconds(10)));
         assertEquals("1h", Durations.format(Duration.ofHours(1)));
         assertThrows(IllegalArgumentException.class, () -> Durations.parse("ten seconds"));

@@ -117,4 +117,21 @@ final class MainTest {
         r = run("frobnicate");
         assertEquals(2, r.status);
     }
+
+    @Test
+    void storeLockedByARunningGateway_isExplained() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = new picocli.CommandLine(new io.nacgw.gateway.Main()).setErr(new java.io.PrintWriter(err, true));
+        int status = new Failures().handleExecutionException(new io.nacgw.core.store.StoreException(
+                "cannot open the store at jdbc:h2:file:/x: The file is locked: /x.mv.db [2.5.252/7]", null), cl, null);
+        assertEquals(1, status);
+        assertTrue(err.toString().contains("in use by another process (a running gateway?)"), err.toString());
+    }
+
+    @Test
+    void reload_withoutRunningGateway_saysSo() {
+        Run r = run("reload", "--data-dir", dir.toString());
+        assertEquals(1, r.status);
+        assertTrue(r.err.contains("no running gateway"), r.err);
+    }
 }

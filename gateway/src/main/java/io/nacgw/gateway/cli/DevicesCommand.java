@@ -69,7 +69,7 @@ public final class DevicesCommand implements Runnable {
         DeviceImporter.Format format;
         @Option(names = "--strict", description = "Check the whole file first; import nothing if any line is bad.")
         boolean strict;
-        @Option(names = "--batch-size", defaultValue = "1000", description = "Devices per transaction (default ${DEFAULT-VALUE}).")
+        @Option(names = "--batch-size", defaultValue = "5000", description = "Devices per transaction (default ${DEFAULT-VALUE}).")
         int batchSize;
 
         @Override

@@ -1,0 +1,53 @@
+package io.nacgw.nacapi;
+
+import io.netty.handler.codec.http.HttpMethod;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Every route of the API, matched by method and path. The OpenAPI test walks this list. */
+final class Routes {
+    /** A match, or the methods the path would accept (for 405), or nothing (404). */
+    record Match(Route route, Map<String, String> variables, List<String> allowed) {
+        RouteGroup group() {
+            return route != null ? route.group() : RouteGroup.PARTNER;
+        }
+    }
+
+    private final List<Route> routes;
+
+    Routes(List<Route> routes) {
+        this.routes = List.copyOf(routes);
+    }
+
+    List<Route> all() {
+        return routes;
+    }
+
+    Match match(HttpMethod method, String path) {
+        String[] segments = Paths.segments(path);
+        TreeSet<String> allowed = null;
+        // literal templates first, so /devices/lookup wins over /devices/{deviceId}
+        for (int pass = 0; pass < 2; pass++) {
+            for (Route r : routes) {
+                if ((r.template().indexOf('{') >= 0) != (pass == 1)) {
+                    continue;
+                }
+                Map<String, String> vars = r.match(segments);
+                if (vars == null) {
+                    continue;
+                }
+                if (r.method().equals(method)) {
+                    return new Match(r, vars, List.of());
+                }
+                if (allowed == null) {
+                    allowed = new TreeSet<>();
+                }
+                allowed.add(r.method().name());
+            }
+        }
+        return new Match(null, Map.of(), allowed == null ? List.of() : new ArrayList<>(allowed));
+    }
+}

@@ -6,7 +6,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+
+import javax.net.ssl.SSLEngine;
+import java.util.ArrayList;
+import java.util.List;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ApiInitializer extends ChannelInitializer<Channel> {
     private final ApiSettings settings;
-    private final TlsContexts tls;
+    private final ServerEngineFactory tls;
     private final Authenticator authenticator;
     private final Routes routes;
     private final ComplianceService service;
@@ -30,7 +35,7 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
     private final ErrorHandler errorHandler = new ErrorHandler();
 
     /** {@code tls} null only in tests that drive the pipeline through an EmbeddedChannel. */
-    ApiInitializer(ApiSettings settings, TlsContexts tls, Authenticator authenticator, Routes routes,
+    ApiInitializer(ApiSettings settings, ServerEngineFactory tls, Authenticator authenticator, Routes routes,
                    ComplianceService service, Executor workers, ApiMetrics metrics) {
         this.settings = settings;
         this.tls = tls;
@@ -42,11 +47,28 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
         this.idleCloser = new IdleCloser(metrics);
     }
 
+    /** A server engine restricted to TLS 1.2 and 1.3, whatever the factory enabled. */
+    static SSLEngine engine(ServerEngineFactory factory) {
+        SSLEngine engine = factory.newEngine();
+        engine.setUseClientMode(false);
+        List<String> allowed = new ArrayList<>();
+        for (String p : engine.getEnabledProtocols()) {
+            if (p.equals("TLSv1.3") || p.equals("TLSv1.2")) {
+                allowed.add(p);
+            }
+        }
+        if (allowed.isEmpty()) {
+            throw new IllegalStateException("the TLS engine enables neither TLSv1.2 nor TLSv1.3");
+        }
+        engine.setEnabledProtocols(allowed.toArray(new String[0]));
+        return engine;
+    }
+
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         if (tls != null) {
-            p.addLast("tls", tls.current().newHandler(ch.alloc()));
+            p.addLast("tls", new SslHandler(engine(tls)));
         }
         p.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         p.addLast("idleClose", idleCloser);

@@ -13,7 +13,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLContext;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -23,7 +22,6 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * The HTTPS API server: Cisco ISE MDM API under {@code /ciscoise}, the JSON API and ingest under {@code /api/v1}.
@@ -57,12 +55,12 @@ public final class ApiServer implements AutoCloseable {
      * @param settings server settings
      * @param ise      what the ISE API advertises
      * @param auth     Basic accounts and the client-certificate mapping
-     * @param tls      the server's JDK TLS context, asked per connection (so a reloaded one applies to new ones)
+     * @param tls      makes each connection's TLS engine ({@code certs}: {@code serverTls::newEngine})
      * @param service  the compliance index
      * @param policy   the access policy whose profiles decide compliance
      * @param clock    time for decisions and rate limits
      */
-    public static ApiServer start(ApiSettings settings, IseSettings ise, AuthSettings auth, Supplier<SSLContext> tls,
+    public static ApiServer start(ApiSettings settings, IseSettings ise, AuthSettings auth, ServerEngineFactory tls,
                                   ComplianceService service, AccessPolicy policy, Clock clock) {
         Objects.requireNonNull(tls, "tls");
         for (ApiUser u : auth.users()) {
@@ -84,8 +82,7 @@ public final class ApiServer implements AutoCloseable {
                 metrics).routes());
         Routes routes = new Routes(all);
         Authenticator authenticator = new Authenticator(auth, verifier, clock);
-        TlsContexts contexts = new TlsContexts(tls, settings.clientAuth());
-        contexts.current(); // fail at start, not on the first connection
+        ApiInitializer.engine(tls).closeOutbound(); // fail at start, not on the first connection
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("nacgw-api-accept"),
                 NioIoHandler.newFactory());
         EventLoopGroup io = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
@@ -94,11 +91,10 @@ public final class ApiServer implements AutoCloseable {
             Channel ch = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ApiInitializer(settings, contexts, authenticator, routes, service, workers, metrics))
+                    .childHandler(new ApiInitializer(settings, tls, authenticator, routes, service, workers, metrics))
                     .bind(settings.host(), settings.port()).syncUninterruptibly().channel();
             ApiServer server = new ApiServer(boss, io, workers, verifier, ch, metrics, routes);
-            log.info("API listening on https://{} (client certificates {}, ISE API {}, JSON API {})",
-                    hostPort(server.address()), settings.clientAuth().name().toLowerCase(java.util.Locale.ROOT),
+            log.info("API listening on https://{} (ISE API {}, JSON API {})", hostPort(server.address()),
                     IseApi.API_BASE, JsonApi.BASE);
             return server;
         } catch (RuntimeException e) {

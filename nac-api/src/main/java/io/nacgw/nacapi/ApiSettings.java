@@ -8,7 +8,6 @@ import java.util.Objects;
  *
  * @param host              address to bind (default 0.0.0.0)
  * @param port              TCP port (default 8443; 0 picks a free one)
- * @param clientAuth        client-certificate policy (default OPTIONAL)
  * @param maxBodyBytes      largest aggregated request body, bytes (default 1 MiB; the bulk stream is exempt)
  * @param maxHeaderBytes    largest header block, bytes (default 16 KiB; beyond: 431)
  * @param maxInitialLine    longest request line, bytes (default 8 KiB; beyond: 414)
@@ -20,12 +19,11 @@ import java.util.Objects;
  * @param workerQueue       tasks waiting for a worker before requests are shed with 503 (default 256)
  * @param ioThreads         event-loop threads (default 0: Netty's default, 2 x cores)
  */
-public record ApiSettings(String host, int port, ClientAuthMode clientAuth, int maxBodyBytes, int maxHeaderBytes,
+public record ApiSettings(String host, int port, int maxBodyBytes, int maxHeaderBytes,
                           int maxInitialLine, Duration requestTimeout, Duration idleTimeout, int maxDecisionBatch,
                           int bulkBatchSize, int workerThreads, int workerQueue, int ioThreads) {
     public ApiSettings {
         Objects.requireNonNull(host, "api.host");
-        Objects.requireNonNull(clientAuth, "api.clientAuth");
         check("api.port", port, 0, 65535);
         check("api.maxBodyBytes", maxBodyBytes, 1024, 64 * 1024 * 1024);
         check("api.maxHeaderBytes", maxHeaderBytes, 1024, 1024 * 1024);
@@ -52,27 +50,22 @@ public record ApiSettings(String host, int port, ClientAuthMode clientAuth, int 
     }
 
     public static ApiSettings defaults() {
-        return new ApiSettings("0.0.0.0", 8443, ClientAuthMode.OPTIONAL, 1024 * 1024, 16 * 1024, 8 * 1024,
+        return new ApiSettings("0.0.0.0", 8443, 1024 * 1024, 16 * 1024, 8 * 1024,
                 Duration.ofSeconds(10), Duration.ofSeconds(60), 100, 1000, 4, 256, 0);
     }
 
     public ApiSettings withAddress(String host, int port) {
-        return new ApiSettings(host, port, clientAuth, maxBodyBytes, maxHeaderBytes, maxInitialLine, requestTimeout,
-                idleTimeout, maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads);
-    }
-
-    public ApiSettings withClientAuth(ClientAuthMode mode) {
-        return new ApiSettings(host, port, mode, maxBodyBytes, maxHeaderBytes, maxInitialLine, requestTimeout,
+        return new ApiSettings(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLine, requestTimeout,
                 idleTimeout, maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads);
     }
 
     public ApiSettings withTimeouts(Duration request, Duration idle) {
-        return new ApiSettings(host, port, clientAuth, maxBodyBytes, maxHeaderBytes, maxInitialLine, request, idle,
+        return new ApiSettings(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLine, request, idle,
                 maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads);
     }
 
     public ApiSettings withLimits(int maxBody, int maxDecisions, int bulkBatch) {
-        return new ApiSettings(host, port, clientAuth, maxBody, maxHeaderBytes, maxInitialLine, requestTimeout,
+        return new ApiSettings(host, port, maxBody, maxHeaderBytes, maxInitialLine, requestTimeout,
                 idleTimeout, maxDecisions, bulkBatch, workerThreads, workerQueue, ioThreads);
     }
 }

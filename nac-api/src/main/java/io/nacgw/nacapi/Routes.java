@@ -29,8 +29,8 @@ final class Routes {
     Match match(HttpMethod method, String path) {
         String[] segments = Paths.segments(path);
         TreeSet<String> allowed = null;
-        // literal templates first, so /devices/lookup wins over /devices/{deviceId}
-        for (int pass = 0; pass < 2; pass++) {
+        // literal templates first, so /devices/lookup wins over /devices/{deviceId} (also for 405's Allow)
+        for (int pass = 0; pass < 2 && allowed == null; pass++) {
             for (Route r : routes) {
                 if ((r.template().indexOf('{') >= 0) != (pass == 1)) {
                     continue;

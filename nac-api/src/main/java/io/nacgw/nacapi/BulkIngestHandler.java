@@ -371,12 +371,18 @@ final class BulkIngestHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (active) {
-            metrics.bulkCutOff.increment();
-            log.warn("bulk ingest from {} cut off after line {}: {} lines committed, {} parsed records of the partial "
-                    + "batch discarded{}", ctx.channel().remoteAddress(), line, committedThroughLine, batch.size(),
-                    inFlight ? ", one batch still committing" : "");
-            batch.clear();
             active = false;
+            metrics.bulkCutOff.increment();
+            // a batch that was received whole is committed; the partial one is not (its sender may retry it)
+            boolean wholeBatch = batch.size() >= batchSize && !inFlight && !failed;
+            long partial = wholeBatch ? 0 : batch.size();
+            if (wholeBatch) {
+                submit(ctx);
+            }
+            log.warn("bulk ingest from {} cut off after line {}: committed through line {}, {}{} parsed records of "
+                    + "a partial batch discarded", ctx.channel().remoteAddress(), line, committedThroughLine,
+                    inFlight ? "one whole batch still committing, " : "", partial);
+            batch.clear();
             if (pending != null) {
                 pending.release();
                 pending = null;

@@ -181,5 +181,8 @@ final class TestGateway implements AutoCloseable {
         service.close();
         store.close();
         tls.close();
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 }

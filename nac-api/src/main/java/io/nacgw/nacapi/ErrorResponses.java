@@ -28,7 +28,12 @@ final class ErrorResponses {
                 x.start("ise_api").element("name", "error")
                         .element("error_code", status)
                         .element("error_message", detail == null ? title : detail);
-                String wait = headers.get("Retry-After");
+                String wait = null;
+                for (Map.Entry<String, String> h : headers.entrySet()) {
+                    if (h.getKey().equalsIgnoreCase("Retry-After")) {
+                        wait = h.getValue(); // the v3 in-band back-off hint says the same
+                    }
+                }
                 if (wait != null) {
                     x.element("server_busy_wait_seconds", wait);
                 }

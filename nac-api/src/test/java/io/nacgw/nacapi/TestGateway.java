@@ -59,6 +59,7 @@ final class TestGateway implements AutoCloseable {
     final IssuedClient adminCert;
     final IssuedClient revokedCert;
     final ComplianceStore store;
+    /** The service the server uses (possibly wrapped by a test). */
     final ComplianceService service;
     final AccessPolicy policy;
     final ApiServer server;
@@ -68,7 +69,7 @@ final class TestGateway implements AutoCloseable {
         this(settings, ise, null);
     }
 
-    TestGateway(UnaryOperator<ApiSettings> settings, IseSettings ise, ComplianceService serviceOverride) throws Exception {
+    TestGateway(UnaryOperator<ApiSettings> settings, IseSettings ise, UnaryOperator<ComplianceService> wrap) throws Exception {
         dir = Files.createTempDirectory("nacgw-api-test");
         ca = CertificateAuthority.open(dir.resolve("pki"));
         ca.init(ServerNames.of(List.of("localhost", "127.0.0.1")), KeyType.ECDSA_P256, false);
@@ -79,7 +80,8 @@ final class TestGateway implements AutoCloseable {
         tls = ReloadingTlsContext.create(ServerTlsConfig.fromPki(ca.layout(), ClientAuth.OPTIONAL));
         store = ComplianceStore.open(new StoreSettings("jdbc:h2:mem:nacapi" + DB.incrementAndGet()
                 + ";DB_CLOSE_DELAY=-1", "", "", 4));
-        service = serviceOverride != null ? serviceOverride : ComplianceService.start(store, IndexSettings.DEFAULTS);
+        ComplianceService real = ComplianceService.start(store, IndexSettings.DEFAULTS);
+        service = wrap == null ? real : wrap.apply(real);
         policy = AccessPolicy.of(List.of(
                 Profile.builder("corp").remediationUrl("https://portal.example.com/fix").build(),
                 Profile.builder("lab").noPolicyMeansCompliant(true).maxDaysSinceCheckIn(0).build()), "corp");

@@ -128,7 +128,7 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
             http.content().clear();
         }
         http.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
-        http.headers().set("X-Content-Type-Options", "nosniff");
+        http.headers().set("x-content-type-options", "nosniff");
         for (Map.Entry<String, String> h : r.headers().entrySet()) {
             http.headers().set(h.getKey(), h.getValue());
         }

@@ -49,6 +49,8 @@ final class Authenticator {
     private final Clock clock;
     private final long cacheTtlMs;
     private final byte[] cacheKey = new byte[32];
+    /** One keyed MAC per thread: the cache id is computed on the event loop for every Basic request. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
     private final ConcurrentHashMap<String, Cached> verified = new ConcurrentHashMap<>();
     /** Verified with a constant cost when the user is unknown, so timing does not reveal valid user names. */
     private final PasswordHash decoy;
@@ -169,10 +171,14 @@ final class Authenticator {
     }
 
     private String cacheId(String authorization) {
+        return Base64.getEncoder().encodeToString(macs.get().doFinal(authorization.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(authorization.getBytes(StandardCharsets.UTF_8)));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -305,4 +305,49 @@ final class IseApiTest {
         assertEquals("false", Xml.find(d, "result/action_status").getTextContent());
         assertTrue(Xml.find(d, "result/failure_reason").getTextContent().contains("not the MDM"));
     }
+
+    @Test
+    void iseSession_followsApiPath_fromDiscoveryToBatch() throws Exception {
+        // what ISE does: discover, look up the connecting MAC, then its GUID, poll the non-compliant list, batch
+        Xml info = get("/ciscoise/mdminfo/?ise_api_version=3", 200);
+        String api = info.text("api_path");
+        int max = Integer.parseInt(info.text("query_max_size"));
+        Xml byMac = get(api + "/devices/?paging=0&querycriteria=macaddress&value=f4:34:f0:a1:e4:78&filter=all", 200);
+        String guid = Xml.find(byMac.devices().get(0), "attributes/guid").getTextContent();
+        Xml byGuid = get(api + "/devices/?paging=0&querycriteria=guid&value=" + guid + "&filter=all", 200);
+        assertEquals("true", Xml.find(byGuid.devices().get(0), "attributes/compliance/status").getTextContent());
+        String paging = "0";
+        int listed = 0;
+        do {
+            Xml page = get(api + "/devices/?paging=" + URLEncoder.encode(paging, StandardCharsets.UTF_8)
+                    + "&querycriteria=compliance&value=false&deviceidentifier=guid&filter=all", 200);
+            assertTrue(page.devices().size() <= max);
+            listed += page.devices().size();
+            paging = page.text("paging_info");
+        } while (!"0".equals(paging));
+        assertTrue(listed >= 1);
+        HttpResponse<String> batch = gw.send(ise, "POST", api + "/batchdevices/?paging=0&querycriteria=guid&filter=all",
+                "application/xml", "<ise_api><value>" + guid + "</value><value>" + NONCOMPLIANT + "</value></ise_api>", auth);
+        assertEquals(200, batch.statusCode(), batch.body());
+        assertEquals(2, Xml.parse(batch.body()).devices().size());
+    }
+
+    @Test
+    void identifierQueries_imeiMeidUdidAndHostname() throws Exception {
+        UUID id = UUID.fromString("9959c0fd-7b3c-4d2a-9f5e-0123456789ab");
+        gw.service.upsert(TestGateway.device(id, ComplianceState.COMPLIANT).toBuilder()
+                .deviceName("KIOSK-42")
+                .imei(io.nacgw.core.id.Imei.parse("490154203237518"))
+                .meid(io.nacgw.core.id.Meid.parse("A0000000002329"))
+                .udid(io.nacgw.core.id.Udid.parse("00008030-001A35E11A88003A")).build());
+        for (String q : List.of("imei&value=490154203237518", "meid&value=a0000000002329",
+                "udid&value=00008030-001A35E11A88003A", "guidhn&value=kiosk-42")) {
+            Xml x = get("/ciscoise/mdmapi/v3/devices/?paging=0&querycriteria=" + q + "&filter=all", 200);
+            assertEquals(1, x.devices().size(), q);
+            assertEquals(id.toString(), Xml.find(x.devices().get(0), "guid").getTextContent(), q);
+        }
+        Xml v2 = get("/ciscoise/mdmapi/v2/devices/?paging=0&querycriteria=imei&value=490154203237518&filter=imei%2Bmeid%2Budid", 200);
+        assertEquals(List.of("imei", "meid", "udid"), Xml.childNames(Xml.find(v2.devices().get(0), "attributes")));
+        get("/ciscoise/mdmapi/v1/devices/?paging=0&querycriteria=imei&value=490154203237518&filter=all", 400);
+    }
 }

@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The one JSON form of a {@link DeviceRecord}, shared by the ingest API ({@code PUT /api/v1/devices/{id}}, bulk
@@ -109,8 +108,8 @@ public final class DeviceJson {
         if (!o.isObject()) {
             throw new IllegalArgumentException("a device must be a JSON object");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-            String f = it.next().getKey();
+        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
             if (!FIELDS.contains(f)) {
                 throw new IllegalArgumentException("unknown field '" + abbreviate(f) + "'");
             }

@@ -388,18 +388,17 @@ final class IseApi {
         for (String v : values) {
             ids.add(identifier(q.criteria, v));
         }
-        @SuppressWarnings("unchecked")
-        CompletableFuture<Optional<DeviceRecord>>[] all = new CompletableFuture[ids.size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = lookup(ids.get(i));
+        List<CompletableFuture<Optional<DeviceRecord>>> all = new ArrayList<>(ids.size());
+        for (DeviceIdentifier id : ids) {
+            all.add(lookup(id));
         }
         Profile profile = profileOf(r);
         metrics.iseBatches.increment();
-        return CompletableFuture.allOf(all).thenApply(ignored -> {
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
             Map<DeviceGuid, DeviceRecord> found = new LinkedHashMap<>();
             Map<DeviceGuid, MacAddress> keys = new LinkedHashMap<>();
-            for (int i = 0; i < all.length; i++) {
-                Optional<DeviceRecord> d = all[i].join();
+            for (int i = 0; i < all.size(); i++) {
+                Optional<DeviceRecord> d = all.get(i).join();
                 if (d.isPresent() && found.putIfAbsent(d.get().deviceId(), d.get()) == null
                         && ids.get(i) instanceof MacAddress) {
                     keys.put(d.get().deviceId(), (MacAddress) ids.get(i));

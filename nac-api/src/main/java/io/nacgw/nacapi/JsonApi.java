@@ -242,18 +242,17 @@ final class JsonApi {
             }
             ids.add(parse(IdentifierKind.fromName(k), v.textValue(), "identifiers[" + i + "]." + k));
         }
-        @SuppressWarnings("unchecked")
-        CompletableFuture<Optional<DeviceRecord>>[] all = new CompletableFuture[ids.size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = lookup(ids.get(i));
+        List<CompletableFuture<Optional<DeviceRecord>>> all = new ArrayList<>(ids.size());
+        for (DeviceIdentifier id : ids) {
+            all.add(lookup(id));
         }
         metrics.lookups.add(ids.size());
-        return CompletableFuture.allOf(all).thenApply(ignored -> {
-            ByteBuf buf = r.alloc().buffer(512 * all.length);
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
+            ByteBuf buf = r.alloc().buffer(512 * all.size());
             JsonWriter w = new JsonWriter(buf);
             w.startObject().name("results").startArray();
-            for (int i = 0; i < all.length; i++) {
-                result(w, ids.get(i), all[i].join().orElse(null), profile);
+            for (int i = 0; i < all.size(); i++) {
+                result(w, ids.get(i), all.get(i).join().orElse(null), profile);
             }
             w.endArray().endObject();
             return ApiResponse.of(200, ApiResponse.JSON, buf);

@@ -178,7 +178,7 @@ final class TestGateway implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
         server.close();
         service.close();
         store.close();

@@ -29,6 +29,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class Authenticator {
     private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
+    private static final LogThrottle THROTTLE = new LogThrottle(1_000);
     static final int MAX_CACHED = 10_000;
 
     /** The outcome: a caller, or an HTTP status with a reason for the log (never the credential). */
@@ -166,7 +167,11 @@ final class Authenticator {
 
     private Result failure(InetAddress source, String reason) {
         limiter.recordFailure(source);
-        log.warn("API authentication failed from {}: {}", source.getHostAddress(), reason);
+        long suppressed = THROTTLE.admit();
+        if (suppressed >= 0) {
+            log.warn("API authentication failed from {}: {} ({} more failures not logged)", source.getHostAddress(),
+                    reason, suppressed);
+        }
         return Result.fail(401, reason);
     }
 

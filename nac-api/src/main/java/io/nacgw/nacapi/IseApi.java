@@ -567,7 +567,13 @@ final class IseApi {
 
     private Profile profileOf(ApiRequest r) {
         String p = r.principal() == null ? null : r.principal().profile();
-        return p == null ? policy.defaultProfile() : policy.profile(p);
+        if (p == null) {
+            return policy.defaultProfile();
+        }
+        if (!policy.has(p)) {
+            throw new ApiException(403, "this account's profile is not configured on the server");
+        }
+        return policy.profile(p);
     }
 
     private static int version(ApiRequest r) {

@@ -24,7 +24,14 @@ final class Paths {
         int start = i;
         for (; i <= n; i++) {
             if (i == n || path.charAt(i) == '/') {
-                out.add(io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(path.substring(start, i)));
+                String raw = path.substring(start, i);
+                String seg;
+                try {
+                    seg = io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(raw);
+                } catch (IllegalArgumentException e) {
+                    seg = raw; // malformed %-escape: matches no route, so the answer is 404, not a failure
+                }
+                out.add(seg);
                 start = i + 1;
             }
         }

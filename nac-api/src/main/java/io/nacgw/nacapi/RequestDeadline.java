@@ -20,6 +20,7 @@ import java.util.function.Predicate;
  */
 final class RequestDeadline {
     private static final Logger log = LoggerFactory.getLogger(RequestDeadline.class);
+    private static final LogThrottle THROTTLE = new LogThrottle(10_000);
     private final long timeoutNanos;
     private final Predicate<HttpRequest> streaming;
     private final ApiMetrics metrics;
@@ -76,8 +77,11 @@ final class RequestDeadline {
         timer = null;
         if (inRequest && ctx.channel().isActive()) {
             metrics.slowClientsClosed.increment();
-            log.warn("closing {}: request not received within {} ms", ctx.channel().remoteAddress(),
-                    TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+            long suppressed = THROTTLE.admit();
+            if (suppressed >= 0) {
+                log.warn("closing {}: request not received within {} ms ({} more such closes not logged)",
+                        ctx.channel().remoteAddress(), TimeUnit.NANOSECONDS.toMillis(timeoutNanos), suppressed);
+            }
             ctx.close();
         }
     }

@@ -101,4 +101,26 @@ final class AuthTest {
         // the same certificate authority's unrevoked certificate still works
         assertEquals(200, gw.get(gw.client(gw.adminCert), "/ciscoise/mdminfo/?ise_api_version=3", null).statusCode());
     }
+
+    @Test
+    void curl_bulkNdjsonWithExpectContinue_thenLookup() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("bulk", ".ndjson");
+        try {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < 3000; i++) {
+                sb.append(BulkIngestTest.line(0xC000, i, "2026-11-01T10:00:00Z"));
+            }
+            java.nio.file.Files.writeString(file, sb);
+            Curl.Result r = curl(cert(gw.adminCert), "-H", "Content-Type: application/x-ndjson", "-H", "Expect: 100-continue",
+                    "--data-binary", "@" + file, gw.uri("/api/v1/devices:bulk").toString());
+            assertEquals(200, r.status(), r.body() + r.stderr());
+            assertTrue(r.body().contains("\"inserted\":3000"), r.body());
+            Curl.Result lookup = curl(List.of("--cacert", gw.caFile().toString(), "-u", "ise:" + TestGateway.PARTNER_PASSWORD),
+                    gw.uri("/api/v1/devices/lookup?mac=" + io.nacgw.core.id.MacAddress.of(0xC000L << 32 | 2999).toHex12()).toString());
+            assertEquals(200, lookup.status());
+            assertTrue(lookup.body().contains("\"found\":true"), lookup.body());
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
 }

@@ -146,4 +146,12 @@ final class PipelineTest {
         String res = exchange("GET /api/v1/devices/lookup?mac=020000000009 HTTP/1.1\r\nHost: x\r\n" + AUTH + "\r\n");
         assertTrue(res.contains("\"verdict\":\"allow\""), res);
     }
+
+    @Test
+    void malformedPercentEscapes_are404Or400_notAServerError() {
+        String path = exchange("GET /api/v1/devices/%zz HTTP/1.1\r\nHost: x\r\n" + AUTH + "\r\n");
+        assertTrue(path.startsWith("HTTP/1.1 404") || path.startsWith("HTTP/1.1 405"), path);
+        String query = exchange("GET /api/v1/devices/lookup?mac=%zz HTTP/1.1\r\nHost: x\r\n" + AUTH + "\r\n");
+        assertTrue(query.startsWith("HTTP/1.1 400"), query);
+    }
 }

@@ -350,4 +350,39 @@ final class IseApiTest {
         assertEquals(List.of("imei", "meid", "udid"), Xml.childNames(Xml.find(v2.devices().get(0), "attributes")));
         get("/ciscoise/mdmapi/v1/devices/?paging=0&querycriteria=imei&value=490154203237518&filter=all", 400);
     }
+
+    @Test
+    void noCriteria_listsEveryDevice_pagedByQueryMaxSize() throws Exception {
+        Set<String> seen = new HashSet<>();
+        String paging = "0";
+        int pages = 0;
+        do {
+            Xml x = get("/ciscoise/mdmapi/v2/devices/?paging=" + URLEncoder.encode(paging, StandardCharsets.UTF_8)
+                    + "&filter=register_status", 200);
+            pages++;
+            assertTrue(x.devices().size() <= 7);
+            for (Element d : x.devices()) {
+                assertEquals(List.of("register_status"), Xml.childNames(Xml.find(d, "attributes")));
+                seen.add(d.getTextContent() + "#" + seen.size());
+            }
+            paging = x.text("paging_info");
+        } while (!"0".equals(paging));
+        int[] resident = {0};
+        gw.service.forEachResident(d -> resident[0]++);
+        assertEquals(resident[0], seen.size());
+        assertEquals((resident[0] + 6) / 7, pages);
+    }
+
+    @Test
+    void action_queryStyle_andUnknownActionType() throws Exception {
+        HttpResponse<String> r = gw.send(ise, "POST", "/ciscoise/mdmapi/v2/action/?actionType=pin_lock", "application/xml",
+                "<ise_api><identifier><macaddress>F434F0A1E478</macaddress></identifier></ise_api>", auth);
+        assertEquals(200, r.statusCode(), r.body());
+        Xml x = Xml.parse(r.body());
+        assertEquals("F434F0A1E478", Xml.find(x.devices().get(0), "macaddress").getTextContent());
+        assertEquals("false", Xml.find(x.devices().get(0), "result/action_status").getTextContent());
+        HttpResponse<String> bad = gw.send(ise, "POST", "/ciscoise/mdmapi/v2/action/?actionType=self_destruct",
+                "application/xml", "<ise_api/>", auth);
+        assertEquals(400, bad.statusCode());
+    }
 }

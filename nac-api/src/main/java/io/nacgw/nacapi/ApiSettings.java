@@ -18,10 +18,12 @@ import java.util.Objects;
  * @param workerThreads     threads for store queries, listings and ingest commits (default 4)
  * @param workerQueue       tasks waiting for a worker before requests are shed with 503 (default 256)
  * @param ioThreads         event-loop threads (default 0: Netty's default, 2 x cores)
+ * @param http2             offer HTTP/2 by ALPN beside HTTP/1.1 (default true)
  */
 public record ApiSettings(String host, int port, int maxBodyBytes, int maxHeaderBytes,
                           int maxInitialLine, Duration requestTimeout, Duration idleTimeout, int maxDecisionBatch,
-                          int bulkBatchSize, int workerThreads, int workerQueue, int ioThreads) {
+                          int bulkBatchSize, int workerThreads, int workerQueue, int ioThreads,
+                          boolean http2) {
     public ApiSettings {
         Objects.requireNonNull(host, "api.host");
         check("api.port", port, 0, 65535);
@@ -51,21 +53,26 @@ public record ApiSettings(String host, int port, int maxBodyBytes, int maxHeader
 
     public static ApiSettings defaults() {
         return new ApiSettings("0.0.0.0", 8443, 1024 * 1024, 16 * 1024, 8 * 1024,
-                Duration.ofSeconds(10), Duration.ofSeconds(60), 100, 1000, 4, 256, 0);
+                Duration.ofSeconds(10), Duration.ofSeconds(60), 100, 1000, 4, 256, 0, true);
     }
 
     public ApiSettings withAddress(String host, int port) {
         return new ApiSettings(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLine, requestTimeout,
-                idleTimeout, maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads);
+                idleTimeout, maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, http2);
     }
 
     public ApiSettings withTimeouts(Duration request, Duration idle) {
         return new ApiSettings(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLine, request, idle,
-                maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads);
+                maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, http2);
+    }
+
+    public ApiSettings withHttp2(boolean on) {
+        return new ApiSettings(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLine, requestTimeout, idleTimeout,
+                maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, on);
     }
 
     public ApiSettings withLimits(int maxBody, int maxDecisions, int bulkBatch) {
         return new ApiSettings(host, port, maxBody, maxHeaderBytes, maxInitialLine, requestTimeout,
-                idleTimeout, maxDecisions, bulkBatch, workerThreads, workerQueue, ioThreads);
+                idleTimeout, maxDecisions, bulkBatch, workerThreads, workerQueue, ioThreads, http2);
     }
 }

@@ -132,6 +132,9 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
         if (!peerKnown) {
             peerKnown = true;
             SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+            if (ssl == null && ctx.channel().parent() != null) {
+                ssl = ctx.channel().parent().pipeline().get(SslHandler.class); // an HTTP/2 stream
+            }
             if (ssl != null) {
                 try {
                     Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
@@ -147,8 +150,11 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static InetAddress source(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress
-                ? ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress() : UNKNOWN;
+        java.net.SocketAddress a = ctx.channel().remoteAddress();
+        if (!(a instanceof InetSocketAddress) && ctx.channel().parent() != null) {
+            a = ctx.channel().parent().remoteAddress();
+        }
+        return a instanceof InetSocketAddress ? ((InetSocketAddress) a).getAddress() : UNKNOWN;
     }
 
     @Override

@@ -106,6 +106,7 @@ final class BulkIngestHandler extends ChannelInboundHandlerAdapter {
         keepAlive = HttpUtil.isKeepAlive(req);
         ended = false;
         failed = false;
+        skippingLongLine = false;
         line = committedThroughLine = received = inserted = updated = stale = invalid = 0;
         errors.clear();
         staleLines.clear();
@@ -252,7 +253,7 @@ final class BulkIngestHandler extends ChannelInboundHandlerAdapter {
         } catch (RejectedExecutionException e) {
             inFlight = false;
             metrics.shed.increment();
-            fail(ctx, 503, "the server is busy; " + committedThroughLine + " lines were committed before it; retry the rest", false);
+            fail(ctx, 503, "the server is busy; " + committedThroughLine + " lines were committed before it; retry the rest", true);
             return;
         }
         f.whenComplete((outcomes, error) -> ctx.executor().execute(() -> committed(ctx, records, lines, lastLine,
@@ -266,7 +267,7 @@ final class BulkIngestHandler extends ChannelInboundHandlerAdapter {
             log.error("bulk ingest batch of {} records failed to commit", records.size(), error);
             if (active && ctx.channel().isActive()) {
                 fail(ctx, 500, "the store refused a batch; " + committedThroughLine
-                        + " lines were committed before it; retry from line " + (committedThroughLine + 1), false);
+                        + " lines were committed before it; retry from line " + (committedThroughLine + 1), true);
             }
             return;
         }
@@ -323,13 +324,16 @@ final class BulkIngestHandler extends ChannelInboundHandlerAdapter {
         reset(ctx);
     }
 
+    /**
+     * Answers with an error. With {@code close} the connection closes after the answer (the rest of a big stream is
+     * not worth reading); otherwise the rest of the body is read and discarded so the connection stays usable.
+     */
     private void fail(ChannelHandlerContext ctx, int status, String detail, boolean close) {
         failed = true;
         batch.clear();
         batchLines.clear();
         ApiResponse r = ErrorResponses.render(ctx.alloc(), JsonApi.BULK_PATH, status, detail, java.util.Map.of());
-        // the rest of the body is not read: close unless the client already sent it all
-        write(ctx, r, keepAlive && ended && !close, true);
+        write(ctx, r, keepAlive && !close, true);
         if (ended || close) {
             reset(ctx);
         } else {

@@ -112,4 +112,22 @@ final class BulkIngestHandlerTest {
         ch.writeInbound(other);
         assertEquals(other, ch.readInbound());
     }
+
+    @Test
+    void wrongContentType_is415_restOfTheBodyDiscarded_connectionKept() {
+        HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/v1/devices:bulk");
+        r.headers().set("Content-Type", "text/csv");
+        ch.writeInbound(r);
+        FullHttpResponse res = ch.readOutbound();
+        assertEquals(415, res.status().code());
+        assertEquals("application/problem+json", res.headers().get("Content-Type"));
+        res.release();
+        ch.writeInbound(new DefaultHttpContent(lines(0, 3)));
+        ch.writeInbound(new DefaultLastHttpContent());
+        assertTrue(commits.isEmpty());
+        assertTrue(ch.isActive());
+        HttpRequest next = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/api/v1/devices/lookup?mac=1");
+        ch.writeInbound(next);
+        assertEquals(next, ch.readInbound(), "the next request on the connection is served");
+    }
 }

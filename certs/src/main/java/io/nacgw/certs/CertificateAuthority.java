@@ -94,7 +94,8 @@ public final class CertificateAuthority {
     /**
      * Creates the CA and a server certificate for {@code names}, a new index and an empty CRL. Refuses when any key
      * or certificate file already exists unless {@code force}; with {@code force} the old index is kept beside the
-     * new one as {@code index-<time>.tsv} and every certificate of the old CA stops being trusted.
+     * new one as {@code index-<time>.tsv} and every certificate of the old CA stops being trusted (client files
+     * under {@code clients/} are left in place; remove them before issuing the same names again).
      */
     public InitResult init(ServerNames names, KeyType keyType, boolean force) {
         Objects.requireNonNull(names, "names");
@@ -435,9 +436,13 @@ public final class CertificateAuthority {
         Object jvmLock = JVM_LOCKS.computeIfAbsent(layout.directory(), d -> new Object());
         synchronized (jvmLock) {
             try (FileChannel ch = FileChannel.open(layout.lockFile(), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-                    FileLock lock = ch.lock()) {
-                return op.get();
+                    StandardOpenOption.WRITE)) {
+                FileLock lock = ch.lock();
+                try {
+                    return op.get();
+                } finally {
+                    lock.release();
+                }
             } catch (IOException e) {
                 throw new CertsException("cannot lock " + layout.lockFile() + ": " + e.getMessage(), e);
             }

@@ -77,8 +77,8 @@ public record CertificateInfo(String subject, String issuer, BigInteger serial, 
     /** Multi-line text for a terminal; {@code now} decides the validity status shown. */
     public String describe(Instant now) {
         StringBuilder sb = new StringBuilder();
-        line(sb, "subject", subject);
-        line(sb, "issuer", issuer);
+        line(sb, "subject", Texts.printable(subject, 1024));
+        line(sb, "issuer", Texts.printable(issuer, 1024));
         line(sb, "serial", serialHex());
         String status = now.isAfter(notAfter) ? "EXPIRED" : now.isBefore(notBefore) ? "NOT YET VALID" : "valid";
         line(sb, "validity", notBefore + " .. " + notAfter + " (" + status + ")");

@@ -17,6 +17,12 @@ import org.slf4j.LoggerFactory;
 /** A server context loaded once from its files; immutable. */
 final class DefaultServerTls implements ServerTls {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultServerTls.class);
+    /**
+     * A resumed session skips certificate verification, so a certificate that expires meanwhile stays usable until
+     * its session times out; one hour (instead of the JDK's 24) bounds that. Reloads start a fresh session cache,
+     * so a revocation takes effect at the next reload.
+     */
+    static final int SESSION_TIMEOUT_SECONDS = 3600;
 
     private final SSLContext context;
     private final SSLParameters parameters;
@@ -51,6 +57,7 @@ final class DefaultServerTls implements ServerTls {
         KeyManager[] km = {new SingleKeyManager(key, chain)};
         TrustManager[] tm = {new ClientCertificateVerifier(trust, config.requiredRoles(), config.clock())};
         SSLContext ctx = TlsSettings.context(km, tm);
+        ctx.getServerSessionContext().setSessionTimeout(SESSION_TIMEOUT_SECONDS);
         SSLParameters params = TlsSettings.parameters(ctx);
         switch (config.clientAuth()) {
             case REQUIRE:

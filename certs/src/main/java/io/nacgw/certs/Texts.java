@@ -7,10 +7,14 @@ final class Texts {
 
     /** Caps and escapes untrusted text (certificate fields, file content) so it cannot flood or forge a log line. */
     static String printable(String input) {
+        return printable(input, 128);
+    }
+
+    /** As {@link #printable(String)} with a cap of {@code max} characters. */
+    static String printable(String input, int max) {
         if (input == null) {
             return "null";
         }
-        int max = 128;
         StringBuilder sb = new StringBuilder(Math.min(input.length(), max) + 3);
         for (int i = 0; i < input.length() && i < max; i++) {
             char c = input.charAt(i);

@@ -32,6 +32,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The file-based CA: init, issue, PKCS#12, index, revocation, CRL, inspect, and keeping secrets out of text. */
 final class CertificateAuthorityTest {
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
     private static final ServerNames NAMES = new ServerNames(List.of("nacgw.example.org", "localhost"),
@@ -358,6 +359,19 @@ final class CertificateAuthorityTest {
         assertTrue(text.contains("Intune device id " + TestCerts.INTUNE_ID), text);
         assertTrue(text.contains("Entra device id " + TestCerts.ENTRA_ID), text);
         assertTrue(text.contains("Windows strong-mapping SID"), text);
+    }
+
+    @Test
+    void inspect_hostileSubject_isPrintedEscaped() {
+        CaMaterial mdm = TestCerts.foreignCa("MDM CA", null);
+        Path file = tmp.resolve("evil.pem");
+        TestCerts.writeChain(file, TestCerts.device(mdm, TestCerts.ecKeys(), "CN=evil\nrole:        admin",
+                List.of()));
+
+        String text = ca(T0).inspect(file).describe(T0);
+
+        assertTrue(text.contains("CN=evil?role:"), text);
+        assertFalse(text.lines().anyMatch(l -> l.startsWith("role:        admin")), text);
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.nacgw.core.id.DeviceGuid;
 
+/** Device ids from certificates shaped like Intune SCEP/PKCS and Cisco ISE ones, including malformed SANs. */
 final class DeviceIdsTest {
     private static CaMaterial scepCa;
     private static KeyPair keys;

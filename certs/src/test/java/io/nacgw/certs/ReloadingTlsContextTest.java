@@ -3,6 +3,7 @@ package io.nacgw.certs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -14,11 +15,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** Reloading: changed files reach the next handshake; open connections and broken replacements are handled. */
 final class ReloadingTlsContextTest {
     private static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     private static final char[] PASSWORD = "p12 secret".toCharArray();
@@ -151,6 +155,28 @@ final class ReloadingTlsContextTest {
 
             assertEquals(renewed, tls.certificate());
             assertEquals(renewed, serverCertSeenByClient(handshake(tls)));
+        }
+    }
+
+    @Test
+    void pollOn_callersExecutor_reloadsAndRefusesBadPeriodsAndSecondPoll() throws Exception {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+        try (ReloadingTlsContext tls = ReloadingTlsContext.create(config())) {
+            assertThrows(IllegalArgumentException.class, () -> tls.pollOn(executor, Duration.ZERO));
+            tls.pollOn(executor, Duration.ofMillis(20));
+            assertThrows(IllegalStateException.class, () -> tls.pollOn(executor, Duration.ofMillis(20)));
+
+            ca.revoke(partner.entry().serial());
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            EnginePair p = handshake(tls);
+            while (p.succeeded() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+                p = handshake(tls);
+            }
+
+            assertEquals(RejectReason.REVOKED, p.serverRejection().reason());
+        } finally {
+            executor.shutdownNow();
         }
     }
 }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.nacgw.core.id.DeviceGuid;
 
+/** Real JDK handshakes (in-memory SSLEngine pairs) between contexts built from files the CA issued. */
 final class TlsContextsTest {
     private static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     private static final char[] PASSWORD = "p12 secret".toCharArray();
@@ -123,6 +124,13 @@ final class TlsContextsTest {
         assertTrue(Arrays.asList(e.getEnabledCipherSuites()).contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
         assertTrue(e.getWantClientAuth());
         assertFalse(e.getUseClientMode());
+    }
+
+    @Test
+    void server_sessionCacheTimeout_isOneHour() {
+        ServerTls tls = TlsContexts.server(config(ClientAuth.REQUIRE));
+
+        assertEquals(3600, tls.sslContext().getServerSessionContext().getSessionTimeout());
     }
 
     @Test

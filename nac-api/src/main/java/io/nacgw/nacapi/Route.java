@@ -23,7 +23,11 @@ record Route(HttpMethod method, String template, RouteGroup group, Handler handl
 
     /** Path variables when {@code segments} match the template, else null. */
     Map<String, String> match(String[] segments) {
-        String[] parts = templateSegments();
+        return match(templateSegments(), segments);
+    }
+
+    /** As {@link #match(String[])} with the template already split (the router keeps them split). */
+    static Map<String, String> match(String[] parts, String[] segments) {
         if (parts.length != segments.length) {
             return null;
         }

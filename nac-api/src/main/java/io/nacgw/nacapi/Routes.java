@@ -17,9 +17,18 @@ final class Routes {
     }
 
     private final List<Route> routes;
+    /** Each route's template, split once: matching runs twice per request (auth, router). */
+    private final String[][] templates;
+    private final boolean[] literal;
 
     Routes(List<Route> routes) {
         this.routes = List.copyOf(routes);
+        this.templates = new String[this.routes.size()][];
+        this.literal = new boolean[this.routes.size()];
+        for (int i = 0; i < templates.length; i++) {
+            templates[i] = this.routes.get(i).templateSegments();
+            literal[i] = this.routes.get(i).template().indexOf('{') < 0;
+        }
     }
 
     List<Route> all() {
@@ -31,11 +40,12 @@ final class Routes {
         TreeSet<String> allowed = null;
         // literal templates first, so /devices/lookup wins over /devices/{deviceId} (also for 405's Allow)
         for (int pass = 0; pass < 2 && allowed == null; pass++) {
-            for (Route r : routes) {
-                if ((r.template().indexOf('{') >= 0) != (pass == 1)) {
+            for (int i = 0; i < templates.length; i++) {
+                if (literal[i] == (pass == 1)) {
                     continue;
                 }
-                Map<String, String> vars = r.match(segments);
+                Route r = routes.get(i);
+                Map<String, String> vars = Route.match(templates[i], segments);
                 if (vars == null) {
                     continue;
                 }

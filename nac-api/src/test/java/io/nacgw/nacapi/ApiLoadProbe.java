@@ -43,7 +43,32 @@ final class ApiLoadProbe {
             run(gw, "ISE v3 XML", i -> "/ciscoise/mdmapi/v3/devices/?paging=0&querycriteria=macaddress&value="
                     + MacAddress.of(0x0200_0000_0000L | i).toHex12() + "&filter=all");
             run(gw, "JSON lookup", i -> "/api/v1/devices/lookup?mac=" + MacAddress.of(0x0200_0000_0000L | i).toHex12());
+            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/h2load"))) {
+                String ise = gw.uri("/ciscoise/mdmapi/v3/devices/?paging=0&querycriteria=macaddress&value=02000000002A&filter=all").toString();
+                String json = gw.uri("/api/v1/devices/lookup?mac=02000000002A").toString();
+                h2load("ISE v3 XML, HTTP/1.1", List.of("--h1", "-c", "4", ise));
+                h2load("JSON lookup, HTTP/1.1", List.of("--h1", "-c", "4", json));
+                h2load("ISE v3 XML, HTTP/2", List.of("-c", "4", "-m", "8", ise));
+            }
         }
+    }
+
+    /** h2load (nghttp2-client) with Basic auth; it cannot present a client certificate. */
+    private static void h2load(String name, List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/h2load", "-D", Long.toString(SECONDS), "--warm-up-time=2",
+                "-H", "Authorization: " + TestGateway.basic("ise", TestGateway.PARTNER_PASSWORD)));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        StringBuilder summary = new StringBuilder(name).append(":");
+        for (String line : out.split("\n")) {
+            if (line.startsWith("finished in") || line.startsWith("requests:") || line.startsWith("status codes:")
+                    || line.startsWith("time for request:")) {
+                summary.append("\n    ").append(line.strip());
+            }
+        }
+        System.out.println(summary);
     }
 
     private static void run(TestGateway gw, String name, java.util.function.IntFunction<String> path) throws Exception {

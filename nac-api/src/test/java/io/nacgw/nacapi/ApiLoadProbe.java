@@ -39,7 +39,22 @@ final class ApiLoadProbe {
                 batch.add(TestGateway.device(new UUID(0x1234, i), i % 10 == 0 ? ComplianceState.NONCOMPLIANT
                         : ComplianceState.COMPLIANT, MacAddress.of(0x0200_0000_0000L | i).canonical()));
             }
-            gw.service.upsertAll(batch);
+            long s0 = System.nanoTime();
+            for (int from = 0; from < DEVICES; from += 1000) {
+                gw.service.upsertAll(batch.subList(from, from + 1000));
+            }
+            long storeMs = (System.nanoTime() - s0) / 1_000_000;
+            System.out.printf("store only: %d records via ComplianceService.upsertAll in batches of 1000: %d ms (%d records/s)%n",
+                    DEVICES, storeMs, DEVICES * 1000L / Math.max(1, storeMs));
+            long b0 = System.nanoTime();
+            HttpResponse<String> bulk = gw.client(gw.adminCert).send(HttpRequest.newBuilder(gw.uri("/api/v1/devices:bulk"))
+                    .header("Content-Type", "application/x-ndjson").timeout(Duration.ofMinutes(5))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> BulkIngestTest.lines(0x5678, DEVICES))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long bulkMs = (System.nanoTime() - b0) / 1_000_000;
+            assertEquals(200, bulk.statusCode());
+            System.out.printf("bulk NDJSON over HTTPS: %d records: %d ms (%d records/s)%n", DEVICES, bulkMs,
+                    DEVICES * 1000L / Math.max(1, bulkMs));
             run(gw, "ISE v3 XML", i -> "/ciscoise/mdmapi/v3/devices/?paging=0&querycriteria=macaddress&value="
                     + MacAddress.of(0x0200_0000_0000L | i).toHex12() + "&filter=all");
             run(gw, "JSON lookup", i -> "/api/v1/devices/lookup?mac=" + MacAddress.of(0x0200_0000_0000L | i).toHex12());

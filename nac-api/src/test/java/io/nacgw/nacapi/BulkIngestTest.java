@@ -62,7 +62,11 @@ final class BulkIngestTest {
 
             @Override
             public InputStream nextElement() {
-                return new ByteArrayInputStream(line(prefix, i++, "2026-11-01T10:00:00Z").getBytes(StandardCharsets.UTF_8));
+                StringBuilder sb = new StringBuilder(256 * 200);
+                for (int k = 0; k < 200 && i < n; k++) { // ~50 KB per piece: the client sends big chunks
+                    sb.append(line(prefix, i++, "2026-11-01T10:00:00Z"));
+                }
+                return new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8));
             }
         });
     }

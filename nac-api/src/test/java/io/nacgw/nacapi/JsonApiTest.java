@@ -68,6 +68,17 @@ final class JsonApiTest {
 
         JsonNode bySerial = json(gw.get(partner, "/api/v1/devices/lookup?serial=PF3b1e7a&profile=lab", null));
         assertEquals("lab", bySerial.at("/decision/profile").asText());
+        JsonNode byId = json(gw.get(partner, "/api/v1/devices/lookup?deviceId=%7B" + ID.toUpperCase() + "%7D", null));
+        assertEquals(ID, byId.at("/device/deviceId").asText());
+        assertEquals("deviceId", byId.at("/identifier/kind").asText());
+
+        String entra = "7e57e57e-0c4d-4e8f-9a6b-5c2d1e0f9a8b";
+        String withEntra = device(ID, "compliant", "2026-11-02T10:00:00Z").replace("{", "{\"entraId\":\"" + entra + "\",");
+        assertEquals(200, gw.send(admin, "PUT", "/api/v1/devices/" + ID, "application/json", withEntra, null).statusCode());
+        JsonNode byEntra = json(gw.get(partner, "/api/v1/devices/lookup?entraId=" + entra, null));
+        assertEquals(ID, byEntra.at("/device/deviceId").asText());
+        assertEquals(entra, byEntra.at("/device/entraId").asText());
+        assertEquals("allow", byEntra.at("/decision/verdict").asText());
     }
 
     @Test

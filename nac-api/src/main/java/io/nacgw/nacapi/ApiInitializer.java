@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * The request path, in order. Read top to bottom:
  * TLS (1.2/1.3; ALPN picks HTTP/2 or HTTP/1.1) → idle timeout → then, for HTTP/1.1: request deadline
  * (slowloris) → codec with line/header limits → the request handlers; for HTTP/2: frame codec with header limits →
- * one child channel per stream carrying the same request handlers. The request handlers are: authentication →
+ * one child channel per stream with its own request deadline and the same request handlers. The request handlers are: authentication →
  * bulk NDJSON stream (bypasses aggregation) → aggregation with a body limit → typed request → router (in-order
  * answers) → last-resort error handler.
  */
@@ -120,7 +120,11 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
         p.addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
+                RequestDeadline deadline = new RequestDeadline(settings.requestTimeout().toNanos(),
+                        BulkIngestHandler::isBulk, metrics);
+                stream.pipeline().addLast("deadlineStart", deadline.streamStart());
                 stream.pipeline().addLast("h2http", new Http2StreamFrameToHttpObjectCodec(true));
+                stream.pipeline().addLast("deadlineEnd", deadline.end());
                 requestHandlers(stream.pipeline());
             }
         }));

@@ -14,9 +14,10 @@ import java.util.function.Predicate;
 
 /**
  * Slowloris defence: a request must arrive whole within a deadline counted from its first byte. Two handlers
- * share this per-connection state: {@link #start()} sits before the HTTP codec and arms the deadline on the
+ * share this per-connection state: {@link #start()} sits before the HTTP/1.1 codec and arms the deadline on the
  * first bytes of a request; {@link #end()} sits after it and disarms on the request's last content (or on the
- * head of a streaming request, which the idle timeout guards instead).
+ * head of a streaming request, which the idle timeout guards instead). An HTTP/2 stream carries one request, so
+ * there {@link #streamStart()} arms the deadline when the stream opens; closing on expiry resets just that stream.
  */
 final class RequestDeadline {
     private static final Logger log = LoggerFactory.getLogger(RequestDeadline.class);
@@ -42,6 +43,22 @@ final class RequestDeadline {
                     timer = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
                 }
                 ctx.fireChannelRead(msg);
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+                cancel();
+                ctx.fireChannelInactive();
+            }
+        };
+    }
+
+    ChannelInboundHandlerAdapter streamStart() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void handlerAdded(ChannelHandlerContext ctx) {
+                inRequest = true;
+                timer = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
             }
 
             @Override

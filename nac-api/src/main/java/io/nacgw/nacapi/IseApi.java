@@ -231,7 +231,9 @@ final class IseApi {
                 throw ApiException.badRequest("paging is not a paging_info token this server issued for this query");
             }
         }
-        Predicate<DeviceRecord> matches = predicate(q, profile);
+        Predicate<DeviceRecord> criteria = predicate(q, profile);
+        // keyed by MAC (v1/v2, or deviceidentifier=macaddress): a device without one is of no use to ISE
+        Predicate<DeviceRecord> matches = q.keyByGuid ? criteria : d -> !d.macs().isEmpty() && criteria.test(d);
         DeviceListing.Cursor from = after;
         CompletableFuture<DeviceListing.Page> page;
         try {

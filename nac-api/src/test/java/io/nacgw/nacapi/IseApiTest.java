@@ -357,13 +357,13 @@ final class IseApiTest {
         String paging = "0";
         int pages = 0;
         do {
-            Xml x = get("/ciscoise/mdmapi/v2/devices/?paging=" + URLEncoder.encode(paging, StandardCharsets.UTF_8)
-                    + "&filter=register_status", 200);
+            Xml x = get("/ciscoise/mdmapi/v3/devices/?paging=" + URLEncoder.encode(paging, StandardCharsets.UTF_8)
+                    + "&deviceidentifier=guid&filter=register_status", 200);
             pages++;
             assertTrue(x.devices().size() <= 7);
             for (Element d : x.devices()) {
                 assertEquals(List.of("register_status"), Xml.childNames(Xml.find(d, "attributes")));
-                seen.add(d.getTextContent() + "#" + seen.size());
+                assertTrue(seen.add(Xml.find(d, "guid").getTextContent()), "repeated");
             }
             paging = x.text("paging_info");
         } while (!"0".equals(paging));
@@ -384,5 +384,31 @@ final class IseApiTest {
         HttpResponse<String> bad = gw.send(ise, "POST", "/ciscoise/mdmapi/v2/action/?actionType=self_destruct",
                 "application/xml", "<ise_api/>", auth);
         assertEquals(400, bad.statusCode());
+    }
+
+    @Test
+    void macKeyedListing_leavesOutDevicesWithoutMac() throws Exception {
+        UUID noMac = UUID.fromString("0159c0fd-7b3c-4d2a-9f5e-0123456789ab");
+        gw.service.upsert(TestGateway.device(noMac, ComplianceState.NONCOMPLIANT));
+        Set<String> byMac = new HashSet<>();
+        Set<String> byGuid = new HashSet<>();
+        for (String ident : List.of("macaddress", "guid")) {
+            String paging = "0";
+            do {
+                Xml x = get("/ciscoise/mdmapi/v3/devices/?paging=" + URLEncoder.encode(paging, StandardCharsets.UTF_8)
+                        + "&querycriteria=compliance&value=false&deviceidentifier=" + ident + "&filter=guid", 200);
+                for (Element d : x.devices()) {
+                    String guid = Xml.find(d, "attributes/guid").getTextContent();
+                    (ident.equals("guid") ? byGuid : byMac).add(guid);
+                    if (ident.equals("macaddress")) {
+                        assertTrue(Xml.find(d, "macaddress").getTextContent().matches("[0-9A-F]{12}"));
+                    }
+                }
+                paging = x.text("paging_info");
+            } while (!"0".equals(paging));
+        }
+        assertTrue(byGuid.contains(noMac.toString()));
+        assertFalse(byMac.contains(noMac.toString()));
+        assertTrue(byMac.contains(NONCOMPLIANT.toString()));
     }
 }

@@ -1,0 +1,107 @@
+package io.nacgw.nacapi;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A complete, authenticated request as the handlers see it: no Netty HTTP message types beyond headers.
+ * The body is owned by the request and released after the handler has been called.
+ */
+final class ApiRequest {
+    private final HttpMethod method;
+    private final String path;
+    private final Map<String, List<String>> query;
+    private final HttpHeaders headers;
+    private final ByteBuf body;
+    private final ApiPrincipal principal;
+    private final ByteBufAllocator alloc;
+    private final InetSocketAddress remote;
+    private final boolean keepAlive;
+    private Map<String, String> pathVariables = Map.of();
+
+    ApiRequest(HttpMethod method, String uri, HttpHeaders headers, ByteBuf body, ApiPrincipal principal,
+               ByteBufAllocator alloc, InetSocketAddress remote, boolean keepAlive) {
+        QueryStringDecoder d = new QueryStringDecoder(uri, java.nio.charset.StandardCharsets.UTF_8, true, 64);
+        this.method = method;
+        this.path = Paths.path(uri);
+        this.query = d.parameters();
+        this.headers = headers;
+        this.body = body;
+        this.principal = principal;
+        this.alloc = alloc;
+        this.remote = remote;
+        this.keepAlive = keepAlive;
+    }
+
+    boolean keepAlive() {
+        return keepAlive;
+    }
+
+    HttpMethod method() {
+        return method;
+    }
+
+    String path() {
+        return path;
+    }
+
+    /** The first value of a query parameter, or null. */
+    String param(String name) {
+        List<String> v = query.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    Map<String, List<String>> query() {
+        return query;
+    }
+
+    String pathVariable(String name) {
+        return pathVariables.get(name);
+    }
+
+    void pathVariables(Map<String, String> vars) {
+        this.pathVariables = vars;
+    }
+
+    HttpHeaders headers() {
+        return headers;
+    }
+
+    ByteBuf body() {
+        return body;
+    }
+
+    byte[] bodyBytes() {
+        byte[] b = new byte[body.readableBytes()];
+        body.getBytes(body.readerIndex(), b);
+        return b;
+    }
+
+    ApiPrincipal principal() {
+        return principal;
+    }
+
+    ByteBufAllocator alloc() {
+        return alloc;
+    }
+
+    InetSocketAddress remote() {
+        return remote;
+    }
+
+    boolean isIse() {
+        return Paths.isIse(path);
+    }
+
+    void release() {
+        ReferenceCountUtil.safeRelease(body);
+    }
+}

@@ -1,0 +1,23 @@
+package io.nacgw.nacapi;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.Map;
+
+/**
+ * A complete answer: status, content type and a body the response owns (released once written or dropped).
+ */
+record ApiResponse(int status, String contentType, ByteBuf body, Map<String, String> headers) {
+    static final String XML = "application/xml; charset=utf-8";
+    static final String JSON = "application/json";
+    static final String PROBLEM = "application/problem+json";
+
+    static ApiResponse of(int status, String contentType, ByteBuf body) {
+        return new ApiResponse(status, contentType, body, Map.of());
+    }
+
+    void release() {
+        ReferenceCountUtil.safeRelease(body);
+    }
+}

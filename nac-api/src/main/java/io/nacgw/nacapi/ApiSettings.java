@@ -1,0 +1,78 @@
+package io.nacgw.nacapi;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The HTTPS server's settings. Defaults in {@link #defaults()}.
+ *
+ * @param host              address to bind (default 0.0.0.0)
+ * @param port              TCP port (default 8443; 0 picks a free one)
+ * @param maxBodyBytes      largest aggregated request body, bytes (default 1 MiB; the bulk stream is exempt)
+ * @param maxHeaderBytes    largest header block, bytes (default 16 KiB; beyond: 431)
+ * @param maxInitialLine    longest request line, bytes (default 8 KiB; beyond: 414)
+ * @param requestTimeout    a request must arrive whole within this from its first byte (default 10 s)
+ * @param idleTimeout       a connection with no traffic either way is closed after this (default 60 s)
+ * @param maxDecisionBatch  most identifiers in one POST /api/v1/decisions (default 100)
+ * @param bulkBatchSize     records per commit in the bulk NDJSON ingest (default 1000)
+ * @param workerThreads     threads for store queries, listings and ingest commits (default 4)
+ * @param workerQueue       tasks waiting for a worker before requests are shed with 503 (default 256)
+ * @param ioThreads         event-loop threads (default 0: Netty's default, 2 x cores)
+ * @param http2             offer HTTP/2 by ALPN beside HTTP/1.1 (default true)
+ */
+public record ApiSettings(String host, int port, int maxBodyBytes, int maxHeaderBytes,
+                          int maxInitialLine, Duration requestTimeout, Duration idleTimeout, int maxDecisionBatch,
+                          int bulkBatchSize, int workerThreads, int workerQueue, int ioThreads,
+                          boolean http2) {
+    public ApiSettings {
+        Objects.requireNonNull(host, "api.host");
+        check("api.port", port, 0, 65535);
+        check("api.maxBodyBytes", maxBodyBytes, 1024, 64 * 1024 * 1024);
+        check("api.maxHeaderBytes", maxHeaderBytes, 1024, 1024 * 1024);
+        check("api.maxInitialLine", maxInitialLine, 256, 64 * 1024);
+        positive("api.requestTimeout", requestTimeout);
+        positive("api.idleTimeout", idleTimeout);
+        check("api.maxDecisionBatch", maxDecisionBatch, 1, 10_000);
+        check("api.bulkBatchSize", bulkBatchSize, 1, 100_000);
+        check("api.workerThreads", workerThreads, 1, 256);
+        check("api.workerQueue", workerQueue, 1, 1_000_000);
+        check("api.ioThreads", ioThreads, 0, 1024);
+    }
+
+    private static void check(String key, int v, int min, int max) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(key + " must be " + min + " to " + max + ", got " + v);
+        }
+    }
+
+    private static void positive(String key, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(key + " must be a positive duration, got " + d);
+        }
+    }
+
+    public static ApiSettings defaults() {
+        return new ApiSettings("0.0.0.0", 8443, 1024 * 1024, 16 * 1024, 8 * 1024,
+                Duration.ofSeconds(10), Duration.ofSeconds(60), 100, 1000, 4, 256, 0, true);
+    }
+
+    public ApiSettings withAddress(String host, int port) {
+        return new ApiSettings(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLine, requestTimeout,
+                idleTimeout, maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, http2);
+    }
+
+    public ApiSettings withTimeouts(Duration request, Duration idle) {
+        return new ApiSettings(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLine, request, idle,
+                maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, http2);
+    }
+
+    public ApiSettings withHttp2(boolean on) {
+        return new ApiSettings(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLine, requestTimeout, idleTimeout,
+                maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, on);
+    }
+
+    public ApiSettings withLimits(int maxBody, int maxDecisions, int bulkBatch) {
+        return new ApiSettings(host, port, maxBody, maxHeaderBytes, maxInitialLine, requestTimeout,
+                idleTimeout, maxDecisions, bulkBatch, workerThreads, workerQueue, ioThreads, http2);
+    }
+}

@@ -1,0 +1,194 @@
+package io.nacgw.nacapi;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.InetAddress;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Turns a request's client certificate and {@code Authorization} header into a caller. PBKDF2 is deliberately
+ * slow, so verification runs on a small bounded executor and a verified credential is remembered (keyed by a
+ * keyed hash of the header, never the password itself) so keep-alive clients pay for it once.
+ */
+final class Authenticator {
+    private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
+    private static final LogThrottle THROTTLE = new LogThrottle(1_000);
+    static final int MAX_CACHED = 10_000;
+
+    /** The outcome: a caller, or an HTTP status with a reason for the log (never the credential). */
+    record Result(ApiPrincipal principal, int status, String reason, long retryAfterSeconds) {
+        static Result ok(ApiPrincipal p) {
+            return new Result(p, 200, null, 0);
+        }
+
+        static Result fail(int status, String reason) {
+            return new Result(null, status, reason, 0);
+        }
+    }
+
+    private final Map<String, ApiUser> users = new HashMap<>();
+    private final ClientIdentityResolver certificates;
+    private final FailureLimiter limiter;
+    private final Executor verifier;
+    private final Clock clock;
+    private final long cacheTtlMs;
+    private final byte[] cacheKey = new byte[32];
+    /** One keyed MAC per thread: the cache id is computed on the event loop for every Basic request. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+    private final ConcurrentHashMap<String, Cached> verified = new ConcurrentHashMap<>();
+    /** Verified with a constant cost when the user is unknown, so timing does not reveal valid user names. */
+    private final PasswordHash decoy;
+
+    Authenticator(AuthSettings settings, Executor verifier, Clock clock) {
+        for (ApiUser u : settings.users()) {
+            users.put(u.name(), u);
+        }
+        this.certificates = settings.certificates();
+        this.limiter = new FailureLimiter(settings.maxFailuresPerWindow(), settings.failureWindow().toMillis(), clock);
+        this.verifier = verifier;
+        this.clock = clock;
+        this.cacheTtlMs = settings.verifiedCacheTtl().toMillis();
+        new SecureRandom().nextBytes(cacheKey);
+        int iterations = settings.users().isEmpty() ? PasswordHash.MIN_ITERATIONS
+                : settings.users().get(0).password().iterations();
+        this.decoy = PasswordHash.create("decoy".toCharArray(), iterations);
+    }
+
+    /**
+     * Authenticates; completes at once unless a password has to be verified. {@code peer} is the verified
+     * client certificate or null.
+     */
+    CompletableFuture<Result> authenticate(InetAddress source, String authorization, X509Certificate peer) {
+        if (authorization == null) {
+            if (peer != null) {
+                Optional<ApiPrincipal> p = certificates.resolve(peer);
+                if (p.isPresent()) {
+                    return CompletableFuture.completedFuture(Result.ok(p.get()));
+                }
+                return CompletableFuture.completedFuture(Result.fail(401, "client certificate carries no nacgw role"));
+            }
+            return CompletableFuture.completedFuture(Result.fail(401, "no credentials"));
+        }
+        long blocked = limiter.blockedSeconds(source);
+        if (blocked > 0) {
+            return CompletableFuture.completedFuture(new Result(null, 429, "too many failed logins", blocked));
+        }
+        if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return CompletableFuture.completedFuture(failure(source, "unsupported authorization scheme"));
+        }
+        String cacheId = cacheId(authorization);
+        Cached c = verified.get(cacheId);
+        long now = clock.millis();
+        if (c != null && c.expiresAt > now) {
+            return CompletableFuture.completedFuture(Result.ok(c.principal));
+        }
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(authorization.substring(6).strip());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(failure(source, "malformed Basic credentials"));
+        }
+        CompletableFuture<Result> out = new CompletableFuture<>();
+        try {
+            verifier.execute(() -> out.complete(verify(source, decoded, cacheId)));
+        } catch (RejectedExecutionException e) {
+            Arrays.fill(decoded, (byte) 0);
+            out.complete(Result.fail(503, "password verification queue is full"));
+        }
+        return out;
+    }
+
+    private Result verify(InetAddress source, byte[] decoded, String cacheId) {
+        CharBuffer chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(decoded));
+        Arrays.fill(decoded, (byte) 0);
+        char[] all = new char[chars.remaining()];
+        chars.get(all);
+        Arrays.fill(chars.array(), '\0');
+        try {
+            int colon = -1;
+            for (int i = 0; i < all.length; i++) {
+                if (all[i] == ':') {
+                    colon = i;
+                    break;
+                }
+            }
+            if (colon < 0) {
+                return failure(source, "malformed Basic credentials");
+            }
+            String name = new String(all, 0, colon);
+            char[] password = Arrays.copyOfRange(all, colon + 1, all.length);
+            try {
+                ApiUser u = users.get(name);
+                boolean ok;
+                if (u != null) {
+                    ok = u.password().verify(password);
+                } else {
+                    decoy.verify(password); // same cost as a real check
+                    ok = false;
+                }
+                if (!ok) {
+                    return failure(source, u == null ? "unknown user" : "wrong password for user " + name);
+                }
+                if (cacheTtlMs > 0) {
+                    if (verified.size() >= MAX_CACHED) {
+                        long now = clock.millis();
+                        verified.values().removeIf(e -> e.expiresAt <= now);
+                        if (verified.size() >= MAX_CACHED) {
+                            verified.clear();
+                        }
+                    }
+                    verified.put(cacheId, new Cached(u.principal(), clock.millis() + cacheTtlMs));
+                }
+                return Result.ok(u.principal());
+            } finally {
+                Arrays.fill(password, '\0');
+            }
+        } finally {
+            Arrays.fill(all, '\0');
+        }
+    }
+
+    private Result failure(InetAddress source, String reason) {
+        limiter.recordFailure(source);
+        long suppressed = THROTTLE.admit();
+        if (suppressed >= 0) {
+            log.warn("API authentication failed from {}: {} ({} more failures not logged)", source.getHostAddress(),
+                    reason, suppressed);
+        }
+        return Result.fail(401, reason);
+    }
+
+    private String cacheId(String authorization) {
+        return Base64.getEncoder().encodeToString(macs.get().doFinal(authorization.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Cached(ApiPrincipal principal, long expiresAt) {
+    }
+}

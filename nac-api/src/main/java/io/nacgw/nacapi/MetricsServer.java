@@ -1,0 +1,165 @@
+package io.nacgw.nacapi;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Plain-HTTP operations endpoint, bound to localhost by default: {@code GET /health} (200 up / 503 down) and
+ * {@code GET /metrics} (Prometheus text from the gateway's supplier). Separate from the API port so scraping
+ * needs neither TLS nor API credentials, and the API port exposes nothing operational.
+ */
+public final class MetricsServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MetricsServer.class);
+    static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+
+    /**
+     * @param host address to bind (default 127.0.0.1)
+     * @param port TCP port (default 9464; 0 picks a free one)
+     */
+    public record Settings(String host, int port) {
+        public Settings {
+            Objects.requireNonNull(host, "metrics.host");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("metrics.port must be 0 to 65535, got " + port);
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings("127.0.0.1", 9464);
+        }
+    }
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+
+    private MetricsServer(EventLoopGroup group, Channel channel) {
+        this.group = group;
+        this.channel = channel;
+    }
+
+    /**
+     * @param metrics Prometheus exposition text, built on each scrape (called on the server's own thread)
+     * @param healthy true when the gateway can answer (store reachable, index loaded)
+     */
+    public static MetricsServer start(Settings settings, Supplier<String> metrics, BooleanSupplier healthy) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("nacgw-metrics"),
+                NioIoHandler.newFactory());
+        Handler handler = new Handler(metrics, healthy);
+        try {
+            Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel c) {
+                            c.pipeline().addLast(new ReadTimeoutHandler(30, TimeUnit.SECONDS))
+                                    .addLast(new HttpServerCodec())
+                                    .addLast(new HttpObjectAggregator(4096))
+                                    .addLast(handler);
+                        }
+                    })
+                    .bind(settings.host(), settings.port()).syncUninterruptibly().channel();
+            MetricsServer s = new MetricsServer(group, ch);
+            log.info("metrics and health on http://{}/metrics and /health", ApiServer.hostPort(s.address()));
+            return s;
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IllegalStateException("cannot bind the metrics server to " + settings.host() + ":"
+                    + settings.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @ChannelHandler.Sharable
+    static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final Supplier<String> metrics;
+        private final BooleanSupplier healthy;
+
+        Handler(Supplier<String> metrics, BooleanSupplier healthy) {
+            this.metrics = metrics;
+            this.healthy = healthy;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            String path = Paths.path(req.uri());
+            HttpResponseStatus status;
+            String type;
+            String body;
+            if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+                status = HttpResponseStatus.METHOD_NOT_ALLOWED;
+                type = "text/plain; charset=utf-8";
+                body = "method not allowed\n";
+            } else if (path.equals("/health")) {
+                boolean up = healthy.getAsBoolean();
+                status = up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
+                type = "application/json";
+                body = up ? "{\"status\":\"up\"}" : "{\"status\":\"down\"}";
+            } else if (path.equals("/metrics")) {
+                status = HttpResponseStatus.OK;
+                type = PROMETHEUS;
+                body = metrics.get();
+            } else {
+                status = HttpResponseStatus.NOT_FOUND;
+                type = "text/plain; charset=utf-8";
+                body = "not found\n";
+            }
+            ByteBuf buf = ctx.alloc().buffer(body.length() + 16);
+            buf.writeCharSequence(body, StandardCharsets.UTF_8);
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+            res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            HttpUtil.setKeepAlive(res, keepAlive);
+            if (keepAlive) {
+                ctx.writeAndFlush(res);
+            } else {
+                ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("metrics connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.nacgw.nacapi;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Routes each request to its handler and writes the answers strictly in request order (HTTP/1.1 pipelining):
+ * one request is in progress per connection; later ones wait here, up to a bound. Handlers answer
+ * asynchronously; the answer is written on the event loop when it completes.
+ */
+final class RouterHandler extends ChannelInboundHandlerAdapter {
+    static final int MAX_PIPELINED = 16;
+    private final Routes routes;
+    private final ApiMetrics metrics;
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private boolean busy;
+
+    RouterHandler(Routes routes, ApiMetrics metrics) {
+        this.routes = routes;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ApiRequest) && !(msg instanceof RejectedRequest)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (queue.size() >= MAX_PIPELINED) {
+            release(msg);
+            ctx.close();
+            return;
+        }
+        queue.add(msg);
+        next(ctx);
+    }
+
+    private void next(ChannelHandlerContext ctx) {
+        while (!busy && !queue.isEmpty() && ctx.channel().isActive()) {
+            busy = true;
+            Object m = queue.poll();
+            if (m instanceof RejectedRequest) {
+                RejectedRequest rr = (RejectedRequest) m;
+                write(ctx, rr.path(), rr.keepAlive() && !rr.error().close(), null, rr.error());
+            } else {
+                dispatch(ctx, (ApiRequest) m);
+            }
+        }
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, ApiRequest req) {
+        CompletionStage<ApiResponse> answer;
+        try {
+            Routes.Match m = routes.match(req.method(), req.path());
+            if (m.route() == null) {
+                answer = CompletableFuture.failedFuture(m.allowed().isEmpty()
+                        ? new ApiException(404, "no such resource")
+                        : new ApiException(405, "method not allowed",
+                        Map.of(HttpHeaderNames.ALLOW.toString(), String.join(", ", m.allowed())), false));
+            } else {
+                req.pathVariables(m.variables());
+                answer = m.route().handler().handle(req);
+            }
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((res, err) -> {
+            req.release();
+            if (ctx.executor().inEventLoop()) {
+                write(ctx, req.path(), req.keepAlive(), res, err);
+            } else {
+                ctx.executor().execute(() -> write(ctx, req.path(), req.keepAlive(), res, err));
+            }
+        });
+    }
+
+    private void write(ChannelHandlerContext ctx, String path, boolean keepAlive, ApiResponse res, Throwable err) {
+        ApiResponse r = res;
+        boolean close = !keepAlive;
+        if (r == null) {
+            ApiException e = ErrorMapper.toApiException(err, path);
+            close |= e.close();
+            r = ErrorResponses.render(ctx.alloc(), path, e);
+        }
+        metrics.requests.increment();
+        if (r.status() >= 500) {
+            metrics.errors5xx.increment();
+        } else if (r.status() >= 400) {
+            metrics.errors4xx.increment();
+        }
+        if (!ctx.channel().isActive()) {
+            r.release();
+            return;
+        }
+        FullHttpResponse http = toHttp(r);
+        HttpUtil.setKeepAlive(http, !close);
+        if (close) {
+            ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(http);
+        }
+        busy = false;
+        next(ctx);
+    }
+
+    static FullHttpResponse toHttp(ApiResponse r) {
+        FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
+                r.body() == null ? Unpooled.EMPTY_BUFFER : r.body());
+        if (r.status() != 204) {
+            http.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+            http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, http.content().readableBytes());
+        } else {
+            http.content().clear();
+        }
+        http.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        http.headers().set("x-content-type-options", "nosniff");
+        for (Map.Entry<String, String> h : r.headers().entrySet()) {
+            http.headers().set(h.getKey(), h.getValue());
+        }
+        return http;
+    }
+
+    private static void release(Object m) {
+        if (m instanceof ApiRequest) {
+            ((ApiRequest) m).release();
+        } else {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        while (!queue.isEmpty()) {
+            release(queue.poll());
+        }
+        ctx.fireChannelInactive();
+    }
+}

@@ -1,0 +1,45 @@
+package io.nacgw.nacapi;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+final class MetricsServerTest {
+
+    @Test
+    void healthAndMetrics_onLocalhost() throws Exception {
+        AtomicBoolean up = new AtomicBoolean(true);
+        try (MetricsServer m = MetricsServer.start(new MetricsServer.Settings("127.0.0.1", 0),
+                () -> "# TYPE nacgw_up gauge\nnacgw_up 1\n", up::get)) {
+            assertTrue(m.address().getAddress().isLoopbackAddress());
+            HttpClient c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String base = "http://127.0.0.1:" + m.address().getPort();
+            HttpResponse<String> h = c.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, h.statusCode());
+            assertEquals("{\"status\":\"up\"}", h.body());
+            HttpResponse<String> metrics = c.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metrics.statusCode());
+            assertEquals(MetricsServer.PROMETHEUS, metrics.headers().firstValue("Content-Type").orElse(""));
+            assertTrue(metrics.body().contains("nacgw_up 1"));
+            up.set(false);
+            assertEquals(503, c.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(404, c.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+    }
+
+    @Test
+    void defaults_bindLocalhost9464() {
+        assertEquals(new MetricsServer.Settings("127.0.0.1", 9464), MetricsServer.Settings.defaults());
+    }
+}

@@ -3,7 +3,21 @@ package io.nacgw.gateway;
 import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.core.service.ComplianceService;
 import io.nacgw.core.store.ComplianceStore;
+import io.nacgw.certs.CertificateAuthority;
+import io.nacgw.certs.ClientAuth;
+import io.nacgw.certs.KeyType;
+import io.nacgw.certs.ReloadingTlsContext;
+import io.nacgw.certs.Role;
+import io.nacgw.certs.Roles;
+import io.nacgw.certs.ServerNames;
+import io.nacgw.certs.ServerTlsConfig;
 import io.nacgw.core.session.SessionStore;
+import io.nacgw.nacapi.ApiPrincipal;
+import io.nacgw.nacapi.ApiRole;
+import io.nacgw.nacapi.ApiServer;
+import io.nacgw.nacapi.ClientIdentityResolver;
+import io.nacgw.nacapi.MetricsServer;
+import java.time.Duration;
 import io.nacgw.gateway.config.NacgwConfig;
 import io.nacgw.radius.RadiusServer;
 import io.nacgw.radius.RadiusServices;
@@ -33,6 +47,8 @@ public final class Gateway implements AutoCloseable {
     private final AccessPolicy policy;
     private final SyncService sync;
     private final RadiusServer radius;
+    private final ApiServer api;
+    private final MetricsServer metricsServer;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
@@ -60,6 +76,19 @@ public final class Gateway implements AutoCloseable {
             } else {
                 this.radius = null;
             }
+            if (config.api().enabled()) {
+                this.api = startApi();
+                closeables.push(api);
+                metrics.bindApi(api);
+            } else {
+                this.api = null;
+            }
+            if (config.metrics().enabled()) {
+                this.metricsServer = MetricsServer.start(config.metrics().settings(), metrics::scrape, () -> true);
+                closeables.push(metricsServer);
+            } else {
+                this.metricsServer = null;
+            }
             if (config.sync().enabled()) {
                 this.sync = SyncService.create(config.sync().settings(), compliance);
                 closeables.push(sync);
@@ -75,6 +104,36 @@ public final class Gateway implements AutoCloseable {
             closeQuietly();
             throw e;
         }
+    }
+
+    /** The HTTPS API's TLS from pki/, created with development certificates on first start. */
+    private ApiServer startApi() {
+        CertificateAuthority ca = CertificateAuthority.open(config.dataDir().resolve("pki"), clock);
+        if (!ca.initialized()) {
+            var init = ca.init(ServerNames.defaults(), KeyType.defaultType(), false);
+            log.info("created development certificates in {} (replace them with `nacgw certs init --host ...`): {}",
+                    ca.layout(), init.written());
+        }
+        ClientAuth clientAuth = ClientAuth.valueOf(config.api().clientCertificates().toUpperCase(java.util.Locale.ROOT));
+        ReloadingTlsContext tls = ReloadingTlsContext.start(ServerTlsConfig.fromPki(ca.layout(), clientAuth).withClock(clock),
+                Duration.ofSeconds(10));
+        closeables.push(tls);
+        String partnerProfile = config.api().partnerProfile();
+        ClientIdentityResolver certificates = cert -> Roles.of(cert).map(role -> new ApiPrincipal(
+                commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
+        return ApiServer.start(config.api().settings(),
+                config.ise().settings(policy.defaultProfile().remediationUrl(), io.nacgw.gateway.cli.VersionCommand.version()),
+                config.api().auth(policy, certificates), tls::newEngine, compliance, policy, clock);
+    }
+
+    private static String commonName(java.security.cert.X509Certificate cert) {
+        String dn = cert.getSubjectX500Principal().getName();
+        for (String part : dn.split(",")) {
+            if (part.startsWith("CN=")) {
+                return part.substring(3);
+            }
+        }
+        return dn;
     }
 
     /** Opens everything; on failure closes what was opened and rethrows. */
@@ -128,6 +187,16 @@ public final class Gateway implements AutoCloseable {
             radius.reload(fresh.radius().nasClients(policy));
             log.info("reloaded {} RADIUS clients", fresh.radius().clients().size());
         }
+    }
+
+    /** The HTTPS API, when {@code api.enabled}. */
+    public java.util.Optional<ApiServer> api() {
+        return java.util.Optional.ofNullable(api);
+    }
+
+    /** The plain-HTTP metrics and health server, when {@code metrics.enabled}. */
+    public java.util.Optional<MetricsServer> metricsServer() {
+        return java.util.Optional.ofNullable(metricsServer);
     }
 
     /** The MDM sync connector, when {@code sync.enabled}. */

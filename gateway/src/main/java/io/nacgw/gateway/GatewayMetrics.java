@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nacgw.core.service.ComplianceService;
+import io.nacgw.nacapi.ApiServer;
 import io.nacgw.radius.DropReason;
 import io.nacgw.radius.RadiusServer;
 import io.nacgw.sync.SyncService;
@@ -68,6 +69,19 @@ public final class GatewayMetrics implements AutoCloseable {
             FunctionCounter.builder("nacgw_radius_dropped", radius, r -> r.stats().drops(reason))
                     .tag("reason", reason.wireName()).description("Datagrams dropped, by reason").register(registry);
         }
+    }
+
+    void bindApi(ApiServer api) {
+        counter("nacgw_api_requests", api, a -> a.stats().requests(), "HTTPS requests");
+        counter("nacgw_api_errors_4xx", api, a -> a.stats().errors4xx(), "HTTPS 4xx answers");
+        counter("nacgw_api_errors_5xx", api, a -> a.stats().errors5xx(), "HTTPS 5xx answers");
+        counter("nacgw_api_auth_failures", api, a -> a.stats().authFailures(), "Failed authentications");
+        counter("nacgw_api_shed", api, a -> a.stats().shed(), "Requests shed under load (503)");
+        counter("nacgw_api_lookups", api, a -> a.stats().lookups(), "Device lookups (ISE and JSON)");
+        counter("nacgw_api_ingested", api, a -> a.stats().ingested(), "Device records ingested");
+        counter("nacgw_api_stale_updates", api, a -> a.stats().staleUpdates(), "Ingested updates ignored as stale");
+        counter("nacgw_api_bulk_cut_off", api, a -> a.stats().bulkCutOff(), "Bulk uploads cut off mid-stream");
+        counter("nacgw_api_slow_clients_closed", api, a -> a.stats().slowClientsClosed(), "Connections closed as too slow");
     }
 
     /** Registers a monotonic counter read from {@code f} at scrape time. */

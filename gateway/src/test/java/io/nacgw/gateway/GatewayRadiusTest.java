@@ -26,6 +26,8 @@ final class GatewayRadiusTest {
     Path dir;
 
     private static final String CONFIG = """
+            api: {enabled: false}
+            metrics: {enabled: false}
             radius:
               bindAddress: 127.0.0.1
               authPort: 0

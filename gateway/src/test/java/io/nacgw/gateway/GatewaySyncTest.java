@@ -49,6 +49,8 @@ final class GatewaySyncTest {
             Path cfg = dir.resolve("nacgw.yaml");
             Files.writeString(cfg, """
                     radius: {enabled: false}
+                    api: {enabled: false}
+                    metrics: {enabled: false}
                     sync:
                       enabled: true
                       tokenUrl: %s/token

@@ -24,6 +24,9 @@ final class GatewayTest {
         p.setProperty("nacgw.radius.authPort", "0"); // never the real 1812: a FreeRADIUS may be running
         p.setProperty("nacgw.radius.acctPort", "0");
         p.setProperty("nacgw.radius.bindAddress", "127.0.0.1");
+        p.setProperty("nacgw.api.host", "127.0.0.1");
+        p.setProperty("nacgw.api.port", "0");
+        p.setProperty("nacgw.metrics.port", "0");
         return new ConfigLoader().load(null, Map.of(), p).withDataDir(dir);
     }
 

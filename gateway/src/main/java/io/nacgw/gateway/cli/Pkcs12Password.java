@@ -24,11 +24,11 @@ import java.util.Set;
  */
 final class Pkcs12Password {
     @Option(names = "--password-file", paramLabel = "FILE",
-            description = "Read the PKCS#12 password from the first line of FILE (keep it owner-only).")
+            description = "Read the password from the first line of FILE (keep it owner-only).")
     Path file;
 
     @Option(names = "--password-env", paramLabel = "VAR",
-            description = "Read the PKCS#12 password from the environment variable VAR.")
+            description = "Read the password from the environment variable VAR.")
     String variable;
 
     /**

@@ -92,6 +92,14 @@ public final class ConfigLoader {
             if (cfg.sync().enabled()) {
                 cfg.sync().settings();
             }
+            if (cfg.api().enabled()) {
+                cfg.api().settings();
+                cfg.api().auth(policy, io.nacgw.nacapi.ClientIdentityResolver.NONE);
+                cfg.ise().settings(policy.defaultProfile().remediationUrl(), "0");
+            }
+            if (cfg.metrics().enabled()) {
+                cfg.metrics().settings();
+            }
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * @param dataDir where the embedded store, certificates and logs live (default {@code ./data})
  */
 public record NacgwConfig(Path dataDir, StoreConfig store, IndexConfig index, PolicyConfig policy, AuditConfig audit,
-                          SyncConfig sync, RadiusConfig radius) {
+                          SyncConfig sync, RadiusConfig radius, ApiConfig api, IseConfig ise, MetricsConfig metrics) {
     public NacgwConfig {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         store = store == null ? StoreConfig.defaults() : store;
@@ -20,10 +20,13 @@ public record NacgwConfig(Path dataDir, StoreConfig store, IndexConfig index, Po
         audit = audit == null ? AuditConfig.defaults() : audit;
         sync = sync == null ? SyncConfig.disabled() : sync;
         radius = radius == null ? RadiusConfig.defaults() : radius;
+        api = api == null ? ApiConfig.defaults() : api;
+        ise = ise == null ? IseConfig.defaults() : ise;
+        metrics = metrics == null ? MetricsConfig.defaults() : metrics;
     }
 
     /** A copy with another data directory. */
     public NacgwConfig withDataDir(Path dir) {
-        return new NacgwConfig(dir, store, index, policy, audit, sync, radius);
+        return new NacgwConfig(dir, store, index, policy, audit, sync, radius, api, ise, metrics);
     }
 }

@@ -25,6 +25,8 @@ final class MainTest {
         // the default config binds RADIUS to 1812, which a FreeRADIUS on this machine may hold: any free port instead
         System.setProperty("nacgw.radius.authPort", "0");
         System.setProperty("nacgw.radius.acctPort", "0");
+        System.setProperty("nacgw.api.port", "0");
+        System.setProperty("nacgw.metrics.port", "0");
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -39,13 +41,15 @@ final class MainTest {
             System.setErr(oldErr);
             System.clearProperty("nacgw.radius.authPort");
             System.clearProperty("nacgw.radius.acctPort");
+            System.clearProperty("nacgw.api.port");
+            System.clearProperty("nacgw.metrics.port");
         }
     }
 
     @Test
     void everyCommand_hasHelp() {
         for (String[] cmd : new String[][]{{"--help"}, {"run", "--help"}, {"devices", "--help"}, {"devices", "import", "--help"},
-                {"devices", "get", "--help"}, {"devices", "explain", "--help"}, {"version", "--help"}, {"reload", "--help"},
+                {"devices", "get", "--help"}, {"devices", "explain", "--help"}, {"version", "--help"}, {"reload", "--help"}, {"api", "hash-password", "--help"},
                 {"loadtest", "--help"}, {"loadtest", "devices", "--help"}}) {
             Run r = run(cmd);
             assertEquals(0, r.status, String.join(" ", cmd));

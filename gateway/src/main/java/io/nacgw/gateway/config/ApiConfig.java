@@ -1,0 +1,95 @@
+package io.nacgw.gateway.config;
+
+import io.nacgw.core.policy.AccessPolicy;
+import io.nacgw.nacapi.ApiRole;
+import io.nacgw.nacapi.ApiSettings;
+import io.nacgw.nacapi.ApiUser;
+import io.nacgw.nacapi.AuthSettings;
+import io.nacgw.nacapi.ClientIdentityResolver;
+import io.nacgw.nacapi.PasswordHash;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code api:} the HTTPS server for NAC appliances (Cisco ISE MDM API, JSON API, ingest). TLS comes from the data
+ * directory's {@code pki/} (created with development certificates on first start when absent).
+ *
+ * @param clientCertificates {@code none}, {@code optional} (default: certificate or Basic) or {@code require}
+ * @param partnerProfile     profile for partners authenticated by certificate (default: policy.defaultProfile)
+ */
+public record ApiConfig(Boolean enabled, String host, Integer port, Integer maxBodyBytes, Integer maxHeaderBytes,
+                        Integer maxInitialLine, Duration requestTimeout, Duration idleTimeout, Integer maxDecisionBatch,
+                        Integer bulkBatchSize, Integer workerThreads, Integer workerQueue, Integer ioThreads,
+                        Boolean http2, String clientCertificates, String partnerProfile, List<UserConfig> users,
+                        AuthConfig auth) {
+    public ApiConfig {
+        enabled = enabled == null || enabled;
+        clientCertificates = clientCertificates == null ? "optional" : clientCertificates.toLowerCase(Locale.ROOT);
+        if (!List.of("none", "optional", "require").contains(clientCertificates)) {
+            throw new IllegalArgumentException("api.clientCertificates must be none, optional or require, got '"
+                    + clientCertificates + "'");
+        }
+        users = users == null ? List.of() : users;
+        auth = auth == null ? new AuthConfig(null, null, null) : auth;
+    }
+
+    static ApiConfig defaults() {
+        return new ApiConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null);
+    }
+
+    /** One HTTP Basic account; the password is stored as a PBKDF2 hash ({@code nacgw api hash-password}). */
+    public record UserConfig(String name, String passwordHash, String role, String profile) {
+        @Override
+        public String toString() {
+            return "UserConfig[" + name + ", " + role + "]";
+        }
+    }
+
+    /** Failed-login limiting and the verified-credential cache. */
+    public record AuthConfig(Integer maxFailuresPerWindow, Duration failureWindow, Duration verifiedCacheTtl) {
+    }
+
+    public ApiSettings settings() {
+        ApiSettings d = ApiSettings.defaults();
+        return new ApiSettings(host != null ? host : d.host(), port != null ? port : d.port(),
+                maxBodyBytes != null ? maxBodyBytes : d.maxBodyBytes(), maxHeaderBytes != null ? maxHeaderBytes : d.maxHeaderBytes(),
+                maxInitialLine != null ? maxInitialLine : d.maxInitialLine(), requestTimeout != null ? requestTimeout : d.requestTimeout(),
+                idleTimeout != null ? idleTimeout : d.idleTimeout(), maxDecisionBatch != null ? maxDecisionBatch : d.maxDecisionBatch(),
+                bulkBatchSize != null ? bulkBatchSize : d.bulkBatchSize(), workerThreads != null ? workerThreads : d.workerThreads(),
+                workerQueue != null ? workerQueue : d.workerQueue(), ioThreads != null ? ioThreads : d.ioThreads(),
+                http2 != null ? http2 : d.http2());
+    }
+
+    /** Accounts and certificate mapping, validated against the policy's profiles. */
+    public AuthSettings auth(AccessPolicy policy, ClientIdentityResolver certificates) {
+        List<ApiUser> list = new ArrayList<>();
+        for (int i = 0; i < users.size(); i++) {
+            UserConfig u = users.get(i);
+            String key = "api.users[" + i + "]";
+            try {
+                if (u.passwordHash() == null) {
+                    throw new IllegalArgumentException("passwordHash is required (make one with: nacgw api hash-password)");
+                }
+                ApiRole role = u.role() == null ? ApiRole.PARTNER : ApiRole.valueOf(u.role().toUpperCase(Locale.ROOT));
+                if (u.profile() != null && !policy.has(u.profile())) {
+                    throw new IllegalArgumentException("profile '" + u.profile() + "' is not in policy.profiles " + policy.names());
+                }
+                list.add(new ApiUser(u.name(), PasswordHash.parse(u.passwordHash()), role, u.profile()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+            }
+        }
+        if (partnerProfile != null && !policy.has(partnerProfile)) {
+            throw new IllegalArgumentException("api.partnerProfile '" + partnerProfile + "' is not in policy.profiles");
+        }
+        AuthSettings d = AuthSettings.of(list, certificates);
+        return new AuthSettings(list, certificates,
+                auth.maxFailuresPerWindow() != null ? auth.maxFailuresPerWindow() : d.maxFailuresPerWindow(),
+                auth.failureWindow() != null ? auth.failureWindow() : d.failureWindow(),
+                auth.verifiedCacheTtl() != null ? auth.verifiedCacheTtl() : d.verifiedCacheTtl());
+    }
+}

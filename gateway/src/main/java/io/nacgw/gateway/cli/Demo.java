@@ -22,6 +22,23 @@ final class Demo {
     private Demo() {
     }
 
+    /** A partner certificate for the demo's curl lines, issued once; returns curl's TLS options. */
+    private static String demoPartnerCertificate(Gateway gateway, PrintWriter out) {
+        java.nio.file.Path pki = gateway.config().dataDir().resolve("pki");
+        io.nacgw.certs.CertificateAuthority ca = io.nacgw.certs.CertificateAuthority.open(pki);
+        java.nio.file.Path dir = pki.resolve("clients").resolve("demo-partner");
+        java.nio.file.Path cert = dir.resolve("demo-partner.pem");
+        java.nio.file.Path key = dir.resolve("demo-partner.key");
+        if (!java.nio.file.Files.exists(cert)) {
+            // the PKCS#12 copy is not needed for curl: its random password is thrown away
+            char[] unused = ConfigOptions.newSecret().toCharArray();
+            ca.issueClient("demo-partner", io.nacgw.certs.Role.PARTNER, 30, unused);
+            java.util.Arrays.fill(unused, '\0');
+            out.println("demo: issued a partner client certificate for curl: " + cert);
+        }
+        return "--cacert " + ca.layout().caCertificate() + " --cert " + cert + " --key " + key;
+    }
+
     static void seedAndShow(Gateway gateway, PrintWriter out) {
         SyntheticDevices set = new SyntheticDevices(SEED, COUNT, SyntheticDevices.defaultMix(), "DEMO-", gateway.clock().instant());
         if (gateway.compliance().store().count() == 0) {
@@ -47,6 +64,7 @@ final class Demo {
             }
         }
         var radius = gateway.radius();
+        String curlAuth = gateway.api().isPresent() ? demoPartnerCertificate(gateway, out) : null;
         var local = gateway.config().radius().clients().get("localhost");
         for (Map.Entry<Verdict, String[]> e : example.entrySet()) {
             String mac = e.getValue()[0];
@@ -58,6 +76,10 @@ final class Demo {
                 out.println("  echo 'User-Name = \"" + mac + "\", User-Password = \"" + mac + "\", Calling-Station-Id = \""
                         + mac + "\", Service-Type = Call-Check" + portType + ", Message-Authenticator = 0x00' | radclient -x "
                         + "127.0.0.1:" + radius.get().authAddress().getPort() + " auth '" + local.secrets().get(0) + "'");
+            }
+            if (curlAuth != null) {
+                out.println("  curl " + curlAuth + " 'https://127.0.0.1:" + gateway.api().get().address().getPort()
+                        + "/api/v1/devices/lookup?mac=" + mac + "&profile=" + profile + "'");
             }
             out.println("  java -jar gateway/target/nacgw.jar devices explain " + mac + " --profile " + profile
                     + " --data-dir " + gateway.config().dataDir() + "   (after stopping the gateway)");

@@ -83,12 +83,6 @@ public final class Gateway implements AutoCloseable {
             } else {
                 this.api = null;
             }
-            if (config.metrics().enabled()) {
-                this.metricsServer = MetricsServer.start(config.metrics().settings(), metrics::scrape, () -> true);
-                closeables.push(metricsServer);
-            } else {
-                this.metricsServer = null;
-            }
             if (config.sync().enabled()) {
                 this.sync = SyncService.create(config.sync().settings(), compliance);
                 closeables.push(sync);
@@ -96,6 +90,17 @@ public final class Gateway implements AutoCloseable {
                 sync.start();
             } else {
                 this.sync = null;
+            }
+            SyncOperations syncOps = sync == null ? null : new SyncOperations(sync);
+            if (syncOps != null) {
+                closeables.push(syncOps);
+            }
+            if (config.metrics().enabled()) {
+                this.metricsServer = MetricsServer.start(config.metrics().settings(), metrics::scrape, () -> true,
+                        SyncOperations.endpoints(syncOps));
+                closeables.push(metricsServer);
+            } else {
+                this.metricsServer = null;
             }
         } catch (IOException e) {
             closeQuietly();
@@ -122,8 +127,14 @@ public final class Gateway implements AutoCloseable {
         ClientIdentityResolver certificates = cert -> Roles.of(cert).map(role -> new ApiPrincipal(
                 commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
         return ApiServer.start(config.api().settings(),
-                config.ise().settings(policy.defaultProfile().remediationUrl(), io.nacgw.gateway.cli.VersionCommand.version()),
+                config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version()),
                 config.api().auth(policy, certificates), tls::newEngine, compliance, policy, clock);
+    }
+
+    /** The default profile's remediation URL, else its enrolment URL (null: none). */
+    public static String redirectFallback(AccessPolicy policy) {
+        String r = policy.defaultProfile().remediationUrl();
+        return r != null ? r : policy.defaultProfile().enrollmentUrl();
     }
 
     private static String commonName(java.security.cert.X509Certificate cert) {

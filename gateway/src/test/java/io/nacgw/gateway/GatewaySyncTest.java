@@ -50,7 +50,7 @@ final class GatewaySyncTest {
             Files.writeString(cfg, """
                     radius: {enabled: false}
                     api: {enabled: false}
-                    metrics: {enabled: false}
+                    metrics: {port: %d}
                     sync:
                       enabled: true
                       tokenUrl: %s/token
@@ -61,7 +61,7 @@ final class GatewaySyncTest {
                     policy:
                       profiles:
                         wifi: {}
-                    """.formatted(root, secret, root));
+                    """.formatted(freePort(), root, secret, root));
             NacgwConfig config = new ConfigLoader().load(cfg, Map.of(), new Properties());
             try (Gateway g = Gateway.start(config, Clock.systemUTC())) {
                 MacAddress mac = MacAddress.parse("AABBCCDDEE09");
@@ -77,9 +77,35 @@ final class GatewaySyncTest {
                 assertEquals(SyncReport.Outcome.SUCCEEDED, r.outcome(), String.valueOf(r.error()));
                 assertEquals(ComplianceState.NONCOMPLIANT, g.compliance().lookup(mac).join().orElseThrow().complianceState());
                 assertTrue(g.metrics().scrape().contains("nacgw_sync_runs_total 2.0"), g.metrics().scrape());
+
+                // the operator's view: nacgw sync status / run through the localhost operations port
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                java.io.PrintStream old = System.out;
+                System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+                int status;
+                int run;
+                try {
+                    status = Main.execute("sync", "status", "--config", cfg.toString());
+                    state.set("inGracePeriod");
+                    run = Main.execute("sync", "run", "--full", "--config", cfg.toString());
+                } finally {
+                    System.setOut(old);
+                }
+                String text = out.toString(StandardCharsets.UTF_8);
+                assertEquals(0, status, text);
+                assertTrue(text.contains("runs                 2"), text);
+                assertEquals(0, run, text);
+                assertTrue(text.contains("outcome              succeeded"), text);
+                assertEquals(ComplianceState.IN_GRACE_PERIOD, g.compliance().lookup(mac).join().orElseThrow().complianceState());
             }
         } finally {
             graph.stop(0);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 

@@ -60,6 +60,17 @@ public final class MetricsServer implements AutoCloseable {
         }
     }
 
+    /** An extra operations endpoint (e.g. sync status); runs on the server's thread, so it must answer quickly. */
+    @FunctionalInterface
+    public interface Operation {
+        /** Answers {@code method} (GET, POST, ...) with the query string (may be empty). */
+        Reply handle(String method, String query);
+    }
+
+    /** An operation's answer: HTTP status and a JSON body. */
+    public record Reply(int status, String json) {
+    }
+
     private final EventLoopGroup group;
     private final Channel channel;
 
@@ -73,9 +84,15 @@ public final class MetricsServer implements AutoCloseable {
      * @param healthy true when the gateway can answer (store reachable, index loaded)
      */
     public static MetricsServer start(Settings settings, Supplier<String> metrics, BooleanSupplier healthy) {
+        return start(settings, metrics, healthy, java.util.Map.of());
+    }
+
+    /** As above, with extra operations endpoints by exact path (e.g. {@code /sync/status}). */
+    public static MetricsServer start(Settings settings, Supplier<String> metrics, BooleanSupplier healthy,
+                                      java.util.Map<String, Operation> operations) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("nacgw-metrics"),
                 NioIoHandler.newFactory());
-        Handler handler = new Handler(metrics, healthy);
+        Handler handler = new Handler(metrics, healthy, java.util.Map.copyOf(operations));
         try {
             Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<Channel>() {
@@ -112,10 +129,12 @@ public final class MetricsServer implements AutoCloseable {
     static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final Supplier<String> metrics;
         private final BooleanSupplier healthy;
+        private final java.util.Map<String, Operation> operations;
 
-        Handler(Supplier<String> metrics, BooleanSupplier healthy) {
+        Handler(Supplier<String> metrics, BooleanSupplier healthy, java.util.Map<String, Operation> operations) {
             this.metrics = metrics;
             this.healthy = healthy;
+            this.operations = operations;
         }
 
         @Override
@@ -124,7 +143,20 @@ public final class MetricsServer implements AutoCloseable {
             HttpResponseStatus status;
             String type;
             String body;
-            if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+            Operation op = operations.get(path);
+            if (op != null) {
+                Reply r;
+                try {
+                    int q = req.uri().indexOf('?');
+                    r = op.handle(req.method().name(), q < 0 ? "" : req.uri().substring(q + 1));
+                } catch (RuntimeException e) {
+                    log.warn("operation {} failed: {}", path, e.toString());
+                    r = new Reply(500, "{\"error\":\"internal error\"}");
+                }
+                status = HttpResponseStatus.valueOf(r.status());
+                type = "application/json";
+                body = r.json();
+            } else if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
                 status = HttpResponseStatus.METHOD_NOT_ALLOWED;
                 type = "text/plain; charset=utf-8";
                 body = "method not allowed\n";

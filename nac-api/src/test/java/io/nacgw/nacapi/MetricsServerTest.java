@@ -39,6 +39,29 @@ final class MetricsServerTest {
     }
 
     @Test
+    void operations_getMethodAndQuery_failuresAre500() throws Exception {
+        java.util.Map<String, MetricsServer.Operation> ops = java.util.Map.of(
+                "/echo", (method, query) -> new MetricsServer.Reply(method.equals("POST") ? 202 : 200,
+                        "{\"method\":\"" + method + "\",\"query\":\"" + query + "\"}"),
+                "/boom", (method, query) -> {
+                    throw new IllegalStateException("broken");
+                });
+        try (MetricsServer m = MetricsServer.start(new MetricsServer.Settings("127.0.0.1", 0), () -> "", () -> true, ops)) {
+            HttpClient c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String base = "http://127.0.0.1:" + m.address().getPort();
+            HttpResponse<String> post = c.send(HttpRequest.newBuilder(URI.create(base + "/echo?mode=full"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, post.statusCode());
+            assertEquals("{\"method\":\"POST\",\"query\":\"mode=full\"}", post.body());
+            HttpResponse<String> boom = c.send(HttpRequest.newBuilder(URI.create(base + "/boom")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(500, boom.statusCode());
+            assertEquals(405, c.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+    }
+
+    @Test
     void defaults_bindLocalhost9464() {
         assertEquals(new MetricsServer.Settings("127.0.0.1", 9464), MetricsServer.Settings.defaults());
     }

@@ -95,7 +95,7 @@ public final class ConfigLoader {
             if (cfg.api().enabled()) {
                 cfg.api().settings();
                 cfg.api().auth(policy, io.nacgw.nacapi.ClientIdentityResolver.NONE);
-                cfg.ise().settings(policy.defaultProfile().remediationUrl(), "0");
+                cfg.ise().settings(io.nacgw.gateway.Gateway.redirectFallback(policy), "0");
             }
             if (cfg.metrics().enabled()) {
                 cfg.metrics().settings();

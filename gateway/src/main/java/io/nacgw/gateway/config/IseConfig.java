@@ -16,16 +16,19 @@ import java.util.HexFormat;
 public record IseConfig(String redirectUrl, Integer queryMaxSize, String vendor, String productName,
                         String productVersion, Integer busyWaitSeconds, Path pagingKeyFile) {
 
+    /** Where Intune sends users to fix a device; the redirect_url when nothing else is configured. */
+    public static final String INTUNE_NAC_PORTAL = "https://portal.manage.microsoft.com/networkaccesscontrol/index";
+
     static IseConfig defaults() {
         return new IseConfig(null, null, null, null, null, null, null);
     }
 
-    /** Settings; {@code fallbackRedirect} (the default profile's remediation URL) when none is configured. */
+    /**
+     * Settings; without {@code ise.redirectUrl}, {@code fallbackRedirect} (the default profile's remediation or
+     * enrolment URL), else Intune's NAC portal.
+     */
     public IseSettings settings(String fallbackRedirect, String version) {
-        String redirect = redirectUrl != null ? redirectUrl : fallbackRedirect;
-        if (redirect == null) {
-            throw new IllegalArgumentException("ise.redirectUrl is required (or set remediationUrl on the default profile)");
-        }
+        String redirect = redirectUrl != null ? redirectUrl : fallbackRedirect != null ? fallbackRedirect : INTUNE_NAC_PORTAL;
         IseSettings d = IseSettings.defaults(redirect);
         byte[] key = d.pagingKey();
         if (pagingKeyFile != null) {

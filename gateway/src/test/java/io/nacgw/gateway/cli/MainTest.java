@@ -49,7 +49,7 @@ final class MainTest {
     @Test
     void everyCommand_hasHelp() {
         for (String[] cmd : new String[][]{{"--help"}, {"run", "--help"}, {"devices", "--help"}, {"devices", "import", "--help"},
-                {"devices", "get", "--help"}, {"devices", "explain", "--help"}, {"version", "--help"}, {"reload", "--help"}, {"api", "hash-password", "--help"},
+                {"devices", "get", "--help"}, {"devices", "explain", "--help"}, {"version", "--help"}, {"reload", "--help"}, {"api", "hash-password", "--help"}, {"sync", "status", "--help"}, {"sync", "run", "--help"},
                 {"loadtest", "--help"}, {"loadtest", "devices", "--help"}}) {
             Run r = run(cmd);
             assertEquals(0, r.status, String.join(" ", cmd));
@@ -137,5 +137,20 @@ final class MainTest {
         Run r = run("reload", "--data-dir", dir.toString());
         assertEquals(1, r.status);
         assertTrue(r.err.contains("no running gateway"), r.err);
+    }
+
+    @Test
+    void syncStatus_withoutRunningGateway_saysSo() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, "metrics: {port: " + port + "}\npolicy:\n  profiles:\n    wifi: {}\n");
+        Run r = run("sync", "status", "--config", cfg.toString());
+        assertEquals(1, r.status, r.err);
+        assertTrue(r.err.contains("no gateway answers on http://127.0.0.1:"), r.err); // run() forces metrics.port
+        r = run("sync", "run", "--full", "--incremental", "--config", cfg.toString());
+        assertEquals(2, r.status);
     }
 }

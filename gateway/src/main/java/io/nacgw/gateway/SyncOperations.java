@@ -1,0 +1,120 @@
+package io.nacgw.gateway;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.nacgw.nacapi.MetricsServer;
+import io.nacgw.sync.SyncReport;
+import io.nacgw.sync.SyncService;
+import io.nacgw.sync.SyncStatus;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The sync connector on the localhost operations port: {@code GET /sync/status} and
+ * {@code POST /sync/run?mode=full|incremental} (202 started, 409 a run is going); {@code nacgw sync} calls them.
+ * A requested run executes on its own thread, never on the server's.
+ */
+final class SyncOperations implements AutoCloseable {
+    private static final JsonFactory JSON = new JsonFactory();
+    private final SyncService sync;
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "nacgw-sync-on-demand");
+        t.setDaemon(true);
+        return t;
+    });
+
+    SyncOperations(SyncService sync) {
+        this.sync = sync;
+    }
+
+    /** The endpoints; with sync disabled they answer 404 with an explanation. */
+    static Map<String, MetricsServer.Operation> endpoints(SyncOperations ops) {
+        MetricsServer.Operation status = (method, query) -> ops == null ? disabled()
+                : method.equals("GET") ? new MetricsServer.Reply(200, json(ops.sync.status()))
+                : new MetricsServer.Reply(405, "{\"error\":\"use GET\"}");
+        MetricsServer.Operation run = (method, query) -> ops == null ? disabled()
+                : method.equals("POST") ? ops.run(query) : new MetricsServer.Reply(405, "{\"error\":\"use POST\"}");
+        return Map.of("/sync/status", status, "/sync/run", run);
+    }
+
+    private static MetricsServer.Reply disabled() {
+        return new MetricsServer.Reply(404, "{\"error\":\"sync is not enabled (sync.enabled: false)\"}");
+    }
+
+    private MetricsServer.Reply run(String query) {
+        boolean full = !query.contains("mode=incremental");
+        if (!query.isEmpty() && !query.equals("mode=full") && !query.equals("mode=incremental")) {
+            return new MetricsServer.Reply(400, "{\"error\":\"mode must be full or incremental\"}");
+        }
+        if (sync.status().running()) {
+            return new MetricsServer.Reply(409, "{\"error\":\"a sync is already running\"}");
+        }
+        Instant requested = Instant.now();
+        runner.execute(() -> {
+            SyncReport r = full ? sync.runFull() : sync.runIncremental();
+            org.slf4j.LoggerFactory.getLogger(SyncOperations.class).info("on-demand {} sync: {}", full ? "full" : "incremental",
+                    r.outcome());
+        });
+        return new MetricsServer.Reply(202, "{\"started\":true,\"mode\":\"" + (full ? "full" : "incremental")
+                + "\",\"requested\":\"" + requested + "\"}");
+    }
+
+    static String json(SyncStatus s) {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.writeStartObject();
+            g.writeBooleanField("running", s.running());
+            string(g, "runningMode", s.runningMode() == null ? null : s.runningMode().name().toLowerCase(java.util.Locale.ROOT));
+            string(g, "lastSuccess", s.lastSuccess());
+            string(g, "lastFailure", s.lastFailure());
+            string(g, "lastError", s.lastError());
+            string(g, "lastFullSuccess", s.lastFullSuccess());
+            string(g, "highWaterMark", s.highWaterMark());
+            g.writeNumberField("runs", s.runs());
+            g.writeNumberField("failedRuns", s.failedRuns());
+            g.writeNumberField("totalChangesApplied", s.totalChangesApplied());
+            g.writeNumberField("totalRetired", s.totalRetired());
+            g.writeNumberField("totalWarnings", s.totalWarnings());
+            SyncReport r = s.lastRun();
+            if (r != null) {
+                g.writeObjectFieldStart("lastRun");
+                string(g, "mode", r.mode().name().toLowerCase(java.util.Locale.ROOT));
+                string(g, "outcome", r.outcome().name().toLowerCase(java.util.Locale.ROOT));
+                string(g, "started", r.started());
+                g.writeNumberField("durationMillis", r.duration().toMillis());
+                g.writeNumberField("pages", r.pages());
+                g.writeNumberField("devicesSeen", r.devicesSeen());
+                g.writeNumberField("changesApplied", r.changesApplied());
+                g.writeNumberField("unchanged", r.unchanged());
+                g.writeNumberField("staleIgnored", r.staleIgnored());
+                g.writeNumberField("retired", r.retired());
+                g.writeNumberField("warnings", r.warnings());
+                g.writeNumberField("skippedDevices", r.skippedDevices());
+                g.writeNumberField("retries", r.retries());
+                string(g, "error", r.error());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    private static void string(JsonGenerator g, String name, Object v) throws IOException {
+        if (v != null) {
+            g.writeStringField(name, v.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        runner.shutdownNow();
+    }
+}

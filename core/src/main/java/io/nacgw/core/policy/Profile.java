@@ -41,6 +41,9 @@ public final class Profile {
     private final ResponseAttributes allow;
     private final ResponseAttributes quarantine;
     private final ResponseAttributes deny;
+    /** Decisions that do not depend on the device, built once: the answer for an unknown and a clean device. */
+    private final Decision unknownDecision;
+    private final Decision compliantDecision;
 
     private Profile(Builder b) {
         this.name = Objects.requireNonNull(b.name, "name");
@@ -86,6 +89,8 @@ public final class Profile {
             throw new IllegalArgumentException(key("quarantine") + " is used by a rule but sets no vlan, filterId, "
                     + "role or redirectUrl: a quarantined device would get unrestricted access");
         }
+        this.unknownDecision = evaluate(null, 0, null);
+        this.compliantDecision = new Acc(null).finish();
     }
 
     private String key(String field) {
@@ -134,9 +139,41 @@ public final class Profile {
         return remediationUrl;
     }
 
-    /** Decides for {@code device} (null when unknown) at {@code nowMillis} (epoch ms). */
+    /**
+     * Decides for {@code device} (null when unknown) at {@code nowMillis} (epoch ms). The common answers (unknown
+     * device, clean device) are shared immutable objects, so the hot path allocates nothing for them.
+     */
     public Decision decide(DeviceRecord device, long nowMillis) {
-        return evaluate(device, nowMillis, null);
+        if (device == null) {
+            return unknownDecision;
+        }
+        return isClean(device, nowMillis) ? compliantDecision : evaluate(device, nowMillis, null);
+    }
+
+    /** True when no rule fires: exactly the devices {@link #evaluate} answers with a bare COMPLIANT allow. */
+    private boolean isClean(DeviceRecord d, long now) {
+        if (d.managementState() != ManagementState.MANAGED || d.complianceState() != ComplianceState.COMPLIANT
+                || !d.policyAssigned()) {
+            return false;
+        }
+        if (maxDaysSinceCheckIn > 0) {
+            long last = d.lastCheckInEpochMilli();
+            if (last == Long.MIN_VALUE || now - last > maxDaysSinceCheckIn * DAY_MS) {
+                return false;
+            }
+        }
+        Platform p = d.platform();
+        if (!blockedPlatforms.isEmpty() && blockedPlatforms.contains(p)
+                || !allowedPlatforms.isEmpty() && !allowedPlatforms.contains(p)) {
+            return false;
+        }
+        if (!allowedOwnership.isEmpty() && !allowedOwnership.contains(d.ownership())) {
+            return false;
+        }
+        if (maxThreatLevel != null && d.threatLevel().exceeds(maxThreatLevel)) {
+            return false;
+        }
+        return !(denyJailbroken && d.jailbroken()) && !(requireEncryption && !d.encrypted());
     }
 
     /** Decides and records every rule's outcome in words. */

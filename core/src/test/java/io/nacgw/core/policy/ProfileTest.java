@@ -232,4 +232,35 @@ final class ProfileTest {
         assertThrows(IllegalArgumentException.class, () -> AccessPolicy.of(java.util.List.of(a), "vpn"));
         assertFalse(policy.has("guest"));
     }
+
+    @Test
+    void decide_sharedFastAnswers_agreeWithTheFullEvaluation() {
+        java.util.Random rnd = new java.util.Random(5);
+        Profile[] profiles = {base().build(), base().noncompliant(Verdict.QUARANTINE).requireEncryption(true)
+                .maxThreatLevel(ThreatLevel.LOW).allowedOwnership(Set.of(Ownership.CORPORATE))
+                .blockedPlatforms(Set.of(Platform.LINUX)).noPolicyMeansCompliant(false).build(),
+                base().allowedPlatforms(Set.of(Platform.IOS, Platform.WINDOWS)).maxDaysSinceCheckIn(0).denyJailbroken(false).build()};
+        for (int i = 0; i < 20_000; i++) {
+            DeviceRecord d = compliant(i)
+                    .managementState(rnd.nextInt(8) == 0 ? ManagementState.UNMANAGED : ManagementState.MANAGED)
+                    .complianceState(rnd.nextInt(4) == 0 ? ComplianceState.values()[rnd.nextInt(7)] : ComplianceState.COMPLIANT)
+                    .graceExpiry(rnd.nextBoolean() ? NOW.plusSeconds(rnd.nextInt(7200) - 3600) : null)
+                    .policyAssigned(rnd.nextInt(10) != 0).platform(Platform.values()[rnd.nextInt(6)])
+                    .ownership(Ownership.values()[rnd.nextInt(3)]).threatLevel(ThreatLevel.values()[rnd.nextInt(5)])
+                    .jailbroken(rnd.nextInt(10) == 0).encrypted(rnd.nextInt(5) != 0)
+                    .lastCheckIn(rnd.nextInt(10) == 0 ? null : NOW.minus(Duration.ofHours(rnd.nextInt(24 * 40)))).build();
+            for (Profile p : profiles) {
+                Decision fast = p.decide(d, NOW_MS);
+                Decision full = p.explain(d, NOW).decision();
+                assertEquals(full.verdict(), fast.verdict(), d + " on " + p);
+                assertEquals(full.reasons(), fast.reasons(), d + " on " + p);
+                assertEquals(full.primaryReason(), fast.primaryReason());
+                assertEquals(full.attributes(), fast.attributes());
+                assertEquals(full.remediationUrl(), fast.remediationUrl());
+            }
+        }
+        for (Profile p : profiles) {
+            assertEquals(p.explain(null, NOW).decision().reasons(), p.decide(null, NOW_MS).reasons());
+        }
+    }
 }

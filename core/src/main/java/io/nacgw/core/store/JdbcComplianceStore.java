@@ -52,12 +52,10 @@ final class JdbcComplianceStore implements ComplianceStore {
 
     private final HikariDataSource ds;
     private final String description;
-    private final boolean h2;
 
-    private JdbcComplianceStore(HikariDataSource ds, String description, boolean h2) {
+    private JdbcComplianceStore(HikariDataSource ds, String description) {
         this.ds = ds;
         this.description = description;
-        this.h2 = h2;
     }
 
     static JdbcComplianceStore open(StoreSettings s) {
@@ -83,7 +81,7 @@ final class JdbcComplianceStore implements ComplianceStore {
             throw new StoreException("cannot migrate the store schema at " + redact(s.jdbcUrl()) + ": " + rootMessage(e), e);
         }
         log.info("store open: {}", redact(s.jdbcUrl()));
-        return new JdbcComplianceStore(ds, redact(s.jdbcUrl()), !s.isPostgres());
+        return new JdbcComplianceStore(ds, redact(s.jdbcUrl()));
     }
 
     /** Drops URL parameters, which may carry a password. */
@@ -193,12 +191,6 @@ final class JdbcComplianceStore implements ComplianceStore {
                 }
                 writeMacs(c, chunk, updated, inserts);
                 c.commit();
-                if (h2) {
-                    // H2 buffers commits for up to WRITE_DELAY; the caller is told "committed" only once it is on disk
-                    try (var st = c.createStatement()) {
-                        st.execute("CHECKPOINT");
-                    }
-                }
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

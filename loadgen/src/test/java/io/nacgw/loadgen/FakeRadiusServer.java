@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * strict server would (Message-Authenticator, MAB password = MAC) and stays silent on a bad one, then answers per
  * {@link Expectations}, or misbehaves in one chosen way so the tests can see the load generator catch it.
  */
-final class FakeRadiusServer implements AutoCloseable {
-    enum Fault { NONE, FLIP_VERDICT, BAD_RESPONSE_AUTHENTICATOR, NO_MESSAGE_AUTHENTICATOR, MESSAGE_AUTHENTICATOR_LAST,
+public final class FakeRadiusServer implements AutoCloseable {
+    public enum Fault { NONE, FLIP_VERDICT, BAD_RESPONSE_AUTHENTICATOR, NO_MESSAGE_AUTHENTICATOR, MESSAGE_AUTHENTICATOR_LAST,
         DROP_ALL, DROP_FIRST_TRANSMISSION, MALFORMED, CHALLENGE, STALL_ONCE }
 
     private final DatagramSocket socket;
@@ -37,12 +37,12 @@ final class FakeRadiusServer implements AutoCloseable {
     private final Fault fault;
     private final Thread thread;
     final Set<Integer> sourcePorts = ConcurrentHashMap.newKeySet();
-    final AtomicInteger received = new AtomicInteger();
-    final AtomicInteger badRequests = new AtomicInteger();
+    public final AtomicInteger received = new AtomicInteger();
+    public final AtomicInteger badRequests = new AtomicInteger();
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private volatile boolean stalled;
 
-    FakeRadiusServer(byte[] secret, SyntheticDevices devices, Expectations answers, Fault fault) throws SocketException {
+    public FakeRadiusServer(byte[] secret, SyntheticDevices devices, Expectations answers, Fault fault) throws SocketException {
         this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.socket.setReceiveBufferSize(4 << 20);
         this.codec = new RadiusCodec(secret);
@@ -56,7 +56,7 @@ final class FakeRadiusServer implements AutoCloseable {
         this.thread.start();
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());
     }
 

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 
 /** {@code nacgw loadtest ...}: synthetic devices and load generators. */
 @Command(name = "loadtest", mixinStandardHelpOptions = true, description = "Synthetic devices and load generators.",
-        subcommands = {LoadtestCommand.Devices.class})
+        subcommands = {LoadtestCommand.Devices.class, RadiusLoadtest.class})
 public final class LoadtestCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -92,6 +92,23 @@ final class RadiusLoadtestTest {
     }
 
     @Test
+    void devices_allowlistOut_holdsEveryMacOfCompliantAndGraceDevicesOnly() throws Exception {
+        Path devices = dir.resolve("d.jsonl");
+        Path allow = dir.resolve("allow.txt");
+        assertEquals(0, run("loadtest", "devices", "--count", "300", "--seed", "3", "--out", devices.toString(),
+                "--allowlist-out", allow.toString()).status);
+        SyntheticDevices set = new SyntheticDevices(3, 300, SyntheticDevices.defaultMix(), "SYN-", Instant.now());
+        java.util.Set<String> expected = new java.util.TreeSet<>();
+        for (int i = 0; i < 300; i++) {
+            io.nacgw.loadgen.DeviceClass c = set.classOf(i);
+            if (c == io.nacgw.loadgen.DeviceClass.COMPLIANT || c == io.nacgw.loadgen.DeviceClass.GRACE) {
+                set.device(i).macs().forEach(m -> expected.add(m.toHex12()));
+            }
+        }
+        assertEquals(expected, new java.util.TreeSet<>(Files.readAllLines(allow)));
+    }
+
+    @Test
     void radius_silentServer_exitsThreeWithTimeouts() throws Exception {
         try (FakeRadiusServer s = server("corp-wifi", FakeRadiusServer.Fault.DROP_ALL, 100, 1)) {
             Run r = run("loadtest", "radius", "--target", "127.0.0.1:" + s.address().getPort(), "--secret-file",

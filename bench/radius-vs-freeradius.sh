@@ -72,8 +72,6 @@ wait_udp() { # PORT PID SECONDS: wait until PORT is bound, failing if PID dies f
   done
   return 1
 }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime of PID, in clock ticks
-CLK_TCK=$(getconf CLK_TCK)
 
 # ---- the device set, its allow-list and the secret ---------------------------------------------------------------
 umask 077
@@ -127,13 +125,12 @@ for c in $CONCURRENCY; do
       json=$TMP/$s-c$c-r$r.json
       cmd=(java $JAVA_OPTS -jar "$JAR" loadtest radius --target "127.0.0.1:${PORT[$s]}" --secret-file "$TMP/secret"
            --count "$DEVICES" --seed "$SEED" --unknown "$UNKNOWN" --profile allowlist --concurrency "$c"
-           --duration "$DURATION" --warmup "$WARMUP" --quiet --json "$json" ${EXTRA[$s]:-})
-      t0=$(date +%s.%N); k0=$(cpu_ticks "${PID[$s]}")
+           --duration "$DURATION" --warmup "$WARMUP" --server-pid "${PID[$s]}" --quiet --json "$json" ${EXTRA[$s]:-})
       status=0
       timeout "$budget" "${cmd[@]}" > "$TMP/$s-c$c-r$r.txt" 2>&1 || status=$?
-      k1=$(cpu_ticks "${PID[$s]}"); t1=$(date +%s.%N)
       [[ -f $json ]] || die "$s c=$c run $r produced no report (status $status): $(tail -n 5 "$TMP/$s-c$c-r$r.txt")"
-      cpu=$(awk -v k="$((k1 - k0))" -v hz="$CLK_TCK" -v a="$t0" -v b="$t1" 'BEGIN{printf "%.0f", 100 * k / hz / (b - a)}')
+      # the load generator samples /proc/PID/stat (utime+stime) when measuring starts and when it stops
+      cpu=$(printf '%.0f' "$(json_num "$json" serverCpuPercentOfOneCore)")
       errs=$(( $(json_num "$json" correctnessErrors) + $(json_num "$json" availabilityErrors) ))
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$c" "$r" "$(json_num "$json" throughput)" \
         "$(json_num "$json" p50)" "$(json_num "$json" p99)" "$(json_num "$json" p99_9)" "$cpu" \
@@ -156,7 +153,8 @@ mkdir -p "$(dirname "$OUT")"
   echo "alternate within each cell. Load: closed loop with the given number of outstanding Access-Requests (MAB, PAP"
   echo "password = MAC, Message-Authenticator on), $DEVICES synthetic devices (seed $SEED), $(awk -v u="$UNKNOWN" 'BEGIN{print u*100}')% unknown MACs,"
   echo "warm-up $WARMUP then $DURATION measured. Every answer is checked (authenticators and verdict); the errors column counts"
-  echo "wrong or missing answers. Server CPU is utime+stime of the server process over the run (100% = one core)."
+  echo "wrong or missing answers. Server CPU is utime+stime of the server process (/proc/PID/stat) over the measured window,"
+  echo "load generator CPU its own process CPU over the whole run (100% = one core; both share the machine)."
   echo
   echo "### Machine"
   echo
@@ -184,7 +182,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "QUICK=${QUICK:-0} DEVICES=$DEVICES SEED=$SEED UNKNOWN=$UNKNOWN CONCURRENCY=\"$CONCURRENCY\" RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP bench/radius-vs-freeradius.sh"
   echo "# per cell, against each server (FreeRADIUS < 3.2.5 also gets --allow-reply-without-message-authenticator):"
   echo "java $JAVA_OPTS -jar gateway/target/nacgw.jar loadtest radius --target 127.0.0.1:PORT --secret-file SECRET \\"
-  echo "  --count $DEVICES --seed $SEED --unknown $UNKNOWN --profile allowlist --concurrency C --duration $DURATION --warmup $WARMUP --json FILE"
+  echo "  --count $DEVICES --seed $SEED --unknown $UNKNOWN --profile allowlist --concurrency C --duration $DURATION --warmup $WARMUP --server-pid PID --json FILE"
   echo '```'
   echo
   echo "FreeRADIUS config: \`bench/lib/freeradius-conf.sh\` (rlm_files allow-list with PAP MAB and the VLAN reply, everything else"

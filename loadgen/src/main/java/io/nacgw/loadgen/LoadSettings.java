@@ -15,11 +15,13 @@ import java.util.Objects;
  * @param threads       event-loop threads (the generator shares the machine with the server: keep it small)
  * @param unknownShare  share of requests for MACs that belong to no device (0-1)
  * @param seed          seed of the device picks, so two runs send the same sequence
+ * @param serverPid     the server's process id on this machine, to report its CPU over the measured window; 0: none
  */
 public record LoadSettings(InetSocketAddress target, byte[] secret, int concurrency, double rate, Duration duration,
                            long requests, Duration warmup, RequestShape shape, boolean messageAuthenticator,
                            boolean requireReplyMessageAuthenticator, int sources, int threads, Duration timeout,
-                           int retries, double unknownShare, long seed, boolean nativeTransport) {
+                           int retries, double unknownShare, long seed, boolean nativeTransport,
+                           long serverPid) {
     public LoadSettings {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(secret, "secret");
@@ -62,6 +64,9 @@ public record LoadSettings(InetSocketAddress target, byte[] secret, int concurre
         if (retries < 0 || retries > 10) {
             throw new IllegalArgumentException("--retries must be 0-10, got " + retries);
         }
+        if (serverPid < 0) {
+            throw new IllegalArgumentException("--server-pid must be a process id");
+        }
         if (!(unknownShare >= 0 && unknownShare <= 1)) {
             throw new IllegalArgumentException("--unknown must be between 0 and 1, got " + unknownShare);
         }
@@ -91,7 +96,8 @@ public record LoadSettings(InetSocketAddress target, byte[] secret, int concurre
         return "LoadSettings[target=" + target + ", secret=***, " + (closedLoop() ? "concurrency=" + concurrency : "rate=" + rate)
                 + ", " + (requests > 0 ? "requests=" + requests : "duration=" + duration) + ", warmup=" + warmup
                 + ", shape=" + shape + ", messageAuthenticator=" + messageAuthenticator + ", sources=" + sources
-                + ", threads=" + threads + ", timeout=" + timeout + ", retries=" + retries + ", unknown=" + unknownShare + "]";
+                + ", threads=" + threads + ", timeout=" + timeout + ", retries=" + retries + ", unknown=" + unknownShare
+                + (serverPid > 0 ? ", serverPid=" + serverPid : "") + "]";
     }
 
     @Override

@@ -83,7 +83,8 @@ public final class RadiusLoadGenerator {
                 Channel ch = channels.get(i);
                 ch.eventLoop().execute(() -> port.start(ch, run));
             }
-            Histogram total = watch(run, settings, stats, ports, progress);
+            ServerCpu serverCpu = new ServerCpu(settings.serverPid());
+            Histogram total = watch(run, settings, stats, ports, progress, serverCpu);
             for (int i = 0; i < ports.size(); i++) {
                 SourcePort port = ports.get(i);
                 channels.get(i).eventLoop().submit(port::finish).sync();
@@ -91,7 +92,7 @@ public final class RadiusLoadGenerator {
             total.add(stats.latency.getIntervalHistogram());
             long wallEnd = System.nanoTime();
             double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
-            return report(settings, expectations, run, stats, total, cpuSeconds, (wallEnd - wallStart) / 1e9);
+            return report(settings, expectations, run, stats, total, cpuSeconds, (wallEnd - wallStart) / 1e9, serverCpu.percent());
         } finally {
             for (Channel ch : channels) {
                 ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
@@ -101,8 +102,8 @@ public final class RadiusLoadGenerator {
     }
 
     /** Prints progress every second until the run is over and every port is idle (or the drain deadline passes). */
-    private static Histogram watch(Run run, LoadSettings settings, Stats stats, List<SourcePort> ports, PrintWriter progress)
-            throws InterruptedException {
+    private static Histogram watch(Run run, LoadSettings settings, Stats stats, List<SourcePort> ports, PrintWriter progress,
+                                   ServerCpu serverCpu) throws InterruptedException {
         Histogram total = new Histogram(3);
         long drain = settings.timeout().toNanos() * (settings.retries() + 1) + TimeUnit.SECONDS.toNanos(1);
         long stoppedAt = 0;
@@ -115,8 +116,12 @@ public final class RadiusLoadGenerator {
             if (now >= run.endNanos) {
                 run.stop();
             }
+            if (now >= run.warmupEndNanos) {
+                serverCpu.windowStarts(now);
+            }
             if (run.stopped() && stoppedAt == 0) {
                 stoppedAt = now;
+                serverCpu.windowEnds(now);
             }
             boolean idle = run.stopped() && ports.stream().allMatch(SourcePort::idle);
             boolean deadline = stoppedAt != 0 && now - stoppedAt > drain;
@@ -145,7 +150,8 @@ public final class RadiusLoadGenerator {
         }
     }
 
-    private static Report report(LoadSettings s, Expectations e, Run run, Stats stats, Histogram h, double cpuSeconds, double wallSeconds) {
+    private static Report report(LoadSettings s, Expectations e, Run run, Stats stats, Histogram h, double cpuSeconds,
+                                 double wallSeconds, double serverCpuPercent) {
         long answers = stats.measuredAnswers.sum();
         long end = stats.lastAnswerNanos;
         double seconds = answers == 0 || end <= run.warmupEndNanos ? 0 : (end - run.warmupEndNanos) / 1e9;
@@ -174,11 +180,47 @@ public final class RadiusLoadGenerator {
                 seconds > 0 ? answers / seconds : 0,
                 ms(any, h, 50), ms(any, h, 90), ms(any, h, 99), ms(any, h, 99.9),
                 any ? h.getMaxValue() / 1e6 : 0, any ? h.getMean() / 1e6 : 0,
-                verdicts, errors, correctness, availability, cpuSeconds, wallSeconds > 0 ? 100 * cpuSeconds / wallSeconds : 0);
+                verdicts, errors, correctness, availability, cpuSeconds, wallSeconds > 0 ? 100 * cpuSeconds / wallSeconds : 0,
+                serverCpuPercent);
     }
 
     private static double ms(boolean any, Histogram h, double percentile) {
         return any ? h.getValueAtPercentile(percentile) / 1e6 : 0;
+    }
+
+    /** The server's CPU seconds sampled when measuring starts (after the warm-up) and when issuing stops. */
+    private static final class ServerCpu {
+        private final long pid;
+        private double startCpu = -1;
+        private double endCpu = -1;
+        private long startNanos;
+        private long endNanos;
+
+        ServerCpu(long pid) {
+            this.pid = pid;
+        }
+
+        void windowStarts(long now) {
+            if (pid > 0 && startNanos == 0) {
+                startNanos = now;
+                startCpu = ProcStat.cpuSeconds(pid);
+            }
+        }
+
+        void windowEnds(long now) {
+            if (pid > 0 && startNanos != 0 && endNanos == 0) {
+                endNanos = now;
+                endCpu = ProcStat.cpuSeconds(pid);
+            }
+        }
+
+        /** Percent of one core over the window, or -1 when not measured. */
+        double percent() {
+            if (startCpu < 0 || endCpu < 0 || endNanos <= startNanos) {
+                return -1;
+            }
+            return 100 * (endCpu - startCpu) / ((endNanos - startNanos) / 1e9);
+        }
     }
 
     /** CPU time of this process (all threads): the generator shares the machine with the server, so it reports it. */

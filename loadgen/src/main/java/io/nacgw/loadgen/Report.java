@@ -11,12 +11,14 @@ import java.util.Map;
  * @param verdicts      "class verdict" (e.g. "compliant accept:100") → answers
  * @param errors        error class wire name → count, every class listed even when zero
  * @param cpuPercent    this process's CPU time over the run's wall time (100 = one core busy)
+ * @param serverCpuPercent  the server's CPU over the measured window (--server-pid), or -1 when not measured
  */
 public record Report(String target, String mode, String shape, boolean messageAuthenticator, int sources, String expectations,
                      double seconds, long sent, long retransmissions, long answers, long ok, long warmupRequests,
                      long strayAnswers, long socketErrors, double throughput, double p50, double p90, double p99,
                      double p999, double max, double mean, Map<String, Long> verdicts, Map<String, Long> errors,
-                     long correctnessErrors, long availabilityErrors, double cpuSeconds, double cpuPercent) {
+                     long correctnessErrors, long availabilityErrors, double cpuSeconds, double cpuPercent,
+                     double serverCpuPercent) {
     public Report {
         verdicts = Map.copyOf(new LinkedHashMap<>(verdicts));
         errors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(errors));
@@ -44,6 +46,9 @@ public record Report(String target, String mode, String shape, boolean messageAu
         errors.forEach((k, v) -> b.append("  ").append(k).append('=').append(v));
         b.append(String.format(Locale.ROOT, "  socket_errors=%d%n", socketErrors));
         b.append(String.format(Locale.ROOT, "load generator CPU: %.2f s (%.0f%% of one core)%n", cpuSeconds, cpuPercent));
+        if (serverCpuPercent >= 0) {
+            b.append(String.format(Locale.ROOT, "server CPU over the measured window: %.0f%% of one core%n", serverCpuPercent));
+        }
         b.append(exitStatus() == 0 ? "result: OK, every answer verified\n"
                 : exitStatus() == 1 ? "result: FAILED, " + correctnessErrors + " wrong answer(s)\n"
                 : "result: INCOMPLETE, " + availabilityErrors + " request(s) without an answer\n");
@@ -79,6 +84,7 @@ public record Report(String target, String mode, String shape, boolean messageAu
         b.append("\"cpu\":{");
         num(b, "seconds", cpuSeconds);
         b.append("\"percentOfOneCore\":").append(fmt(cpuPercent)).append("},");
+        b.append("\"serverCpuPercentOfOneCore\":").append(serverCpuPercent >= 0 ? fmt(serverCpuPercent) : "null").append(',');
         b.append("\"exitStatus\":").append(exitStatus()).append('}');
         return b.toString();
     }

@@ -80,12 +80,13 @@ final class FreeRadiusInteropTest {
         LoadSettings s = new LoadSettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
                 SECRET.getBytes(StandardCharsets.US_ASCII), 16, 0, null, 2000, Duration.ZERO, RequestShape.MAB, true,
                 false, // Debian 12's FreeRADIUS 3.2.1 predates the BlastRADIUS fix that always adds Message-Authenticator
-                1, 1, Duration.ofSeconds(2), 2, 0.1, 3, true);
+                1, 1, Duration.ofSeconds(2), 2, 0.1, 3, true, server.pid());
         StringWriter progress = new StringWriter();
         Report r = RadiusLoadGenerator.run(s, Targets.synthetic(devices), Expectations.preset("allowlist"), new PrintWriter(progress));
         assertEquals(0, r.exitStatus(), r.toText() + "\n" + Files.readString(conf.resolve("console.log")));
         assertEquals(2000, r.ok());
         assertTrue(r.verdicts().getOrDefault("compliant accept:100", 0L) > 0, r.verdicts().toString());
+        assertTrue(r.serverCpuPercent() > 0, r.toText());
         assertTrue(r.verdicts().getOrDefault("unknown reject", 0L) > 0, r.verdicts().toString());
         assertTrue(r.verdicts().getOrDefault("noncompliant reject", 0L) > 0, r.verdicts().toString());
     }

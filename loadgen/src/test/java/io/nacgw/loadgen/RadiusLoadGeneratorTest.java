@@ -25,7 +25,7 @@ final class RadiusLoadGeneratorTest {
 
     private static LoadSettings closed(InetSocketAddress target, int concurrency, long requests, int sources) {
         return new LoadSettings(target, SECRET, concurrency, 0, null, requests, Duration.ZERO, RequestShape.MAB, true, true,
-                sources, 1, Duration.ofMillis(500), 1, 0.1, 1, true);
+                sources, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0);
     }
 
     private static Report run(LoadSettings s, Expectations e, StringWriter progress) throws InterruptedException {
@@ -109,7 +109,7 @@ final class RadiusLoadGeneratorTest {
     void run_noMessageAuthenticatorRequired_acceptsAnswersWithoutIt() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NO_MESSAGE_AUTHENTICATOR)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 4, 0, null, 200, Duration.ZERO, RequestShape.MAB,
-                    false, false, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true);
+                    false, false, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0);
             Report r = run(s, CORP, new StringWriter());
             assertEquals(0, r.exitStatus(), r.toText());
             assertFalse(r.messageAuthenticator());
@@ -120,7 +120,7 @@ final class RadiusLoadGeneratorTest {
     void run_serverDropsEverything_reportsTimeoutsAndEndsInBoundedTime() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DROP_ALL)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 20, 0, Duration.ofMillis(500), 0, Duration.ZERO,
-                    RequestShape.MAB, true, true, 1, 1, Duration.ofMillis(100), 2, 0.1, 1, true);
+                    RequestShape.MAB, true, true, 1, 1, Duration.ofMillis(100), 2, 0.1, 1, true, 0);
             long t0 = System.nanoTime();
             Report r = run(s, CORP, new StringWriter());
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -137,7 +137,7 @@ final class RadiusLoadGeneratorTest {
     void run_serverDropsFirstTransmission_retransmissionGetsTheAnswer() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DROP_FIRST_TRANSMISSION)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 10, 0, null, 100, Duration.ZERO, RequestShape.MAB,
-                    true, true, 1, 1, Duration.ofMillis(50), 1, 0.1, 1, true);
+                    true, true, 1, 1, Duration.ofMillis(50), 1, 0.1, 1, true, 0);
             Report r = run(s, CORP, new StringWriter());
             assertEquals(0, r.exitStatus(), r.toText());
             assertEquals(100, r.retransmissions());
@@ -160,7 +160,7 @@ final class RadiusLoadGeneratorTest {
     void run_vpnShape_identifiesDeviceByCiscoMdmTlv() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 8, 0, null, 500, Duration.ZERO, RequestShape.VPN,
-                    true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true);
+                    true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0);
             Report r = run(s, CORP, new StringWriter());
             assertEquals(0, r.exitStatus(), r.toText());
             assertEquals(0, server.badRequests.get());
@@ -172,7 +172,7 @@ final class RadiusLoadGeneratorTest {
     void run_openLoopServerStall_showsInLatencyFromIntendedSendTime() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.STALL_ONCE)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 0, 400, Duration.ofSeconds(1), 0, Duration.ZERO,
-                    RequestShape.MAB, true, true, 2, 1, Duration.ofSeconds(2), 0, 0.1, 1, true);
+                    RequestShape.MAB, true, true, 2, 1, Duration.ofSeconds(2), 0, 0.1, 1, true, 0);
             StringWriter progress = new StringWriter();
             Report r = run(s, CORP, progress);
             assertEquals(0, r.exitStatus(), r.toText());
@@ -189,12 +189,25 @@ final class RadiusLoadGeneratorTest {
     void run_warmup_isExcludedFromMeasuredRequests() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 4, 0, null, 200, Duration.ofMillis(300), RequestShape.MAB,
-                    true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true);
+                    true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0);
             Report r = run(s, CORP, new StringWriter());
             assertEquals(0, r.exitStatus(), r.toText());
             assertEquals(200, r.answers());
             assertTrue(r.warmupRequests() > 0);
             assertEquals(r.answers() + r.warmupRequests(), r.sent());
+        }
+    }
+
+    @Test
+    void run_serverPid_reportsServerCpuOverTheMeasuredWindow() throws Exception {
+        // the fake server runs in this JVM, so our own pid is "the server"
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
+            LoadSettings s = new LoadSettings(server.address(), SECRET, 8, 0, Duration.ofMillis(600), 0, Duration.ofMillis(200),
+                    RequestShape.MAB, true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, ProcessHandle.current().pid());
+            Report r = run(s, CORP, new StringWriter());
+            assertEquals(0, r.exitStatus(), r.toText());
+            assertTrue(r.serverCpuPercent() > 0, r.toText());
+            assertTrue(r.toText().contains("server CPU over the measured window"), r.toText());
         }
     }
 
@@ -210,6 +223,8 @@ final class RadiusLoadGeneratorTest {
             assertTrue(json.contains("\"percentOfOneCore\":"));
             assertTrue(json.contains("\"p99_9\":"));
             assertTrue(r.cpuSeconds() > 0);
+            assertEquals(-1, r.serverCpuPercent());
+            assertTrue(json.contains("\"serverCpuPercentOfOneCore\":null"), json);
             assertFalse(json.contains("test-secret"));
             assertFalse(r.toText().contains("test-secret"));
         }

@@ -112,6 +112,9 @@ public final class RadiusLoadtest implements Callable<Integer> {
     int retries;
     @Option(names = "--nio", description = "Use the NIO transport even where native epoll is available.")
     boolean nio;
+    @Option(names = "--server-pid", paramLabel = "PID", description = "Server process on this machine: report its CPU "
+            + "(from /proc/PID/stat) over the measured window.")
+    long serverPid;
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
     Path json;
     @Option(names = "--quiet", description = "No progress lines.")
@@ -147,7 +150,7 @@ public final class RadiusLoadtest implements Callable<Integer> {
                 length.requests != null ? length.requests : 0, Durations.parse(warmup), shape(shape),
                 !noMessageAuthenticator, !allowReplyWithoutMa,
                 sources != null ? sources : LoadSettings.defaultSources(concurrency, rate), threads,
-                Duration.ofMillis(timeoutMs), retries, unknown, seed, !nio);
+                Duration.ofMillis(timeoutMs), retries, unknown, seed, !nio, serverPid);
         err.println("loadtest radius: " + settings + ", " + targets.size() + " devices");
         err.println("expected: " + expectations);
         err.flush();

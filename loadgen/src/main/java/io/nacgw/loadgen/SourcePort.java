@@ -46,10 +46,20 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     private final long timeoutNanos;
 
     private final Pending[] inFlightById = new Pending[256];
+    /**
+     * Response Authenticators (first 8 bytes) of answers already accepted, in two generations of up to
+     * {@link #RECENT} each: a second copy of an answer (a server answering a retransmission too, or a duplicating
+     * network) arriving after its identifier was reused is recognised and counted as stray, not as a bad answer.
+     */
+    private java.util.HashSet<Long> recent = new java.util.HashSet<>();
+    private java.util.HashSet<Long> older = new java.util.HashSet<>();
+    private static final int RECENT = 16_384;
     private final int[] freeIds = new int[256];
     private int freeHead;
     private int freeCount;
     private final ArrayDeque<Long> backlog = new ArrayDeque<>();
+    /** Identifiers of timed-out requests with the time they may be reused: a late answer must not meet a new request. */
+    private final ArrayDeque<long[]> cooling = new ArrayDeque<>();
     private static final int MAX_BACKLOG = 1_000_000;
     private volatile int inFlight;
     private volatile boolean idle;
@@ -204,16 +214,52 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
                 error = ReplyError.VERDICT_MISMATCH;
             }
         } catch (ReplyException e) {
+            if (e.error() == ReplyError.BAD_RESPONSE_AUTHENTICATOR || e.error() == ReplyError.MALFORMED) {
+                // RFC 2865 §3: a response that fails the authenticator check (or cannot be parsed) is silently
+                // discarded and the request keeps waiting; it is counted unless it is a copy of an earlier answer
+                if (len >= RadiusCodec.HEADER && seenBefore(key(data))) {
+                    stats.strayAnswers.increment();
+                } else {
+                    stats.error(e.error());
+                }
+                return;
+            }
             error = e.error();
         }
+        remember(key(data));
         complete(id, p, now, error, verdict);
+    }
+
+    private static long key(byte[] data) {
+        long k = 0;
+        for (int i = 4; i < 12; i++) {
+            k = (k << 8) | (data[i] & 0xFF);
+        }
+        return k;
+    }
+
+    private boolean seenBefore(long key) {
+        return recent.contains(key) || older.contains(key);
+    }
+
+    private void remember(long key) {
+        if (recent.size() >= RECENT) {
+            older = recent;
+            recent = new java.util.HashSet<>();
+        }
+        recent.add(key);
     }
 
     private void complete(int id, Pending p, long now, ReplyError error, String verdict) {
         inFlightById[id] = null;
         inFlight--;
-        freeIds[(freeHead + freeCount) & 0xFF] = id;
-        freeCount++;
+        if (error == ReplyError.TIMEOUT || p.retriesLeft < settings.retries()) {
+            // timed out or retransmitted: an(other) answer may still come, so keep the identifier out of use a while
+            cooling.add(new long[]{id, now + timeoutNanos});
+        } else {
+            freeIds[(freeHead + freeCount) & 0xFF] = id;
+            freeCount++;
+        }
         boolean measured = run.measured(p.intendedNanos);
         if (error != null) {
             stats.error(error);
@@ -237,11 +283,18 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
 
     /** After a completion: the closed loop sends its replacement, the open loop serves its backlog. */
     private void next(long now) {
-        if (slots > 0) {
-            if (run.tryIssue(now)) {
+        if (slots > 0 && run.tryIssue(now)) {
+            if (freeCount > 0 && backlog.isEmpty()) {
                 send(now);
+            } else {
+                backlog.add(now); // identifiers cooling after timeouts: wait for one
             }
-        } else if (!backlog.isEmpty()) {
+        }
+        serveBacklog();
+    }
+
+    private void serveBacklog() {
+        while (freeCount > 0 && !backlog.isEmpty()) {
             send(backlog.poll());
         }
     }
@@ -255,6 +308,11 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     /** Retransmits requests whose timeout passed (same id and bytes, RFC 5080) or gives up after the last retry. */
     private void scan() {
         long now = System.nanoTime();
+        while (!cooling.isEmpty() && now - cooling.peek()[1] >= 0) {
+            freeIds[(freeHead + freeCount) & 0xFF] = (int) cooling.poll()[0];
+            freeCount++;
+        }
+        serveBacklog();
         for (int id = 0; id < 256; id++) {
             Pending p = inFlightById[id];
             if (p != null && now - p.deadlineNanos >= 0) {

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeRadiusServer implements AutoCloseable {
     public enum Fault { NONE, FLIP_VERDICT, BAD_RESPONSE_AUTHENTICATOR, NO_MESSAGE_AUTHENTICATOR, MESSAGE_AUTHENTICATOR_LAST,
-        DROP_ALL, DROP_FIRST_TRANSMISSION, MALFORMED, CHALLENGE, STALL_ONCE }
+        DROP_ALL, DROP_FIRST_TRANSMISSION, MALFORMED, CHALLENGE, STALL_ONCE, DUPLICATE_LATE }
 
     private final DatagramSocket socket;
     private final RadiusCodec codec;
@@ -41,6 +41,12 @@ public final class FakeRadiusServer implements AutoCloseable {
     public final AtomicInteger badRequests = new AtomicInteger();
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private volatile boolean stalled;
+    private final java.util.concurrent.ScheduledExecutorService later =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "fake-radius-late");
+                t.setDaemon(true);
+                return t;
+            });
 
     public FakeRadiusServer(byte[] secret, SyntheticDevices devices, Expectations answers, Fault fault) throws SocketException {
         this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -70,7 +76,14 @@ public final class FakeRadiusServer implements AutoCloseable {
                 sourcePorts.add(in.getPort());
                 byte[] out = answer(Arrays.copyOf(in.getData(), in.getLength()));
                 if (out != null) {
-                    socket.send(new DatagramPacket(out, out.length, in.getSocketAddress()));
+                    java.net.SocketAddress to = in.getSocketAddress();
+                    socket.send(new DatagramPacket(out, out.length, to));
+                    if (fault == Fault.DUPLICATE_LATE) {
+                        later.schedule(() -> {
+                            socket.send(new DatagramPacket(out, out.length, to));
+                            return null;
+                        }, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    }
                 }
             } catch (IOException e) {
                 return; // closed
@@ -180,6 +193,7 @@ public final class FakeRadiusServer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        later.shutdownNow();
         socket.close();
         thread.join(2000);
     }

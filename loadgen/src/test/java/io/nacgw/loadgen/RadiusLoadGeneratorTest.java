@@ -71,8 +71,21 @@ final class RadiusLoadGeneratorTest {
     }
 
     @Test
-    void run_badResponseAuthenticator_isCounted() throws Exception {
-        assertOnlyError(FakeRadiusServer.Fault.BAD_RESPONSE_AUTHENTICATOR, "bad_response_authenticator");
+    void run_badResponseAuthenticator_isDiscardedAndCounted_requestTimesOut() throws Exception {
+        assertDiscarded(FakeRadiusServer.Fault.BAD_RESPONSE_AUTHENTICATOR, "bad_response_authenticator");
+    }
+
+    /** Answers a client must discard unverified: each transmission's answer is counted, each request times out. */
+    private static void assertDiscarded(FakeRadiusServer.Fault fault, String error) throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, fault)) {
+            LoadSettings s = new LoadSettings(server.address(), SECRET, 8, 0, null, 100, Duration.ZERO, RequestShape.MAB,
+                    true, true, 1, 1, Duration.ofMillis(100), 1, 0.1, 1, true, 0);
+            Report r = run(s, CORP, new StringWriter());
+            assertEquals(1, r.exitStatus(), r.toText());
+            assertEquals(200, r.errors().get(error), r.toText()); // original and retransmission
+            assertEquals(100, r.errors().get("timeout"), r.toText());
+            assertEquals(0, r.answers(), r.toText());
+        }
     }
 
     @Test
@@ -86,8 +99,8 @@ final class RadiusLoadGeneratorTest {
     }
 
     @Test
-    void run_malformedAnswer_isCounted() throws Exception {
-        assertOnlyError(FakeRadiusServer.Fault.MALFORMED, "malformed");
+    void run_malformedAnswer_isDiscardedAndCounted_requestTimesOut() throws Exception {
+        assertDiscarded(FakeRadiusServer.Fault.MALFORMED, "malformed");
     }
 
     @Test
@@ -137,12 +150,23 @@ final class RadiusLoadGeneratorTest {
     void run_serverDropsFirstTransmission_retransmissionGetsTheAnswer() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DROP_FIRST_TRANSMISSION)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 10, 0, null, 100, Duration.ZERO, RequestShape.MAB,
-                    true, true, 1, 1, Duration.ofMillis(50), 1, 0.1, 1, true, 0);
+                    true, true, 1, 1, Duration.ofMillis(300), 2, 0.1, 1, true, 0);
             Report r = run(s, CORP, new StringWriter());
             assertEquals(0, r.exitStatus(), r.toText());
-            assertEquals(100, r.retransmissions());
+            assertTrue(r.retransmissions() >= 100, r.toText());
             assertEquals(100, r.ok());
-            assertTrue(r.p50() >= 40, "latency counts from the first transmission: " + r.p50());
+            assertTrue(r.p50() >= 290, "latency counts from the first transmission: " + r.p50());
+        }
+    }
+
+    @Test
+    void run_lateDuplicateAnswerAfterIdentifierReuse_isStrayNotError() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DUPLICATE_LATE)) {
+            LoadSettings s = new LoadSettings(server.address(), SECRET, 8, 0, Duration.ofMillis(800), 0, Duration.ZERO,
+                    RequestShape.MAB, true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0);
+            Report r = run(s, CORP, new StringWriter());
+            assertEquals(0, r.exitStatus(), r.toText());
+            assertTrue(r.strayAnswers() > 0, r.toText());
         }
     }
 
@@ -195,6 +219,31 @@ final class RadiusLoadGeneratorTest {
             assertEquals(200, r.answers());
             assertTrue(r.warmupRequests() > 0);
             assertEquals(r.answers() + r.warmupRequests(), r.sent());
+        }
+    }
+
+    @Test
+    void run_openLoopAllIdentifiersBusy_countsNotSentAndTimeoutsWithoutHanging() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DROP_ALL)) {
+            LoadSettings s = new LoadSettings(server.address(), SECRET, 0, 2000, Duration.ofMillis(500), 0, Duration.ZERO,
+                    RequestShape.MAB, true, true, 1, 1, Duration.ofSeconds(1), 0, 0.1, 1, true, 0);
+            long t0 = System.nanoTime();
+            Report r = run(s, CORP, new StringWriter());
+            assertTrue((System.nanoTime() - t0) / 1e9 < 5, r.toText());
+            assertEquals(3, r.exitStatus(), r.toText());
+            assertEquals(256, r.errors().get("timeout"), r.toText()); // one source port: 256 identifiers
+            assertTrue(r.errors().get("not_sent") >= 600, r.toText()); // the rest of ~1000 due requests
+        }
+    }
+
+    @Test
+    void run_nioTransport_behavesLikeEpoll() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
+            LoadSettings s = new LoadSettings(server.address(), SECRET, 32, 0, null, 1000, Duration.ZERO, RequestShape.MAB,
+                    true, true, 2, 2, Duration.ofMillis(500), 1, 0.1, 1, false, 0);
+            Report r = run(s, CORP, new StringWriter());
+            assertEquals(0, r.exitStatus(), r.toText());
+            assertEquals(1000, r.ok());
         }
     }
 

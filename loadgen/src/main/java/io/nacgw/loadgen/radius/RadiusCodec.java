@@ -188,6 +188,14 @@ public final class RadiusCodec {
         return md5.digest();
     }
 
+    /** True when the first {@code len} bytes carry the Response Authenticator for {@code requestAuthenticator}. */
+    public boolean responseAuthenticatorMatches(byte[] p, int len, byte[] requestAuthenticator) {
+        if (len < HEADER) {
+            return false;
+        }
+        return MessageDigest.isEqual(responseAuthenticator(p, len, requestAuthenticator), Arrays.copyOfRange(p, 4, 20));
+    }
+
     /**
      * Structural decode: header, length field (at least 20, at most 4096 and the datagram; bytes past the length
      * are padding and ignored, RFC 2865 §3) and attribute lengths.

@@ -4,9 +4,15 @@ package io.nacgw.loadgen.radius;
 public enum ReplyError {
     /** No answer after the last retransmission. */
     TIMEOUT("timeout", false),
-    /** Shorter than a header, length field beyond the datagram or over 4096, or an attribute overrunning the packet. */
+    /**
+     * Shorter than a header, length field beyond the datagram or over 4096, or an attribute overrunning the packet.
+     * Counted per datagram: it is discarded and its request keeps waiting (and may time out).
+     */
     MALFORMED("malformed", true),
-    /** The Response Authenticator does not match MD5(Code|Id|Length|RequestAuth|Attributes|Secret). */
+    /**
+     * The Response Authenticator does not match MD5(Code|Id|Length|RequestAuth|Attributes|Secret) (wrong secret, a
+     * corrupted or forged answer). Counted per datagram: RFC 2865 discards it and the request keeps waiting.
+     */
     BAD_RESPONSE_AUTHENTICATOR("bad_response_authenticator", true),
     /** The answer carries no Message-Authenticator although one is required (BlastRADIUS, CVE-2024-3596). */
     MISSING_MESSAGE_AUTHENTICATOR("missing_message_authenticator", true),

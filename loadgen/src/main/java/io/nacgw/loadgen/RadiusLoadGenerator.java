@@ -153,8 +153,18 @@ public final class RadiusLoadGenerator {
     private static Report report(LoadSettings s, Expectations e, Run run, Stats stats, Histogram h, double cpuSeconds,
                                  double wallSeconds, double serverCpuPercent) {
         long answers = stats.measuredAnswers.sum();
-        long end = stats.lastAnswerNanos;
-        double seconds = answers == 0 || end <= run.warmupEndNanos ? 0 : (end - run.warmupEndNanos) / 1e9;
+        // duration mode: answers received within the window over its length (late answers, e.g. after a
+        // retransmission, do not stretch it); request-count mode: until the last measured answer
+        double seconds;
+        long throughputAnswers;
+        if (run.endNanos != Long.MAX_VALUE) {
+            seconds = (run.endNanos - run.warmupEndNanos) / 1e9;
+            throughputAnswers = stats.windowAnswers.sum();
+        } else {
+            long end = stats.lastAnswerNanos;
+            seconds = answers == 0 || end <= run.warmupEndNanos ? 0 : (end - run.warmupEndNanos) / 1e9;
+            throughputAnswers = answers;
+        }
         Map<String, Long> verdicts = new LinkedHashMap<>();
         for (Map.Entry<String, LongAdder> v : stats.verdicts.entrySet()) {
             verdicts.put(v.getKey(), v.getValue().sum());
@@ -177,7 +187,7 @@ public final class RadiusLoadGenerator {
         return new Report(s.target().getAddress().getHostAddress() + ":" + s.target().getPort(), mode, s.shape().name().toLowerCase(Locale.ROOT),
                 s.messageAuthenticator(), s.sources(), e.toString(), seconds, stats.sent.sum(), stats.retransmissions.sum(),
                 answers, stats.measuredOk.sum(), stats.warmupCompleted.sum(), stats.strayAnswers.sum(), stats.socketErrors.sum(),
-                seconds > 0 ? answers / seconds : 0,
+                seconds > 0 ? throughputAnswers / seconds : 0,
                 ms(any, h, 50), ms(any, h, 90), ms(any, h, 99), ms(any, h, 99.9),
                 any ? h.getMaxValue() / 1e6 : 0, any ? h.getMean() / 1e6 : 0,
                 verdicts, errors, correctness, availability, cpuSeconds, wallSeconds > 0 ? 100 * cpuSeconds / wallSeconds : 0,

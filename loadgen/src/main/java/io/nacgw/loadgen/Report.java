@@ -8,6 +8,8 @@ import java.util.Map;
  * The result of a run, rendered as text for people and JSON for scripts. Latencies are in milliseconds; in the open
  * loop they are measured from each request's intended send time.
  *
+ * @param seconds       the measured window: the duration, or with a request count warm-up end to the last answer
+ * @param throughput    answers received in the window per second
  * @param verdicts      "class verdict" (e.g. "compliant accept:100") → answers
  * @param errors        error class wire name → count, every class listed even when zero
  * @param cpuPercent    this process's CPU time over the run's wall time (100 = one core busy)
@@ -34,7 +36,7 @@ public record Report(String target, String mode, String shape, boolean messageAu
         b.append(String.format(Locale.ROOT, "target %s, %s, shape %s, Message-Authenticator %s, %d source port(s)%n",
                 target, mode, shape, messageAuthenticator ? "on" : "off", sources));
         b.append("expected: ").append(expectations).append('\n');
-        b.append(String.format(Locale.ROOT, "requests: %d answered in %.2f s (%d sent incl. %d retransmissions, %d in warm-up, %d stray answers)%n",
+        b.append(String.format(Locale.ROOT, "requests: %d measured answers, window %.2f s (%d sent incl. %d retransmissions, %d in warm-up, %d stray answers)%n",
                 answers, seconds, sent, retransmissions, warmupRequests, strayAnswers));
         b.append(String.format(Locale.ROOT, "throughput: %.0f answers/s%n", throughput));
         b.append(String.format(Locale.ROOT, "latency ms: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  mean %.3f%n",

@@ -266,6 +266,9 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         if (verdict != null) {
             stats.verdict(p.truth, verdict);
+            if (now - run.warmupEndNanos >= 0 && now - run.endNanos < 0) {
+                stats.windowAnswers.increment();
+            }
             if (measured) {
                 stats.latency.recordValue(Math.max(0, now - p.intendedNanos));
                 stats.measuredAnswers.increment();

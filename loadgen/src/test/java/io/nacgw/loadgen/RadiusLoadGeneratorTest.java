@@ -257,6 +257,9 @@ final class RadiusLoadGeneratorTest {
             assertEquals(0, r.exitStatus(), r.toText());
             assertTrue(r.serverCpuPercent() > 0, r.toText());
             assertTrue(r.toText().contains("server CPU over the measured window"), r.toText());
+            // duration mode: throughput is answers received within the 600 ms window over exactly that window
+            assertEquals(0.6, r.seconds(), 1e-9);
+            assertTrue(r.throughput() > 0 && r.throughput() <= (r.answers() + r.warmupRequests()) / 0.6, r.toText());
         }
     }
 

@@ -93,7 +93,7 @@ public record LoadSettings(InetSocketAddress target, byte[] secret, int concurre
 
     @Override
     public String toString() {
-        return "LoadSettings[target=" + target + ", secret=***, " + (closedLoop() ? "concurrency=" + concurrency : "rate=" + rate)
+        return "LoadSettings[target=" + target.getAddress().getHostAddress() + ":" + target.getPort() + ", secret=***, " + (closedLoop() ? "concurrency=" + concurrency : "rate=" + rate)
                 + ", " + (requests > 0 ? "requests=" + requests : "duration=" + duration) + ", warmup=" + warmup
                 + ", shape=" + shape + ", messageAuthenticator=" + messageAuthenticator + ", sources=" + sources
                 + ", threads=" + threads + ", timeout=" + timeout + ", retries=" + retries + ", unknown=" + unknownShare

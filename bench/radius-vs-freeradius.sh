@@ -35,6 +35,7 @@ if ! command -v freeradius >/dev/null && [[ " $SERVERS " == *" freeradius "* ]];
   $SUDO systemctl stop freeradius 2>/dev/null || true
 fi
 command -v java >/dev/null || die "java 17+ is needed"
+command -v ss >/dev/null || die "ss (Debian package iproute2) is needed to find free ports"
 if [[ ! -f $JAR ]]; then
   log "building $JAR"
   mvn -B -q -pl gateway -am package -DskipTests

@@ -82,6 +82,9 @@ server default {
 		type = auth
 		ipaddr = 127.0.0.1
 		port = $port
+		# as large a socket buffer as nacgw's radius.receiveBufferBytes default: a burst of 256 requests
+		# overflows the kernel default (212992 bytes) and would show up as losses that are not FreeRADIUS's fault
+		recv_buff = 4194304
 	}
 	authorize {
 		files

@@ -72,11 +72,14 @@ public record LoadSettings(InetSocketAddress target, byte[] secret, int concurre
         }
     }
 
-    /** Sources to use when none are given: at most half of each port's identifiers busy, so late answers to timed-out
-     * requests cannot be mistaken for answers to new ones (identifiers are reused least-recently first). */
+    /**
+     * Sources to use when none are given: at most 64 of each port's 256 identifiers busy. Identifiers are reused
+     * least-recently-freed first, so at least 192 other requests pass before one comes back: servers that keep a
+     * request's slot a little after answering (FreeRADIUS logs "conflicting packet" otherwise) never see a reuse.
+     */
     public static int defaultSources(int concurrency, double rate) {
         if (concurrency > 0) {
-            return Math.max(1, (concurrency + 127) / 128);
+            return Math.max(1, (concurrency + 63) / 64);
         }
         return 8;
     }

@@ -102,7 +102,7 @@ public final class RadiusLoadtest implements Callable<Integer> {
     @Option(names = "--allow-reply-without-message-authenticator",
             description = "Accept answers without Message-Authenticator (servers older than the BlastRADIUS fixes, e.g. FreeRADIUS < 3.2.5).")
     boolean allowReplyWithoutMa;
-    @Option(names = "--sources", description = "UDP source ports, 256 identifiers each (default: concurrency/128 rounded up, 8 for --rate).")
+    @Option(names = "--sources", description = "UDP source ports, 256 identifiers each (default: concurrency/64 rounded up, 8 for --rate).")
     Integer sources;
     @Option(names = "--threads", defaultValue = "1", description = "Event-loop threads (default ${DEFAULT-VALUE}; the generator shares the CPU with the server).")
     int threads;

@@ -10,6 +10,8 @@ import java.util.Map;
  *
  * @param seconds       the measured window: the duration, or with a request count warm-up end to the last answer
  * @param throughput    answers received in the window per second
+ * @param shape         RADIUS request shape (mab, vpn) or HTTPS API mode (ise-v3, ise-v2, json)
+ * @param sources       UDP source ports (RADIUS) or connections (HTTPS API)
  * @param verdicts      "class verdict" (e.g. "compliant accept:100") → answers
  * @param errors        error class wire name → count, every class listed even when zero
  * @param cpuPercent    this process's CPU time over the run's wall time (100 = one core busy)
@@ -33,8 +35,12 @@ public record Report(String target, String mode, String shape, boolean messageAu
 
     public String toText() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "target %s, %s, shape %s, Message-Authenticator %s, %d source port(s)%n",
-                target, mode, shape, messageAuthenticator ? "on" : "off", sources));
+        if (shape.equals("mab") || shape.equals("vpn")) {
+            b.append(String.format(Locale.ROOT, "target %s, %s, shape %s, Message-Authenticator %s, %d source port(s)%n",
+                    target, mode, shape, messageAuthenticator ? "on" : "off", sources));
+        } else {
+            b.append(String.format(Locale.ROOT, "target %s, %s, API %s, %d connection(s)%n", target, mode, shape, sources));
+        }
         b.append("expected: ").append(expectations).append('\n');
         b.append(String.format(Locale.ROOT, "requests: %d measured answers, window %.2f s (%d sent incl. %d retransmissions, %d in warm-up, %d stray answers)%n",
                 answers, seconds, sent, retransmissions, warmupRequests, strayAnswers));

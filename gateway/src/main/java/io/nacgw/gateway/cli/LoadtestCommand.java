@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 
 /** {@code nacgw loadtest ...}: synthetic devices and load generators. */
 @Command(name = "loadtest", mixinStandardHelpOptions = true, description = "Synthetic devices and load generators.",
-        subcommands = {LoadtestCommand.Devices.class, RadiusLoadtest.class})
+        subcommands = {LoadtestCommand.Devices.class, RadiusLoadtest.class, ApiLoadtest.class})
 public final class LoadtestCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

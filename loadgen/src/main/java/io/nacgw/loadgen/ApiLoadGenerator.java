@@ -199,6 +199,8 @@ public final class ApiLoadGenerator {
             if (r.status().code() != 200) {
                 error = ApiError.HTTP_STATUS;
                 verdict = "http-" + r.status().code();
+            } else if (settings.statusOnly()) {
+                verdict = "http-200";
             } else {
                 verdict = settings.mode().verdictOf(r.content().toString(StandardCharsets.UTF_8));
                 if (verdict == null) {
@@ -548,6 +550,9 @@ public final class ApiLoadGenerator {
     }
 
     private String expectationsText() {
+        if (settings.statusOnly()) {
+            return "HTTP 200 only (verdicts not checked)";
+        }
         StringBuilder b = new StringBuilder();
         for (TargetClass c : TargetClass.values()) {
             b.append(b.length() == 0 ? "" : ", ").append(c.wireName()).append('=').append(settings.mode().expectedVerdict(expectations, c));

@@ -19,11 +19,13 @@ import java.util.Objects;
  * @param clientCert  PEM client certificate chain for mutual TLS, or null
  * @param clientKey   PEM (PKCS#8) private key of {@code clientCert}, or null
  * @param basicAuth   "user:password" for HTTP Basic, or null; {@link #toString()} never prints it
+ * @param statusOnly  check only for HTTP 200, not the verdict: for baseline servers (nginx with a static answer)
  */
 public record ApiLoadSettings(String host, int port, ApiMode mode, int connections, double rate, Duration duration,
                               long requests, Duration warmup, boolean keepAlive, Path caFile, boolean insecure,
                               Path clientCert, Path clientKey, String basicAuth, Duration timeout, double unknownShare,
-                              long seed, boolean nativeTransport, long serverPid) {
+                              long seed, boolean nativeTransport, long serverPid,
+                              boolean statusOnly) {
     public ApiLoadSettings {
         Objects.requireNonNull(host, "host");
         if (port < 1 || port > 65535) {
@@ -84,6 +86,6 @@ public record ApiLoadSettings(String host, int port, ApiMode mode, int connectio
                 + connections + ", " + (closedLoop() ? "closed loop" : "rate=" + rate) + ", "
                 + (requests > 0 ? "requests=" + requests : "duration=" + duration) + ", warmup=" + warmup
                 + ", keepAlive=" + keepAlive + ", clientCert=" + (clientCert != null) + ", basic=" + (basicAuth != null ? "***" : "none")
-                + ", timeout=" + timeout + ", unknown=" + unknownShare + "]";
+                + ", timeout=" + timeout + ", unknown=" + unknownShare + (statusOnly ? ", statusOnly" : "") + "]";
     }
 }

@@ -61,7 +61,7 @@ final class ApiLoadGeneratorTest {
     private static ApiLoadSettings settings(FakeApiServer s, ApiMode mode, int connections, double rate, Duration duration,
                                             long requests, boolean keepAlive, String basic, Duration timeout) {
         return new ApiLoadSettings("127.0.0.1", s.port(), mode, connections, rate, duration, requests, Duration.ZERO,
-                keepAlive, serverCert, false, clientCert, clientKey, basic, timeout, 0.1, 1, true, 0);
+                keepAlive, serverCert, false, clientCert, clientKey, basic, timeout, 0.1, 1, true, 0, false);
     }
 
     private static Report run(ApiLoadSettings s) throws Exception {
@@ -149,11 +149,23 @@ final class ApiLoadGeneratorTest {
     }
 
     @Test
+    void api_statusOnly_countsAnyOkAnswer_evenWithWrongVerdicts() throws Exception {
+        try (FakeApiServer s = server(FakeApiServer.Fault.FLIP_VERDICT, null)) {
+            ApiLoadSettings st = new ApiLoadSettings("127.0.0.1", s.port(), ApiMode.ISE_V3, 2, 0, null, 100, Duration.ZERO,
+                    true, serverCert, false, clientCert, clientKey, null, Duration.ofSeconds(2), 0.1, 1, true, 0, true);
+            Report r = run(st);
+            assertEquals(0, r.exitStatus(), r.toText());
+            assertEquals(100, r.ok());
+            assertTrue(r.expectations().startsWith("HTTP 200 only"), r.expectations());
+        }
+    }
+
+    @Test
     void api_untrustedServerCertificate_isConnectFailed() throws Exception {
         try (FakeApiServer s = server(FakeApiServer.Fault.NONE, null)) {
             // trust only the client's certificate: the server's does not verify
             ApiLoadSettings bad = new ApiLoadSettings("127.0.0.1", s.port(), ApiMode.JSON, 1, 0, null, 5, Duration.ZERO,
-                    true, clientCert, false, clientCert, clientKey, null, Duration.ofMillis(500), 0.1, 1, true, 0);
+                    true, clientCert, false, clientCert, clientKey, null, Duration.ofMillis(500), 0.1, 1, true, 0, false);
             Report r = run(bad);
             assertEquals(3, r.exitStatus(), r.toText());
             assertEquals(5, r.errors().get("connect_failed") + r.errors().get("timeout"), r.toText());

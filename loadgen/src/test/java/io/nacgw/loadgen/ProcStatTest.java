@@ -15,6 +15,33 @@ final class ProcStatTest {
     }
 
     @Test
+    void cpuSeconds_includesChildProcesses() throws Exception {
+        if (!java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self/task"))) {
+            return; // not Linux
+        }
+        // a busy child: its CPU must show up in ours
+        Process child = new ProcessBuilder("sh", "-c", "i=0; while [ $i -lt 3000000 ]; do i=$((i+1)); done; sleep 5").start();
+        try {
+            long me = ProcessHandle.current().pid();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (System.nanoTime() < deadline && !ProcStat.children(me).contains(child.pid())) {
+                Thread.sleep(10);
+            }
+            assertTrue(ProcStat.children(me).contains(child.pid()), "child not listed");
+            double childCpu = 0;
+            while (System.nanoTime() < deadline && childCpu < 0.2) {
+                Thread.sleep(50);
+                childCpu = ProcStat.cpuSeconds(child.pid());
+            }
+            assertTrue(childCpu >= 0.2, "child CPU " + childCpu);
+            double self = ProcStat.parseCpuSeconds(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat")));
+            assertTrue(ProcStat.cpuSeconds(me) >= self + childCpu - 0.05);
+        } finally {
+            child.destroy();
+        }
+    }
+
+    @Test
     void cpuSeconds_ownProcess_isReadable_missingProcess_isMinusOne() {
         if (java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self"))) {
             assertTrue(ProcStat.cpuSeconds(ProcessHandle.current().pid()) > 0);

@@ -81,6 +81,9 @@ public final class ApiLoadtest implements Callable<Integer> {
     boolean nio;
     @Option(names = "--server-pid", paramLabel = "PID", description = "Server process on this machine: report its CPU over the measured window.")
     long serverPid;
+    @Option(names = "--status-only", description = "Check only for HTTP 200, not the verdict: for a baseline server "
+            + "such as nginx answering every request with the same static body.")
+    boolean statusOnly;
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
     Path json;
     @Option(names = "--quiet", description = "No progress lines.")
@@ -103,7 +106,7 @@ public final class ApiLoadtest implements Callable<Integer> {
         ApiLoadSettings settings = new ApiLoadSettings(target.getHost(), target.getPort(), ApiMode.parse(mode), connections,
                 rate != null ? rate : 0, length.duration != null ? Durations.parse(length.duration) : null,
                 length.requests != null ? length.requests : 0, Durations.parse(warmup), !noKeepAlive, ca, insecure,
-                clientCert, clientKey, basic, Duration.ofMillis(timeoutMs), devices.unknown, devices.seed, !nio, serverPid);
+                clientCert, clientKey, basic, Duration.ofMillis(timeoutMs), devices.unknown, devices.seed, !nio, serverPid, statusOnly);
         err.println("loadtest api: " + settings + ", " + targets.size() + " devices");
         err.flush();
         Report report = ApiLoadGenerator.run(settings, targets, expectations, quiet ? null : err);

@@ -6,7 +6,8 @@
 #
 # Environment (defaults in brackets): DEVICES [100000], SEED [1], UNKNOWN [0.1], CONCURRENCY ["1 16 64 256"],
 # RUNS [3], DURATION [20s], WARMUP [5s], SERVERS ["freeradius nacgw"], OUT [docs/benchmarks.md],
-# JAVA_OPTS (for both JVMs) [-XX:+UseParallelGC], NOTE (a sentence put under the title, e.g. about the machine's
+# JAVA_OPTS (for both JVMs) [-XX:+UseParallelGC], NACGW_JAR (the nacgw build to benchmark as the server)
+# [gateway/target/nacgw.jar, which also runs the load generator], NOTE (a sentence put under the title, e.g. about the machine's
 # load), KEEP=1 keeps the temp directory.
 # Everything listens on 127.0.0.1 only; everything this script starts is stopped by PID on exit.
 set -euo pipefail
@@ -21,6 +22,7 @@ CONCURRENCY=${CONCURRENCY:-"1 16 64 256"} RUNS=${RUNS:-3} DURATION=${DURATION:-2
 SERVERS=${SERVERS:-"freeradius nacgw"} OUT=${OUT:-docs/benchmarks.md} JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseParallelGC"}
 VLAN=100
 JAR=$ROOT/gateway/target/nacgw.jar
+NACGW_JAR=${NACGW_JAR:-$JAR}
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -103,10 +105,10 @@ start_freeradius() {
 start_nacgw() {
   local port; port=$(free_port)
   bench/lib/nacgw-conf.sh "$TMP/nacgw" "$port" $((port + 1)) "$TMP/secret" "$VLAN"
-  if ! java $JAVA_OPTS -jar "$JAR" devices import --config "$TMP/nacgw/nacgw.yaml" "$TMP/devices.jsonl" > "$TMP/nacgw/import.log" 2>&1; then
+  if ! java $JAVA_OPTS -jar "$NACGW_JAR" devices import --config "$TMP/nacgw/nacgw.yaml" "$TMP/devices.jsonl" > "$TMP/nacgw/import.log" 2>&1; then
     SKIP[nacgw]="config or import failed: $(tail -n 2 "$TMP/nacgw/import.log" | tr '\n' ' ')"; return
   fi
-  java $JAVA_OPTS -jar "$JAR" run --config "$TMP/nacgw/nacgw.yaml" > "$TMP/nacgw/console.log" 2>&1 &
+  java $JAVA_OPTS -jar "$NACGW_JAR" run --config "$TMP/nacgw/nacgw.yaml" > "$TMP/nacgw/console.log" 2>&1 &
   local pid=$!; PIDS+=("$pid")
   wait_udp "$port" "$pid" 120 || { SKIP[nacgw]="did not serve RADIUS on $port: $(tail -n 3 "$TMP/nacgw/console.log" | tr '\n' ' ')"; return; }
   PORT[nacgw]=$port PID[nacgw]=$pid
@@ -166,7 +168,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "- Memory: $(free -g 2>/dev/null | awk '/^Mem:/{print $2 " GiB"}'), kernel $(uname -r)"
   echo "- Java: $(java -version 2>&1 | head -n1)"
   echo "- FreeRADIUS: $(freeradius -v 2>/dev/null | head -n1 | sed 's/^radiusd: //')"
-  echo "- nacgw: $(java -jar "$JAR" version 2>/dev/null | head -n1)"
+  echo "- nacgw (server): $(java -jar "$NACGW_JAR" version 2>/dev/null | head -n1)"
   echo
   echo "### Results"
   echo

@@ -153,14 +153,28 @@ public final class ApiLoadGenerator {
             }
             connecting = true;
             ChannelFuture f = bootstrap.connect(settings.host(), settings.port());
-            channel = f.channel();
-            channel.attr(CONN).set(this);
+            Channel ch = f.channel();
+            channel = ch;
+            ch.attr(CONN).set(this);
             f.addListener(done -> {
+                if (channel != ch) { // given up meanwhile (timeout): this connection is no longer ours
+                    ch.close();
+                    return;
+                }
                 if (!done.isSuccess()) {
                     failConnect();
                     return;
                 }
-                channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(hs -> {
+                SslHandler tls = ch.pipeline().get(SslHandler.class);
+                if (tls == null) { // the handshake already failed and the pipeline was torn down
+                    failConnect();
+                    return;
+                }
+                tls.handshakeFuture().addListener(hs -> {
+                    if (channel != ch) {
+                        ch.close();
+                        return;
+                    }
                     if (!hs.isSuccess()) {
                         failConnect();
                         return;
@@ -169,7 +183,7 @@ public final class ApiLoadGenerator {
                     if (pendingWrite != null) {
                         FullHttpRequest w = pendingWrite;
                         pendingWrite = null;
-                        channel.writeAndFlush(w, channel.voidPromise());
+                        ch.writeAndFlush(w, ch.voidPromise());
                     } else if (!inFlight) {
                         becomeIdle();
                     }
@@ -179,8 +193,10 @@ public final class ApiLoadGenerator {
 
         private void failConnect() {
             connecting = false;
-            channel.close();
-            channel = null;
+            if (channel != null) {
+                channel.close();
+                channel = null;
+            }
             if (pendingWrite != null) {
                 pendingWrite.release();
                 pendingWrite = null;
@@ -344,13 +360,15 @@ public final class ApiLoadGenerator {
                 for (int i = 0; i < hs.size(); i++) {
                     ChannelFuture f = hs.get(i);
                     Conn c = conns.get(i);
-                    boolean ok = f.awaitUninterruptibly(settings.timeout().toMillis()) && f.isSuccess()
-                            && f.channel().pipeline().get(SslHandler.class).handshakeFuture()
-                            .awaitUninterruptibly(settings.timeout().toMillis())
-                            && f.channel().pipeline().get(SslHandler.class).handshakeFuture().isSuccess();
+                    boolean ok = f.awaitUninterruptibly(settings.timeout().toMillis()) && f.isSuccess();
+                    SslHandler tls = ok ? f.channel().pipeline().get(SslHandler.class) : null;
+                    ok = tls != null // null: the handshake failed and the pipeline is already torn down
+                            && tls.handshakeFuture().awaitUninterruptibly(settings.timeout().toMillis())
+                            && tls.handshakeFuture().isSuccess();
+                    boolean connected = ok;
                     loop.submit(() -> {
                         c.connecting = false;
-                        if (!ok) {
+                        if (!connected) {
                             c.channel.close();
                             c.channel = null;
                         }

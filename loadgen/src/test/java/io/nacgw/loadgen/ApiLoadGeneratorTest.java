@@ -169,6 +169,13 @@ final class ApiLoadGeneratorTest {
             Report r = run(bad);
             assertEquals(3, r.exitStatus(), r.toText());
             assertEquals(5, r.errors().get("connect_failed") + r.errors().get("timeout"), r.toText());
+            // the same through the per-request connect path (no keep-alive)
+            ApiLoadSettings perRequest = new ApiLoadSettings("127.0.0.1", s.port(), ApiMode.JSON, 2, 0, null, 20, Duration.ZERO,
+                    false, clientCert, false, clientCert, clientKey, null, Duration.ofMillis(500), 0.1, 1, true, 0, false);
+            Report r2 = run(perRequest);
+            assertEquals(3, r2.exitStatus(), r2.toText());
+            assertEquals(20, r2.errors().get("connect_failed") + r2.errors().get("timeout"), r2.toText());
+            assertEquals(0, r2.answers());
         }
     }
 }

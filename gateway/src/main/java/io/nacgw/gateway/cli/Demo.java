@@ -5,8 +5,8 @@ import io.nacgw.core.policy.Decision;
 import io.nacgw.core.policy.Profile;
 import io.nacgw.core.policy.Verdict;
 import io.nacgw.gateway.Gateway;
-import io.nacgw.gateway.loadtest.DeviceClass;
-import io.nacgw.gateway.loadtest.SyntheticDevices;
+import io.nacgw.loadgen.DeviceClass;
+import io.nacgw.loadgen.SyntheticDevices;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -2,9 +2,11 @@ package io.nacgw.gateway.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.nacgw.core.device.DeviceRecord;
+import io.nacgw.core.id.MacAddress;
 import io.nacgw.gateway.imports.DeviceJson;
-import io.nacgw.gateway.loadtest.DeviceClass;
-import io.nacgw.gateway.loadtest.SyntheticDevices;
+import io.nacgw.loadgen.DeviceClass;
+import io.nacgw.loadgen.SyntheticDevices;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +23,7 @@ import java.util.concurrent.Callable;
 
 /** {@code nacgw loadtest ...}: synthetic devices and load generators. */
 @Command(name = "loadtest", mixinStandardHelpOptions = true, description = "Synthetic devices and load generators.",
-        subcommands = {LoadtestCommand.Devices.class})
+        subcommands = {LoadtestCommand.Devices.class, RadiusLoadtest.class, ApiLoadtest.class})
 public final class LoadtestCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -48,6 +50,9 @@ public final class LoadtestCommand implements Runnable {
         Instant at;
         @Option(names = "--out", required = true, description = "Output file (.jsonl).")
         Path out;
+        @Option(names = "--allowlist-out", paramLabel = "FILE", description = "Also write every MAC (12 hex digits, one a "
+                + "line) of the compliant and grace devices: the allow-list for a comparison server such as FreeRADIUS rlm_files.")
+        Path allowlistOut;
 
         @Override
         public Integer call() throws Exception {
@@ -55,14 +60,23 @@ public final class LoadtestCommand implements Runnable {
             SyntheticDevices set = new SyntheticDevices(seed, count, m, "SYN-", at != null ? at : Instant.now());
             Map<DeviceClass, Integer> classes = new EnumMap<>(DeviceClass.class);
             JsonFactory f = new JsonFactory();
-            try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
+                 BufferedWriter allow = allowlistOut == null ? null : Files.newBufferedWriter(allowlistOut, StandardCharsets.UTF_8)) {
                 for (int i = 0; i < count; i++) {
+                    DeviceRecord d = set.device(i);
                     try (JsonGenerator g = f.createGenerator(w)) {
                         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-                        DeviceJson.write(set.device(i), g);
+                        DeviceJson.write(d, g);
                     }
                     w.newLine();
-                    classes.merge(set.classOf(i), 1, Integer::sum);
+                    DeviceClass c = set.classOf(i);
+                    classes.merge(c, 1, Integer::sum);
+                    if (allow != null && (c == DeviceClass.COMPLIANT || c == DeviceClass.GRACE)) {
+                        for (MacAddress mac : d.macs()) {
+                            allow.write(mac.toHex12());
+                            allow.newLine();
+                        }
+                    }
                 }
             }
             PrintWriter o = spec.commandLine().getOut();

@@ -49,8 +49,9 @@ final class MainTest {
     @Test
     void everyCommand_hasHelp() {
         for (String[] cmd : new String[][]{{"--help"}, {"run", "--help"}, {"devices", "--help"}, {"devices", "import", "--help"},
-                {"devices", "get", "--help"}, {"devices", "explain", "--help"}, {"version", "--help"}, {"reload", "--help"}, {"api", "hash-password", "--help"}, {"sync", "status", "--help"}, {"sync", "run", "--help"},
-                {"loadtest", "--help"}, {"loadtest", "devices", "--help"}}) {
+                {"devices", "get", "--help"}, {"devices", "explain", "--help"}, {"version", "--help"}, {"reload", "--help"},
+                {"api", "hash-password", "--help"}, {"sync", "status", "--help"}, {"sync", "run", "--help"},
+                {"loadtest", "--help"}, {"loadtest", "devices", "--help"}, {"loadtest", "radius", "--help"}, {"loadtest", "api", "--help"}}) {
             Run r = run(cmd);
             assertEquals(0, r.status, String.join(" ", cmd));
             assertTrue(r.out.contains("Usage: nacgw"), r.out);

@@ -1,4 +1,4 @@
-package io.nacgw.gateway.loadtest;
+package io.nacgw.loadgen;
 
 import io.nacgw.core.device.ComplianceState;
 import io.nacgw.core.device.DeviceRecord;

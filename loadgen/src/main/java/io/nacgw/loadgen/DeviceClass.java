@@ -1,4 +1,4 @@
-package io.nacgw.gateway.loadtest;
+package io.nacgw.loadgen;
 
 /** The kinds of synthetic device; each maps to a known compliance outcome. */
 public enum DeviceClass {
@@ -14,7 +14,7 @@ public enum DeviceClass {
         return wire;
     }
 
-    static DeviceClass fromWire(String s) {
+    public static DeviceClass fromWire(String s) {
         for (DeviceClass c : values()) {
             if (c.wire.equalsIgnoreCase(s.strip())) {
                 return c;

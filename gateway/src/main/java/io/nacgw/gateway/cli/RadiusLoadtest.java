@@ -1,0 +1,160 @@
+package io.nacgw.gateway.cli;
+
+import io.nacgw.gateway.config.Durations;
+import io.nacgw.loadgen.Expectations;
+import io.nacgw.loadgen.LoadSettings;
+import io.nacgw.loadgen.RadiusLoadGenerator;
+import io.nacgw.loadgen.Report;
+import io.nacgw.loadgen.RequestShape;
+import io.nacgw.loadgen.Targets;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code nacgw loadtest radius}: drives any RADIUS server with MAB or VPN requests for synthetic devices. */
+@Command(name = "radius", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Send Access-Requests for synthetic devices to a RADIUS server (nacgw or any other) and check "
+                + "every answer: Response Authenticator, Message-Authenticator (present and first) and the verdict "
+                + "against the synthetic truth.",
+                "Expected answers (--profile corp-wifi, the default): compliant and grace -> Accept VLAN 100; "
+                        + "noncompliant, unmanaged and unknown -> Accept VLAN 999. --profile allowlist: compliant and "
+                        + "grace -> Accept VLAN 100, everything else -> Reject. --expect-* options refine either.",
+                "Exit status: 0 every answer right; 1 a wrong answer (mismatch, bad authenticator, missing "
+                        + "Message-Authenticator, malformed, unexpected code); 2 usage error; 3 only timeouts/unsent."})
+public final class RadiusLoadtest implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--target", required = true, paramLabel = "HOST:PORT", description = "RADIUS server, e.g. 127.0.0.1:1812.")
+    String target;
+    @Option(names = "--secret-file", required = true, paramLabel = "FILE", description = "File whose first line is the shared secret.")
+    Path secretFile;
+
+    @Mixin
+    LoadtestOptions.Devices devices;
+    @Mixin
+    LoadtestOptions.Expect expect;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Load load;
+
+    static final class Load {
+        @Option(names = "--concurrency", paramLabel = "C", description = "Closed loop: C requests outstanding.")
+        Integer concurrency;
+        @Option(names = "--rate", paramLabel = "R", description = "Open loop: R requests/s on a fixed schedule; latency from the intended send time.")
+        Double rate;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Length length;
+
+    static final class Length {
+        @Option(names = "--duration", paramLabel = "D", description = "Measured time after the warm-up, e.g. 30s.")
+        String duration;
+        @Option(names = "--requests", paramLabel = "N", description = "Measured requests after the warm-up.")
+        Long requests;
+    }
+
+    @Option(names = "--warmup", defaultValue = "0s", description = "Warm-up before measuring, e.g. 5s (default ${DEFAULT-VALUE}).")
+    String warmup;
+    @Option(names = "--shape", defaultValue = "mab", description = "mab (PAP MAB, Call-Check) or vpn (authorize-only, Cisco mdm-tlv=device-mac) (default ${DEFAULT-VALUE}).")
+    String shape;
+    @Option(names = "--no-message-authenticator", description = "Do not send Message-Authenticator (answers are still checked when they carry one).")
+    boolean noMessageAuthenticator;
+    @Option(names = "--allow-reply-without-message-authenticator",
+            description = "Accept answers without Message-Authenticator (servers older than the BlastRADIUS fixes, e.g. FreeRADIUS < 3.2.5).")
+    boolean allowReplyWithoutMa;
+    @Option(names = "--sources", description = "UDP source ports, 256 identifiers each (default: concurrency/64 rounded up, 8 for --rate).")
+    Integer sources;
+    @Option(names = "--threads", defaultValue = "1", description = "Event-loop threads (default ${DEFAULT-VALUE}; the generator shares the CPU with the server).")
+    int threads;
+    @Option(names = "--timeout", defaultValue = "1000", paramLabel = "MS", description = "Milliseconds before a retransmission (default ${DEFAULT-VALUE}).")
+    long timeoutMs;
+    @Option(names = "--retries", defaultValue = "2", description = "Retransmissions before a request counts as timed out (default ${DEFAULT-VALUE}).")
+    int retries;
+    @Option(names = "--nio", description = "Use the NIO transport even where native epoll is available.")
+    boolean nio;
+    @Option(names = "--server-pid", paramLabel = "PID", description = "Server process on this machine: report its CPU "
+            + "(from /proc/PID/stat) over the measured window.")
+    long serverPid;
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
+    Path json;
+    @Option(names = "--quiet", description = "No progress lines.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Expectations expectations = expect.expectations();
+        Targets targets = devices.targets();
+        int concurrency = load.concurrency != null ? load.concurrency : 0;
+        double rate = load.rate != null ? load.rate : 0;
+        LoadSettings settings = new LoadSettings(address(target), secret(secretFile), concurrency, rate,
+                length.duration != null ? Durations.parse(length.duration) : null,
+                length.requests != null ? length.requests : 0, Durations.parse(warmup), shape(shape),
+                !noMessageAuthenticator, !allowReplyWithoutMa,
+                sources != null ? sources : LoadSettings.defaultSources(concurrency, rate), threads,
+                Duration.ofMillis(timeoutMs), retries, devices.unknown, devices.seed, !nio, serverPid);
+        err.println("loadtest radius: " + settings + ", " + targets.size() + " devices");
+        err.println("expected: " + expectations);
+        err.flush();
+        Report report = RadiusLoadGenerator.run(settings, targets, expectations, quiet ? null : err);
+        out.print(report.toText());
+        out.flush();
+        if (json != null) {
+            Files.writeString(json, report.toJson() + "\n", StandardCharsets.UTF_8);
+        }
+        return report.exitStatus();
+    }
+
+    static InetSocketAddress address(String hostPort) throws UnknownHostException {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0 || colon == hostPort.length() - 1) {
+            throw new IllegalArgumentException("--target must be HOST:PORT, got '" + hostPort + "'");
+        }
+        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+        int port;
+        try {
+            port = Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--target port '" + hostPort.substring(colon + 1) + "' is not a number");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("--target port must be 1-65535");
+        }
+        return new InetSocketAddress(InetAddress.getByName(host), port);
+    }
+
+    static byte[] secret(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || lines.get(0).isEmpty()) {
+            throw new IllegalArgumentException("--secret-file " + file + " is empty");
+        }
+        return lines.get(0).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static RequestShape shape(String s) {
+        try {
+            return RequestShape.valueOf(s.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--shape must be mab or vpn, got '" + s + "'");
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package io.nacgw.loadgen;
+
+import io.nacgw.loadgen.radius.ReplyError;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.HdrHistogram.Histogram;
+
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Drives a RADIUS server with Access-Requests for synthetic devices and checks every answer: Response Authenticator,
+ * Message-Authenticator (present and first), and the verdict against the synthetic truth. Non-blocking Netty UDP
+ * (epoll where available), several source ports so more than 256 requests can be outstanding, closed or open loop.
+ * Prints one progress line per second and returns a {@link Report}.
+ */
+public final class RadiusLoadGenerator {
+    private RadiusLoadGenerator() {
+    }
+
+    /**
+     * Runs to completion: the issuing window (warm-up plus duration, or until {@code requests} measured requests are
+     * issued), then at most {@code timeout × (retries + 1)} plus one second for the last answers. Never hangs on a
+     * silent server: whatever is unanswered then counts as timed out.
+     */
+    public static Report run(LoadSettings settings, Targets targets, Expectations expectations, PrintWriter progress)
+            throws InterruptedException {
+        boolean epoll = settings.nativeTransport() && Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        int threads = Math.min(settings.threads(), settings.sources());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("loadgen", true), io);
+        Stats stats = new Stats();
+        long cpuStart = processCpuNanos();
+        long wallStart = System.nanoTime();
+        List<Channel> channels = new ArrayList<>();
+        List<SourcePort> ports = new ArrayList<>();
+        try {
+            InetSocketAddress local = new InetSocketAddress(settings.target().getAddress().isLoopbackAddress()
+                    ? settings.target().getAddress() : null, 0);
+            for (int i = 0; i < settings.sources(); i++) {
+                int slots = 0;
+                double rate = 0;
+                if (settings.closedLoop()) {
+                    slots = settings.concurrency() / settings.sources() + (i < settings.concurrency() % settings.sources() ? 1 : 0);
+                } else {
+                    rate = settings.rate() / settings.sources();
+                }
+                SourcePort port = new SourcePort(settings, targets, expectations, stats, i, slots, rate);
+                ports.add(port);
+                // connect every socket before the clock starts, so binding does not count as latency
+                Channel ch = new Bootstrap().group(group)
+                        .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                        .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                        .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(4096))
+                        .handler(port)
+                        .connect(settings.target(), local).sync().channel();
+                channels.add(ch);
+            }
+            long duration = settings.requests() > 0 ? 0 : settings.duration().toNanos();
+            Run run = new Run(System.nanoTime(), settings.warmup().toNanos(), duration, settings.requests());
+            for (int i = 0; i < ports.size(); i++) {
+                SourcePort port = ports.get(i);
+                Channel ch = channels.get(i);
+                ch.eventLoop().execute(() -> port.start(ch, run));
+            }
+            ServerCpu serverCpu = new ServerCpu(settings.serverPid());
+            Histogram total = watch(run, settings, stats, ports, progress, serverCpu);
+            for (int i = 0; i < ports.size(); i++) {
+                SourcePort port = ports.get(i);
+                channels.get(i).eventLoop().submit(port::finish).sync();
+            }
+            total.add(stats.latency.getIntervalHistogram());
+            long wallEnd = System.nanoTime();
+            double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+            return report(settings, expectations, run, stats, total, cpuSeconds, (wallEnd - wallStart) / 1e9, serverCpu.percent());
+        } finally {
+            for (Channel ch : channels) {
+                ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Prints progress every second until the run is over and every port is idle (or the drain deadline passes). */
+    private static Histogram watch(Run run, LoadSettings settings, Stats stats, List<SourcePort> ports, PrintWriter progress,
+                                   ServerCpu serverCpu) throws InterruptedException {
+        Histogram total = new Histogram(3);
+        long drain = settings.timeout().toNanos() * (settings.retries() + 1) + TimeUnit.SECONDS.toNanos(1);
+        long stoppedAt = 0;
+        long lastPrint = run.startNanos;
+        long lastCount = 0;
+        long lastWarm = 0;
+        while (true) {
+            Thread.sleep(20);
+            long now = System.nanoTime();
+            if (now >= run.endNanos) {
+                run.stop();
+            }
+            if (now >= run.warmupEndNanos) {
+                serverCpu.windowStarts(now);
+            }
+            if (run.stopped() && stoppedAt == 0) {
+                stoppedAt = now;
+                serverCpu.windowEnds(now);
+            }
+            boolean idle = run.stopped() && ports.stream().allMatch(SourcePort::idle);
+            boolean deadline = stoppedAt != 0 && now - stoppedAt > drain;
+            if (now - lastPrint >= TimeUnit.SECONDS.toNanos(1) || idle || deadline) {
+                total.add(stats.latency.getIntervalHistogram());
+                long count = stats.measuredAnswers.sum();
+                long warm = stats.warmupCompleted.sum();
+                double secs = (now - lastPrint) / 1e9;
+                double rate = ((count - lastCount) + (warm - lastWarm)) / secs;
+                int inFlight = ports.stream().mapToInt(SourcePort::inFlight).sum();
+                if (progress != null && secs >= 0.05) {
+                    progress.printf(Locale.ROOT, "%6.1fs %s %9.0f/s  answered %d  errors %d (timeouts %d, mismatches %d)  p99 so far %s  in flight %d%n",
+                            (now - run.startNanos) / 1e9, now < run.warmupEndNanos ? "warm-up " : "", rate, count,
+                            stats.errors(), stats.errors.get(ReplyError.TIMEOUT).sum(), stats.errors.get(ReplyError.VERDICT_MISMATCH).sum(),
+                            total.getTotalCount() == 0 ? "-" : String.format(Locale.ROOT, "%.3f ms", total.getValueAtPercentile(99) / 1e6),
+                            inFlight);
+                    progress.flush();
+                }
+                lastPrint = now;
+                lastCount = count;
+                lastWarm = warm;
+            }
+            if (idle || deadline) {
+                return total;
+            }
+        }
+    }
+
+    private static Report report(LoadSettings s, Expectations e, Run run, Stats stats, Histogram h, double cpuSeconds,
+                                 double wallSeconds, double serverCpuPercent) {
+        long answers = stats.measuredAnswers.sum();
+        // duration mode: answers received within the window over its length (late answers, e.g. after a
+        // retransmission, do not stretch it); request-count mode: until the last measured answer
+        double seconds;
+        long throughputAnswers;
+        if (run.endNanos != Long.MAX_VALUE) {
+            seconds = (run.endNanos - run.warmupEndNanos) / 1e9;
+            throughputAnswers = stats.windowAnswers.sum();
+        } else {
+            long end = stats.lastAnswerNanos;
+            seconds = answers == 0 || end <= run.warmupEndNanos ? 0 : (end - run.warmupEndNanos) / 1e9;
+            throughputAnswers = answers;
+        }
+        Map<String, Long> verdicts = new LinkedHashMap<>();
+        for (Map.Entry<String, LongAdder> v : stats.verdicts.entrySet()) {
+            verdicts.put(v.getKey(), v.getValue().sum());
+        }
+        Map<String, Long> errors = new LinkedHashMap<>();
+        long correctness = 0;
+        long availability = 0;
+        for (ReplyError r : ReplyError.values()) {
+            long n = stats.errors.get(r).sum();
+            errors.put(r.wireName(), n);
+            if (r.isCorrectnessError()) {
+                correctness += n;
+            } else {
+                availability += n;
+            }
+        }
+        boolean any = h.getTotalCount() > 0;
+        String mode = s.closedLoop() ? "closed loop, " + s.concurrency() + " outstanding"
+                : String.format(Locale.ROOT, "open loop, %.0f requests/s", s.rate());
+        return new Report(s.target().getAddress().getHostAddress() + ":" + s.target().getPort(), mode, s.shape().name().toLowerCase(Locale.ROOT),
+                s.messageAuthenticator(), s.sources(), e.toString(), seconds, stats.sent.sum(), stats.retransmissions.sum(),
+                answers, stats.measuredOk.sum(), stats.warmupCompleted.sum(), stats.strayAnswers.sum(), stats.socketErrors.sum(),
+                seconds > 0 ? throughputAnswers / seconds : 0,
+                ms(any, h, 50), ms(any, h, 90), ms(any, h, 99), ms(any, h, 99.9),
+                any ? h.getMaxValue() / 1e6 : 0, any ? h.getMean() / 1e6 : 0,
+                verdicts, errors, correctness, availability, cpuSeconds, wallSeconds > 0 ? 100 * cpuSeconds / wallSeconds : 0,
+                serverCpuPercent);
+    }
+
+    private static double ms(boolean any, Histogram h, double percentile) {
+        return any ? h.getValueAtPercentile(percentile) / 1e6 : 0;
+    }
+
+    /** The server's CPU seconds sampled when measuring starts (after the warm-up) and when issuing stops. */
+    private static final class ServerCpu {
+        private final long pid;
+        private double startCpu = -1;
+        private double endCpu = -1;
+        private long startNanos;
+        private long endNanos;
+
+        ServerCpu(long pid) {
+            this.pid = pid;
+        }
+
+        void windowStarts(long now) {
+            if (pid > 0 && startNanos == 0) {
+                startNanos = now;
+                startCpu = ProcStat.cpuSeconds(pid);
+            }
+        }
+
+        void windowEnds(long now) {
+            if (pid > 0 && startNanos != 0 && endNanos == 0) {
+                endNanos = now;
+                endCpu = ProcStat.cpuSeconds(pid);
+            }
+        }
+
+        /** Percent of one core over the window, or -1 when not measured. */
+        double percent() {
+            if (startCpu < 0 || endCpu < 0 || endNanos <= startNanos) {
+                return -1;
+            }
+            return 100 * (endCpu - startCpu) / ((endNanos - startNanos) / 1e9);
+        }
+    }
+
+    /** CPU time of this process (all threads): the generator shares the machine with the server, so it reports it. */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean) {
+            long t = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+            if (t >= 0) {
+                return t;
+            }
+        }
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    }
+}

@@ -1,0 +1,389 @@
+package io.nacgw.loadgen;
+
+import io.nacgw.loadgen.radius.RadiusCodec;
+import io.nacgw.loadgen.radius.RadiusPacket;
+import io.nacgw.loadgen.radius.ReplyError;
+import io.nacgw.loadgen.radius.ReplyException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.ArrayDeque;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One UDP source port: owns its 256 identifiers (reused least-recently-freed first, RFC 5080 §2.2.1), the requests in
+ * flight on it, their retransmissions and timeouts, and answer checking. Every method runs on the channel's event loop,
+ * so nothing here is locked; the reporting thread reads only {@link Stats} and the volatile {@link #inFlight}.
+ * Timeouts are found by a periodic scan of the 256 slots rather than a timer per request: every request has the same
+ * timeout, so a scan every few milliseconds is cheaper than scheduling and cancelling 50,000 timers a second.
+ */
+final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
+    /** A request on the wire or waiting for an identifier. */
+    private static final class Pending {
+        byte[] bytes;
+        final byte[] authenticator = new byte[16];
+        TargetClass truth;
+        long intendedNanos;
+        long deadlineNanos;
+        int retriesLeft;
+    }
+
+    private final LoadSettings settings;
+    private final Targets targets;
+    private final Expectations expectations;
+    private final Stats stats;
+    private Run run;
+    private final RadiusCodec codec;
+    private final SplittableRandom random;
+    private final int slots;
+    private final double periodNanos;
+    private final long timeoutNanos;
+
+    private final Pending[] inFlightById = new Pending[256];
+    /**
+     * Response Authenticators (first 8 bytes) of answers already accepted, in two generations of up to
+     * {@link #RECENT} each: a second copy of an answer (a server answering a retransmission too, or a duplicating
+     * network) arriving after its identifier was reused is recognised and counted as stray, not as a bad answer.
+     */
+    private java.util.HashSet<Long> recent = new java.util.HashSet<>();
+    private java.util.HashSet<Long> older = new java.util.HashSet<>();
+    private static final int RECENT = 16_384;
+    private final int[] freeIds = new int[256];
+    private int freeHead;
+    private int freeCount;
+    private final ArrayDeque<Long> backlog = new ArrayDeque<>();
+    /** Identifiers of timed-out requests with the time they may be reused: a late answer must not meet a new request. */
+    private final ArrayDeque<long[]> cooling = new ArrayDeque<>();
+    private static final int MAX_BACKLOG = 1_000_000;
+    private volatile int inFlight;
+    private volatile boolean idle;
+    private Channel channel;
+    private long nextIntended;
+    private long scheduledCount;
+    private int nasPort;
+    private ScheduledFuture<?> ticker;
+    private ScheduledFuture<?> scanner;
+
+    /**
+     * @param slots  closed loop: requests this port keeps outstanding; open loop: 0
+     * @param rate   open loop: this port's share of the rate (per second); closed loop: 0
+     */
+    SourcePort(LoadSettings settings, Targets targets, Expectations expectations, Stats stats, int index,
+               int slots, double rate) {
+        this.settings = settings;
+        this.targets = targets;
+        this.expectations = expectations;
+        this.stats = stats;
+        this.codec = new RadiusCodec(settings.secret());
+        this.random = new SplittableRandom(settings.seed() * 31 + index);
+        this.slots = slots;
+        this.periodNanos = rate > 0 ? 1e9 / rate : 0;
+        this.timeoutNanos = settings.timeout().toNanos();
+        for (int i = 0; i < 256; i++) {
+            freeIds[i] = (i + index * 17) & 0xFF; // each port starts at another id: easier to read in captures
+        }
+        freeCount = 256;
+        this.nasPort = index * 100_000;
+    }
+
+    /** Starts sending; called on the event loop once the channel is connected and the run's clock started. */
+    void start(Channel ch, Run run) {
+        this.channel = ch;
+        this.run = run;
+        long scan = Math.max(1_000_000L, Math.min(10_000_000L, timeoutNanos / 4));
+        scanner = ch.eventLoop().scheduleAtFixedRate(this::scan, scan, scan, TimeUnit.NANOSECONDS);
+        if (slots > 0) {
+            for (int i = 0; i < slots; i++) {
+                long now = System.nanoTime();
+                if (!run.tryIssue(now)) {
+                    break;
+                }
+                send(now);
+            }
+            ch.flush();
+        } else {
+            nextIntended = run.startNanos;
+            ticker = ch.eventLoop().scheduleAtFixedRate(this::tick, 0, 1, TimeUnit.MILLISECONDS);
+        }
+        updateIdle();
+    }
+
+    /** Open loop: issue every request whose intended time has come, at exactly start + k × period. */
+    private void tick() {
+        long now = System.nanoTime();
+        while (true) {
+            long intended = run.startNanos + (long) (scheduledCount * periodNanos);
+            if (intended > now) {
+                break;
+            }
+            if (!run.tryIssue(intended)) {
+                ticker.cancel(false);
+                break;
+            }
+            scheduledCount++;
+            if (freeCount > 0 && backlog.isEmpty()) {
+                send(intended);
+            } else if (backlog.size() < MAX_BACKLOG) {
+                backlog.add(intended); // every identifier busy: wait, and let the latency show it
+            } else {
+                stats.error(ReplyError.NOT_SENT);
+            }
+        }
+        channel.flush();
+        updateIdle();
+    }
+
+    /** Builds and writes one new request intended for {@code intendedNanos}. */
+    private void send(long intendedNanos) {
+        int id = freeIds[freeHead];
+        freeHead = (freeHead + 1) & 0xFF;
+        freeCount--;
+        Pending p = new Pending();
+        long mac;
+        String user;
+        if (random.nextDouble() < settings.unknownShare()) {
+            mac = targets.unknownMac(random);
+            p.truth = TargetClass.UNKNOWN;
+            user = "unknown" + (mac & 0xFFFF) + "@synthetic.nacgw.invalid";
+        } else {
+            int i = random.nextInt(targets.size());
+            mac = targets.mac(i);
+            p.truth = targets.classOf(i);
+            user = targets.user(i);
+        }
+        long r1 = random.nextLong();
+        long r2 = random.nextLong();
+        for (int b = 0; b < 8; b++) {
+            p.authenticator[b] = (byte) (r1 >>> (8 * b));
+            p.authenticator[8 + b] = (byte) (r2 >>> (8 * b));
+        }
+        nasPort = nasPort + 1;
+        p.bytes = codec.accessRequest(id, p.authenticator, settings.shape().attributes(mac, user, nasPort),
+                settings.messageAuthenticator());
+        p.intendedNanos = intendedNanos;
+        p.retriesLeft = settings.retries();
+        inFlightById[id] = p;
+        inFlight++;
+        transmit(p);
+    }
+
+    private void transmit(Pending p) {
+        p.deadlineNanos = System.nanoTime() + timeoutNanos;
+        stats.sent.increment();
+        channel.write(Unpooled.wrappedBuffer(p.bytes), channel.voidPromise());
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
+        long now = System.nanoTime();
+        ByteBuf buf = msg.content();
+        int len = buf.readableBytes();
+        if (len < 2) {
+            stats.strayAnswers.increment();
+            return;
+        }
+        int id = buf.getUnsignedByte(buf.readerIndex() + 1);
+        Pending p = inFlightById[id];
+        if (p == null) {
+            stats.strayAnswers.increment(); // late answer to a request that timed out, or a duplicate
+            return;
+        }
+        byte[] data = new byte[len];
+        buf.getBytes(buf.readerIndex(), data);
+        ReplyError error = null;
+        String verdict = null;
+        try {
+            RadiusPacket answer = codec.verifyResponse(data, len, p.authenticator, settings.requireReplyMessageAuthenticator());
+            boolean accepted;
+            if (answer.code() == RadiusCodec.ACCESS_ACCEPT) {
+                accepted = true;
+            } else if (answer.code() == RadiusCodec.ACCESS_REJECT) {
+                accepted = false;
+            } else {
+                throw new ReplyException(ReplyError.UNEXPECTED_CODE, "code " + answer.code());
+            }
+            String vlan = accepted ? answer.vlan() : null;
+            verdict = !accepted ? "reject" : vlan == null ? "accept" : "accept:" + vlan;
+            if (!expectations.of(p.truth).matches(accepted, vlan)) {
+                error = ReplyError.VERDICT_MISMATCH;
+            }
+        } catch (ReplyException e) {
+            if (e.error() == ReplyError.BAD_RESPONSE_AUTHENTICATOR || e.error() == ReplyError.MALFORMED) {
+                // RFC 2865 §3: a response that fails the authenticator check (or cannot be parsed) is silently
+                // discarded and the request keeps waiting; it is counted unless it is a copy of an earlier answer
+                if (len >= RadiusCodec.HEADER && seenBefore(key(data))) {
+                    stats.strayAnswers.increment();
+                } else {
+                    stats.error(e.error());
+                }
+                return;
+            }
+            error = e.error();
+        }
+        remember(key(data));
+        complete(id, p, now, error, verdict);
+    }
+
+    private static long key(byte[] data) {
+        long k = 0;
+        for (int i = 4; i < 12; i++) {
+            k = (k << 8) | (data[i] & 0xFF);
+        }
+        return k;
+    }
+
+    private boolean seenBefore(long key) {
+        return recent.contains(key) || older.contains(key);
+    }
+
+    private void remember(long key) {
+        if (recent.size() >= RECENT) {
+            older = recent;
+            recent = new java.util.HashSet<>();
+        }
+        recent.add(key);
+    }
+
+    private void complete(int id, Pending p, long now, ReplyError error, String verdict) {
+        inFlightById[id] = null;
+        inFlight--;
+        if (error == ReplyError.TIMEOUT || p.retriesLeft < settings.retries()) {
+            // timed out or retransmitted: an(other) answer may still come, so keep the identifier out of use a while
+            cooling.add(new long[]{id, now + timeoutNanos});
+        } else {
+            freeIds[(freeHead + freeCount) & 0xFF] = id;
+            freeCount++;
+        }
+        boolean measured = run.measured(p.intendedNanos);
+        if (error != null) {
+            stats.error(error);
+        }
+        if (verdict != null) {
+            stats.verdict(p.truth, verdict);
+            if (now - run.warmupEndNanos >= 0 && now - run.endNanos < 0) {
+                stats.windowAnswers.increment();
+            }
+            if (measured) {
+                stats.latency.recordValue(Math.max(0, now - p.intendedNanos));
+                stats.measuredAnswers.increment();
+                stats.lastAnswerNanos = now;
+                if (error == null) {
+                    stats.measuredOk.increment();
+                }
+            }
+        }
+        if (!measured) {
+            stats.warmupCompleted.increment();
+        }
+        next(now);
+    }
+
+    /** After a completion: the closed loop sends its replacement, the open loop serves its backlog. */
+    private void next(long now) {
+        if (slots > 0 && run.tryIssue(now)) {
+            if (freeCount > 0 && backlog.isEmpty()) {
+                send(now);
+            } else {
+                backlog.add(now); // identifiers cooling after timeouts: wait for one
+            }
+        }
+        serveBacklog();
+    }
+
+    private void serveBacklog() {
+        while (freeCount > 0 && !backlog.isEmpty()) {
+            send(backlog.poll());
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush(); // one flush for every answer of this read batch
+        updateIdle();
+    }
+
+    /** Retransmits requests whose timeout passed (same id and bytes, RFC 5080) or gives up after the last retry. */
+    private void scan() {
+        long now = System.nanoTime();
+        while (!cooling.isEmpty() && now - cooling.peek()[1] >= 0) {
+            freeIds[(freeHead + freeCount) & 0xFF] = (int) cooling.poll()[0];
+            freeCount++;
+        }
+        serveBacklog();
+        for (int id = 0; id < 256; id++) {
+            Pending p = inFlightById[id];
+            if (p != null && now - p.deadlineNanos >= 0) {
+                if (p.retriesLeft > 0) {
+                    p.retriesLeft--;
+                    stats.retransmissions.increment();
+                    transmit(p);
+                } else {
+                    complete(id, p, now, ReplyError.TIMEOUT, null);
+                }
+            }
+        }
+        if (run.stopped()) {
+            drainBacklog();
+        }
+        channel.flush();
+        updateIdle();
+    }
+
+    /** Once issuing has stopped, requests still waiting for an identifier will never be sent. */
+    private void drainBacklog() {
+        while (!backlog.isEmpty()) {
+            backlog.poll();
+            stats.error(ReplyError.NOT_SENT);
+        }
+    }
+
+    /** Ends the run on this port: whatever is still in flight counts as timed out. Called on the event loop. */
+    void finish() {
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        if (scanner != null) {
+            scanner.cancel(false);
+        }
+        long now = System.nanoTime();
+        drainBacklog();
+        for (int id = 0; id < 256; id++) {
+            Pending p = inFlightById[id];
+            if (p != null) {
+                inFlightById[id] = null;
+                inFlight--;
+                stats.error(ReplyError.TIMEOUT);
+                if (!run.measured(p.intendedNanos)) {
+                    stats.warmupCompleted.increment();
+                }
+            }
+        }
+        idle = true;
+    }
+
+    private void updateIdle() {
+        idle = run.stopped() && inFlight == 0 && backlog.isEmpty();
+    }
+
+    /** True once issuing stopped and nothing is outstanding on this port. */
+    boolean idle() {
+        return idle;
+    }
+
+    int inFlight() {
+        return inFlight;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // e.g. ICMP port unreachable, or a full send buffer: the affected requests time out and are counted there;
+        // a datagram channel stays open
+        stats.socketErrors.increment();
+    }
+}

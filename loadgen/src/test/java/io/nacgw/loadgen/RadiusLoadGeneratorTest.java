@@ -1,0 +1,284 @@
+package io.nacgw.loadgen;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+final class RadiusLoadGeneratorTest {
+    private static final byte[] SECRET = "test-secret-4711".getBytes(StandardCharsets.US_ASCII);
+    private static final SyntheticDevices DEVICES = new SyntheticDevices(5, 2000, SyntheticDevices.defaultMix(), "SYN-",
+            Instant.parse("2026-11-23T12:00:00Z"));
+    private static final Targets TARGETS = Targets.synthetic(DEVICES);
+    private static final Expectations CORP = Expectations.preset("corp-wifi");
+
+    private static LoadSettings closed(InetSocketAddress target, int concurrency, long requests, int sources) {
+        return new LoadSettings(target, SECRET, concurrency, 0, null, requests, Duration.ZERO, RequestShape.MAB, true, true,
+                sources, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0);
+    }
+
+    private static Report run(LoadSettings s, Expectations e, StringWriter progress) throws InterruptedException {
+        return RadiusLoadGenerator.run(s, TARGETS, e, new PrintWriter(progress, true));
+    }
+
+    @Test
+    void run_correctServer_everyClassMatchesAndExitIsZero() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
+            Report r = run(closed(server.address(), 16, 3000, 1), CORP, new StringWriter());
+            assertEquals(0, r.exitStatus(), r.toText());
+            assertEquals(3000, r.answers());
+            assertEquals(3000, r.ok());
+            assertEquals(0, server.badRequests.get());
+            for (TargetClass c : TargetClass.values()) {
+                String key = c.wireName() + " " + CORP.of(c);
+                assertTrue(r.verdicts().getOrDefault(key, 0L) > 0, "no " + key + " in " + r.verdicts());
+            }
+            assertTrue(r.p50() > 0 && r.p50() <= r.p99() && r.p99() <= r.max());
+            assertTrue(r.throughput() > 0);
+        }
+    }
+
+    @Test
+    void run_allowlistServer_withAllowlistExpectations_isClean_withCorpWifiExpectations_isMismatch() throws Exception {
+        Expectations allow = Expectations.preset("allowlist");
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, allow, FakeRadiusServer.Fault.NONE)) {
+            assertEquals(0, run(closed(server.address(), 8, 1000, 1), allow, new StringWriter()).exitStatus());
+            Report wrong = run(closed(server.address(), 8, 1000, 1), CORP, new StringWriter());
+            assertEquals(1, wrong.exitStatus());
+            assertTrue(wrong.errors().get("verdict_mismatch") > 0);
+        }
+    }
+
+    @Test
+    void run_serverFlipsVerdict_isCountedAsMismatch() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.FLIP_VERDICT)) {
+            Report r = run(closed(server.address(), 8, 500, 1), CORP, new StringWriter());
+            assertEquals(1, r.exitStatus());
+            assertEquals(500, r.errors().get("verdict_mismatch"));
+            assertTrue(r.toText().contains("FAILED"));
+        }
+    }
+
+    @Test
+    void run_badResponseAuthenticator_isDiscardedAndCounted_requestTimesOut() throws Exception {
+        assertDiscarded(FakeRadiusServer.Fault.BAD_RESPONSE_AUTHENTICATOR, "bad_response_authenticator");
+    }
+
+    /** Answers a client must discard unverified: each transmission's answer is counted, each request times out. */
+    private static void assertDiscarded(FakeRadiusServer.Fault fault, String error) throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, fault)) {
+            LoadSettings s = new LoadSettings(server.address(), SECRET, 20, 0, null, 40, Duration.ZERO, RequestShape.MAB,
+                    true, true, 1, 1, Duration.ofMillis(100), 1, 0.1, 1, true, 0);
+            Report r = run(s, CORP, new StringWriter());
+            assertEquals(1, r.exitStatus(), r.toText());
+            assertEquals(80, r.errors().get(error), r.toText()); // original and retransmission
+            assertEquals(40, r.errors().get("timeout"), r.toText());
+            assertEquals(0, r.answers(), r.toText());
+        }
+    }
+
+    @Test
+    void run_missingMessageAuthenticator_isCounted() throws Exception {
+        assertOnlyError(FakeRadiusServer.Fault.NO_MESSAGE_AUTHENTICATOR, "missing_message_authenticator");
+    }
+
+    @Test
+    void run_messageAuthenticatorLast_isCounted() throws Exception {
+        assertOnlyError(FakeRadiusServer.Fault.MESSAGE_AUTHENTICATOR_LAST, "message_authenticator_not_first");
+    }
+
+    @Test
+    void run_malformedAnswer_isDiscardedAndCounted_requestTimesOut() throws Exception {
+        assertDiscarded(FakeRadiusServer.Fault.MALFORMED, "malformed");
+    }
+
+    @Test
+    void run_challenge_isUnexpectedCode() throws Exception {
+        assertOnlyError(FakeRadiusServer.Fault.CHALLENGE, "unexpected_code");
+    }
+
+    private static void assertOnlyError(FakeRadiusServer.Fault fault, String error) throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, fault)) {
+            Report r = run(closed(server.address(), 8, 300, 1), CORP, new StringWriter());
+            assertEquals(1, r.exitStatus(), r.toText());
+            assertEquals(300, r.errors().get(error), r.toText());
+            assertEquals(300, r.correctnessErrors(), r.toText());
+            assertTrue(r.toJson().contains("\"" + error + "\":300"), r.toJson());
+        }
+    }
+
+    @Test
+    void run_noMessageAuthenticatorRequired_acceptsAnswersWithoutIt() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NO_MESSAGE_AUTHENTICATOR)) {
+            LoadSettings s = new LoadSettings(server.address(), SECRET, 4, 0, null, 200, Duration.ZERO, RequestShape.MAB,
+                    false, false, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0);
+            Report r = run(s, CORP, new StringWriter());
+            assertEquals(0, r.exitStatus(), r.toText());
+            assertFalse(r.messageAuthenticator());
+        }
+    }
+
+    @Test
+    void run_serverDropsEverything_reportsTimeoutsAndEndsInBoundedTime() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DROP_ALL)) {
+            LoadSettings s = new LoadSettings(server.address(), SECRET, 20, 0, Duration.ofMillis(500), 0, Duration.ZERO,
+                    RequestShape.MAB, true, true, 1, 1, Duration.ofMillis(100), 2, 0.1, 1, true, 0);
+            long t0 = System.nanoTime();
+            Report r = run(s, CORP, new StringWriter());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertTrue(seconds < 3, "took " + seconds + " s");
+            assertEquals(3, r.exitStatus(), r.toText());
+            assertTrue(r.errors().get("timeout") >= 20, r.toText());
+            assertEquals(0, r.answers());
+            assertEquals(2 * r.errors().get("timeout"), r.retransmissions(), r.toText());
+            assertTrue(r.toText().contains("INCOMPLETE"));
+        }
+    }
+
+    @Test
+    void run_serverDropsFirstTransmission_retransmissionGetsTheAnswer() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DROP_FIRST_TRANSMISSION)) {
+            LoadSettings s = new LoadSettings(server.address(), SECRET, 20, 0, null, 40, Duration.ZERO, RequestShape.MAB,
+                    true, true, 1, 1, Duration.ofMillis(300), 2, 0.1, 1, true, 0);
+            Report r = run(s, CORP, new StringWriter());
+            assertEquals(0, r.exitStatus(), r.toText());
+            assertTrue(r.retransmissions() >= 40, r.toText());
+            assertEquals(40, r.ok());
+            assertTrue(r.p50() >= 290, "latency counts from the first transmission: " + r.p50());
+        }
+    }
+
+    @Test
+    void run_lateDuplicateAnswerAfterIdentifierReuse_isStrayNotError() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DUPLICATE_LATE)) {
+            LoadSettings s = new LoadSettings(server.address(), SECRET, 8, 0, Duration.ofMillis(800), 0, Duration.ZERO,
+                    RequestShape.MAB, true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0);
+            Report r = run(s, CORP, new StringWriter());
+            assertEquals(0, r.exitStatus(), r.toText());
+            assertTrue(r.strayAnswers() > 0, r.toText());
+        }
+    }
+
+    @Test
+    void run_moreThan256Outstanding_spreadsOverSourcePorts() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
+            Report r = run(closed(server.address(), 600, 3000, 3), CORP, new StringWriter());
+            assertEquals(0, r.exitStatus(), r.toText());
+            assertEquals(3, server.sourcePorts.size());
+            assertEquals(3000, r.ok());
+        }
+    }
+
+    @Test
+    void run_vpnShape_identifiesDeviceByCiscoMdmTlv() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
+            LoadSettings s = new LoadSettings(server.address(), SECRET, 8, 0, null, 500, Duration.ZERO, RequestShape.VPN,
+                    true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0);
+            Report r = run(s, CORP, new StringWriter());
+            assertEquals(0, r.exitStatus(), r.toText());
+            assertEquals(0, server.badRequests.get());
+            assertEquals("vpn", r.shape());
+        }
+    }
+
+    @Test
+    void run_openLoopServerStall_showsInLatencyFromIntendedSendTime() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.STALL_ONCE)) {
+            LoadSettings s = new LoadSettings(server.address(), SECRET, 0, 400, Duration.ofSeconds(1), 0, Duration.ZERO,
+                    RequestShape.MAB, true, true, 2, 1, Duration.ofSeconds(2), 0, 0.1, 1, true, 0);
+            StringWriter progress = new StringWriter();
+            Report r = run(s, CORP, progress);
+            assertEquals(0, r.exitStatus(), r.toText());
+            assertTrue(r.answers() >= 350 && r.answers() <= 410, r.toText());
+            // ~120 requests were due during the 300 ms stall: their latency counts from when they should have been sent
+            assertTrue(r.p90() >= 100, r.toText());
+            assertTrue(r.max() >= 250, r.toText());
+            assertTrue(r.mode().startsWith("open loop"));
+            assertTrue(progress.toString().contains("p99 so far"), progress.toString());
+        }
+    }
+
+    @Test
+    void run_warmup_isExcludedFromMeasuredRequests() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
+            LoadSettings s = new LoadSettings(server.address(), SECRET, 4, 0, null, 200, Duration.ofMillis(300), RequestShape.MAB,
+                    true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0);
+            Report r = run(s, CORP, new StringWriter());
+            assertEquals(0, r.exitStatus(), r.toText());
+            assertEquals(200, r.answers());
+            assertTrue(r.warmupRequests() > 0);
+            assertEquals(r.answers() + r.warmupRequests(), r.sent());
+        }
+    }
+
+    @Test
+    void run_openLoopAllIdentifiersBusy_countsNotSentAndTimeoutsWithoutHanging() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DROP_ALL)) {
+            LoadSettings s = new LoadSettings(server.address(), SECRET, 0, 2000, Duration.ofMillis(500), 0, Duration.ZERO,
+                    RequestShape.MAB, true, true, 1, 1, Duration.ofSeconds(1), 0, 0.1, 1, true, 0);
+            long t0 = System.nanoTime();
+            Report r = run(s, CORP, new StringWriter());
+            assertTrue((System.nanoTime() - t0) / 1e9 < 5, r.toText());
+            assertEquals(3, r.exitStatus(), r.toText());
+            assertEquals(256, r.errors().get("timeout"), r.toText()); // one source port: 256 identifiers
+            assertTrue(r.errors().get("not_sent") >= 600, r.toText()); // the rest of ~1000 due requests
+        }
+    }
+
+    @Test
+    void run_nioTransport_behavesLikeEpoll() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
+            LoadSettings s = new LoadSettings(server.address(), SECRET, 32, 0, null, 1000, Duration.ZERO, RequestShape.MAB,
+                    true, true, 2, 2, Duration.ofMillis(500), 1, 0.1, 1, false, 0);
+            Report r = run(s, CORP, new StringWriter());
+            assertEquals(0, r.exitStatus(), r.toText());
+            assertEquals(1000, r.ok());
+        }
+    }
+
+    @Test
+    void run_serverPid_reportsServerCpuOverTheMeasuredWindow() throws Exception {
+        // the fake server runs in this JVM, so our own pid is "the server"
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
+            LoadSettings s = new LoadSettings(server.address(), SECRET, 8, 0, Duration.ofMillis(600), 0, Duration.ofMillis(200),
+                    RequestShape.MAB, true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, ProcessHandle.current().pid());
+            Report r = run(s, CORP, new StringWriter());
+            assertEquals(0, r.exitStatus(), r.toText());
+            assertTrue(r.serverCpuPercent() > 0, r.toText());
+            assertTrue(r.toText().contains("server CPU over the measured window"), r.toText());
+            // duration mode: throughput is answers received within the 600 ms window over exactly that window
+            assertEquals(0.6, r.seconds(), 1e-9);
+            assertTrue(r.throughput() > 0 && r.throughput() <= (r.answers() + r.warmupRequests()) / 0.6, r.toText());
+        }
+    }
+
+    @Test
+    void report_jsonAndText_carryEveryErrorClassAndCpu() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
+            Report r = run(closed(server.address(), 4, 200, 1), CORP, new StringWriter());
+            String json = r.toJson();
+            for (io.nacgw.loadgen.radius.ReplyError e : io.nacgw.loadgen.radius.ReplyError.values()) {
+                assertTrue(json.contains("\"" + e.wireName() + "\":0"), json);
+                assertTrue(r.toText().contains(e.wireName() + "=0"), r.toText());
+            }
+            assertTrue(json.contains("\"percentOfOneCore\":"));
+            assertTrue(json.contains("\"p99_9\":"));
+            assertTrue(r.cpuSeconds() > 0);
+            assertEquals(-1, r.serverCpuPercent());
+            assertTrue(json.contains("\"serverCpuPercentOfOneCore\":null"), json);
+            assertFalse(json.contains("test-secret"));
+            assertFalse(r.toText().contains("test-secret"));
+        }
+    }
+}

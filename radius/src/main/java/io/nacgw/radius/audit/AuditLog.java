@@ -4,23 +4,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Asynchronous, bounded audit writer: {@link #record} never blocks (a full queue drops the event and counts it);
- * one daemon thread formats and hands lines to the {@link AuditSink}, flushing whenever it catches up.
+ * Asynchronous, bounded audit writer: {@link #record} never blocks and takes no lock (a full queue drops the event
+ * and counts it); one daemon thread wakes every {@link #DRAIN_INTERVAL_NANOS}, writes everything queued and flushes
+ * once. Waking on a timer rather than per event keeps the request threads from paying a wake-up and a context
+ * switch for every decision, which on a busy 2-core machine showed up as milliseconds of p99.
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
-    private static final Object STOP = new Object();
+    static final long DRAIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final AuditSink sink;
-    private final BlockingQueue<Object> queue;
+    private final int capacity;
+    private final ConcurrentLinkedQueue<AuditEvent> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
     private final Thread writer;
     private final LongAdder written = new LongAdder();
     private final LongAdder dropped = new LongAdder();
@@ -32,7 +35,7 @@ public final class AuditLog implements AutoCloseable {
             throw new IllegalArgumentException("radius.auditQueue must be at least 1, got " + capacity);
         }
         this.sink = sink;
-        this.queue = new ArrayBlockingQueue<>(capacity + 1); // +1: room for STOP
+        this.capacity = capacity;
         this.writer = new Thread(this::run, "nacgw-audit");
         writer.setDaemon(true);
         writer.start();
@@ -40,9 +43,14 @@ public final class AuditLog implements AutoCloseable {
 
     /** Queues an event; drops (and counts) it when the queue is full or the log is closed. Never blocks. */
     public void record(AuditEvent event) {
-        if (closed || queue.remainingCapacity() <= 1 || !queue.offer(event)) {
+        if (closed || queued.incrementAndGet() > capacity) {
+            if (!closed) {
+                queued.decrementAndGet();
+            }
             dropped.increment();
+            return;
         }
+        queue.offer(event);
     }
 
     /** Events handed to the sink. */
@@ -56,27 +64,27 @@ public final class AuditLog implements AutoCloseable {
     }
 
     private void run() {
-        List<Object> batch = new ArrayList<>(256);
-        try {
-            while (true) {
-                Object first = queue.take();
-                batch.add(first);
-                queue.drainTo(batch, 255);
-                for (Object o : batch) {
-                    if (o == STOP) {
-                        flush();
-                        return;
-                    }
-                    write((AuditEvent) o);
-                }
-                batch.clear();
-                if (queue.isEmpty()) {
-                    flush();
-                }
+        while (true) {
+            boolean stopping = closed; // read before draining: whatever was queued before close() is written
+            if (drain() > 0) {
+                flush();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (stopping) {
+                return;
+            }
+            LockSupport.parkNanos(this, DRAIN_INTERVAL_NANOS);
         }
+    }
+
+    private int drain() {
+        int n = 0;
+        AuditEvent e;
+        while ((e = queue.poll()) != null) {
+            queued.decrementAndGet();
+            write(e);
+            n++;
+        }
+        return n;
     }
 
     private void write(AuditEvent e) {
@@ -104,11 +112,7 @@ public final class AuditLog implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            queue.offer(STOP, 5, TimeUnit.SECONDS); // a slot is reserved for it, but record() may race for it
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        LockSupport.unpark(writer);
         try {
             writer.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {

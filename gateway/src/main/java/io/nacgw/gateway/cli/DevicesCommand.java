@@ -1,7 +1,5 @@
 package io.nacgw.gateway.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.DeviceIdentifier;
 import io.nacgw.core.policy.AccessPolicy;
@@ -10,7 +8,7 @@ import io.nacgw.core.policy.Profile;
 import io.nacgw.core.store.ComplianceStore;
 import io.nacgw.gateway.config.NacgwConfig;
 import io.nacgw.gateway.imports.DeviceImporter;
-import io.nacgw.gateway.imports.DeviceJson;
+import io.nacgw.nacapi.DeviceJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -135,11 +133,8 @@ public final class DevicesCommand implements Runnable {
                     spec.commandLine().getErr().println("nacgw: no device with identifier '" + identifier + "'");
                     return 1;
                 }
-                try (JsonGenerator g = new JsonFactory().createGenerator(out).useDefaultPrettyPrinter()) {
-                    g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-                    DeviceJson.write(r.get(), g);
-                }
-                out.println();
+                var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+                out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(DeviceJson.toJson(r.get()))));
                 return 0;
             }
         }

@@ -1,10 +1,8 @@
 package io.nacgw.gateway.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.MacAddress;
-import io.nacgw.gateway.imports.DeviceJson;
+import io.nacgw.nacapi.DeviceJson;
 import io.nacgw.loadgen.DeviceClass;
 import io.nacgw.loadgen.SyntheticDevices;
 import picocli.CommandLine;
@@ -59,15 +57,11 @@ public final class LoadtestCommand implements Runnable {
             Map<DeviceClass, Double> m = mix == null ? SyntheticDevices.defaultMix() : SyntheticDevices.parseMix(mix);
             SyntheticDevices set = new SyntheticDevices(seed, count, m, "SYN-", at != null ? at : Instant.now());
             Map<DeviceClass, Integer> classes = new EnumMap<>(DeviceClass.class);
-            JsonFactory f = new JsonFactory();
             try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
                  BufferedWriter allow = allowlistOut == null ? null : Files.newBufferedWriter(allowlistOut, StandardCharsets.UTF_8)) {
                 for (int i = 0; i < count; i++) {
                     DeviceRecord d = set.device(i);
-                    try (JsonGenerator g = f.createGenerator(w)) {
-                        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-                        DeviceJson.write(d, g);
-                    }
+                    w.write(DeviceJson.toJson(d));
                     w.newLine();
                     DeviceClass c = set.classOf(i);
                     classes.merge(c, 1, Integer::sum);

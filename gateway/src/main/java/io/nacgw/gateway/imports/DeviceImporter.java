@@ -1,7 +1,11 @@
 package io.nacgw.gateway.imports;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nacgw.nacapi.DeviceJson;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.store.UpsertOutcome;
 
@@ -125,6 +129,45 @@ public final class DeviceImporter {
         }
     }
 
+    /** The device format is the API's ({@link DeviceJson}); a file may leave lastModified out: the import time. */
+    private static DeviceRecord fromTree(JsonNode node, Instant now) {
+        if (node instanceof ObjectNode && !node.hasNonNull("lastModified")) {
+            ((ObjectNode) node).put("lastModified", now.toString());
+        }
+        return DeviceJson.fromTree(node);
+    }
+
+    private static final java.util.Set<String> BOOLEANS = java.util.Set.of("policyAssigned", "jailbroken", "encrypted");
+
+    /** A CSV row as the JSON object the API takes: macs split on ';' ',' or blanks, booleans as true/false. */
+    private static ObjectNode csvObject(Map<String, Integer> cols, List<String> fields) {
+        ObjectNode o = JSON.createObjectNode();
+        for (Map.Entry<String, Integer> c : cols.entrySet()) {
+            String v = fields.get(c.getValue()).strip();
+            if (v.isEmpty()) {
+                continue;
+            }
+            String name = c.getKey();
+            if (name.equals("macs")) {
+                ArrayNode a = o.putArray("macs");
+                for (String m : v.split("[;,\\s]+")) {
+                    if (!m.isEmpty()) {
+                        a.add(m);
+                    }
+                }
+            } else if (BOOLEANS.contains(name)) {
+                switch (v.toLowerCase(Locale.ROOT)) {
+                    case "true": case "yes": case "1": o.put(name, true); break;
+                    case "false": case "no": case "0": o.put(name, false); break;
+                    default: throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+                }
+            } else {
+                o.put(name, v);
+            }
+        }
+        return o;
+    }
+
     private static void scanJsonl(Path file, Instant now, Consumer<DeviceRecord> good, Consumer<String> bad)
             throws IOException {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -136,7 +179,7 @@ public final class DeviceImporter {
                     continue;
                 }
                 try {
-                    good.accept(DeviceJson.read(JSON.readTree(line), now));
+                    good.accept(fromTree(JSON.readTree(line), now));
                 } catch (JsonProcessingException e) {
                     bad.accept("line " + n + ": not valid JSON: " + e.getOriginalMessage());
                 } catch (IllegalArgumentException e) {
@@ -163,10 +206,10 @@ public final class DeviceImporter {
                     throw new IOException("line 1: column '" + h + "' appears twice");
                 }
             }
-            try {
-                DeviceJson.requireKnown(cols);
-            } catch (IllegalArgumentException e) {
-                throw new IOException("line 1: " + e.getMessage(), e);
+            for (String h : cols.keySet()) {
+                if (!DeviceJson.FIELDS.contains(h)) {
+                    throw new IOException("line 1: unknown column '" + h + "' (known: " + String.join(", ", DeviceJson.FIELDS) + ")");
+                }
             }
             if (!cols.containsKey("deviceId")) {
                 throw new IOException("line 1: the header has no deviceId column");
@@ -179,10 +222,7 @@ public final class DeviceImporter {
                     continue;
                 }
                 try {
-                    good.accept(DeviceJson.fromFields(name -> {
-                        Integer i = cols.get(name);
-                        return i == null ? null : fields.get(i);
-                    }, now));
+                    good.accept(fromTree(csvObject(cols, fields), now));
                 } catch (IllegalArgumentException e) {
                     bad.accept("line " + csv.recordLine() + ": " + e.getMessage());
                 }

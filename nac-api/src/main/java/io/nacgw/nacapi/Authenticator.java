@@ -45,6 +45,8 @@ final class Authenticator {
 
     private final Map<String, ApiUser> users = new HashMap<>();
     private final ClientIdentityResolver certificates;
+    static final int MAX_REMEMBERED_CERTIFICATES = 10_000;
+    private final java.util.concurrent.ConcurrentHashMap<X509Certificate, Optional<ApiPrincipal>> principals;
     private final FailureLimiter limiter;
     private final Executor verifier;
     private final Clock clock;
@@ -61,6 +63,7 @@ final class Authenticator {
             users.put(u.name(), u);
         }
         this.certificates = settings.certificates();
+        this.principals = new java.util.concurrent.ConcurrentHashMap<>();
         this.limiter = new FailureLimiter(settings.maxFailuresPerWindow(), settings.failureWindow().toMillis(), clock);
         this.verifier = verifier;
         this.clock = clock;
@@ -72,13 +75,30 @@ final class Authenticator {
     }
 
     /**
+     * The principal of a verified client certificate, resolved once per certificate: resolving parses the
+     * certificate's names, which on a keep-alive connection would otherwise happen on every request. Bounded: the
+     * memo starts over when it holds {@link #MAX_REMEMBERED_CERTIFICATES}.
+     */
+    private Optional<ApiPrincipal> principalOf(X509Certificate peer) {
+        Optional<ApiPrincipal> p = principals.get(peer);
+        if (p == null) {
+            p = certificates.resolve(peer);
+            if (principals.size() >= MAX_REMEMBERED_CERTIFICATES) {
+                principals.clear();
+            }
+            principals.put(peer, p);
+        }
+        return p;
+    }
+
+    /**
      * Authenticates; completes at once unless a password has to be verified. {@code peer} is the verified
      * client certificate or null.
      */
     CompletableFuture<Result> authenticate(InetAddress source, String authorization, X509Certificate peer) {
         if (authorization == null) {
             if (peer != null) {
-                Optional<ApiPrincipal> p = certificates.resolve(peer);
+                Optional<ApiPrincipal> p = principalOf(peer);
                 if (p.isPresent()) {
                     return CompletableFuture.completedFuture(Result.ok(p.get()));
                 }

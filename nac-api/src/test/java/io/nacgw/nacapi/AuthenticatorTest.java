@@ -69,4 +69,28 @@ final class AuthenticatorTest {
         assertFalse(r.principal() != null);
         assertTrue(r.reason().contains("queue"));
     }
+
+    @Test
+    void certificatePrincipal_resolvedOncePerCertificate_notPerRequest(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        io.nacgw.certs.CertificateAuthority ca = io.nacgw.certs.CertificateAuthority.open(dir.resolve("pki"));
+        ca.init(io.nacgw.certs.ServerNames.defaults(), io.nacgw.certs.KeyType.defaultType(), false);
+        io.nacgw.certs.IssuedClient c = ca.issueClient("ise1", io.nacgw.certs.Role.PARTNER, 1, "p12pw".toCharArray());
+        java.security.cert.X509Certificate cert;
+        try (var in = java.nio.file.Files.newInputStream(c.certificateFile())) {
+            cert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in);
+        }
+        AtomicInteger resolutions = new AtomicInteger();
+        ClientIdentityResolver counting = x -> {
+            resolutions.incrementAndGet();
+            return java.util.Optional.of(new ApiPrincipal("ise1", ApiRole.PARTNER, null));
+        };
+        Authenticator a = new Authenticator(new AuthSettings(List.of(), counting, 10, Duration.ofMinutes(1), Duration.ZERO),
+                Runnable::run, Clock.systemUTC());
+        for (int i = 0; i < 100; i++) {
+            assertEquals("ise1", a.authenticate(SOURCE, null, cert).join().principal().name());
+        }
+        assertEquals(1, resolutions.get());
+    }
 }

@@ -28,6 +28,9 @@ public final class AuditLog implements AutoCloseable {
     private final LongAdder written = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private volatile boolean closed;
+    /** Writer-thread state: the line being built and the time formatter's cache. */
+    private final StringBuilder line = new StringBuilder(512);
+    private final AuditEvent.TimeFormat times = new AuditEvent.TimeFormat();
 
     /** Starts the writer thread; {@code capacity} events may wait before new ones are dropped. */
     public AuditLog(AuditSink sink, int capacity) {
@@ -89,7 +92,9 @@ public final class AuditLog implements AutoCloseable {
 
     private void write(AuditEvent e) {
         try {
-            sink.write(e.toJson());
+            line.setLength(0);
+            e.appendJson(line, times);
+            sink.write(line.toString());
             written.increment();
         } catch (IOException | RuntimeException ex) {
             dropped.increment();

@@ -64,4 +64,23 @@ final class AuditLogTest {
         assertEquals(2, lines.size());
         assertTrue(lines.get(1).contains("\"User-Name\":\"y\""));
     }
+
+    @Test
+    void timeFormat_printsExactlyWhatInstantToStringPrints() {
+        AuditEvent.TimeFormat f = new AuditEvent.TimeFormat();
+        java.util.Random r = new java.util.Random(1);
+        long base = java.time.Instant.parse("2026-11-23T12:00:00Z").getEpochSecond();
+        for (int i = 0; i < 20_000; i++) {
+            int nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> r.nextInt(1000) * 1_000_000;
+                case 2 -> r.nextInt(1_000_000) * 1_000;
+                default -> r.nextInt(1_000_000_000);
+            };
+            java.time.Instant t = java.time.Instant.ofEpochSecond(base + r.nextInt(5), nanos);
+            StringBuilder sb = new StringBuilder();
+            f.append(sb, t);
+            assertEquals(t.toString(), sb.toString());
+        }
+    }
 }

@@ -46,6 +46,10 @@ public final class RunCommand implements Callable<Integer> {
                 + " devices in memory, profiles " + gateway.policy().names());
         gateway.radius().ifPresent(r -> out.println("RADIUS: auth " + r.authAddress() + ", accounting " + r.acctAddress()
                 + " (" + r.transport() + "), " + r.clients().size() + " clients"));
+        gateway.api().ifPresent(a -> out.println("HTTPS API: " + a.address() + " (Cisco ISE MDM API /ciscoise/mdminfo/, "
+                + "JSON /api/v1/, OpenAPI /api/v1/openapi.json)"));
+        gateway.metricsServer().ifPresent(m -> out.println("metrics and health: http://" + m.address().getHostString() + ":"
+                + m.address().getPort() + "/metrics, /health"));
         if (demo) {
             Demo.seedAndShow(gateway, out);
         }

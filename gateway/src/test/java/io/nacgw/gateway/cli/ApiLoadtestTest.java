@@ -1,6 +1,5 @@
 package io.nacgw.gateway.cli;
 
-import io.nacgw.gateway.Main;
 import io.nacgw.loadgen.Expectations;
 import io.nacgw.loadgen.FakeApiServer;
 import io.nacgw.loadgen.SyntheticDevices;
@@ -8,8 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,19 +29,8 @@ final class ApiLoadtestTest {
     }
 
     private Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.execute(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        Cli.Result c = Cli.run(args);
+        return new Run(c.status(), c.out(), c.err());
     }
 
     private void selfSigned(Path cert, Path key, String subject, String ext) throws Exception {

@@ -5,10 +5,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,22 +42,11 @@ final class CertsCommandTest {
     }
 
     private Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.execute(args);
-            Run r = new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-            printed.add(r.out);
-            printed.add(r.err);
-            return r;
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        Cli.Result c = Cli.run(args);
+        Run r = new Run(c.status(), c.out(), c.err());
+        printed.add(r.out);
+        printed.add(r.err);
+        return r;
     }
 
     private Run ok(String... args) {

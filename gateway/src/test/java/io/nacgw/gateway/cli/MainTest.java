@@ -4,9 +4,6 @@ import io.nacgw.gateway.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -27,18 +24,10 @@ final class MainTest {
         System.setProperty("nacgw.radius.acctPort", "0");
         System.setProperty("nacgw.api.port", "0");
         System.setProperty("nacgw.metrics.port", "0");
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.execute(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            Cli.Result c = Cli.run(args);
+            return new Run(c.status(), c.out(), c.err());
         } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
             System.clearProperty("nacgw.radius.authPort");
             System.clearProperty("nacgw.radius.acctPort");
             System.clearProperty("nacgw.api.port");

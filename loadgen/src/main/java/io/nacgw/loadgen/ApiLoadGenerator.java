@@ -497,37 +497,6 @@ public final class ApiLoadGenerator {
 
     private double serverCpuPercent = -1;
 
-    /** The server's CPU sampled at the end of the warm-up and when issuing stops. */
-    private static final class ServerCpuWindow {
-        private final long pid;
-        private double c0 = -1;
-        private double c1 = -1;
-        private long t0;
-        private long t1;
-
-        ServerCpuWindow(long pid) {
-            this.pid = pid;
-        }
-
-        void start(long now) {
-            if (pid > 0 && t0 == 0) {
-                t0 = now;
-                c0 = ProcStat.cpuSeconds(pid);
-            }
-        }
-
-        void end(long now) {
-            if (pid > 0 && t0 != 0 && t1 == 0) {
-                t1 = now;
-                c1 = ProcStat.cpuSeconds(pid);
-            }
-        }
-
-        double percent() {
-            return c0 < 0 || c1 < 0 || t1 <= t0 ? -1 : 100 * (c1 - c0) / ((t1 - t0) / 1e9);
-        }
-    }
-
     private Report report(Histogram h, double cpuSeconds, double wallSeconds) {
         long answers = stats.measuredAnswers.sum();
         double seconds;

@@ -83,7 +83,7 @@ public final class RadiusLoadGenerator {
                 Channel ch = channels.get(i);
                 ch.eventLoop().execute(() -> port.start(ch, run));
             }
-            ServerCpu serverCpu = new ServerCpu(settings.serverPid());
+            ServerCpuWindow serverCpu = new ServerCpuWindow(settings.serverPid());
             Histogram total = watch(run, settings, stats, ports, progress, serverCpu);
             for (int i = 0; i < ports.size(); i++) {
                 SourcePort port = ports.get(i);
@@ -103,7 +103,7 @@ public final class RadiusLoadGenerator {
 
     /** Prints progress every second until the run is over and every port is idle (or the drain deadline passes). */
     private static Histogram watch(Run run, LoadSettings settings, Stats stats, List<SourcePort> ports, PrintWriter progress,
-                                   ServerCpu serverCpu) throws InterruptedException {
+                                   ServerCpuWindow serverCpu) throws InterruptedException {
         Histogram total = new Histogram(3);
         long drain = settings.timeout().toNanos() * (settings.retries() + 1) + TimeUnit.SECONDS.toNanos(1);
         long stoppedAt = 0;
@@ -117,11 +117,11 @@ public final class RadiusLoadGenerator {
                 run.stop();
             }
             if (now >= run.warmupEndNanos) {
-                serverCpu.windowStarts(now);
+                serverCpu.start(now);
             }
             if (run.stopped() && stoppedAt == 0) {
                 stoppedAt = now;
-                serverCpu.windowEnds(now);
+                serverCpu.end(now);
             }
             boolean idle = run.stopped() && ports.stream().allMatch(SourcePort::idle);
             boolean deadline = stoppedAt != 0 && now - stoppedAt > drain;
@@ -196,41 +196,6 @@ public final class RadiusLoadGenerator {
 
     private static double ms(boolean any, Histogram h, double percentile) {
         return any ? h.getValueAtPercentile(percentile) / 1e6 : 0;
-    }
-
-    /** The server's CPU seconds sampled when measuring starts (after the warm-up) and when issuing stops. */
-    private static final class ServerCpu {
-        private final long pid;
-        private double startCpu = -1;
-        private double endCpu = -1;
-        private long startNanos;
-        private long endNanos;
-
-        ServerCpu(long pid) {
-            this.pid = pid;
-        }
-
-        void windowStarts(long now) {
-            if (pid > 0 && startNanos == 0) {
-                startNanos = now;
-                startCpu = ProcStat.cpuSeconds(pid);
-            }
-        }
-
-        void windowEnds(long now) {
-            if (pid > 0 && startNanos != 0 && endNanos == 0) {
-                endNanos = now;
-                endCpu = ProcStat.cpuSeconds(pid);
-            }
-        }
-
-        /** Percent of one core over the window, or -1 when not measured. */
-        double percent() {
-            if (startCpu < 0 || endCpu < 0 || endNanos <= startNanos) {
-                return -1;
-            }
-            return 100 * (endCpu - startCpu) / ((endNanos - startNanos) / 1e9);
-        }
     }
 
     /** CPU time of this process (all threads): the generator shares the machine with the server, so it reports it. */

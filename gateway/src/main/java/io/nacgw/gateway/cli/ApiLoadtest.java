@@ -62,14 +62,7 @@ public final class ApiLoadtest implements Callable<Integer> {
     Double rate;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
-    Length length;
-
-    static final class Length {
-        @Option(names = "--duration", paramLabel = "D", description = "Measured time after the warm-up, e.g. 30s.")
-        String duration;
-        @Option(names = "--requests", paramLabel = "N", description = "Measured requests after the warm-up.")
-        Long requests;
-    }
+    LoadtestOptions.Length length;
 
     @Option(names = "--warmup", defaultValue = "0s", description = "Warm-up before measuring (default ${DEFAULT-VALUE}).")
     String warmup;
@@ -104,8 +97,8 @@ public final class ApiLoadtest implements Callable<Integer> {
         Expectations expectations = expect.expectations();
         Targets targets = devices.targets();
         ApiLoadSettings settings = new ApiLoadSettings(target.getHost(), target.getPort(), ApiMode.parse(mode), connections,
-                rate != null ? rate : 0, length.duration != null ? Durations.parse(length.duration) : null,
-                length.requests != null ? length.requests : 0, Durations.parse(warmup), !noKeepAlive, ca, insecure,
+                rate != null ? rate : 0, length.duration(),
+                length.requests(), Durations.parse(warmup), !noKeepAlive, ca, insecure,
                 clientCert, clientKey, basic, Duration.ofMillis(timeoutMs), devices.unknown, devices.seed, !nio, serverPid, statusOnly);
         err.println("loadtest api: " + settings + ", " + targets.size() + " devices");
         err.flush();

@@ -65,6 +65,24 @@ final class LoadtestOptions {
     }
 
     /** {@code --profile} and the {@code --expect-*} refinements. */
+    /** How long to measure: {@code --duration} or {@code --requests} (exactly one). */
+    static final class Length {
+        @Option(names = "--duration", paramLabel = "D", description = "Measured time after the warm-up, e.g. 30s.")
+        String duration;
+        @Option(names = "--requests", paramLabel = "N", description = "Measured requests after the warm-up.")
+        Long requests;
+
+        /** The measured time, or null when counting requests. */
+        java.time.Duration duration() {
+            return duration == null ? null : io.nacgw.gateway.config.Durations.parse(duration);
+        }
+
+        /** The measured request count, or 0 when measuring time. */
+        long requests() {
+            return requests == null ? 0 : requests;
+        }
+    }
+
     static final class Expect {
         @Option(names = "--profile", defaultValue = "corp-wifi", description = "Expected answers: corp-wifi or allowlist (default ${DEFAULT-VALUE}).")
         String profile;

@@ -62,14 +62,7 @@ public final class RadiusLoadtest implements Callable<Integer> {
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
-    Length length;
-
-    static final class Length {
-        @Option(names = "--duration", paramLabel = "D", description = "Measured time after the warm-up, e.g. 30s.")
-        String duration;
-        @Option(names = "--requests", paramLabel = "N", description = "Measured requests after the warm-up.")
-        Long requests;
-    }
+    LoadtestOptions.Length length;
 
     @Option(names = "--warmup", defaultValue = "0s", description = "Warm-up before measuring, e.g. 5s (default ${DEFAULT-VALUE}).")
     String warmup;
@@ -107,8 +100,8 @@ public final class RadiusLoadtest implements Callable<Integer> {
         int concurrency = load.concurrency != null ? load.concurrency : 0;
         double rate = load.rate != null ? load.rate : 0;
         LoadSettings settings = new LoadSettings(address(target), secret(secretFile), concurrency, rate,
-                length.duration != null ? Durations.parse(length.duration) : null,
-                length.requests != null ? length.requests : 0, Durations.parse(warmup), shape(shape),
+                length.duration(),
+                length.requests(), Durations.parse(warmup), shape(shape),
                 !noMessageAuthenticator, !allowReplyWithoutMa,
                 sources != null ? sources : LoadSettings.defaultSources(concurrency, rate), threads,
                 Duration.ofMillis(timeoutMs), retries, devices.unknown, devices.seed, !nio, serverPid);

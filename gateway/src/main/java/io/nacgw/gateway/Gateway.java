@@ -57,7 +57,14 @@ public final class Gateway implements AutoCloseable {
         this.clock = clock;
         this.policy = config.policy().toAccessPolicy();
         createDataDir(config.dataDir());
-        this.store = ComplianceStore.open(config.store().settings(config.dataDir()));
+        DataDirLock lock = DataDirLock.acquire(config.dataDir());
+        closeables.push(lock);
+        try {
+            this.store = ComplianceStore.open(config.store().settings(config.dataDir()));
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         closeables.push(store);
         try {
             this.compliance = ComplianceService.start(store, config.index().settings());

@@ -89,9 +89,9 @@ public final class DeviceRecord {
         this.policyAssigned = b.policyAssigned;
         this.jailbroken = b.jailbroken;
         this.encrypted = b.encrypted;
-        this.graceExpiryMs = b.graceExpiry == null ? NONE : b.graceExpiry.toEpochMilli();
-        this.lastCheckInMs = b.lastCheckIn == null ? NONE : b.lastCheckIn.toEpochMilli();
-        this.lastModifiedMs = b.lastModified.toEpochMilli();
+        this.graceExpiryMs = b.graceExpiry == null ? NONE : millis("graceExpiry", b.graceExpiry);
+        this.lastCheckInMs = b.lastCheckIn == null ? NONE : millis("lastCheckIn", b.lastCheckIn);
+        this.lastModifiedMs = millis("lastModified", b.lastModified);
         long[] m = b.macs.stream().mapToLong(MacAddress::value).sorted().distinct().toArray();
         if (m.length > MAX_MACS) {
             throw new IllegalArgumentException("a device may have at most " + MAX_MACS + " MAC addresses, got " + m.length);
@@ -101,6 +101,19 @@ public final class DeviceRecord {
         this.imei = b.imei == null ? NONE : b.imei.value();
         this.meid = b.meid == null ? NONE : b.meid.value();
         this.udid = b.udid == null ? null : b.udid.value();
+    }
+
+    /** Epoch milliseconds of {@code t}; an instant beyond their range (e.g. year +999999999) is a data error. */
+    private static long millis(String field, Instant t) {
+        try {
+            long ms = t.toEpochMilli();
+            if (ms == NONE) {
+                throw new ArithmeticException(); // NONE marks an absent time
+            }
+            return ms;
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(field + " is out of range: " + t);
+        }
     }
 
     private static String text(String field, String value, int max, boolean intern) {

@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,12 +71,7 @@ public final class ApiServer implements AutoCloseable {
         ApiMetrics metrics = new ApiMetrics();
         ThreadPoolExecutor workers = pool("nacgw-api-worker", settings.workerThreads(), settings.workerQueue());
         ThreadPoolExecutor verifier = pool("nacgw-api-auth", 2, 64);
-        byte[] key = ise.pagingKey();
-        if (key == null) {
-            key = new byte[32];
-            new SecureRandom().nextBytes(key);
-        }
-        List<Route> all = new ArrayList<>(new IseApi(ise, service, policy, clock, workers, new PagingToken(key), metrics).routes());
+        List<Route> all = new ArrayList<>(new IseApi(ise, service, policy, clock, workers, metrics).routes());
         all.addAll(new JsonApi(service, policy, clock, workers, settings.maxDecisionBatch(), ise.busyWaitSeconds(),
                 metrics).routes());
         Routes routes = new Routes(all);

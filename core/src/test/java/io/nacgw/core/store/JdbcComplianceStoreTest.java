@@ -169,7 +169,7 @@ final class JdbcComplianceStoreTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
-    void page_walksAllDevicesInIdOrder_forEachStreamsAll(String kind) {
+    void page_walksAllDevicesInSequenceOrder_forEachStreamsAll(String kind) {
         try (ComplianceStore s = open(kind)) {
             List<DeviceRecord> all = new ArrayList<>();
             for (int i = 0; i < 1234; i++) {
@@ -177,11 +177,14 @@ final class JdbcComplianceStoreTest {
             }
             s.upsertAll(all);
             List<DeviceGuid> seen = new ArrayList<>();
-            DeviceGuid after = null;
+            long after = 0;
             List<DeviceRecord> page;
             while (!(page = s.page(after, 100)).isEmpty()) {
-                page.forEach(r -> seen.add(r.deviceId()));
-                after = page.get(page.size() - 1).deviceId();
+                for (DeviceRecord r : page) {
+                    assertTrue(r.storeSequence() > after, "ascending");
+                    after = r.storeSequence();
+                    seen.add(r.deviceId());
+                }
             }
             assertEquals(1234, seen.size());
             assertEquals(1234, seen.stream().distinct().count());
@@ -189,6 +192,59 @@ final class JdbcComplianceStoreTest {
             s.forEach(r -> n.incrementAndGet());
             assertEquals(1234, n.get());
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void storeSequence_isAssignedOnInsert_keptByUpdates_newAfterDeleteAndReinsert(String kind) {
+        try (ComplianceStore s = open(kind)) {
+            List<Upserted> first = s.upsertAllSequenced(List.of(compliant(1).lastModified(NOW).build(),
+                    compliant(2).lastModified(NOW).build()));
+            long one = first.get(0).storeSequence();
+            long two = first.get(1).storeSequence();
+            assertTrue(one > 0 && two > 0 && one != two, first.toString());
+            assertEquals(one, s.get(id(1)).orElseThrow().storeSequence());
+            DeviceRecord changed = compliant(1).complianceState(ComplianceState.NONCOMPLIANT).lastModified(NOW.plusSeconds(1)).build();
+            assertEquals(new Upserted(UpsertOutcome.UPDATED, one), s.upsertAllSequenced(List.of(changed)).get(0));
+            assertEquals(one, s.get(id(1)).orElseThrow().storeSequence(), "an update keeps the position");
+            assertEquals(new Upserted(UpsertOutcome.STALE, 0), s.upsertAllSequenced(List.of(changed)).get(0));
+            assertTrue(s.delete(id(1)));
+            long again = s.upsertAllSequenced(List.of(changed)).get(0).storeSequence();
+            assertTrue(again > Math.max(one, two), "a re-inserted device is new: " + again);
+            assertEquals(List.of(id(2), id(1)), s.page(0, 10).stream().map(DeviceRecord::deviceId).toList());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void migration_numbersDevicesStoredBeforeIt(String kind) throws Exception {
+        StoreSettings settings = kind.equals("postgres") ? Postgres.freshSchema() : StoreSettings.embedded(dir);
+        try (com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource(hikari(settings))) {
+            org.flywaydb.core.Flyway.configure().dataSource(ds).locations("classpath:db/migration").target("2").load().migrate();
+            try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+                for (int i = 1; i <= 3; i++) {
+                    st.execute("INSERT INTO devices (device_id, platform, ownership, management_state, compliance_state, "
+                            + "policy_assigned, threat_level, jailbroken, encrypted, mdm_modified, stored_at) VALUES ('"
+                            + id(i).uuid() + "', 'ios', 'unknown', 'managed', 'compliant', TRUE, 'unknown', FALSE, TRUE, 1, 1)");
+                }
+            }
+        }
+        try (ComplianceStore s = ComplianceStore.open(settings)) {
+            List<DeviceRecord> old = s.page(0, 10);
+            assertEquals(3, old.size());
+            assertEquals(3, old.stream().mapToLong(DeviceRecord::storeSequence).filter(q -> q > 0).distinct().count());
+            long newest = s.upsertAllSequenced(List.of(compliant(4).build())).get(0).storeSequence();
+            assertTrue(old.stream().allMatch(r -> r.storeSequence() < newest), "new devices come after the old ones");
+        }
+    }
+
+    private static com.zaxxer.hikari.HikariConfig hikari(StoreSettings s) {
+        com.zaxxer.hikari.HikariConfig hc = new com.zaxxer.hikari.HikariConfig();
+        hc.setJdbcUrl(s.jdbcUrl());
+        hc.setUsername(s.user());
+        hc.setPassword(s.password());
+        hc.setMaximumPoolSize(2); // Flyway holds one connection for its lock, one to migrate
+        return hc;
     }
 
     @Test

@@ -88,6 +88,20 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         return defaultProfile;
     }
 
+    /** Parses a single IP address literal (no DNS) for the config key {@code key}. */
+    public static InetAddress ipLiteral(String key, String text) {
+        Cidr c;
+        try {
+            c = Cidr.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + " '" + text + "' is not an IPv4 or IPv6 address");
+        }
+        if (text.contains("/")) {
+            throw new IllegalArgumentException(key + " '" + text + "' must be one address, not a network");
+        }
+        return c.network();
+    }
+
     /** The secret to use for CoA/Disconnect. */
     public Secret effectiveCoaSecret() {
         return coaSecret != null ? coaSecret : secrets.get(0);

@@ -139,7 +139,7 @@ final class CoaEngine {
             queueFull.increment();
             InetAddress nas = NetUtil.createInetAddressFromIpAddressString(p.request.nasAddress());
             drops.drop(DropReason.COA_QUEUE_FULL, nas == null ? null : new InetSocketAddress(nas, 0), "CoA queue of " + settings.queueSize() + " full; not sent to "
-                    + p.request.nas() + " for session " + p.request.acctSessionId());
+                    + p.request.nas() + " for session " + p.request.sessionLabel());
             complete(p, CoaResult.Answer.QUEUE_FULL, null, nanos.getAsLong());
             return false;
         }
@@ -155,8 +155,8 @@ final class CoaEngine {
         if (c == null || nasIp == null) {
             queued.decrementAndGet();
             noClient.increment();
-            log.warn("CoA for session {} not sent: {}", r.acctSessionId(), c == null
-                    ? "NAS client '" + r.nas() + "' is not configured" : "NAS address '" + r.nasAddress() + "' is not an IP address");
+            drops.drop(DropReason.COA_NO_CLIENT, null, "CoA for session " + r.sessionLabel() + " not sent: " + (c == null
+                    ? "NAS client '" + r.nas() + "' is not configured" : "NAS address '" + r.nasAddress() + "' is not an IP address"));
             complete(p, CoaResult.Answer.NO_CLIENT, null, now);
             return;
         }
@@ -192,13 +192,13 @@ final class CoaEngine {
             p.attempts++;
             p.deadline = now + settings.timeoutNanos(p.attempts);
             retransmitted.increment();
-            log.debug("CoA {} id {} to {}: no answer, retransmission {}", p.request.acctSessionId(), p.id, p.to, p.attempts);
+            log.debug("CoA {} id {} to {}: no answer, retransmission {}", p.request.sessionLabel(), p.id, p.to, p.attempts);
             transport.send(p.to, p.packet);
             return;
         }
         release(d, p);
-        log.info("CoA for session {} to {} ({}) given up: no valid answer to {} attempt(s)", p.request.acctSessionId(),
-                p.to, p.request.nas(), p.attempts);
+        drops.drop(DropReason.COA_TIMEOUT, p.to, "CoA for session " + p.request.sessionLabel() + " (client '"
+                + p.request.nas() + "') given up: no valid answer to " + p.attempts + " attempt(s)");
         complete(p, CoaResult.Answer.TIMEOUT, null, now);
     }
 
@@ -250,7 +250,7 @@ final class CoaEngine {
         d.outstanding++;
         outstanding.incrementAndGet();
         sent.increment();
-        log.debug("{} id {} to {} for session {}", CoaPackets.describe(p.action), id, p.to, p.request.acctSessionId());
+        log.debug("{} id {} to {} for session {}", CoaPackets.describe(p.action), id, p.to, p.request.sessionLabel());
         transport.send(p.to, p.packet);
     }
 
@@ -312,7 +312,7 @@ final class CoaEngine {
             if (cause != null && cause == CoaResult.RESOURCES_UNAVAILABLE && p.attempts < settings.maxAttempts()) {
                 p.notBefore = now + settings.timeoutNanos(p.attempts);
                 d.retries.add(p);
-                log.debug("CoA {} to {}: NAK 506 (resources unavailable), sending again later", p.request.acctSessionId(), p.to);
+                log.debug("CoA {} to {}: NAK 506 (resources unavailable), sending again later", p.request.sessionLabel(), p.to);
             } else {
                 complete(p, CoaResult.Answer.NAK, cause, now);
             }
@@ -365,7 +365,7 @@ final class CoaEngine {
         try {
             finished.accept(r);
         } catch (RuntimeException e) {
-            log.error("recording the CoA result for session {} failed", p.request.acctSessionId(), e);
+            log.error("recording the CoA result for session {} failed", p.request.sessionLabel(), e);
         }
         p.future.complete(r);
     }

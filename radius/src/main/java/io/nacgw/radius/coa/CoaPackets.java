@@ -40,7 +40,9 @@ final class CoaPackets {
         List<Attribute> out = new ArrayList<>(8);
         out.add(Attribute.of(nas instanceof Inet4Address ? AttributeType.NAS_IP_ADDRESS : AttributeType.NAS_IPV6_ADDRESS,
                 nas.getAddress()));
-        out.add(Attribute.text(AttributeType.ACCT_SESSION_ID, r.acctSessionId()));
+        if (r.acctSessionId() != null) {
+            out.add(Attribute.text(AttributeType.ACCT_SESSION_ID, r.acctSessionId()));
+        }
         if (r.mac() != null) {
             out.add(Attribute.text(AttributeType.CALLING_STATION_ID, r.mac().toRfc3580()));
         }

@@ -86,7 +86,7 @@ final class CoaEngineTest {
     }
 
     private static CoaRequest request(String nas, String nasAddress, String session) {
-        return new CoaRequest(nas, nasAddress, session, MAC, "00-11-22-33-44-55", "0A0000010000001234ABCD",
+        return new CoaRequest(nas, nasAddress, null, session, MAC, "00-11-22-33-44-55", "0A0000010000001234ABCD",
                 "11111111-2222-4333-8444-000000000001", CoaTrigger.DEVICE_CHANGE, null, "allow -> quarantine");
     }
 
@@ -168,13 +168,25 @@ final class CoaEngineTest {
 
     @Test
     void operatorDisconnect_overridesTheClientsAction_andIpv6NasGetsNasIpv6Address() {
-        submit(new CoaRequest("switch", "2001:db8::5", "sess-4", null, null, null, null, CoaTrigger.OPERATOR,
+        submit(new CoaRequest("switch", "2001:db8::5", null, "sess-4", MAC, null, null, null, CoaTrigger.OPERATOR,
                 CoaAction.DISCONNECT, null));
         Sent s = sent.get(0);
         assertEquals(RadiusCode.DISCONNECT_REQUEST, s.code());
         assertEquals(16, Replies.first(s.packet(), AttributeType.NAS_IPV6_ADDRESS).length());
         assertNull(Replies.first(s.packet(), AttributeType.NAS_IP_ADDRESS));
-        assertNull(Replies.first(s.packet(), AttributeType.CALLING_STATION_ID));
+        assertEquals("00-11-22-33-44-55", Replies.first(s.packet(), AttributeType.CALLING_STATION_ID).asText());
+    }
+
+    @Test
+    void acceptOnlySession_withoutAcctSessionId_isIdentifiedByCallingStationId() {
+        submit(new CoaRequest("aruba", "10.0.1.9", "s-77", null, MAC, null, null, null, CoaTrigger.DEVICE_CHANGE, null, null));
+        Sent s = sent.get(0);
+        assertNull(Replies.first(s.packet(), AttributeType.ACCT_SESSION_ID));
+        assertEquals("00-11-22-33-44-55", Replies.first(s.packet(), AttributeType.CALLING_STATION_ID).asText());
+        reply(s, RadiusCode.DISCONNECT_ACK, null);
+        assertTrue(CoaSender.auditRecord(results.get(0), clock).toJson().contains("\"session\":\"s-77\""));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new CoaRequest("aruba",
+                "10.0.1.9", null, null, null, null, null, null, CoaTrigger.OPERATOR, null, null));
     }
 
     @Test

@@ -52,7 +52,7 @@ final class CoaSenderTest {
     }
 
     private static CoaRequest request(String session) {
-        return new CoaRequest("switch", "127.0.0.1", session, MacAddress.parse("00:11:22:33:44:55"), null, null,
+        return new CoaRequest("switch", "127.0.0.1", null, session, MacAddress.parse("00:11:22:33:44:55"), null, null,
                 null, CoaTrigger.DEVICE_CHANGE, null, null);
     }
 

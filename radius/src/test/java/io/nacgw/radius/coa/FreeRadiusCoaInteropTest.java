@@ -81,7 +81,7 @@ final class FreeRadiusCoaInteropTest {
     }
 
     private static CoaRequest request(String nas, String nasAddress, String session, CoaAction action) {
-        return new CoaRequest(nas, nasAddress, session, MacAddress.parse("00:11:22:33:44:55"), "001122334455", null,
+        return new CoaRequest(nas, nasAddress, null, session, MacAddress.parse("00:11:22:33:44:55"), "001122334455", null,
                 null, CoaTrigger.DEVICE_CHANGE, action, null);
     }
 

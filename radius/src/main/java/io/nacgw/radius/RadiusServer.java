@@ -1,5 +1,6 @@
 package io.nacgw.radius;
 
+import io.nacgw.radius.audit.AuditRecord;
 import io.nacgw.radius.server.ServerComponents;
 import io.nacgw.radius.server.ServicePort;
 import io.netty.bootstrap.Bootstrap;
@@ -170,6 +171,16 @@ public final class RadiusServer implements AutoCloseable {
     /** The clients in use. */
     public List<NasClient> clients() {
         return components.registry().clients();
+    }
+
+    /** The configured client with this name now (after any reload), or null. */
+    public NasClient client(String name) {
+        return components.registry().byName(name);
+    }
+
+    /** Appends a line to the audit log the server writes its decisions to (never blocks; dropped when full). */
+    public void audit(AuditRecord record) {
+        components.audit(record);
     }
 
     /** Counters for metrics. */

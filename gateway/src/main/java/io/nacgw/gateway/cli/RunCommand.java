@@ -36,7 +36,9 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         NacgwConfig config = options.load(out, true);
-        Gateway gateway = Gateway.start(config, Clock.systemUTC());
+        Path configFile = options.configFile();
+        Gateway gateway = Gateway.start(config, Clock.systemUTC(),
+                () -> new io.nacgw.gateway.config.ConfigLoader().load(configFile));
         out.println("nacgw ready: data " + config.dataDir() + ", " + gateway.compliance().residentCount()
                 + " devices in memory, profiles " + gateway.policy().names());
         gateway.radius().ifPresent(r -> out.println("RADIUS: auth " + r.authAddress() + ", accounting " + r.acctAddress()
@@ -54,15 +56,7 @@ public final class RunCommand implements Callable<Integer> {
             out.println("configuration OK");
             return 0;
         }
-        Path configFile = options.configFile();
-        Reloader.onSighup(() -> {
-            try {
-                gateway.reload(new io.nacgw.gateway.config.ConfigLoader().load(configFile));
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(RunCommand.class).error("reload refused, keeping the running "
-                        + "configuration: {}", e.getMessage());
-            }
-        });
+        Reloader.onSighup(gateway::reloadFromSource); // same outcome as `nacgw reload`, in the log
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close(); // also removes the pid file

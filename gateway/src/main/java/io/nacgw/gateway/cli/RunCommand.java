@@ -8,9 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -22,9 +20,6 @@ import java.util.concurrent.CountDownLatch;
                 + "directory (default ./data), writing the documented default config and an embedded H2 store there "
                 + "on first start.")
 public final class RunCommand implements Callable<Integer> {
-    /** Written to the data directory while the gateway runs; {@code nacgw reload} signals that process. */
-    public static final String PID_FILE = "nacgw.pid";
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -60,8 +55,6 @@ public final class RunCommand implements Callable<Integer> {
             Demo.seedAndShow(gateway, out);
         }
         out.flush();
-        Path pid = config.dataDir().resolve(PID_FILE);
-        writePid(pid);
         Path configFile = options.configFile();
         Reloader.onSighup(() -> {
             try {
@@ -73,12 +66,7 @@ public final class RunCommand implements Callable<Integer> {
         });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            try {
-                Files.deleteIfExists(pid);
-            } catch (IOException ignored) {
-                // best effort: a stale pid file names a process that is gone
-            }
+            gateway.close(); // also removes the pid file
             stopped.countDown();
         }, "nacgw-shutdown"));
         stopped.await();
@@ -97,13 +85,5 @@ public final class RunCommand implements Callable<Integer> {
         out.println(ok ? "configuration OK" : "check failed: the gateway would not start as configured");
         out.flush();
         return ok ? 0 : 1;
-    }
-
-    private static void writePid(Path pid) {
-        try {
-            Files.writeString(pid, ProcessHandle.current().pid() + "\n");
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write " + pid + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -133,6 +133,16 @@ final class MainTest {
         r = run("run", "--config", cfg.toString(), "--check");
         assertEquals(2, r.status);
         assertTrue(r.err.contains("policy.profiles.wifi.unknownDevice"), r.err);
+        Files.writeString(cfg, "policy:\n  profiles:\n    wifi:\n      registrationHeld: sometimes\n");
+        r = run("run", "--config", cfg.toString(), "--check");
+        assertEquals(2, r.status);
+        assertTrue(r.err.contains("policy.profiles.wifi.registrationHeld must be unmanaged or managed, got 'sometimes'"),
+                r.err);
+        Files.writeString(cfg, "sync: {enabled: true, tokenUrl: 'https://login.example/t', clientId: a, "
+                + "clientSecretFile: " + cfg + ", retireGuardPercent: 200}\npolicy: {profiles: {wifi: {}}}\n");
+        r = run("run", "--config", cfg.toString(), "--check");
+        assertEquals(2, r.status);
+        assertTrue(r.err.contains("sync.retireGuardPercent must be 0 to 100"), r.err);
         r = run("devices", "explain", "aa:bb:cc:dd:ee:ff", "--profile", "nope", "--data-dir", dir.toString());
         assertEquals(2, r.status);
         assertTrue(r.err.contains("unknown profile 'nope'"), r.err);

@@ -21,11 +21,12 @@ import java.util.regex.Pattern;
  * @param profileRules                 SSID / NAS-Port-Type refinements, first match wins
  * @param coaPort                      the NAS's CoA/Disconnect port (3799; Cisco often 1700)
  * @param coaSecret                    secret for CoA, or null to use the first shared secret
+ * @param nasIdentity                  how the NASes behind this client are told apart (sessions, Accounting-On/Off)
  */
 public record NasClient(String name, Cidr address, List<Secret> secrets, boolean requireMessageAuthenticator,
                         boolean limitProxyState, VendorProfile vendor, List<IdentitySource> identitySources,
                         VendorIdentity vendorIdentity, String defaultProfile, List<ProfileRule> profileRules,
-                        int coaPort, Secret coaSecret) {
+                        int coaPort, Secret coaSecret, NasIdentity nasIdentity) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     public NasClient {
@@ -61,6 +62,7 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         if (coaPort < 1 || coaPort > 65535) {
             throw new IllegalArgumentException(key + "coaPort must be 1-65535, got " + coaPort);
         }
+        Objects.requireNonNull(nasIdentity, key + "nasIdentity");
     }
 
     /** A client with the defaults: MA required, generic vendor, default identity order, CoA on 3799. */
@@ -97,6 +99,7 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         private List<ProfileRule> profileRules = List.of();
         private int coaPort = 3799;
         private Secret coaSecret;
+        private NasIdentity nasIdentity = NasIdentity.ATTRIBUTES;
 
         private Builder(String name, Cidr address, Secret secret) {
             this.name = name;
@@ -115,10 +118,11 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         public Builder profileRules(List<ProfileRule> v) { profileRules = v; return this; }
         public Builder coaPort(int v) { coaPort = v; return this; }
         public Builder coaSecret(String v) { coaSecret = v == null ? null : Secret.of(v); return this; }
+        public Builder nasIdentity(NasIdentity v) { nasIdentity = v; return this; }
 
         public NasClient build() {
             return new NasClient(name, address, secrets, requireMessageAuthenticator, limitProxyState, vendor,
-                    identitySources, vendorIdentity, defaultProfile, profileRules, coaPort, coaSecret);
+                    identitySources, vendorIdentity, defaultProfile, profileRules, coaPort, coaSecret, nasIdentity);
         }
     }
 }

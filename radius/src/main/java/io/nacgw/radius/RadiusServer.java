@@ -1,5 +1,6 @@
 package io.nacgw.radius;
 
+import io.nacgw.core.net.DualStack;
 import io.nacgw.radius.server.ServerComponents;
 import io.nacgw.radius.server.ServicePort;
 import io.netty.bootstrap.Bootstrap;
@@ -107,7 +108,8 @@ public final class RadiusServer implements AutoCloseable {
         InetSocketAddress bound = null;
         for (int i = 0; i < count; i++) {
             // port 0: the first channel picks a free port, the others join it with SO_REUSEPORT
-            InetSocketAddress at = new InetSocketAddress(s.bindAddress(), bound == null ? portNumber : bound.getPort());
+            InetSocketAddress at = new InetSocketAddress(DualStack.bindAddress(s.bindAddress()),
+                    bound == null ? portNumber : bound.getPort());
             Channel ch;
             try {
                 ch = b.bind(at).syncUninterruptibly().channel();

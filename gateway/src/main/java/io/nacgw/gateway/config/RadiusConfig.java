@@ -4,6 +4,7 @@ import io.nacgw.core.id.IdentifierKind;
 import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.radius.IdentitySource;
 import io.nacgw.radius.NasClient;
+import io.nacgw.radius.NasIdentity;
 import io.nacgw.radius.ProfileRule;
 import io.nacgw.radius.RadiusSettings;
 import io.nacgw.radius.VendorIdentity;
@@ -22,21 +23,21 @@ import java.util.Map;
 public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort, Integer acctPort, Integer channels,
                            Boolean nativeTransport, Duration duplicateTtl, Integer duplicateCacheSize,
                            Integer accountingThreads, Integer accountingQueue, Integer receiveBufferBytes,
-                           LinkedHashMap<String, ClientConfig> clients) {
+                           Duration acceptLifetime, Integer sessionQueue, LinkedHashMap<String, ClientConfig> clients) {
     public RadiusConfig {
         enabled = enabled == null || enabled;
         clients = clients == null ? new LinkedHashMap<>() : clients;
     }
 
     static RadiusConfig defaults() {
-        return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** One NAS or NAS network. */
     public record ClientConfig(String address, List<String> secrets, Boolean requireMessageAuthenticator,
                                Boolean limitProxyState, String vendor, List<String> identitySources,
                                VendorIdentityConfig vendorIdentity, String profile, List<ProfileRuleConfig> profileRules,
-                               Integer coaPort, String coaSecret) {
+                               Integer coaPort, String coaSecret, String nasIdentity) {
         @Override
         public String toString() {
             return "ClientConfig[" + address + ", secrets=***]";
@@ -61,7 +62,9 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                 duplicateCacheSize != null ? duplicateCacheSize : d.duplicateCacheSize(),
                 accountingThreads != null ? accountingThreads : d.accountingThreads(),
                 accountingQueue != null ? accountingQueue : d.accountingQueue(), auditQueue,
-                receiveBufferBytes != null ? receiveBufferBytes : d.receiveBufferBytes());
+                receiveBufferBytes != null ? receiveBufferBytes : d.receiveBufferBytes(),
+                acceptLifetime != null ? acceptLifetime : d.acceptLifetime(),
+                sessionQueue != null ? sessionQueue : d.sessionQueue());
     }
 
     /** Builds and validates every client; profiles must exist in {@code policy}. */
@@ -105,6 +108,7 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                 }
                 if (c.coaPort() != null) b.coaPort(c.coaPort());
                 if (c.coaSecret() != null) b.coaSecret(c.coaSecret());
+                if (c.nasIdentity() != null) b.nasIdentity(NasIdentity.fromName(c.nasIdentity()));
                 out.add(b.build());
             } catch (IllegalArgumentException ex) {
                 String m = ex.getMessage();

@@ -24,6 +24,8 @@ public final class AttributeType {
     public static final int ACCT_DELAY_TIME = 41;
     public static final int ACCT_SESSION_ID = 44;
     public static final int ACCT_TERMINATE_CAUSE = 49;
+    public static final int NAS_PORT_ID = 87;
+    public static final int NAS_IPV6_ADDRESS = 95;
     public static final int CHAP_CHALLENGE = 60;
     public static final int NAS_PORT_TYPE = 61;
     public static final int TUNNEL_TYPE = 64;

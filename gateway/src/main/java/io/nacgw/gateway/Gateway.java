@@ -32,6 +32,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * One running nacgw: opens the store, loads the compliance index, builds the access policy and starts the
@@ -49,6 +51,7 @@ public final class Gateway implements AutoCloseable {
     private final RadiusServer radius;
     private final ApiServer api;
     private final MetricsServer metricsServer;
+    private final SessionStore sessions;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
@@ -64,9 +67,9 @@ public final class Gateway implements AutoCloseable {
             closeables.push(compliance);
             closeables.push(metrics);
             metrics.bindIndex(compliance);
+            this.sessions = SessionStore.open(config.store().settings(config.dataDir()), clock);
+            closeables.push(sessions);
             if (config.radius().enabled()) {
-                SessionStore sessions = SessionStore.open(config.store().settings(config.dataDir()));
-                closeables.push(sessions);
                 Path auditFile = config.dataDir().resolve(config.audit().file());
                 AuditSink audit = AuditSink.file(auditFile);
                 this.radius = RadiusServer.start(config.radius().settings(config.audit().queueSize()),
@@ -95,9 +98,12 @@ public final class Gateway implements AutoCloseable {
             if (syncOps != null) {
                 closeables.push(syncOps);
             }
+            SessionOperations sessionOps = new SessionOperations(sessions, clock);
+            closeables.push(sessionOps);
             if (config.metrics().enabled()) {
-                this.metricsServer = MetricsServer.start(config.metrics().settings(), metrics::scrape, () -> true,
-                        SyncOperations.endpoints(syncOps));
+                Map<String, MetricsServer.Operation> ops = new HashMap<>(SyncOperations.endpoints(syncOps));
+                ops.putAll(sessionOps.endpoints());
+                this.metricsServer = MetricsServer.start(config.metrics().settings(), metrics::scrape, () -> true, ops);
                 closeables.push(metricsServer);
             } else {
                 this.metricsServer = null;
@@ -128,7 +134,7 @@ public final class Gateway implements AutoCloseable {
                 commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
         return ApiServer.start(config.api().settings(),
                 config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version()),
-                config.api().auth(policy, certificates), tls::newEngine, compliance, policy, clock);
+                config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, clock);
     }
 
     /** The default profile's remediation URL, else its enrolment URL (null: none). */
@@ -208,6 +214,11 @@ public final class Gateway implements AutoCloseable {
     /** The plain-HTTP metrics and health server, when {@code metrics.enabled}. */
     public java.util.Optional<MetricsServer> metricsServer() {
         return java.util.Optional.ofNullable(metricsServer);
+    }
+
+    /** The session table (Access-Accepts and accounting), read by the API, the CLI and CoA. */
+    public SessionStore sessions() {
+        return sessions;
     }
 
     /** The MDM sync connector, when {@code sync.enabled}. */

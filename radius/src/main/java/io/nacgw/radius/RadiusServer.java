@@ -1,6 +1,7 @@
 package io.nacgw.radius;
 
 import io.nacgw.core.net.DualStack;
+import io.nacgw.radius.audit.AuditRecord;
 import io.nacgw.radius.server.ServerComponents;
 import io.nacgw.radius.server.ServicePort;
 import io.netty.bootstrap.Bootstrap;
@@ -89,9 +90,29 @@ public final class RadiusServer implements AutoCloseable {
         }
     }
 
+    /**
+     * SO_REUSEPORT lets any process of the same user join a port, so a second gateway would silently take a share of
+     * the NAS traffic (answering from its own store). A plain socket, without the option, binds only where nobody is
+     * bound: try one first, so only this process's own channels share the port.
+     */
+    private static void requireFree(String address, int portNumber, ServicePort port) {
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
+            probe.setReuseAddress(false);
+            probe.bind(new InetSocketAddress(address, portNumber));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("RADIUS " + port.name().toLowerCase(java.util.Locale.ROOT) + " port "
+                    + address + ":" + portNumber + " is already in use (another nacgw or RADIUS server?): "
+                    + e.getMessage(), e);
+        }
+    }
+
     private static InetSocketAddress bind(RadiusSettings s, boolean epoll, int count, EventLoopGroup group,
                                           ServerComponents components, ServicePort port, int portNumber,
                                           List<Channel> channels) {
+        String address = DualStack.bindAddress(s.bindAddress());
+        if (epoll && portNumber != 0) {
+            requireFree(address, portNumber, port);
+        }
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .handler(components.initializer(port))
@@ -108,8 +129,7 @@ public final class RadiusServer implements AutoCloseable {
         InetSocketAddress bound = null;
         for (int i = 0; i < count; i++) {
             // port 0: the first channel picks a free port, the others join it with SO_REUSEPORT
-            InetSocketAddress at = new InetSocketAddress(DualStack.bindAddress(s.bindAddress()),
-                    bound == null ? portNumber : bound.getPort());
+            InetSocketAddress at = new InetSocketAddress(address, bound == null ? portNumber : bound.getPort());
             Channel ch;
             try {
                 ch = b.bind(at).syncUninterruptibly().channel();
@@ -153,6 +173,16 @@ public final class RadiusServer implements AutoCloseable {
     /** The clients in use. */
     public List<NasClient> clients() {
         return components.registry().clients();
+    }
+
+    /** The configured client with this name now (after any reload), or null. */
+    public NasClient client(String name) {
+        return components.registry().byName(name);
+    }
+
+    /** Appends a line to the audit log the server writes its decisions to (never blocks; dropped when full). */
+    public void audit(AuditRecord record) {
+        components.audit(record);
     }
 
     /** Counters for metrics. */

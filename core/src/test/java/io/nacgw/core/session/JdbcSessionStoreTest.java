@@ -8,12 +8,10 @@ import io.nacgw.core.store.StoreSettings;
 import io.nacgw.core.testing.MutableClock;
 import io.nacgw.core.testing.Postgres;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,27 +32,21 @@ final class JdbcSessionStoreTest {
     private static final NasRef A = new NasRef("ip:10.1.0.1", "proxy", "10.1.0.1", "192.0.2.100");
     private static final NasRef B = new NasRef("ip:10.1.0.2", "proxy", "10.1.0.2", "192.0.2.100");
 
+    @RegisterExtension
+    final Postgres pg = new Postgres();
     private final MutableClock clock = new MutableClock(T0);
-    private StoreSettings settings;
     private SessionStore store;
 
     private void open(String kind) {
-        settings = kind.equals("postgres") ? Postgres.freshSchema()
+        StoreSettings settings = kind.equals("postgres") ? pg.freshSchema()
                 : new StoreSettings("jdbc:h2:mem:sessions-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "", "", 2);
         store = SessionStore.open(settings, clock);
     }
 
     @AfterEach
-    void close() throws Exception {
+    void close() {
         if (store != null) {
             store.close();
-        }
-        if (settings != null && settings.isPostgres()) {
-            String schema = settings.jdbcUrl().substring(settings.jdbcUrl().indexOf("currentSchema=") + 14);
-            try (Connection c = DriverManager.getConnection(Postgres.url(), settings.user(), "");
-                 Statement s = c.createStatement()) {
-                s.execute("DROP SCHEMA " + schema + " CASCADE");
-            }
         }
     }
 

@@ -35,6 +35,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * One running nacgw: opens the store, loads the compliance index, builds the access policy and starts the
@@ -44,8 +46,9 @@ public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
     private final NacgwConfig config;
-    /** The start config with every reload's applied sections: what the next reload compares against. */
-    private volatile NacgwConfig current;
+    /** The policy and RADIUS clients as last applied (start or reload): what the next reload compares against. */
+    private volatile io.nacgw.gateway.config.PolicyConfig currentPolicy;
+    private volatile Map<String, io.nacgw.gateway.config.RadiusConfig.ClientConfig> currentClients;
     private final java.util.function.Supplier<NacgwConfig> reloadSource;
     private final Clock clock;
     private final ComplianceStore store;
@@ -55,12 +58,14 @@ public final class Gateway implements AutoCloseable {
     private final RadiusServer radius;
     private final ApiServer api;
     private final MetricsServer metricsServer;
+    private final SessionStore sessions;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
     private Gateway(NacgwConfig config, Clock clock, java.util.function.Supplier<NacgwConfig> reloadSource) {
         this.config = config;
-        this.current = config;
+        this.currentPolicy = config.policy();
+        this.currentClients = config.radius().clients();
         this.reloadSource = reloadSource;
         this.clock = clock;
         this.policy = config.policy().toAccessPolicy();
@@ -79,9 +84,9 @@ public final class Gateway implements AutoCloseable {
             closeables.push(compliance);
             closeables.push(metrics);
             metrics.bindIndex(compliance);
+            this.sessions = SessionStore.open(config.store().settings(config.dataDir()), clock);
+            closeables.push(sessions);
             if (config.radius().enabled()) {
-                SessionStore sessions = SessionStore.open(config.store().settings(config.dataDir()));
-                closeables.push(sessions);
                 Path auditFile = config.dataDir().resolve(config.audit().file());
                 AuditSink audit = openAudit(auditFile);
                 this.radius = RadiusServer.start(config.radius().settings(config.audit().queueSize()),
@@ -110,8 +115,11 @@ public final class Gateway implements AutoCloseable {
             if (syncOps != null) {
                 closeables.push(syncOps);
             }
+            SessionOperations sessionOps = new SessionOperations(sessions, clock);
+            closeables.push(sessionOps);
             if (config.metrics().enabled()) {
-                java.util.Map<String, MetricsServer.Operation> ops = new java.util.HashMap<>(SyncOperations.endpoints(syncOps));
+                Map<String, MetricsServer.Operation> ops = new HashMap<>(SyncOperations.endpoints(syncOps));
+                ops.putAll(sessionOps.endpoints());
                 ops.put("/reload", ReloadOperation.of(this, reloadSource));
                 this.metricsServer = MetricsServer.start(config.metrics().settings(), metrics::scrape, () -> true, ops);
                 closeables.push(metricsServer);
@@ -149,7 +157,7 @@ public final class Gateway implements AutoCloseable {
                 commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
         return ApiServer.start(config.api().settings(),
                 config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version()),
-                config.api().auth(policy, certificates), tls::newEngine, compliance, policy, clock);
+                config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, clock);
     }
 
     /** The default profile's remediation URL, else its enrolment URL (null: none). */
@@ -225,18 +233,10 @@ public final class Gateway implements AutoCloseable {
      * stays exactly as it was. Other changed keys are reported as needing a restart.
      */
     public synchronized ReloadResult reload(NacgwConfig fresh) {
-        List<String> changed = ConfigDiff.changedKeys(current, fresh);
         List<String> applied = new ArrayList<>();
         List<String> restart = new ArrayList<>();
-        boolean policyChanged = false;
-        boolean clientsChanged = false;
-        for (String key : changed) {
-            if (key.equals("policy") || key.startsWith("policy.")) {
-                policyChanged = true;
-            } else if (key.equals("radius.clients")) {
-                clientsChanged = true;
-            }
-        }
+        boolean policyChanged = !currentPolicy.equals(fresh.policy());
+        boolean clientsChanged = !currentClients.equals(fresh.radius().clients());
         for (String key : ConfigDiff.changedKeys(config, fresh)) {
             if (!key.equals("policy") && !key.startsWith("policy.") && !key.equals("radius.clients")) {
                 restart.add(key);
@@ -250,18 +250,19 @@ public final class Gateway implements AutoCloseable {
             config.api().auth(next, io.nacgw.nacapi.ClientIdentityResolver.NONE); // API users name existing profiles
         }
         if (policyChanged) {
-            applied.add("policy.profiles: " + profileChanges(current.policy(), fresh.policy()));
+            applied.add("policy.profiles: " + profileChanges(currentPolicy, fresh.policy()));
             policy.update(next);
         }
         if (clients != null) {
             radius.reload(clients);
             if (clientsChanged) {
-                applied.add("radius.clients: " + clientChanges(current.radius(), fresh.radius()));
+                applied.add("radius.clients: " + clientChanges(currentClients, fresh.radius().clients()));
             }
         }
-        current = new NacgwConfig(current.dataDir(), current.store(), current.index(), fresh.policy(), current.audit(),
-                current.sync(), radius == null ? current.radius() : withClients(current.radius(), fresh.radius()),
-                current.api(), current.ise(), current.metrics());
+        currentPolicy = fresh.policy();
+        if (radius != null) {
+            currentClients = fresh.radius().clients();
+        }
         ReloadResult result = new ReloadResult(applied, restart);
         log.info("reload: {}{}", result.unchanged() ? "no changes" : applied.isEmpty() ? "nothing applied" : String.join("; ", applied),
                 restart.isEmpty() ? "" : "; restart needed for " + restart);
@@ -277,13 +278,6 @@ public final class Gateway implements AutoCloseable {
         ReloadOperation.run(this, reloadSource);
     }
 
-    private static io.nacgw.gateway.config.RadiusConfig withClients(io.nacgw.gateway.config.RadiusConfig r,
-                                                                    io.nacgw.gateway.config.RadiusConfig fresh) {
-        return new io.nacgw.gateway.config.RadiusConfig(r.enabled(), r.bindAddress(), r.authPort(), r.acctPort(),
-                r.channels(), r.nativeTransport(), r.duplicateTtl(), r.duplicateCacheSize(), r.accountingThreads(),
-                r.accountingQueue(), r.receiveBufferBytes(), r.coa(), fresh.clients());
-    }
-
     private static String profileChanges(io.nacgw.gateway.config.PolicyConfig a, io.nacgw.gateway.config.PolicyConfig b) {
         String parts = entryChanges(a.profiles(), b.profiles());
         if (!a.defaultProfile().equals(b.defaultProfile())) {
@@ -292,8 +286,8 @@ public final class Gateway implements AutoCloseable {
         return parts.isEmpty() ? "unchanged" : parts;
     }
 
-    private static String clientChanges(io.nacgw.gateway.config.RadiusConfig a, io.nacgw.gateway.config.RadiusConfig b) {
-        return b.clients().size() + " clients (" + entryChanges(a.clients(), b.clients()) + ")";
+    private static String clientChanges(Map<String, ?> a, Map<String, ?> b) {
+        return b.size() + " clients (" + entryChanges(a, b) + ")";
     }
 
     /** "added x, removed y, changed z" between two named sections (profiles, clients). */
@@ -320,6 +314,11 @@ public final class Gateway implements AutoCloseable {
     /** The plain-HTTP metrics and health server, when {@code metrics.enabled}. */
     public java.util.Optional<MetricsServer> metricsServer() {
         return java.util.Optional.ofNullable(metricsServer);
+    }
+
+    /** The session table (Access-Accepts and accounting), read by the API, the CLI and CoA. */
+    public SessionStore sessions() {
+        return sessions;
     }
 
     /** The MDM sync connector, when {@code sync.enabled}. */

@@ -82,6 +82,10 @@ public final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_radius_status_server", radius, r -> r.stats().statusServer(), "Status-Server requests answered");
         counter("nacgw_radius_duplicates_resent", radius, r -> r.stats().duplicatesResent(), "Retransmissions answered from the duplicate cache");
         counter("nacgw_radius_audit_dropped", radius, r -> r.stats().auditDropped(), "Audit events dropped (queue full)");
+        counter("nacgw_radius_accept_sessions_recorded", radius, r -> r.stats().acceptsRecorded(),
+                "Access-Accepts recorded as sessions");
+        counter("nacgw_radius_accept_sessions_dropped", radius, r -> r.stats().acceptsUnrecorded(),
+                "Access-Accepts not recorded as sessions (radius.sessionQueue full or the write failed)");
         for (DropReason reason : DropReason.values()) {
             FunctionCounter.builder("nacgw_radius_dropped", radius, r -> r.stats().drops(reason))
                     .tag("reason", reason.wireName()).description("Datagrams dropped, by reason").register(registry);

@@ -41,6 +41,7 @@ final class MainTest {
         for (String[] cmd : new String[][]{{"--help"}, {"run", "--help"}, {"devices", "--help"}, {"devices", "import", "--help"},
                 {"devices", "get", "--help"}, {"devices", "explain", "--help"}, {"version", "--help"}, {"reload", "--help"},
                 {"api", "hash-password", "--help"}, {"sync", "status", "--help"}, {"sync", "run", "--help"},
+                {"sessions", "--help"}, {"sessions", "list", "--help"},
                 {"loadtest", "--help"}, {"loadtest", "devices", "--help"}, {"loadtest", "radius", "--help"}, {"loadtest", "api", "--help"}}) {
             Run r = run(cmd);
             assertEquals(0, r.status, String.join(" ", cmd));

@@ -89,9 +89,28 @@ public final class RadiusServer implements AutoCloseable {
         }
     }
 
+    /**
+     * SO_REUSEPORT lets any process of the same user join a port, so a second gateway would silently take a share of
+     * the NAS traffic (answering from its own store). A plain socket, without the option, binds only where nobody is
+     * bound: try one first, so only this process's own channels share the port.
+     */
+    private static void requireFree(String address, int portNumber, ServicePort port) {
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
+            probe.setReuseAddress(false);
+            probe.bind(new InetSocketAddress(address, portNumber));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("RADIUS " + port.name().toLowerCase(java.util.Locale.ROOT) + " port "
+                    + address + ":" + portNumber + " is already in use (another nacgw or RADIUS server?): "
+                    + e.getMessage(), e);
+        }
+    }
+
     private static InetSocketAddress bind(RadiusSettings s, boolean epoll, int count, EventLoopGroup group,
                                           ServerComponents components, ServicePort port, int portNumber,
                                           List<Channel> channels) {
+        if (epoll && portNumber != 0) {
+            requireFree(s.bindAddress(), portNumber, port);
+        }
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .handler(components.initializer(port))

@@ -23,6 +23,9 @@ import io.nacgw.gateway.config.NacgwConfig;
 import io.nacgw.radius.RadiusServer;
 import io.nacgw.radius.RadiusServices;
 import io.nacgw.radius.audit.AuditSink;
+import io.nacgw.radius.coa.CoaSender;
+import io.nacgw.radius.coa.CoaSettings;
+import io.nacgw.radius.coa.SessionReauthorizer;
 import io.nacgw.sync.SyncService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +59,8 @@ public final class Gateway implements AutoCloseable {
     private final AccessPolicy policy;
     private final SyncService sync;
     private final RadiusServer radius;
+    private final CoaSender coa;
+    private final SessionReauthorizer reauthorizer;
     private final ApiServer api;
     private final MetricsServer metricsServer;
     private final SessionStore sessions;
@@ -93,8 +98,23 @@ public final class Gateway implements AutoCloseable {
                         config.radius().nasClients(policy), new RadiusServices(policy, compliance, sessions, audit, clock));
                 closeables.push(radius);
                 metrics.bindRadius(radius);
+                CoaSettings coaSettings = config.radius().coa().settings();
+                if (coaSettings.enabled()) {
+                    this.coa = CoaSender.start(coaSettings, radius::client, radius::audit, clock, metrics::observeCoa);
+                    closeables.push(coa);
+                    this.reauthorizer = new SessionReauthorizer(policy, sessions, radius::client, coa, clock,
+                            coaSettings.queueSize());
+                    closeables.push(reauthorizer);
+                    compliance.addListener(reauthorizer);
+                    metrics.bindCoa(coa, reauthorizer);
+                } else {
+                    this.coa = null;
+                    this.reauthorizer = null;
+                }
             } else {
                 this.radius = null;
+                this.coa = null;
+                this.reauthorizer = null;
             }
             if (config.api().enabled()) {
                 this.api = startApi();
@@ -304,6 +324,16 @@ public final class Gateway implements AutoCloseable {
         if (!names.isEmpty()) {
             parts.add(what + " " + String.join(" ", names));
         }
+    }
+
+    /** The CoA sender, when RADIUS and {@code radius.coa.enabled}. */
+    public java.util.Optional<CoaSender> coa() {
+        return java.util.Optional.ofNullable(coa);
+    }
+
+    /** What turns device changes and operator actions into CoA, when the CoA sender runs. */
+    public java.util.Optional<SessionReauthorizer> reauthorizer() {
+        return java.util.Optional.ofNullable(reauthorizer);
     }
 
     /** The HTTPS API, when {@code api.enabled}. */

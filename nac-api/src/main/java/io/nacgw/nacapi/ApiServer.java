@@ -91,13 +91,13 @@ public final class ApiServer implements AutoCloseable {
             log.info("API listening on https://{} (ISE API {}, JSON API {})", hostPort(server.address()),
                     IseApi.API_BASE, JsonApi.BASE);
             return server;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the checked BindException undeclared
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownNow();
             verifier.shutdownNow();
-            throw new IllegalStateException("cannot bind the API to " + settings.host() + ":" + settings.port() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException("cannot bind the HTTPS API port (api.port) " + settings.host() + ":"
+                    + settings.port() + ": " + e.getMessage(), e);
         }
     }
 

@@ -184,6 +184,6 @@ final class JsonApiTest {
     void openApi_isServed() throws Exception {
         HttpResponse<String> r = gw.get(partner, "/api/v1/openapi.json", null);
         assertEquals(200, r.statusCode());
-        assertEquals("3.0.3", json(r).get("openapi").asText());
+        assertEquals("3.1.0", json(r).get("openapi").asText());
     }
 }

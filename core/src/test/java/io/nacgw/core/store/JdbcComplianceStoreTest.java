@@ -214,7 +214,7 @@ final class JdbcComplianceStoreTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void migration_numbersDevicesStoredBeforeIt(String kind) throws Exception {
-        StoreSettings settings = kind.equals("postgres") ? Postgres.freshSchema() : StoreSettings.embedded(dir);
+        StoreSettings settings = kind.equals("postgres") ? pg.freshSchema() : StoreSettings.embedded(dir);
         try (com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource(hikari(settings))) {
             org.flywaydb.core.Flyway.configure().dataSource(ds).locations("classpath:db/migration").target("2").load().migrate();
             try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {

@@ -60,11 +60,19 @@ public final class MetricsServer implements AutoCloseable {
         }
     }
 
-    /** An extra operations endpoint (e.g. sync status); runs on the server's thread, so it must answer quickly. */
+    /**
+     * An extra operations endpoint (e.g. sync status). {@link #handle} runs on the server's thread, so it must answer
+     * quickly; an endpoint that does I/O overrides {@link #handleAsync} and answers from its own thread.
+     */
     @FunctionalInterface
     public interface Operation {
         /** Answers {@code method} (GET, POST, ...) with the query string (may be empty). */
         Reply handle(String method, String query);
+
+        /** The answer, possibly later; by default {@link #handle}'s, at once. */
+        default java.util.concurrent.CompletionStage<Reply> handleAsync(String method, String query) {
+            return java.util.concurrent.CompletableFuture.completedFuture(handle(method, query));
+        }
     }
 
     /** An operation's answer: HTTP status and a JSON body. */
@@ -144,18 +152,26 @@ public final class MetricsServer implements AutoCloseable {
             String type;
             String body;
             Operation op = operations.get(path);
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
             if (op != null) {
-                Reply r;
+                java.util.concurrent.CompletionStage<Reply> later;
                 try {
                     int q = req.uri().indexOf('?');
-                    r = op.handle(req.method().name(), q < 0 ? "" : req.uri().substring(q + 1));
+                    later = op.handleAsync(req.method().name(), q < 0 ? "" : req.uri().substring(q + 1));
                 } catch (RuntimeException e) {
-                    log.warn("operation {} failed: {}", path, e.toString());
-                    r = new Reply(500, "{\"error\":\"internal error\"}");
+                    later = java.util.concurrent.CompletableFuture.failedFuture(e);
                 }
-                status = HttpResponseStatus.valueOf(r.status());
-                type = "application/json";
-                body = r.json();
+                later.whenComplete((r, e) -> {
+                    Reply answer = r;
+                    if (e != null) {
+                        log.warn("operation {} failed: {}", path, e.toString());
+                        answer = new Reply(500, "{\"error\":\"internal error\"}");
+                    }
+                    Reply done = answer;
+                    ctx.executor().execute(() -> respond(ctx, HttpResponseStatus.valueOf(done.status()),
+                            "application/json", done.json(), keepAlive));
+                });
+                return;
             } else if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
                 status = HttpResponseStatus.METHOD_NOT_ALLOWED;
                 type = "text/plain; charset=utf-8";
@@ -174,12 +190,16 @@ public final class MetricsServer implements AutoCloseable {
                 type = "text/plain; charset=utf-8";
                 body = "not found\n";
             }
+            respond(ctx, status, type, body, keepAlive);
+        }
+
+        private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body,
+                                    boolean keepAlive) {
             ByteBuf buf = ctx.alloc().buffer(body.length() + 16);
             buf.writeCharSequence(body, StandardCharsets.UTF_8);
             FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
             res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
-            boolean keepAlive = HttpUtil.isKeepAlive(req);
             HttpUtil.setKeepAlive(res, keepAlive);
             if (keepAlive) {
                 ctx.writeAndFlush(res);

@@ -46,10 +46,10 @@ final class FreeRadiusCoaInteropTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Needs.executable("freeradius", BINARY.toString());
+        Path binary = Needs.executable("freeradius", BINARY.toString());
         port = freePort();
         writeConfig(dir, port);
-        server = new ProcessBuilder(BINARY.toString(), "-f", "-d", dir.toString(), "-l", dir.resolve("radius.log").toString())
+        server = new ProcessBuilder(binary.toString(), "-f", "-d", dir.toString(), "-l", dir.resolve("radius.log").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("console.log").toFile()).start();
         waitForPort();
         CLIENTS.put("cisco", NasClient.builder("cisco", "127.0.0.1", "unused-radius-secret").vendor(VendorProfile.CISCO)

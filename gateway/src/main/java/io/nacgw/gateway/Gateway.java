@@ -18,6 +18,7 @@ import io.nacgw.nacapi.ApiServer;
 import io.nacgw.nacapi.ClientIdentityResolver;
 import io.nacgw.nacapi.MetricsServer;
 import java.time.Duration;
+import io.nacgw.gateway.config.ConfigDiff;
 import io.nacgw.gateway.config.NacgwConfig;
 import io.nacgw.radius.RadiusServer;
 import io.nacgw.radius.RadiusServices;
@@ -31,6 +32,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,6 +46,9 @@ public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
     private final NacgwConfig config;
+    /** The start config with every reload's applied sections: what the next reload compares against. */
+    private volatile NacgwConfig current;
+    private final java.util.function.Supplier<NacgwConfig> reloadSource;
     private final Clock clock;
     private final ComplianceStore store;
     private final ComplianceService compliance;
@@ -55,8 +61,10 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
-    private Gateway(NacgwConfig config, Clock clock) {
+    private Gateway(NacgwConfig config, Clock clock, java.util.function.Supplier<NacgwConfig> reloadSource) {
         this.config = config;
+        this.current = config;
+        this.reloadSource = reloadSource;
         this.clock = clock;
         this.policy = config.policy().toAccessPolicy();
         createDataDir(config.dataDir());
@@ -105,11 +113,10 @@ public final class Gateway implements AutoCloseable {
             if (syncOps != null) {
                 closeables.push(syncOps);
             }
-            SessionOperations sessionOps = new SessionOperations(sessions, clock);
-            closeables.push(sessionOps);
             if (config.metrics().enabled()) {
                 Map<String, MetricsServer.Operation> ops = new HashMap<>(SyncOperations.endpoints(syncOps));
-                ops.putAll(sessionOps.endpoints());
+                ops.put("/reload", ReloadOperation.of(this, reloadSource));
+                ops.putAll(SessionOperations.endpoints(sessions, clock));
                 this.metricsServer = MetricsServer.start(config.metrics().settings(), metrics::scrape, () -> true, ops);
                 closeables.push(metricsServer);
             } else {
@@ -167,7 +174,15 @@ public final class Gateway implements AutoCloseable {
 
     /** Opens everything; on failure closes what was opened and rethrows. */
     public static Gateway start(NacgwConfig config, Clock clock) {
-        Gateway g = new Gateway(config, clock);
+        return start(config, clock, null);
+    }
+
+    /**
+     * Starts the gateway; {@code reloadSource} re-reads the configuration for {@code POST /reload} on the operations
+     * port ({@code nacgw reload}); null: there is no file to re-read, and /reload says so.
+     */
+    public static Gateway start(NacgwConfig config, Clock clock, java.util.function.Supplier<NacgwConfig> reloadSource) {
+        Gateway g = new Gateway(config, clock, reloadSource);
         log.info("nacgw ready: {} devices in memory, profiles {}", g.compliance.residentCount(), g.policy.names());
         return g;
     }
@@ -208,13 +223,97 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Applies what can change without a restart from a freshly loaded config: today the RADIUS clients. The new
-     * clients are validated before anything changes; on error the running ones stay.
+     * Applies what can change without a restart from a freshly loaded config: the policy profiles (every component
+     * decides with the new ones from its next request) and the RADIUS clients. Everything is built and validated
+     * before anything changes: on error (an {@link IllegalArgumentException} naming the key) the running gateway
+     * stays exactly as it was. Other changed keys are reported as needing a restart.
      */
-    public void reload(NacgwConfig fresh) {
-        if (radius != null) {
-            radius.reload(fresh.radius().nasClients(policy));
-            log.info("reloaded {} RADIUS clients", fresh.radius().clients().size());
+    public synchronized ReloadResult reload(NacgwConfig fresh) {
+        List<String> changed = ConfigDiff.changedKeys(current, fresh);
+        List<String> applied = new ArrayList<>();
+        List<String> restart = new ArrayList<>();
+        boolean policyChanged = false;
+        boolean clientsChanged = false;
+        for (String key : changed) {
+            if (key.equals("policy") || key.startsWith("policy.")) {
+                policyChanged = true;
+            } else if (key.equals("radius.clients")) {
+                clientsChanged = true;
+            }
+        }
+        for (String key : ConfigDiff.changedKeys(config, fresh)) {
+            if (!key.equals("policy") && !key.startsWith("policy.") && !key.equals("radius.clients")) {
+                restart.add(key);
+            }
+        }
+        // build and check everything first: a refused reload leaves the running gateway exactly as it was
+        AccessPolicy next = policyChanged ? fresh.policy().toAccessPolicy() : policy;
+        List<io.nacgw.radius.NasClient> clients = radius != null && (clientsChanged || policyChanged)
+                ? fresh.radius().nasClients(next) : null;
+        if (policyChanged && api != null) {
+            config.api().auth(next, io.nacgw.nacapi.ClientIdentityResolver.NONE); // API users name existing profiles
+        }
+        if (policyChanged) {
+            applied.add("policy.profiles: " + profileChanges(current.policy(), fresh.policy()));
+            policy.update(next);
+        }
+        if (clients != null) {
+            radius.reload(clients);
+            if (clientsChanged) {
+                applied.add("radius.clients: " + clientChanges(current.radius(), fresh.radius()));
+            }
+        }
+        current = new NacgwConfig(current.dataDir(), current.store(), current.index(), fresh.policy(), current.audit(),
+                current.sync(), radius == null ? current.radius() : withClients(current.radius(), fresh.radius()),
+                current.api(), current.ise(), current.metrics());
+        ReloadResult result = new ReloadResult(applied, restart);
+        log.info("reload: {}{}", result.unchanged() ? "no changes" : applied.isEmpty() ? "nothing applied" : String.join("; ", applied),
+                restart.isEmpty() ? "" : "; restart needed for " + restart);
+        return result;
+    }
+
+    /** Re-reads the config file given at start and applies it (SIGHUP); the outcome goes to the log. */
+    public void reloadFromSource() {
+        if (reloadSource == null) {
+            log.warn("reload asked, but this gateway was started without a config file to re-read");
+            return;
+        }
+        ReloadOperation.run(this, reloadSource);
+    }
+
+    private static io.nacgw.gateway.config.RadiusConfig withClients(io.nacgw.gateway.config.RadiusConfig r,
+                                                                    io.nacgw.gateway.config.RadiusConfig fresh) {
+        return new io.nacgw.gateway.config.RadiusConfig(r.enabled(), r.bindAddress(), r.authPort(), r.acctPort(),
+                r.channels(), r.nativeTransport(), r.duplicateTtl(), r.duplicateCacheSize(), r.accountingThreads(),
+                r.accountingQueue(), r.receiveBufferBytes(), r.acceptLifetime(), r.sessionQueue(), r.sessionRetention(),
+                r.coa(), fresh.clients());
+    }
+
+    private static String profileChanges(io.nacgw.gateway.config.PolicyConfig a, io.nacgw.gateway.config.PolicyConfig b) {
+        String parts = entryChanges(a.profiles(), b.profiles());
+        if (!a.defaultProfile().equals(b.defaultProfile())) {
+            parts = (parts.isEmpty() ? "" : parts + ", ") + "default " + a.defaultProfile() + " -> " + b.defaultProfile();
+        }
+        return parts.isEmpty() ? "unchanged" : parts;
+    }
+
+    private static String clientChanges(io.nacgw.gateway.config.RadiusConfig a, io.nacgw.gateway.config.RadiusConfig b) {
+        return b.clients().size() + " clients (" + entryChanges(a.clients(), b.clients()) + ")";
+    }
+
+    /** "added x, removed y, changed z" between two named sections (profiles, clients). */
+    private static String entryChanges(java.util.Map<String, ?> a, java.util.Map<String, ?> b) {
+        List<String> parts = new ArrayList<>();
+        names(parts, "added", b.keySet().stream().filter(n -> !a.containsKey(n)).toList());
+        names(parts, "removed", a.keySet().stream().filter(n -> !b.containsKey(n)).toList());
+        names(parts, "changed", b.keySet().stream().filter(n -> a.containsKey(n)
+                && !java.util.Objects.equals(a.get(n), b.get(n))).toList());
+        return String.join(", ", parts);
+    }
+
+    private static void names(List<String> parts, String what, List<String> names) {
+        if (!names.isEmpty()) {
+            parts.add(what + " " + String.join(" ", names));
         }
     }
 

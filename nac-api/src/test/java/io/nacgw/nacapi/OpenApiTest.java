@@ -40,4 +40,18 @@ final class OpenApiTest {
             assertEquals(routes, documented);
         }
     }
+
+    @Test
+    void managementStateEnum_listsEveryState() throws Exception {
+        try (java.io.InputStream in = OpenApiTest.class.getResourceAsStream("openapi.json")) {
+            JsonNode spec = new ObjectMapper().readTree(in);
+            TreeSet<String> documented = new TreeSet<>();
+            spec.findValues("managementState").forEach(n -> n.path("enum").forEach(v -> documented.add(v.asText())));
+            TreeSet<String> states = new TreeSet<>();
+            for (io.nacgw.core.device.ManagementState m : io.nacgw.core.device.ManagementState.values()) {
+                states.add(m.wireName());
+            }
+            assertEquals(states, documented);
+        }
+    }
 }

@@ -135,12 +135,10 @@ public final class Gateway implements AutoCloseable {
             if (syncOps != null) {
                 closeables.push(syncOps);
             }
-            SessionOperations sessionOps = new SessionOperations(sessions, clock);
-            closeables.push(sessionOps);
             if (config.metrics().enabled()) {
                 Map<String, MetricsServer.Operation> ops = new HashMap<>(SyncOperations.endpoints(syncOps));
-                ops.putAll(sessionOps.endpoints());
                 ops.put("/reload", ReloadOperation.of(this, reloadSource));
+                ops.putAll(SessionOperations.endpoints(sessions, clock));
                 this.metricsServer = MetricsServer.start(config.metrics().settings(), metrics::scrape, () -> true, ops);
                 closeables.push(metricsServer);
             } else {

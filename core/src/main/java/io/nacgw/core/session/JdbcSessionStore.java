@@ -320,6 +320,7 @@ final class JdbcSessionStore implements SessionStore {
                                 at, a.expiresAt().toEpochMilli(), at, null, null);
                     }
                     if (a.mac() != null) {
+                        endElsewhere(c, a);
                         acceptOnly.add(a);
                     }
                 }
@@ -335,6 +336,20 @@ final class JdbcSessionStore implements SessionStore {
             }
         } catch (SQLException ex) {
             throw new StoreException("recording " + batch.size() + " Access-Accept(s) failed: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * The endpoint was just authorised on {@code a}'s NAS: its Accept-only sessions on other NASes end (it roamed or
+     * moved ports). Sessions accounting reports are left to accounting's Stop.
+     */
+    private static void endElsewhere(Connection c, Authorization a) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE nas_sessions SET stopped_at = ? WHERE mac = ? "
+                + "AND nas_id <> ? AND acct_session_id IS NULL AND stopped_at IS NULL")) {
+            ps.setLong(1, a.at().toEpochMilli());
+            ps.setLong(2, a.mac().value());
+            ps.setString(3, a.nas().id());
+            ps.executeUpdate();
         }
     }
 

@@ -31,6 +31,7 @@ final class JdbcSessionStoreTest {
     /** Two switches behind one proxy at 192.0.2.100. */
     private static final NasRef A = new NasRef("ip:10.1.0.1", "proxy", "10.1.0.1", "192.0.2.100");
     private static final NasRef B = new NasRef("ip:10.1.0.2", "proxy", "10.1.0.2", "192.0.2.100");
+    private static final NasRef C_ACCOUNTED = new NasRef("ip:10.2.0.9", "wired", "10.2.0.9", "10.2.0.9");
 
     @RegisterExtension
     final Postgres pg = new Postgres();
@@ -186,6 +187,18 @@ final class JdbcSessionStoreTest {
         assertEquals(0, store.activeCount());
         assertEquals(1, store.list(SessionFilter.all(10)).size());
         assertEquals(1, store.purgeEndedBefore(clock.instant()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void acceptOnly_onAnotherNas_endsTheFormerAcceptOnlySession_butNotAnAccountedOne(String kind) {
+        open(kind);
+        store.recordAuthorizations(List.of(accept(A, MAC, "d1", T0, Verdict.ALLOW)));
+        store.apply(acct(SessionEvent.Kind.START, C_ACCOUNTED, "wired-1", T0, MAC, "u", null));
+        store.recordAuthorizations(List.of(accept(B, MAC, "d2", T0.plusSeconds(30), Verdict.ALLOW)));
+        List<String> nases = store.activeSessionsForMac(MAC).stream().map(s -> s.nas().id()).sorted().toList();
+        assertEquals(List.of(B.id(), C_ACCOUNTED.id()), nases, "roamed from A to B; the accounted session stays");
+        assertEquals(1, store.list(new SessionFilter(A.id(), null, null, null, false, 10)).size(), "A's row is kept, ended");
     }
 
     @ParameterizedTest

@@ -152,6 +152,20 @@ final class OpenApiTest {
         }
     }
 
+    @Test
+    void managementStateEnum_listsEveryState() throws Exception {
+        try (java.io.InputStream in = OpenApiTest.class.getResourceAsStream("openapi.json")) {
+            JsonNode spec = new ObjectMapper().readTree(in);
+            TreeSet<String> documented = new TreeSet<>();
+            spec.findValues("managementState").forEach(n -> n.path("enum").forEach(v -> documented.add(v.asText())));
+            TreeSet<String> states = new TreeSet<>();
+            for (io.nacgw.core.device.ManagementState m : io.nacgw.core.device.ManagementState.values()) {
+                states.add(m.wireName());
+            }
+            assertEquals(states, documented);
+        }
+    }
+
     /** {@code r}'s status is documented for the operation, with its media type; a JSON body has the documented fields. */
     private static void check(String method, String path, int status, HttpResponse<String> r) throws Exception {
         String where = method.toUpperCase(Locale.ROOT) + " " + path + " -> " + r.statusCode() + " " + r.body();

@@ -177,7 +177,10 @@ final class GraphDeviceMapper {
 
     /**
      * Presence in {@code managedDevices} means enrolled. Unmanaged: Exchange-ActiveSync-only devices (no MDM
-     * agent) and devices whose registration is not (or no longer) in effect. Unknown values keep "managed".
+     * agent) and devices with {@code deviceRegistrationState} notRegistered or keyConflict. Registration held
+     * ({@link ManagementState#REGISTRATION_HELD}, which each profile counts as unmanaged or managed): revoked,
+     * approvalPending, certificateReset and notRegisteredPendingEnrollment, where Intune may still report the
+     * device compliant although its registration is not in effect. Unknown values keep "managed".
      */
     static ManagementState management(String agent, String registration, String id, SyncWarnings w) {
         String a = agent == null ? "" : agent.strip();
@@ -192,12 +195,13 @@ final class GraphDeviceMapper {
             case "unknown":
                 return easOnly ? ManagementState.UNMANAGED : ManagementState.MANAGED;
             case "notregistered":
-            case "revoked":
             case "keyconflict":
+                return ManagementState.UNMANAGED;
+            case "revoked":
             case "approvalpending":
             case "certificatereset":
             case "notregisteredpendingenrollment":
-                return ManagementState.UNMANAGED;
+                return easOnly ? ManagementState.UNMANAGED : ManagementState.REGISTRATION_HELD;
             default:
                 w.warn("deviceRegistrationState unknown value", id, "'" + SyncWarnings.printable(registration)
                         + "' ignored");

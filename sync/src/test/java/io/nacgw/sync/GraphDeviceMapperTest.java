@@ -60,9 +60,14 @@ final class GraphDeviceMapperTest {
         assertEquals(ManagementState.MANAGED, GraphDeviceMapper.management("configurationManagerClientMdm",
                 "unknown", ID, w));
         assertEquals(ManagementState.UNMANAGED, GraphDeviceMapper.management("eas", "registered", ID, w));
-        for (String r : new String[] {"notRegistered", "revoked", "keyConflict", "approvalPending", "certificateReset",
-                "notRegisteredPendingEnrollment"}) {
+        for (String r : new String[] {"notRegistered", "keyConflict"}) {
             assertEquals(ManagementState.UNMANAGED, GraphDeviceMapper.management("mdm", r, ID, w), r);
+        }
+        // registration not in effect: held, and each profile decides (registrationHeld: unmanaged | managed)
+        for (String r : new String[] {"revoked", "approvalPending", "certificateReset",
+                "notRegisteredPendingEnrollment"}) {
+            assertEquals(ManagementState.REGISTRATION_HELD, GraphDeviceMapper.management("mdm", r, ID, w), r);
+            assertEquals(ManagementState.UNMANAGED, GraphDeviceMapper.management("eas", r, ID, w), r);
         }
         assertEquals(0, w.total());
         assertEquals(ManagementState.MANAGED, GraphDeviceMapper.management("quantumAgent", "registered", ID, w));

@@ -14,8 +14,8 @@ import java.util.function.Predicate;
 
 /**
  * Keyset pages of the devices matching a predicate, ordered by device id as unsigned 128-bit numbers (the order
- * H2 and PostgreSQL give UUID columns). Blocking and CPU-heavy: runs on a worker, never on an event loop. Uses the
- * resident index when it holds every device, else pages through the store.
+ * the store gives device ids: PostgreSQL uuid, SQLite 16-byte big-endian blobs). Blocking and CPU-heavy: runs on a
+ * worker, never on an event loop. Uses the resident index when it holds every device, else pages through the store.
  */
 final class DeviceListing {
     /** A position in device-id order. */

@@ -1,11 +1,11 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.core.testing.TestStores;
 import io.nacgw.core.device.ComplianceState;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.service.ComplianceService;
 import io.nacgw.core.service.IndexSettings;
 import io.nacgw.core.store.ComplianceStore;
-import io.nacgw.core.store.StoreSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ final class DeviceListingTest {
 
     @Test
     void memoryAndStore_giveTheSamePages_inUnsignedIdOrder() {
-        try (ComplianceStore store = ComplianceStore.open(new StoreSettings("jdbc:h2:mem:listing;DB_CLOSE_DELAY=-1", "", "", 2))) {
+        try (ComplianceStore store = ComplianceStore.open(TestStores.fresh(2))) {
             List<DeviceRecord> all = new ArrayList<>();
             for (int i = 0; i < 25; i++) {
                 // ids with the top bit set sort last unsigned but first signed: the order must be unsigned

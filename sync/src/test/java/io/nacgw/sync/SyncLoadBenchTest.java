@@ -46,8 +46,7 @@ final class SyncLoadBenchTest {
         HeapWatch watch = new HeapWatch(memory);
         List<String> out = new ArrayList<>();
         try (FakeGraph graph = new FakeGraph();
-             ComplianceStore store = ComplianceStore.open(new StoreSettings("jdbc:h2:file:" + dir.resolve("bench")
-                     + ";DB_CLOSE_ON_EXIT=FALSE", "", "", 4));
+             ComplianceStore store = ComplianceStore.open(StoreSettings.embedded(dir.resolve("bench"), 4, StoreSettings.Sync.NORMAL));
              ComplianceService compliance = ComplianceService.start(store, IndexSettings.DEFAULTS)) {
             graph.setGenerated(DEVICES, FakeGraph::device);
             SyncSettings settings = graph.settings().pageSize(PAGE).build();

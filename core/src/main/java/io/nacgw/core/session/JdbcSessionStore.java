@@ -1,13 +1,11 @@
 package io.nacgw.core.session;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.IdentifierKind;
 import io.nacgw.core.id.MacAddress;
-import io.nacgw.core.store.StoreException;
+import io.nacgw.core.store.StoreDatabase;
+import io.nacgw.core.store.StoreEngine;
 import io.nacgw.core.store.StoreSettings;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +21,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * {@link SessionStore} over JDBC (H2 or PostgreSQL) with its own small HikariCP pool on the compliance store's
+ * {@link SessionStore} over JDBC (embedded SQLite or PostgreSQL) with its own small HikariCP pool on the compliance store's
  * database, migrated by the same Flyway scripts. Portable SQL: update first, insert when no row matched.
  */
 final class JdbcSessionStore implements SessionStore {
@@ -32,11 +30,13 @@ final class JdbcSessionStore implements SessionStore {
     private static final String COLUMNS = "nas, acct_session_id, mac, device_id, user_name, framed_ip, class_value, "
             + "audit_session_id, nas_address, started_at, updated_at, stopped_at, terminate_cause";
     private static final String SELECT = "SELECT " + COLUMNS + " FROM radius_sessions";
+    /** {@code GREATEST(updated_at, ?)} in SQL both engines know (SQLite has no GREATEST; PostgreSQL no scalar MAX). */
+    private static final String LATER_UPDATED_AT = "CASE WHEN updated_at > ? THEN updated_at ELSE ? END";
     // a null in the event never erases what an earlier record stored; updated_at only moves forward
     private static final String MERGE_FIELDS = "mac = COALESCE(?, mac), device_id = COALESCE(?, device_id), "
             + "user_name = COALESCE(?, user_name), framed_ip = COALESCE(?, framed_ip), "
             + "class_value = COALESCE(?, class_value), audit_session_id = COALESCE(?, audit_session_id), "
-            + "nas = ?, updated_at = GREATEST(updated_at, ?)";
+            + "nas = ?, updated_at = " + LATER_UPDATED_AT;
     private static final String UPDATE_START = "UPDATE radius_sessions SET " + MERGE_FIELDS
             + ", started_at = ?, stopped_at = NULL, terminate_cause = NULL WHERE nas_address = ? AND acct_session_id = ?";
     private static final String UPDATE_INTERIM = "UPDATE radius_sessions SET " + MERGE_FIELDS
@@ -46,67 +46,40 @@ final class JdbcSessionStore implements SessionStore {
     private static final String INSERT = "INSERT INTO radius_sessions (" + COLUMNS
             + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
-    private final HikariDataSource ds;
-    private final String description;
+    private final StoreDatabase db;
+    private final StoreEngine engine;
 
-    private JdbcSessionStore(HikariDataSource ds, String description) {
-        this.ds = ds;
-        this.description = description;
+    private JdbcSessionStore(StoreDatabase db) {
+        this.db = db;
+        this.engine = db.engine();
     }
 
     static JdbcSessionStore open(StoreSettings s) {
-        HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(s.jdbcUrl());
-        hc.setUsername(s.user());
-        hc.setPassword(s.password());
-        hc.setMaximumPoolSize(Math.max(1, Math.min(8, s.maxPoolSize())));
-        hc.setMinimumIdle(1);
-        hc.setPoolName("nacgw-sessions");
-        hc.setAutoCommit(true);
-        hc.setInitializationFailTimeout(10_000);
-        String where = redact(s.jdbcUrl());
-        HikariDataSource ds;
-        try {
-            ds = new HikariDataSource(hc);
-        } catch (RuntimeException e) {
-            throw new StoreException("cannot open the session store at " + where + ": " + e.getMessage(), e);
-        }
-        try {
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        } catch (RuntimeException e) {
-            ds.close();
-            throw new StoreException("cannot migrate the session table at " + where + ": " + e.getMessage(), e);
-        }
-        log.info("session store open: {}", where);
-        return new JdbcSessionStore(ds, where);
-    }
-
-    private static String redact(String url) {
-        int q = url.indexOf('?');
-        int semi = url.indexOf(';');
-        int cut = q < 0 ? semi : semi < 0 ? q : Math.min(q, semi);
-        return cut < 0 ? url : url.substring(0, cut);
+        StoreDatabase db = StoreDatabase.open(s, "nacgw-sessions", Math.max(1, Math.min(8, s.maxPoolSize())));
+        log.info("session store open: {}", db.description());
+        return new JdbcSessionStore(db);
     }
 
     @Override
     public void apply(SessionEvent e) {
+        db.ensureUp();
         for (int attempt = 1; ; attempt++) {
-            try (Connection c = ds.getConnection()) {
+            try (Connection c = db.connection()) {
                 if (update(c, e) == 0) {
                     insert(c, e);
                 }
                 return;
             } catch (SQLException ex) {
                 // two records of a new session raced to insert: the loser now finds the row and updates it
-                if (!"23505".equals(ex.getSQLState()) || attempt >= INSERT_RACE_RETRIES) {
-                    throw new StoreException("storing accounting " + e.kind() + " for " + e.nasAddress() + "/"
-                            + e.acctSessionId() + " failed: " + ex.getMessage(), ex);
+                if (!engine.isDuplicateKey(ex) || attempt >= INSERT_RACE_RETRIES) {
+                    throw db.failed("storing accounting " + e.kind() + " for " + e.nasAddress() + "/"
+                            + e.acctSessionId(), ex);
                 }
             }
         }
     }
 
-    private static int update(Connection c, SessionEvent e) throws SQLException {
+    private int update(Connection c, SessionEvent e) throws SQLException {
         String sql = e.kind() == SessionEvent.Kind.START ? UPDATE_START
                 : e.kind() == SessionEvent.Kind.STOP ? UPDATE_STOP : UPDATE_INTERIM;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -123,24 +96,25 @@ final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    private static int bindMerge(PreparedStatement ps, SessionEvent e) throws SQLException {
+    private int bindMerge(PreparedStatement ps, SessionEvent e) throws SQLException {
         int k = 1;
         if (e.mac() == null) {
             ps.setNull(k++, Types.BIGINT);
         } else {
             ps.setLong(k++, e.mac().value());
         }
-        ps.setObject(k++, e.deviceId() == null ? null : e.deviceId().uuid(), Types.OTHER);
+        engine.setUuid(ps, k++, e.deviceId() == null ? null : e.deviceId().uuid());
         ps.setString(k++, e.userName());
         ps.setString(k++, e.framedIp());
         ps.setString(k++, e.classValue());
         ps.setString(k++, e.auditSessionId());
         ps.setString(k++, e.nas());
         ps.setLong(k++, e.at().toEpochMilli());
+        ps.setLong(k++, e.at().toEpochMilli());
         return k;
     }
 
-    private static void insert(Connection c, SessionEvent e) throws SQLException {
+    private void insert(Connection c, SessionEvent e) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             long at = e.at().toEpochMilli();
             ps.setString(1, e.nas());
@@ -150,7 +124,7 @@ final class JdbcSessionStore implements SessionStore {
             } else {
                 ps.setLong(3, e.mac().value());
             }
-            ps.setObject(4, e.deviceId() == null ? null : e.deviceId().uuid(), Types.OTHER);
+            engine.setUuid(ps, 4, e.deviceId() == null ? null : e.deviceId().uuid());
             ps.setString(5, e.userName());
             ps.setString(6, e.framedIp());
             ps.setString(7, e.classValue());
@@ -178,15 +152,17 @@ final class JdbcSessionStore implements SessionStore {
 
     @Override
     public int closeAll(String nasAddress, Instant at) {
-        try (Connection c = ds.getConnection();
+        db.ensureUp();
+        try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("UPDATE radius_sessions SET stopped_at = ?, "
-                     + "updated_at = GREATEST(updated_at, ?) WHERE nas_address = ? AND stopped_at IS NULL")) {
+                     + "updated_at = " + LATER_UPDATED_AT + " WHERE nas_address = ? AND stopped_at IS NULL")) {
             ps.setLong(1, at.toEpochMilli());
             ps.setLong(2, at.toEpochMilli());
-            ps.setString(3, nasAddress);
+            ps.setLong(3, at.toEpochMilli());
+            ps.setString(4, nasAddress);
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("closing the sessions of " + nasAddress + " failed: " + e.getMessage(), e);
+            throw db.failed("closing the sessions of " + nasAddress, e);
         }
     }
 
@@ -208,32 +184,31 @@ final class JdbcSessionStore implements SessionStore {
 
     @Override
     public long liveCount() {
-        try (Connection c = ds.getConnection();
+        try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM radius_sessions WHERE stopped_at IS NULL");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            throw new StoreException("counting live sessions failed: " + e.getMessage(), e);
+            throw db.failed("counting live sessions", e);
         }
     }
 
     @Override
     public int purgeStoppedBefore(Instant cutoff) {
-        try (Connection c = ds.getConnection();
+        try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("DELETE FROM radius_sessions WHERE stopped_at < ?")) {
             ps.setLong(1, cutoff.toEpochMilli());
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("purging stopped sessions failed: " + e.getMessage(), e);
+            throw db.failed("purging stopped sessions", e);
         }
     }
 
     private List<Session> query(String sql, Object... args) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
+        db.ensureUp();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            engine.bind(ps, args);
             List<Session> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -242,14 +217,14 @@ final class JdbcSessionStore implements SessionStore {
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreException("session query failed: " + e.getMessage(), e);
+            throw db.failed("session query", e);
         }
     }
 
-    private static Session read(ResultSet rs) throws SQLException {
+    private Session read(ResultSet rs) throws SQLException {
         long mac = rs.getLong(3);
         MacAddress m = rs.wasNull() ? null : MacAddress.of(mac);
-        UUID dev = rs.getObject(4, UUID.class);
+        UUID dev = engine.getUuid(rs, 4);
         long stopped = rs.getLong(12);
         Instant stoppedAt = rs.wasNull() ? null : Instant.ofEpochMilli(stopped);
         int cause = rs.getInt(13);
@@ -262,12 +237,12 @@ final class JdbcSessionStore implements SessionStore {
 
     @Override
     public void close() {
-        ds.close();
-        log.info("session store closed: {}", description);
+        db.close();
+        log.info("session store closed: {}", db.description());
     }
 
     @Override
     public String toString() {
-        return "JdbcSessionStore[" + description + "]";
+        return "JdbcSessionStore[" + db.description() + "]";
     }
 }

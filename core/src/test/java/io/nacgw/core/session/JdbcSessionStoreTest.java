@@ -1,14 +1,13 @@
 package io.nacgw.core.session;
 
+import io.nacgw.core.testing.TestStores;
 import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.store.StoreException;
-import io.nacgw.core.store.StoreSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,8 +19,7 @@ final class JdbcSessionStoreTest {
     private static final Instant T0 = Instant.parse("2026-11-23T12:00:00Z");
     private static final MacAddress MAC = MacAddress.parse("00:11:22:33:44:55");
     private static final DeviceGuid DEVICE = DeviceGuid.intune("11111111-2222-4333-8444-555555555555");
-    private final SessionStore store = SessionStore.open(new StoreSettings(
-            "jdbc:h2:mem:sessions-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "", "", 2));
+    private final SessionStore store = SessionStore.open(TestStores.fresh(2));
 
     @AfterEach
     void close() {

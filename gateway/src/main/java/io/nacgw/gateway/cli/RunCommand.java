@@ -18,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
 /** {@code nacgw run}: starts the gateway and serves until stopped (Ctrl-C or SIGTERM). */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Start the gateway and serve until stopped. Without --config it uses DIR/nacgw.yaml in the data "
-                + "directory (default ./data), writing the documented default config and an embedded H2 store there "
+                + "directory (default ./data), writing the documented default config and the embedded SQLite store (nacgw.db) there "
                 + "on first start.")
 public final class RunCommand implements Callable<Integer> {
     /** Written to the data directory while the gateway runs; {@code nacgw reload} signals that process. */
@@ -50,6 +50,10 @@ public final class RunCommand implements Callable<Integer> {
                 + "JSON /api/v1/, OpenAPI /api/v1/openapi.json)"));
         gateway.metricsServer().ifPresent(m -> out.println("metrics and health: http://" + m.address().getHostString() + ":"
                 + m.address().getPort() + "/metrics, /health"));
+        for (String w : io.nacgw.gateway.HeapCheck.warnings(config.index().maxDevices(), gateway.compliance().residentCount())) {
+            out.println("warning: " + w);
+            org.slf4j.LoggerFactory.getLogger(RunCommand.class).warn("{}", w);
+        }
         if (demo) {
             Demo.seedAndShow(gateway, out);
         }
@@ -84,8 +88,12 @@ public final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void writePid(Path pid) {
+    /** Writes this process's id to {@code pid}, owner-only (600). */
+    static void writePid(Path pid) {
         try {
+            if (!io.nacgw.core.files.OwnerOnly.createFile(pid)) {
+                io.nacgw.core.files.OwnerOnly.restrictFile(pid); // a stale file of a process that is gone
+            }
             Files.writeString(pid, ProcessHandle.current().pid() + "\n");
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + pid + ": " + e.getMessage(), e);

@@ -43,7 +43,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * A running API over real parts for end-to-end tests: a nacgw CA with partner, admin, role-less and revoked
- * client certificates, an in-memory H2 store behind the compliance index, and the HTTPS server on 127.0.0.1:0.
+ * client certificates, a temp-file SQLite store behind the compliance index, and the HTTPS server on 127.0.0.1:0.
  */
 final class TestGateway implements AutoCloseable {
     static final String PARTNER_PASSWORD = "partner secret 1";

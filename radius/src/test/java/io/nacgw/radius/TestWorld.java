@@ -26,7 +26,7 @@ import java.util.Set;
 import java.util.ArrayList;
 
 /**
- * A real compliance world for tests: an H2 in-memory store, the compliance index over it, the session table, a
+ * A real compliance world for tests: a temp-file SQLite store, the compliance index over it, the session table, a
  * two-profile policy, three known devices and a capturing audit sink.
  */
 public final class TestWorld implements AutoCloseable {

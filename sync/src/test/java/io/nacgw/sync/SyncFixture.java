@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
-/** A fake Graph, a real H2 store with its compliance index, a settable clock and a recording sleeper. */
+/** A fake Graph, a real SQLite store with its compliance index, a settable clock and a recording sleeper. */
 final class SyncFixture implements AutoCloseable {
 
     final FakeGraph graph;

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Syncs 100,000 devices over 100 pages into an H2 file store and records time and heap. Not in the default run:
+ * Syncs 100,000 devices over 100 pages into an SQLite file store and records time and heap. Not in the default run:
  * <pre>
  * mvn -B -q -pl sync -am test -Dtest=SyncLoadBenchTest -Dsurefire.failIfNoSpecifiedTests=false -Dnacgw.bench=true
  * </pre>

@@ -46,7 +46,8 @@ final class JdbcComplianceStore implements ComplianceStore {
             + "model=?, manufacturer=?, ownership=?, management_state=?, compliance_state=?, grace_expiry=?, "
             + "policy_assigned=?, threat_level=?, jailbroken=?, encrypted=?, last_check_in=?, macs=?, serial=?, imei=?, "
             + "meid=?, udid=?, mdm_modified=?, stored_at=? WHERE device_id=? AND mdm_modified < ?";
-    private static final String SELECT = "SELECT " + COLUMNS + " FROM devices";
+    /** Column 25: the store sequence (an identity column, so INSERT and UPDATE never name it). */
+    private static final String SELECT = "SELECT " + COLUMNS + ", row_seq FROM devices";
 
     private final StoreDatabase db;
     private final StoreEngine engine;
@@ -66,9 +67,9 @@ final class JdbcComplianceStore implements ComplianceStore {
     }
 
     @Override
-    public List<UpsertOutcome> upsertAll(List<DeviceRecord> records) {
+    public List<Upserted> upsertAllSequenced(List<DeviceRecord> records) {
         db.ensureUp();
-        List<UpsertOutcome> out = new ArrayList<>(records.size());
+        List<Upserted> out = new ArrayList<>(records.size());
         for (int from = 0; from < records.size(); from += CHUNK) {
             List<DeviceRecord> chunk = records.subList(from, Math.min(records.size(), from + CHUNK));
             out.addAll(upsertChunkWithRetry(chunk));
@@ -76,7 +77,7 @@ final class JdbcComplianceStore implements ComplianceStore {
         return out;
     }
 
-    private List<UpsertOutcome> upsertChunkWithRetry(List<DeviceRecord> chunk) {
+    private List<Upserted> upsertChunkWithRetry(List<DeviceRecord> chunk) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return upsertChunk(chunk);
@@ -90,7 +91,7 @@ final class JdbcComplianceStore implements ComplianceStore {
         }
     }
 
-    private List<UpsertOutcome> upsertChunk(List<DeviceRecord> chunk) throws SQLException {
+    private List<Upserted> upsertChunk(List<DeviceRecord> chunk) throws SQLException {
         // within one chunk, the newest record of each device wins; older duplicates are stale
         Map<UUID, Integer> newest = new HashMap<>();
         UpsertOutcome[] outcome = new UpsertOutcome[chunk.size()];
@@ -160,7 +161,16 @@ final class JdbcComplianceStore implements ComplianceStore {
                     }
                 }
                 writeMacs(c, chunk, updated, inserts);
+                List<Integer> applied = new ArrayList<>(updated);
+                applied.addAll(inserts);
+                Map<UUID, Long> sequences = sequences(c, chunk, applied);
                 c.commit();
+                List<Upserted> out = new ArrayList<>(chunk.size());
+                for (int i = 0; i < chunk.size(); i++) {
+                    Long seq = outcome[i].applied() ? sequences.get(chunk.get(i).deviceId().uuid()) : null;
+                    out.add(new Upserted(outcome[i], seq == null ? 0 : seq));
+                }
+                return out;
             } catch (SQLException | RuntimeException e) {
                 rollback(c, e);
                 throw e;
@@ -170,7 +180,16 @@ final class JdbcComplianceStore implements ComplianceStore {
                 sqliteWriter.unlock();
             }
         }
-        return List.of(outcome);
+    }
+
+    /** The store sequence of each applied record's device, read inside the writing transaction. */
+    private Map<UUID, Long> sequences(Connection c, List<DeviceRecord> chunk, List<Integer> applied)
+            throws SQLException {
+        List<UUID> ids = new ArrayList<>(applied.size());
+        for (int i : applied) {
+            ids.add(chunk.get(i).deviceId().uuid());
+        }
+        return longById(c, "row_seq", ids);
     }
 
     /**
@@ -186,8 +205,17 @@ final class JdbcComplianceStore implements ComplianceStore {
     }
 
     private Map<UUID, Long> storedVersions(Connection c, java.util.Set<UUID> ids) throws SQLException {
+        return longById(c, "mdm_modified", ids);
+    }
+
+    /** {@code column} of each device in {@code ids} that is stored (one query, an IN list of at most a chunk). */
+    private Map<UUID, Long> longById(Connection c, String column, java.util.Collection<UUID> ids)
+            throws SQLException {
         Map<UUID, Long> out = new HashMap<>();
-        StringBuilder sql = new StringBuilder("SELECT device_id, mdm_modified FROM devices WHERE device_id IN (");
+        if (ids.isEmpty()) {
+            return out;
+        }
+        StringBuilder sql = new StringBuilder("SELECT device_id, " + column + " FROM devices WHERE device_id IN (");
         for (int i = 0; i < ids.size(); i++) {
             sql.append(i == 0 ? "?" : ",?");
         }
@@ -345,13 +373,11 @@ final class JdbcComplianceStore implements ComplianceStore {
     }
 
     @Override
-    public List<DeviceRecord> page(DeviceGuid after, int limit) {
+    public List<DeviceRecord> page(long afterSequence, int limit) {
         if (limit < 1 || limit > 100_000) {
             throw new IllegalArgumentException("page limit must be 1 to 100000");
         }
-        return after == null
-                ? query(SELECT + " ORDER BY device_id LIMIT " + limit)
-                : query(SELECT + " WHERE device_id > ? ORDER BY device_id LIMIT " + limit, after.uuid());
+        return query(SELECT + " WHERE row_seq > ? ORDER BY row_seq LIMIT " + limit, afterSequence);
     }
 
     @Override
@@ -453,7 +479,7 @@ final class JdbcComplianceStore implements ComplianceStore {
         if (udid != null) {
             b.udid(new Udid(udid));
         }
-        return b.lastModified(Instant.ofEpochMilli(rs.getLong(23))).build();
+        return b.lastModified(Instant.ofEpochMilli(rs.getLong(23))).storeSequence(rs.getLong(25)).build();
     }
 
     @Override

@@ -3,7 +3,8 @@
 # directory, sampled every 0.5 s), then three `nacgw run --check` start-ups (open the store, load the whole index).
 #   bench/store-import.sh                  # 1,000,000 devices
 #   N=100000 bench/store-import.sh         # smaller
-# Environment: N (1000000), SEED (1), JAR (gateway/target/nacgw.jar), WORK (a new temp directory), HEAP (the
+# Environment: N (1000000), SEED (1), JAR (gateway/target/nacgw.jar), WORK (a new temp directory), DEVICES (an
+# existing device file to import instead of generating one), HEAP (the
 # recommended -Xmx for N: 256 MiB + 1 KiB per device), KEEP=1 keeps WORK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,8 +29,9 @@ api: {enabled: false}
 metrics: {enabled: false}
 policy: {profiles: {bench: {}}}
 YAML
-java -jar "$JAR" loadtest devices --count "$N" --seed "$SEED" --out "$WORK/devices.jsonl" >/dev/null
-echo "devices file: $(du -h "$WORK/devices.jsonl" | cut -f1) for $N devices; heap -Xmx$HEAP"
+DEVICES=${DEVICES:-$WORK/devices.jsonl}
+[ -f "$DEVICES" ] || java -jar "$JAR" loadtest devices --count "$N" --seed "$SEED" --out "$DEVICES" >/dev/null
+echo "devices file: $(du -h "$DEVICES" | cut -f1) for $N devices; heap -Xmx$HEAP"
 
 echo 0 > "$WORK/peak"
 ( peak=0
@@ -39,7 +41,7 @@ echo 0 > "$WORK/peak"
   done ) &
 sampler=$!
 t0=$(date +%s.%N)
-java -Xmx"$HEAP" -jar "$JAR" devices import "$WORK/devices.jsonl" --config "$WORK/data/nacgw.yaml"
+java -Xmx"$HEAP" -jar "$JAR" devices import "$DEVICES" --config "$WORK/data/nacgw.yaml"
 t1=$(date +%s.%N)
 sleep 1
 kill "$sampler" 2>/dev/null || true

@@ -240,7 +240,13 @@ final class KillNineHarness {
                 writers.add(t);
                 t.start();
             }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
             while (ackedInTrial.get() < killAfter) {
+                if (System.nanoTime() > deadline) {
+                    killAndRecordTime(killed);
+                    throw new IllegalStateException("only " + ackedInTrial.get() + " of " + killAfter
+                            + " PUTs acknowledged in 10 minutes; see " + log);
+                }
                 Thread.sleep(1);
             }
             killAndRecordTime(killed);

@@ -76,6 +76,12 @@ public final class StoreDatabase implements AutoCloseable {
             hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
             // after a checkpoint the log is cut back to this size, so a big import does not leave a big file behind
             hc.addDataSourceProperty("journal_size_limit", Long.toString(64L << 20));
+            // device ids are random: an import touches index pages all over the file. SQLite's default page cache
+            // (2 MB per connection) spills a 5,000-row transaction to the log page by page; 64 MiB keeps a batch's
+            // index pages in memory (native memory, allocated as used), and reads go through a shared mapping
+            hc.addDataSourceProperty("cache_size", Long.toString(-64L * 1024));
+            hc.addDataSourceProperty("mmap_size", Long.toString(256L << 20));
+            hc.addDataSourceProperty("temp_store", "MEMORY");
         }
         HikariDataSource ds;
         try {

@@ -138,6 +138,7 @@ final class OpenApiTest {
         check("post", bulk, 200, gw.send(admin, "POST", bulk, "application/x-ndjson", body + "\n{}\n", null));
         check("post", bulk, 403, gw.send(partner, "POST", bulk, "application/x-ndjson", body, null));
         check("post", bulk, 415, gw.send(admin, "POST", bulk, "text/plain", body, null));
+        check("get", "/api/v1/sessions", 404, gw.get(partner, "/api/v1/sessions?mac=02:00:00:00:00:01", null));
 
         // not an operation: the server-wide answers are documented as reusable responses and in the description
         HttpResponse<String> wrongMethod = gw.send(admin, "GET", "/api/v1/devices/" + ID, null, null, null);

@@ -470,6 +470,8 @@ public final class DeviceRecord {
         public Builder complianceState(ComplianceState v) { this.complianceState = v; return this; }
         public Builder threatLevel(ThreatLevel v) { this.threatLevel = v; return this; }
         public Builder policyAssigned(boolean v) { this.policyAssigned = v; return this; }
+        public Builder jailbroken(boolean v) { this.jailbroken = v; return this; }
+        public Builder encrypted(boolean v) { this.encrypted = v; return this; }
         /** As reported by the MDM; null: not reported (ISE then gets no {@code jail_broken} element). */
         public Builder jailbroken(Boolean v) { this.jailbroken = v; return this; }
         /** As reported by the MDM; null: not reported (ISE then gets no {@code disk_encryption_on} element). */

@@ -8,7 +8,6 @@ import io.nacgw.core.policy.Profile;
 import io.nacgw.core.service.ChangeListener;
 import io.nacgw.core.service.DeviceChange;
 import io.nacgw.core.session.Session;
-import io.nacgw.core.session.SessionEvent;
 import io.nacgw.core.session.SessionStore;
 import io.nacgw.radius.CoaAction;
 import io.nacgw.radius.DropReason;
@@ -88,7 +87,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
         List<CompletableFuture<CoaResult>> out = new ArrayList<>();
         long now = clock.millis();
         for (Session s : liveSessions(change)) {
-            NasClient c = clients.apply(s.nas());
+            NasClient c = clients.apply(s.nas().client());
             if (c == null) {
                 continue; // a client removed by a reload: nowhere to send it (the sender would refuse it too)
             }
@@ -123,7 +122,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 try {
                     worker.execute(() -> stop(s));
                 } catch (RejectedExecutionException full) {
-                    log.debug("session {} not stopped after NAK 503: trigger queue full or stopping", s.acctSessionId());
+                    log.debug("session {} not stopped after NAK 503: trigger queue full or stopping", s.id());
                 }
             }
         });
@@ -133,36 +132,39 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     /** The NAS does not know the session (NAK 503): stop it, so later changes do not target it. */
     private void stop(Session s) {
         try {
-            sessions.apply(new SessionEvent(SessionEvent.Kind.STOP, s.nas(), s.acctSessionId(), null, null, null, null,
-                    null, null, s.nasAddress(), clock.instant(), null));
-            sessionsClosed.increment();
+            if (sessions.stop(s.id(), clock.instant(), null)) {
+                sessionsClosed.increment();
+            }
         } catch (RuntimeException e) {
-            log.warn("cannot stop session {} of {} after NAK 503: {}", s.acctSessionId(), s.nasAddress(), e.toString());
+            log.warn("cannot stop session {} of {} after NAK 503: {}", s.id(), s.nas().id(), e.toString());
         }
     }
 
-    /** Live sessions of the device: by its id and by every MAC it had or has, each session once. */
+    /** Sessions of the device active now: by its id and by every MAC it had or has, each session once. */
     private List<Session> liveSessions(DeviceChange change) {
         Map<String, Session> found = new LinkedHashMap<>();
         for (DeviceRecord d : new DeviceRecord[]{change.before(), change.after()}) {
             if (d == null) {
                 continue;
             }
-            for (Session s : sessions.liveByDevice(d.deviceId())) {
-                found.putIfAbsent(s.nasAddress() + "/" + s.acctSessionId(), s);
+            for (Session s : sessions.activeSessionsForDevice(d.deviceId())) {
+                found.putIfAbsent(s.id(), s);
             }
             for (MacAddress m : d.macs()) {
-                for (Session s : sessions.liveByMac(m)) {
-                    found.putIfAbsent(s.nasAddress() + "/" + s.acctSessionId(), s);
+                for (Session s : sessions.activeSessionsForMac(m)) {
+                    found.putIfAbsent(s.id(), s);
                 }
             }
         }
         return new ArrayList<>(found.values());
     }
 
-    /** The profile the session was authorised with: the NAS client's (accounting does not carry the SSID). */
-    private static String profileOf(Session s, NasClient c) {
-        return c.profileFor(null, null);
+    /**
+     * The profile the session was authorised with (recorded from its Access-Accept); for a session known only from
+     * accounting, or whose profile a reload removed, the NAS client's default.
+     */
+    private String profileOf(Session s, NasClient c) {
+        return s.profile() != null && policy.has(s.profile()) ? s.profile() : c.profileFor(null, null);
     }
 
     /** Counters for metrics. */

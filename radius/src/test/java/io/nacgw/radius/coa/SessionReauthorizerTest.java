@@ -3,6 +3,7 @@ package io.nacgw.radius.coa;
 import io.nacgw.core.device.ComplianceState;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.service.DeviceChange;
+import io.nacgw.core.session.NasRef;
 import io.nacgw.core.session.Session;
 import io.nacgw.core.session.SessionEvent;
 import io.nacgw.radius.NasClient;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The trigger against the real session table (H2) and a NAS stand-in: what is sent for which change. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 final class SessionReauthorizerTest {
+    private static final NasRef NAS = new NasRef("ip:127.0.0.1", "switch", "127.0.0.1", "127.0.0.1");
     private TestWorld world;
     private NasStandIn nas;
     private CoaSender sender;
@@ -40,8 +42,8 @@ final class SessionReauthorizerTest {
         clients.put("switch", TestWorld.switchClient("127.0.0.0/8").coaPort(nas.port()).build());
         sender = CoaSender.start(CoaSettings.DEFAULTS, clients::get, r -> { }, world.clock, r -> { });
         trigger = new SessionReauthorizer(world.policy, world.sessions, clients::get, sender, world.clock, 100);
-        world.sessions.apply(new SessionEvent(SessionEvent.Kind.START, "switch", "sess-1", TestWorld.COMPLIANT,
-                TestWorld.COMPLIANT_ID, "001122334401", null, null, "AUDIT-1", "127.0.0.1", TestWorld.NOW, null));
+        world.sessions.apply(new SessionEvent(SessionEvent.Kind.START, NAS, "sess-1", null, null, TestWorld.COMPLIANT,
+                TestWorld.COMPLIANT_ID, "001122334401", null, null, "AUDIT-1", null, TestWorld.NOW, null));
     }
 
     @AfterEach
@@ -50,6 +52,10 @@ final class SessionReauthorizerTest {
         sender.close();
         nas.close();
         world.close();
+    }
+
+    private Session session() {
+        return world.sessions.get(NAS.id(), "sess-1").orElseThrow();
     }
 
     private static DeviceRecord compliant() {
@@ -91,8 +97,8 @@ final class SessionReauthorizerTest {
 
     @Test
     void sessionsOfOtherDevicesAndStoppedSessions_areNotTouched() {
-        world.sessions.apply(new SessionEvent(SessionEvent.Kind.STOP, "switch", "sess-1", null, null, null, null, null,
-                null, "127.0.0.1", TestWorld.NOW.plusSeconds(5), 1));
+        world.sessions.apply(new SessionEvent(SessionEvent.Kind.STOP, NAS, "sess-1", null, null, null, null, null,
+                null, null, null, null, TestWorld.NOW.plusSeconds(5), 1));
         assertTrue(trigger.reevaluate(new DeviceChange(compliant(), noncompliant())).isEmpty());
         DeviceRecord other = TestWorld.device(TestWorld.NONCOMPLIANT_ID, TestWorld.NONCOMPLIANT, ComplianceState.COMPLIANT);
         assertTrue(trigger.reevaluate(new DeviceChange(other, null)).isEmpty());
@@ -104,10 +110,10 @@ final class SessionReauthorizerTest {
         CoaResult r = trigger.reevaluate(new DeviceChange(compliant(), noncompliant())).get(0).get(10, TimeUnit.SECONDS);
         assertTrue(r.sessionGone());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (world.sessions.get("127.0.0.1", "sess-1").orElseThrow().live() && System.nanoTime() < deadline) {
+        while (session().active(world.clock.instant()) && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertFalse(world.sessions.get("127.0.0.1", "sess-1").orElseThrow().live());
+        assertFalse(session().active(world.clock.instant()));
         assertEquals(1, trigger.stats().sessionsClosed());
     }
 
@@ -119,7 +125,7 @@ final class SessionReauthorizerTest {
 
     @Test
     void operatorDisconnect_sendsDisconnectRegardlessOfTheDecision() throws Exception {
-        Session s = world.sessions.get("127.0.0.1", "sess-1").orElseThrow();
+        Session s = session();
         CoaResult r = trigger.reauthorize(s, true).get(10, TimeUnit.SECONDS);
         assertEquals(CoaResult.Answer.ACK, r.answer());
         assertEquals(CoaTrigger.OPERATOR, r.request().trigger());

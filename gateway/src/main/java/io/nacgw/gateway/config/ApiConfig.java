@@ -24,7 +24,8 @@ public record ApiConfig(Boolean enabled, String host, Integer port, Integer maxB
                         Integer maxInitialLine, Duration requestTimeout, Duration idleTimeout, Integer maxDecisionBatch,
                         Integer bulkBatchSize, Integer workerThreads, Integer workerQueue, Integer ioThreads,
                         Boolean http2, String clientCertificates, String partnerProfile, List<UserConfig> users,
-                        AuthConfig auth) {
+                        AuthConfig auth, Integer minBodyRate, Integer maxConnections,
+                        Integer maxConnectionsPerAddress, Duration handshakeTimeout) {
     public ApiConfig {
         enabled = enabled == null || enabled;
         clientCertificates = clientCertificates == null ? "optional" : clientCertificates.toLowerCase(Locale.ROOT);
@@ -38,7 +39,7 @@ public record ApiConfig(Boolean enabled, String host, Integer port, Integer maxB
 
     static ApiConfig defaults() {
         return new ApiConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     /** One HTTP Basic account; the password is stored as a PBKDF2 hash ({@code nacgw api hash-password}). */
@@ -61,7 +62,10 @@ public record ApiConfig(Boolean enabled, String host, Integer port, Integer maxB
                 idleTimeout != null ? idleTimeout : d.idleTimeout(), maxDecisionBatch != null ? maxDecisionBatch : d.maxDecisionBatch(),
                 bulkBatchSize != null ? bulkBatchSize : d.bulkBatchSize(), workerThreads != null ? workerThreads : d.workerThreads(),
                 workerQueue != null ? workerQueue : d.workerQueue(), ioThreads != null ? ioThreads : d.ioThreads(),
-                http2 != null ? http2 : d.http2());
+                http2 != null ? http2 : d.http2(), minBodyRate != null ? minBodyRate : d.minBodyRate(),
+                maxConnections != null ? maxConnections : d.maxConnections(),
+                maxConnectionsPerAddress != null ? maxConnectionsPerAddress : d.maxConnectionsPerAddress(),
+                handshakeTimeout != null ? handshakeTimeout : d.handshakeTimeout());
     }
 
     /** Accounts and certificate mapping, validated against the policy's profiles. */

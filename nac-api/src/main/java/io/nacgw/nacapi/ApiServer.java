@@ -35,6 +35,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    /** The JDK's switch for refusing TLS 1.2 renegotiation started by a client (a cheap CPU-exhaustion lever). */
+    static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
+    static {
+        // read once, when the JDK's first server-side handshake loads its handshake context: set it before that.
+        // TLS 1.3 has no renegotiation at all; this covers TLS 1.2 (testssl: "client-initiated renegotiation").
+        if (System.getProperty(REJECT_RENEGOTIATION) == null) {
+            System.setProperty(REJECT_RENEGOTIATION, "true");
+        }
+    }
 
     private final EventLoopGroup boss;
     private final EventLoopGroup io;

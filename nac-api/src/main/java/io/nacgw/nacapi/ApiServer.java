@@ -98,7 +98,7 @@ public final class ApiServer implements AutoCloseable {
         all.addAll(new JsonApi(service, policy, clock, workers, settings.maxDecisionBatch(), ise.busyWaitSeconds(),
                 metrics).routes());
         Routes routes = new Routes(all);
-        Authenticator authenticator = new Authenticator(auth, verifier, clock);
+        Authenticator authenticator = new Authenticator(auth, verifier, clock, guards);
         ApiInitializer.engine(tls).closeOutbound(); // fail at start, not on the first connection
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("nacgw-api-accept"),
                 NioIoHandler.newFactory());

@@ -34,7 +34,7 @@ public record ApiConfig(Boolean enabled, String host, Integer port, Integer maxB
                     + clientCertificates + "'");
         }
         users = users == null ? List.of() : users;
-        auth = auth == null ? new AuthConfig(null, null, null) : auth;
+        auth = auth == null ? new AuthConfig(null, null, null, null) : auth;
     }
 
     static ApiConfig defaults() {
@@ -51,7 +51,8 @@ public record ApiConfig(Boolean enabled, String host, Integer port, Integer maxB
     }
 
     /** Failed-login limiting and the verified-credential cache. */
-    public record AuthConfig(Integer maxFailuresPerWindow, Duration failureWindow, Duration verifiedCacheTtl) {
+    public record AuthConfig(Integer maxFailuresPerWindow, Duration failureWindow, Duration verifiedCacheTtl,
+                             Integer maxUnverifiedInFlight) {
     }
 
     public ApiSettings settings() {
@@ -94,6 +95,7 @@ public record ApiConfig(Boolean enabled, String host, Integer port, Integer maxB
         return new AuthSettings(list, certificates,
                 auth.maxFailuresPerWindow() != null ? auth.maxFailuresPerWindow() : d.maxFailuresPerWindow(),
                 auth.failureWindow() != null ? auth.failureWindow() : d.failureWindow(),
-                auth.verifiedCacheTtl() != null ? auth.verifiedCacheTtl() : d.verifiedCacheTtl());
+                auth.verifiedCacheTtl() != null ? auth.verifiedCacheTtl() : d.verifiedCacheTtl(),
+                auth.maxUnverifiedInFlight() != null ? auth.maxUnverifiedInFlight() : d.maxUnverifiedInFlight());
     }
 }

@@ -18,13 +18,16 @@ import java.util.Objects;
  * @param accountingQueue     accounting writes waiting; beyond it requests are dropped (the NAS retries)
  * @param auditQueue          audit events waiting; beyond it events are dropped and counted
  * @param receiveBufferBytes  SO_RCVBUF per channel (absorbs bursts)
+ * @param maxRequestsPerSecond datagrams admitted per second on each port, checked before any parsing or
+ *                            cryptography (0: no limit); beyond it the newest are dropped and counted as
+ *                            {@code overloaded}, so an overload costs a copy and a counter, not a decode and an HMAC
  */
 public record RadiusSettings(String bindAddress, int authPort, int acctPort, int channels, boolean nativeTransport,
                              Duration duplicateTtl, int duplicateCacheSize, int accountingThreads, int accountingQueue,
-                             int auditQueue, int receiveBufferBytes) {
+                             int auditQueue, int receiveBufferBytes, int maxRequestsPerSecond) {
     /** 0.0.0.0:1812/1813, epoll with one channel per core, 10 s duplicate cache of 100,000, 2 accounting threads. */
     public static final RadiusSettings DEFAULTS = new RadiusSettings("0.0.0.0", 1812, 1813, 0, true,
-            Duration.ofSeconds(10), 100_000, 2, 10_000, 65_536, 4 << 20);
+            Duration.ofSeconds(10), 100_000, 2, 10_000, 65_536, 4 << 20, 0);
 
     public RadiusSettings {
         Objects.requireNonNull(bindAddress, "radius.bindAddress");
@@ -55,6 +58,10 @@ public record RadiusSettings(String bindAddress, int authPort, int acctPort, int
         if (receiveBufferBytes < 65_536) {
             throw new IllegalArgumentException("radius.receiveBufferBytes must be at least 65536");
         }
+        if (maxRequestsPerSecond < 0 || maxRequestsPerSecond > 10_000_000) {
+            throw new IllegalArgumentException("radius.maxRequestsPerSecond must be 0 (no limit) to 10000000, got "
+                    + maxRequestsPerSecond);
+        }
     }
 
     private static void port(String key, int p) {
@@ -66,24 +73,34 @@ public record RadiusSettings(String bindAddress, int authPort, int acctPort, int
     /** A copy bound to another address. */
     public RadiusSettings withBindAddress(String address) {
         return new RadiusSettings(address, authPort, acctPort, channels, nativeTransport, duplicateTtl,
-                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes);
+                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes,
+                maxRequestsPerSecond);
     }
 
     /** A copy with other ports (0 for any free port). */
     public RadiusSettings withPorts(int auth, int acct) {
         return new RadiusSettings(bindAddress, auth, acct, channels, nativeTransport, duplicateTtl,
-                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes);
+                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes,
+                maxRequestsPerSecond);
     }
 
     /** A copy with another transport choice and channel count. */
     public RadiusSettings withTransport(boolean nativeIfAvailable, int channelsPerPort) {
         return new RadiusSettings(bindAddress, authPort, acctPort, channelsPerPort, nativeIfAvailable, duplicateTtl,
-                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes);
+                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes,
+                maxRequestsPerSecond);
+    }
+
+    /** A copy with another admission rate per port (0: no limit). */
+    public RadiusSettings withMaxRequestsPerSecond(int rate) {
+        return new RadiusSettings(bindAddress, authPort, acctPort, channels, nativeTransport, duplicateTtl,
+                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, rate);
     }
 
     /** A copy with other accounting writer bounds. */
     public RadiusSettings withAccounting(int threads, int queue) {
         return new RadiusSettings(bindAddress, authPort, acctPort, channels, nativeTransport, duplicateTtl,
-                duplicateCacheSize, threads, queue, auditQueue, receiveBufferBytes);
+                duplicateCacheSize, threads, queue, auditQueue, receiveBufferBytes,
+                maxRequestsPerSecond);
     }
 }

@@ -24,7 +24,7 @@ import java.util.Map;
 public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort, Integer acctPort, Integer channels,
                            Boolean nativeTransport, Duration duplicateTtl, Integer duplicateCacheSize,
                            Integer accountingThreads, Integer accountingQueue, Integer receiveBufferBytes,
-                           CoaConfig coa, LinkedHashMap<String, ClientConfig> clients) {
+                           Integer maxRequestsPerSecond, CoaConfig coa, LinkedHashMap<String, ClientConfig> clients) {
     public RadiusConfig {
         enabled = enabled == null || enabled;
         coa = coa == null ? new CoaConfig(null, null, null, null, null, null) : coa;
@@ -32,7 +32,7 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
     }
 
     static RadiusConfig defaults() {
-        return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** {@code radius.coa:} Change of Authorization (RFC 5176) sent to NASes when a live session's decision changes. */
@@ -78,7 +78,8 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                 duplicateCacheSize != null ? duplicateCacheSize : d.duplicateCacheSize(),
                 accountingThreads != null ? accountingThreads : d.accountingThreads(),
                 accountingQueue != null ? accountingQueue : d.accountingQueue(), auditQueue,
-                receiveBufferBytes != null ? receiveBufferBytes : d.receiveBufferBytes());
+                receiveBufferBytes != null ? receiveBufferBytes : d.receiveBufferBytes(),
+                maxRequestsPerSecond != null ? maxRequestsPerSecond : d.maxRequestsPerSecond());
     }
 
     /** Builds and validates every client; profiles must exist in {@code policy}. */

@@ -59,6 +59,8 @@ public final class Gateway implements AutoCloseable {
     private final AccessPolicy policy;
     private final SyncService sync;
     private final RadiusServer radius;
+    /** The audit file (RADIUS decisions and CoA); reopened on every reload, for logrotate. */
+    private AuditSink auditSink;
     private final CoaSender coa;
     private final SessionReauthorizer reauthorizer;
     private final ApiServer api;
@@ -94,6 +96,7 @@ public final class Gateway implements AutoCloseable {
             if (config.radius().enabled()) {
                 Path auditFile = config.dataDir().resolve(config.audit().file());
                 AuditSink audit = openAudit(auditFile);
+                this.auditSink = audit;
                 this.radius = RadiusServer.start(config.radius().settings(config.audit().queueSize()),
                         config.radius().nasClients(policy), new RadiusServices(policy, compliance, sessions, audit, clock));
                 closeables.push(radius);
@@ -291,6 +294,9 @@ public final class Gateway implements AutoCloseable {
         currentPolicy = fresh.policy();
         if (radius != null) {
             currentClients = fresh.radius().clients();
+        }
+        if (auditSink != null) {
+            auditSink.requestReopen(); // logrotate: `postrotate nacgw reload` moves new lines to the new file
         }
         ReloadResult result = new ReloadResult(applied, restart);
         log.info("reload: {}{}", result.unchanged() ? "no changes" : applied.isEmpty() ? "nothing applied" : String.join("; ", applied),

@@ -174,9 +174,12 @@ public final class Gateway implements AutoCloseable {
         String partnerProfile = config.api().partnerProfile();
         ClientIdentityResolver certificates = cert -> Roles.of(cert).map(role -> new ApiPrincipal(
                 commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
-        return ApiServer.start(config.api().settings(),
+        ApiServer api = ApiServer.start(config.api().settings(),
                 config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version()),
                 config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, clock);
+        // a revocation (crl.pem rewritten by `nacgw certs revoke`) also ends connections already open with that certificate
+        tls.onReload(() -> api.closeUntrustedConnections(tls::stillTrusts));
+        return api;
     }
 
     /** The default profile's remediation URL, else its enrolment URL (null: none). */

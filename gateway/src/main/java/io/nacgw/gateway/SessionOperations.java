@@ -36,17 +36,7 @@ final class SessionOperations implements AutoCloseable {
 
     /** The endpoint. */
     Map<String, MetricsServer.Operation> endpoints() {
-        return Map.of("/sessions", new MetricsServer.Operation() {
-            @Override
-            public MetricsServer.Reply handle(String method, String query) {
-                return list(method, query).toCompletableFuture().join();
-            }
-
-            @Override
-            public CompletionStage<MetricsServer.Reply> handleAsync(String method, String query) {
-                return list(method, query);
-            }
-        });
+        return Map.of("/sessions", MetricsServer.Operation.async(this::list));
     }
 
     private CompletionStage<MetricsServer.Reply> list(String method, String query) {

@@ -73,6 +73,21 @@ public final class MetricsServer implements AutoCloseable {
         default java.util.concurrent.CompletionStage<Reply> handleAsync(String method, String query) {
             return java.util.concurrent.CompletableFuture.completedFuture(handle(method, query));
         }
+
+        /** An operation that answers later ({@code (method, query) -> stage}); {@link #handle} waits for it. */
+        static Operation async(java.util.function.BiFunction<String, String, java.util.concurrent.CompletionStage<Reply>> f) {
+            return new Operation() {
+                @Override
+                public Reply handle(String method, String query) {
+                    return f.apply(method, query).toCompletableFuture().join();
+                }
+
+                @Override
+                public java.util.concurrent.CompletionStage<Reply> handleAsync(String method, String query) {
+                    return f.apply(method, query);
+                }
+            };
+        }
     }
 
     /** An operation's answer: HTTP status and a JSON body. */

@@ -55,6 +55,7 @@ public final class Preflight {
     public List<Check> run() {
         List<Check> out = new ArrayList<>();
         out.add(new Check("config", true, "valid, profiles " + config.policy().toAccessPolicy().names()));
+        out.add(dataDirectory());
         out.add(store());
         if (config.api().enabled()) {
             out.add(certificates());
@@ -74,6 +75,14 @@ public final class Preflight {
                     + " is not contacted by a check"));
         }
         return out;
+    }
+
+    /** Another gateway holding the data directory would make this one refuse to start. */
+    private Check dataDirectory() {
+        java.nio.file.Path dir = config.dataDir();
+        return DataDirLock.isHeld(dir)
+                ? new Check("data directory", false, dir + " is held by a running nacgw (" + DataDirLock.FILE + ")")
+                : new Check("data directory", true, dir + " not in use by another gateway");
     }
 
     private Check store() {

@@ -22,28 +22,15 @@ final class ReloadOperation {
     private ReloadOperation() {
     }
 
-    /** Reads the file and rebuilds profiles off the operations port's event loop; one reload at a time. */
-    private static final java.util.concurrent.ExecutorService RUNNER = java.util.concurrent.Executors.newSingleThreadExecutor(
-            new io.netty.util.concurrent.DefaultThreadFactory("nacgw-reload", true));
-
     static MetricsServer.Operation of(Gateway gateway, Supplier<NacgwConfig> source) {
-        return new MetricsServer.Operation() {
-            @Override
-            public MetricsServer.Reply handle(String method, String query) {
-                if (!method.equals("POST")) {
-                    return new MetricsServer.Reply(405, "{\"error\":\"use POST\"}");
-                }
-                if (source == null) {
-                    return new MetricsServer.Reply(404,
-                            "{\"error\":\"this gateway was started without a config file to re-read\"}");
-                }
-                return reply(run(gateway, source));
+        return (method, query) -> {
+            if (!method.equals("POST")) {
+                return new MetricsServer.Reply(405, "{\"error\":\"use POST\"}");
             }
-
-            @Override
-            public java.util.concurrent.CompletionStage<MetricsServer.Reply> handleAsync(String method, String query) {
-                return java.util.concurrent.CompletableFuture.supplyAsync(() -> handle(method, query), RUNNER);
+            if (source == null) {
+                return new MetricsServer.Reply(404, "{\"error\":\"this gateway was started without a config file to re-read\"}");
             }
+            return reply(run(gateway, source));
         };
     }
 

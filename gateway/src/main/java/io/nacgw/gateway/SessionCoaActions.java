@@ -103,7 +103,8 @@ final class SessionCoaActions implements SessionActions, AutoCloseable {
 
     /** The operations port endpoint. */
     Map<String, MetricsServer.Operation> endpoints() {
-        return Map.of("/sessions/reauth", MetricsServer.Operation.async(this::reauth));
+        // operations run one at a time on the operations thread: this one waits there for the NAS's answer
+        return Map.of("/sessions/reauth", (method, query) -> reauth(method, query).toCompletableFuture().join());
     }
 
     private CompletionStage<MetricsServer.Reply> reauth(String method, String query) {

@@ -35,7 +35,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Plain-HTTP operations endpoint, bound to localhost by default: {@code GET /health} (200 up / 503 down) and
+ * Plain-HTTP operations endpoint, bound to localhost by default: {@code GET /health} (200 up or degraded, with the
+ * reason / 503 down) and
  * {@code GET /metrics} (Prometheus text from the gateway's supplier). Separate from the API port so scraping
  * needs neither TLS nor API credentials, and the API port exposes nothing operational.
  */
@@ -60,34 +61,11 @@ public final class MetricsServer implements AutoCloseable {
         }
     }
 
-    /**
-     * An extra operations endpoint (e.g. sync status). {@link #handle} runs on the server's thread, so it must answer
-     * quickly; an endpoint that does I/O overrides {@link #handleAsync} and answers from its own thread.
-     */
+    /** An extra operations endpoint (e.g. sync status); runs on the server's thread, so it must answer quickly. */
     @FunctionalInterface
     public interface Operation {
         /** Answers {@code method} (GET, POST, ...) with the query string (may be empty). */
         Reply handle(String method, String query);
-
-        /** The answer, possibly later; by default {@link #handle}'s, at once. */
-        default java.util.concurrent.CompletionStage<Reply> handleAsync(String method, String query) {
-            return java.util.concurrent.CompletableFuture.completedFuture(handle(method, query));
-        }
-
-        /** An operation that answers later ({@code (method, query) -> stage}); {@link #handle} waits for it. */
-        static Operation async(java.util.function.BiFunction<String, String, java.util.concurrent.CompletionStage<Reply>> f) {
-            return new Operation() {
-                @Override
-                public Reply handle(String method, String query) {
-                    return f.apply(method, query).toCompletableFuture().join();
-                }
-
-                @Override
-                public java.util.concurrent.CompletionStage<Reply> handleAsync(String method, String query) {
-                    return f.apply(method, query);
-                }
-            };
-        }
     }
 
     /** An operation's answer: HTTP status and a JSON body. */
@@ -113,9 +91,15 @@ public final class MetricsServer implements AutoCloseable {
     /** As above, with extra operations endpoints by exact path (e.g. {@code /sync/status}). */
     public static MetricsServer start(Settings settings, Supplier<String> metrics, BooleanSupplier healthy,
                                       java.util.Map<String, Operation> operations) {
+        return startWithHealth(settings, metrics, () -> healthy.getAsBoolean() ? Health.UP : Health.down(""), operations);
+    }
+
+    /** As above, with a health verdict that can be {@code degraded} and say why. */
+    public static MetricsServer startWithHealth(Settings settings, Supplier<String> metrics, Supplier<Health> health,
+                                                java.util.Map<String, Operation> operations) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("nacgw-metrics"),
                 NioIoHandler.newFactory());
-        Handler handler = new Handler(metrics, healthy, java.util.Map.copyOf(operations));
+        Handler handler = new Handler(metrics, health, java.util.Map.copyOf(operations));
         try {
             Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<Channel>() {
@@ -150,52 +134,59 @@ public final class MetricsServer implements AutoCloseable {
 
     @ChannelHandler.Sharable
     static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        /** Runs operations (reload, sync, sessions...): one thread, so two reloads never interleave. */
+        private static final java.util.concurrent.ThreadPoolExecutor OPERATIONS = ApiServer.pool("nacgw-ops", 1, 16);
         private final Supplier<String> metrics;
-        private final BooleanSupplier healthy;
+        private final Supplier<Health> health;
         private final java.util.Map<String, Operation> operations;
 
-        Handler(Supplier<String> metrics, BooleanSupplier healthy, java.util.Map<String, Operation> operations) {
+        Handler(Supplier<String> metrics, Supplier<Health> health, java.util.Map<String, Operation> operations) {
             this.metrics = metrics;
-            this.healthy = healthy;
+            this.health = health;
             this.operations = operations;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             String path = Paths.path(req.uri());
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            Operation op = operations.get(path);
+            if (op != null) {
+                // operations read files and the store: off the event loop, one at a time, a short queue
+                String method = req.method().name();
+                int q = req.uri().indexOf('?');
+                String query = q < 0 ? "" : req.uri().substring(q + 1);
+                try {
+                    OPERATIONS.execute(() -> {
+                        Reply r;
+                        try {
+                            r = op.handle(method, query);
+                        } catch (RuntimeException e) {
+                            log.warn("operation {} failed: {}", path, e.toString());
+                            r = new Reply(500, "{\"error\":\"internal error\"}");
+                        }
+                        Reply done = r;
+                        ctx.executor().execute(() -> respond(ctx, keepAlive, HttpResponseStatus.valueOf(done.status()),
+                                "application/json", done.json()));
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, "application/json",
+                            "{\"error\":\"busy with other operations; try again\"}");
+                }
+                return;
+            }
             HttpResponseStatus status;
             String type;
             String body;
-            Operation op = operations.get(path);
-            boolean keepAlive = HttpUtil.isKeepAlive(req);
-            if (op != null) {
-                java.util.concurrent.CompletionStage<Reply> later;
-                try {
-                    int q = req.uri().indexOf('?');
-                    later = op.handleAsync(req.method().name(), q < 0 ? "" : req.uri().substring(q + 1));
-                } catch (RuntimeException e) {
-                    later = java.util.concurrent.CompletableFuture.failedFuture(e);
-                }
-                later.whenComplete((r, e) -> {
-                    Reply answer = r;
-                    if (e != null) {
-                        log.warn("operation {} failed: {}", path, e.toString());
-                        answer = new Reply(500, "{\"error\":\"internal error\"}");
-                    }
-                    Reply done = answer;
-                    ctx.executor().execute(() -> respond(ctx, HttpResponseStatus.valueOf(done.status()),
-                            "application/json", done.json(), keepAlive));
-                });
-                return;
-            } else if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+            if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
                 status = HttpResponseStatus.METHOD_NOT_ALLOWED;
                 type = "text/plain; charset=utf-8";
                 body = "method not allowed\n";
             } else if (path.equals("/health")) {
-                boolean up = healthy.getAsBoolean();
-                status = up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
+                Health h = health.get();
+                status = h.state() == Health.State.DOWN ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK;
                 type = "application/json";
-                body = up ? "{\"status\":\"up\"}" : "{\"status\":\"down\"}";
+                body = h.json();
             } else if (path.equals("/metrics")) {
                 status = HttpResponseStatus.OK;
                 type = PROMETHEUS;
@@ -205,11 +196,11 @@ public final class MetricsServer implements AutoCloseable {
                 type = "text/plain; charset=utf-8";
                 body = "not found\n";
             }
-            respond(ctx, status, type, body, keepAlive);
+            respond(ctx, keepAlive, status, type, body);
         }
 
-        private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body,
-                                    boolean keepAlive) {
+        private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status,
+                                    String type, String body) {
             ByteBuf buf = ctx.alloc().buffer(body.length() + 16);
             buf.writeCharSequence(body, StandardCharsets.UTF_8);
             FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);

@@ -1,8 +1,8 @@
 package io.nacgw.radius;
 
 import io.nacgw.core.session.Session;
+import io.nacgw.core.testing.Needs;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +32,7 @@ final class RadclientInteropTest {
 
     @BeforeAll
     static void start() {
-        if (!Files.isExecutable(Path.of(RADCLIENT))) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail("radclient is required for the RADIUS interop tests in CI: apt-get install freeradius-utils");
-            }
-            Assumptions.assumeTrue(false, "radclient not installed (apt-get install freeradius-utils)");
-        }
+        Needs.executable("freeradius-utils", RADCLIENT);
         world = new TestWorld();
         server = RadiusServer.start(TestWorld.settings().withBindAddress("::"), List.of(
                 TestWorld.switchClient("127.0.0.1").build(),

@@ -251,10 +251,12 @@ public final class Profile {
         if (denyJailbroken && d.jailbroken()) {
             acc.fire(Rule.JAILBREAK, ReasonCode.JAILBROKEN, Verdict.DENY, "the MDM reports the device jailbroken");
         } else {
-            acc.pass(Rule.JAILBREAK, denyJailbroken ? "not jailbroken" : "not checked by this profile");
+            acc.pass(Rule.JAILBREAK, !denyJailbroken ? "not checked by this profile"
+                    : d.jailbreakKnown() ? "not jailbroken" : "not reported by the MDM (counted as not jailbroken)");
         }
         if (requireEncryption && !d.encrypted()) {
-            acc.fire(Rule.ENCRYPTION, ReasonCode.NOT_ENCRYPTED, noncompliant, "storage is not encrypted");
+            acc.fire(Rule.ENCRYPTION, ReasonCode.NOT_ENCRYPTED, noncompliant, d.encryptionKnown()
+                    ? "storage is not encrypted" : "the MDM has not reported storage encryption");
         } else {
             acc.pass(Rule.ENCRYPTION, requireEncryption ? "storage is encrypted" : "not required by this profile");
         }

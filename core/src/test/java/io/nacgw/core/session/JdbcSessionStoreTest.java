@@ -6,6 +6,7 @@ import io.nacgw.core.policy.Verdict;
 import io.nacgw.core.store.StoreException;
 import io.nacgw.core.store.StoreSettings;
 import io.nacgw.core.testing.MutableClock;
+import io.nacgw.core.testing.TestStores;
 import io.nacgw.core.testing.Postgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,7 +16,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,6 +31,7 @@ final class JdbcSessionStoreTest {
     /** Two switches behind one proxy at 192.0.2.100. */
     private static final NasRef A = new NasRef("ip:10.1.0.1", "proxy", "10.1.0.1", "192.0.2.100");
     private static final NasRef B = new NasRef("ip:10.1.0.2", "proxy", "10.1.0.2", "192.0.2.100");
+    private static final NasRef C_ACCOUNTED = new NasRef("ip:10.2.0.9", "wired", "10.2.0.9", "10.2.0.9");
 
     @RegisterExtension
     final Postgres pg = new Postgres();
@@ -38,8 +39,7 @@ final class JdbcSessionStoreTest {
     private SessionStore store;
 
     private void open(String kind) {
-        StoreSettings settings = kind.equals("postgres") ? pg.freshSchema()
-                : new StoreSettings("jdbc:h2:mem:sessions-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "", "", 2);
+        StoreSettings settings = kind.equals("postgres") ? pg.freshSchema() : TestStores.fresh(2);
         store = SessionStore.open(settings, clock);
     }
 
@@ -63,7 +63,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void apply_startThenStop_keepsStartAndRecordsStop(String kind) {
         open(kind);
         store.apply(acct(SessionEvent.Kind.START, A, "s1", T0, MAC, "alice", null));
@@ -85,7 +85,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void apply_interimForUnseenSession_insertsIt_andOlderInterimKeepsUpdatedAt(String kind) {
         open(kind);
         store.apply(acct(SessionEvent.Kind.INTERIM, A, "s2", T0.plusSeconds(100), MAC, "bob", null));
@@ -97,7 +97,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void apply_twoNasBehindOneProxyReusingOneSessionId_areTwoSessions(String kind) {
         open(kind);
         store.apply(acct(SessionEvent.Kind.START, A, "same", T0, MAC, "u", null));
@@ -108,7 +108,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void closeAll_closesOnlyThatNas_acceptOnlySessionsIncluded(String kind) {
         open(kind);
         store.apply(acct(SessionEvent.Kind.START, A, "a", T0, MAC, "u", null));
@@ -121,7 +121,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void acceptThenStart_joinByDecisionIdInClass_isOneSession(String kind) {
         open(kind);
         store.recordAuthorizations(List.of(accept(A, MAC, "d1", T0, Verdict.QUARANTINE)));
@@ -144,7 +144,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void startThenLateAccept_updatesTheAccountedSession(String kind) {
         open(kind);
         store.apply(acct(SessionEvent.Kind.START, A, "acct-1", T0, MAC, "u", null));
@@ -157,7 +157,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void acceptOnlyRowLeftByARace_isFoldedIntoTheAccountedSession(String kind) {
         open(kind);
         // the Start was written first and did not see the Accept; the Accept's own write then found no accounted
@@ -171,7 +171,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void acceptOnly_isActiveForItsLifetime_andARenewalKeepsOneRow(String kind) {
         open(kind);
         store.recordAuthorizations(List.of(accept(A, MAC, "d1", T0, Verdict.ALLOW)));
@@ -189,7 +189,19 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void acceptOnly_onAnotherNas_endsTheFormerAcceptOnlySession_butNotAnAccountedOne(String kind) {
+        open(kind);
+        store.recordAuthorizations(List.of(accept(A, MAC, "d1", T0, Verdict.ALLOW)));
+        store.apply(acct(SessionEvent.Kind.START, C_ACCOUNTED, "wired-1", T0, MAC, "u", null));
+        store.recordAuthorizations(List.of(accept(B, MAC, "d2", T0.plusSeconds(30), Verdict.ALLOW)));
+        List<String> nases = store.activeSessionsForMac(MAC).stream().map(s -> s.nas().id()).sorted().toList();
+        assertEquals(List.of(B.id(), C_ACCOUNTED.id()), nases, "roamed from A to B; the accounted session stays");
+        assertEquals(1, store.list(new SessionFilter(A.id(), null, null, null, false, 10)).size(), "A's row is kept, ended");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
     void list_filtersByNasMacAndActive(String kind) {
         open(kind);
         NasRef byName = new NasRef("id:sw-floor2", "wlc", "192.0.2.7", "192.0.2.7");
@@ -214,7 +226,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void stop_endsOneSessionById(String kind) {
         open(kind);
         store.recordAuthorizations(List.of(accept(A, MAC, "d1", T0, Verdict.ALLOW)));
@@ -226,7 +238,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2"})
+    @ValueSource(strings = {"sqlite"})
     void apply_afterClose_failsWithStoreException(String kind) {
         open(kind);
         store.close();
@@ -235,7 +247,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2"})
+    @ValueSource(strings = {"sqlite"})
     void authorization_withoutMacOrDevice_orForADeny_isRefused(String kind) {
         assertThrows(IllegalArgumentException.class, () -> new Authorization(A, null, null, null, null, "u", "corp",
                 Verdict.ALLOW, null, "d", T0, T0));

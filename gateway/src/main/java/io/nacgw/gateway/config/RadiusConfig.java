@@ -25,7 +25,7 @@ import java.util.Map;
 public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort, Integer acctPort, Integer channels,
                            Boolean nativeTransport, Duration duplicateTtl, Integer duplicateCacheSize,
                            Integer accountingThreads, Integer accountingQueue, Integer receiveBufferBytes,
-                           Duration acceptLifetime, Integer sessionQueue, CoaConfig coa,
+                           Duration acceptLifetime, Integer sessionQueue, Duration sessionRetention, CoaConfig coa,
                            LinkedHashMap<String, ClientConfig> clients) {
     public RadiusConfig {
         enabled = enabled == null || enabled;
@@ -34,7 +34,8 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
     }
 
     static RadiusConfig defaults() {
-        return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null);
     }
 
     /** {@code radius.coa:} Change of Authorization (RFC 5176) sent to NASes when a live session's decision changes. */
@@ -83,7 +84,8 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                 accountingQueue != null ? accountingQueue : d.accountingQueue(), auditQueue,
                 receiveBufferBytes != null ? receiveBufferBytes : d.receiveBufferBytes(),
                 acceptLifetime != null ? acceptLifetime : d.acceptLifetime(),
-                sessionQueue != null ? sessionQueue : d.sessionQueue());
+                sessionQueue != null ? sessionQueue : d.sessionQueue(),
+                sessionRetention != null ? sessionRetention : d.sessionRetention());
     }
 
     /** Builds and validates every client; profiles must exist in {@code policy}. */

@@ -92,6 +92,22 @@ final class RunCheckTest {
         }
     }
 
+    @Test
+    void check_dataDirectoryHeldByARunningGateway_isReported() throws Exception {
+        Path cfg = dir.resolve("nacgw.yaml");
+        Files.writeString(cfg, "dataDir: data\napi: {enabled: false}\nmetrics: {enabled: false}\n"
+                + "radius: {enabled: false}\npolicy: {profiles: {wifi: {}}}\n");
+        Path data = dir.resolve("data");
+        Files.createDirectories(data);
+        try (io.nacgw.gateway.DataDirLock held = io.nacgw.gateway.DataDirLock.acquire(data)) {
+            Cli.Result r = Cli.run("run", "--config", cfg.toString(), "--check");
+            assertEquals(1, r.status(), r.out() + r.err());
+            assertTrue(r.out().contains("FAILED  data directory: " + data + " is held by a running nacgw"), r.out());
+        }
+        Cli.Result free = Cli.run("run", "--config", cfg.toString(), "--check");
+        assertTrue(free.out().contains("ok      data directory: "), free.out());
+    }
+
     private static HttpServer fakeGraph(AtomicInteger requests) throws IOException {
         HttpServer graph = HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 0);
         graph.createContext("/", ex -> {

@@ -27,6 +27,7 @@ public final class ServerComponents implements AutoCloseable {
     private final AuditLog audit;
     private final SessionWriter writer;
     private final AcceptRecorder acceptRecorder;
+    private final SessionPurger purger;
     private final RadiusInitializer auth;
     private final RadiusInitializer acct;
 
@@ -52,6 +53,7 @@ public final class ServerComponents implements AutoCloseable {
         RadiusCodec codec = new RadiusCodec(counters);
         ErrorHandler errors = new ErrorHandler(counters);
         this.acceptRecorder = new AcceptRecorder(services.sessions(), settings.sessionQueue(), services.clock());
+        this.purger = new SessionPurger(services.sessions(), settings.sessionRetention(), services.clock());
         AccessAuthorizer authorizer = new AccessAuthorizer(policy, services.compliance(), services.clock(),
                 settings.acceptLifetime());
         this.auth = new RadiusInitializer(datagram, client, new StructureValidator(ServicePort.AUTH, counters),
@@ -122,6 +124,7 @@ public final class ServerComponents implements AutoCloseable {
     /** Finishes queued accounting writes, Accept records and audit lines; call after the channels are closed. */
     @Override
     public void close() {
+        purger.close();
         writer.close();
         acceptRecorder.close();
         audit.close();

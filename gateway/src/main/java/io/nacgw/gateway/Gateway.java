@@ -63,6 +63,7 @@ public final class Gateway implements AutoCloseable {
     private AuditSink auditSink;
     private final CoaSender coa;
     private final SessionReauthorizer reauthorizer;
+    private final SessionCoaActions coaActions;
     private final ApiServer api;
     private final MetricsServer metricsServer;
     private final SessionStore sessions;
@@ -105,7 +106,7 @@ public final class Gateway implements AutoCloseable {
                 if (coaSettings.enabled()) {
                     this.coa = CoaSender.start(coaSettings, radius::client, radius::audit, clock, metrics::observeCoa);
                     closeables.push(coa);
-                    this.reauthorizer = new SessionReauthorizer(policy, sessions, radius::client, coa, clock,
+                    this.reauthorizer = new SessionReauthorizer(policy, compliance, sessions, radius::client, coa, clock,
                             coaSettings.queueSize());
                     closeables.push(reauthorizer);
                     compliance.addListener(reauthorizer);
@@ -119,6 +120,8 @@ public final class Gateway implements AutoCloseable {
                 this.coa = null;
                 this.reauthorizer = null;
             }
+            this.coaActions = new SessionCoaActions(sessions, reauthorizer, clock);
+            closeables.push(coaActions);
             if (config.api().enabled()) {
                 this.api = startApi();
                 closeables.push(api);
@@ -140,6 +143,7 @@ public final class Gateway implements AutoCloseable {
             }
             if (config.metrics().enabled()) {
                 Map<String, MetricsServer.Operation> ops = new HashMap<>(SyncOperations.endpoints(syncOps));
+                ops.putAll(coaActions.endpoints());
                 ops.put("/reload", ReloadOperation.of(this, reloadSource));
                 ops.putAll(SessionOperations.endpoints(sessions, clock));
                 this.metricsServer = MetricsServer.startWithHealth(config.metrics().settings(), metrics::scrape, this::health,
@@ -179,7 +183,7 @@ public final class Gateway implements AutoCloseable {
                 commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
         ApiServer api = ApiServer.start(config.api().settings(),
                 config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version()),
-                config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, clock);
+                config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, coaActions, clock);
         // a revocation (crl.pem rewritten by `nacgw certs revoke`) also ends connections already open with that certificate
         tls.onReload(() -> api.closeUntrustedConnections(tls::stillTrusts));
         return api;
@@ -283,7 +287,14 @@ public final class Gateway implements AutoCloseable {
         }
         if (policyChanged) {
             applied.add("policy.profiles: " + profileChanges(currentPolicy, fresh.policy()));
+            Map<String, io.nacgw.core.policy.Profile> before = new HashMap<>();
+            for (String name : policy.names()) {
+                before.put(name, policy.profile(name));
+            }
             policy.update(next);
+            if (reauthorizer != null) {
+                reauthorizer.policyReloaded(before); // live sessions whose decision the new profiles change get CoA
+            }
         }
         if (clients != null) {
             radius.reload(clients);

@@ -59,6 +59,8 @@ public final class Gateway implements AutoCloseable {
     private final AccessPolicy policy;
     private final SyncService sync;
     private final RadiusServer radius;
+    /** The audit file (RADIUS decisions and CoA); reopened on every reload, for logrotate. */
+    private AuditSink auditSink;
     private final CoaSender coa;
     private final SessionReauthorizer reauthorizer;
     private final ApiServer api;
@@ -94,6 +96,7 @@ public final class Gateway implements AutoCloseable {
             if (config.radius().enabled()) {
                 Path auditFile = config.dataDir().resolve(config.audit().file());
                 AuditSink audit = openAudit(auditFile);
+                this.auditSink = audit;
                 this.radius = RadiusServer.start(config.radius().settings(config.audit().queueSize()),
                         config.radius().nasClients(policy), new RadiusServices(policy, compliance, sessions, audit, clock));
                 closeables.push(radius);
@@ -174,9 +177,12 @@ public final class Gateway implements AutoCloseable {
         String partnerProfile = config.api().partnerProfile();
         ClientIdentityResolver certificates = cert -> Roles.of(cert).map(role -> new ApiPrincipal(
                 commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
-        return ApiServer.start(config.api().settings(),
+        ApiServer api = ApiServer.start(config.api().settings(),
                 config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version()),
                 config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, clock);
+        // a revocation (crl.pem rewritten by `nacgw certs revoke`) also ends connections already open with that certificate
+        tls.onReload(() -> api.closeUntrustedConnections(tls::stillTrusts));
+        return api;
     }
 
     /** The default profile's remediation URL, else its enrolment URL (null: none). */
@@ -288,6 +294,9 @@ public final class Gateway implements AutoCloseable {
         currentPolicy = fresh.policy();
         if (radius != null) {
             currentClients = fresh.radius().clients();
+        }
+        if (auditSink != null) {
+            auditSink.requestReopen(); // logrotate: `postrotate nacgw reload` moves new lines to the new file
         }
         ReloadResult result = new ReloadResult(applied, restart);
         log.info("reload: {}{}", result.unchanged() ? "no changes" : applied.isEmpty() ? "nothing applied" : String.join("; ", applied),

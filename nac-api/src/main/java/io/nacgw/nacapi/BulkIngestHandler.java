@@ -41,6 +41,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class BulkIngestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(BulkIngestHandler.class);
+    private static final LogThrottle CUT_OFF_LOG = new LogThrottle(10_000);
     static final int MAX_REPORTED = 1000;
     private static final String[] BULK_SEGMENTS = Paths.segments(JsonApi.BULK_PATH);
 
@@ -408,9 +409,12 @@ final class BulkIngestHandler extends ChannelInboundHandlerAdapter {
             if (wholeBatch) {
                 submit(ctx);
             }
-            log.warn("bulk ingest from {} cut off after line {}: committed through line {}, {}{} parsed records of "
-                    + "a partial batch discarded", ctx.channel().remoteAddress(), line, committedThroughLine,
-                    inFlight ? "one whole batch still committing, " : "", partial);
+            long suppressed = CUT_OFF_LOG.admit();
+            if (suppressed >= 0) {
+                log.warn("bulk ingest from {} cut off after line {}: committed through line {}, {}{} parsed records of "
+                        + "a partial batch discarded ({} more cut-offs not logged)", ctx.channel().remoteAddress(), line,
+                        committedThroughLine, inFlight ? "one whole batch still committing, " : "", partial, suppressed);
+            }
             batch.clear();
             if (pending != null) {
                 pending.release();

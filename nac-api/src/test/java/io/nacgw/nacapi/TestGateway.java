@@ -88,8 +88,13 @@ final class TestGateway implements AutoCloseable {
                 new ApiUser("ops", PasswordHash.create(ADMIN_PASSWORD.toCharArray(), PasswordHash.MIN_ITERATIONS),
                         ApiRole.ADMIN, null)),
                 TestGateway::principal);
-        server = ApiServer.start(settings.apply(ApiSettings.defaults().withAddress("127.0.0.1", 0)), ise, auth,
+        ApiSettings base = ApiSettings.defaults().withAddress("127.0.0.1", 0);
+        // the shared build machine can take seconds for a handshake; the 5 s default is for production
+        base = base.withAbuseLimits(base.minBodyRate(), base.maxConnections(), base.maxConnectionsPerAddress(),
+                Duration.ofSeconds(60));
+        server = ApiServer.start(settings.apply(base), ise, auth,
                 tls::newEngine, service, policy, Clock.systemUTC());
+        tls.onReload(() -> server.closeUntrustedConnections(tls::stillTrusts)); // as the gateway wires it
     }
 
     static TestGateway start() throws Exception {

@@ -32,6 +32,14 @@ public enum DropReason {
     ACCOUNTING_STORE_FAILED,
     /** The compliance index refused a lookup (loader full) or failed; the NAS will retransmit. */
     LOOKUP_FAILED,
+    /** EAP-Message that is not one well-formed EAP Response (bad lengths, wrong code, broken EAP-TLS framing). */
+    EAP_MALFORMED,
+    /** An EAP Response whose identifier is not the one of the conversation's last request (stale or replayed). */
+    EAP_UNEXPECTED_ID,
+    /** A second request for an EAP conversation whose previous step is still running. */
+    EAP_CONVERSATION_BUSY,
+    /** The EAP-TLS worker queue was full; the NAS will retransmit. */
+    EAP_OVERLOADED,
     /** An unexpected error in a handler (a bug): logged with its stack trace. */
     INTERNAL_ERROR;
 

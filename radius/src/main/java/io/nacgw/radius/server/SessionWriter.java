@@ -11,17 +11,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The bounded pool that runs session-table writes off the event loops. A full queue rejects at once (the
- * request is dropped and the NAS retransmits) rather than letting a slow database grow memory without bound.
+ * The bounded pool that runs work off the event loops: session-table writes, and EAP-TLS handshake steps. A full
+ * queue rejects at once (the request is dropped and the NAS retransmits) rather than letting a slow database or a
+ * burst of handshakes grow memory without bound.
  */
 final class SessionWriter implements Executor, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionWriter.class);
     private final ThreadPoolExecutor pool;
+    private final String name;
 
     SessionWriter(int threads, int queue) {
+        this("nacgw-accounting-", threads, queue);
+    }
+
+    /** A pool whose threads are named {@code namePrefix} + a number. */
+    SessionWriter(String namePrefix, int threads, int queue) {
         AtomicInteger n = new AtomicInteger();
+        this.name = namePrefix;
         this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
-            Thread t = new Thread(r, "nacgw-accounting-" + n.incrementAndGet());
+            Thread t = new Thread(r, namePrefix + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         }, new ThreadPoolExecutor.AbortPolicy());
@@ -40,7 +48,7 @@ final class SessionWriter implements Executor, AutoCloseable {
         pool.shutdown();
         try {
             if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
-                log.warn("accounting writes still running after 10 s; abandoning {} queued", pool.getQueue().size());
+                log.warn("{}* tasks still running after 10 s; abandoning {} queued", name, pool.getQueue().size());
                 pool.shutdownNow();
             }
         } catch (InterruptedException e) {

@@ -22,14 +22,15 @@ import java.util.Map;
 public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort, Integer acctPort, Integer channels,
                            Boolean nativeTransport, Duration duplicateTtl, Integer duplicateCacheSize,
                            Integer accountingThreads, Integer accountingQueue, Integer receiveBufferBytes,
-                           LinkedHashMap<String, ClientConfig> clients) {
+                           LinkedHashMap<String, ClientConfig> clients, EapConfig eap) {
     public RadiusConfig {
         enabled = enabled == null || enabled;
+        eap = eap == null ? EapConfig.defaults() : eap;
         clients = clients == null ? new LinkedHashMap<>() : clients;
     }
 
     static RadiusConfig defaults() {
-        return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** One NAS or NAS network. */

@@ -16,7 +16,6 @@ import java.util.Objects;
  * @param crlFiles              CRL files (PEM or DER), each signed by a trusted CA
  * @param crlUrls               http(s) URLs of CRLs, fetched off the request path every {@code crlRefresh}
  * @param crlRefresh            how often the CRL URLs are fetched again
- * @param ocsp                  ask the OCSP responder named in the client certificate (off by default)
  * @param fragmentSize          largest EAP-TLS fragment sent (bytes of TLS data per EAP packet), also bounded
  *                              by the request's Framed-MTU
  * @param minVersion            lowest TLS version accepted: {@code 1.2} or {@code 1.3}
@@ -31,13 +30,13 @@ import java.util.Objects;
  * @param tlsQueue              handshake steps waiting for a thread; beyond it a request is dropped and counted
  */
 public record EapSettings(boolean enabled, List<Path> trustedCaFiles, List<Path> crlFiles, List<URI> crlUrls,
-                          Duration crlRefresh, boolean ocsp, int fragmentSize, String minVersion,
+                          Duration crlRefresh, int fragmentSize, String minVersion,
                           Path serverCertificate, Path serverKey, boolean resumption, int sessionCacheSize,
                           Duration sessionLifetime, int maxConversations, Duration conversationTimeout,
                           int tlsThreads, int tlsQueue) {
     /** EAP off: every EAP request is rejected with EAP-Failure. */
     public static final EapSettings DISABLED = new EapSettings(false, List.of(), List.of(), List.of(),
-            Duration.ofHours(1), false, 1000, "1.2", null, null, true, 10_000, Duration.ofHours(1), 100_000,
+            Duration.ofHours(1), 1000, "1.2", null, null, true, 10_000, Duration.ofHours(1), 100_000,
             Duration.ofSeconds(30), 2, 1000);
 
     public EapSettings {
@@ -94,35 +93,35 @@ public record EapSettings(boolean enabled, List<Path> trustedCaFiles, List<Path>
 
     /** A copy with EAP on, trusting {@code caFiles}, presenting {@code certificate}/{@code key}. */
     public EapSettings withTls(List<Path> caFiles, Path certificate, Path key) {
-        return new EapSettings(true, caFiles, crlFiles, crlUrls, crlRefresh, ocsp, fragmentSize, minVersion,
+        return new EapSettings(true, caFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
                 certificate, key, resumption, sessionCacheSize, sessionLifetime, maxConversations,
                 conversationTimeout, tlsThreads, tlsQueue);
     }
 
     /** A copy with EAP on or off. */
     public EapSettings withEnabled(boolean on) {
-        return new EapSettings(on, trustedCaFiles, crlFiles, crlUrls, crlRefresh, ocsp, fragmentSize, minVersion,
+        return new EapSettings(on, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
                 conversationTimeout, tlsThreads, tlsQueue);
     }
 
     /** A copy with other revocation sources. */
-    public EapSettings withRevocation(List<Path> files, List<URI> urls, boolean useOcsp) {
-        return new EapSettings(enabled, trustedCaFiles, files, urls, crlRefresh, useOcsp, fragmentSize, minVersion,
+    public EapSettings withRevocation(List<Path> files, List<URI> urls) {
+        return new EapSettings(enabled, trustedCaFiles, files, urls, crlRefresh, fragmentSize, minVersion,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
                 conversationTimeout, tlsThreads, tlsQueue);
     }
 
     /** A copy with another lowest TLS version and fragment size. */
     public EapSettings withTlsLimits(String min, int fragment) {
-        return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, ocsp, fragment, min,
+        return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragment, min,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
                 conversationTimeout, tlsThreads, tlsQueue);
     }
 
     /** A copy with other conversation and worker bounds. */
     public EapSettings withBounds(int conversations, Duration timeout, int threads, int queue) {
-        return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, ocsp, fragmentSize, minVersion,
+        return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, conversations, timeout,
                 threads, queue);
     }

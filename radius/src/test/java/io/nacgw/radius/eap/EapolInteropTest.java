@@ -44,7 +44,7 @@ final class EapolInteropTest {
         revoked = pki.device("revoked", TestWorld.COMPLIANT_ID.canonical(), TestPki.ec());
         Path crl = pki.revoke(revoked.cert());
         EapSettings eap = EapSettings.DISABLED.withTls(List.of(pki.trustedCas), pki.server.certFile(), pki.server.keyFile())
-                .withRevocation(List.of(crl), List.of(), false);
+                .withRevocation(List.of(crl), List.of());
         server = RadiusServer.start(TestWorld.settings(), eap, List.of(TestWorld.switchClient("127.0.0.1").build()),
                 world.services());
     }

@@ -4,7 +4,7 @@ import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.DeviceIdentifier;
 import io.nacgw.core.store.ComplianceStore;
-import io.nacgw.core.store.UpsertOutcome;
+import io.nacgw.core.store.Upserted;
 
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +34,7 @@ final class ListStore implements ComplianceStore {
     }
 
     @Override
-    public List<UpsertOutcome> upsertAll(List<DeviceRecord> records) {
+    public List<Upserted> upsertAllSequenced(List<DeviceRecord> records) {
         throw new UnsupportedOperationException("read-only benchmark store");
     }
 
@@ -59,7 +59,7 @@ final class ListStore implements ComplianceStore {
     }
 
     @Override
-    public List<DeviceRecord> page(DeviceGuid after, int limit) {
+    public List<DeviceRecord> page(long afterSequence, int limit) {
         return List.of();
     }
 

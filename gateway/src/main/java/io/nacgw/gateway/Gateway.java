@@ -58,7 +58,14 @@ public final class Gateway implements AutoCloseable {
         this.clock = clock;
         this.policy = config.policy().toAccessPolicy();
         createDataDir(config.dataDir());
-        this.store = ComplianceStore.open(config.store().settings(config.dataDir()));
+        DataDirLock lock = DataDirLock.acquire(config.dataDir());
+        closeables.push(lock);
+        try {
+            this.store = ComplianceStore.open(config.store().settings(config.dataDir()));
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         closeables.push(store);
         try {
             this.compliance = ComplianceService.start(store, config.index().settings());
@@ -69,7 +76,7 @@ public final class Gateway implements AutoCloseable {
                 SessionStore sessions = SessionStore.open(config.store().settings(config.dataDir()));
                 closeables.push(sessions);
                 Path auditFile = config.dataDir().resolve(config.audit().file());
-                AuditSink audit = AuditSink.file(auditFile);
+                AuditSink audit = openAudit(auditFile);
                 var pki = pki().layout();
                 EapSettings eap = config.radius().eap().settings(config.dataDir(), pki.serverCertificate(),
                         pki.serverKey());
@@ -107,12 +114,17 @@ public final class Gateway implements AutoCloseable {
             } else {
                 this.metricsServer = null;
             }
-        } catch (IOException e) {
-            closeQuietly();
-            throw new IllegalStateException("cannot open the audit log: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
+        }
+    }
+
+    private static AuditSink openAudit(Path file) {
+        try {
+            return AuditSink.file(file);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the audit log " + file + ": " + e.getMessage(), e);
         }
     }
 

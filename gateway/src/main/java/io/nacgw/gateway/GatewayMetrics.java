@@ -54,6 +54,23 @@ public final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_sync_changes_applied", sync, s -> s.status().totalChangesApplied(), "Device changes applied by syncs");
         counter("nacgw_sync_retired", sync, s -> s.status().totalRetired(), "Devices marked retired by full syncs");
         counter("nacgw_sync_warnings", sync, s -> s.status().totalWarnings(), "Data warnings during syncs");
+        counter("nacgw_sync_future_timestamps", sync, s -> s.status().totalFutureTimestamps(),
+                "Devices seen with a lastSyncDateTime in the future (stored, kept out of the high-water mark)");
+        counter("nacgw_sync_clamp_events", sync, s -> s.status().clampEvents(),
+                "Sync runs that met a future timestamp or lowered an out-of-range high-water mark");
+        Gauge.builder("nacgw_sync_retire_guard", sync, s -> s.status().retireGuard() == null ? 0 : 1)
+                .description("1 when the last full sync retired nothing because too many devices were missing")
+                .register(registry);
+        Gauge.builder("nacgw_sync_retire_guard_candidates", sync,
+                        s -> s.status().retireGuard() == null ? 0 : s.status().retireGuard().candidates())
+                .description("Devices missing from the listing of the full sync the guard held (0: none held)")
+                .register(registry);
+        counter("nacgw_sync_retire_guard_events", sync, s -> s.status().retireGuardEvents(),
+                "Full syncs whose retiring the guard held back");
+        Gauge.builder("nacgw_sync_incremental_overlap_seconds", sync,
+                        s -> s.status().incrementalOverlap().toSeconds())
+                .description("sync.incrementalOverlap: how far before the high-water mark incrementals ask")
+                .register(registry);
     }
 
     void bindRadius(RadiusServer radius) {

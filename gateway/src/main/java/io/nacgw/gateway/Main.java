@@ -32,6 +32,7 @@ public final class Main implements Runnable {
         }
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new Failures());
+        cl.setCaseInsensitiveEnumValuesAllowed(true); // --format CSV, --mode ISE-V3: what an operator types
         return cl.execute(args);
     }
 

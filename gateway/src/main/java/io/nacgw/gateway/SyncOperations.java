@@ -3,6 +3,7 @@ package io.nacgw.gateway;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.nacgw.nacapi.MetricsServer;
+import io.nacgw.sync.SyncMode;
 import io.nacgw.sync.SyncReport;
 import io.nacgw.sync.SyncService;
 import io.nacgw.sync.SyncStatus;
@@ -12,8 +13,11 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The sync connector on the localhost operations port: {@code GET /sync/status} and
@@ -21,6 +25,7 @@ import java.util.concurrent.Executors;
  * A requested run executes on its own thread, never on the server's.
  */
 final class SyncOperations implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SyncOperations.class);
     private static final JsonFactory JSON = new JsonFactory();
     private final SyncService sync;
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
@@ -52,15 +57,18 @@ final class SyncOperations implements AutoCloseable {
         if (!query.isEmpty() && !query.equals("mode=full") && !query.equals("mode=incremental")) {
             return new MetricsServer.Reply(400, "{\"error\":\"mode must be full or incremental\"}");
         }
-        if (sync.status().running()) {
+        Instant requested = Instant.now();
+        // checking for a run and claiming the slot is one step: a 202 is never followed by a refused run
+        Optional<CompletableFuture<SyncReport>> started;
+        try {
+            started = sync.startAsync(full ? SyncMode.FULL : SyncMode.INCREMENTAL, runner);
+        } catch (RejectedExecutionException e) {
+            return new MetricsServer.Reply(503, "{\"error\":\"the gateway is stopping\"}");
+        }
+        if (started.isEmpty()) {
             return new MetricsServer.Reply(409, "{\"error\":\"a sync is already running\"}");
         }
-        Instant requested = Instant.now();
-        runner.execute(() -> {
-            SyncReport r = full ? sync.runFull() : sync.runIncremental();
-            org.slf4j.LoggerFactory.getLogger(SyncOperations.class).info("on-demand {} sync: {}", full ? "full" : "incremental",
-                    r.outcome());
-        });
+        started.get().thenAccept(r -> log.info("on-demand {} sync: {}", r.mode().wireName(), r.outcome()));
         return new MetricsServer.Reply(202, "{\"started\":true,\"mode\":\"" + (full ? "full" : "incremental")
                 + "\",\"requested\":\"" + requested + "\"}");
     }
@@ -81,6 +89,20 @@ final class SyncOperations implements AutoCloseable {
             g.writeNumberField("totalChangesApplied", s.totalChangesApplied());
             g.writeNumberField("totalRetired", s.totalRetired());
             g.writeNumberField("totalWarnings", s.totalWarnings());
+            g.writeNumberField("incrementalOverlapSeconds", s.incrementalOverlap().toSeconds());
+            g.writeNumberField("totalFutureTimestamps", s.totalFutureTimestamps());
+            g.writeNumberField("clampEvents", s.clampEvents());
+            SyncStatus.MarkClamp c = s.lastClamp();
+            if (c != null) {
+                g.writeObjectFieldStart("lastClamp");
+                string(g, "runStarted", c.runStarted());
+                g.writeNumberField("futureTimestamps", c.futureTimestamps());
+                string(g, "latestReported", c.latestReported());
+                string(g, "mark", c.mark());
+                g.writeEndObject();
+            }
+            g.writeNumberField("retireGuardEvents", s.retireGuardEvents());
+            guard(g, s.retireGuard());
             SyncReport r = s.lastRun();
             if (r != null) {
                 g.writeObjectFieldStart("lastRun");
@@ -97,6 +119,12 @@ final class SyncOperations implements AutoCloseable {
                 g.writeNumberField("warnings", r.warnings());
                 g.writeNumberField("skippedDevices", r.skippedDevices());
                 g.writeNumberField("retries", r.retries());
+                g.writeNumberField("futureTimestamps", r.futureTimestamps());
+                g.writeNumberField("futureStampsReplaced", r.futureStampsReplaced());
+                string(g, "markClampedFrom", r.markClampedFrom());
+                g.writeNumberField("retireCandidates", r.retireCandidates());
+                g.writeNumberField("retireConfirmedPresent", r.retireConfirmedPresent());
+                guard(g, r.retireGuard());
                 string(g, "error", r.error());
                 g.writeEndObject();
             }
@@ -105,6 +133,17 @@ final class SyncOperations implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return w.toString();
+    }
+
+    private static void guard(JsonGenerator g, SyncReport.RetireGuard guard) throws IOException {
+        if (guard != null) {
+            g.writeObjectFieldStart("retireGuard");
+            string(g, "at", guard.at());
+            g.writeNumberField("candidates", guard.candidates());
+            g.writeNumberField("fleet", guard.fleet());
+            g.writeNumberField("threshold", guard.threshold());
+            g.writeEndObject();
+        }
     }
 
     private static void string(JsonGenerator g, String name, Object v) throws IOException {

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 final class GatewayTest {
@@ -20,6 +22,10 @@ final class GatewayTest {
     Path dir;
 
     private NacgwConfig config() {
+        return config(new Properties());
+    }
+
+    private NacgwConfig config(Properties extra) {
         Properties p = new Properties();
         p.setProperty("nacgw.radius.authPort", "0"); // never the real 1812: a FreeRADIUS may be running
         p.setProperty("nacgw.radius.acctPort", "0");
@@ -27,6 +33,7 @@ final class GatewayTest {
         p.setProperty("nacgw.api.host", "127.0.0.1");
         p.setProperty("nacgw.api.port", "0");
         p.setProperty("nacgw.metrics.port", "0");
+        p.putAll(extra);
         return new ConfigLoader().load(null, Map.of(), p).withDataDir(dir);
     }
 
@@ -45,5 +52,35 @@ final class GatewayTest {
             g.compliance().lookup(TestDevices.mac(1)).join();
             assertTrue(g.metrics().scrape().contains("nacgw_index_lookups_hit_total 1.0"), g.metrics().scrape());
         }
+    }
+
+    @Test
+    void takenHttpsOrMetricsPort_theMessageSaysWhichPort() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Properties p = new Properties();
+            p.setProperty("nacgw.api.port", Integer.toString(taken.getLocalPort()));
+            String m = assertThrows(RuntimeException.class, () -> Gateway.start(config(p), Clock.systemUTC())).getMessage();
+            assertTrue(m.contains("HTTPS API port (api.port) 127.0.0.1:" + taken.getLocalPort()), m);
+            p.clear();
+            p.setProperty("nacgw.metrics.port", Integer.toString(taken.getLocalPort()));
+            m = assertThrows(RuntimeException.class, () -> Gateway.start(config(p), Clock.systemUTC())).getMessage();
+            assertTrue(m.contains("operations port (metrics.port) 127.0.0.1:" + taken.getLocalPort()), m);
+        }
+    }
+
+    @Test
+    void bindAddress_mustBeAnIpLiteral_neverLookedUpInDns() {
+        Properties p = new Properties();
+        p.setProperty("nacgw.radius.bindAddress", "no-such-host.invalid");
+        String m = assertThrows(io.nacgw.gateway.config.ConfigException.class, () -> config(p)).getMessage();
+        assertTrue(m.contains("radius.bindAddress") && m.contains("IP address"), m);
+        p.setProperty("nacgw.radius.bindAddress", "300.1.2.3");
+        m = assertThrows(io.nacgw.gateway.config.ConfigException.class, () -> config(p)).getMessage();
+        assertTrue(m.contains("radius.bindAddress"), m);
+        p.setProperty("nacgw.radius.bindAddress", "::1");
+        p.setProperty("nacgw.api.host", "fe80::zz");
+        m = assertThrows(io.nacgw.gateway.config.ConfigException.class, () -> config(p)).getMessage();
+        assertTrue(m.contains("api.host"), m);
+        assertFalse(m.contains("NullPointerException"), m);
     }
 }

@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,12 +71,7 @@ public final class ApiServer implements AutoCloseable {
         ApiMetrics metrics = new ApiMetrics();
         ThreadPoolExecutor workers = pool("nacgw-api-worker", settings.workerThreads(), settings.workerQueue());
         ThreadPoolExecutor verifier = pool("nacgw-api-auth", 2, 64);
-        byte[] key = ise.pagingKey();
-        if (key == null) {
-            key = new byte[32];
-            new SecureRandom().nextBytes(key);
-        }
-        List<Route> all = new ArrayList<>(new IseApi(ise, service, policy, clock, workers, new PagingToken(key), metrics).routes());
+        List<Route> all = new ArrayList<>(new IseApi(ise, service, policy, clock, workers, metrics).routes());
         all.addAll(new JsonApi(service, policy, clock, workers, settings.maxDecisionBatch(), ise.busyWaitSeconds(),
                 metrics).routes());
         Routes routes = new Routes(all);
@@ -97,13 +91,13 @@ public final class ApiServer implements AutoCloseable {
             log.info("API listening on https://{} (ISE API {}, JSON API {})", hostPort(server.address()),
                     IseApi.API_BASE, JsonApi.BASE);
             return server;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the checked BindException undeclared
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownNow();
             verifier.shutdownNow();
-            throw new IllegalStateException("cannot bind the API to " + settings.host() + ":" + settings.port() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException("cannot bind the HTTPS API port (api.port) " + settings.host() + ":"
+                    + settings.port() + ": " + e.getMessage(), e);
         }
     }
 

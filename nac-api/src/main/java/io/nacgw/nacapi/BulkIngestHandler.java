@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +42,7 @@ import java.util.concurrent.RejectedExecutionException;
 final class BulkIngestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(BulkIngestHandler.class);
     static final int MAX_REPORTED = 1000;
+    private static final String[] BULK_SEGMENTS = Paths.segments(JsonApi.BULK_PATH);
 
     private final ComplianceService service;
     private final Executor workers;
@@ -74,8 +76,16 @@ final class BulkIngestHandler extends ChannelInboundHandlerAdapter {
         this.metrics = metrics;
     }
 
+    /**
+     * True for a POST the router would match to the bulk route, with the router's own path rules (escapes decoded,
+     * trailing slash ignored): a spelling it routes but this handler missed would reach the router unstreamed.
+     */
     static boolean isBulk(HttpRequest req) {
-        return req.method().equals(HttpMethod.POST) && Paths.path(req.uri()).equals(JsonApi.BULK_PATH);
+        if (!req.method().equals(HttpMethod.POST)) {
+            return false;
+        }
+        String path = Paths.path(req.uri());
+        return path.startsWith(JsonApi.BASE + "/") && Arrays.equals(Paths.segments(path), BULK_SEGMENTS);
     }
 
     @Override

@@ -1,46 +1,32 @@
 package io.nacgw.nacapi;
 
 import io.nacgw.core.device.DeviceRecord;
-import io.nacgw.core.id.DeviceGuid;
-import io.nacgw.core.id.IdentifierKind;
 import io.nacgw.core.service.ComplianceService;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 
 /**
- * Keyset pages of the devices matching a predicate, ordered by device id as unsigned 128-bit numbers (the order
- * H2 and PostgreSQL give UUID columns). Blocking and CPU-heavy: runs on a worker, never on an event loop. Uses the
- * resident index when it holds every device, else pages through the store.
+ * Keyset pages of the devices matching a predicate, in store-sequence order ({@link DeviceRecord#storeSequence()}:
+ * fixed when a device is first stored, unchanged by updates). The cursor is the last sequence of a page, a plain
+ * integer, and a device that exists throughout a listing is listed exactly once whatever is added, changed or
+ * deleted between pages. Blocking and CPU-heavy: runs on a worker, never on an event loop. Uses the resident index
+ * when it holds every device, else pages through the store.
  */
 final class DeviceListing {
-    /** A position in device-id order. */
-    record Cursor(long msb, long lsb) {
-        static Cursor of(DeviceRecord d) {
-            UUID u = d.deviceId().uuid();
-            return new Cursor(u.getMostSignificantBits(), u.getLeastSignificantBits());
-        }
-
-        int compareTo(long m, long l) {
-            int c = Long.compareUnsigned(msb, m);
-            return c != 0 ? c : Long.compareUnsigned(lsb, l);
-        }
-    }
-
-    /** One page; {@code more} is true when devices follow the last one. */
+    /** One page; {@code more} is true when matching devices follow the last one. */
     record Page(List<DeviceRecord> devices, boolean more) {
+        /** The cursor to resume after this page. */
+        long last() {
+            return devices.get(devices.size() - 1).storeSequence();
+        }
     }
 
-    static final Comparator<DeviceRecord> ORDER = (a, b) -> {
-        UUID x = a.deviceId().uuid();
-        UUID y = b.deviceId().uuid();
-        int c = Long.compareUnsigned(x.getMostSignificantBits(), y.getMostSignificantBits());
-        return c != 0 ? c : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
-    };
+    static final Comparator<DeviceRecord> ORDER = Comparator.comparingLong(DeviceRecord::storeSequence);
     private static final int STORE_CHUNK = 1000;
 
     private final ComplianceService service;
@@ -49,22 +35,37 @@ final class DeviceListing {
         this.service = service;
     }
 
-    /** Up to {@code limit} matching devices after {@code after} (null: from the start). */
-    Page page(Predicate<DeviceRecord> matches, Cursor after, int limit) {
-        return service.complete() ? fromMemory(matches, after, limit) : fromStore(matches, after, limit);
+    /**
+     * Matching devices after sequence {@code after} (0: from the start) whose entries add up to at most
+     * {@code limit}, where a device counts {@code entries} (e.g. one per MAC in a MAC-keyed listing; at least 1).
+     * A page holds whole devices; its first device is taken even when it alone exceeds the limit.
+     */
+    Page page(Predicate<DeviceRecord> matches, long after, int limit, ToIntFunction<DeviceRecord> entries) {
+        List<DeviceRecord> candidates = service.complete() ? fromMemory(matches, after, limit)
+                : fromStore(matches, after, limit);
+        List<DeviceRecord> out = new ArrayList<>(Math.min(candidates.size(), limit));
+        int used = 0;
+        for (DeviceRecord d : candidates) {
+            int n = Math.max(1, entries.applyAsInt(d));
+            if (!out.isEmpty() && used + n > limit) {
+                break;
+            }
+            out.add(d);
+            used += n;
+        }
+        return new Page(out, out.size() < candidates.size());
     }
 
-    private Page fromMemory(Predicate<DeviceRecord> matches, Cursor after, int limit) {
-        // the limit+1 smallest ids after the cursor: a max-heap evicting its largest keeps O(n log k)
+    /** Up to limit+1 matching devices after the cursor, in order (each counts at least one entry). */
+    private List<DeviceRecord> fromMemory(Predicate<DeviceRecord> matches, long after, int limit) {
+        // the limit+1 smallest sequences after the cursor: a max-heap evicting its largest keeps O(n log k)
         PriorityQueue<DeviceRecord> best = new PriorityQueue<>(limit + 2, ORDER.reversed());
         service.forEachResident(d -> {
-            if (after != null) {
-                UUID u = d.deviceId().uuid();
-                if (after.compareTo(u.getMostSignificantBits(), u.getLeastSignificantBits()) >= 0) {
-                    return;
-                }
+            long seq = d.storeSequence();
+            if (seq <= after) {
+                return;
             }
-            if (best.size() > limit && ORDER.compare(d, best.peek()) >= 0) {
+            if (best.size() > limit && seq >= best.peek().storeSequence()) {
                 return;
             }
             if (!matches.test(d)) {
@@ -77,13 +78,12 @@ final class DeviceListing {
         });
         List<DeviceRecord> out = new ArrayList<>(best);
         out.sort(ORDER);
-        boolean more = out.size() > limit;
-        return new Page(more ? out.subList(0, limit) : out, more);
+        return out;
     }
 
-    private Page fromStore(Predicate<DeviceRecord> matches, Cursor after, int limit) {
+    private List<DeviceRecord> fromStore(Predicate<DeviceRecord> matches, long after, int limit) {
         List<DeviceRecord> out = new ArrayList<>(Math.min(limit + 1, 1024));
-        DeviceGuid from = after == null ? null : DeviceGuid.of(IdentifierKind.INTUNE_ID, new UUID(after.msb(), after.lsb()));
+        long from = after;
         while (out.size() <= limit) {
             List<DeviceRecord> chunk = service.store().page(from, STORE_CHUNK);
             for (DeviceRecord d : chunk) {
@@ -97,9 +97,8 @@ final class DeviceListing {
             if (chunk.size() < STORE_CHUNK) {
                 break;
             }
-            from = chunk.get(chunk.size() - 1).deviceId();
+            from = chunk.get(chunk.size() - 1).storeSequence();
         }
-        boolean more = out.size() > limit;
-        return new Page(more ? out.subList(0, limit) : out, more);
+        return out;
     }
 }

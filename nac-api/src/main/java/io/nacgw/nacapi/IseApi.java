@@ -46,6 +46,8 @@ import java.util.function.Predicate;
 final class IseApi {
     static final int MAX_VERSION = 3;
     static final String API_BASE = Paths.ISE_PREFIX + "/mdmapi";
+    /** Cisco's bound for a v3 guid (the MDM's device id). */
+    static final int MAX_GUID_BYTES = 128;
     private static final String NOT_THE_MDM = "nacgw is a compliance gateway, not the MDM: device actions are "
             + "not supported; use the MDM console";
 
@@ -130,10 +132,6 @@ final class IseApi {
     /** A parsed device query. */
     record Query(int version, String paging, Criteria criteria, String value, EnumSet<Attr> filter,
                  boolean keyByGuid) {
-        String canonical() {
-            return "v" + version + "|" + criteria.wire + "|" + (value == null ? "" : value.toLowerCase(Locale.ROOT))
-                    + "|" + filter + "|" + keyByGuid;
-        }
     }
 
     private final IseSettings settings;
@@ -142,18 +140,16 @@ final class IseApi {
     private final Clock clock;
     private final Executor workers;
     private final DeviceListing listing;
-    private final PagingToken paging;
     private final ApiMetrics metrics;
 
     IseApi(IseSettings settings, ComplianceService service, AccessPolicy policy, Clock clock, Executor workers,
-           PagingToken paging, ApiMetrics metrics) {
+           ApiMetrics metrics) {
         this.settings = settings;
         this.service = service;
         this.policy = policy;
         this.clock = clock;
         this.workers = workers;
         this.listing = new DeviceListing(service);
-        this.paging = paging;
         this.metrics = metrics;
     }
 
@@ -164,6 +160,8 @@ final class IseApi {
                 new Route(HttpMethod.GET, v + "/devices", RouteGroup.PARTNER, this::devices),
                 new Route(HttpMethod.GET, v + "/devices/{paging}/{querycriteria}/{value}/{filter}", RouteGroup.PARTNER,
                         this::devices),
+                // v1's listing of every device: /devices/{paging}/{filter}, e.g. /devices/0/all
+                new Route(HttpMethod.GET, v + "/devices/{paging}/{filter}", RouteGroup.PARTNER, this::devices),
                 new Route(HttpMethod.POST, v + "/batchdevices", RouteGroup.PARTNER, this::batch),
                 new Route(HttpMethod.POST, v + "/action", RouteGroup.PARTNER, this::action),
                 new Route(HttpMethod.POST, v + "/action/{actionSpec}", RouteGroup.PARTNER, this::action));
@@ -205,7 +203,7 @@ final class IseApi {
 
     CompletionStage<ApiResponse> devices(ApiRequest r) {
         int version = version(r);
-        boolean pathStyle = r.pathVariable("querycriteria") != null;
+        boolean pathStyle = r.pathVariable("filter") != null;
         String pagingParam = pathStyle ? r.pathVariable("paging") : r.param("paging");
         String criteriaParam = pathStyle ? r.pathVariable("querycriteria") : r.param("querycriteria");
         String value = pathStyle ? r.pathVariable("value") : r.param("value");
@@ -217,36 +215,60 @@ final class IseApi {
                 throw ApiException.badRequest("paging must be 0 for a single-device query");
             }
             DeviceIdentifier id = identifier(q.criteria, q.value);
-            return lookup(id).thenApply(found -> render(r, q, profile, found.map(List::of).orElse(List.of()),
-                    id instanceof MacAddress ? (MacAddress) id : null, null));
+            if (id == null) {
+                return CompletableFuture.completedFuture(render(r, q, profile, List.of(), 0));
+            }
+            MacAddress key = id instanceof MacAddress ? (MacAddress) id : null;
+            return lookup(id).thenApply(found -> render(r, q, profile,
+                    found.map(d -> List.of(new Entry(d, key))).orElse(List.of()), 0));
         }
         return list(r, q, profile);
     }
 
     private CompletionStage<ApiResponse> list(ApiRequest r, Query q, Profile profile) {
-        DeviceListing.Cursor after = null;
-        if (!"0".equals(q.paging)) {
-            after = paging.decode(q.paging, q.canonical());
-            if (after == null) {
-                throw ApiException.badRequest("paging is not a paging_info token this server issued for this query");
-            }
-        }
+        long after = cursor(q.paging);
         Predicate<DeviceRecord> criteria = predicate(q, profile);
-        // keyed by MAC (v1/v2, or deviceidentifier=macaddress): a device without one is of no use to ISE
+        // keyed by MAC (v1/v2, or deviceidentifier=macaddress): one entry per MAC, since ISE matches the endpoint's
+        // MAC and a docked laptop or a dual-NIC device connects with any of them; a device without one is of no use
         Predicate<DeviceRecord> matches = q.keyByGuid ? criteria : d -> !d.macs().isEmpty() && criteria.test(d);
-        DeviceListing.Cursor from = after;
         CompletableFuture<DeviceListing.Page> page;
         try {
-            page = CompletableFuture.supplyAsync(() -> listing.page(matches, from, settings.queryMaxSize()), workers);
+            page = CompletableFuture.supplyAsync(() -> listing.page(matches, after, settings.queryMaxSize(),
+                    q.keyByGuid ? d -> 1 : d -> d.macs().size()), workers);
         } catch (RejectedExecutionException e) {
             throw busy();
         }
         metrics.iseListings.increment();
         return page.thenApply(p -> {
-            String next = p.more() ? paging.encode(DeviceListing.Cursor.of(p.devices().get(p.devices().size() - 1)),
-                    q.canonical()) : "0";
-            return render(r, q, profile, p.devices(), null, next);
+            List<Entry> entries = new ArrayList<>(p.devices().size());
+            for (DeviceRecord d : p.devices()) {
+                if (q.keyByGuid) {
+                    entries.add(new Entry(d, null));
+                } else {
+                    for (MacAddress m : d.macs()) {
+                        entries.add(new Entry(d, m));
+                    }
+                }
+            }
+            return render(r, q, profile, entries, p.more() ? p.last() : 0);
         });
+    }
+
+    /**
+     * The listing position in {@code paging}: 0 for the first page, else a {@code paging_info} this server gave
+     * (the store sequence of the last device listed). Anything else is a 400.
+     */
+    static long cursor(String paging) {
+        int n = paging.length();
+        boolean digits = n >= 1 && n <= 18;
+        for (int i = 0; i < n && digits; i++) {
+            digits = paging.charAt(i) >= '0' && paging.charAt(i) <= '9';
+        }
+        if (!digits) {
+            throw ApiException.badRequest("paging must be 0 or the paging_info of the previous page, got '"
+                    + printable(paging) + "'");
+        }
+        return Long.parseLong(paging);
     }
 
     private Predicate<DeviceRecord> predicate(Query q, Profile profile) {
@@ -311,6 +333,10 @@ final class IseApi {
         return new Query(version, p, c, value == null ? null : value.strip(), attrs, byGuid);
     }
 
+    /**
+     * The identifier in {@code value}, or null for a {@code guid} that is not a GUID: v3 lets an MDM use any id up to
+     * 128 bytes, so another MDM's id is a device nacgw does not know (an empty list), not a malformed query.
+     */
     static DeviceIdentifier identifier(Criteria c, String value) {
         try {
             switch (c) {
@@ -322,7 +348,11 @@ final class IseApi {
                 default: throw new AssertionError(c);
             }
         } catch (InvalidIdentifierException e) {
-            throw ApiException.badRequest(e.getMessage());
+            if (c == Criteria.GUID && value.getBytes(StandardCharsets.UTF_8).length <= MAX_GUID_BYTES) {
+                return null;
+            }
+            throw ApiException.badRequest(c == Criteria.GUID ? "a guid is at most " + MAX_GUID_BYTES + " bytes"
+                    : e.getMessage());
         }
     }
 
@@ -388,7 +418,10 @@ final class IseApi {
         }
         List<DeviceIdentifier> ids = new ArrayList<>(values.size());
         for (String v : values) {
-            ids.add(identifier(q.criteria, v));
+            DeviceIdentifier id = identifier(q.criteria, v);
+            if (id != null) {
+                ids.add(id);
+            }
         }
         List<CompletableFuture<Optional<DeviceRecord>>> all = new ArrayList<>(ids.size());
         for (DeviceIdentifier id : ids) {
@@ -397,16 +430,17 @@ final class IseApi {
         Profile profile = profileOf(r);
         metrics.iseBatches.increment();
         return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
-            Map<DeviceGuid, DeviceRecord> found = new LinkedHashMap<>();
-            Map<DeviceGuid, MacAddress> keys = new LinkedHashMap<>();
+            // one entry per device, or per (device, queried MAC) when keyed by MAC: ISE asked about each MAC
+            Map<Object, Entry> entries = new LinkedHashMap<>();
             for (int i = 0; i < all.size(); i++) {
                 Optional<DeviceRecord> d = all.get(i).join();
-                if (d.isPresent() && found.putIfAbsent(d.get().deviceId(), d.get()) == null
-                        && ids.get(i) instanceof MacAddress) {
-                    keys.put(d.get().deviceId(), (MacAddress) ids.get(i));
+                if (d.isPresent()) {
+                    MacAddress key = !q.keyByGuid && ids.get(i) instanceof MacAddress ? (MacAddress) ids.get(i) : null;
+                    entries.putIfAbsent(key == null ? d.get().deviceId() : List.of(d.get().deviceId(), key),
+                            new Entry(d.get(), key));
                 }
             }
-            return render(r, q, profile, new ArrayList<>(found.values()), null, null, keys);
+            return render(r, q, profile, new ArrayList<>(entries.values()), 0);
         });
     }
 
@@ -422,10 +456,26 @@ final class IseApi {
             }
             type = spec.substring("actionType=".length());
         }
+        byte[] xml = null;
+        if (MultipartForm.is(r)) {
+            // IBM MaaS360's form: the XML as an uploaded part, actionType possibly as a field
+            for (MultipartForm.Part p : MultipartForm.parts(r, 8)) {
+                if ("actionType".equals(p.name())) {
+                    type = type == null ? new String(p.content(), StandardCharsets.UTF_8).strip() : type;
+                } else if (xml == null && startsWithElement(p.content())) {
+                    xml = p.content();
+                }
+            }
+            if (xml == null) {
+                throw ApiException.badRequest("the multipart/form-data body holds no XML part");
+            }
+        } else {
+            xml = r.bodyBytes();
+        }
         if (type == null || !(type.equals("full_wipe") || type.equals("corporate_wipe") || type.equals("pin_lock"))) {
             throw ApiException.badRequest("actionType must be full_wipe, corporate_wipe or pin_lock");
         }
-        Map<String, List<String>> ids = XmlBody.texts(r.bodyBytes(), 16, "macaddress", "guid", "guidhn");
+        Map<String, List<String>> ids = XmlBody.texts(xml, 16, "macaddress", "guid", "guidhn");
         String keyName = ids.containsKey("guid") ? "guid" : ids.containsKey("guidhn") ? "guidhn"
                 : ids.containsKey("macaddress") ? "macaddress" : null;
         if (keyName == null) {
@@ -442,36 +492,48 @@ final class IseApi {
         return CompletableFuture.completedFuture(ApiResponse.of(200, ApiResponse.XML, buf));
     }
 
-    // ---- rendering ----
-
-    private ApiResponse render(ApiRequest r, Query q, Profile profile, List<DeviceRecord> devices, MacAddress queried,
-                               String next) {
-        return render(r, q, profile, devices, queried, next, Map.of());
+    /** True when {@code b}, after whitespace and a byte-order mark, starts with {@code <}. */
+    private static boolean startsWithElement(byte[] b) {
+        int i = b.length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF ? 3 : 0;
+        while (i < b.length && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) {
+            i++;
+        }
+        return i < b.length && b[i] == '<';
     }
 
-    private ApiResponse render(ApiRequest r, Query q, Profile profile, List<DeviceRecord> devices, MacAddress queried,
-                               String next, Map<DeviceGuid, MacAddress> batchKeys) {
-        ByteBuf buf = r.alloc().buffer(256 + devices.size() * 640);
+    // ---- rendering ----
+
+    /** One {@code <device>} of an answer: the device, and the MAC it is keyed by (null: its first, or its guid). */
+    record Entry(DeviceRecord device, MacAddress key) {
+    }
+
+    private ApiResponse render(ApiRequest r, Query q, Profile profile, List<Entry> entries, long next) {
+        ByteBuf buf = r.alloc().buffer(256 + entries.size() * 640);
         try {
             XmlWriter x = new XmlWriter(buf).declaration();
             x.start("ise_api").element("name", "attributes").element("api_version", q.version)
-                    .element("paging_info", next == null ? "0" : next);
+                    .element("paging_info", next);
             if (q.version >= 3) {
                 x.element("server_busy_wait_seconds", 0);
             }
-            if (devices.isEmpty()) {
+            if (entries.isEmpty()) {
                 x.empty("deviceList");
             } else {
                 x.start("deviceList");
                 long now = clock.millis();
-                for (DeviceRecord d : devices) {
-                    MacAddress key = queried != null ? queried : batchKeys.get(d.deviceId());
-                    device(x, q, d, profile.decide(d, now), key);
+                DeviceRecord previous = null;
+                Decision decision = null;
+                for (Entry e : entries) {
+                    if (e.device() != previous) {
+                        previous = e.device();
+                        decision = profile.decide(previous, now);
+                    }
+                    device(x, q, e.device(), decision, e.key());
                 }
                 x.end("deviceList");
             }
             x.end("ise_api");
-            metrics.iseDevices.add(devices.size());
+            metrics.iseDevices.add(entries.size());
             return ApiResponse.of(200, ApiResponse.XML, buf);
         } catch (RuntimeException e) {
             buf.release();

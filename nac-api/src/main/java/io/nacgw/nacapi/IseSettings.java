@@ -11,11 +11,9 @@ import java.util.Objects;
  * @param productName     mdminfo product_name (default "nacgw compliance gateway")
  * @param productVersion  mdminfo product_version
  * @param busyWaitSeconds server_busy_wait_seconds / Retry-After sent when shedding load (default 30)
- * @param pagingKey       HMAC key for paging tokens, at least 16 bytes; share it between nodes behind one load
- *                        balancer; null: random per start (tokens do not survive a restart)
  */
 public record IseSettings(String redirectUrl, int queryMaxSize, String vendor, String productName,
-                          String productVersion, int busyWaitSeconds, byte[] pagingKey) {
+                          String productVersion, int busyWaitSeconds) {
     public IseSettings {
         if (redirectUrl == null || !(redirectUrl.startsWith("https://") || redirectUrl.startsWith("http://"))) {
             throw new IllegalArgumentException("ise.redirectUrl must be an http(s) URL, got '" + redirectUrl + "'");
@@ -29,42 +27,15 @@ public record IseSettings(String redirectUrl, int queryMaxSize, String vendor, S
         if (busyWaitSeconds < 1 || busyWaitSeconds > 3600) {
             throw new IllegalArgumentException("ise.busyWaitSeconds must be 1 to 3600, got " + busyWaitSeconds);
         }
-        if (pagingKey != null && pagingKey.length < 16) {
-            throw new IllegalArgumentException("ise.pagingKey must be at least 16 bytes");
-        }
-        pagingKey = pagingKey == null ? null : pagingKey.clone();
     }
 
     /** The defaults with the given remediation URL. */
     public static IseSettings defaults(String redirectUrl) {
-        return new IseSettings(redirectUrl, 1000, "nacgw", "nacgw compliance gateway", "0.1.0", 30, null);
+        return new IseSettings(redirectUrl, 1000, "nacgw", "nacgw compliance gateway", "0.1.0", 30);
     }
 
     /** A copy with another page size. */
     public IseSettings withQueryMaxSize(int n) {
-        return new IseSettings(redirectUrl, n, vendor, productName, productVersion, busyWaitSeconds, pagingKey);
-    }
-
-    @Override
-    public byte[] pagingKey() {
-        return pagingKey == null ? null : pagingKey.clone();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof IseSettings && toString().equals(o.toString())
-                && java.util.Arrays.equals(pagingKey, ((IseSettings) o).pagingKey);
-    }
-
-    @Override
-    public int hashCode() {
-        return toString().hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "IseSettings[redirectUrl=" + redirectUrl + ", queryMaxSize=" + queryMaxSize + ", vendor=" + vendor
-                + ", productName=" + productName + ", productVersion=" + productVersion + ", busyWaitSeconds="
-                + busyWaitSeconds + ", pagingKey=" + (pagingKey == null ? "(random)" : "***") + "]";
+        return new IseSettings(redirectUrl, n, vendor, productName, productVersion, busyWaitSeconds);
     }
 }

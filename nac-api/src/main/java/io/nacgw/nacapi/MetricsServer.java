@@ -108,10 +108,10 @@ public final class MetricsServer implements AutoCloseable {
             MetricsServer s = new MetricsServer(group, ch);
             log.info("metrics and health on http://{}/metrics and /health", ApiServer.hostPort(s.address()));
             return s;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the checked BindException undeclared
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new IllegalStateException("cannot bind the metrics server to " + settings.host() + ":"
-                    + settings.port() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot bind the operations port (metrics.port) " + settings.host() + ":"
+                    + settings.port() + " for /metrics and /health: " + e.getMessage(), e);
         }
     }
 

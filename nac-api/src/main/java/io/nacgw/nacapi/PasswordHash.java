@@ -55,7 +55,7 @@ public final class PasswordHash {
         String[] parts = encoded == null ? new String[0] : encoded.split("\\$", -1);
         if (parts.length != 4 || !SCHEME.equals(parts[0])) {
             throw new IllegalArgumentException("a password hash must look like " + SCHEME
-                    + "$<iterations>$<salt>$<hash> (create one with 'nacgw hash-password')");
+                    + "$<iterations>$<salt>$<hash> (create one with 'nacgw api hash-password')");
         }
         int iterations;
         try {

@@ -20,7 +20,6 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -153,6 +152,77 @@ final class IseApiTest {
     }
 
     @Test
+    void guidQuery_anotherMdmsId_isEmptyListUpTo128Bytes() throws Exception {
+        for (String foreign : List.of("DEV-000123-maas360", "a".repeat(IseApi.MAX_GUID_BYTES), "{not-a-guid}")) {
+            Xml x = get("/ciscoise/mdmapi/v3/devices/?paging=0&querycriteria=guid&value="
+                    + URLEncoder.encode(foreign, StandardCharsets.UTF_8) + "&filter=all", 200);
+            assertNotNull(Xml.find(x.root, "deviceList"), foreign);
+            assertTrue(x.devices().isEmpty(), foreign);
+        }
+        Xml tooLong = get("/ciscoise/mdmapi/v3/devices/?paging=0&querycriteria=guid&value="
+                + "a".repeat(IseApi.MAX_GUID_BYTES + 1) + "&filter=all", 400);
+        assertTrue(tooLong.text("error_message").contains("128 bytes"));
+        HttpResponse<String> batch = gw.send(ise, "POST", "/ciscoise/mdmapi/v3/batchdevices/?paging=0&querycriteria=guid&filter=all",
+                "application/xml", "<ise_api><value>DEV-000123-maas360</value><value>" + COMPLIANT + "</value></ise_api>", auth);
+        assertEquals(200, batch.statusCode(), batch.body());
+        assertEquals(List.of(COMPLIANT.toString()), guids(Xml.parse(batch.body())));
+    }
+
+    private static List<String> guids(Xml x) {
+        List<String> out = new ArrayList<>();
+        for (Element d : x.devices()) {
+            out.add(Xml.find(d, "guid").getTextContent());
+        }
+        return out;
+    }
+
+    @Test
+    void v1PathStyle_everyDeviceListing() throws Exception {
+        Set<String> macs = new HashSet<>();
+        String paging = "0";
+        do {
+            Xml x = get("/ciscoise/mdmapi/v1/devices/" + paging + "/all", 200);
+            assertEquals("1", x.text("api_version"));
+            for (Element d : x.devices()) {
+                macs.add(Xml.find(d, "macaddress").getTextContent());
+            }
+            paging = x.text("paging_info");
+        } while (!"0".equals(paging));
+        assertTrue(macs.containsAll(List.of("F434F0A1E478", "A434F0A1E479")), macs.toString());
+        Xml filtered = get("/ciscoise/mdmapi/v1/devices/0/register_status", 200);
+        assertEquals(List.of("register_status"), Xml.childNames(Xml.find(filtered.devices().get(0), "attributes")));
+    }
+
+    @Test
+    void action_multipartFormData_asMaaS360PostsIt() throws Exception {
+        java.nio.file.Path xml = java.nio.file.Files.createTempFile(gw.dir, "action", ".xml");
+        java.nio.file.Files.writeString(xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?> <ise_api> <identifier> "
+                + "<macaddress> F434F0A1E478</macaddress> </identifier > </ise_api>");
+        String base = "https://localhost:" + gw.port() + "/ciscoise/mdmapi/v2/action/";
+        List<String> common = List.of("--cacert", gw.caFile().toString(), "-u", "ise:" + TestGateway.PARTNER_PASSWORD);
+        // the XML as an uploaded file, actionType in the query (IBM's sample) or as a form field
+        for (List<String> form : List.of(List.of("-F", "file=@" + xml + ";type=application/xml", base + "?actionType=pin_lock"),
+                List.of("-F", "actionType=pin_lock", "-F", "payload=<" + xml, base))) {
+            List<String> args = new ArrayList<>(common);
+            args.addAll(form);
+            Curl.Result r = Curl.run(args);
+            assertEquals(200, r.status(), r.body() + r.stderr());
+            Xml x = Xml.parse(r.body());
+            assertEquals("action", x.text("name"));
+            assertEquals("F434F0A1E478", Xml.find(x.devices().get(0), "macaddress").getTextContent());
+            assertEquals("false", Xml.find(x.devices().get(0), "result/action_status").getTextContent());
+        }
+        List<String> noXml = new ArrayList<>(common);
+        noXml.addAll(List.of("-F", "actionType=pin_lock", "-F", "note=hello", base));
+        Curl.Result bad = Curl.run(noXml);
+        assertEquals(400, bad.status(), bad.body());
+        assertTrue(Xml.parse(bad.body()).text("error_message").contains("no XML part"));
+        HttpResponse<String> broken = gw.send(ise, "POST", "/ciscoise/mdmapi/v2/action/?actionType=pin_lock",
+                "multipart/form-data; boundary=XYZ", "--XYZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n<x", auth);
+        assertEquals(400, broken.statusCode(), broken.body());
+    }
+
+    @Test
     void filter_returnsOnlyTheNamedAttributes() throws Exception {
         Xml x = get("/ciscoise/mdmapi/v3/devices/?paging=0&querycriteria=guid&value=" + COMPLIANT
                 + "&filter=register_status%2Bcompliance_status", 200);
@@ -185,72 +255,71 @@ final class IseApiTest {
     }
 
     @Test
-    void noncompliantList_pagesWithOpaqueTokens_neitherRepeatingNorSkippingWhileTheSetChanges() throws Exception {
+    void noncompliantList_integerPaging_listsEveryDeviceThatExistedThroughoutExactlyOnce() throws Exception {
         List<UUID> bad = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 30; i++) {
             UUID id = new UUID(0x5000_0000_0000_0000L + i * 0x100L, i);
             bad.add(id);
             gw.service.upsert(TestGateway.device(id, ComplianceState.NONCOMPLIANT));
         }
         String base = "/ciscoise/mdmapi/v3/devices/?querycriteria=compliance&value=false&deviceidentifier=guid&filter=all&paging=";
-        Set<String> seen = new HashSet<>();
-        List<String> order = new ArrayList<>();
+        List<String> listed = new ArrayList<>();
+        Set<UUID> deleted = new HashSet<>(); // gone during the listing: they did not exist throughout
+        List<UUID> added = new ArrayList<>();
         String paging = "0";
         int pages = 0;
-        UUID addedLate = new UUID(0x5000_0000_0000_0000L + 19 * 0x100L + 1, 99); // sorts after every page-1 device
         while (true) {
-            Xml x = get(base + URLEncoder.encode(paging, StandardCharsets.UTF_8), 200);
+            Xml x = get(base + paging, 200);
             pages++;
-            List<Element> devices = x.devices();
-            assertTrue(devices.size() <= 7, "query_max_size is honoured");
-            for (Element d : devices) {
-                String guid = Xml.find(d, "guid").getTextContent();
-                assertTrue(seen.add(guid), "repeated " + guid);
-                order.add(guid);
+            assertTrue(x.devices().size() <= 7, "query_max_size is honoured");
+            for (Element d : x.devices()) {
+                listed.add(Xml.find(d, "guid").getTextContent());
                 assertEquals("false", Xml.find(d, "attributes/compliance/status").getTextContent());
             }
-            if (pages == 1) {
-                // between pages: one listed device is removed, one unlisted device before the cursor turns
-                // compliant, and a new non-compliant device appears after the cursor
-                gw.service.delete(DeviceGuid.intune(bad.get(1).toString()));
-                gw.service.upsert(TestGateway.device(bad.get(10), ComplianceState.COMPLIANT).toBuilder()
-                        .lastModified(java.time.Instant.now()).build());
-                gw.service.upsert(TestGateway.device(addedLate, ComplianceState.NONCOMPLIANT));
+            // between pages: a listed device and an unlisted one change (still non-compliant), an unlisted one is
+            // deleted, a new one is stored
+            java.time.Instant later = java.time.Instant.now().plusSeconds(pages);
+            UUID listedOne = UUID.fromString(listed.get(listed.size() - 1));
+            gw.service.upsert(TestGateway.device(listedOne, ComplianceState.NONCOMPLIANT).toBuilder().lastModified(later)
+                    .deviceName("changed-" + pages).build());
+            UUID unlisted = bad.get(Math.min(bad.size() - 1, 7 * pages + 2));
+            gw.service.upsert(TestGateway.device(unlisted, ComplianceState.NONCOMPLIANT).toBuilder().lastModified(later)
+                    .deviceName("changed-" + pages).build());
+            UUID gone = bad.get(Math.min(bad.size() - 1, 7 * pages + 4));
+            if (deleted.add(gone)) {
+                gw.service.delete(DeviceGuid.intune(gone.toString()));
             }
+            UUID fresh = new UUID(0x5100_0000_0000_0000L, pages);
+            added.add(fresh);
+            gw.service.upsert(TestGateway.device(fresh, ComplianceState.NONCOMPLIANT));
             paging = x.text("paging_info");
+            assertTrue(paging.matches("0|[1-9][0-9]*"), "paging_info is an integer (Cisco's type): " + paging);
             if ("0".equals(paging)) {
                 break;
             }
-            assertFalse(paging.matches("[0-9a-fA-F-]{36}"), "the token is opaque, not a device id");
         }
-        assertTrue(pages >= 3);
-        assertTrue(seen.contains(addedLate.toString()), "a device added after the cursor is not skipped");
-        assertFalse(seen.contains(bad.get(10).toString()), "a device that became compliant before being reached is not listed");
+        assertTrue(pages >= 4, "pages: " + pages);
+        assertEquals(listed.size(), new HashSet<>(listed).size(), "no device listed twice: " + listed);
         for (UUID id : bad) {
-            if (!id.equals(bad.get(10)) && !id.equals(bad.get(1))) {
-                assertTrue(seen.contains(id.toString()), "skipped " + id);
+            if (!deleted.contains(id)) {
+                assertTrue(listed.contains(id.toString()), "skipped " + id);
             }
         }
-        assertTrue(seen.contains(NONCOMPLIANT.toString()));
-        assertFalse(seen.contains(COMPLIANT.toString()));
-        List<String> sorted = new ArrayList<>(order);
-        sorted.sort(String::compareTo);
-        assertEquals(sorted, order, "keyset order");
+        assertTrue(listed.contains(NONCOMPLIANT.toString()));
+        assertFalse(listed.contains(COMPLIANT.toString()));
+        assertTrue(listed.contains(added.get(0).toString()), "a device stored during the listing follows at its end");
     }
 
     @Test
-    void pagingToken_fromAnotherQuery_isRefused() throws Exception {
-        for (int i = 0; i < 10; i++) {
-            gw.service.upsert(TestGateway.device(new UUID(0x6000_0000_0000_0000L, i), ComplianceState.COMPLIANT));
+    void paging_thatIsNotAnIntegerThisServerCouldHaveGiven_is400Xml() throws Exception {
+        for (String p : List.of("abc", "-1", "1.5", "%2B5", "0x10", "1234567890123456789", "MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI")) {
+            Xml x = get("/ciscoise/mdmapi/v3/devices/?paging=" + p + "&querycriteria=compliance&value=false&filter=all", 400);
+            assertEquals("error", x.text("name"), p);
+            assertTrue(x.text("error_message").contains("paging"), p);
         }
-        Xml x = get("/ciscoise/mdmapi/v3/devices/?paging=0&querycriteria=compliance&value=true&filter=all", 200);
-        String token = x.text("paging_info");
-        assertNotEquals("0", token);
-        get("/ciscoise/mdmapi/v3/devices/?paging=" + token + "&querycriteria=compliance&value=true&filter=all", 200);
-        get("/ciscoise/mdmapi/v3/devices/?paging=" + token + "&querycriteria=compliance&value=false&filter=all", 400);
-        char[] t = token.toCharArray();
-        t[3] = t[3] == 'A' ? 'B' : 'A';
-        get("/ciscoise/mdmapi/v3/devices/?paging=" + new String(t) + "&querycriteria=compliance&value=true&filter=all", 400);
+        Xml beyond = get("/ciscoise/mdmapi/v3/devices/?paging=999999999999&querycriteria=compliance&value=false&filter=all", 200);
+        assertTrue(beyond.devices().isEmpty());
+        assertEquals("0", beyond.text("paging_info"));
     }
 
     @Test
@@ -390,6 +459,10 @@ final class IseApiTest {
     void macKeyedListing_leavesOutDevicesWithoutMac() throws Exception {
         UUID noMac = UUID.fromString("0159c0fd-7b3c-4d2a-9f5e-0123456789ab");
         gw.service.upsert(TestGateway.device(noMac, ComplianceState.NONCOMPLIANT));
+        UUID docked = UUID.fromString("0259c0fd-7b3c-4d2a-9f5e-0123456789ab");
+        gw.service.upsert(TestGateway.device(docked, ComplianceState.NONCOMPLIANT, "02:00:5e:00:00:01",
+                "02:00:5e:00:00:02", "02:00:5e:00:00:03"));
+        List<String> dockedMacs = new ArrayList<>();
         Set<String> byMac = new HashSet<>();
         Set<String> byGuid = new HashSet<>();
         for (String ident : List.of("macaddress", "guid")) {
@@ -402,6 +475,9 @@ final class IseApiTest {
                     (ident.equals("guid") ? byGuid : byMac).add(guid);
                     if (ident.equals("macaddress")) {
                         assertTrue(Xml.find(d, "macaddress").getTextContent().matches("[0-9A-F]{12}"));
+                        if (guid.equals(docked.toString())) {
+                            dockedMacs.add(Xml.find(d, "macaddress").getTextContent());
+                        }
                     }
                 }
                 paging = x.text("paging_info");
@@ -410,5 +486,19 @@ final class IseApiTest {
         assertTrue(byGuid.contains(noMac.toString()));
         assertFalse(byMac.contains(noMac.toString()));
         assertTrue(byMac.contains(NONCOMPLIANT.toString()));
+        assertEquals(List.of("02005E000001", "02005E000002", "02005E000003"), dockedMacs,
+                "a multi-MAC device is listed under each of its MACs (ISE matches the endpoint's MAC)");
+    }
+
+    @Test
+    void batchByMac_answersEveryQueriedMacOfOneDevice() throws Exception {
+        HttpResponse<String> r = gw.send(ise, "POST", "/ciscoise/mdmapi/v2/batchdevices/?paging=0&querycriteria=macaddress&filter=all",
+                "application/xml", "<ise_api><value>F434F0A1E478</value><value>001122334455</value></ise_api>", auth);
+        assertEquals(200, r.statusCode(), r.body());
+        List<String> keys = new ArrayList<>();
+        for (Element d : Xml.parse(r.body()).devices()) {
+            keys.add(Xml.find(d, "macaddress").getTextContent());
+        }
+        assertEquals(List.of("F434F0A1E478", "001122334455"), keys);
     }
 }

@@ -38,6 +38,8 @@ final class PasswordHashTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PasswordHash.parse(bad));
             assertFalse(e.getMessage().contains(bad), e.getMessage());
         }
+        String hint = assertThrows(IllegalArgumentException.class, () -> PasswordHash.parse("hunter2")).getMessage();
+        assertTrue(hint.contains("'nacgw api hash-password'"), hint); // the command that really exists
     }
 
     @Test

@@ -43,7 +43,7 @@ final class PipelineTest {
         ApiMetrics metrics = new ApiMetrics();
         Executor direct = Runnable::run;
         List<Route> routes = new ArrayList<>(new IseApi(IseSettings.defaults(TestGateway.REDIRECT), service, policy,
-                Clock.systemUTC(), direct, new PagingToken(new byte[32]), metrics).routes());
+                Clock.systemUTC(), direct, metrics).routes());
         routes.addAll(new JsonApi(service, policy, Clock.systemUTC(), direct, 10, 5, metrics).routes());
         AuthSettings auth = AuthSettings.of(List.of(new ApiUser("ops",
                 PasswordHash.create("pw-for-ops".toCharArray(), PasswordHash.MIN_ITERATIONS), ApiRole.ADMIN, null)),

@@ -83,7 +83,7 @@ final class ShedLoadTest {
 
     @Test
     void overloadedIndex_isShedWithBusyHints() throws Exception {
-        IseSettings ise = new IseSettings(TestGateway.REDIRECT, 100, "nacgw", "nacgw", "0.1.0", 45, null);
+        IseSettings ise = new IseSettings(TestGateway.REDIRECT, 100, "nacgw", "nacgw", "0.1.0", 45);
         try (TestGateway gw = new TestGateway(s -> s, ise, Overloaded::new)) {
             HttpClient c = gw.client(gw.partnerCert);
             HttpResponse<String> v3 = gw.get(c, "/ciscoise/mdmapi/v3/devices/?paging=0&querycriteria=macaddress"

@@ -41,7 +41,22 @@ public enum DropReason {
     /** The EAP-TLS worker queue was full; the NAS will retransmit. */
     EAP_OVERLOADED,
     /** An unexpected error in a handler (a bug): logged with its stack trace. */
-    INTERNAL_ERROR;
+    INTERNAL_ERROR,
+    /** A datagram at the CoA client's socket that answers nothing outstanding, or is malformed. */
+    COA_REPLY_UNEXPECTED,
+    /** A CoA/Disconnect ACK or NAK whose Response Authenticator or Message-Authenticator is wrong (coaSecret?). */
+    COA_REPLY_BAD_AUTHENTICATOR,
+    /** A CoA refused because the CoA sender's queue was full (no datagram involved; counted and logged alike). */
+    COA_QUEUE_FULL,
+    /** A CoA not sent: its NAS client is no longer configured, or the session's NAS address is not an IP address. */
+    COA_NO_CLIENT,
+    /** A CoA given up: no valid answer after every attempt. */
+    COA_TIMEOUT;
+
+    /** True for the reasons counted by the CoA sender (not by the RADIUS server). */
+    public boolean coa() {
+        return name().startsWith("COA_");
+    }
 
     /** snake_case for metrics and logs. */
     public String wireName() {

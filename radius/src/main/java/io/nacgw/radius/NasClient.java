@@ -1,5 +1,6 @@
 package io.nacgw.radius;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -21,11 +22,14 @@ import java.util.regex.Pattern;
  * @param profileRules                 SSID / NAS-Port-Type refinements, first match wins
  * @param coaPort                      the NAS's CoA/Disconnect port (3799; Cisco often 1700)
  * @param coaSecret                    secret for CoA, or null to use the first shared secret
+ * @param coaAddress                   where the NAS listens for CoA when not at its source address, or null
+ * @param coaAction                    what a CoA asks of the NAS; null picks the vendor's default (Cisco:
+ *                                     reauthenticate, others: disconnect)
  */
 public record NasClient(String name, Cidr address, List<Secret> secrets, boolean requireMessageAuthenticator,
                         boolean limitProxyState, VendorProfile vendor, List<IdentitySource> identitySources,
                         VendorIdentity vendorIdentity, String defaultProfile, List<ProfileRule> profileRules,
-                        int coaPort, Secret coaSecret) {
+                        int coaPort, Secret coaSecret, InetAddress coaAddress, CoaAction coaAction) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     public NasClient {
@@ -61,6 +65,12 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         if (coaPort < 1 || coaPort > 65535) {
             throw new IllegalArgumentException(key + "coaPort must be 1-65535, got " + coaPort);
         }
+        if (coaAction == null) {
+            coaAction = CoaAction.defaultFor(vendor);
+        } else if (!coaAction.supportedBy(vendor)) {
+            throw new IllegalArgumentException(key + "coaAction " + coaAction.wireName() + " needs vendor cisco (vendor is "
+                    + vendor.name().toLowerCase(java.util.Locale.ROOT) + "); use disconnect");
+        }
     }
 
     /** A client with the defaults: MA required, generic vendor, default identity order, CoA on 3799. */
@@ -76,6 +86,20 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
             }
         }
         return defaultProfile;
+    }
+
+    /** Parses a single IP address literal (no DNS) for the config key {@code key}. */
+    public static InetAddress ipLiteral(String key, String text) {
+        Cidr c;
+        try {
+            c = Cidr.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + " '" + text + "' is not an IPv4 or IPv6 address");
+        }
+        if (text.contains("/")) {
+            throw new IllegalArgumentException(key + " '" + text + "' must be one address, not a network");
+        }
+        return c.network();
     }
 
     /** The secret to use for CoA/Disconnect. */
@@ -97,6 +121,8 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         private List<ProfileRule> profileRules = List.of();
         private int coaPort = 3799;
         private Secret coaSecret;
+        private InetAddress coaAddress;
+        private CoaAction coaAction;
 
         private Builder(String name, Cidr address, Secret secret) {
             this.name = name;
@@ -115,10 +141,13 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         public Builder profileRules(List<ProfileRule> v) { profileRules = v; return this; }
         public Builder coaPort(int v) { coaPort = v; return this; }
         public Builder coaSecret(String v) { coaSecret = v == null ? null : Secret.of(v); return this; }
+        public Builder coaAddress(InetAddress v) { coaAddress = v; return this; }
+        public Builder coaAction(CoaAction v) { coaAction = v; return this; }
 
         public NasClient build() {
             return new NasClient(name, address, secrets, requireMessageAuthenticator, limitProxyState, vendor,
-                    identitySources, vendorIdentity, defaultProfile, profileRules, coaPort, coaSecret);
+                    identitySources, vendorIdentity, defaultProfile, profileRules, coaPort, coaSecret, coaAddress,
+                    coaAction);
         }
     }
 }

@@ -19,6 +19,7 @@ public final class NasRegistry {
     private final int[] v4Prefixes;
     private final int[] v6Prefixes;
     private final Map<Key, NasClient> byNetwork;
+    private final Map<String, NasClient> byName;
 
     private record Key(int prefix, long hi, long lo) {
     }
@@ -26,11 +27,11 @@ public final class NasRegistry {
     private NasRegistry(List<NasClient> clients) {
         this.clients = List.copyOf(clients);
         Map<Key, NasClient> map = new HashMap<>();
-        Set<String> names = new HashSet<>();
+        Map<String, NasClient> names = new HashMap<>();
         Set<Integer> p4 = new HashSet<>();
         Set<Integer> p6 = new HashSet<>();
         for (NasClient c : this.clients) {
-            if (!names.add(c.name())) {
+            if (names.putIfAbsent(c.name(), c) != null) {
                 throw new IllegalArgumentException("radius.clients defines '" + c.name() + "' twice");
             }
             byte[] a = c.address().network().getAddress();
@@ -43,8 +44,14 @@ public final class NasRegistry {
             (a.length == 4 ? p4 : p6).add(c.address().prefix());
         }
         this.byNetwork = Map.copyOf(map);
+        this.byName = Map.copyOf(names);
         this.v4Prefixes = descending(p4);
         this.v6Prefixes = descending(p6);
+    }
+
+    /** The client with this name, or null. */
+    public NasClient byName(String name) {
+        return byName.get(name);
     }
 
     /** A registry of these clients; rejects duplicate names and two clients claiming the same network. */

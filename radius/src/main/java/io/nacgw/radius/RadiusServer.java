@@ -1,5 +1,6 @@
 package io.nacgw.radius;
 
+import io.nacgw.radius.audit.AuditRecord;
 import io.nacgw.radius.eap.EapSettings;
 import io.nacgw.radius.eap.EapStats;
 import io.nacgw.radius.server.ServerComponents;
@@ -96,9 +97,28 @@ public final class RadiusServer implements AutoCloseable {
         }
     }
 
+    /**
+     * SO_REUSEPORT lets any process of the same user join a port, so a second gateway would silently take a share of
+     * the NAS traffic (answering from its own store). A plain socket, without the option, binds only where nobody is
+     * bound: try one first, so only this process's own channels share the port.
+     */
+    private static void requireFree(String address, int portNumber, ServicePort port) {
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
+            probe.setReuseAddress(false);
+            probe.bind(new InetSocketAddress(address, portNumber));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("RADIUS " + port.name().toLowerCase(java.util.Locale.ROOT) + " port "
+                    + address + ":" + portNumber + " is already in use (another nacgw or RADIUS server?): "
+                    + e.getMessage(), e);
+        }
+    }
+
     private static InetSocketAddress bind(RadiusSettings s, boolean epoll, int count, EventLoopGroup group,
                                           ServerComponents components, ServicePort port, int portNumber,
                                           List<Channel> channels) {
+        if (epoll && portNumber != 0) {
+            requireFree(s.bindAddress(), portNumber, port);
+        }
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .handler(components.initializer(port))
@@ -159,6 +179,16 @@ public final class RadiusServer implements AutoCloseable {
     /** The clients in use. */
     public List<NasClient> clients() {
         return components.registry().clients();
+    }
+
+    /** The configured client with this name now (after any reload), or null. */
+    public NasClient client(String name) {
+        return components.registry().byName(name);
+    }
+
+    /** Appends a line to the audit log the server writes its decisions to (never blocks; dropped when full). */
+    public void audit(AuditRecord record) {
+        components.audit(record);
     }
 
     /** Counters for metrics. */

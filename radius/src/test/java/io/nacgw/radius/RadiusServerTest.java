@@ -132,6 +132,24 @@ final class RadiusServerTest {
     }
 
     @Test
+    void start_epoll_portHeldByAnotherReusePortServer_isRefused_notShared() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Epoll.isAvailable(), "epoll is Linux-only");
+        try (TestWorld world = new TestWorld();
+             RadiusServer first = RadiusServer.start(TestWorld.settings().withTransport(true, 2),
+                     List.of(TestWorld.switchClient("127.0.0.1").build()), world.services())) {
+            // a second gateway on the same port would silently get a share of the traffic through SO_REUSEPORT
+            RadiusSettings same = TestWorld.settings().withTransport(true, 2)
+                    .withPorts(first.authAddress().getPort(), 0);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> RadiusServer.start(same,
+                    List.of(TestWorld.switchClient("127.0.0.1").build()), world.services()));
+            assertTrue(e.getMessage().contains("auth port") && e.getMessage().contains("already in use"), e.getMessage());
+            for (int i = 0; i < 10; i++) {
+                assertAccepted(first, i, TestWorld.COMPLIANT); // the first one still answers everything
+            }
+        }
+    }
+
+    @Test
     void start_clientNamingUnknownProfile_isRefused() {
         try (TestWorld world = new TestWorld()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RadiusServer.start(

@@ -13,7 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.DoubleSupplier;
 
 /** {@link SyncService} with an in-process run guard and a single scheduler thread. */
@@ -26,12 +29,11 @@ final class DefaultSyncService implements SyncService {
     private final GraphSync graph;
     private final Clock clock;
     private final ScheduledExecutorService watchdog;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private volatile SyncMode runningMode;
     private ScheduledExecutorService scheduler;
     private boolean closed;
 
-    // guarded by this
+    // guarded by this: a run is claimed, and its result recorded and the claim released, in one critical section
+    private SyncMode runningMode;
     private Instant lastSuccess;
     private Instant lastFailure;
     private String lastError;
@@ -44,6 +46,11 @@ final class DefaultSyncService implements SyncService {
     private long totalChanges;
     private long totalRetired;
     private long totalWarnings;
+    private long totalFutureTimestamps;
+    private long clampEvents;
+    private SyncStatus.MarkClamp lastClamp;
+    private SyncReport.RetireGuard retireGuard;
+    private long retireGuardEvents;
 
     static DefaultSyncService create(SyncSettings settings, ComplianceService compliance) {
         HttpClient http = HttpClient.newBuilder()
@@ -131,48 +138,97 @@ final class DefaultSyncService implements SyncService {
         return run(SyncMode.INCREMENTAL);
     }
 
+    @Override
+    public Optional<CompletableFuture<SyncReport>> startAsync(SyncMode mode, Executor executor) {
+        Instant started = clock.instant();
+        Claim claim = claim(mode, started);
+        if (claim == null) {
+            return Optional.empty();
+        }
+        CompletableFuture<SyncReport> done = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                try {
+                    done.complete(execute(claim, started));
+                } catch (RuntimeException | Error e) {
+                    done.completeExceptionally(e);
+                    throw e;
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            release();
+            throw e;
+        }
+        return Optional.of(done);
+    }
+
     private SyncReport run(SyncMode requested) {
         Instant started = clock.instant();
-        if (!running.compareAndSet(false, true)) {
+        Claim claim = claim(requested, started);
+        if (claim == null) {
             log.info("{} sync not started: another run is in progress", requested.wireName());
             return SyncReport.busy(requested, started);
         }
-        try {
-            Instant hwm;
-            synchronized (this) {
-                hwm = highWaterMark;
-                lastRunStart = started;
-            }
-            SyncMode mode = requested == SyncMode.INCREMENTAL && hwm == null ? SyncMode.FULL : requested;
-            runningMode = mode;
-            long t0 = System.nanoTime();
-            GraphSync.RunStats st = new GraphSync.RunStats();
-            st.retriesAtStart = graph.retries();
-            Instant newHwm = null;
-            String error = null;
-            try {
-                newHwm = graph.run(mode, hwm, started, st);
-            } catch (SyncFailure e) {
-                error = e.getMessage();
-            } catch (RuntimeException e) {
-                // the store failing (StoreException) or a bug: the run fails, the service and the gateway go on
-                error = e.getClass().getSimpleName() + ": " + e.getMessage();
-                log.debug("sync run failed", e);
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            SyncReport report = new SyncReport(mode, error == null ? SyncReport.Outcome.SUCCEEDED
-                    : SyncReport.Outcome.FAILED, started, took, st.pages, st.seen, st.changes, st.unchanged, st.stale,
-                    st.retired, st.warnings.total(), st.warnings.skippedDevices(), graph.retries() - st.retriesAtStart,
-                    error);
-            record(report, newHwm);
-            return report;
-        } finally {
-            runningMode = null;
-            running.set(false);
-        }
+        return execute(claim, started);
     }
 
-    private void record(SyncReport r, Instant newHwm) {
+    /** The run slot, taken: the mode that will run and the high-water mark it starts from. */
+    private record Claim(SyncMode mode, Instant hwm) {
+    }
+
+    /** Takes the run slot, or null when a run is in progress. */
+    private synchronized Claim claim(SyncMode requested, Instant started) {
+        if (runningMode != null) {
+            return null;
+        }
+        SyncMode mode = requested == SyncMode.INCREMENTAL && highWaterMark == null ? SyncMode.FULL : requested;
+        runningMode = mode;
+        lastRunStart = started;
+        return new Claim(mode, highWaterMark);
+    }
+
+    private synchronized void release() {
+        runningMode = null;
+    }
+
+    private SyncReport execute(Claim claim, Instant started) {
+        SyncMode mode = claim.mode();
+        long t0 = System.nanoTime();
+        GraphSync.RunStats st = new GraphSync.RunStats();
+        Instant newHwm = null;
+        String error = null;
+        try {
+            st.retriesAtStart = graph.retries();
+            newHwm = graph.run(mode, claim.hwm(), started, st);
+        } catch (SyncFailure e) {
+            error = e.getMessage();
+        } catch (RuntimeException e) {
+            // the store failing (StoreException) or a bug: the run fails, the service and the gateway go on
+            error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            log.debug("sync run failed", e);
+        } catch (Error e) {
+            release();
+            throw e;
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        SyncReport report = new SyncReport(mode, error == null ? SyncReport.Outcome.SUCCEEDED
+                : SyncReport.Outcome.FAILED, started, took, st.pages, st.seen, st.changes, st.unchanged, st.stale,
+                st.retired, st.warnings.total(), st.warnings.skippedDevices(), graph.retries() - st.retriesAtStart,
+                error, st.warnings.futureTimestamps(), st.futureStampsReplaced, st.markClampedFrom,
+                st.retireCandidates, st.retireConfirmedPresent, st.retireGuard);
+        SyncStatus.MarkClamp clamp = null;
+        boolean lowered = mode == SyncMode.INCREMENTAL && error == null && claim.hwm() != null && newHwm != null
+                && claim.hwm().isAfter(newHwm);
+        if (st.warnings.futureTimestamps() > 0 || lowered) {
+            clamp = new SyncStatus.MarkClamp(started, st.warnings.futureTimestamps(),
+                    st.warnings.futureTimestamps() > 0 ? st.warnings.latestFuture() : claim.hwm(),
+                    error == null ? newHwm : claim.hwm());
+        }
+        record(report, newHwm, clamp);
+        return report;
+    }
+
+    private void record(SyncReport r, Instant newHwm, SyncStatus.MarkClamp clamp) {
         Instant end = clock.instant();
         synchronized (this) {
             lastRun = r;
@@ -180,6 +236,17 @@ final class DefaultSyncService implements SyncService {
             totalChanges += r.changesApplied();
             totalRetired += r.retired();
             totalWarnings += r.warnings();
+            totalFutureTimestamps += r.futureTimestamps();
+            if (clamp != null) {
+                clampEvents++;
+                lastClamp = clamp;
+            }
+            if (r.retireGuard() != null) {
+                retireGuardEvents++;
+                retireGuard = r.retireGuard();
+            } else if (r.succeeded() && r.mode() == SyncMode.FULL) {
+                retireGuard = null;
+            }
             if (r.succeeded()) {
                 lastSuccess = end;
                 lastError = null;
@@ -192,6 +259,7 @@ final class DefaultSyncService implements SyncService {
                 lastFailure = end;
                 lastError = r.error();
             }
+            runningMode = null; // in the same critical section: whoever sees this result sees the slot free
         }
         String summary = r.pages() + " pages, " + r.devicesSeen() + " devices, " + r.changesApplied() + " changed, "
                 + r.unchanged() + " unchanged, " + r.staleIgnored() + " stale, " + r.retired() + " retired, "
@@ -202,12 +270,19 @@ final class DefaultSyncService implements SyncService {
             log.warn("{} sync failed after {} ms ({}); nothing retired, the store keeps serving: {}",
                     r.mode().wireName(), r.duration().toMillis(), summary, r.error());
         }
+        if (clamp != null) {
+            log.warn("{} sync: {} devices reported a lastSyncDateTime in the future (latest {}); they were stored "
+                    + "ordered by nacgw's clock and the high-water mark stays at {}", r.mode().wireName(),
+                    clamp.futureTimestamps(), clamp.latestReported(), clamp.mark());
+        }
     }
 
     @Override
     public synchronized SyncStatus status() {
-        return new SyncStatus(running.get(), runningMode, lastSuccess, lastFailure, lastError, lastFullSuccess,
-                highWaterMark, lastRun, runs, failedRuns, totalChanges, totalRetired, totalWarnings);
+        return new SyncStatus(runningMode != null, runningMode, lastSuccess, lastFailure, lastError, lastFullSuccess,
+                highWaterMark, lastRun, runs, failedRuns, totalChanges, totalRetired, totalWarnings,
+                settings.incrementalOverlap(), totalFutureTimestamps, clampEvents, lastClamp, retireGuard,
+                retireGuardEvents);
     }
 
     @Override

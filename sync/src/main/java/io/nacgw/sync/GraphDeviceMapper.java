@@ -30,23 +30,31 @@ import java.util.UUID;
  * record changed: the MDM flips devices to noncompliant in background jobs (validity period, grace expiry, policy
  * changes) without a check-in. Using it as {@code lastModified} would make the store ignore exactly the changes
  * full syncs exist to catch. So a record's {@code lastModified} is the time the page holding it was fetched (the
- * MDM's state <i>as of</i> that moment), or {@code lastSyncDateTime} if that is later (clock skew); the check-in
- * time goes to {@code lastCheckIn}. Unchanged devices are not rewritten (see {@link #sameContent}), so this costs
- * no write amplification.
+ * MDM's state <i>as of</i> that moment), or {@code lastSyncDateTime} if that is later by at most {@link #SKEW}
+ * (clock skew); the check-in time goes to {@code lastCheckIn}. Unchanged devices are not rewritten (see
+ * {@link #sameContent}), so this costs no write amplification.
+ *
+ * <p><b>Future timestamps.</b> A {@code lastSyncDateTime} later than the inventory's own clock (its {@code Date}
+ * header, else ours) plus {@link #SKEW} is a device or MDM clock error. The device is stored with a warning and
+ * that check-in time, but ordered by the observation time only: a stamp in 2030 would otherwise make the store
+ * refuse every later, real update of the device as "older".
  */
 final class GraphDeviceMapper {
     /** Graph's "never" and "no grace period" placeholders. */
     private static final Instant MIN_REAL = Instant.parse("1970-01-02T00:00:00Z");
     private static final Instant MAX_REAL = Instant.parse("9999-01-01T00:00:00Z");
     private static final UUID NIL = new UUID(0, 0);
+    /** Clock difference between the MDM and nacgw tolerated before a timestamp counts as "in the future". */
+    static final java.time.Duration SKEW = java.time.Duration.ofMinutes(2);
 
     private GraphDeviceMapper() {
     }
 
     /**
-     * The record for {@code d} observed at {@code observedAt}, or null when the device is skipped.
+     * The record for {@code d} observed at {@code observedAt} (our clock), or null when the device is skipped.
+     * {@code inventoryNow} is the inventory's clock when the page was served (its {@code Date} header), or null.
      */
-    static DeviceRecord map(GraphDevice d, Instant observedAt, SyncWarnings w) {
+    static DeviceRecord map(GraphDevice d, Instant observedAt, Instant inventoryNow, SyncWarnings w) {
         String rawId = d.get(GraphField.ID);
         DeviceGuid id = rawId == null ? null : DeviceGuid.tryParse(IdentifierKind.INTUNE_ID, rawId);
         if (id == null) {
@@ -58,7 +66,7 @@ final class GraphDeviceMapper {
 
         Instant lastSync = instant(d, GraphField.LAST_SYNC, idText, w);
         b.lastCheckIn(lastSync);
-        b.lastModified(lastSync != null && lastSync.isAfter(observedAt) ? lastSync : observedAt);
+        b.lastModified(orderingStamp(lastSync, observedAt, inventoryNow, idText, w));
 
         b.complianceState(compliance(d.get(GraphField.COMPLIANCE_STATE), idText, w));
         b.graceExpiry(instant(d, GraphField.GRACE_EXPIRY, idText, w));
@@ -125,6 +133,27 @@ final class GraphDeviceMapper {
             w.skipDevice(idText, e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * The record's {@code lastModified}: the observation time, or a slightly later check-in time (clock skew), but
+     * never a time in the future (counted and warned about instead).
+     */
+    static Instant orderingStamp(Instant lastSync, Instant observedAt, Instant inventoryNow, String id, SyncWarnings w) {
+        if (lastSync == null || !lastSync.isAfter(observedAt)) {
+            return observedAt;
+        }
+        if (lastSync.isAfter(futureLimit(observedAt, inventoryNow))) {
+            w.future(id, lastSync, inventoryNow == null ? observedAt : inventoryNow);
+            return observedAt;
+        }
+        Instant cap = observedAt.plus(SKEW);
+        return lastSync.isAfter(cap) ? cap : lastSync;
+    }
+
+    /** Check-in times after this are in the future: the inventory's clock (else ours) plus {@link #SKEW}. */
+    static Instant futureLimit(Instant observedAt, Instant inventoryNow) {
+        return (inventoryNow == null ? observedAt : inventoryNow).plus(SKEW);
     }
 
     /** True when {@code a} and {@code b} differ in nothing but {@code lastModified}: no need to write. */

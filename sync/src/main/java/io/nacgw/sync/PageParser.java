@@ -24,12 +24,19 @@ final class PageParser {
         this.json = json;
     }
 
-    /** One parsed page; {@code nextLink} null on the last page, {@code maxLastSync} null if no device had one. */
+    /**
+     * One parsed page; {@code nextLink} null on the last page, {@code maxLastSync} the newest check-in time that is
+     * not in the future, null if no device had one.
+     */
     record Page(List<DeviceRecord> devices, String nextLink, Instant maxLastSync, SyncWarnings warnings) {
     }
 
-    /** Parses a page; a structural error is a {@link JsonParseException} with the location. */
-    Page parse(InputStream in, Instant observedAt, SyncWarnings warnings) throws IOException {
+    /**
+     * Parses a page read at {@code observedAt} (our clock) and served at {@code inventoryNow} (the inventory's
+     * {@code Date} header, or null); a structural error is a {@link JsonParseException} with the location.
+     */
+    Page parse(InputStream in, Instant observedAt, Instant inventoryNow, SyncWarnings warnings) throws IOException {
+        Instant futureLimit = GraphDeviceMapper.futureLimit(observedAt, inventoryNow);
         try (JsonParser p = json.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new JsonParseException(p, "a page must be a JSON object");
@@ -51,11 +58,12 @@ final class PageParser {
                     JsonToken e;
                     while ((e = p.nextToken()) == JsonToken.START_OBJECT) {
                         readDevice(p, d);
-                        DeviceRecord r = GraphDeviceMapper.map(d, observedAt, warnings);
+                        DeviceRecord r = GraphDeviceMapper.map(d, observedAt, inventoryNow, warnings);
                         if (r != null) {
                             devices.add(r);
                             Instant seen = r.lastCheckIn().orElse(null);
-                            if (seen != null && (maxLastSync == null || seen.isAfter(maxLastSync))) {
+                            if (seen != null && !seen.isAfter(futureLimit)
+                                    && (maxLastSync == null || seen.isAfter(maxLastSync))) {
                                 maxLastSync = seen;
                             }
                         }
@@ -83,6 +91,25 @@ final class PageParser {
                 throw new JsonParseException(p, "content after the end of the page object");
             }
             return new Page(devices, next == null || next.isBlank() ? null : next, maxLastSync, warnings);
+        }
+    }
+
+    /**
+     * Parses one {@code managedDevice} object (the answer to {@code GET managedDevices/{id}}); null when the device
+     * is skipped (counted in {@code warnings}).
+     */
+    DeviceRecord parseOne(InputStream in, Instant observedAt, Instant inventoryNow, SyncWarnings warnings)
+            throws IOException {
+        try (JsonParser p = json.createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new JsonParseException(p, "a device must be a JSON object");
+            }
+            GraphDevice d = new GraphDevice();
+            readDevice(p, d);
+            if (p.nextToken() != null) {
+                throw new JsonParseException(p, "content after the end of the device object");
+            }
+            return GraphDeviceMapper.map(d, observedAt, inventoryNow, warnings);
         }
     }
 

@@ -38,7 +38,17 @@ public interface SyncService extends AutoCloseable {
      */
     SyncReport runIncremental();
 
-    /** The current state; cheap, never blocks on a run. */
+    /**
+     * Takes the run slot now, on the calling thread, and runs {@code mode} on {@code executor}: the check for a run
+     * in progress and the claim are one atomic step, so an answer "started" is never followed by a BUSY run.
+     * Empty when a run is in progress.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException when {@code executor} refuses (the slot is released)
+     */
+    java.util.Optional<java.util.concurrent.CompletableFuture<SyncReport>> startAsync(SyncMode mode,
+                                                                                    java.util.concurrent.Executor executor);
+
+    /** The current state, one consistent snapshot; cheap, never blocks on a run. */
     SyncStatus status();
 
     /** Stops the schedule and interrupts a run in progress (which then fails and retires nothing). */

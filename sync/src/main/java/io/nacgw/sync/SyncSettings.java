@@ -29,11 +29,24 @@ import java.util.Objects;
  * @param maxBackoff          {@code sync.maxBackoff}: cap of the exponential delay, up to 1 h, default 60 s
  * @param maxRetryAfter       {@code sync.maxRetryAfter}: a server's {@code Retry-After} is clamped to this, up to
  *                            1 h, default 5 min
+ * @param incrementalOverlap  {@code sync.incrementalOverlap}: an incremental sync asks for devices with
+ *                            {@code lastSyncDateTime gt} (high-water mark minus this), so changes in the mark's own
+ *                            second and late-arriving check-ins are not missed; 0 to 1 day, default 5 min
+ * @param retireGuardPercent  {@code sync.retireGuardPercent}: a full sync retires nothing when more devices than this
+ *                            share of the known fleet (or {@code retireGuardMinimum}, whichever is larger) are
+ *                            missing from its listing; 0 to 100, default 2
+ * @param retireGuardMinimum  {@code sync.retireGuardMinimum}: the guard's floor in devices, 0 to 10,000,000,
+ *                            default 500
+ * @param retireConfirmConcurrency {@code sync.retireConfirmConcurrency}: {@code GET managedDevices/{id}} requests
+ *                            in flight when a full sync confirms that missing devices are really gone, 1 to 32,
+ *                            default 4
  */
 public record SyncSettings(URI tokenUrl, String clientId, Secret clientSecret, ClientCertificate clientCertificate,
                            String scope, URI baseUrl,
                            int pageSize, Duration fullInterval, Duration incrementalInterval, Duration requestTimeout,
-                           int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxRetryAfter) {
+                           int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxRetryAfter,
+                           Duration incrementalOverlap, double retireGuardPercent, int retireGuardMinimum,
+                           int retireConfirmConcurrency) {
     public static final String DEFAULT_SCOPE = "https://graph.microsoft.com/.default";
     public static final String DEFAULT_BASE_URL = "https://graph.microsoft.com/v1.0";
     public static final int DEFAULT_PAGE_SIZE = 1000;
@@ -44,6 +57,10 @@ public record SyncSettings(URI tokenUrl, String clientId, Secret clientSecret, C
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(60);
     public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_INCREMENTAL_OVERLAP = Duration.ofMinutes(5);
+    public static final double DEFAULT_RETIRE_GUARD_PERCENT = 2.0;
+    public static final int DEFAULT_RETIRE_GUARD_MINIMUM = 500;
+    public static final int DEFAULT_RETIRE_CONFIRM_CONCURRENCY = 4;
 
     public SyncSettings {
         tokenUrl = endpoint("sync.tokenUrl", tokenUrl);
@@ -91,6 +108,26 @@ public record SyncSettings(URI tokenUrl, String clientId, Secret clientSecret, C
                     + ") must not exceed sync.maxBackoff (" + maxBackoff + ")");
         }
         between("sync.maxRetryAfter", maxRetryAfter, Duration.ZERO, Duration.ofHours(1));
+        between("sync.incrementalOverlap", incrementalOverlap, Duration.ZERO, Duration.ofDays(1));
+        if (!(retireGuardPercent >= 0 && retireGuardPercent <= 100)) {
+            throw new IllegalArgumentException("sync.retireGuardPercent must be 0 to 100, got " + retireGuardPercent);
+        }
+        if (retireGuardMinimum < 0 || retireGuardMinimum > 10_000_000) {
+            throw new IllegalArgumentException("sync.retireGuardMinimum must be 0 to 10000000, got "
+                    + retireGuardMinimum);
+        }
+        if (retireConfirmConcurrency < 1 || retireConfirmConcurrency > 32) {
+            throw new IllegalArgumentException("sync.retireConfirmConcurrency must be 1 to 32, got "
+                    + retireConfirmConcurrency);
+        }
+    }
+
+    /**
+     * The most devices a full sync may retire: {@code retireGuardPercent} of {@code fleet} (the devices not yet
+     * retired), but at least {@code retireGuardMinimum}.
+     */
+    long retireThreshold(long fleet) {
+        return Math.max(retireGuardMinimum, (long) Math.floor(fleet * retireGuardPercent / 100.0));
     }
 
     private static URI endpoint(String key, URI uri) {
@@ -145,6 +182,11 @@ public record SyncSettings(URI tokenUrl, String clientId, Secret clientSecret, C
         return URI.create(sb.toString());
     }
 
+    /** One device: {@code GET managedDevices/{id}} with the same {@code $select}. */
+    URI managedDeviceUrl(String deviceId) {
+        return URI.create(baseUrl + "/deviceManagement/managedDevices/" + deviceId + "?$select=" + GraphField.SELECT);
+    }
+
     @Override
     public String toString() {
         return "SyncSettings[tokenUrl=" + tokenUrl + ", clientId=" + clientId + ", "
@@ -152,7 +194,9 @@ public record SyncSettings(URI tokenUrl, String clientId, Secret clientSecret, C
                 + ", baseUrl=" + baseUrl + ", pageSize=" + pageSize + ", fullInterval=" + fullInterval
                 + ", incrementalInterval=" + incrementalInterval + ", requestTimeout=" + requestTimeout
                 + ", maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff + ", maxBackoff=" + maxBackoff
-                + ", maxRetryAfter=" + maxRetryAfter + "]";
+                + ", maxRetryAfter=" + maxRetryAfter + ", incrementalOverlap=" + incrementalOverlap
+                + ", retireGuardPercent=" + retireGuardPercent + ", retireGuardMinimum=" + retireGuardMinimum
+                + ", retireConfirmConcurrency=" + retireConfirmConcurrency + "]";
     }
 
     /** Mutable builder preloaded with the defaults. */
@@ -171,6 +215,10 @@ public record SyncSettings(URI tokenUrl, String clientId, Secret clientSecret, C
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
+        private Duration incrementalOverlap = DEFAULT_INCREMENTAL_OVERLAP;
+        private double retireGuardPercent = DEFAULT_RETIRE_GUARD_PERCENT;
+        private int retireGuardMinimum = DEFAULT_RETIRE_GUARD_MINIMUM;
+        private int retireConfirmConcurrency = DEFAULT_RETIRE_CONFIRM_CONCURRENCY;
 
         private Builder(URI tokenUrl, String clientId, Secret clientSecret, ClientCertificate clientCertificate) {
             this.tokenUrl = tokenUrl;
@@ -189,10 +237,15 @@ public record SyncSettings(URI tokenUrl, String clientId, Secret clientSecret, C
         public Builder initialBackoff(Duration v) { this.initialBackoff = v; return this; }
         public Builder maxBackoff(Duration v) { this.maxBackoff = v; return this; }
         public Builder maxRetryAfter(Duration v) { this.maxRetryAfter = v; return this; }
+        public Builder incrementalOverlap(Duration v) { this.incrementalOverlap = v; return this; }
+        public Builder retireGuardPercent(double v) { this.retireGuardPercent = v; return this; }
+        public Builder retireGuardMinimum(int v) { this.retireGuardMinimum = v; return this; }
+        public Builder retireConfirmConcurrency(int v) { this.retireConfirmConcurrency = v; return this; }
 
         public SyncSettings build() {
             return new SyncSettings(tokenUrl, clientId, clientSecret, clientCertificate, scope, baseUrl, pageSize, fullInterval,
-                    incrementalInterval, requestTimeout, maxAttempts, initialBackoff, maxBackoff, maxRetryAfter);
+                    incrementalInterval, requestTimeout, maxAttempts, initialBackoff, maxBackoff, maxRetryAfter,
+                    incrementalOverlap, retireGuardPercent, retireGuardMinimum, retireConfirmConcurrency);
         }
     }
 }

@@ -21,6 +21,8 @@ final class SyncWarnings {
     private final Map<String, Long> byKind = new TreeMap<>();
     private long total;
     private long skippedDevices;
+    private long futureTimestamps;
+    private java.time.Instant latestFuture;
 
     SyncWarnings() {
         this(new AtomicInteger(LOGGED_PER_RUN + 1));
@@ -39,6 +41,10 @@ final class SyncWarnings {
     void absorb(SyncWarnings page) {
         total += page.total;
         skippedDevices += page.skippedDevices;
+        futureTimestamps += page.futureTimestamps;
+        if (page.latestFuture != null && (latestFuture == null || page.latestFuture.isAfter(latestFuture))) {
+            latestFuture = page.latestFuture;
+        }
         page.byKind.forEach((k, v) -> byKind.merge(k, v, Long::sum));
     }
 
@@ -58,6 +64,25 @@ final class SyncWarnings {
     void skipDevice(String deviceId, String why) {
         skippedDevices++;
         warn("device skipped", deviceId, why);
+    }
+
+    /** Counts a device whose {@code lastSyncDateTime} lies beyond the inventory's clock (plus skew). */
+    void future(String deviceId, java.time.Instant reported, java.time.Instant inventoryNow) {
+        futureTimestamps++;
+        if (latestFuture == null || reported.isAfter(latestFuture)) {
+            latestFuture = reported;
+        }
+        warn("lastSyncDateTime in the future", deviceId, reported + " is after the inventory's clock (" + inventoryNow
+                + "); stored, ordered by the time nacgw read it, and kept out of the high-water mark");
+    }
+
+    long futureTimestamps() {
+        return futureTimestamps;
+    }
+
+    /** The latest future {@code lastSyncDateTime} seen, or null. */
+    java.time.Instant latestFuture() {
+        return latestFuture;
     }
 
     long total() {

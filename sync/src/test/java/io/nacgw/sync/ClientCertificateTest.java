@@ -77,7 +77,8 @@ final class ClientCertificateTest {
                 assertThrows(IllegalArgumentException.class, () -> new SyncSettings(s.tokenUrl(), "app",
                         Secret.of("x"), c, s.scope(), s.baseUrl(), s.pageSize(), s.fullInterval(),
                         s.incrementalInterval(), s.requestTimeout(), s.maxAttempts(), s.initialBackoff(),
-                        s.maxBackoff(), s.maxRetryAfter())).getMessage());
+                        s.maxBackoff(), s.maxRetryAfter(), s.incrementalOverlap(), s.retireGuardPercent(),
+                        s.retireGuardMinimum(), s.retireConfirmConcurrency())).getMessage());
     }
 
     @Test

@@ -62,6 +62,61 @@ final class DefaultSyncServiceTest {
     }
 
     @Test
+    void status_showingARunsResult_neverShowsItRunning() throws Exception {
+        try (SyncFixture f = new SyncFixture()) {
+            f.graph.setDevices(SyncFixture.devices(1, 2));
+            // the "sync done" line is written on the run's own thread once its result is visible: take a snapshot
+            // there, where an operator's `nacgw sync status` could see lastSuccess before the run slot was freed
+            List<SyncStatus> atResult = new ArrayList<>();
+            List<java.util.Optional<?>> secondStart = new ArrayList<>();
+            ch.qos.logback.core.AppenderBase<ILoggingEvent> probe = new ch.qos.logback.core.AppenderBase<>() {
+                @Override
+                protected void append(ILoggingEvent e) {
+                    if (e.getFormattedMessage().contains("sync done")) {
+                        atResult.add(f.sync.status());
+                        // the operator's next `nacgw sync run`: claimed at once, run later
+                        secondStart.add(f.sync.startAsync(SyncMode.INCREMENTAL, r -> { }));
+                    }
+                }
+            };
+            probe.start();
+            Logger logger = (Logger) LoggerFactory.getLogger(DefaultSyncService.class);
+            logger.addAppender(probe);
+            try {
+                assertTrue(f.sync.runFull().succeeded());
+            } finally {
+                logger.detachAppender(probe);
+            }
+
+            assertEquals(1, atResult.size());
+            assertTrue(atResult.get(0).lastSuccess() != null);
+            assertFalse(atResult.get(0).running());
+            assertTrue(secondStart.get(0).isPresent(), "a run requested right after the result must not be refused");
+        }
+    }
+
+    @Test
+    void startAsync_claimsAtOnce_secondRequestRefusedUntilTheRunEnds() throws Exception {
+        try (SyncFixture f = new SyncFixture()) {
+            f.graph.setDevices(SyncFixture.devices(1));
+            List<Runnable> queued = new ArrayList<>();
+
+            var first = f.sync.startAsync(SyncMode.FULL, queued::add);
+
+            assertTrue(first.isPresent());
+            assertTrue(f.sync.status().running()); // claimed before the executor even ran it
+            assertTrue(f.sync.startAsync(SyncMode.FULL, queued::add).isEmpty());
+            assertEquals(SyncReport.Outcome.BUSY, f.sync.runIncremental().outcome());
+            queued.get(0).run();
+            assertTrue(first.get().join().succeeded());
+            assertFalse(f.sync.status().running());
+            assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> f.sync.startAsync(SyncMode.FULL,
+                    r -> { throw new java.util.concurrent.RejectedExecutionException("full"); }));
+            assertFalse(f.sync.status().running()); // a refused start frees the slot again
+        }
+    }
+
+    @Test
     void tick_runsFullFirst_thenIncrementals_thenFullWhenDue() throws Exception {
         try (SyncFixture f = new SyncFixture(b -> b.fullInterval(Duration.ofHours(6))
                 .incrementalInterval(Duration.ofMinutes(10)))) {

@@ -34,7 +34,10 @@ import java.util.regex.Pattern;
 /**
  * A local stand-in for Entra ID's token endpoint and Graph's {@code managedDevices}, on 127.0.0.1 and an
  * ephemeral port: client-credentials tokens, {@code $top}/{@code $skiptoken} paging with {@code @odata.nextLink},
- * {@code $filter=lastSyncDateTime gt}, bearer checks, and scripted faults through {@link #intercept}.
+ * {@code $filter=lastSyncDateTime gt}, {@code GET managedDevices/{id}} (404 when gone), bearer checks, and scripted
+ * faults through {@link #intercept}. Like Graph, the skip token is a position in the current listing: a device
+ * deleted while a client pages moves every later device one place up, so one of them slips past the client.
+ * The {@code Date} header is the real clock (the JDK server always sets it).
  */
 final class FakeGraph implements AutoCloseable {
     static final String CLIENT_ID = "11111111-2222-3333-4444-555555555555";
@@ -55,6 +58,8 @@ final class FakeGraph implements AutoCloseable {
     private volatile int size;
     private volatile IntFunction<Map<String, Object>> source;
     final List<String> graphRequests = Collections.synchronizedList(new ArrayList<>());
+    /** Device ids asked for one by one ({@code GET managedDevices/{id}}). */
+    final List<String> byIdRequests = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger graphRequestCount = new AtomicInteger();
     final AtomicInteger tokensIssued = new AtomicInteger();
     final AtomicInteger tokenRequests = new AtomicInteger();
@@ -232,6 +237,12 @@ final class FakeGraph implements AutoCloseable {
                     + "expired or is not yet valid.\"}}");
             return;
         }
+        String path = ex.getRequestURI().getRawPath();
+        String one = "/v1.0/deviceManagement/managedDevices/";
+        if (path.startsWith(one)) {
+            device(ex, path.substring(one.length()));
+            return;
+        }
         Map<String, String> q = parseQuery(ex.getRequestURI().getRawQuery());
         int top = Integer.parseInt(q.getOrDefault("$top", "100"));
         int skip = q.containsKey("$skiptoken") ? Integer.parseInt(q.get("$skiptoken").replaceAll("\\D", "")) : 0;
@@ -273,6 +284,50 @@ final class FakeGraph implements AutoCloseable {
             g.writeEndArray();
             g.writeEndObject();
         }
+    }
+
+    /** {@code GET managedDevices/{id}}: the device, or Graph's 404 when the inventory no longer has it. */
+    private void device(HttpExchange ex, String id) throws IOException {
+        byIdRequests.add(id);
+        IntFunction<Map<String, Object>> src = source;
+        int count = size;
+        for (int k = 0; k < count; k++) {
+            Map<String, Object> d = src.apply(k);
+            if (id.equalsIgnoreCase(String.valueOf(d.get("id")))) {
+                ex.getResponseHeaders().set("Content-Type", "application/json; odata.metadata=minimal");
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = ex.getResponseBody(); JsonGenerator g = JSON.createGenerator(out)) {
+                    writeValue(g, d);
+                }
+                return;
+            }
+        }
+        respond(ex, 404, "{\"error\":{\"code\":\"ResourceNotFound\",\"message\":\"The requested resource does "
+                + "not exist.\"}}");
+    }
+
+    /** Removes the device with this id, as an administrator deleting it in the MDM (later devices move up). */
+    void remove(int n) {
+        String id = (String) device(n).get("id");
+        List<Map<String, Object>> rest = new ArrayList<>();
+        for (int k = 0; k < size; k++) {
+            Map<String, Object> d = source.apply(k);
+            if (!id.equals(d.get("id"))) {
+                rest.add(d);
+            }
+        }
+        setDevices(rest);
+    }
+
+    /** Deletes device {@code n} after the next run's first page was served, before its second page is. */
+    void removeBeforeSecondPage(int n) {
+        int second = graphRequestCount.get() + 2;
+        intercept((k, ex) -> {
+            if (k == second) {
+                remove(n);
+            }
+            return false;
+        });
     }
 
     @SuppressWarnings("unchecked")

@@ -8,6 +8,7 @@ import io.nacgw.core.device.Platform;
 import io.nacgw.core.device.ThreatLevel;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +26,7 @@ final class GraphDeviceMapperTest {
     }
 
     private static DeviceRecord map(GraphDevice d, SyncWarnings w) {
-        return GraphDeviceMapper.map(d, OBSERVED, w);
+        return GraphDeviceMapper.map(d, OBSERVED, null, w);
     }
 
     @Test
@@ -134,6 +135,32 @@ final class GraphDeviceMapperTest {
     }
 
     @Test
+    void map_futureLastSync_storedWithWarningButOrderedByObservationTime() {
+        SyncWarnings w = new SyncWarnings();
+        DeviceRecord r = map(device().set(GraphField.LAST_SYNC, "2030-01-01T00:00:00Z"), w);
+        assertEquals(Instant.parse("2030-01-01T00:00:00Z"), r.lastCheckIn().orElseThrow());
+        assertEquals(OBSERVED, r.lastModified());
+        assertEquals(1, w.futureTimestamps());
+        assertEquals(Instant.parse("2030-01-01T00:00:00Z"), w.latestFuture());
+        assertEquals(1L, w.byKind().get("lastSyncDateTime in the future"));
+    }
+
+    @Test
+    void map_futureIsJudgedByTheInventorysClock_whenItSentOne() {
+        SyncWarnings w = new SyncWarnings();
+        // our clock is 10 minutes behind the inventory's: a check-in at the inventory's "now" is not in the future
+        Instant inventoryNow = OBSERVED.plus(Duration.ofMinutes(10));
+        DeviceRecord r = GraphDeviceMapper.map(device().set(GraphField.LAST_SYNC, inventoryNow.toString()), OBSERVED,
+                inventoryNow, w);
+        assertEquals(0, w.futureTimestamps());
+        // ... but it orders by at most our clock plus the tolerated skew
+        assertEquals(OBSERVED.plus(GraphDeviceMapper.SKEW), r.lastModified());
+        GraphDeviceMapper.map(device().set(GraphField.LAST_SYNC, inventoryNow.plus(Duration.ofMinutes(3)).toString()),
+                OBSERVED, inventoryNow, w);
+        assertEquals(1, w.futureTimestamps());
+    }
+
+    @Test
     void map_graphPlaceholderDates_meanNone() {
         SyncWarnings w = new SyncWarnings();
         DeviceRecord r = map(device().set(GraphField.LAST_SYNC, "0001-01-01T00:00:00Z")
@@ -209,10 +236,10 @@ final class GraphDeviceMapperTest {
     void sameContent_ignoresOnlyLastModified() {
         SyncWarnings w = new SyncWarnings();
         DeviceRecord a = map(device(), w);
-        DeviceRecord later = GraphDeviceMapper.map(device(), OBSERVED.plusSeconds(60), w);
+        DeviceRecord later = GraphDeviceMapper.map(device(), OBSERVED.plusSeconds(60), null, w);
         assertTrue(GraphDeviceMapper.sameContent(a, later));
         DeviceRecord flipped = GraphDeviceMapper.map(device().set(GraphField.COMPLIANCE_STATE, "noncompliant"),
-                OBSERVED.plusSeconds(60), w);
+                OBSERVED.plusSeconds(60), null, w);
         assertFalse(GraphDeviceMapper.sameContent(a, flipped));
     }
 

@@ -585,28 +585,65 @@ final class GraphSyncTest {
         try (SyncFixture f = new SyncFixture()) {
             f.graph.setDevices(SyncFixture.devices(1));
             assertTrue(f.sync.runFull().succeeded());
-            DeviceRecord pushed = f.stored(1).orElseThrow().toBuilder().complianceState(ComplianceState.NONCOMPLIANT)
-                    .lastModified(f.clock.instant().plus(Duration.ofHours(2))).build();
-            f.compliance.upsert(pushed);
             f.clock.advance(Duration.ofHours(1));
+            List<Map<String, Object>> listed = SyncFixture.devices(1);
+            listed.get(0).put("osVersion", "10.0.22631.9999");
+            f.graph.setDevices(listed);
+            // the MDM pushes a newer state after Graph served the page the sync is about to apply
+            DeviceRecord[] pushed = new DeviceRecord[1];
+            f.graph.intercept((n, ex) -> {
+                pushed[0] = f.stored(1).orElseThrow().toBuilder().complianceState(ComplianceState.NONCOMPLIANT)
+                        .lastModified(f.clock.instant().plusSeconds(1)).build();
+                f.compliance.upsert(pushed[0]);
+                return false;
+            });
 
             SyncReport r = f.sync.runFull();
 
             assertEquals(1, r.staleIgnored());
             assertEquals(0, r.changesApplied());
-            assertEquals(pushed, f.stored(1).orElseThrow());
+            assertEquals(pushed[0], f.stored(1).orElseThrow());
         }
+    }
+
+    @Test
+    void fullSync_storedRecordStampedInTheFuture_isReplacedByTheNextRealChange() throws Exception {
+        try (SyncFixture f = new SyncFixture()) {
+            f.graph.setDevices(SyncFixture.devices(1));
+            assertTrue(f.sync.runFull().succeeded());
+            // written by an older nacgw from lastSyncDateTime 2090, or pushed by an MDM with a broken clock
+            Instant future = Instant.parse("2090-01-01T00:00:00Z");
+            f.compliance.upsert(f.stored(1).orElseThrow().toBuilder().lastModified(future).build());
+            f.clock.advance(Duration.ofHours(1));
+            List<Map<String, Object>> flipped = SyncFixture.devices(1);
+            flipped.get(0).put("complianceState", "noncompliant");
+            f.graph.setDevices(flipped);
+
+            SyncReport r = f.sync.runFull();
+
+            assertTrue(r.succeeded(), r.error());
+            assertEquals(1, r.changesApplied());
+            assertEquals(1, r.futureStampsReplaced());
+            assertEquals(0, r.staleIgnored());
+            assertEquals(ComplianceState.NONCOMPLIANT, f.lookup(1).orElseThrow().complianceState());
+            assertEquals(future.plusMillis(1), f.stored(1).orElseThrow().lastModified());
+        }
+    }
+
+    /** Devices 1-4, device 3 the newest (2026-11-21T09:30:00Z, the mark after a full sync); then 10 minutes pass. */
+    private static void fullSyncWithMarkAtDevice3(SyncFixture f) {
+        List<Map<String, Object>> all = SyncFixture.devices(1, 2, 3, 4);
+        all.get(2).put("lastSyncDateTime", "2026-11-21T09:30:00Z");
+        f.graph.setDevices(all);
+        assertTrue(f.sync.runFull().succeeded());
+        assertEquals(Instant.parse("2026-11-21T09:30:00Z"), f.sync.status().highWaterMark());
+        f.clock.advance(Duration.ofMinutes(10));
     }
 
     @Test
     void incrementalSync_filtersByHighWaterMark_andRetiresNothing() throws Exception {
         try (SyncFixture f = new SyncFixture()) {
-            List<Map<String, Object>> all = SyncFixture.devices(1, 2, 3, 4);
-            all.get(2).put("lastSyncDateTime", "2026-11-21T09:30:00Z"); // newest: the high-water mark
-            f.graph.setDevices(all);
-            assertTrue(f.sync.runFull().succeeded());
-            assertEquals(Instant.parse("2026-11-21T09:30:00Z"), f.sync.status().highWaterMark());
-            f.clock.advance(Duration.ofMinutes(10));
+            fullSyncWithMarkAtDevice3(f);
             List<Map<String, Object>> later = SyncFixture.devices(1, 2, 3, 4);
             later.get(2).put("lastSyncDateTime", "2026-11-21T09:30:00Z");
             later.get(0).put("lastSyncDateTime", "2026-11-23T12:05:00Z");
@@ -618,10 +655,12 @@ final class GraphSyncTest {
 
             assertTrue(r.succeeded(), r.error());
             assertEquals(SyncMode.INCREMENTAL, r.mode());
+            // the high-water mark less the 5 minute overlap
             assertEquals(List.of("/v1.0/deviceManagement/managedDevices?$select=" + GraphField.SELECT
-                    + "&$top=3&$filter=lastSyncDateTime%20gt%202026-11-21T09:30:00Z"), f.graph.graphRequests);
-            assertEquals(1, r.devicesSeen());
+                    + "&$top=3&$filter=lastSyncDateTime%20gt%202026-11-21T09:25:00Z"), f.graph.graphRequests);
+            assertEquals(2, r.devicesSeen());
             assertEquals(1, r.changesApplied());
+            assertEquals(1, r.unchanged()); // device 3, at the mark, read again for free
             assertEquals(0, r.retired());
             assertEquals(ComplianceState.NONCOMPLIANT, f.lookup(1).orElseThrow().complianceState());
             assertEquals(ManagementState.MANAGED, f.stored(2).orElseThrow().managementState());
@@ -791,6 +830,269 @@ final class GraphSyncTest {
             assertEquals(1, s.totalRetired());
             assertEquals(second, s.lastRun());
             assertEquals(f.clock.instant(), s.lastSuccess());
+        }
+    }
+
+    @Test
+    void incrementalSync_overlap_picksUpChangesAtTheMarkAndLateCheckIns() throws Exception {
+        try (SyncFixture f = new SyncFixture()) {
+            fullSyncWithMarkAtDevice3(f);
+            List<Map<String, Object>> later = SyncFixture.devices(1, 2, 3, 4);
+            // device 3 changed within the mark's own second; device 4's check-in 2 minutes before the mark
+            // became visible only after the mark was taken (Graph is eventually consistent)
+            later.get(2).put("lastSyncDateTime", "2026-11-21T09:30:00Z");
+            later.get(2).put("complianceState", "noncompliant");
+            later.get(3).put("lastSyncDateTime", "2026-11-21T09:28:00Z");
+            later.get(3).put("complianceState", "noncompliant");
+            f.graph.setDevices(later);
+
+            SyncReport r = f.sync.runIncremental();
+
+            assertTrue(r.succeeded(), r.error());
+            assertEquals(SyncMode.INCREMENTAL, r.mode());
+            assertEquals(2, r.changesApplied());
+            assertEquals(ComplianceState.NONCOMPLIANT, f.lookup(3).orElseThrow().complianceState());
+            assertEquals(ComplianceState.NONCOMPLIANT, f.lookup(4).orElseThrow().complianceState());
+            assertEquals(Duration.ofMinutes(5), f.sync.status().incrementalOverlap());
+
+            // the next incremental reads both again: unchanged, so nothing is written
+            f.clock.advance(Duration.ofMinutes(10));
+            SyncReport again = f.sync.runIncremental();
+            assertEquals(2, again.devicesSeen());
+            assertEquals(2, again.unchanged());
+            assertEquals(0, again.changesApplied());
+        }
+    }
+
+    @Test
+    void incrementalSync_overlapZero_asksForTheMarkItself() throws Exception {
+        try (SyncFixture f = new SyncFixture(b -> b.incrementalOverlap(Duration.ZERO))) {
+            List<Map<String, Object>> all = SyncFixture.devices(1);
+            all.get(0).put("lastSyncDateTime", "2026-11-21T09:30:00Z");
+            f.graph.setDevices(all);
+            assertTrue(f.sync.runFull().succeeded());
+            f.graph.graphRequests.clear();
+
+            assertTrue(f.sync.runIncremental().succeeded());
+
+            assertTrue(f.graph.graphRequests.get(0).endsWith("$filter=lastSyncDateTime%20gt%202026-11-21T09:30:00Z"),
+                    f.graph.graphRequests.get(0));
+        }
+    }
+
+    @Test
+    void futureLastSync_doesNotFreezeTheMark_norBlockTheDevicesLaterUpdates() throws Exception {
+        try (SyncFixture f = new SyncFixture()) {
+            List<Map<String, Object>> all = SyncFixture.devices(1, 2, 3);
+            all.get(0).put("lastSyncDateTime", "2026-11-21T09:30:00Z");
+            all.get(1).put("lastSyncDateTime", "2090-01-01T00:00:00Z"); // a device with a broken clock
+            f.graph.setDevices(all);
+
+            SyncReport first = f.sync.runFull();
+
+            assertTrue(first.succeeded(), first.error());
+            assertEquals(1, first.futureTimestamps());
+            DeviceRecord two = f.stored(2).orElseThrow();
+            assertEquals(Instant.parse("2090-01-01T00:00:00Z"), two.lastCheckIn().orElseThrow()); // stored as reported
+            assertEquals(f.clock.instant(), two.lastModified()); // ordered by when nacgw read it
+            SyncStatus s = f.sync.status();
+            assertEquals(Instant.parse("2026-11-21T09:30:00Z"), s.highWaterMark());
+            assertEquals(1, s.totalFutureTimestamps());
+            assertEquals(1, s.clampEvents());
+            assertEquals(Instant.parse("2090-01-01T00:00:00Z"), s.lastClamp().latestReported());
+            assertEquals(s.highWaterMark(), s.lastClamp().mark());
+
+            // the device's clock is fixed and the MDM marks it noncompliant: the next incremental applies that
+            f.clock.advance(Duration.ofMinutes(10));
+            List<Map<String, Object>> later = SyncFixture.devices(1, 2, 3);
+            later.get(0).put("lastSyncDateTime", "2026-11-21T09:30:00Z");
+            later.get(1).put("lastSyncDateTime", "2026-11-23T12:05:00Z");
+            later.get(1).put("complianceState", "noncompliant");
+            f.graph.setDevices(later);
+
+            SyncReport r = f.sync.runIncremental();
+
+            assertTrue(r.succeeded(), r.error());
+            assertEquals(0, r.staleIgnored());
+            assertEquals(ComplianceState.NONCOMPLIANT, f.lookup(2).orElseThrow().complianceState());
+            assertEquals(Instant.parse("2026-11-23T12:05:00Z"), f.sync.status().highWaterMark());
+
+            // and once it leaves the MDM it is retired like any other device
+            f.clock.advance(Duration.ofHours(1));
+            f.graph.remove(2);
+            assertEquals(1, f.sync.runFull().retired());
+            assertEquals(ManagementState.RETIRED, f.lookup(2).orElseThrow().managementState());
+        }
+    }
+
+    @Test
+    void mark_neverBeyondTheRunsStartOnTheInventorysClock() throws Exception {
+        try (SyncFixture f = new SyncFixture()) {
+            // checked in a minute after the run started by the inventory's clock (within the tolerated skew)
+            Instant justAfter = Instant.now().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            List<Map<String, Object>> all = SyncFixture.devices(1);
+            all.get(0).put("lastSyncDateTime", justAfter.toString());
+            f.graph.setDevices(all);
+            Instant before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+
+            SyncReport r = f.sync.runFull();
+
+            Instant after = Instant.now();
+            assertTrue(r.succeeded(), r.error());
+            assertEquals(0, r.futureTimestamps());
+            assertEquals(justAfter, r.markClampedFrom());
+            Instant mark = f.sync.status().highWaterMark();
+            // the Date header of the first answer (whole seconds)
+            assertFalse(mark.isBefore(before), mark + " before " + before);
+            assertFalse(mark.isAfter(after), mark + " after " + after);
+            assertEquals(0, f.sync.status().clampEvents()); // a normal check-in during the run is no clamp event
+        }
+    }
+
+    @Test
+    void markCap_isTheInventorysStart_elseOurStartPlusSkew() {
+        Instant local = Instant.parse("2026-11-23T12:00:00Z");
+        Instant inventory = Instant.parse("2026-11-23T12:03:00Z");
+        assertEquals(inventory, GraphSync.markCap(inventory, local));
+        assertEquals(local.plus(GraphDeviceMapper.SKEW), GraphSync.markCap(null, local));
+    }
+
+    @Test
+    void fullSync_canLowerTheMark() throws Exception {
+        try (SyncFixture f = new SyncFixture()) {
+            List<Map<String, Object>> all = SyncFixture.devices(1, 2);
+            all.get(0).put("lastSyncDateTime", "2026-11-23T11:59:00Z");
+            all.get(1).put("lastSyncDateTime", "2026-11-21T09:30:00Z");
+            f.graph.setDevices(all);
+            assertTrue(f.sync.runFull().succeeded());
+            assertEquals(Instant.parse("2026-11-23T11:59:00Z"), f.sync.status().highWaterMark());
+            f.clock.advance(Duration.ofHours(6));
+            // the MDM corrects device 1's check-in time
+            all.get(0).put("lastSyncDateTime", "2026-11-21T08:00:00Z");
+            f.graph.setDevices(all);
+
+            assertTrue(f.sync.runFull().succeeded());
+
+            assertEquals(Instant.parse("2026-11-21T09:30:00Z"), f.sync.status().highWaterMark());
+        }
+    }
+
+    @Test
+    void fullSync_deletionWhilePaging_confirmsMissingDevicesOneByOne() throws Exception {
+        try (SyncFixture f = new SyncFixture()) {
+            f.graph.setDevices(SyncFixture.devices(1, 2, 3, 4, 5, 6, 7));
+            assertTrue(f.sync.runFull().succeeded());
+            f.clock.advance(Duration.ofHours(6));
+            List<Map<String, Object>> now = SyncFixture.devices(1, 2, 3, 4, 5, 6, 7);
+            now.get(3).put("complianceState", "noncompliant");
+            f.graph.setDevices(now);
+            // device 2 is deleted in the MDM between page 1 and page 2: every later device moves up one place, so
+            // page 2 (positions 3-5) starts at device 5 and device 4 is in no page at all
+            f.graph.removeBeforeSecondPage(2);
+
+            SyncReport r = f.sync.runFull();
+
+            assertTrue(r.succeeded(), r.error());
+            assertEquals(2, r.pages()); // devices 1, 2, 3 | 5, 6, 7
+            assertEquals(1, r.retireCandidates());
+            assertEquals(1, r.retireConfirmedPresent());
+            assertEquals(0, r.retired());
+            assertEquals(List.of((String) FakeGraph.device(4).get("id")), f.graph.byIdRequests);
+            DeviceRecord four = f.lookup(4).orElseThrow();
+            assertEquals(ManagementState.MANAGED, four.managementState());
+            assertEquals(ComplianceState.NONCOMPLIANT, four.complianceState()); // found, so applied
+            assertNull(f.sync.status().retireGuard());
+
+            // the next full sync misses device 2 (gone) and device 5 (shifted by another deletion): only 2 goes
+            f.clock.advance(Duration.ofHours(6));
+            f.graph.byIdRequests.clear();
+            f.graph.removeBeforeSecondPage(3);
+
+            SyncReport second = f.sync.runFull();
+
+            assertTrue(second.succeeded(), second.error());
+            assertEquals(2, second.retireCandidates());
+            assertEquals(1, second.retireConfirmedPresent());
+            assertEquals(1, second.retired());
+            assertEquals(List.of((String) FakeGraph.device(2).get("id"), (String) FakeGraph.device(5).get("id")),
+                    f.graph.byIdRequests.stream().sorted().toList());
+            assertEquals(ManagementState.RETIRED, f.lookup(2).orElseThrow().managementState());
+            assertEquals(ManagementState.MANAGED, f.lookup(5).orElseThrow().managementState());
+            assertEquals(ManagementState.MANAGED, f.lookup(3).orElseThrow().managementState()); // seen on page 1
+        }
+    }
+
+    @Test
+    void fullSync_confirmationFails_runFailsAndRetiresNothing() throws Exception {
+        try (SyncFixture f = new SyncFixture()) {
+            f.graph.setDevices(SyncFixture.devices(1, 2, 3));
+            assertTrue(f.sync.runFull().succeeded());
+            f.clock.advance(Duration.ofHours(6));
+            f.graph.setDevices(SyncFixture.devices(1, 3));
+            f.graph.intercept((n, ex) -> {
+                if (ex.getRequestURI().getPath().endsWith((String) FakeGraph.device(2).get("id"))) {
+                    FakeGraph.respond(ex, 403, "{\"error\":{\"code\":\"Forbidden\",\"message\":\"no\"}}");
+                    return true;
+                }
+                return false;
+            });
+
+            SyncReport r = f.sync.runFull();
+
+            assertEquals(SyncReport.Outcome.FAILED, r.outcome());
+            assertTrue(r.error().contains("answered HTTP 403: Forbidden no"), r.error());
+            assertEquals(0, r.retired());
+            assertEquals(ManagementState.MANAGED, f.stored(2).orElseThrow().managementState());
+        }
+    }
+
+    @Test
+    void fullSync_listingOf1OutOf2493_retiresNothingAndReportsTheGuard() throws Exception {
+        try (SyncFixture f = new SyncFixture(b -> b.pageSize(1000))) {
+            f.graph.setGenerated(2_493, FakeGraph::device);
+            assertTrue(f.sync.runFull().succeeded());
+            assertEquals(2_493, f.store.count());
+            f.clock.advance(Duration.ofHours(6));
+            f.graph.setDevices(SyncFixture.devices(7));
+
+            SyncReport r = f.sync.runFull();
+
+            assertTrue(r.succeeded(), r.error());
+            assertEquals(0, r.retired());
+            assertEquals(2_492, r.retireCandidates());
+            assertEquals(new SyncReport.RetireGuard(f.clock.instant(), 2_492, 2_493, 500), r.retireGuard());
+            assertTrue(f.graph.byIdRequests.isEmpty()); // not even asked one by one
+            assertEquals(ManagementState.MANAGED, f.stored(0).orElseThrow().managementState());
+            assertEquals(ManagementState.MANAGED, f.stored(2_492).orElseThrow().managementState());
+            SyncStatus s = f.sync.status();
+            assertEquals(r.retireGuard(), s.retireGuard());
+            assertEquals(1, s.retireGuardEvents());
+
+            // a later full sync that lists the fleet again clears the guard
+            f.clock.advance(Duration.ofHours(6));
+            f.graph.setGenerated(2_493, FakeGraph::device);
+            assertTrue(f.sync.runFull().succeeded());
+            assertNull(f.sync.status().retireGuard());
+            assertEquals(1, f.sync.status().retireGuardEvents());
+        }
+    }
+
+    @Test
+    void fullSync_retireGuardThreshold_isConfigurable() throws Exception {
+        try (SyncFixture f = new SyncFixture(b -> b.retireGuardMinimum(1).retireGuardPercent(0))) {
+            f.graph.setDevices(SyncFixture.devices(1, 2, 3, 4));
+            assertTrue(f.sync.runFull().succeeded());
+            f.clock.advance(Duration.ofHours(1));
+            f.graph.setDevices(SyncFixture.devices(1, 2, 3));
+            assertEquals(1, f.sync.runFull().retired()); // 1 missing: at the threshold, confirmed and retired
+            f.clock.advance(Duration.ofHours(1));
+            f.graph.setDevices(SyncFixture.devices(1));
+
+            SyncReport r = f.sync.runFull();
+
+            assertEquals(0, r.retired()); // 2 missing: above it
+            assertEquals(1, r.retireGuard().threshold());
+            assertEquals(ManagementState.MANAGED, f.stored(2).orElseThrow().managementState());
         }
     }
 }

@@ -19,7 +19,7 @@ final class PageParserTest {
     private final PageParser parser = new PageParser(new JsonFactory());
 
     private PageParser.Page parse(String json) throws IOException {
-        return parser.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), NOW, new SyncWarnings());
+        return parser.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), NOW, null, new SyncWarnings());
     }
 
     private String error(String json) {

@@ -60,6 +60,7 @@ public final class DeviceRecord {
     private final long imei;
     private final long meid;
     private final String udid;
+    private final long storeSequence;
 
     private DeviceRecord(Builder b) {
         if (b.deviceId == null) {
@@ -89,9 +90,9 @@ public final class DeviceRecord {
         this.policyAssigned = b.policyAssigned;
         this.jailbroken = b.jailbroken;
         this.encrypted = b.encrypted;
-        this.graceExpiryMs = b.graceExpiry == null ? NONE : b.graceExpiry.toEpochMilli();
-        this.lastCheckInMs = b.lastCheckIn == null ? NONE : b.lastCheckIn.toEpochMilli();
-        this.lastModifiedMs = b.lastModified.toEpochMilli();
+        this.graceExpiryMs = b.graceExpiry == null ? NONE : millis("graceExpiry", b.graceExpiry);
+        this.lastCheckInMs = b.lastCheckIn == null ? NONE : millis("lastCheckIn", b.lastCheckIn);
+        this.lastModifiedMs = millis("lastModified", b.lastModified);
         long[] m = b.macs.stream().mapToLong(MacAddress::value).sorted().distinct().toArray();
         if (m.length > MAX_MACS) {
             throw new IllegalArgumentException("a device may have at most " + MAX_MACS + " MAC addresses, got " + m.length);
@@ -101,6 +102,23 @@ public final class DeviceRecord {
         this.imei = b.imei == null ? NONE : b.imei.value();
         this.meid = b.meid == null ? NONE : b.meid.value();
         this.udid = b.udid == null ? null : b.udid.value();
+        if (b.storeSequence < 0) {
+            throw new IllegalArgumentException("storeSequence must not be negative");
+        }
+        this.storeSequence = b.storeSequence;
+    }
+
+    /** Epoch milliseconds of {@code t}; an instant beyond their range (e.g. year +999999999) is a data error. */
+    private static long millis(String field, Instant t) {
+        try {
+            long ms = t.toEpochMilli();
+            if (ms == NONE) {
+                throw new ArithmeticException(); // NONE marks an absent time
+            }
+            return ms;
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(field + " is out of range: " + t);
+        }
     }
 
     private static String text(String field, String value, int max, boolean intern) {
@@ -141,7 +159,13 @@ public final class DeviceRecord {
         b.imei = imei().orElse(null);
         b.meid = meid().orElse(null);
         b.udid = udid().orElse(null);
+        b.storeSequence = storeSequence;
         return b;
+    }
+
+    /** This record with the store's sequence number of the device (see {@link #storeSequence()}). */
+    public DeviceRecord withStoreSequence(long sequence) {
+        return sequence == storeSequence ? this : toBuilder().storeSequence(sequence).build();
     }
 
     public DeviceGuid deviceId() {
@@ -262,6 +286,16 @@ public final class DeviceRecord {
 
     public Optional<Udid> udid() {
         return udid == null ? Optional.empty() : Optional.of(new Udid(udid));
+    }
+
+    /**
+     * The store's sequence number of this device: assigned when the device is first stored, unchanged by updates,
+     * never reused; it orders the ISE listings (an integer {@code paging_info} that neither repeats nor skips a
+     * device while others come and go). 0 for a record that has not been through the store. Not part of
+     * {@link #equals}: it says where the device is kept, not what the MDM reported.
+     */
+    public long storeSequence() {
+        return storeSequence;
     }
 
     /** Every identifier this device can be found by. */
@@ -390,6 +424,7 @@ public final class DeviceRecord {
         private Imei imei;
         private Meid meid;
         private Udid udid;
+        private long storeSequence;
 
         private Builder() {
         }
@@ -424,6 +459,8 @@ public final class DeviceRecord {
         public Builder imei(Imei v) { this.imei = v; return this; }
         public Builder meid(Meid v) { this.meid = v; return this; }
         public Builder udid(Udid v) { this.udid = v; return this; }
+        /** Set by the store when it reads or writes a record; see {@link DeviceRecord#storeSequence()}. */
+        public Builder storeSequence(long v) { this.storeSequence = v; return this; }
 
         public DeviceRecord build() {
             return new DeviceRecord(this);

@@ -7,9 +7,11 @@ import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.DeviceIdentifier;
 import io.nacgw.core.store.ComplianceStore;
 import io.nacgw.core.store.UpsertOutcome;
+import io.nacgw.core.store.Upserted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -162,13 +164,16 @@ final class DefaultComplianceService implements ComplianceService {
                 }
             }
         }
-        List<UpsertOutcome> outcomes = store.upsertAll(records);
+        List<Upserted> done = store.upsertAllSequenced(records);
+        List<UpsertOutcome> outcomes = new ArrayList<>(done.size());
         for (int i = 0; i < records.size(); i++) {
-            if (!outcomes.get(i).applied()) {
+            outcomes.add(done.get(i).outcome());
+            if (!done.get(i).outcome().applied()) {
                 stale.increment();
                 continue;
             }
-            DeviceRecord r = records.get(i);
+            // what memory holds carries the store's sequence, so listings page from memory alone
+            DeviceRecord r = records.get(i).withStoreSequence(done.get(i).storeSequence());
             DeviceRecord before = index.putIfNewer(r, settings.maxDevices());
             if (before == r) {
                 continue; // a newer version reached memory first (a concurrent writer): it already emitted

@@ -4,6 +4,7 @@ import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.DeviceIdentifier;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -25,7 +26,20 @@ public interface ComplianceStore extends AutoCloseable {
     }
 
     /** Upserts a batch in one transaction; outcomes in the order of {@code records}. */
-    List<UpsertOutcome> upsertAll(List<DeviceRecord> records);
+    default List<UpsertOutcome> upsertAll(List<DeviceRecord> records) {
+        List<Upserted> done = upsertAllSequenced(records);
+        List<UpsertOutcome> out = new ArrayList<>(done.size());
+        for (Upserted u : done) {
+            out.add(u.outcome());
+        }
+        return out;
+    }
+
+    /**
+     * As {@link #upsertAll}, also giving each applied record's store sequence number (what the in-memory index
+     * keeps with the record so that listings page by it without asking the store).
+     */
+    List<Upserted> upsertAllSequenced(List<DeviceRecord> records);
 
     /** Deletes a device; false when there was none. */
     boolean delete(DeviceGuid deviceId);
@@ -39,8 +53,11 @@ public interface ComplianceStore extends AutoCloseable {
     /** Devices whose user principal name equals {@code upn} (case-insensitive). */
     List<DeviceRecord> findByUser(String upn);
 
-    /** Up to {@code limit} devices ordered by device id, after {@code after} (null: from the start). */
-    List<DeviceRecord> page(DeviceGuid after, int limit);
+    /**
+     * Up to {@code limit} devices in store-sequence order whose sequence is above {@code afterSequence} (0: from the
+     * start); see {@link DeviceRecord#storeSequence()}.
+     */
+    List<DeviceRecord> page(long afterSequence, int limit);
 
     /** Number of stored devices. */
     long count();

@@ -48,7 +48,8 @@ final class JdbcComplianceStore implements ComplianceStore {
             + "model=?, manufacturer=?, ownership=?, management_state=?, compliance_state=?, grace_expiry=?, "
             + "policy_assigned=?, threat_level=?, jailbroken=?, encrypted=?, last_check_in=?, macs=?, serial=?, imei=?, "
             + "meid=?, udid=?, mdm_modified=?, stored_at=? WHERE device_id=? AND mdm_modified < ?";
-    private static final String SELECT = "SELECT " + COLUMNS + " FROM devices";
+    /** Column 25: the store sequence (an identity column, so INSERT and UPDATE never name it). */
+    private static final String SELECT = "SELECT " + COLUMNS + ", row_seq FROM devices";
 
     private final HikariDataSource ds;
     private final String description;
@@ -101,8 +102,8 @@ final class JdbcComplianceStore implements ComplianceStore {
     }
 
     @Override
-    public List<UpsertOutcome> upsertAll(List<DeviceRecord> records) {
-        List<UpsertOutcome> out = new ArrayList<>(records.size());
+    public List<Upserted> upsertAllSequenced(List<DeviceRecord> records) {
+        List<Upserted> out = new ArrayList<>(records.size());
         for (int from = 0; from < records.size(); from += CHUNK) {
             List<DeviceRecord> chunk = records.subList(from, Math.min(records.size(), from + CHUNK));
             out.addAll(upsertChunkWithRetry(chunk));
@@ -110,7 +111,7 @@ final class JdbcComplianceStore implements ComplianceStore {
         return out;
     }
 
-    private List<UpsertOutcome> upsertChunkWithRetry(List<DeviceRecord> chunk) {
+    private List<Upserted> upsertChunkWithRetry(List<DeviceRecord> chunk) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return upsertChunk(chunk);
@@ -124,7 +125,7 @@ final class JdbcComplianceStore implements ComplianceStore {
         }
     }
 
-    private List<UpsertOutcome> upsertChunk(List<DeviceRecord> chunk) throws SQLException {
+    private List<Upserted> upsertChunk(List<DeviceRecord> chunk) throws SQLException {
         // within one chunk, the newest record of each device wins; older duplicates are stale
         Map<UUID, Integer> newest = new HashMap<>();
         UpsertOutcome[] outcome = new UpsertOutcome[chunk.size()];
@@ -190,18 +191,45 @@ final class JdbcComplianceStore implements ComplianceStore {
                     }
                 }
                 writeMacs(c, chunk, updated, inserts);
+                List<Integer> applied = new ArrayList<>(updated);
+                applied.addAll(inserts);
+                Map<UUID, Long> sequences = sequences(c, chunk, applied);
                 c.commit();
+                List<Upserted> out = new ArrayList<>(chunk.size());
+                for (int i = 0; i < chunk.size(); i++) {
+                    Long seq = outcome[i].applied() ? sequences.get(chunk.get(i).deviceId().uuid()) : null;
+                    out.add(new Upserted(outcome[i], seq == null ? 0 : seq));
+                }
+                return out;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         }
-        return List.of(outcome);
+    }
+
+    /** The store sequence of each applied record's device, read inside the writing transaction. */
+    private static Map<UUID, Long> sequences(Connection c, List<DeviceRecord> chunk, List<Integer> applied)
+            throws SQLException {
+        List<UUID> ids = new ArrayList<>(applied.size());
+        for (int i : applied) {
+            ids.add(chunk.get(i).deviceId().uuid());
+        }
+        return longById(c, "row_seq", ids);
     }
 
     private static Map<UUID, Long> storedVersions(Connection c, java.util.Set<UUID> ids) throws SQLException {
+        return longById(c, "mdm_modified", ids);
+    }
+
+    /** {@code column} of each device in {@code ids} that is stored (one query, an IN list of at most a chunk). */
+    private static Map<UUID, Long> longById(Connection c, String column, java.util.Collection<UUID> ids)
+            throws SQLException {
         Map<UUID, Long> out = new HashMap<>();
-        StringBuilder sql = new StringBuilder("SELECT device_id, mdm_modified FROM devices WHERE device_id IN (");
+        if (ids.isEmpty()) {
+            return out;
+        }
+        StringBuilder sql = new StringBuilder("SELECT device_id, " + column + " FROM devices WHERE device_id IN (");
         for (int i = 0; i < ids.size(); i++) {
             sql.append(i == 0 ? "?" : ",?");
         }
@@ -350,13 +378,11 @@ final class JdbcComplianceStore implements ComplianceStore {
     }
 
     @Override
-    public List<DeviceRecord> page(DeviceGuid after, int limit) {
+    public List<DeviceRecord> page(long afterSequence, int limit) {
         if (limit < 1 || limit > 100_000) {
             throw new IllegalArgumentException("page limit must be 1 to 100000");
         }
-        return after == null
-                ? query(SELECT + " ORDER BY device_id FETCH FIRST " + limit + " ROWS ONLY")
-                : query(SELECT + " WHERE device_id > ? ORDER BY device_id FETCH FIRST " + limit + " ROWS ONLY", after.uuid());
+        return query(SELECT + " WHERE row_seq > ? ORDER BY row_seq FETCH FIRST " + limit + " ROWS ONLY", afterSequence);
     }
 
     @Override
@@ -452,7 +478,7 @@ final class JdbcComplianceStore implements ComplianceStore {
         if (udid != null) {
             b.udid(new Udid(udid));
         }
-        return b.lastModified(Instant.ofEpochMilli(rs.getLong(23))).build();
+        return b.lastModified(Instant.ofEpochMilli(rs.getLong(23))).storeSequence(rs.getLong(25)).build();
     }
 
     @Override

@@ -205,11 +205,11 @@ final class ComplianceServiceTest {
             return delegate.find(id);
         }
 
-        @Override public List<UpsertOutcome> upsertAll(List<DeviceRecord> records) { return delegate.upsertAll(records); }
+        @Override public List<io.nacgw.core.store.Upserted> upsertAllSequenced(List<DeviceRecord> records) { return delegate.upsertAllSequenced(records); }
         @Override public boolean delete(io.nacgw.core.id.DeviceGuid deviceId) { return delegate.delete(deviceId); }
         @Override public Optional<DeviceRecord> get(io.nacgw.core.id.DeviceGuid deviceId) { return delegate.get(deviceId); }
         @Override public List<DeviceRecord> findByUser(String upn) { return delegate.findByUser(upn); }
-        @Override public List<DeviceRecord> page(io.nacgw.core.id.DeviceGuid after, int limit) { return delegate.page(after, limit); }
+        @Override public List<DeviceRecord> page(long afterSequence, int limit) { return delegate.page(afterSequence, limit); }
         @Override public long count() { return delegate.count(); }
         @Override public void forEach(java.util.function.Consumer<DeviceRecord> sink) { delegate.forEach(sink); }
         @Override public void close() { }

@@ -4,8 +4,12 @@ import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.store.StoreException;
 import io.nacgw.core.store.StoreSettings;
+import io.nacgw.core.testing.Postgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -16,12 +20,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ParameterizedClass
+@ValueSource(strings = {"h2", "postgres"})
 final class JdbcSessionStoreTest {
     private static final Instant T0 = Instant.parse("2026-11-23T12:00:00Z");
     private static final MacAddress MAC = MacAddress.parse("00:11:22:33:44:55");
     private static final DeviceGuid DEVICE = DeviceGuid.intune("11111111-2222-4333-8444-555555555555");
-    private final SessionStore store = SessionStore.open(new StoreSettings(
-            "jdbc:h2:mem:sessions-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "", "", 2));
+    @RegisterExtension
+    final Postgres pg = new Postgres();
+    private final SessionStore store;
+
+    JdbcSessionStoreTest(String kind) {
+        store = SessionStore.open(kind.equals("postgres") ? pg.freshSchema() : new StoreSettings(
+                "jdbc:h2:mem:sessions-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "", "", 2));
+    }
 
     @AfterEach
     void close() {

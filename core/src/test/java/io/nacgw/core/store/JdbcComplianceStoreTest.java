@@ -12,19 +12,24 @@ import io.nacgw.core.id.SerialNumber;
 import io.nacgw.core.id.Udid;
 import io.nacgw.core.testing.Postgres;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import static io.nacgw.core.testing.TestDevices.NOW;
 import static io.nacgw.core.testing.TestDevices.compliant;
@@ -38,9 +43,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class JdbcComplianceStoreTest {
     @TempDir
     Path dir;
+    @RegisterExtension
+    final Postgres pg = new Postgres();
 
     private ComplianceStore open(String kind) {
-        return ComplianceStore.open(kind.equals("postgres") ? Postgres.freshSchema() : StoreSettings.embedded(dir));
+        return ComplianceStore.open(kind.equals("postgres") ? pg.freshSchema() : StoreSettings.embedded(dir));
     }
 
     private static DeviceRecord full(int n) {
@@ -111,10 +118,12 @@ final class JdbcComplianceStoreTest {
         try (ComplianceStore s = open(kind)) {
             int writers = 8;
             int versions = 40;
+            int newest = versions * writers - 1;
             ExecutorService pool = Executors.newFixedThreadPool(writers);
             CountDownLatch go = new CountDownLatch(1);
             List<Future<?>> futures = new ArrayList<>();
-            AtomicInteger applied = new AtomicInteger();
+            // each version once: 8v + 7w (mod 320) is a bijection over v < 40, w < 8
+            UpsertOutcome[] outcomes = new UpsertOutcome[versions * writers];
             for (int w = 0; w < writers; w++) {
                 int seed = w;
                 futures.add(pool.submit(() -> {
@@ -122,9 +131,7 @@ final class JdbcComplianceStoreTest {
                     for (int v = 0; v < versions; v++) {
                         int version = (v * writers + seed * 7) % (versions * writers);
                         DeviceRecord r = compliant(1).osVersion("v" + version).lastModified(NOW.plusMillis(version)).build();
-                        if (s.upsert(r).applied()) {
-                            applied.incrementAndGet();
-                        }
+                        outcomes[version] = s.upsert(r); // one writer per index; Future.get() publishes it
                     }
                     return null;
                 }));
@@ -134,24 +141,13 @@ final class JdbcComplianceStoreTest {
                 f.get();
             }
             pool.shutdown();
-            int newest = versions * writers - 1;
-            boolean newestWritten = false;
-            for (int w = 0; w < writers; w++) {
-                for (int v = 0; v < versions; v++) {
-                    newestWritten |= (v * writers + w * 7) % (versions * writers) == newest;
-                }
-            }
             DeviceRecord stored = s.get(id(1)).orElseThrow();
-            long max = 0;
-            for (int w = 0; w < writers; w++) {
-                for (int v = 0; v < versions; v++) {
-                    max = Math.max(max, (v * writers + w * 7) % (versions * writers));
-                }
-            }
-            assertEquals(NOW.plusMillis(max), stored.lastModified());
-            assertEquals("v" + max, stored.osVersion().orElseThrow());
-            assertTrue(applied.get() >= 1);
-            assertTrue(newestWritten || max < newest);
+            assertEquals(NOW.plusMillis(newest), stored.lastModified());
+            assertEquals("v" + newest, stored.osVersion().orElseThrow());
+            Map<UpsertOutcome, Long> counts = Arrays.stream(outcomes)
+                    .collect(Collectors.groupingBy(o -> o, () -> new EnumMap<>(UpsertOutcome.class), Collectors.counting()));
+            assertEquals(1L, counts.get(UpsertOutcome.INSERTED), "exactly one writer created the device: " + counts);
+            assertTrue(outcomes[newest].applied(), "nothing is newer than the newest version, so it was applied: " + counts);
         }
     }
 
@@ -169,7 +165,7 @@ final class JdbcComplianceStoreTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
-    void page_walksAllDevicesInIdOrder_forEachStreamsAll(String kind) {
+    void page_walksAllDevicesInSequenceOrder_forEachStreamsAll(String kind) {
         try (ComplianceStore s = open(kind)) {
             List<DeviceRecord> all = new ArrayList<>();
             for (int i = 0; i < 1234; i++) {
@@ -177,11 +173,14 @@ final class JdbcComplianceStoreTest {
             }
             s.upsertAll(all);
             List<DeviceGuid> seen = new ArrayList<>();
-            DeviceGuid after = null;
+            long after = 0;
             List<DeviceRecord> page;
             while (!(page = s.page(after, 100)).isEmpty()) {
-                page.forEach(r -> seen.add(r.deviceId()));
-                after = page.get(page.size() - 1).deviceId();
+                for (DeviceRecord r : page) {
+                    assertTrue(r.storeSequence() > after, "ascending");
+                    after = r.storeSequence();
+                    seen.add(r.deviceId());
+                }
             }
             assertEquals(1234, seen.size());
             assertEquals(1234, seen.stream().distinct().count());
@@ -189,6 +188,59 @@ final class JdbcComplianceStoreTest {
             s.forEach(r -> n.incrementAndGet());
             assertEquals(1234, n.get());
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void storeSequence_isAssignedOnInsert_keptByUpdates_newAfterDeleteAndReinsert(String kind) {
+        try (ComplianceStore s = open(kind)) {
+            List<Upserted> first = s.upsertAllSequenced(List.of(compliant(1).lastModified(NOW).build(),
+                    compliant(2).lastModified(NOW).build()));
+            long one = first.get(0).storeSequence();
+            long two = first.get(1).storeSequence();
+            assertTrue(one > 0 && two > 0 && one != two, first.toString());
+            assertEquals(one, s.get(id(1)).orElseThrow().storeSequence());
+            DeviceRecord changed = compliant(1).complianceState(ComplianceState.NONCOMPLIANT).lastModified(NOW.plusSeconds(1)).build();
+            assertEquals(new Upserted(UpsertOutcome.UPDATED, one), s.upsertAllSequenced(List.of(changed)).get(0));
+            assertEquals(one, s.get(id(1)).orElseThrow().storeSequence(), "an update keeps the position");
+            assertEquals(new Upserted(UpsertOutcome.STALE, 0), s.upsertAllSequenced(List.of(changed)).get(0));
+            assertTrue(s.delete(id(1)));
+            long again = s.upsertAllSequenced(List.of(changed)).get(0).storeSequence();
+            assertTrue(again > Math.max(one, two), "a re-inserted device is new: " + again);
+            assertEquals(List.of(id(2), id(1)), s.page(0, 10).stream().map(DeviceRecord::deviceId).toList());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void migration_numbersDevicesStoredBeforeIt(String kind) throws Exception {
+        StoreSettings settings = kind.equals("postgres") ? pg.freshSchema() : StoreSettings.embedded(dir);
+        try (com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource(hikari(settings))) {
+            org.flywaydb.core.Flyway.configure().dataSource(ds).locations("classpath:db/migration").target("2").load().migrate();
+            try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+                for (int i = 1; i <= 3; i++) {
+                    st.execute("INSERT INTO devices (device_id, platform, ownership, management_state, compliance_state, "
+                            + "policy_assigned, threat_level, jailbroken, encrypted, mdm_modified, stored_at) VALUES ('"
+                            + id(i).uuid() + "', 'ios', 'unknown', 'managed', 'compliant', TRUE, 'unknown', FALSE, TRUE, 1, 1)");
+                }
+            }
+        }
+        try (ComplianceStore s = ComplianceStore.open(settings)) {
+            List<DeviceRecord> old = s.page(0, 10);
+            assertEquals(3, old.size());
+            assertEquals(3, old.stream().mapToLong(DeviceRecord::storeSequence).filter(q -> q > 0).distinct().count());
+            long newest = s.upsertAllSequenced(List.of(compliant(4).build())).get(0).storeSequence();
+            assertTrue(old.stream().allMatch(r -> r.storeSequence() < newest), "new devices come after the old ones");
+        }
+    }
+
+    private static com.zaxxer.hikari.HikariConfig hikari(StoreSettings s) {
+        com.zaxxer.hikari.HikariConfig hc = new com.zaxxer.hikari.HikariConfig();
+        hc.setJdbcUrl(s.jdbcUrl());
+        hc.setUsername(s.user());
+        hc.setPassword(s.password());
+        hc.setMaximumPoolSize(2); // Flyway holds one connection for its lock, one to migrate
+        return hc;
     }
 
     @Test

@@ -26,11 +26,11 @@ public final class ApiCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
         @CommandLine.ArgGroup(exclusive = true)
-        Pkcs12Password source;
+        PasswordSource source;
 
         @Override
         public Integer call() {
-            char[] pw = Pkcs12Password.read(source, "API password", spec.commandLine().getErr());
+            char[] pw = PasswordSource.read(source, "API password", spec.commandLine().getErr());
             try {
                 if (pw.length < 12) {
                     throw new IllegalArgumentException("use at least 12 characters for an API password");

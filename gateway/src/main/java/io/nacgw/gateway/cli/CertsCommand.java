@@ -155,7 +155,7 @@ public final class CertsCommand implements Runnable {
         @Option(names = "--out", paramLabel = "DIR", description = "Directory for the files (default: pki/clients/NAME).")
         Path outDir;
         @ArgGroup(exclusive = true, multiplicity = "0..1")
-        Pkcs12Password password;
+        PasswordSource password;
 
         @Override
         public Integer call() {
@@ -165,7 +165,7 @@ public final class CertsCommand implements Runnable {
                 throw new IllegalArgumentException("--days must be at least 1, was " + days);
             }
             CertificateAuthority ca = requireCa(pki.open(out)); // before prompting: no CA, no point asking
-            char[] secret = Pkcs12Password.read(password, name, spec.commandLine().getErr());
+            char[] secret = PasswordSource.read(password, "PKCS#12 password for " + name, spec.commandLine().getErr());
             IssuedClient c;
             try {
                 c = ca.issueClient(name, r, days, outDir, secret);

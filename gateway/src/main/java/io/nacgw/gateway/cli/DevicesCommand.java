@@ -36,8 +36,21 @@ public final class DevicesCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** Opens the store for an import: the embedded store and its data directory are created when missing. */
     static ComplianceStore openStore(NacgwConfig c) {
         io.nacgw.gateway.Gateway.createDataDir(c.dataDir());
+        return ComplianceStore.open(c.store().settings(c.dataDir()));
+    }
+
+    /**
+     * Opens an existing store for reading: a mistyped {@code --data-dir} must be an error, not a new empty store
+     * that answers "no device".
+     */
+    static ComplianceStore openExistingStore(NacgwConfig c) {
+        if (c.store().url().isEmpty() && !java.nio.file.Files.isDirectory(c.dataDir())) {
+            throw new IllegalArgumentException("data directory " + c.dataDir() + " does not exist (is --data-dir or"
+                    + " dataDir in the config right? 'nacgw run' creates it)");
+        }
         return ComplianceStore.open(c.store().settings(c.dataDir()));
     }
 
@@ -127,7 +140,7 @@ public final class DevicesCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             NacgwConfig c = options.load(out, false);
-            try (ComplianceStore store = openStore(c)) {
+            try (ComplianceStore store = openExistingStore(c)) {
                 Optional<DeviceRecord> r = find(store, identifier, kind);
                 if (r.isEmpty()) {
                     spec.commandLine().getErr().println("nacgw: no device with identifier '" + identifier + "'");
@@ -164,7 +177,7 @@ public final class DevicesCommand implements Runnable {
             NacgwConfig c = options.load(out, false);
             AccessPolicy policy = c.policy().toAccessPolicy();
             Profile p = profile == null ? policy.defaultProfile() : policy.profile(profile);
-            try (ComplianceStore store = openStore(c)) {
+            try (ComplianceStore store = openExistingStore(c)) {
                 DeviceRecord r = find(store, identifier, kind).orElse(null);
                 Explanation x = p.explain(r, at != null ? at : Instant.now());
                 out.print(x.render());

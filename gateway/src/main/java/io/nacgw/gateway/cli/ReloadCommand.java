@@ -25,7 +25,7 @@ public final class ReloadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dataDir = options.load(spec.commandLine().getOut(), false).dataDir();
-        Path pidFile = dataDir.resolve(RunCommand.PID_FILE);
+        Path pidFile = dataDir.resolve(io.nacgw.gateway.DataDirLock.FILE);
         long pid;
         try {
             pid = Long.parseLong(Files.readString(pidFile).strip());

@@ -7,9 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -21,9 +19,6 @@ import java.util.concurrent.CountDownLatch;
                 + "directory (default ./data), writing the documented default config and an embedded H2 store there "
                 + "on first start.")
 public final class RunCommand implements Callable<Integer> {
-    /** Written to the data directory while the gateway runs; {@code nacgw reload} signals that process. */
-    public static final String PID_FILE = "nacgw.pid";
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -59,8 +54,6 @@ public final class RunCommand implements Callable<Integer> {
             out.println("configuration OK");
             return 0;
         }
-        Path pid = config.dataDir().resolve(PID_FILE);
-        writePid(pid);
         Path configFile = options.configFile();
         Reloader.onSighup(() -> {
             try {
@@ -72,23 +65,10 @@ public final class RunCommand implements Callable<Integer> {
         });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            try {
-                Files.deleteIfExists(pid);
-            } catch (IOException ignored) {
-                // best effort: a stale pid file names a process that is gone
-            }
+            gateway.close(); // also removes the pid file
             stopped.countDown();
         }, "nacgw-shutdown"));
         stopped.await();
         return 0;
-    }
-
-    private static void writePid(Path pid) {
-        try {
-            Files.writeString(pid, ProcessHandle.current().pid() + "\n");
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write " + pid + ": " + e.getMessage(), e);
-        }
     }
 }

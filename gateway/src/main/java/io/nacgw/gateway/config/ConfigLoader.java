@@ -59,7 +59,9 @@ public final class ConfigLoader {
         yaml = new ObjectMapper(new YAMLFactory()).registerModule(durations)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
+                .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+                // a second `localhost:` client block must not silently replace the first
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     /** Loads {@code file} (null: the built-in default) with overrides from the real environment and properties. */
@@ -70,21 +72,25 @@ public final class ConfigLoader {
     /** Loads with explicit override sources (tests). */
     public NacgwConfig load(Path file, Map<String, String> env, Properties props) {
         ObjectNode tree = file == null ? readDefault() : readFile(file);
-        applyEnv(tree, env);
-        applyProps(tree, props);
-        NacgwConfig cfg = bind(tree, file == null ? "default config" : file.toString());
+        Map<String, String> overrides = new java.util.LinkedHashMap<>();
+        applyEnv(tree, env, overrides);
+        applyProps(tree, props, overrides);
+        NacgwConfig cfg = bind(tree, file == null ? "default config" : file.toString(), overrides);
         if (file != null && !cfg.dataDir().isAbsolute()) {
             Path base = file.toAbsolutePath().getParent();
             cfg = cfg.withDataDir(base.resolve(cfg.dataDir()).normalize());
         }
-        validate(cfg, file == null ? "default config" : file.toString());
+        validate(cfg, file == null ? "default config" : file.toString(), overrides);
         return cfg;
     }
 
     /** Checks what binding alone cannot: every profile builds and the parts agree with each other. */
-    private static void validate(NacgwConfig cfg, String source) {
+    private static void validate(NacgwConfig cfg, String file, Map<String, String> overrides) {
         try {
             var policy = cfg.policy().toAccessPolicy();
+            IpLiterals.require("radius.bindAddress", cfg.radius().bindAddress());
+            IpLiterals.require("api.host", cfg.api().host());
+            IpLiterals.require("metrics.host", cfg.metrics().host());
             if (cfg.radius().enabled()) {
                 cfg.radius().settings(cfg.audit().queueSize());
                 cfg.radius().nasClients(policy);
@@ -103,8 +109,15 @@ public final class ConfigLoader {
                 cfg.metrics().settings();
             }
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(source + ": " + e.getMessage(), e);
+            throw new ConfigException(sourceOfMessage(file, overrides, e.getMessage()) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The override that set a key the message names (its longest match), else the file. */
+    private static String sourceOfMessage(String file, Map<String, String> overrides, String message) {
+        String msg = String.valueOf(message);
+        return overrides.keySet().stream().filter(msg::contains).max(java.util.Comparator.comparingInt(String::length))
+                .map(overrides::get).orElse(file);
     }
 
     /** The default configuration text, as shipped. */
@@ -142,28 +155,44 @@ public final class ConfigLoader {
             return (ObjectNode) n;
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr();
-            throw new ConfigException(source + where + ": not valid YAML: " + e.getOriginalMessage(), e);
+            String msg = e.getOriginalMessage();
+            if (msg != null && msg.startsWith("Duplicate field")) {
+                throw new ConfigException(source + where + ": key " + msg.substring("Duplicate field ".length())
+                        + " appears twice in the same section; keep one", e);
+            }
+            throw new ConfigException(source + where + ": not valid YAML: " + msg, e);
         }
     }
 
-    private NacgwConfig bind(ObjectNode tree, String source) {
+    /**
+     * Binds the tree; an error in a value that came from an environment variable or a system property names that
+     * variable or property, not the file (which does not contain the bad value).
+     */
+    private NacgwConfig bind(ObjectNode tree, String file, Map<String, String> overrides) {
         try {
             return yaml.treeToValue(tree, NacgwConfig.class);
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : " (known here: "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
-            throw new ConfigException(source + ": unknown key '" + path(e) + "'" + known, e);
+            throw new ConfigException(source(file, overrides, path(e)) + ": unknown key '" + path(e) + "'" + known, e);
         } catch (ValueInstantiationException e) {
             Throwable c = e.getCause() != null ? e.getCause() : e;
-            throw new ConfigException(source + ": " + c.getMessage(), e);
+            throw new ConfigException(sourceOfMessage(file, overrides, c.getMessage()) + ": " + c.getMessage(), e);
         } catch (InvalidFormatException e) {
-            throw new ConfigException(source + ": key '" + path(e) + "': " + e.getOriginalMessage(), e);
+            throw new ConfigException(source(file, overrides, path(e)) + ": key '" + path(e) + "': "
+                    + e.getOriginalMessage(), e);
         } catch (MismatchedInputException e) {
-            throw new ConfigException(source + ": key '" + path(e) + "' has the wrong type (expected "
+            throw new ConfigException(source(file, overrides, path(e)) + ": key '" + path(e)
+                    + "' has the wrong type (expected "
                     + (e.getTargetType() == null ? "another type" : simpleType(e.getTargetType())) + ")", e);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(source + ": " + e.getOriginalMessage(), e);
+            throw new ConfigException(file + ": " + e.getOriginalMessage(), e);
         }
+    }
+
+    private static String source(String file, Map<String, String> overrides, String keyPath) {
+        String origin = overrides.get(keyPath);
+        return origin != null ? origin : file;
     }
 
     private static String simpleType(Class<?> c) {
@@ -187,7 +216,7 @@ public final class ConfigLoader {
                 .collect(Collectors.joining(".")).replace(".[", "[");
     }
 
-    private static void applyEnv(ObjectNode tree, Map<String, String> env) {
+    private static void applyEnv(ObjectNode tree, Map<String, String> env, Map<String, String> overrides) {
         List<String> known = new ArrayList<>();
         leafPaths(NacgwConfig.class, "", known);
         for (String path : known) {
@@ -195,14 +224,17 @@ public final class ConfigLoader {
             String v = env.get(name);
             if (v != null) {
                 set(tree, path, v);
+                overrides.put(path, "environment variable " + name);
             }
         }
     }
 
-    private static void applyProps(ObjectNode tree, Properties props) {
+    private static void applyProps(ObjectNode tree, Properties props, Map<String, String> overrides) {
         for (String name : props.stringPropertyNames()) {
             if (name.startsWith(PROP_PREFIX) && name.length() > PROP_PREFIX.length()) {
-                set(tree, name.substring(PROP_PREFIX.length()), props.getProperty(name));
+                String path = name.substring(PROP_PREFIX.length());
+                set(tree, path, props.getProperty(name));
+                overrides.put(path, "system property -D" + name);
             }
         }
     }

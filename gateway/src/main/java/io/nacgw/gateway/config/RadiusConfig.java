@@ -2,12 +2,14 @@ package io.nacgw.gateway.config;
 
 import io.nacgw.core.id.IdentifierKind;
 import io.nacgw.core.policy.AccessPolicy;
+import io.nacgw.radius.CoaAction;
 import io.nacgw.radius.IdentitySource;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.ProfileRule;
 import io.nacgw.radius.RadiusSettings;
 import io.nacgw.radius.VendorIdentity;
 import io.nacgw.radius.VendorProfile;
+import io.nacgw.radius.coa.CoaSettings;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,22 +24,37 @@ import java.util.Map;
 public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort, Integer acctPort, Integer channels,
                            Boolean nativeTransport, Duration duplicateTtl, Integer duplicateCacheSize,
                            Integer accountingThreads, Integer accountingQueue, Integer receiveBufferBytes,
-                           LinkedHashMap<String, ClientConfig> clients, EapConfig eap) {
+                           CoaConfig coa, LinkedHashMap<String, ClientConfig> clients, EapConfig eap) {
     public RadiusConfig {
         enabled = enabled == null || enabled;
+        coa = coa == null ? new CoaConfig(null, null, null, null, null, null) : coa;
         eap = eap == null ? EapConfig.defaults() : eap;
         clients = clients == null ? new LinkedHashMap<>() : clients;
     }
 
     static RadiusConfig defaults() {
-        return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** {@code radius.coa:} Change of Authorization (RFC 5176) sent to NASes when a live session's decision changes. */
+    public record CoaConfig(Boolean enabled, Integer maxAttempts, Duration initialTimeout, Integer maxOutstandingPerNas,
+                            Integer ratePerNas, Integer queueSize) {
+        /** Validated settings; the message names the key. */
+        public CoaSettings settings() {
+            CoaSettings d = CoaSettings.DEFAULTS;
+            return new CoaSettings(enabled != null ? enabled : d.enabled(),
+                    maxAttempts != null ? maxAttempts : d.maxAttempts(),
+                    initialTimeout != null ? initialTimeout : d.initialTimeout(),
+                    maxOutstandingPerNas != null ? maxOutstandingPerNas : d.maxOutstandingPerNas(),
+                    ratePerNas != null ? ratePerNas : d.ratePerNas(), queueSize != null ? queueSize : d.queueSize());
+        }
     }
 
     /** One NAS or NAS network. */
     public record ClientConfig(String address, List<String> secrets, Boolean requireMessageAuthenticator,
                                Boolean limitProxyState, String vendor, List<String> identitySources,
                                VendorIdentityConfig vendorIdentity, String profile, List<ProfileRuleConfig> profileRules,
-                               Integer coaPort, String coaSecret) {
+                               Integer coaPort, String coaSecret, String coaAddress, String coaAction) {
         @Override
         public String toString() {
             return "ClientConfig[" + address + ", secrets=***]";
@@ -106,6 +123,8 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                 }
                 if (c.coaPort() != null) b.coaPort(c.coaPort());
                 if (c.coaSecret() != null) b.coaSecret(c.coaSecret());
+                if (c.coaAddress() != null) b.coaAddress(NasClient.ipLiteral(key + ".coaAddress", c.coaAddress()));
+                if (c.coaAction() != null) b.coaAction(CoaAction.fromName(c.coaAction()));
                 out.add(b.build());
             } catch (IllegalArgumentException ex) {
                 String m = ex.getMessage();

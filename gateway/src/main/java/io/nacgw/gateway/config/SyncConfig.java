@@ -17,7 +17,9 @@ public record SyncConfig(Boolean enabled, URI tokenUrl, String clientId, Path cl
                          Path clientCertificateFile, Path clientCertificatePasswordFile, String clientCertificateAlias,
                          String scope, URI baseUrl, Integer pageSize, Duration fullInterval,
                          Duration incrementalInterval, Duration requestTimeout, Integer maxAttempts,
-                         Duration initialBackoff, Duration maxBackoff, Duration maxRetryAfter) {
+                         Duration initialBackoff, Duration maxBackoff, Duration maxRetryAfter,
+                         Duration incrementalOverlap, Double retireGuardPercent, Integer retireGuardMinimum,
+                         Integer retireConfirmConcurrency) {
     public SyncConfig {
         enabled = enabled != null && enabled;
         clientSecretEnv = clientSecretEnv == null ? "NACGW_SYNC_CLIENT_SECRET" : clientSecretEnv;
@@ -36,7 +38,7 @@ public record SyncConfig(Boolean enabled, URI tokenUrl, String clientId, Path cl
 
     static SyncConfig disabled() {
         return new SyncConfig(false, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     /** The connector settings; reads the secret or certificate now, failing with the key's name. */
@@ -67,6 +69,10 @@ public record SyncConfig(Boolean enabled, URI tokenUrl, String clientId, Path cl
         if (initialBackoff != null) b.initialBackoff(initialBackoff);
         if (maxBackoff != null) b.maxBackoff(maxBackoff);
         if (maxRetryAfter != null) b.maxRetryAfter(maxRetryAfter);
+        if (incrementalOverlap != null) b.incrementalOverlap(incrementalOverlap);
+        if (retireGuardPercent != null) b.retireGuardPercent(retireGuardPercent);
+        if (retireGuardMinimum != null) b.retireGuardMinimum(retireGuardMinimum);
+        if (retireConfirmConcurrency != null) b.retireConfirmConcurrency(retireConfirmConcurrency);
         try {
             return b.build();
         } catch (IllegalArgumentException e) {

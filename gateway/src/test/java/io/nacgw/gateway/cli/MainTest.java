@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command line end to end, in-process, on a throw-away data directory. */
@@ -72,7 +73,7 @@ final class MainTest {
         Run gen = run("loadtest", "devices", "--count", "500", "--seed", "11", "--at", "2026-11-23T12:00:00Z",
                 "--out", devices.toString());
         assertEquals(0, gen.status, gen.err);
-        Run imp = run("devices", "import", devices.toString(), "--data-dir", data.toString());
+        Run imp = run("devices", "import", devices.toString(), "--data-dir", data.toString(), "--format", "JSONL");
         assertEquals(0, imp.status, imp.err);
         assertTrue(imp.out.contains("500 records, 500 inserted"), imp.out);
         String firstLine = Files.readAllLines(devices).get(0);
@@ -110,6 +111,13 @@ final class MainTest {
         assertTrue(r.err.contains("unknown profile 'nope'"), r.err);
         r = run("frobnicate");
         assertEquals(2, r.status);
+        Path typo = dir.resolve("dat");
+        r = run("devices", "get", "aa:bb:cc:dd:ee:ff", "--data-dir", typo.toString());
+        assertEquals(2, r.status, r.out + r.err);
+        assertTrue(r.err.contains("data directory " + typo.toAbsolutePath() + " does not exist"), r.err);
+        r = run("devices", "explain", "aa:bb:cc:dd:ee:ff", "--data-dir", typo.toString());
+        assertEquals(2, r.status, r.out + r.err);
+        assertFalse(Files.exists(typo), "a read command must not create a store");
     }
 
     @Test

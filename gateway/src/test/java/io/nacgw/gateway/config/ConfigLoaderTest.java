@@ -37,6 +37,8 @@ final class ConfigLoaderTest {
         AccessPolicy p = c.policy().toAccessPolicy();
         assertEquals("corp-wifi", p.defaultProfile().name());
         assertEquals("999", p.profile("corp-wifi").attributesFor(Verdict.QUARANTINE).vlan());
+        // no fixed deny text: a jailbroken device must not be told to "enrol it" (the reason's own words are sent)
+        assertEquals(null, p.profile("corp-wifi").attributesFor(Verdict.DENY).replyMessage());
         assertEquals(5_000_000, c.index().maxDevices());
         assertEquals("", c.store().url());
     }
@@ -102,6 +104,35 @@ final class ConfigLoaderTest {
         bad.setProperty("nacgw.index.maxDevicez", "1");
         assertTrue(assertThrows(ConfigException.class, () -> new ConfigLoader().load(f, Map.of(), bad))
                 .getMessage().contains("index.maxDevicez"));
+    }
+
+    @Test
+    void duplicateKey_inOneSection_isAnError() {
+        String m = error(MINIMAL + "radius:\n  clients:\n    localhost:\n      cidr: 127.0.0.1/32\n"
+                + "    localhost:\n      cidr: 10.0.0.0/8\n");
+        assertTrue(m.contains("'localhost'") && m.contains("appears twice"), m);
+        m = error("store:\n  maxPoolSize: 2\n  maxPoolSize: 3\n" + MINIMAL);
+        assertTrue(m.contains("'maxPoolSize'") && m.contains("line 3"), m);
+    }
+
+    @Test
+    void badOverride_namesTheVariableOrProperty_notTheFile() throws Exception {
+        Path f = dir.resolve("c.yaml");
+        Files.writeString(f, MINIMAL);
+        String m = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f,
+                Map.of("NACGW_INDEX_MAXDEVICES", "lots"), new Properties())).getMessage();
+        assertTrue(m.startsWith("environment variable NACGW_INDEX_MAXDEVICES:") && m.contains("index.maxDevices"), m);
+        m = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f,
+                Map.of("NACGW_STORE_MAXPOOLSIZE", "500"), new Properties())).getMessage();
+        assertTrue(m.startsWith("environment variable NACGW_STORE_MAXPOOLSIZE:"), m);
+        Properties props = new Properties();
+        props.setProperty("nacgw.store.maxPoolSize", "0");
+        m = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f, Map.of(), props)).getMessage();
+        assertTrue(m.startsWith("system property -Dnacgw.store.maxPoolSize:"), m);
+        // an error in the file itself still names the file
+        Files.writeString(f, "store:\n  maxPoolSize: 500\n" + MINIMAL);
+        m = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f, Map.of(), new Properties())).getMessage();
+        assertTrue(m.startsWith(f.toString()), m);
     }
 
     @Test

@@ -23,7 +23,7 @@ import java.util.Objects;
  */
 public record AuditEvent(Instant time, String nas, String nasAddress, String method, Map<String, String> identifiers,
                          String identifierUsed, String deviceId, String profile, String verdict, List<String> reasons,
-                         String decisionId, long latencyMicros) {
+                         String decisionId, long latencyMicros) implements AuditRecord {
     public AuditEvent {
         Objects.requireNonNull(time, "time");
         identifiers = Map.copyOf(identifiers);
@@ -31,6 +31,7 @@ public record AuditEvent(Instant time, String nas, String nasAddress, String met
     }
 
     /** The event as one JSON object on one line. */
+    @Override
     public String toJson() {
         StringBuilder sb = new StringBuilder(320);
         appendJson(sb, new TimeFormat());
@@ -75,11 +76,11 @@ public record AuditEvent(Instant time, String nas, String nasAddress, String met
         times.append(sb, time);
         sb.append('"');
         sb.append(",\"nas\":");
-        str(sb, nas);
+        JsonText.str(sb, nas);
         sb.append(",\"nasAddress\":");
-        str(sb, nasAddress);
+        JsonText.str(sb, nasAddress);
         sb.append(",\"method\":");
-        str(sb, method);
+        JsonText.str(sb, method);
         sb.append(",\"identifiers\":{");
         String[] keys = identifiers.keySet().toArray(new String[0]);
         java.util.Arrays.sort(keys); // a stable order for readers and diffs
@@ -87,52 +88,27 @@ public record AuditEvent(Instant time, String nas, String nasAddress, String met
             if (i > 0) {
                 sb.append(',');
             }
-            str(sb, keys[i]);
+            JsonText.str(sb, keys[i]);
             sb.append(':');
-            str(sb, identifiers.get(keys[i]));
+            JsonText.str(sb, identifiers.get(keys[i]));
         }
         sb.append("},\"identifierUsed\":");
-        str(sb, identifierUsed);
+        JsonText.str(sb, identifierUsed);
         sb.append(",\"deviceId\":");
-        str(sb, deviceId);
+        JsonText.str(sb, deviceId);
         sb.append(",\"profile\":");
-        str(sb, profile);
+        JsonText.str(sb, profile);
         sb.append(",\"verdict\":");
-        str(sb, verdict);
+        JsonText.str(sb, verdict);
         sb.append(",\"reasons\":[");
         for (int i = 0; i < reasons.size(); i++) {
             if (i > 0) {
                 sb.append(',');
             }
-            str(sb, reasons.get(i));
+            JsonText.str(sb, reasons.get(i));
         }
         sb.append("],\"decisionId\":");
-        str(sb, decisionId);
+        JsonText.str(sb, decisionId);
         sb.append(",\"latencyMicros\":").append(latencyMicros).append('}');
-    }
-
-    private static void str(StringBuilder sb, String s) {
-        if (s == null) {
-            sb.append("null");
-            return;
-        }
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                default:
-                    if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-            }
-        }
-        sb.append('"');
     }
 }

@@ -26,7 +26,7 @@ public final class AuditLog implements AutoCloseable {
 
     private final AuditSink sink;
     private final int capacity;
-    private final ConcurrentLinkedQueue<AuditEvent> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<AuditRecord> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final Thread writer;
     private final LongAdder written = new LongAdder();
@@ -49,7 +49,7 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /** Queues an event; drops (and counts) it when the queue is full or the log is closed. Never blocks. */
-    public void record(AuditEvent event) {
+    public void record(AuditRecord event) {
         if (closed || queued.incrementAndGet() > capacity) {
             if (!closed) {
                 queued.decrementAndGet();
@@ -86,7 +86,7 @@ public final class AuditLog implements AutoCloseable {
 
     private int drain() {
         int n = 0;
-        AuditEvent e;
+        AuditRecord e;
         while ((e = queue.poll()) != null) {
             queued.decrementAndGet();
             write(e);
@@ -95,10 +95,14 @@ public final class AuditLog implements AutoCloseable {
         return n;
     }
 
-    private void write(AuditEvent e) {
+    private void write(AuditRecord e) {
         try {
             line.setLength(0);
-            e.appendJson(line, times);
+            if (e instanceof AuditEvent) {
+                ((AuditEvent) e).appendJson(line, times);
+            } else {
+                ((CoaAuditEvent) e).appendJson(line, times);
+            }
             sink.write(line.toString());
             written.increment();
         } catch (IOException | RuntimeException ex) {

@@ -24,6 +24,7 @@ public final class AttributeType {
     public static final int ACCT_DELAY_TIME = 41;
     public static final int ACCT_SESSION_ID = 44;
     public static final int ACCT_TERMINATE_CAUSE = 49;
+    public static final int EVENT_TIMESTAMP = 55;
     public static final int CHAP_CHALLENGE = 60;
     public static final int NAS_PORT_TYPE = 61;
     public static final int TUNNEL_TYPE = 64;
@@ -31,6 +32,9 @@ public final class AttributeType {
     public static final int EAP_MESSAGE = 79;
     public static final int MESSAGE_AUTHENTICATOR = 80;
     public static final int TUNNEL_PRIVATE_GROUP_ID = 81;
+    public static final int NAS_IPV6_ADDRESS = 95;
+    /** Error-Cause in CoA/Disconnect NAKs (RFC 5176 §3.5). */
+    public static final int ERROR_CAUSE = 101;
 
     /** Service-Type values. */
     public static final int SERVICE_TYPE_CALL_CHECK = 10;

@@ -1,6 +1,6 @@
 package io.nacgw.radius.codec;
 
-/** RADIUS packet codes used by nacgw (RFC 2865, 2866, 5997). */
+/** RADIUS packet codes used by nacgw (RFC 2865, 2866, 5176, 5997). */
 public final class RadiusCode {
     public static final int ACCESS_REQUEST = 1;
     public static final int ACCESS_ACCEPT = 2;
@@ -9,6 +9,13 @@ public final class RadiusCode {
     public static final int ACCOUNTING_RESPONSE = 5;
     public static final int ACCESS_CHALLENGE = 11;
     public static final int STATUS_SERVER = 12;
+    /** Dynamic authorization (RFC 5176): Disconnect-Request/ACK/NAK and CoA-Request/ACK/NAK. */
+    public static final int DISCONNECT_REQUEST = 40;
+    public static final int DISCONNECT_ACK = 41;
+    public static final int DISCONNECT_NAK = 42;
+    public static final int COA_REQUEST = 43;
+    public static final int COA_ACK = 44;
+    public static final int COA_NAK = 45;
 
     private RadiusCode() {
     }
@@ -23,6 +30,12 @@ public final class RadiusCode {
             case ACCOUNTING_RESPONSE: return "Accounting-Response";
             case ACCESS_CHALLENGE: return "Access-Challenge";
             case STATUS_SERVER: return "Status-Server";
+            case DISCONNECT_REQUEST: return "Disconnect-Request";
+            case DISCONNECT_ACK: return "Disconnect-ACK";
+            case DISCONNECT_NAK: return "Disconnect-NAK";
+            case COA_REQUEST: return "CoA-Request";
+            case COA_ACK: return "CoA-ACK";
+            case COA_NAK: return "CoA-NAK";
             default: return "code " + code;
         }
     }

@@ -1,6 +1,7 @@
 package io.nacgw.radius.codec;
 
 import io.nacgw.radius.DropReason;
+import io.nacgw.radius.Secret;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
@@ -59,6 +60,20 @@ public final class RadiusCodec extends MessageToMessageCodec<InboundPacket, Radi
     public static RadiusRequest decode(InboundPacket p) throws Exception {
         RadiusPacket rp = RadiusPacket.decodePacket(DICTIONARY, new ByteArrayInputStream(p.data()), UNUSED_SECRET,
                 null, DECODE_AS_GENERIC);
+        return new RadiusRequest(rp.getPacketType(), rp.getPacketIdentifier(), rp.getAuthenticator().clone(),
+                attributes(rp), p.sender(), p.client(), p.secret(), p.receivedNanos());
+    }
+
+    /**
+     * The attributes of a structurally valid, verified packet (a reply nacgw received as a client, e.g. a
+     * CoA-NAK), vendor sub-attributes flattened in place; throws on anything tinyradius rejects.
+     */
+    public static List<Attribute> attributes(byte[] packet) throws Exception {
+        return attributes(RadiusPacket.decodePacket(DICTIONARY, new ByteArrayInputStream(packet), UNUSED_SECRET,
+                null, DECODE_AS_GENERIC));
+    }
+
+    private static List<Attribute> attributes(RadiusPacket rp) {
         List<?> raw = rp.getAttributes();
         List<Attribute> attributes = new ArrayList<>(raw.size() + 4);
         for (Object o : raw) {
@@ -73,8 +88,40 @@ public final class RadiusCodec extends MessageToMessageCodec<InboundPacket, Radi
                 attributes.add(Attribute.of(a.getAttributeType(), a.getAttributeData()));
             }
         }
-        return new RadiusRequest(rp.getPacketType(), rp.getPacketIdentifier(), rp.getAuthenticator().clone(),
-                attributes, p.sender(), p.client(), p.secret(), p.receivedNanos());
+        return attributes;
+    }
+
+    /**
+     * The signed wire form of a request nacgw sends as a client whose authenticator is computed, not random
+     * (CoA-, Disconnect-, Accounting-Request): header, Message-Authenticator first, the attributes; then the MA
+     * over a zero authenticator and the Request Authenticator (RFC 5176 §2.3).
+     */
+    public static byte[] encodeRequest(int code, int identifier, List<Attribute> attributes, Secret secret) {
+        if (!RadiusCrypto.hasComputedRequestAuthenticator(code)) {
+            throw new IllegalArgumentException(RadiusCode.name(code) + " needs a random authenticator");
+        }
+        if (identifier < 0 || identifier > 255) {
+            throw new IllegalArgumentException("identifier must be 0-255, got " + identifier);
+        }
+        ByteArrayOutputStream bos = new ByteArrayOutputStream(128);
+        bos.write(new byte[RadiusCrypto.HEADER_LENGTH], 0, RadiusCrypto.HEADER_LENGTH);
+        bos.write(AttributeType.MESSAGE_AUTHENTICATOR);
+        bos.write(18);
+        bos.write(new byte[16], 0, 16);
+        for (Attribute a : attributes) {
+            byte[] w = wire(a);
+            bos.write(w, 0, w.length);
+        }
+        byte[] packet = bos.toByteArray();
+        if (packet.length > RadiusCrypto.MAX_PACKET) {
+            throw new IllegalStateException("request of " + packet.length + " bytes exceeds 4096");
+        }
+        packet[0] = (byte) code;
+        packet[1] = (byte) identifier;
+        packet[2] = (byte) (packet.length >>> 8);
+        packet[3] = (byte) packet.length;
+        RadiusCrypto.signRequest(secret, packet, RadiusCrypto.HEADER_LENGTH);
+        return packet;
     }
 
     @Override

@@ -106,13 +106,14 @@ public final class RadiusCrypto {
     }
 
     /**
-     * Signs a request in place (for clients and tests): Accounting-Request gets the zero-authenticator MA (when
-     * {@code maOffset >= 0}) and then its Request Authenticator; Access-Request and Status-Server keep their random
-     * authenticator and get the MA over it.
+     * Signs a request in place: Accounting-, CoA- and Disconnect-Request (RFC 2866 §3, RFC 5176 §2.3) get the
+     * Message-Authenticator over a zero authenticator (when {@code maOffset >= 0}) and then their Request
+     * Authenticator, MD5(Code|Id|Length|16 zero|Attributes|secret); Access-Request and Status-Server keep their
+     * random authenticator and get the MA over it.
      */
     public static void signRequest(Secret secret, byte[] packet, int maOffset) {
-        boolean accounting = (packet[0] & 0xFF) == RadiusCode.ACCOUNTING_REQUEST;
-        if (accounting) {
+        boolean zeroBased = hasComputedRequestAuthenticator(packet[0] & 0xFF);
+        if (zeroBased) {
             Arrays.fill(packet, AUTH_OFFSET, AUTH_OFFSET + AUTH_LENGTH, (byte) 0);
         }
         if (maOffset >= 0) {
@@ -121,12 +122,32 @@ public final class RadiusCrypto {
             mac.update(packet);
             System.arraycopy(mac.doFinal(), 0, packet, maOffset + 2, 16);
         }
-        if (accounting) {
+        if (zeroBased) {
             MessageDigest md = md5();
             md.update(packet);
             secret.feed(md);
             System.arraycopy(md.digest(), 0, packet, AUTH_OFFSET, AUTH_LENGTH);
         }
+    }
+
+    /** True for the request codes whose authenticator is computed over a zero authenticator (not random). */
+    public static boolean hasComputedRequestAuthenticator(int code) {
+        return code == RadiusCode.ACCOUNTING_REQUEST || code == RadiusCode.COA_REQUEST
+                || code == RadiusCode.DISCONNECT_REQUEST;
+    }
+
+    /**
+     * True when a reply's Message-Authenticator at {@code maOffset} is HMAC-MD5(secret) over the reply with the
+     * request's authenticator in the header and the MA value zeroed (RFC 3579 §3.2, RFC 5176 §3.4).
+     */
+    public static boolean verifyReplyMessageAuthenticator(Secret secret, byte[] reply, int maOffset,
+                                                          byte[] requestAuthenticator) {
+        byte[] copy = reply.clone();
+        System.arraycopy(requestAuthenticator, 0, copy, AUTH_OFFSET, AUTH_LENGTH);
+        Arrays.fill(copy, maOffset + 2, maOffset + 18, (byte) 0);
+        Mac mac = secret.hmacMd5();
+        mac.update(copy, 0, lengthField(copy));
+        return MessageDigest.isEqual(mac.doFinal(), Arrays.copyOfRange(reply, maOffset + 2, maOffset + 18));
     }
 
     /** True when a reply's Response Authenticator is right for the request (for clients and tests). */

@@ -34,7 +34,8 @@ final class CrlFetcher implements AutoCloseable {
     private final Map<String, byte[]> good = new ConcurrentHashMap<>();
     private final LongAdder failures = new LongAdder();
 
-    private CrlFetcher(EapSettings settings, TlsMaterial tls) {
+    /** A fetcher that has not started; {@link #fetchAll} runs one round on the caller's thread. */
+    CrlFetcher(EapSettings settings, TlsMaterial tls) {
         this.settings = settings;
         this.tls = tls;
         this.base = tls.verifier();

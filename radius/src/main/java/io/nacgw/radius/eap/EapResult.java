@@ -42,9 +42,4 @@ public record EapResult(Kind kind, List<Attribute> attributes, List<Attribute> f
         return new EapResult(Kind.REJECT, EapPacket.result(EapPacket.FAILURE, eapId).attributes(), List.of(), method,
                 List.of(), seen, reason, message);
     }
-
-    /** A rejection with EAP-Failure for an EAP request nacgw will not authenticate (EAP off). */
-    public static EapResult refused(int eapId, String reason, String message) {
-        return reject("eap", eapId, Map.of(), reason, message);
-    }
 }

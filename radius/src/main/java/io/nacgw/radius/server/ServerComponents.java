@@ -6,6 +6,7 @@ import io.nacgw.radius.RadiusServices;
 import io.nacgw.radius.RadiusSettings;
 import io.nacgw.radius.RadiusStats;
 import io.nacgw.radius.audit.AuditLog;
+import io.nacgw.radius.audit.AuditRecord;
 import io.nacgw.radius.codec.DatagramCodec;
 import io.nacgw.radius.codec.RadiusCodec;
 import io.nacgw.radius.eap.EapServer;
@@ -116,6 +117,11 @@ public final class ServerComponents implements AutoCloseable {
     /** The counters (drop reasons are shared by both ports). */
     public Counters counters() {
         return counters;
+    }
+
+    /** Queues a line for the audit log (CoA records share the decisions' log). */
+    public void audit(AuditRecord record) {
+        audit.record(record);
     }
 
     public RadiusStats stats() {

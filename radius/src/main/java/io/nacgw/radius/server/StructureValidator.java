@@ -11,6 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 
 /**
  * Structural validation of the raw datagram before any parser sees it (tinyradius 1.1.3 loops forever on a
@@ -47,6 +48,19 @@ public final class StructureValidator extends SimpleChannelInboundHandler<Inboun
 
     /** The first problem with {@code d} as a request on {@code port}, or null when it is well-formed. */
     static Problem check(byte[] d, ServicePort port) {
+        return check(d, port::allows, "the " + port.name().toLowerCase(java.util.Locale.ROOT) + " port");
+    }
+
+    /**
+     * What is wrong with {@code d} as a reply nacgw receives as a client (codes {@code allowed}), or null when it is
+     * well-formed: the same checks as for requests, so tinyradius only ever sees well-formed bytes.
+     */
+    public static String checkReply(byte[] d, IntPredicate allowed) {
+        Problem p = check(d, allowed, "this socket");
+        return p == null ? null : p.detail();
+    }
+
+    private static Problem check(byte[] d, IntPredicate allowed, String where) {
         if (d.length > RadiusCrypto.MAX_PACKET) {
             return new Problem(DropReason.OVERSIZE, "datagram larger than 4096 bytes");
         }
@@ -54,9 +68,8 @@ public final class StructureValidator extends SimpleChannelInboundHandler<Inboun
             return new Problem(DropReason.MALFORMED, "datagram of " + d.length + " bytes is shorter than a header");
         }
         int code = d[0] & 0xFF;
-        if (!port.allows(code)) {
-            return new Problem(DropReason.CODE_NOT_ALLOWED, RadiusCode.name(code) + " is not served on the "
-                    + port.name().toLowerCase(java.util.Locale.ROOT) + " port");
+        if (!allowed.test(code)) {
+            return new Problem(DropReason.CODE_NOT_ALLOWED, RadiusCode.name(code) + " is not served on " + where);
         }
         int length = RadiusCrypto.lengthField(d);
         if (length < RadiusCrypto.HEADER_LENGTH || length > d.length) {

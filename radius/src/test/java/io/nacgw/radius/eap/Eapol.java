@@ -1,6 +1,6 @@
 package io.nacgw.radius.eap;
 
-import io.nacgw.radius.RequiredTool;
+import io.nacgw.core.testing.Needs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,7 +49,7 @@ final class Eapol {
      */
     static Run run(Path dir, int port, String secret, String mac, String network, int reauths, boolean keys,
                    String... attrs) {
-        Path tool = RequiredTool.require("/usr/bin/eapol_test", "eapoltest");
+        Path tool = Needs.executable("eapoltest", "/usr/bin/eapol_test");
         try {
             Path conf = Files.createTempFile(dir, "eapol", ".conf");
             Files.writeString(conf, "network={\n" + network + "\n}\n", StandardCharsets.US_ASCII);

@@ -18,11 +18,11 @@ import java.util.Arrays;
 import java.util.Set;
 
 /**
- * Where {@code certs issue} takes the PKCS#12 password from: a file, an environment variable, or a prompt on the
- * terminal. There is deliberately no option that takes the password itself, because the process list shows every
+ * Where {@code certs issue} (the PKCS#12 password) and {@code api hash-password} (an API password) take a password
+ * from: a file, an environment variable, or a prompt on the terminal. There is deliberately no option that takes the password itself, because the process list shows every
  * argument to every user of the machine.
  */
-final class Pkcs12Password {
+final class PasswordSource {
     @Option(names = "--password-file", paramLabel = "FILE",
             description = "Read the password from the first line of FILE (keep it owner-only).")
     Path file;
@@ -32,17 +32,18 @@ final class Pkcs12Password {
     String variable;
 
     /**
-     * The password from {@code source} ({@code null}: prompt twice on the console). The caller owns the array and
-     * zeroes it after use. A missing source is an {@link IllegalArgumentException} (exit status 2).
+     * The password from {@code source} ({@code null}: prompt twice on the console for {@code what}, e.g. "API
+     * password"). The caller owns the array and zeroes it after use. A missing source is an
+     * {@link IllegalArgumentException} (exit status 2).
      */
-    static char[] read(Pkcs12Password source, String forName, PrintWriter err) {
+    static char[] read(PasswordSource source, String what, PrintWriter err) {
         if (source != null && source.file != null) {
             return fromFile(source.file, err);
         }
         if (source != null && source.variable != null) {
             return fromEnvironment(source.variable);
         }
-        return fromConsole(forName);
+        return fromConsole(what);
     }
 
     private static char[] fromFile(Path file, PrintWriter err) {
@@ -105,15 +106,15 @@ final class Pkcs12Password {
         return value.toCharArray();
     }
 
-    private static char[] fromConsole(String forName) {
+    private static char[] fromConsole(String what) {
         Console console = System.console();
         if (console == null) {
-            throw new IllegalArgumentException("no terminal to ask for the PKCS#12 password: give --password-file FILE"
+            throw new IllegalArgumentException("no terminal to ask for the " + what + ": give --password-file FILE"
                     + " or --password-env VAR");
         }
-        char[] first = console.readPassword("PKCS#12 password for %s: ", forName);
+        char[] first = console.readPassword("%s: ", what);
         if (first == null || first.length == 0) {
-            throw new IllegalArgumentException("no PKCS#12 password entered");
+            throw new IllegalArgumentException("no " + what + " entered");
         }
         char[] second = console.readPassword("Repeat the password: ");
         try {

@@ -1,5 +1,6 @@
 package io.nacgw.gateway.config;
 
+import io.nacgw.radius.eap.DeviceIdSource;
 import io.nacgw.radius.eap.EapSettings;
 
 import java.net.URI;
@@ -16,7 +17,8 @@ import java.util.List;
 public record EapConfig(Boolean enabled, Integer maxConversations, Duration conversationTimeout, TlsConfig tls) {
     public EapConfig {
         enabled = enabled != null && enabled;
-        tls = tls == null ? new TlsConfig(null, null, null, null, null, null, null, null, null, null, null, null, null) : tls;
+        tls = tls == null ? new TlsConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null)
+                : tls;
     }
 
     static EapConfig defaults() {
@@ -27,7 +29,7 @@ public record EapConfig(Boolean enabled, Integer maxConversations, Duration conv
     public record TlsConfig(List<Path> trustedCaFiles, List<Path> crlFiles, List<URI> crlUrls, Duration crlRefresh,
                             Integer fragmentSize, String minVersion, Path serverCertificate, Path serverKey,
                             Boolean resumption, Integer sessionCacheSize, Duration sessionLifetime, Integer threads,
-                            Integer queue) {
+                            Integer queue, List<String> deviceIdSources) {
     }
 
     /** The validated settings; {@code pki} is the gateway's certificate directory (for the default server files). */
@@ -49,7 +51,9 @@ public record EapConfig(Boolean enabled, Integer maxConversations, Duration conv
                 t.sessionLifetime() != null ? t.sessionLifetime() : d.sessionLifetime(),
                 maxConversations != null ? maxConversations : d.maxConversations(),
                 conversationTimeout != null ? conversationTimeout : d.conversationTimeout(),
-                t.threads() != null ? t.threads() : d.tlsThreads(), t.queue() != null ? t.queue() : d.tlsQueue());
+                t.threads() != null ? t.threads() : d.tlsThreads(), t.queue() != null ? t.queue() : d.tlsQueue(),
+                t.deviceIdSources() == null ? d.deviceIdSources()
+                        : t.deviceIdSources().stream().map(DeviceIdSource::fromName).toList());
     }
 
     private static List<Path> resolve(Path dir, List<Path> files) {

@@ -207,6 +207,12 @@ final class ConfigLoaderTest {
         assertTrue(m.contains("radius.eap.conversationTimeout"), m);
         m = error("radius:\n  eap:\n    tls:\n      serverKey: k.pem\n" + MINIMAL);
         assertTrue(m.contains("radius.eap.tls.serverCertificate and radius.eap.tls.serverKey"), m);
+        m = error("radius:\n  eap:\n    tls:\n      deviceIdSources: [intune-uri, serial]\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.deviceIdSources") && m.contains("calling-station-id"), m);
+        c = load("radius:\n  eap:\n    tls:\n      deviceIdSources: [calling-station-id, intune-uri]\n" + MINIMAL);
+        assertEquals(java.util.List.of(io.nacgw.radius.eap.DeviceIdSource.CALLING_STATION_ID,
+                io.nacgw.radius.eap.DeviceIdSource.INTUNE_URI), c.radius().eap()
+                .settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).deviceIdSources());
         m = error("radius:\n  eap:\n    tls:\n      ocsp: true\n" + MINIMAL);
         assertTrue(m.contains("radius.eap.tls.ocsp"), m);
     }

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.nacgw.certs.CertificateDeviceIds;
 import io.nacgw.certs.DeviceIds;
 import io.nacgw.core.id.DeviceIdentifier;
+import io.nacgw.core.id.IdentifierKind;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.radius.DropReason;
 import io.nacgw.radius.codec.Attribute;
@@ -322,23 +323,50 @@ public final class EapServer implements AutoCloseable {
         X509Certificate[] chain = c.tls.clientChain();
         Map<String, String> seen = seen(c);
         seen.put("tls", peer.version() + (peer.resumed() ? " resumed" : ""));
-        List<DeviceIdentifier> ids = new ArrayList<>();
+        CertificateDeviceIds found = null;
         if (chain != null && chain.length > 0) {
             X509Certificate leaf = chain[0];
             seen.put("cert-subject", leaf.getSubjectX500Principal().getName());
             seen.put("cert-serial", leaf.getSerialNumber().toString(16).toUpperCase(Locale.ROOT));
             seen.put("cert-issuer", leaf.getIssuerX500Principal().getName());
-            CertificateDeviceIds found = DeviceIds.fromCertificate(leaf);
-            ids.addAll(found.ids());
+            found = DeviceIds.fromCertificate(leaf);
         }
-        MacAddress calling = MacAddress.tryParse(r.text(AttributeType.CALLING_STATION_ID));
-        if (calling != null && !ids.contains(calling)) {
-            ids.add(calling);
-        }
+        List<DeviceIdentifier> ids = deviceIds(settings.deviceIdSources(), found,
+                MacAddress.tryParse(r.text(AttributeType.CALLING_STATION_ID)));
         byte[] keys = peer.keyMaterial();
         List<Attribute> mppe = MppeKeys.attributes(keys, r.secret(), r.authenticator());
         java.util.Arrays.fill(keys, (byte) 0);
         return authenticated(c, r, p, "eap-tls", ids, seen, mppe);
+    }
+
+    /** The identifiers to look up, in the configured order of sources, each once. */
+    static List<DeviceIdentifier> deviceIds(List<DeviceIdSource> sources, CertificateDeviceIds found,
+                                            MacAddress calling) {
+        java.util.LinkedHashSet<DeviceIdentifier> ids = new java.util.LinkedHashSet<>();
+        for (DeviceIdSource s : sources) {
+            switch (s) {
+                case INTUNE_URI:
+                    if (found != null) {
+                        ids.addAll(found.intuneIds());
+                    }
+                    break;
+                case SUBJECT_CN:
+                    if (found != null) {
+                        found.entraId().ifPresent(e -> {
+                            ids.add(e);
+                            ids.add(e.as(IdentifierKind.INTUNE_ID)); // some SCEP profiles put the Intune id in the CN
+                        });
+                    }
+                    break;
+                case CALLING_STATION_ID:
+                default:
+                    if (calling != null) {
+                        ids.add(calling);
+                    }
+                    break;
+            }
+        }
+        return new ArrayList<>(ids);
     }
 
     private EapResult authenticated(Conversation c, RadiusRequest r, EapPacket p, String method,

@@ -28,16 +28,17 @@ import java.util.Objects;
  * @param conversationTimeout   a conversation idle this long is forgotten
  * @param tlsThreads            threads doing TLS handshake work (key exchange, signatures, certificate checks)
  * @param tlsQueue              handshake steps waiting for a thread; beyond it a request is dropped and counted
+ * @param deviceIdSources       where the device id is looked for after EAP-TLS, in order
  */
 public record EapSettings(boolean enabled, List<Path> trustedCaFiles, List<Path> crlFiles, List<URI> crlUrls,
                           Duration crlRefresh, int fragmentSize, String minVersion,
                           Path serverCertificate, Path serverKey, boolean resumption, int sessionCacheSize,
                           Duration sessionLifetime, int maxConversations, Duration conversationTimeout,
-                          int tlsThreads, int tlsQueue) {
+                          int tlsThreads, int tlsQueue, List<DeviceIdSource> deviceIdSources) {
     /** EAP off: every EAP request is rejected with EAP-Failure. */
     public static final EapSettings DISABLED = new EapSettings(false, List.of(), List.of(), List.of(),
             Duration.ofHours(1), 1000, "1.2", null, null, true, 10_000, Duration.ofHours(1), 100_000,
-            Duration.ofSeconds(30), 2, 1000);
+            Duration.ofSeconds(30), 2, 1000, List.of(DeviceIdSource.values()));
 
     public EapSettings {
         trustedCaFiles = List.copyOf(Objects.requireNonNull(trustedCaFiles, "radius.eap.tls.trustedCaFiles"));
@@ -73,6 +74,10 @@ public record EapSettings(boolean enabled, List<Path> trustedCaFiles, List<Path>
         if (tlsQueue < 1 || tlsQueue > 1_000_000) {
             throw new IllegalArgumentException("radius.eap.tls.queue must be 1 to 1000000, got " + tlsQueue);
         }
+        deviceIdSources = List.copyOf(Objects.requireNonNull(deviceIdSources, "radius.eap.tls.deviceIdSources"));
+        if (deviceIdSources.isEmpty() || deviceIdSources.stream().distinct().count() != deviceIdSources.size()) {
+            throw new IllegalArgumentException("radius.eap.tls.deviceIdSources must list at least one source, each once");
+        }
         if (enabled && !trustedCaFiles.isEmpty() && serverCertificate == null) {
             throw new IllegalArgumentException("radius.eap.tls.serverCertificate is required for EAP-TLS "
                     + "(the gateway fills in its own pki/server.pem when unset)");
@@ -95,34 +100,41 @@ public record EapSettings(boolean enabled, List<Path> trustedCaFiles, List<Path>
     public EapSettings withTls(List<Path> caFiles, Path certificate, Path key) {
         return new EapSettings(true, caFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
                 certificate, key, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue);
+                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources);
     }
 
     /** A copy with EAP on or off. */
     public EapSettings withEnabled(boolean on) {
         return new EapSettings(on, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue);
+                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources);
     }
 
     /** A copy with other revocation sources. */
     public EapSettings withRevocation(List<Path> files, List<URI> urls) {
         return new EapSettings(enabled, trustedCaFiles, files, urls, crlRefresh, fragmentSize, minVersion,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue);
+                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources);
     }
 
     /** A copy with another lowest TLS version and fragment size. */
     public EapSettings withTlsLimits(String min, int fragment) {
         return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragment, min,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue);
+                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources);
+    }
+
+    /** A copy looking for the device id in {@code sources}, in order. */
+    public EapSettings withDeviceIdSources(List<DeviceIdSource> sources) {
+        return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
+                serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
+                conversationTimeout, tlsThreads, tlsQueue, sources);
     }
 
     /** A copy with other conversation and worker bounds. */
     public EapSettings withBounds(int conversations, Duration timeout, int threads, int queue) {
         return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, conversations, timeout,
-                threads, queue);
+                threads, queue, deviceIdSources);
     }
 }

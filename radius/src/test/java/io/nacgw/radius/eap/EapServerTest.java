@@ -277,4 +277,25 @@ final class EapServerTest {
         assertEquals("eap_disabled", r.reason());
         assertEquals(EapPacket.FAILURE, EapPacket.parse(r.attributes().get(0).value()).code());
     }
+
+    @Test
+    void deviceIds_followTheConfiguredSources() {
+        TestPki pki = new TestPki(dir, TestWorld.NOW, false);
+        String entra = "4c7d2a1e-9b3f-4e8a-a1b2-c3d4e5f60718";
+        TestPki.Issued cert = pki.leaf("both", "CN=" + entra, pki.issuing, TestPki.ec(),
+                List.of("IntuneDeviceId://" + TestWorld.COMPLIANT_ID.canonical()),
+                org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth, TestWorld.NOW, Duration.ofDays(1));
+        var found = io.nacgw.certs.DeviceIds.fromCertificate(cert.cert());
+        io.nacgw.core.id.MacAddress mac = TestWorld.COMPLIANT;
+        List<String> all = names(EapServer.deviceIds(List.of(DeviceIdSource.values()), found, mac));
+        assertEquals(List.of("intune_id:" + TestWorld.COMPLIANT_ID.canonical(), "entra_id:" + entra,
+                "intune_id:" + entra, "mac:" + mac.canonical()), all);
+        assertEquals(List.of("mac:" + mac.canonical(), "intune_id:" + TestWorld.COMPLIANT_ID.canonical()),
+                names(EapServer.deviceIds(List.of(DeviceIdSource.CALLING_STATION_ID, DeviceIdSource.INTUNE_URI), found, mac)));
+        assertEquals(List.of(), names(EapServer.deviceIds(List.of(DeviceIdSource.CALLING_STATION_ID), found, null)));
+    }
+
+    private static List<String> names(List<io.nacgw.core.id.DeviceIdentifier> ids) {
+        return ids.stream().map(i -> i.kind().name().toLowerCase(Locale.ROOT) + ":" + i.canonical()).toList();
+    }
 }

@@ -1,79 +1,79 @@
 #!/usr/bin/env bash
 # HTTPS API benchmark: nacgw's NAC API vs nginx answering every request with a static body of the same size over TLS.
-# Both are driven by the same `nacgw loadtest api`; nginx with --status-only (its answer is the same for every device).
+# Builds nacgw from the current tree (mvn package), starts it with the synthetic devices and nginx on free loopback
+# ports, and drives both with the same `nacgw loadtest api`, alternating them within each cell. Every nacgw answer is
+# checked against the synthetic truth (nginx: HTTP 200, its body is the same for every device) and req/s counts only
+# correct answers. Writes its table, the command and the commit into docs/benchmarks.md (its own section only).
 #
-#   bench/api-loadgen-vs-nginx.sh                # nginx only, unless NACGW_API is set (below); 1/16/64/256 connections, 3 runs
-#   QUICK=1 bench/api-loadgen-vs-nginx.sh        # smoke: 1 run of 3 s + 1 s warm-up
+#   bench/api-loadgen-vs-nginx.sh                # 1/16/64/256 connections, 3 runs of 20 s + 5 s warm-up each
+#   QUICK=1 bench/api-loadgen-vs-nginx.sh        # smoke: 10,000 devices, 1 run of 3 s + 1 s warm-up
+#   MODE=json AUTH=basic bench/api-loadgen-vs-nginx.sh
 #
-# nacgw's API is benchmarked when it is already running (its config keys are still settling; see bench/README.md):
-#   NACGW_API=https://127.0.0.1:8443 NACGW_PID=<pid> NACGW_API_CA=ca.pem \
-#   (NACGW_API_CERT=partner.pem NACGW_API_KEY=partner.key | NACGW_API_BASIC_FILE=file-with-user:password) \
-#   DEVICES=100000 SEED=1 bench/api-loadgen-vs-nginx.sh      # the devices nacgw holds: nacgw loadtest devices --count --seed
-#
-# Environment (defaults in brackets): MODE [ise-v3], KEEPALIVE [on], DEVICES [100000], SEED [1], UNKNOWN [0.1],
-# CONNECTIONS ["1 16 64 256"], RUNS [3], DURATION [20s], WARMUP [5s], BODY_BYTES [640], OUT [docs/benchmarks-api-loadgen.md],
-# JAVA_OPTS [-XX:+UseParallelGC], NOTE, KEEP=1 keeps the temp directory. Loopback only; everything started is
-# stopped by PID on exit.
+# Environment (defaults in brackets): MODE [ise-v3] (ise-v3|ise-v2|json), AUTH [mtls] (mtls: a partner client
+# certificate from `nacgw certs issue`; basic: an api.users partner with HTTP Basic), KEEPALIVE [on], DEVICES [100000],
+# SEED [1], UNKNOWN [0.1], CONNECTIONS ["1 16 64 256"], RUNS [3], DURATION [20s], WARMUP [5s], BODY_BYTES [640],
+# SERVERS ["nginx nacgw"], OUT [docs/benchmarks.md], JAVA_OPTS [-XX:+UseParallelGC], NOTE, KEEP=1 keeps the temp
+# directory, SKIP_BUILD=1 uses an existing gateway/target/nacgw.jar. Loopback only; everything started is stopped by
+# PID on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+# shellcheck source=bench/lib/common.sh
+. bench/lib/common.sh
 if [[ ${QUICK:-0} == 1 ]]; then
   : "${DEVICES:=10000}" "${RUNS:=1}" "${DURATION:=3s}" "${WARMUP:=1s}"
 fi
-MODE=${MODE:-ise-v3} KEEPALIVE=${KEEPALIVE:-on} DEVICES=${DEVICES:-100000} SEED=${SEED:-1} UNKNOWN=${UNKNOWN:-0.1}
-CONNECTIONS=${CONNECTIONS:-"1 16 64 256"} RUNS=${RUNS:-3} DURATION=${DURATION:-20s} WARMUP=${WARMUP:-5s}
-BODY_BYTES=${BODY_BYTES:-640} OUT=${OUT:-docs/benchmarks-api-loadgen.md} JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseParallelGC"}
-JAR=$ROOT/gateway/target/nacgw.jar
+MODE=${MODE:-ise-v3} AUTH=${AUTH:-mtls} KEEPALIVE=${KEEPALIVE:-on} DEVICES=${DEVICES:-100000} SEED=${SEED:-1}
+UNKNOWN=${UNKNOWN:-0.1} CONNECTIONS=${CONNECTIONS:-"1 16 64 256"} RUNS=${RUNS:-3} DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-5s} BODY_BYTES=${BODY_BYTES:-640} SERVERS=${SERVERS:-"nginx nacgw"} OUT=${OUT:-docs/benchmarks.md}
+JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseParallelGC"}
+[[ $AUTH == mtls || $AUTH == basic ]] || die "AUTH must be mtls or basic, got '$AUTH'"
+NAME=api-vs-nginx-$MODE-$AUTH-keepalive-$KEEPALIVE
 
-log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-secs() { local d=$1; case $d in *ms) echo $(( ${d%ms} / 1000 ));; *s) echo "${d%s}";; *m) echo $(( ${d%m} * 60 ));; *) echo "$d";; esac; }
-
-if ! command -v nginx >/dev/null; then
-  log "installing nginx from Debian"
-  if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO=sudo; fi
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nginx >/dev/null
-  $SUDO systemctl stop nginx 2>/dev/null || true
-fi
-command -v java >/dev/null || die "java 17+ is needed"
+apt_install nginx nginx
 command -v openssl >/dev/null || die "openssl is needed"
-command -v ss >/dev/null || die "ss (Debian package iproute2) is needed to find free ports"
-[[ -f $JAR ]] || { log "building $JAR"; mvn -B -q -pl gateway -am package -DskipTests; }
+build_nacgw
+bench_start nacgw-bench-api
+umask 077
 
-TMP=$(mktemp -d /tmp/nacgw-bench-api.XXXXXX)
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-  done
-  if [[ ${KEEP:-0} == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+# ---- nacgw: the same devices, the bench profile (compliant and grace allowed, the rest denied), HTTPS on a free port
+declare -A URL PID ARGS SKIP
+start_nacgw() {
+  local dir=$TMP/nacgw api_port radius_port a
+  api_port=$(free_port tcp) radius_port=$(free_port udp)
+  openssl rand -hex 16 > "$TMP/secret"
+  java $JAVA_OPTS -jar "$JAR" loadtest devices --count "$DEVICES" --seed "$SEED" --out "$TMP/devices.jsonl" >&2
+  local hash=""
+  if [[ $AUTH == basic ]]; then
+    openssl rand -hex 16 > "$TMP/password"
+    hash=$(NACGW_BENCH_PW=$(cat "$TMP/password") java -jar "$JAR" api hash-password --password-env NACGW_BENCH_PW)
+    printf 'bench:%s\n' "$(cat "$TMP/password")" > "$TMP/basic"
+  fi
+  API_PORT=$api_port API_BASIC_HASH=$hash bench/lib/nacgw-conf.sh "$dir" "$radius_port" $((radius_port + 1)) "$TMP/secret" 100
+  java -jar "$JAR" certs init --config "$dir/nacgw.yaml" --host localhost --ip 127.0.0.1 > "$dir/certs.log" 2>&1 \
+    || { SKIP[nacgw]="certs init failed: $(tail -n 2 "$dir/certs.log" | tr '\n' ' ')"; return; }
+  a="--ca $dir/pki/ca.pem"
+  if [[ $AUTH == mtls ]]; then
+    openssl rand -hex 16 > "$TMP/p12pass"
+    java -jar "$JAR" certs issue --config "$dir/nacgw.yaml" --name bench --role partner --password-file "$TMP/p12pass" \
+      >> "$dir/certs.log" 2>&1 || { SKIP[nacgw]="certs issue failed: $(tail -n 2 "$dir/certs.log" | tr '\n' ' ')"; return; }
+    a="$a --client-cert $dir/pki/clients/bench/bench.pem --client-key $dir/pki/clients/bench/bench.key"
+  else
+    a="$a --basic-file $TMP/basic"
+  fi
+  if ! java $JAVA_OPTS -jar "$JAR" devices import --config "$dir/nacgw.yaml" "$TMP/devices.jsonl" > "$dir/import.log" 2>&1; then
+    SKIP[nacgw]="config or import failed: $(tail -n 2 "$dir/import.log" | tr '\n' ' ')"; return
+  fi
+  java $JAVA_OPTS -jar "$JAR" run --config "$dir/nacgw.yaml" > "$dir/console.log" 2>&1 &
+  local pid=$!; PIDS+=("$pid")
+  wait_port tcp "$api_port" "$pid" 120 || { SKIP[nacgw]="did not serve HTTPS on $api_port: $(tail -n 3 "$dir/console.log" | tr '\n' ' ')"; return; }
+  URL[nacgw]=https://127.0.0.1:$api_port PID[nacgw]=$pid ARGS[nacgw]="$a --profile allowlist"
+  log "nacgw on https://127.0.0.1:$api_port (pid $pid), $AUTH"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-free_port() {
-  local p
-  for _ in $(seq 200); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    ss -Htln 2>/dev/null | awk '{print $4}' | grep -qE ":$p\$" || { echo "$p"; return; }
-  done
-  die "no free TCP port found"
-}
-wait_tcp() { # PORT PID SECONDS
-  for _ in $(seq $(( $3 * 10 ))); do
-    ss -Htln 2>/dev/null | awk '{print $4}' | grep -qE "[:.]$1\$" && return 0
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
+[[ " $SERVERS " == *" nacgw "* ]] && start_nacgw
+[[ -n ${SKIP[nacgw]:-} ]] && log "skipping nacgw: ${SKIP[nacgw]}"
 
 # ---- nginx: self-signed certificate, static answer of BODY_BYTES, TLS 1.2/1.3, keep-alive ------------------------
-umask 077
 mkdir -p "$TMP/nginx/tmp"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$TMP/nginx/key.pem" \
   -out "$TMP/nginx/cert.pem" -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
@@ -81,7 +81,7 @@ head='<?xml version="1.0" encoding="UTF-8"?><ise_api><name>attributes</name><api
 tail='-->'
 pad=$(( BODY_BYTES - ${#head} - ${#tail} )); (( pad < 0 )) && pad=0
 body=$head$(printf '%*s' "$pad" '' | tr ' ' 'x')$tail
-NGINX_PORT=$(free_port)
+NGINX_PORT=$(free_port tcp)
 cat > "$TMP/nginx/nginx.conf" <<CONF
 # Generated by nacgw bench/api-loadgen-vs-nginx.sh: a static HTTPS answer on 127.0.0.1 only.
 worker_processes auto;
@@ -113,32 +113,19 @@ http {
 CONF
 nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" &
 NGINX_PID=$!; PIDS+=("$NGINX_PID")
-wait_tcp "$NGINX_PORT" "$NGINX_PID" 20 || die "nginx did not start: $(tail -n 3 "$TMP/nginx/error.log")"
+wait_port tcp "$NGINX_PORT" "$NGINX_PID" 20 || die "nginx did not start: $(tail -n 3 "$TMP/nginx/error.log")"
 log "nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') on 127.0.0.1:$NGINX_PORT (pid $NGINX_PID), body ${#body} bytes"
 
-declare -A URL PID ARGS SKIP
-SERVERS="nginx"
-URL[nginx]=https://127.0.0.1:$NGINX_PORT PID[nginx]=$NGINX_PID
-ARGS[nginx]="--ca $TMP/nginx/cert.pem --status-only"
-if [[ -n ${NACGW_API:-} ]]; then
-  SERVERS="nginx nacgw"
-  URL[nacgw]=$NACGW_API PID[nacgw]=${NACGW_PID:?set NACGW_PID to the nacgw process id}
-  a="--ca ${NACGW_API_CA:?set NACGW_API_CA to the CA that signed nacgw\'s certificate}"
-  [[ -n ${NACGW_API_CERT:-} ]] && a="$a --client-cert $NACGW_API_CERT --client-key ${NACGW_API_KEY:?set NACGW_API_KEY}"
-  [[ -n ${NACGW_API_BASIC_FILE:-} ]] && a="$a --basic-file $NACGW_API_BASIC_FILE"
-  ARGS[nacgw]=$a
-else
-  SKIP[nacgw]="NACGW_API not set (start nacgw with its API and the same devices, then set NACGW_API, NACGW_PID, NACGW_API_CA and credentials)"
-fi
+URL[nginx]=https://127.0.0.1:$NGINX_PORT PID[nginx]=$NGINX_PID ARGS[nginx]="--ca $TMP/nginx/cert.pem --status-only"
 
 RESULTS=$TMP/results.tsv
 : > "$RESULTS"
 budget=$(( $(secs "$DURATION") + $(secs "$WARMUP") + 60 ))
-json_num() { grep -o "\"$2\":[-0-9.e]*" "$1" | head -n1 | cut -d: -f2; }
 ka=""; [[ $KEEPALIVE == off ]] && ka=--no-keep-alive
 for c in $CONNECTIONS; do
   for r in $(seq "$RUNS"); do
     for s in $SERVERS; do
+      [[ -n ${URL[$s]:-} ]] || continue
       json=$TMP/$s-c$c-r$r.json
       # shellcheck disable=SC2086
       cmd=(java $JAVA_OPTS -jar "$JAR" loadtest api --target "${URL[$s]}" --mode "$MODE" ${ARGS[$s]} $ka
@@ -156,36 +143,37 @@ for c in $CONNECTIONS; do
   done
 done
 
-median() { sort -g | awk '{a[NR]=$1} END{ if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
-col() { awk -F'\t' -v s="$1" -v c="$2" -v k="$3" '$1==s && $2==c {print $k}' "$RESULTS" | median; }
-mkdir -p "$(dirname "$OUT")"
+# ---- report: this figure's section of docs/benchmarks.md -----------------------------------------------------------
 {
-  echo "# Benchmarks: HTTPS API"
+  echo "## HTTPS API vs nginx: $MODE, $AUTH, keep-alive $KEEPALIVE"
   echo
   [[ -n ${NOTE:-} ]] && { echo "**Note:** $NOTE"; echo; }
-  echo "Generated by \`bench/api-loadgen-vs-nginx.sh\` on $(date -u +%Y-%m-%dT%H:%MZ). Median of $RUNS run(s) per cell. Closed loop:"
-  echo "each connection carries one request at a time (HTTP/1.1, keep-alive $KEEPALIVE), mode $MODE, $DEVICES devices"
-  echo "(seed $SEED), $(awk -v u="$UNKNOWN" 'BEGIN{print u*100}')% unknown, warm-up $WARMUP then $DURATION measured. nginx answers every"
-  echo "request with the same ${#body}-byte body (checked for HTTP 200 only); nacgw's answers are checked against the"
-  echo "synthetic truth. Server CPU from /proc/PID/stat over the measured window, workers included (100% = one core)."
+  echo "Generated by \`bench/api-loadgen-vs-nginx.sh\` on $(date -u +%Y-%m-%dT%H:%MZ) from commit $COMMIT. Median of $RUNS run(s)"
+  echo "per cell; servers alternate within each cell. Closed loop: each connection carries one request at a time (HTTP/1.1,"
+  echo "keep-alive $KEEPALIVE), mode $MODE, $DEVICES devices (seed $SEED), $(awk -v u="$UNKNOWN" 'BEGIN{print u*100}')% unknown, a different device per request,"
+  echo "warm-up $WARMUP then $DURATION measured. nacgw: started by the script with the same devices (\`bench/lib/nacgw-conf.sh\`),"
+  echo "client authentication $AUTH, every answer checked against the synthetic truth. nginx answers every request with"
+  echo "the same ${#body}-byte body over TLS 1.2/1.3 (checked for HTTP 200). req/s counts only correct answers. Server CPU"
+  echo "from /proc/PID/stat over the measured window, workers included (100% = one core)."
   echo
-  echo "- CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1), $(nproc) logical CPUs; kernel $(uname -r)"
-  echo "- Java: $(java -version 2>&1 | head -n1); nginx: $(nginx -v 2>&1 | sed 's/^nginx version: //'); nacgw: $(java -jar "$JAR" version 2>/dev/null | head -n1)"
+  machine
+  echo "- nginx: $(nginx -v 2>&1 | sed 's/^nginx version: //')"
   echo
   echo "| server | connections | req/s | p50 ms | p99 ms | p99.9 ms | server CPU % | load generator CPU % | errors |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for c in $CONNECTIONS; do
-    for s in nginx nacgw; do
-      if [[ -n ${SKIP[$s]:-} ]]; then echo "| $s | $c | not run: ${SKIP[$s]} | | | | | | |"; continue; fi
+    for s in $SERVERS; do
+      if [[ -n ${SKIP[$s]:-} ]]; then echo "| $s | $c | not run: ${SKIP[$s]//|/\\|} | | | | | | |"; continue; fi
       printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "$s" "$c" "$(col "$s" "$c" 4)" "$(col "$s" "$c" 5)" \
         "$(col "$s" "$c" 6)" "$(col "$s" "$c" 7)" "$(col "$s" "$c" 8)" "$(col "$s" "$c" 9)" "$(col "$s" "$c" 10)"
     done
   done
   echo
   echo '```'
-  echo "QUICK=${QUICK:-0} MODE=$MODE KEEPALIVE=$KEEPALIVE DEVICES=$DEVICES SEED=$SEED CONNECTIONS=\"$CONNECTIONS\" RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP bench/api-loadgen-vs-nginx.sh"
-  echo "java $JAVA_OPTS -jar gateway/target/nacgw.jar loadtest api --target URL --mode $MODE --ca CA [--status-only | credentials] \\"
+  echo "QUICK=${QUICK:-0} MODE=$MODE AUTH=$AUTH KEEPALIVE=$KEEPALIVE DEVICES=$DEVICES SEED=$SEED UNKNOWN=$UNKNOWN CONNECTIONS=\"$CONNECTIONS\" RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP bench/api-loadgen-vs-nginx.sh"
+  echo "# per cell, against each server (nginx: --status-only; nacgw: --profile allowlist and the client certificate or Basic user):"
+  echo "java $JAVA_OPTS -jar gateway/target/nacgw.jar loadtest api --target URL --mode $MODE --ca CA [--status-only | --profile allowlist CREDENTIALS] \\"
   echo "  --count $DEVICES --seed $SEED --unknown $UNKNOWN --connections C --duration $DURATION --warmup $WARMUP --server-pid PID --json FILE"
   echo '```'
-} > "$OUT"
-log "wrote $OUT"
+} | write_section "$OUT" "$NAME"
+log "wrote the $NAME section of $OUT"

@@ -4,15 +4,20 @@
 #   bench/radius-vs-freeradius.sh            # full run (~12 min): 100,000 devices, 1/16/64/256 outstanding, 3 runs each
 #   QUICK=1 bench/radius-vs-freeradius.sh    # smoke run (~1 min): 10,000 devices, 3 s per run, 1 run each
 #
+# Builds nacgw from the current tree (mvn package), starts both servers on free loopback ports, alternates them within
+# each cell, checks every answer (authenticators and verdict; only correct answers count as throughput) and writes
+# its table, the command and the commit into docs/benchmarks.md (its own section only).
+#
 # Environment (defaults in brackets): DEVICES [100000], SEED [1], UNKNOWN [0.1], CONCURRENCY ["1 16 64 256"],
 # RUNS [3], DURATION [20s], WARMUP [5s], SERVERS ["freeradius nacgw"], OUT [docs/benchmarks.md],
-# JAVA_OPTS (for both JVMs) [-XX:+UseParallelGC], NACGW_JAR (the nacgw build to benchmark as the server)
-# [gateway/target/nacgw.jar, which also runs the load generator], NOTE (a sentence put under the title, e.g. about the machine's
-# load), KEEP=1 keeps the temp directory.
+# JAVA_OPTS (for both JVMs) [-XX:+UseParallelGC], NOTE (a sentence put under the title, e.g. about the machine's
+# load), KEEP=1 keeps the temp directory, SKIP_BUILD=1 uses an existing gateway/target/nacgw.jar.
 # Everything listens on 127.0.0.1 only; everything this script starts is stopped by PID on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+# shellcheck source=bench/lib/common.sh
+. bench/lib/common.sh
 
 if [[ ${QUICK:-0} == 1 ]]; then
   : "${DEVICES:=10000}" "${RUNS:=1}" "${DURATION:=3s}" "${WARMUP:=1s}"
@@ -21,61 +26,12 @@ DEVICES=${DEVICES:-100000} SEED=${SEED:-1} UNKNOWN=${UNKNOWN:-0.1}
 CONCURRENCY=${CONCURRENCY:-"1 16 64 256"} RUNS=${RUNS:-3} DURATION=${DURATION:-20s} WARMUP=${WARMUP:-5s}
 SERVERS=${SERVERS:-"freeradius nacgw"} OUT=${OUT:-docs/benchmarks.md} JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseParallelGC"}
 VLAN=100
-JAR=$ROOT/gateway/target/nacgw.jar
-NACGW_JAR=${NACGW_JAR:-$JAR}
-
-log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-secs() { local d=$1; case $d in *ms) echo $(( ${d%ms} / 1000 ));; *s) echo "${d%s}";; *m) echo $(( ${d%m} * 60 ));; *) echo "$d";; esac; }
 
 # ---- prerequisites ------------------------------------------------------------------------------------------------
-if ! command -v freeradius >/dev/null && [[ " $SERVERS " == *" freeradius "* ]]; then
-  log "installing FreeRADIUS from Debian"
-  if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO=sudo; fi
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq freeradius >/dev/null
-  # the Debian package starts a system service on 1812; this benchmark uses its own instance on a free port
-  $SUDO systemctl stop freeradius 2>/dev/null || true
-fi
-command -v java >/dev/null || die "java 17+ is needed"
-command -v ss >/dev/null || die "ss (Debian package iproute2) is needed to find free ports"
-if [[ ! -f $JAR ]]; then
-  log "building $JAR"
-  mvn -B -q -pl gateway -am package -DskipTests
-fi
-
-TMP=$(mktemp -d /tmp/nacgw-bench.XXXXXX)
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-  done
-  if [[ ${KEEP:-0} == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() { # a UDP port on 127.0.0.1 that nothing listens on (and, for pairs, the next one too)
-  local p
-  for _ in $(seq 200); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    if ! ss -Hulnp 2>/dev/null | awk '{print $4}' | grep -qE ":($p|$((p + 1)))\$"; then echo "$p"; return; fi
-  done
-  die "no free UDP port found"
-}
-wait_udp() { # PORT PID SECONDS: wait until PORT is bound, failing if PID dies first
-  local port=$1 pid=$2 t=$3
-  for _ in $(seq $(( t * 10 ))); do
-    ss -Huln 2>/dev/null | awk '{print $4}' | grep -qE "[:.]$port\$" && return 0
-    kill -0 "$pid" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
+# the Debian package starts a system service on 1812; this benchmark uses its own instance on a free port
+[[ " $SERVERS " == *" freeradius "* ]] && apt_install freeradius freeradius
+build_nacgw
+bench_start nacgw-bench
 
 # ---- the device set, its allow-list and the secret ---------------------------------------------------------------
 umask 077
@@ -88,12 +44,12 @@ log "$(wc -l < "$TMP/allow.txt") allowed MACs (compliant and grace devices)"
 # ---- servers --------------------------------------------------------------------------------------------------------
 declare -A PORT PID SKIP EXTRA
 start_freeradius() {
-  local port; port=$(free_port)
+  local port; port=$(free_port udp)
   mkdir -p "$TMP/raddb"
   bench/lib/freeradius-conf.sh "$TMP/raddb" "$port" "$TMP/secret" "$TMP/allow.txt" "$VLAN" yes
   freeradius -f -d "$TMP/raddb" -l "$TMP/raddb/console.log" &
   local pid=$!; PIDS+=("$pid")
-  wait_udp "$port" "$pid" 60 || { SKIP[freeradius]="did not start: $(tail -n 3 "$TMP/raddb/console.log" 2>/dev/null | tr '\n' ' ')"; return; }
+  wait_port udp "$port" "$pid" 60 || { SKIP[freeradius]="did not start: $(tail -n 3 "$TMP/raddb/console.log" 2>/dev/null | tr '\n' ' ')"; return; }
   PORT[freeradius]=$port PID[freeradius]=$pid
   # FreeRADIUS before 3.2.5 (Debian 12 ships 3.2.1) does not add Message-Authenticator to its answers
   local v; v=$(freeradius -v 2>/dev/null | sed -n 's/.*Version \([0-9.]*\).*/\1/p' | head -n1)
@@ -103,14 +59,14 @@ start_freeradius() {
   log "FreeRADIUS $v on 127.0.0.1:$port (pid $pid)"
 }
 start_nacgw() {
-  local port; port=$(free_port)
+  local port; port=$(free_port udp)
   bench/lib/nacgw-conf.sh "$TMP/nacgw" "$port" $((port + 1)) "$TMP/secret" "$VLAN"
-  if ! java $JAVA_OPTS -jar "$NACGW_JAR" devices import --config "$TMP/nacgw/nacgw.yaml" "$TMP/devices.jsonl" > "$TMP/nacgw/import.log" 2>&1; then
+  if ! java $JAVA_OPTS -jar "$JAR" devices import --config "$TMP/nacgw/nacgw.yaml" "$TMP/devices.jsonl" > "$TMP/nacgw/import.log" 2>&1; then
     SKIP[nacgw]="config or import failed: $(tail -n 2 "$TMP/nacgw/import.log" | tr '\n' ' ')"; return
   fi
-  java $JAVA_OPTS -jar "$NACGW_JAR" run --config "$TMP/nacgw/nacgw.yaml" > "$TMP/nacgw/console.log" 2>&1 &
+  java $JAVA_OPTS -jar "$JAR" run --config "$TMP/nacgw/nacgw.yaml" > "$TMP/nacgw/console.log" 2>&1 &
   local pid=$!; PIDS+=("$pid")
-  wait_udp "$port" "$pid" 120 || { SKIP[nacgw]="did not serve RADIUS on $port: $(tail -n 3 "$TMP/nacgw/console.log" | tr '\n' ' ')"; return; }
+  wait_port udp "$port" "$pid" 120 || { SKIP[nacgw]="did not serve RADIUS on $port: $(tail -n 3 "$TMP/nacgw/console.log" | tr '\n' ' ')"; return; }
   PORT[nacgw]=$port PID[nacgw]=$pid
   log "nacgw on 127.0.0.1:$port (pid $pid)"
 }
@@ -121,7 +77,6 @@ for s in $SERVERS; do [[ -n ${SKIP[$s]:-} ]] && log "skipping $s: ${SKIP[$s]}"; 
 RESULTS=$TMP/results.tsv # server conc run req/s p50 p99 p999 serverCPU% loadgenCPU% errors retransmissions
 : > "$RESULTS"
 budget=$(( $(secs "$DURATION") + $(secs "$WARMUP") + 60 ))
-json_num() { grep -o "\"$2\":[-0-9.e]*" "$1" | head -n1 | cut -d: -f2; }
 for c in $CONCURRENCY; do
   for r in $(seq "$RUNS"); do
     for s in $SERVERS; do
@@ -144,33 +99,22 @@ for c in $CONCURRENCY; do
   done
 done
 
-# ---- report --------------------------------------------------------------------------------------------------------
-median() { sort -g | awk '{a[NR]=$1} END{ if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
-col() { awk -F'\t' -v s="$1" -v c="$2" -v k="$3" '$1==s && $2==c {print $k}' "$RESULTS" | median; }
-mkdir -p "$(dirname "$OUT")"
+# ---- report: this figure's section of docs/benchmarks.md -----------------------------------------------------------
 {
-  echo "# Benchmarks"
-  echo
   echo "## RADIUS MAB: nacgw vs FreeRADIUS"
   echo
   [[ -n ${NOTE:-} ]] && { echo "**Note:** $NOTE"; echo; }
-  echo "Generated by \`bench/radius-vs-freeradius.sh\` on $(date -u +%Y-%m-%dT%H:%MZ). Median of $RUNS run(s) per cell; servers"
-  echo "alternate within each cell. Load: closed loop with the given number of outstanding Access-Requests (MAB, PAP"
-  echo "password = MAC, Message-Authenticator on), $DEVICES synthetic devices (seed $SEED), $(awk -v u="$UNKNOWN" 'BEGIN{print u*100}')% unknown MACs,"
-  echo "warm-up $WARMUP then $DURATION measured. Every answer is checked (authenticators and verdict); the errors column counts"
-  echo "wrong or missing answers; retransmissions (after a 1 s timeout) mean a request or answer was lost, usually a full"
-  echo "socket buffer, and show up in p99.9/max. Server CPU is utime+stime of the server process (/proc/PID/stat) over the measured window,"
-  echo "load generator CPU its own process CPU over the whole run (100% = one core; both share the machine)."
+  echo "Generated by \`bench/radius-vs-freeradius.sh\` on $(date -u +%Y-%m-%dT%H:%MZ) from commit $COMMIT. Median of $RUNS run(s)"
+  echo "per cell; servers alternate within each cell. Load: closed loop with the given number of outstanding Access-Requests"
+  echo "(MAB, PAP password = MAC, Message-Authenticator on), $DEVICES synthetic devices (seed $SEED), $(awk -v u="$UNKNOWN" 'BEGIN{print u*100}')% unknown MACs,"
+  echo "warm-up $WARMUP then $DURATION measured. Every answer is checked (authenticators and verdict) and req/s counts only"
+  echo "correct answers; the errors column counts wrong or missing answers; retransmissions (after a 1 s timeout) mean a"
+  echo "request or answer was lost, usually a full socket buffer, and show up in p99.9/max. Server CPU is utime+stime of the"
+  echo "server process (/proc/PID/stat) over the measured window, load generator CPU its own process CPU over the whole run"
+  echo "(100% = one core; both share the machine)."
   echo
-  echo "### Machine"
-  echo
-  echo "- CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1), $(nproc) logical CPUs"
-  echo "- Memory: $(free -g 2>/dev/null | awk '/^Mem:/{print $2 " GiB"}'), kernel $(uname -r)"
-  echo "- Java: $(java -version 2>&1 | head -n1)"
+  machine
   echo "- FreeRADIUS: $(freeradius -v 2>/dev/null | head -n1 | sed 's/^radiusd: //')"
-  echo "- nacgw (server): $(java -jar "$NACGW_JAR" version 2>/dev/null | head -n1)"
-  echo
-  echo "### Results"
   echo
   echo "| server | outstanding | req/s | p50 ms | p99 ms | p99.9 ms | server CPU % | load generator CPU % | errors | retransmissions |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -182,8 +126,6 @@ mkdir -p "$(dirname "$OUT")"
     done
   done
   echo
-  echo "### Commands"
-  echo
   echo '```'
   echo "QUICK=${QUICK:-0} DEVICES=$DEVICES SEED=$SEED UNKNOWN=$UNKNOWN CONCURRENCY=\"$CONCURRENCY\" RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP bench/radius-vs-freeradius.sh"
   echo "# per cell, against each server (FreeRADIUS < 3.2.5 also gets --allow-reply-without-message-authenticator):"
@@ -194,10 +136,10 @@ mkdir -p "$(dirname "$OUT")"
   echo "FreeRADIUS config: \`bench/lib/freeradius-conf.sh\` (rlm_files allow-list with PAP MAB and the VLAN reply, everything else"
   echo "rejected, reject_delay 0, require_message_authenticator yes). nacgw config: \`bench/lib/nacgw-conf.sh\`."
   echo
-  echo "### Every run"
+  echo "Every run:"
   echo
   echo "| server | outstanding | run | req/s | p50 ms | p99 ms | p99.9 ms | server CPU % | load generator CPU % | errors | retransmissions |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   awk -F'\t' '{printf "| %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11}' "$RESULTS"
-} > "$OUT"
-log "wrote $OUT"
+} | write_section "$OUT" radius-vs-freeradius
+log "wrote the radius-vs-freeradius section of $OUT"

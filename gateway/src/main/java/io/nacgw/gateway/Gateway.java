@@ -18,10 +18,14 @@ import io.nacgw.nacapi.ApiServer;
 import io.nacgw.nacapi.ClientIdentityResolver;
 import io.nacgw.nacapi.MetricsServer;
 import java.time.Duration;
+import io.nacgw.gateway.config.ConfigDiff;
 import io.nacgw.gateway.config.NacgwConfig;
 import io.nacgw.radius.RadiusServer;
 import io.nacgw.radius.RadiusServices;
 import io.nacgw.radius.audit.AuditSink;
+import io.nacgw.radius.coa.CoaSender;
+import io.nacgw.radius.coa.CoaSettings;
+import io.nacgw.radius.coa.SessionReauthorizer;
 import io.nacgw.radius.eap.EapSettings;
 import io.nacgw.sync.SyncService;
 import org.slf4j.Logger;
@@ -32,7 +36,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * One running nacgw: opens the store, loads the compliance index, builds the access policy and starts the
@@ -42,19 +50,29 @@ public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
     private final NacgwConfig config;
+    /** The policy and RADIUS clients as last applied (start or reload): what the next reload compares against. */
+    private volatile io.nacgw.gateway.config.PolicyConfig currentPolicy;
+    private volatile Map<String, io.nacgw.gateway.config.RadiusConfig.ClientConfig> currentClients;
+    private final java.util.function.Supplier<NacgwConfig> reloadSource;
     private final Clock clock;
     private final ComplianceStore store;
     private final ComplianceService compliance;
     private final AccessPolicy policy;
     private final SyncService sync;
     private final RadiusServer radius;
+    private final CoaSender coa;
+    private final SessionReauthorizer reauthorizer;
     private final ApiServer api;
     private final MetricsServer metricsServer;
+    private final SessionStore sessions;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
-    private Gateway(NacgwConfig config, Clock clock) {
+    private Gateway(NacgwConfig config, Clock clock, java.util.function.Supplier<NacgwConfig> reloadSource) {
         this.config = config;
+        this.currentPolicy = config.policy();
+        this.currentClients = config.radius().clients();
+        this.reloadSource = reloadSource;
         this.clock = clock;
         this.policy = config.policy().toAccessPolicy();
         createDataDir(config.dataDir());
@@ -72,9 +90,9 @@ public final class Gateway implements AutoCloseable {
             closeables.push(compliance);
             closeables.push(metrics);
             metrics.bindIndex(compliance);
+            this.sessions = SessionStore.open(config.store().settings(config.dataDir()), clock);
+            closeables.push(sessions);
             if (config.radius().enabled()) {
-                SessionStore sessions = SessionStore.open(config.store().settings(config.dataDir()));
-                closeables.push(sessions);
                 Path auditFile = config.dataDir().resolve(config.audit().file());
                 AuditSink audit = openAudit(auditFile);
                 var pki = pki().layout();
@@ -85,8 +103,23 @@ public final class Gateway implements AutoCloseable {
                 closeables.push(radius);
                 metrics.bindRadius(radius);
                 metrics.bindEap(radius);
+                CoaSettings coaSettings = config.radius().coa().settings();
+                if (coaSettings.enabled()) {
+                    this.coa = CoaSender.start(coaSettings, radius::client, radius::audit, clock, metrics::observeCoa);
+                    closeables.push(coa);
+                    this.reauthorizer = new SessionReauthorizer(policy, sessions, radius::client, coa, clock,
+                            coaSettings.queueSize());
+                    closeables.push(reauthorizer);
+                    compliance.addListener(reauthorizer);
+                    metrics.bindCoa(coa, reauthorizer);
+                } else {
+                    this.coa = null;
+                    this.reauthorizer = null;
+                }
             } else {
                 this.radius = null;
+                this.coa = null;
+                this.reauthorizer = null;
             }
             if (config.api().enabled()) {
                 this.api = startApi();
@@ -108,8 +141,10 @@ public final class Gateway implements AutoCloseable {
                 closeables.push(syncOps);
             }
             if (config.metrics().enabled()) {
-                this.metricsServer = MetricsServer.start(config.metrics().settings(), metrics::scrape, () -> true,
-                        SyncOperations.endpoints(syncOps));
+                Map<String, MetricsServer.Operation> ops = new HashMap<>(SyncOperations.endpoints(syncOps));
+                ops.put("/reload", ReloadOperation.of(this, reloadSource));
+                ops.putAll(SessionOperations.endpoints(sessions, clock));
+                this.metricsServer = MetricsServer.start(config.metrics().settings(), metrics::scrape, () -> true, ops);
                 closeables.push(metricsServer);
             } else {
                 this.metricsServer = null;
@@ -151,7 +186,7 @@ public final class Gateway implements AutoCloseable {
                 commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
         return ApiServer.start(config.api().settings(),
                 config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version()),
-                config.api().auth(policy, certificates), tls::newEngine, compliance, policy, clock);
+                config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, clock);
     }
 
     /** The default profile's remediation URL, else its enrolment URL (null: none). */
@@ -172,7 +207,15 @@ public final class Gateway implements AutoCloseable {
 
     /** Opens everything; on failure closes what was opened and rethrows. */
     public static Gateway start(NacgwConfig config, Clock clock) {
-        Gateway g = new Gateway(config, clock);
+        return start(config, clock, null);
+    }
+
+    /**
+     * Starts the gateway; {@code reloadSource} re-reads the configuration for {@code POST /reload} on the operations
+     * port ({@code nacgw reload}); null: there is no file to re-read, and /reload says so.
+     */
+    public static Gateway start(NacgwConfig config, Clock clock, java.util.function.Supplier<NacgwConfig> reloadSource) {
+        Gateway g = new Gateway(config, clock, reloadSource);
         log.info("nacgw ready: {} devices in memory, profiles {}", g.compliance.residentCount(), g.policy.names());
         return g;
     }
@@ -213,14 +256,93 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Applies what can change without a restart from a freshly loaded config: today the RADIUS clients. The new
-     * clients are validated before anything changes; on error the running ones stay.
+     * Applies what can change without a restart from a freshly loaded config: the policy profiles (every component
+     * decides with the new ones from its next request) and the RADIUS clients. Everything is built and validated
+     * before anything changes: on error (an {@link IllegalArgumentException} naming the key) the running gateway
+     * stays exactly as it was. Other changed keys are reported as needing a restart.
      */
-    public void reload(NacgwConfig fresh) {
-        if (radius != null) {
-            radius.reload(fresh.radius().nasClients(policy));
-            log.info("reloaded {} RADIUS clients", fresh.radius().clients().size());
+    public synchronized ReloadResult reload(NacgwConfig fresh) {
+        List<String> applied = new ArrayList<>();
+        List<String> restart = new ArrayList<>();
+        boolean policyChanged = !currentPolicy.equals(fresh.policy());
+        boolean clientsChanged = !currentClients.equals(fresh.radius().clients());
+        for (String key : ConfigDiff.changedKeys(config, fresh)) {
+            if (!key.equals("policy") && !key.startsWith("policy.") && !key.equals("radius.clients")) {
+                restart.add(key);
+            }
         }
+        // build and check everything first: a refused reload leaves the running gateway exactly as it was
+        AccessPolicy next = policyChanged ? fresh.policy().toAccessPolicy() : policy;
+        List<io.nacgw.radius.NasClient> clients = radius != null && (clientsChanged || policyChanged)
+                ? fresh.radius().nasClients(next) : null;
+        if (policyChanged && api != null) {
+            config.api().auth(next, io.nacgw.nacapi.ClientIdentityResolver.NONE); // API users name existing profiles
+        }
+        if (policyChanged) {
+            applied.add("policy.profiles: " + profileChanges(currentPolicy, fresh.policy()));
+            policy.update(next);
+        }
+        if (clients != null) {
+            radius.reload(clients);
+            if (clientsChanged) {
+                applied.add("radius.clients: " + clientChanges(currentClients, fresh.radius().clients()));
+            }
+        }
+        currentPolicy = fresh.policy();
+        if (radius != null) {
+            currentClients = fresh.radius().clients();
+        }
+        ReloadResult result = new ReloadResult(applied, restart);
+        log.info("reload: {}{}", result.unchanged() ? "no changes" : applied.isEmpty() ? "nothing applied" : String.join("; ", applied),
+                restart.isEmpty() ? "" : "; restart needed for " + restart);
+        return result;
+    }
+
+    /** Re-reads the config file given at start and applies it (SIGHUP); the outcome goes to the log. */
+    public void reloadFromSource() {
+        if (reloadSource == null) {
+            log.warn("reload asked, but this gateway was started without a config file to re-read");
+            return;
+        }
+        ReloadOperation.run(this, reloadSource);
+    }
+
+    private static String profileChanges(io.nacgw.gateway.config.PolicyConfig a, io.nacgw.gateway.config.PolicyConfig b) {
+        String parts = entryChanges(a.profiles(), b.profiles());
+        if (!a.defaultProfile().equals(b.defaultProfile())) {
+            parts = (parts.isEmpty() ? "" : parts + ", ") + "default " + a.defaultProfile() + " -> " + b.defaultProfile();
+        }
+        return parts.isEmpty() ? "unchanged" : parts;
+    }
+
+    private static String clientChanges(Map<String, ?> a, Map<String, ?> b) {
+        return b.size() + " clients (" + entryChanges(a, b) + ")";
+    }
+
+    /** "added x, removed y, changed z" between two named sections (profiles, clients). */
+    private static String entryChanges(java.util.Map<String, ?> a, java.util.Map<String, ?> b) {
+        List<String> parts = new ArrayList<>();
+        names(parts, "added", b.keySet().stream().filter(n -> !a.containsKey(n)).toList());
+        names(parts, "removed", a.keySet().stream().filter(n -> !b.containsKey(n)).toList());
+        names(parts, "changed", b.keySet().stream().filter(n -> a.containsKey(n)
+                && !java.util.Objects.equals(a.get(n), b.get(n))).toList());
+        return String.join(", ", parts);
+    }
+
+    private static void names(List<String> parts, String what, List<String> names) {
+        if (!names.isEmpty()) {
+            parts.add(what + " " + String.join(" ", names));
+        }
+    }
+
+    /** The CoA sender, when RADIUS and {@code radius.coa.enabled}. */
+    public java.util.Optional<CoaSender> coa() {
+        return java.util.Optional.ofNullable(coa);
+    }
+
+    /** What turns device changes and operator actions into CoA, when the CoA sender runs. */
+    public java.util.Optional<SessionReauthorizer> reauthorizer() {
+        return java.util.Optional.ofNullable(reauthorizer);
     }
 
     /** The HTTPS API, when {@code api.enabled}. */
@@ -231,6 +353,11 @@ public final class Gateway implements AutoCloseable {
     /** The plain-HTTP metrics and health server, when {@code metrics.enabled}. */
     public java.util.Optional<MetricsServer> metricsServer() {
         return java.util.Optional.ofNullable(metricsServer);
+    }
+
+    /** The session table (Access-Accepts and accounting), read by the API, the CLI and CoA. */
+    public SessionStore sessions() {
+        return sessions;
     }
 
     /** The MDM sync connector, when {@code sync.enabled}. */

@@ -2,6 +2,7 @@ package io.nacgw.gateway;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -12,8 +13,13 @@ import io.nacgw.core.service.ComplianceService;
 import io.nacgw.nacapi.ApiServer;
 import io.nacgw.radius.DropReason;
 import io.nacgw.radius.RadiusServer;
+import io.nacgw.radius.coa.CoaResult;
+import io.nacgw.radius.coa.CoaSender;
+import io.nacgw.radius.coa.SessionReauthorizer;
 import io.nacgw.sync.SyncService;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -82,7 +88,14 @@ public final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_radius_status_server", radius, r -> r.stats().statusServer(), "Status-Server requests answered");
         counter("nacgw_radius_duplicates_resent", radius, r -> r.stats().duplicatesResent(), "Retransmissions answered from the duplicate cache");
         counter("nacgw_radius_audit_dropped", radius, r -> r.stats().auditDropped(), "Audit events dropped (queue full)");
+        counter("nacgw_radius_accept_sessions_recorded", radius, r -> r.stats().acceptsRecorded(),
+                "Access-Accepts recorded as sessions");
+        counter("nacgw_radius_accept_sessions_dropped", radius, r -> r.stats().acceptsUnrecorded(),
+                "Access-Accepts not recorded as sessions (radius.sessionQueue full or the write failed)");
         for (DropReason reason : DropReason.values()) {
+            if (reason.coa()) {
+                continue; // the CoA sender's own counters (bindCoa)
+            }
             FunctionCounter.builder("nacgw_radius_dropped", radius, r -> r.stats().drops(reason))
                     .tag("reason", reason.wireName()).description("Datagrams dropped, by reason").register(registry);
         }
@@ -99,10 +112,49 @@ public final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_eap_tls_full", radius, r -> r.eapStats().tlsFull(), "Full EAP-TLS handshakes");
         counter("nacgw_eap_tls_resumed", radius, r -> r.eapStats().tlsResumed(), "Resumed EAP-TLS handshakes");
         counter("nacgw_eap_crl_fetch_failures", radius, r -> r.eapStats().crlFetchFailures(), "Failed fetches of radius.eap.tls.crlUrls");
-        Gauge.builder("nacgw_eap_conversations", radius, r -> r.eapStats().conversations())
-                .description("EAP conversations held").register(registry);
-        Gauge.builder("nacgw_eap_tls_sessions_cached", radius, r -> r.eapStats().tlsSessionsCached())
-                .description("TLS sessions held for resumption").register(registry);
+        gauge("nacgw_eap_conversations", radius, r -> r.eapStats().conversations(), "EAP conversations held");
+        gauge("nacgw_eap_tls_sessions_cached", radius, r -> r.eapStats().tlsSessionsCached(),
+                "TLS sessions held for resumption");
+    }
+
+    /** Error-Cause values of RFC 5176 §3.5 (0: a NAK without one), pre-registered so every series exists from start. */
+    private static final int[] ERROR_CAUSES = {0, 201, 202, 401, 402, 403, 404, 405, 406, 407, 501, 502, 503, 504, 505,
+            506, 507, 508};
+
+    void bindCoa(CoaSender coa, SessionReauthorizer trigger) {
+        counter("nacgw_coa_sent", coa, c -> c.stats().sent(), "CoA/Disconnect requests sent (retransmissions not included)");
+        counter("nacgw_coa_retransmitted", coa, c -> c.stats().retransmitted(), "CoA/Disconnect retransmissions");
+        counter("nacgw_coa_acked", coa, c -> c.stats().acked(), "CoA-ACK and Disconnect-ACK received");
+        for (int cause : ERROR_CAUSES) {
+            FunctionCounter.builder("nacgw_coa_nakked", coa, c -> c.stats().nakked().getOrDefault(cause, 0L))
+                    .tag("error_cause", Integer.toString(cause))
+                    .description("CoA-NAK and Disconnect-NAK received, by Error-Cause (0: none)").register(registry);
+        }
+        counter("nacgw_coa_timed_out", coa, c -> c.stats().timedOut(), "CoA/Disconnect given up without a valid answer");
+        counter("nacgw_coa_queue_full", coa, c -> c.stats().queueFull(), "CoA refused: sender queue full");
+        counter("nacgw_coa_no_client", coa, c -> c.stats().noClient(), "CoA not sent: NAS client not configured");
+        counter("nacgw_coa_bad_replies", coa, c -> c.stats().badReplies(), "Datagrams at the CoA socket dropped (unexpected, bad authenticator)");
+        gauge("nacgw_coa_queue_depth", coa, c -> c.stats().queued(), "CoA requests waiting to be sent");
+        gauge("nacgw_coa_outstanding", coa, c -> c.stats().outstanding(), "CoA requests awaiting an answer");
+        counter("nacgw_coa_trigger_changes", trigger, t -> t.stats().changes(), "Device changes checked for live sessions");
+        counter("nacgw_coa_trigger_unchanged", trigger, t -> t.stats().unchanged(), "Live sessions whose decision a change did not alter");
+        counter("nacgw_coa_trigger_dropped", trigger, t -> t.stats().dropped(), "Device changes dropped: trigger queue full");
+        counter("nacgw_coa_sessions_closed", trigger, t -> t.stats().sessionsClosed(), "Sessions stopped after a NAK 503");
+        gauge("nacgw_coa_trigger_backlog", trigger, t -> t.stats().backlog(), "Device changes waiting to be checked");
+        coaLatency = Timer.builder("nacgw_coa_latency").description("From queueing a CoA to the NAS's ACK or NAK")
+                .publishPercentileHistogram().serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(100),
+                        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5))
+                .register(registry);
+    }
+
+    private volatile Timer coaLatency;
+
+    /** Records a CoA result (latency of answered requests); called by the CoA sender, must not block. */
+    void observeCoa(CoaResult r) {
+        Timer t = coaLatency;
+        if (t != null && (r.answer() == CoaResult.Answer.ACK || r.answer() == CoaResult.Answer.NAK)) {
+            t.record(r.latencyNanos(), TimeUnit.NANOSECONDS);
+        }
     }
 
     void bindApi(ApiServer api) {

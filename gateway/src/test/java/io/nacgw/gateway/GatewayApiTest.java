@@ -3,11 +3,11 @@ package io.nacgw.gateway;
 import io.nacgw.certs.CertificateAuthority;
 import io.nacgw.certs.IssuedClient;
 import io.nacgw.certs.Role;
+import io.nacgw.core.testing.Needs;
 import io.nacgw.core.testing.TestDevices;
 import io.nacgw.gateway.config.ConfigLoader;
 import io.nacgw.gateway.config.NacgwConfig;
 import io.nacgw.nacapi.PasswordHash;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,12 +29,7 @@ final class GatewayApiTest {
     Path dir;
 
     private static String curl(String... args) throws Exception {
-        if (!Files.isExecutable(Path.of("/usr/bin/curl"))) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("curl is required when CI=true");
-            }
-            Assumptions.abort("curl not installed");
-        }
+        Needs.executable("curl", "/usr/bin/curl");
         List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20", "-w", "\nHTTP %{http_code}\n"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

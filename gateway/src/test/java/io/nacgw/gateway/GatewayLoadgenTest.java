@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,6 +52,16 @@ final class GatewayLoadgenTest {
         }
     }
 
+    /** The report's "verdicts:" line counts at least one answer for each device class (not just names it). */
+    private static void assertEveryClassAnswered(String report) {
+        String verdicts = report.lines().filter(l -> l.startsWith("verdicts:")).findFirst().orElseThrow(
+                () -> new AssertionError("no verdicts line: " + report));
+        for (String cls : new String[]{"compliant", "noncompliant", "grace", "unmanaged", "unknown"}) {
+            assertTrue(Pattern.compile("\\s" + cls + " \\S+=[1-9]").matcher(verdicts).find(),
+                    "class " + cls + " got answers: " + verdicts);
+        }
+    }
+
     @Test
     void radiusAndApiLoad_everyClassGetsItsVerdict() throws Exception {
         Properties p = new Properties();
@@ -77,9 +88,7 @@ final class GatewayLoadgenTest {
                     "--concurrency", "16", "--requests", "5000", "--quiet");
             assertEquals(0, radius.status, radius.out);
             assertTrue(radius.out.contains("result: OK"), radius.out);
-            for (String cls : new String[]{"compliant", "noncompliant", "grace", "unmanaged", "unknown"}) {
-                assertTrue(radius.out.contains(cls), "class " + cls + " was exercised: " + radius.out);
-            }
+            assertEveryClassAnswered(radius.out);
 
             Path pki = config.dataDir().resolve("pki");
             IssuedClient partner = CertificateAuthority.open(pki).issueClient("loadgen", Role.PARTNER, 1, "x-p12".toCharArray());
@@ -90,6 +99,7 @@ final class GatewayLoadgenTest {
                         "--count", "2000", "--seed", "3", "--connections", "4", "--requests", "2000", "--quiet");
                 assertEquals(0, api.status, mode + ": " + api.out);
                 assertTrue(api.out.contains("result: OK"), api.out);
+                assertEveryClassAnswered(api.out);
             }
         }
     }

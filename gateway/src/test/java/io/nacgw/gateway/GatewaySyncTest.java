@@ -77,6 +77,9 @@ final class GatewaySyncTest {
                 assertEquals(SyncReport.Outcome.SUCCEEDED, r.outcome(), String.valueOf(r.error()));
                 assertEquals(ComplianceState.NONCOMPLIANT, g.compliance().lookup(mac).join().orElseThrow().complianceState());
                 assertTrue(g.metrics().scrape().contains("nacgw_sync_runs_total 2.0"), g.metrics().scrape());
+                assertTrue(g.metrics().scrape().contains("nacgw_sync_retire_guard 0.0"), g.metrics().scrape());
+                assertTrue(g.metrics().scrape().contains("nacgw_sync_incremental_overlap_seconds 300.0"),
+                        g.metrics().scrape());
 
                 // the operator's view: nacgw sync status / run through the localhost operations port
                 java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -94,6 +97,9 @@ final class GatewaySyncTest {
                 String text = out.toString(StandardCharsets.UTF_8);
                 assertEquals(0, status, text);
                 assertTrue(text.contains("runs                 2"), text);
+                assertTrue(text.contains("incrementalOverlapSeconds 300"), text);
+                assertTrue(text.contains("clampEvents          0"), text);
+                assertTrue(text.contains("retireGuardEvents    0"), text);
                 assertEquals(0, run, text);
                 assertTrue(text.contains("outcome              succeeded"), text);
                 assertEquals(ComplianceState.IN_GRACE_PERIOD, g.compliance().lookup(mac).join().orElseThrow().complianceState());

@@ -246,7 +246,7 @@ public final class ApiLoadGenerator {
             }
             if (verdict != null) {
                 stats.verdict(truth, verdict);
-                if (now - run.warmupEndNanos >= 0 && now - run.endNanos < 0) {
+                if (error == null && now - run.warmupEndNanos >= 0 && now - run.endNanos < 0) {
                     stats.windowAnswers.increment();
                 }
                 if (measured) {
@@ -507,7 +507,7 @@ public final class ApiLoadGenerator {
         } else {
             long end = stats.lastAnswerNanos;
             seconds = answers == 0 || end <= run.warmupEndNanos ? 0 : (end - run.warmupEndNanos) / 1e9;
-            tp = answers;
+            tp = stats.measuredOk.sum();
         }
         Map<String, Long> verdicts = new LinkedHashMap<>();
         stats.verdicts.forEach((k, v) -> verdicts.put(k, v.sum()));

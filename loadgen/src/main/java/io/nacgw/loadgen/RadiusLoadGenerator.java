@@ -163,7 +163,7 @@ public final class RadiusLoadGenerator {
         } else {
             long end = stats.lastAnswerNanos;
             seconds = answers == 0 || end <= run.warmupEndNanos ? 0 : (end - run.warmupEndNanos) / 1e9;
-            throughputAnswers = answers;
+            throughputAnswers = stats.measuredOk.sum();
         }
         Map<String, Long> verdicts = new LinkedHashMap<>();
         for (Map.Entry<String, LongAdder> v : stats.verdicts.entrySet()) {

@@ -9,7 +9,7 @@ import java.util.Map;
  * loop they are measured from each request's intended send time.
  *
  * @param seconds       the measured window: the duration, or with a request count warm-up end to the last answer
- * @param throughput    answers received in the window per second
+ * @param throughput    correct answers received in the window per second (wrong ones and errors never count)
  * @param shape         RADIUS request shape (mab, vpn) or HTTPS API mode (ise-v3, ise-v2, json)
  * @param sources       UDP source ports (RADIUS) or connections (HTTPS API)
  * @param verdicts      "class verdict" (e.g. "compliant accept:100") → answers
@@ -44,7 +44,7 @@ public record Report(String target, String mode, String shape, boolean messageAu
         b.append("expected: ").append(expectations).append('\n');
         b.append(String.format(Locale.ROOT, "requests: %d measured answers, window %.2f s (%d sent incl. %d retransmissions, %d in warm-up, %d stray answers)%n",
                 answers, seconds, sent, retransmissions, warmupRequests, strayAnswers));
-        b.append(String.format(Locale.ROOT, "throughput: %.0f answers/s%n", throughput));
+        b.append(String.format(Locale.ROOT, "throughput: %.0f correct answers/s%n", throughput));
         b.append(String.format(Locale.ROOT, "latency ms: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  mean %.3f%n",
                 p50, p90, p99, p999, max, mean));
         b.append("verdicts:");

@@ -266,7 +266,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         if (verdict != null) {
             stats.verdict(p.truth, verdict);
-            if (now - run.warmupEndNanos >= 0 && now - run.endNanos < 0) {
+            if (error == null && now - run.warmupEndNanos >= 0 && now - run.endNanos < 0) {
                 stats.windowAnswers.increment();
             }
             if (measured) {

@@ -15,7 +15,7 @@ final class Stats {
     final LongAdder retransmissions = new LongAdder();
     final LongAdder measuredAnswers = new LongAdder();
     final LongAdder measuredOk = new LongAdder();
-    /** Answers received inside the measured window (after the warm-up, before the duration ends): throughput. */
+    /** Correct answers received inside the measured window (after the warm-up, before the duration ends): throughput. */
     final LongAdder windowAnswers = new LongAdder();
     final LongAdder warmupCompleted = new LongAdder();
     final LongAdder strayAnswers = new LongAdder();

@@ -1,5 +1,6 @@
 package io.nacgw.loadgen;
 
+import io.nacgw.core.testing.Needs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +16,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 final class ApiLoadGeneratorTest {
@@ -35,13 +33,7 @@ final class ApiLoadGeneratorTest {
     /** Certificates come from the openssl command line (installed wherever the CI runs; see .ci/run). */
     @BeforeAll
     static void certificates() throws Exception {
-        boolean openssl = Files.isExecutable(Path.of("/usr/bin/openssl"));
-        if (!openssl) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("CI=true but openssl is missing");
-            }
-            assumeTrue(false, "openssl not installed");
-        }
+        Needs.executable("openssl", "/usr/bin/openssl");
         serverCert = dir.resolve("server.pem");
         serverKey = dir.resolve("server.key");
         clientCert = dir.resolve("client.pem");
@@ -115,6 +107,7 @@ final class ApiLoadGeneratorTest {
             Report r = run(settings(s, ApiMode.ISE_V2, 2, 0, null, 200, true, null, Duration.ofSeconds(2)));
             assertEquals(1, r.exitStatus(), r.toText());
             assertTrue(r.errors().get("verdict_mismatch") > 150, r.toText()); // unknown devices still read as unknown
+            assertEquals(r.ok(), Math.round(r.throughput() * r.seconds()), "only the right answers are throughput: " + r.toText());
         }
     }
 
@@ -123,15 +116,14 @@ final class ApiLoadGeneratorTest {
         try (FakeApiServer s = server(FakeApiServer.Fault.SERVER_ERROR, null)) {
             Report r = run(settings(s, ApiMode.ISE_V3, 2, 0, null, 40, true, null, Duration.ofSeconds(2)));
             assertEquals(40, r.errors().get("http_status"), r.toText());
+            assertEquals(0.0, r.throughput(), "a 5xx answer is not throughput: " + r.toText());
         }
     }
 
     @Test
-    void api_silentServer_timesOutWithinBound() throws Exception {
+    void api_silentServer_everyRequestTimesOut() throws Exception { // a hang is caught by the class @Timeout
         try (FakeApiServer s = server(FakeApiServer.Fault.SILENT, null)) {
-            long t0 = System.nanoTime();
             Report r = run(settings(s, ApiMode.JSON, 3, 0, Duration.ofMillis(400), 0, true, null, Duration.ofMillis(150)));
-            assertTrue((System.nanoTime() - t0) / 1e9 < 5, r.toText());
             assertEquals(3, r.exitStatus(), r.toText());
             assertTrue(r.errors().get("timeout") >= 3, r.toText());
             assertEquals(0, r.answers());

@@ -1,5 +1,6 @@
 package io.nacgw.loadgen;
 
+import io.nacgw.core.testing.Needs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The load generator against a real FreeRADIUS 3.2 configured by the benchmark's own config generator
@@ -49,13 +49,7 @@ final class FreeRadiusInteropTest {
 
     @Test
     void run_againstFreeRadiusAllowlist_zeroMismatches() throws Exception {
-        Path binary = Path.of("/usr/sbin/freeradius");
-        if (!Files.isExecutable(binary)) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("CI=true but FreeRADIUS is missing: apt-get install -y freeradius");
-            }
-            assumeTrue(false, "FreeRADIUS not installed (apt-get install -y freeradius)");
-        }
+        Path binary = Needs.executable("freeradius", "/usr/sbin/freeradius");
         SyntheticDevices devices = new SyntheticDevices(11, 5000, SyntheticDevices.defaultMix(), "SYN-", Instant.now());
         List<String> allow = new ArrayList<>();
         for (int i = 0; i < devices.count(); i++) {

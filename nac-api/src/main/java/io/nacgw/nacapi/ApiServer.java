@@ -2,6 +2,8 @@ package io.nacgw.nacapi;
 
 import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.core.service.ComplianceService;
+import io.nacgw.core.session.SessionStore;
+import io.nacgw.core.net.DualStack;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -61,6 +63,12 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(ApiSettings settings, IseSettings ise, AuthSettings auth, ServerEngineFactory tls,
                                   ComplianceService service, AccessPolicy policy, Clock clock) {
+        return start(settings, ise, auth, tls, service, policy, null, clock);
+    }
+
+    /** As above, with the session table {@code GET /api/v1/sessions} lists (null: none kept, the route says so). */
+    public static ApiServer start(ApiSettings settings, IseSettings ise, AuthSettings auth, ServerEngineFactory tls,
+                                  ComplianceService service, AccessPolicy policy, SessionStore sessions, Clock clock) {
         Objects.requireNonNull(tls, "tls");
         for (ApiUser u : auth.users()) {
             if (u.profile() != null && !policy.has(u.profile())) {
@@ -72,8 +80,10 @@ public final class ApiServer implements AutoCloseable {
         ThreadPoolExecutor workers = pool("nacgw-api-worker", settings.workerThreads(), settings.workerQueue());
         ThreadPoolExecutor verifier = pool("nacgw-api-auth", 2, 64);
         List<Route> all = new ArrayList<>(new IseApi(ise, service, policy, clock, workers, metrics).routes());
-        all.addAll(new JsonApi(service, policy, clock, workers, settings.maxDecisionBatch(), ise.busyWaitSeconds(),
-                metrics).routes());
+        JsonApi json = new JsonApi(service, policy, clock, workers, settings.maxDecisionBatch(), ise.busyWaitSeconds(),
+                metrics);
+        all.addAll(json.routes());
+        all.addAll(new SessionApi(sessions, workers, clock, json::busy).routes());
         Routes routes = new Routes(all);
         Authenticator authenticator = new Authenticator(auth, verifier, clock);
         ApiInitializer.engine(tls).closeOutbound(); // fail at start, not on the first connection
@@ -86,7 +96,7 @@ public final class ApiServer implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ApiInitializer(settings, tls, authenticator, routes, service, workers, metrics))
-                    .bind(settings.host(), settings.port()).syncUninterruptibly().channel();
+                    .bind(DualStack.bindAddress(settings.host()), settings.port()).syncUninterruptibly().channel();
             ApiServer server = new ApiServer(boss, io, workers, verifier, ch, metrics, routes);
             log.info("API listening on https://{} (ISE API {}, JSON API {})", hostPort(server.address()),
                     IseApi.API_BASE, JsonApi.BASE);

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * The HTTPS server's settings. Defaults in {@link #defaults()}.
  *
- * @param host              address to bind (default 0.0.0.0)
+ * @param host              address to bind (default {@code ::}: IPv6 and IPv4-mapped IPv4, IPv4 only where the kernel
+ *                          has no IPv6)
  * @param port              TCP port (default 8443; 0 picks a free one)
  * @param maxBodyBytes      largest aggregated request body, bytes (default 1 MiB; the bulk stream is exempt)
  * @param maxHeaderBytes    largest header block, bytes (default 16 KiB; beyond: 431)
@@ -52,7 +53,7 @@ public record ApiSettings(String host, int port, int maxBodyBytes, int maxHeader
     }
 
     public static ApiSettings defaults() {
-        return new ApiSettings("0.0.0.0", 8443, 1024 * 1024, 16 * 1024, 8 * 1024,
+        return new ApiSettings("::", 8443, 1024 * 1024, 16 * 1024, 8 * 1024,
                 Duration.ofSeconds(10), Duration.ofSeconds(60), 100, 1000, 4, 256, 0, true);
     }
 

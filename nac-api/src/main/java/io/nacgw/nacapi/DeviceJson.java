@@ -49,7 +49,8 @@ import java.util.List;
  *     never replaces a newer one</td></tr>
  * <tr><td>policyAssigned</td><td>boolean</td><td>default true</td></tr>
  * <tr><td>threatLevel</td><td>secured|low|medium|high|unknown</td><td>default unknown</td></tr>
- * <tr><td>jailbroken, encrypted</td><td>boolean</td><td>default false</td></tr>
+ * <tr><td>jailbroken, encrypted</td><td>boolean</td><td>absent: not reported by the MDM (the policy treats it as
+ *     false; the ISE API omits jail_broken / disk_encryption_on)</td></tr>
  * <tr><td>macs</td><td>array of MAC strings, any common notation</td><td>at most 16</td></tr>
  * <tr><td>serial, imei, meid, udid</td><td>string</td><td></td></tr>
  * </table>
@@ -266,8 +267,12 @@ public final class DeviceJson {
         w.optField("graceExpiry", d.graceExpiry().orElse(null));
         w.field("policyAssigned", d.policyAssigned());
         w.field("threatLevel", d.threatLevel().wireName());
-        w.field("jailbroken", d.jailbroken());
-        w.field("encrypted", d.encrypted());
+        if (d.jailbreakKnown()) {
+            w.field("jailbroken", d.jailbroken());
+        }
+        if (d.encryptionKnown()) {
+            w.field("encrypted", d.encrypted());
+        }
         w.optField("lastCheckIn", d.lastCheckIn().orElse(null));
         w.optField("lastModified", d.lastModified());
         w.name("macs").startArray();

@@ -565,11 +565,12 @@ final class IseApi {
             }
             x.end("compliance");
         }
-        if (f.contains(Attr.DISK_ENCRYPTION_ON)) {
+        // never reported by the MDM: omitted (the spec's attributes are optional), not claimed false
+        if (f.contains(Attr.DISK_ENCRYPTION_ON) && d.encryptionKnown()) {
             x.element("disk_encryption_on", d.encrypted());
         }
         // pin_lock_on and phone_number: the MDM feed carries neither; omitted rather than guessed
-        if (f.contains(Attr.JAIL_BROKEN)) {
+        if (f.contains(Attr.JAIL_BROKEN) && d.jailbreakKnown()) {
             x.element("jail_broken", d.jailbroken());
         }
         if (f.contains(Attr.MANUFACTURER)) {

@@ -198,7 +198,8 @@ final class JsonApi {
         });
     }
 
-    private ApiException busy() {
+    /** 503 with Retry-After, counted as shed load. */
+    ApiException busy() {
         metrics.shed.increment();
         return new ApiException(503, "the server is busy; retry later",
                 Map.of(HttpHeaderNames.RETRY_AFTER.toString(), Integer.toString(busyWaitSeconds)), false);

@@ -127,6 +127,8 @@ public final class MetricsServer implements AutoCloseable {
 
     @ChannelHandler.Sharable
     static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        /** Runs operations (reload, sync, sessions...): one thread, so two reloads never interleave. */
+        private static final java.util.concurrent.ThreadPoolExecutor OPERATIONS = ApiServer.pool("nacgw-ops", 1, 16);
         private final Supplier<String> metrics;
         private final BooleanSupplier healthy;
         private final java.util.Map<String, Operation> operations;
@@ -140,23 +142,36 @@ public final class MetricsServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             String path = Paths.path(req.uri());
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            Operation op = operations.get(path);
+            if (op != null) {
+                // operations read files and the store: off the event loop, one at a time, a short queue
+                String method = req.method().name();
+                int q = req.uri().indexOf('?');
+                String query = q < 0 ? "" : req.uri().substring(q + 1);
+                try {
+                    OPERATIONS.execute(() -> {
+                        Reply r;
+                        try {
+                            r = op.handle(method, query);
+                        } catch (RuntimeException e) {
+                            log.warn("operation {} failed: {}", path, e.toString());
+                            r = new Reply(500, "{\"error\":\"internal error\"}");
+                        }
+                        Reply done = r;
+                        ctx.executor().execute(() -> respond(ctx, keepAlive, HttpResponseStatus.valueOf(done.status()),
+                                "application/json", done.json()));
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, "application/json",
+                            "{\"error\":\"busy with other operations; try again\"}");
+                }
+                return;
+            }
             HttpResponseStatus status;
             String type;
             String body;
-            Operation op = operations.get(path);
-            if (op != null) {
-                Reply r;
-                try {
-                    int q = req.uri().indexOf('?');
-                    r = op.handle(req.method().name(), q < 0 ? "" : req.uri().substring(q + 1));
-                } catch (RuntimeException e) {
-                    log.warn("operation {} failed: {}", path, e.toString());
-                    r = new Reply(500, "{\"error\":\"internal error\"}");
-                }
-                status = HttpResponseStatus.valueOf(r.status());
-                type = "application/json";
-                body = r.json();
-            } else if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+            if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
                 status = HttpResponseStatus.METHOD_NOT_ALLOWED;
                 type = "text/plain; charset=utf-8";
                 body = "method not allowed\n";
@@ -174,12 +189,16 @@ public final class MetricsServer implements AutoCloseable {
                 type = "text/plain; charset=utf-8";
                 body = "not found\n";
             }
+            respond(ctx, keepAlive, status, type, body);
+        }
+
+        private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status,
+                                    String type, String body) {
             ByteBuf buf = ctx.alloc().buffer(body.length() + 16);
             buf.writeCharSequence(body, StandardCharsets.UTF_8);
             FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
             res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
-            boolean keepAlive = HttpUtil.isKeepAlive(req);
             HttpUtil.setKeepAlive(res, keepAlive);
             if (keepAlive) {
                 ctx.writeAndFlush(res);

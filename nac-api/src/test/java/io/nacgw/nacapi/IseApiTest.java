@@ -28,8 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class IseApiTest {
     private static final List<String> MDMINFO_ELEMENTS = List.of("name", "api_version", "api_path", "redirect_url",
             "query_max_size", "messaging_support", "vendor", "product_name", "product_version");
+    /** What a {@link TestGateway#device} answers: its MDM reported encryption but not jailbreak. */
     private static final List<String> V3_ATTRIBUTES = List.of("register_status", "compliance", "disk_encryption_on",
-            "jail_broken", "manufacturer", "model", "os_version", "lastCheckinTimeStamp", "guid", "macaddresses");
+            "manufacturer", "model", "os_version", "lastCheckinTimeStamp", "guid", "macaddresses");
     private static final UUID COMPLIANT = UUID.fromString("1759c0fd-7b3c-4d2a-9f5e-0123456789ab");
     private static final UUID NONCOMPLIANT = UUID.fromString("2859c0fd-7b3c-4d2a-9f5e-0123456789ab");
     private static TestGateway gw;
@@ -132,8 +133,29 @@ final class IseApiTest {
         Element attrs = Xml.find(x.devices().get(0), "attributes");
         assertNull(Xml.find(attrs, "guid"));
         assertNull(Xml.find(attrs, "macaddresses"));
-        assertEquals(List.of("register_status", "compliance", "disk_encryption_on", "jail_broken", "manufacturer",
+        assertEquals(List.of("register_status", "compliance", "disk_encryption_on", "manufacturer",
                 "model", "os_version"), Xml.childNames(attrs));
+    }
+
+    @Test
+    void jailbreakAndEncryption_areOmittedWhenTheMdmNeverReportedThem_notClaimedFalse() throws Exception {
+        UUID reported = UUID.fromString("3359c0fd-7b3c-4d2a-9f5e-0123456789ab");
+        UUID silent = UUID.fromString("3459c0fd-7b3c-4d2a-9f5e-0123456789ab");
+        gw.service.upsert(TestGateway.device(reported, ComplianceState.COMPLIANT).toBuilder().jailbroken(false)
+                .encrypted(false).build());
+        gw.service.upsert(TestGateway.device(silent, ComplianceState.COMPLIANT).toBuilder().jailbroken(null)
+                .encrypted(null).build());
+        Element r = Xml.find(get("/ciscoise/mdmapi/v3/devices/?paging=0&querycriteria=guid&value=" + reported
+                + "&filter=all", 200).devices().get(0), "attributes");
+        assertEquals("false", Xml.find(r, "jail_broken").getTextContent());
+        assertEquals("false", Xml.find(r, "disk_encryption_on").getTextContent());
+        Element s = Xml.find(get("/ciscoise/mdmapi/v3/devices/?paging=0&querycriteria=guid&value=" + silent
+                + "&filter=all", 200).devices().get(0), "attributes");
+        assertNull(Xml.find(s, "jail_broken"));
+        assertNull(Xml.find(s, "disk_encryption_on"));
+        Element asked = Xml.find(get("/ciscoise/mdmapi/v3/devices/?paging=0&querycriteria=guid&value=" + silent
+                + "&filter=jail_broken%2Bdisk_encryption_on%2Bregister_status", 200).devices().get(0), "attributes");
+        assertEquals(List.of("register_status"), Xml.childNames(asked), "even when the filter names them");
     }
 
     @Test

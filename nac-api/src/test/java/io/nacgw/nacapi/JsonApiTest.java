@@ -65,6 +65,8 @@ final class JsonApiTest {
         assertEquals("noncompliant", j.at("/decision/primaryReason").asText());
         assertEquals("corp", j.at("/decision/profile").asText());
         assertEquals("https://portal.example.com/fix", j.at("/decision/remediationUrl").asText());
+        assertTrue(j.at("/device/jailbroken").isMissingNode(), "not reported: absent, not false");
+        assertTrue(j.at("/device/encrypted").isMissingNode());
 
         JsonNode bySerial = json(gw.get(partner, "/api/v1/devices/lookup?serial=PF3b1e7a&profile=lab", null));
         assertEquals("lab", bySerial.at("/decision/profile").asText());
@@ -182,6 +184,6 @@ final class JsonApiTest {
     void openApi_isServed() throws Exception {
         HttpResponse<String> r = gw.get(partner, "/api/v1/openapi.json", null);
         assertEquals(200, r.statusCode());
-        assertEquals("3.0.3", json(r).get("openapi").asText());
+        assertEquals("3.1.0", json(r).get("openapi").asText());
     }
 }

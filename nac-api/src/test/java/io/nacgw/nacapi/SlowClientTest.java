@@ -65,13 +65,14 @@ final class SlowClientTest {
             String got = readToClose(s.getInputStream());
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertEquals("", got);
-            assertTrue(ms >= 500 && ms < 5000, "closed after " + ms + " ms");
+            assertTrue(ms >= 500, "not closed before the 600 ms request timeout: " + ms + " ms"); // a hang: SO_TIMEOUT
         }
         assertTrue(gw.server.stats().slowClientsClosed() > closedBefore);
     }
 
     @Test
     void tricklingHeaders_areClosedEvenThoughBytesKeepArriving() throws Exception {
+        long closedBefore = gw.server.stats().slowClientsClosed();
         ExecutorService ex = Executors.newSingleThreadExecutor();
         try (SSLSocket s = connect()) {
             OutputStream out = s.getOutputStream();
@@ -88,15 +89,15 @@ final class SlowClientTest {
                     // the server closed the connection: expected
                 }
             });
-            long t0 = System.nanoTime();
+            // the whole request would take ~13 s to trickle in and then be answered; the idle timeout never fires
+            // while bytes arrive; so an empty read that ends before the 10 s SO_TIMEOUT means the request deadline
             String got = readToClose(s.getInputStream());
-            long ms = (System.nanoTime() - t0) / 1_000_000;
             trickle.cancel(true);
             assertEquals("", got);
-            assertTrue(ms < 1400, "closed by the request deadline, not the idle timeout: " + ms + " ms");
         } finally {
             ex.shutdownNow();
         }
+        assertTrue(gw.server.stats().slowClientsClosed() > closedBefore, "counted as a slow client");
     }
 
     @Test
@@ -110,7 +111,7 @@ final class SlowClientTest {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(got.startsWith("HTTP/1.1 200"), got);
             assertTrue(got.contains("<api_version>1</api_version>"));
-            assertTrue(ms >= 1000 && ms < 6000, "closed after " + ms + " ms");
+            assertTrue(ms >= 1000, "not closed before the 1.5 s idle timeout: " + ms + " ms"); // a hang: SO_TIMEOUT
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * @param profileRules                 SSID / NAS-Port-Type refinements, first match wins
  * @param coaPort                      the NAS's CoA/Disconnect port (3799; Cisco often 1700)
  * @param coaSecret                    secret for CoA, or null to use the first shared secret
+ * @param nasIdentity                  how the NASes behind this client are told apart (sessions, Accounting-On/Off)
  * @param coaAddress                   where the NAS listens for CoA when not at its source address, or null
  * @param coaAction                    what a CoA asks of the NAS; null picks the vendor's default (Cisco:
  *                                     reauthenticate, others: disconnect)
@@ -29,7 +30,8 @@ import java.util.regex.Pattern;
 public record NasClient(String name, Cidr address, List<Secret> secrets, boolean requireMessageAuthenticator,
                         boolean limitProxyState, VendorProfile vendor, List<IdentitySource> identitySources,
                         VendorIdentity vendorIdentity, String defaultProfile, List<ProfileRule> profileRules,
-                        int coaPort, Secret coaSecret, InetAddress coaAddress, CoaAction coaAction) {
+                        int coaPort, Secret coaSecret, InetAddress coaAddress, CoaAction coaAction,
+                        NasIdentity nasIdentity) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     public NasClient {
@@ -71,6 +73,7 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
             throw new IllegalArgumentException(key + "coaAction " + coaAction.wireName() + " needs vendor cisco (vendor is "
                     + vendor.name().toLowerCase(java.util.Locale.ROOT) + "); use disconnect");
         }
+        Objects.requireNonNull(nasIdentity, key + "nasIdentity");
     }
 
     /** A client with the defaults: MA required, generic vendor, default identity order, CoA on 3799. */
@@ -123,6 +126,7 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         private Secret coaSecret;
         private InetAddress coaAddress;
         private CoaAction coaAction;
+        private NasIdentity nasIdentity = NasIdentity.ATTRIBUTES;
 
         private Builder(String name, Cidr address, Secret secret) {
             this.name = name;
@@ -143,11 +147,12 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         public Builder coaSecret(String v) { coaSecret = v == null ? null : Secret.of(v); return this; }
         public Builder coaAddress(InetAddress v) { coaAddress = v; return this; }
         public Builder coaAction(CoaAction v) { coaAction = v; return this; }
+        public Builder nasIdentity(NasIdentity v) { nasIdentity = v; return this; }
 
         public NasClient build() {
             return new NasClient(name, address, secrets, requireMessageAuthenticator, limitProxyState, vendor,
                     identitySources, vendorIdentity, defaultProfile, profileRules, coaPort, coaSecret, coaAddress,
-                    coaAction);
+                    coaAction, nasIdentity);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.nacgw.radius;
 
+import io.nacgw.core.net.DualStack;
 import io.nacgw.radius.audit.AuditRecord;
 import io.nacgw.radius.eap.EapSettings;
 import io.nacgw.radius.eap.EapStats;
@@ -116,8 +117,9 @@ public final class RadiusServer implements AutoCloseable {
     private static InetSocketAddress bind(RadiusSettings s, boolean epoll, int count, EventLoopGroup group,
                                           ServerComponents components, ServicePort port, int portNumber,
                                           List<Channel> channels) {
+        String address = DualStack.bindAddress(s.bindAddress());
         if (epoll && portNumber != 0) {
-            requireFree(s.bindAddress(), portNumber, port);
+            requireFree(address, portNumber, port);
         }
         Bootstrap b = new Bootstrap()
                 .group(group)
@@ -135,7 +137,7 @@ public final class RadiusServer implements AutoCloseable {
         InetSocketAddress bound = null;
         for (int i = 0; i < count; i++) {
             // port 0: the first channel picks a free port, the others join it with SO_REUSEPORT
-            InetSocketAddress at = new InetSocketAddress(s.bindAddress(), bound == null ? portNumber : bound.getPort());
+            InetSocketAddress at = new InetSocketAddress(address, bound == null ? portNumber : bound.getPort());
             Channel ch;
             try {
                 ch = b.bind(at).syncUninterruptibly().channel();

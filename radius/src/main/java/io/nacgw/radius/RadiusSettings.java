@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Transport and capacity settings of the RADIUS server (config keys {@code radius.*}).
  *
- * @param bindAddress         address to bind both ports ({@code 0.0.0.0}, {@code ::}, or one interface's address)
+ * @param bindAddress         address to bind both ports: {@code ::} (IPv6 and IPv4-mapped IPv4; IPv4 only where the
+ *                            kernel has no IPv6), {@code 0.0.0.0}, or one interface's address
  * @param authPort            authentication port (1812; 0 picks a free port, for tests)
  * @param acctPort            accounting port (1813; 0 picks a free port)
  * @param channels            datagram channels per port with native epoll and SO_REUSEPORT (0: one per core);
@@ -18,13 +19,24 @@ import java.util.Objects;
  * @param accountingQueue     accounting writes waiting; beyond it requests are dropped (the NAS retries)
  * @param auditQueue          audit events waiting; beyond it events are dropped and counted
  * @param receiveBufferBytes  SO_RCVBUF per channel (absorbs bursts)
+ * @param acceptLifetime      how long an Access-Accept not followed by accounting counts as an active session;
+ *                            {@link Duration#ZERO}: the verdict's Session-Timeout (8 h when it sets none)
+ * @param sessionQueue        Access-Accepts waiting to be recorded in the session table; beyond it they are
+ *                            dropped and counted (the Accept itself is never delayed)
+ * @param sessionRetention    how long ended sessions stay in the table (for {@code nacgw sessions list}) before the
+ *                            hourly purge deletes them
  */
 public record RadiusSettings(String bindAddress, int authPort, int acctPort, int channels, boolean nativeTransport,
                              Duration duplicateTtl, int duplicateCacheSize, int accountingThreads, int accountingQueue,
-                             int auditQueue, int receiveBufferBytes) {
-    /** 0.0.0.0:1812/1813, epoll with one channel per core, 10 s duplicate cache of 100,000, 2 accounting threads. */
-    public static final RadiusSettings DEFAULTS = new RadiusSettings("0.0.0.0", 1812, 1813, 0, true,
-            Duration.ofSeconds(10), 100_000, 2, 10_000, 65_536, 4 << 20);
+                             int auditQueue, int receiveBufferBytes, Duration acceptLifetime, int sessionQueue,
+                             Duration sessionRetention) {
+    /**
+     * {@code ::} (dual stack; 0.0.0.0 where the kernel has no IPv6):1812/1813, epoll with one channel per core, 10 s
+     * duplicate cache of 100,000, 2 accounting threads, Accept sessions living for the Session-Timeout.
+     */
+    public static final RadiusSettings DEFAULTS = new RadiusSettings("::", 1812, 1813, 0, true,
+            Duration.ofSeconds(10), 100_000, 2, 10_000, 65_536, 4 << 20, Duration.ZERO, 10_000,
+            Duration.ofDays(7));
 
     public RadiusSettings {
         Objects.requireNonNull(bindAddress, "radius.bindAddress");
@@ -55,6 +67,19 @@ public record RadiusSettings(String bindAddress, int authPort, int acctPort, int
         if (receiveBufferBytes < 65_536) {
             throw new IllegalArgumentException("radius.receiveBufferBytes must be at least 65536");
         }
+        Objects.requireNonNull(acceptLifetime, "radius.acceptLifetime");
+        if (!acceptLifetime.isZero() && (acceptLifetime.compareTo(Duration.ofMinutes(1)) < 0
+                || acceptLifetime.compareTo(Duration.ofDays(7)) > 0)) {
+            throw new IllegalArgumentException("radius.acceptLifetime must be 0 (the verdict's Session-Timeout) or "
+                    + "1m to 7d, got " + acceptLifetime);
+        }
+        if (sessionQueue < 1) {
+            throw new IllegalArgumentException("radius.sessionQueue must be at least 1");
+        }
+        Objects.requireNonNull(sessionRetention, "radius.sessionRetention");
+        if (sessionRetention.compareTo(Duration.ofHours(1)) < 0 || sessionRetention.compareTo(Duration.ofDays(365)) > 0) {
+            throw new IllegalArgumentException("radius.sessionRetention must be 1h to 365d, got " + sessionRetention);
+        }
     }
 
     private static void port(String key, int p) {
@@ -66,24 +91,35 @@ public record RadiusSettings(String bindAddress, int authPort, int acctPort, int
     /** A copy bound to another address. */
     public RadiusSettings withBindAddress(String address) {
         return new RadiusSettings(address, authPort, acctPort, channels, nativeTransport, duplicateTtl,
-                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes);
+                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, acceptLifetime,
+                sessionQueue, sessionRetention);
     }
 
     /** A copy with other ports (0 for any free port). */
     public RadiusSettings withPorts(int auth, int acct) {
         return new RadiusSettings(bindAddress, auth, acct, channels, nativeTransport, duplicateTtl,
-                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes);
+                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, acceptLifetime,
+                sessionQueue, sessionRetention);
     }
 
     /** A copy with another transport choice and channel count. */
     public RadiusSettings withTransport(boolean nativeIfAvailable, int channelsPerPort) {
         return new RadiusSettings(bindAddress, authPort, acctPort, channelsPerPort, nativeIfAvailable, duplicateTtl,
-                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes);
+                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, acceptLifetime,
+                sessionQueue, sessionRetention);
     }
 
     /** A copy with other accounting writer bounds. */
     public RadiusSettings withAccounting(int threads, int queue) {
         return new RadiusSettings(bindAddress, authPort, acctPort, channels, nativeTransport, duplicateTtl,
-                duplicateCacheSize, threads, queue, auditQueue, receiveBufferBytes);
+                duplicateCacheSize, threads, queue, auditQueue, receiveBufferBytes, acceptLifetime, sessionQueue,
+                sessionRetention);
+    }
+
+    /** A copy with other Accept-session bounds. */
+    public RadiusSettings withSessions(Duration lifetime, int queue) {
+        return new RadiusSettings(bindAddress, authPort, acctPort, channels, nativeTransport, duplicateTtl,
+                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, lifetime, queue,
+                sessionRetention);
     }
 }

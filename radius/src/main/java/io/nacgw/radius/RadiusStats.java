@@ -15,10 +15,12 @@ import java.util.Map;
  * @param duplicatesResent  retransmissions answered from the duplicate cache
  * @param auditWritten      audit lines handed to the sink
  * @param auditDropped      audit lines dropped because the audit queue was full or the sink failed
+ * @param acceptsRecorded   Access-Accepts written to the session table
+ * @param acceptsUnrecorded Access-Accepts not written there (session queue full or the write failed)
  */
 public record RadiusStats(long received, Map<DropReason, Long> drops, long accepts, long quarantines, long rejects,
                           long accountingStored, long statusServer, long duplicatesResent, long auditWritten,
-                          long auditDropped) {
+                          long auditDropped, long acceptsRecorded, long acceptsUnrecorded) {
     public RadiusStats {
         drops = Map.copyOf(drops);
     }

@@ -5,6 +5,7 @@ import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.service.IndexSettings;
+import io.nacgw.core.testing.Needs;
 import io.nacgw.radius.codec.AttributeType;
 import io.nacgw.radius.codec.RadiusCode;
 import io.netty.channel.epoll.Epoll;
@@ -70,7 +71,7 @@ final class RadiusServerTest {
 
     @Test
     void start_epollWithReusePort_bindsSeveralChannelsOnOnePort() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Epoll.isAvailable(), "epoll is Linux-only");
+        Needs.that(Epoll.isAvailable(), "Netty's native epoll transport (Linux; " + Epoll.unavailabilityCause() + ")");
         try (TestWorld world = new TestWorld();
              RadiusServer server = RadiusServer.start(TestWorld.settings().withTransport(true, 3),
                      List.of(TestWorld.switchClient("127.0.0.1").build()), world.services())) {
@@ -96,7 +97,7 @@ final class RadiusServerTest {
     @Test
     void start_ipv6Loopback_servesIpv6Clients() throws IOException {
         java.net.InetAddress v6 = java.net.InetAddress.getByName("::1");
-        org.junit.jupiter.api.Assumptions.assumeTrue(hasIpv6Loopback(), "no IPv6 loopback here");
+        Needs.that(hasIpv6Loopback(), "an IPv6 loopback address (::1)");
         try (TestWorld world = new TestWorld();
              RadiusServer server = RadiusServer.start(TestWorld.settings().withBindAddress("::1"),
                      List.of(TestWorld.switchClient("::1/128").build()), world.services());
@@ -133,7 +134,7 @@ final class RadiusServerTest {
 
     @Test
     void start_epoll_portHeldByAnotherReusePortServer_isRefused_notShared() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Epoll.isAvailable(), "epoll is Linux-only");
+        Needs.that(Epoll.isAvailable(), "Netty's native epoll transport (Linux; " + Epoll.unavailabilityCause() + ")");
         try (TestWorld world = new TestWorld();
              RadiusServer first = RadiusServer.start(TestWorld.settings().withTransport(true, 2),
                      List.of(TestWorld.switchClient("127.0.0.1").build()), world.services())) {

@@ -61,7 +61,7 @@ public final class TestWorld implements AutoCloseable {
         all.addAll(extra);
         store.upsertAll(all);
         compliance = ComplianceService.start(store, index);
-        sessions = SessionStore.open(storeSettings);
+        sessions = SessionStore.open(storeSettings, clock);
         policy = AccessPolicy.of(List.of(
                 Profile.builder("corp")
                         .remediationUrl(REMEDIATION)

@@ -75,7 +75,7 @@ final class GraphDeviceMapper {
         b.platform(platform(d.get(GraphField.OPERATING_SYSTEM)));
         b.ownership(ownership(d.get(GraphField.OWNER_TYPE), idText, w));
         b.jailbroken(jailBroken(d.get(GraphField.JAIL_BROKEN), idText, w));
-        b.encrypted("true".equals(d.get(GraphField.IS_ENCRYPTED)));
+        b.encrypted(isEncrypted(d.get(GraphField.IS_ENCRYPTED)));
         b.threatLevel(threat(d.get(GraphField.THREAT_STATE), idText, w));
 
         b.deviceName(text(d, GraphField.DEVICE_NAME, 256, idText, w));
@@ -177,7 +177,10 @@ final class GraphDeviceMapper {
 
     /**
      * Presence in {@code managedDevices} means enrolled. Unmanaged: Exchange-ActiveSync-only devices (no MDM
-     * agent) and devices whose registration is not (or no longer) in effect. Unknown values keep "managed".
+     * agent) and devices with {@code deviceRegistrationState} notRegistered or keyConflict. Registration held
+     * ({@link ManagementState#REGISTRATION_HELD}, which each profile counts as unmanaged or managed): revoked,
+     * approvalPending, certificateReset and notRegisteredPendingEnrollment, where Intune may still report the
+     * device compliant although its registration is not in effect. Unknown values keep "managed".
      */
     static ManagementState management(String agent, String registration, String id, SyncWarnings w) {
         String a = agent == null ? "" : agent.strip();
@@ -192,12 +195,13 @@ final class GraphDeviceMapper {
             case "unknown":
                 return easOnly ? ManagementState.UNMANAGED : ManagementState.MANAGED;
             case "notregistered":
-            case "revoked":
             case "keyconflict":
+                return ManagementState.UNMANAGED;
+            case "revoked":
             case "approvalpending":
             case "certificatereset":
             case "notregisteredpendingenrollment":
-                return ManagementState.UNMANAGED;
+                return easOnly ? ManagementState.UNMANAGED : ManagementState.REGISTRATION_HELD;
             default:
                 w.warn("deviceRegistrationState unknown value", id, "'" + SyncWarnings.printable(registration)
                         + "' ignored");
@@ -251,22 +255,31 @@ final class GraphDeviceMapper {
         }
     }
 
-    /** {@code jailBroken} is a string: True, False or Unknown. Only True counts as jailbroken. */
-    static boolean jailBroken(String v, String id, SyncWarnings w) {
+    /**
+     * {@code jailBroken} is a string: True, False or Unknown. Unknown (or absent) stays unknown: the policy counts it
+     * as not jailbroken, the ISE API leaves {@code jail_broken} out rather than claim false.
+     */
+    static Boolean jailBroken(String v, String id, SyncWarnings w) {
         if (v == null) {
-            return false;
+            return null;
         }
         switch (v.strip().toLowerCase(Locale.ROOT)) {
             case "true":
                 return true;
             case "false":
+                return false;
             case "unknown":
             case "":
-                return false;
+                return null;
             default:
-                w.warn("jailBroken unknown value", id, "'" + SyncWarnings.printable(v) + "' treated as False");
-                return false;
+                w.warn("jailBroken unknown value", id, "'" + SyncWarnings.printable(v) + "' treated as Unknown");
+                return null;
         }
+    }
+
+    /** {@code isEncrypted} is a boolean; absent means the MDM did not say. */
+    static Boolean isEncrypted(String v) {
+        return v == null ? null : "true".equals(v);
     }
 
     /** {@code partnerReportedThreatState} → level; states with no verdict (activated, unresponsive…) → unknown. */

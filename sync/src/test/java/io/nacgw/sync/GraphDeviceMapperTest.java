@@ -60,9 +60,14 @@ final class GraphDeviceMapperTest {
         assertEquals(ManagementState.MANAGED, GraphDeviceMapper.management("configurationManagerClientMdm",
                 "unknown", ID, w));
         assertEquals(ManagementState.UNMANAGED, GraphDeviceMapper.management("eas", "registered", ID, w));
-        for (String r : new String[] {"notRegistered", "revoked", "keyConflict", "approvalPending", "certificateReset",
-                "notRegisteredPendingEnrollment"}) {
+        for (String r : new String[] {"notRegistered", "keyConflict"}) {
             assertEquals(ManagementState.UNMANAGED, GraphDeviceMapper.management("mdm", r, ID, w), r);
+        }
+        // registration not in effect: held, and each profile decides (registrationHeld: unmanaged | managed)
+        for (String r : new String[] {"revoked", "approvalPending", "certificateReset",
+                "notRegisteredPendingEnrollment"}) {
+            assertEquals(ManagementState.REGISTRATION_HELD, GraphDeviceMapper.management("mdm", r, ID, w), r);
+            assertEquals(ManagementState.UNMANAGED, GraphDeviceMapper.management("eas", r, ID, w), r);
         }
         assertEquals(0, w.total());
         assertEquals(ManagementState.MANAGED, GraphDeviceMapper.management("quantumAgent", "registered", ID, w));
@@ -96,16 +101,23 @@ final class GraphDeviceMapperTest {
     }
 
     @Test
-    void jailBroken_isAString() {
+    void jailBroken_isAString_unknownStaysUnknown() {
         SyncWarnings w = new SyncWarnings();
-        assertTrue(GraphDeviceMapper.jailBroken("True", ID, w));
-        assertTrue(GraphDeviceMapper.jailBroken("true", ID, w));
-        assertFalse(GraphDeviceMapper.jailBroken("False", ID, w));
-        assertFalse(GraphDeviceMapper.jailBroken("Unknown", ID, w));
-        assertFalse(GraphDeviceMapper.jailBroken(null, ID, w));
+        assertEquals(Boolean.TRUE, GraphDeviceMapper.jailBroken("True", ID, w));
+        assertEquals(Boolean.TRUE, GraphDeviceMapper.jailBroken("true", ID, w));
+        assertEquals(Boolean.FALSE, GraphDeviceMapper.jailBroken("False", ID, w));
+        assertNull(GraphDeviceMapper.jailBroken("Unknown", ID, w));
+        assertNull(GraphDeviceMapper.jailBroken(null, ID, w));
         assertEquals(0, w.total());
-        assertFalse(GraphDeviceMapper.jailBroken("Yes", ID, w));
+        assertNull(GraphDeviceMapper.jailBroken("Yes", ID, w));
         assertEquals(1, w.total());
+    }
+
+    @Test
+    void isEncrypted_absentIsUnknown() {
+        assertEquals(Boolean.TRUE, GraphDeviceMapper.isEncrypted("true"));
+        assertEquals(Boolean.FALSE, GraphDeviceMapper.isEncrypted("false"));
+        assertNull(GraphDeviceMapper.isEncrypted(null));
     }
 
     @Test

@@ -35,6 +35,29 @@ final class SyncSettingsTest {
         assertEquals(Duration.ofSeconds(1), s.initialBackoff());
         assertEquals(Duration.ofSeconds(60), s.maxBackoff());
         assertEquals(Duration.ofMinutes(5), s.maxRetryAfter());
+        assertEquals(Duration.ofMinutes(5), s.incrementalOverlap());
+        assertEquals(2.0, s.retireGuardPercent());
+        assertEquals(500, s.retireGuardMinimum());
+        assertEquals(4, s.retireConfirmConcurrency());
+    }
+
+    @Test
+    void newKeys_validatedNamingTheKey() {
+        assertTrue(error(b -> b.incrementalOverlap(Duration.ofSeconds(-1))).startsWith("sync.incrementalOverlap"));
+        assertTrue(error(b -> b.incrementalOverlap(Duration.ofDays(2))).startsWith("sync.incrementalOverlap"));
+        assertEquals("sync.retireGuardPercent must be 0 to 100, got 101.0", error(b -> b.retireGuardPercent(101)));
+        assertEquals("sync.retireGuardPercent must be 0 to 100, got NaN", error(b -> b.retireGuardPercent(Double.NaN)));
+        assertEquals("sync.retireGuardMinimum must be 0 to 10000000, got -1", error(b -> b.retireGuardMinimum(-1)));
+        assertEquals("sync.retireConfirmConcurrency must be 1 to 32, got 0", error(b -> b.retireConfirmConcurrency(0)));
+    }
+
+    @Test
+    void retireThreshold_twoPercentOfTheFleet_butAtLeastTheMinimum() {
+        SyncSettings s = valid().build();
+        assertEquals(500, s.retireThreshold(2_493));
+        assertEquals(500, s.retireThreshold(25_000));
+        assertEquals(2_000, s.retireThreshold(100_000));
+        assertEquals(0, valid().retireGuardMinimum(0).retireGuardPercent(0).build().retireThreshold(1_000_000));
     }
 
     @Test

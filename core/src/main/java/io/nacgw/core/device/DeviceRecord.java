@@ -52,6 +52,8 @@ public final class DeviceRecord {
     private final boolean policyAssigned;
     private final boolean jailbroken;
     private final boolean encrypted;
+    private final boolean jailbreakKnown;
+    private final boolean encryptionKnown;
     private final long graceExpiryMs;
     private final long lastCheckInMs;
     private final long lastModifiedMs;
@@ -88,8 +90,10 @@ public final class DeviceRecord {
         this.compliance = (byte) Objects.requireNonNull(b.complianceState, "complianceState").ordinal();
         this.threat = (byte) Objects.requireNonNull(b.threatLevel, "threatLevel").ordinal();
         this.policyAssigned = b.policyAssigned;
-        this.jailbroken = b.jailbroken;
-        this.encrypted = b.encrypted;
+        this.jailbroken = b.jailbroken != null && b.jailbroken;
+        this.encrypted = b.encrypted != null && b.encrypted;
+        this.jailbreakKnown = b.jailbroken != null;
+        this.encryptionKnown = b.encrypted != null;
         this.graceExpiryMs = b.graceExpiry == null ? NONE : millis("graceExpiry", b.graceExpiry);
         this.lastCheckInMs = b.lastCheckIn == null ? NONE : millis("lastCheckIn", b.lastCheckIn);
         this.lastModifiedMs = millis("lastModified", b.lastModified);
@@ -151,7 +155,7 @@ public final class DeviceRecord {
                 .deviceId(deviceId()).deviceName(deviceName).userPrincipalName(userPrincipalName)
                 .platform(platform()).osVersion(osVersion).model(model).manufacturer(manufacturer)
                 .ownership(ownership()).managementState(managementState()).complianceState(complianceState())
-                .threatLevel(threatLevel()).policyAssigned(policyAssigned).jailbroken(jailbroken).encrypted(encrypted)
+                .threatLevel(threatLevel()).policyAssigned(policyAssigned)
                 .graceExpiry(graceExpiry().orElse(null)).lastCheckIn(lastCheckIn().orElse(null))
                 .lastModified(lastModified()).macs(macs());
         b.entraId = entraId().orElse(null);
@@ -160,6 +164,8 @@ public final class DeviceRecord {
         b.meid = meid().orElse(null);
         b.udid = udid().orElse(null);
         b.storeSequence = storeSequence;
+        b.jailbroken = jailbreakKnown ? jailbroken : null;
+        b.encrypted = encryptionKnown ? encrypted : null;
         return b;
     }
 
@@ -222,12 +228,24 @@ public final class DeviceRecord {
         return policyAssigned;
     }
 
+    /** True when the MDM reported the device jailbroken or rooted; false when it reported not, or nothing. */
     public boolean jailbroken() {
         return jailbroken;
     }
 
+    /** True when the MDM reported the device's storage encrypted; false when it reported not, or nothing. */
     public boolean encrypted() {
         return encrypted;
+    }
+
+    /** Whether the MDM reported {@link #jailbroken()} at all (Graph's {@code jailBroken} may be "Unknown"). */
+    public boolean jailbreakKnown() {
+        return jailbreakKnown;
+    }
+
+    /** Whether the MDM reported {@link #encrypted()} at all. */
+    public boolean encryptionKnown() {
+        return encryptionKnown;
     }
 
     /** End of the grace period for a device in {@link ComplianceState#IN_GRACE_PERIOD}. */
@@ -381,7 +399,8 @@ public final class DeviceRecord {
                 && Objects.equals(model, r.model) && Objects.equals(manufacturer, r.manufacturer)
                 && platform == r.platform && ownership == r.ownership && management == r.management
                 && compliance == r.compliance && threat == r.threat && policyAssigned == r.policyAssigned
-                && jailbroken == r.jailbroken && encrypted == r.encrypted && graceExpiryMs == r.graceExpiryMs
+                && jailbroken == r.jailbroken && encrypted == r.encrypted && jailbreakKnown == r.jailbreakKnown
+                && encryptionKnown == r.encryptionKnown && graceExpiryMs == r.graceExpiryMs
                 && lastCheckInMs == r.lastCheckInMs && lastModifiedMs == r.lastModifiedMs
                 && Arrays.equals(macs, r.macs) && Objects.equals(serial, r.serial) && imei == r.imei
                 && meid == r.meid && Objects.equals(udid, r.udid);
@@ -399,7 +418,10 @@ public final class DeviceRecord {
                 + ", macs=" + macs().size() + ", modified=" + lastModified() + "]";
     }
 
-    /** Mutable builder; defaults: platform other, ownership unknown, unmanaged, unknown state, policy assigned. */
+    /**
+     * Mutable builder; defaults: platform other, ownership unknown, unmanaged, unknown state, policy assigned,
+     * jailbreak and encryption not reported.
+     */
     public static final class Builder {
         private DeviceGuid deviceId;
         private DeviceGuid entraId;
@@ -414,8 +436,8 @@ public final class DeviceRecord {
         private ComplianceState complianceState = ComplianceState.UNKNOWN;
         private ThreatLevel threatLevel = ThreatLevel.UNKNOWN;
         private boolean policyAssigned = true;
-        private boolean jailbroken;
-        private boolean encrypted;
+        private Boolean jailbroken;
+        private Boolean encrypted;
         private Instant graceExpiry;
         private Instant lastCheckIn;
         private Instant lastModified;
@@ -450,6 +472,10 @@ public final class DeviceRecord {
         public Builder policyAssigned(boolean v) { this.policyAssigned = v; return this; }
         public Builder jailbroken(boolean v) { this.jailbroken = v; return this; }
         public Builder encrypted(boolean v) { this.encrypted = v; return this; }
+        /** As reported by the MDM; null: not reported (ISE then gets no {@code jail_broken} element). */
+        public Builder jailbroken(Boolean v) { this.jailbroken = v; return this; }
+        /** As reported by the MDM; null: not reported (ISE then gets no {@code disk_encryption_on} element). */
+        public Builder encrypted(Boolean v) { this.encrypted = v; return this; }
         public Builder graceExpiry(Instant v) { this.graceExpiry = v; return this; }
         public Builder lastCheckIn(Instant v) { this.lastCheckIn = v; return this; }
         public Builder lastModified(Instant v) { this.lastModified = v; return this; }

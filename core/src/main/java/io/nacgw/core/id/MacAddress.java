@@ -1,8 +1,10 @@
 package io.nacgw.core.id;
 
 /**
- * An IEEE 802 MAC address held as 48 bits. Parses every form NAS vendors send ({@code AA-BB-CC-DD-EE-FF},
- * {@code aa:bb:cc:dd:ee:ff}, {@code aabb.ccdd.eeff}, {@code aabb-ccdd-eeff}, {@code AABBCCDDEEFF}, any case);
+ * An IEEE 802 MAC address held as 48 bits. Parses every spelling of 12 hex digits (any case) that NAS vendors
+ * send: bare ({@code AABBCCDDEEFF}), or in groups of 2, 4 or 6 digits with one separator {@code :}, {@code -} or
+ * {@code .} used throughout ({@code AA-BB-CC-DD-EE-FF}, {@code AA.BB.CC.DD.EE.FF}, Cisco {@code aabb.ccdd.eeff},
+ * Huawei {@code aabb-ccdd-eeff} / {@code aabb:ccdd:eeff}, HPE {@code aabbcc-ddeeff}, D-Link {@code AABBCC.DDEEFF});
  * the canonical form is lower case with colons.
  */
 public final class MacAddress implements DeviceIdentifier, Comparable<MacAddress> {
@@ -38,7 +40,7 @@ public final class MacAddress implements DeviceIdentifier, Comparable<MacAddress
         long v = parseOrMinusOne(text);
         if (v < 0) {
             throw new InvalidIdentifierException(IdentifierKind.MAC, text,
-                    "expected 12 hex digits, optionally grouped by 2 or 4 with ':', '-' or '.'");
+                    "expected 12 hex digits, optionally grouped by 2, 4 or 6 with one of ':', '-' or '.'");
         }
         return new MacAddress(v);
     }
@@ -54,10 +56,11 @@ public final class MacAddress implements DeviceIdentifier, Comparable<MacAddress
             return -1;
         }
         int n = text.length();
-        if (n != 12 && n != 14 && n != 17) {
+        // 12 = bare, 13 = two groups of six, 14 = three groups of four, 17 = six groups of two
+        int group = n == 12 ? 12 : n == 13 ? 6 : n == 14 ? 4 : n == 17 ? 2 : -1;
+        if (group < 0) {
             return -1;
         }
-        int group = n == 12 ? 12 : n == 14 ? 4 : 2; // 14 = three groups of four, 17 = six groups of two
         char sep = 0;
         long v = 0;
         int digits = 0;
@@ -70,7 +73,8 @@ public final class MacAddress implements DeviceIdentifier, Comparable<MacAddress
                 continue;
             }
             // a separator must stand exactly after each full group, and all separators must be the same
-            if (group == 12 || digits == 0 || digits % group != 0 || (c != ':' && c != '-' && c != '.')) {
+            if (group == 12 || digits == 0 || digits == 12 || digits % group != 0
+                    || (c != ':' && c != '-' && c != '.')) {
                 return -1;
             }
             if (sep == 0) {

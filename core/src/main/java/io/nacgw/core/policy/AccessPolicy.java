@@ -3,15 +3,23 @@ package io.nacgw.core.policy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
-/** The set of network profiles from config, looked up by name. Immutable. */
+/**
+ * The set of network profiles from config, looked up by name. Each set of profiles is immutable; a configuration
+ * reload swaps the whole set at once ({@link #update}), so every component holding this policy (RADIUS, the APIs,
+ * CoA) decides with the new profiles from its next request on, and a request in flight finishes with the
+ * {@link Profile} it already has.
+ */
 public final class AccessPolicy {
-    private final Map<String, Profile> profiles;
-    private final String defaultProfile;
+    /** One consistent set: never a new profile map with an old default name. */
+    private record Snapshot(Map<String, Profile> profiles, String defaultProfile) {
+    }
 
-    private AccessPolicy(Map<String, Profile> profiles, String defaultProfile) {
-        this.profiles = profiles;
-        this.defaultProfile = defaultProfile;
+    private volatile Snapshot current;
+
+    private AccessPolicy(Snapshot snapshot) {
+        this.current = snapshot;
     }
 
     /** A policy of the given profiles; {@code defaultProfile} must be one of them. */
@@ -29,11 +37,17 @@ public final class AccessPolicy {
             throw new IllegalArgumentException("policy.defaultProfile '" + defaultProfile + "' is not one of "
                     + map.keySet());
         }
-        return new AccessPolicy(java.util.Collections.unmodifiableMap(map), defaultProfile);
+        return new AccessPolicy(new Snapshot(java.util.Collections.unmodifiableMap(map), defaultProfile));
+    }
+
+    /** Takes over {@code next}'s profiles and default (a reload); {@code next} itself is left as it was. */
+    public void update(AccessPolicy next) {
+        current = Objects.requireNonNull(next, "next").current;
     }
 
     /** The profile called {@code name}; throws with the list of known names when there is none. */
     public Profile profile(String name) {
+        Map<String, Profile> profiles = current.profiles();
         Profile p = profiles.get(name);
         if (p == null) {
             throw new IllegalArgumentException("unknown profile '" + name + "' (known: " + profiles.keySet() + ")");
@@ -43,15 +57,16 @@ public final class AccessPolicy {
 
     /** True when a profile of that name exists. */
     public boolean has(String name) {
-        return profiles.containsKey(name);
+        return current.profiles().containsKey(name);
     }
 
     public Profile defaultProfile() {
-        return profiles.get(defaultProfile);
+        Snapshot s = current;
+        return s.profiles().get(s.defaultProfile());
     }
 
     /** Profile names, in configuration order. */
     public java.util.Set<String> names() {
-        return profiles.keySet();
+        return current.profiles().keySet();
     }
 }

@@ -29,6 +29,7 @@ public final class Profile {
     private final Verdict noncompliant;
     private final Verdict indeterminate;
     private final boolean noPolicyMeansCompliant;
+    private final boolean registrationHeldIsManaged;
     private final int maxDaysSinceCheckIn;
     private final Set<Platform> allowedPlatforms;
     private final Set<Platform> blockedPlatforms;
@@ -56,6 +57,7 @@ public final class Profile {
         this.noncompliant = blockOnly("noncompliant", b.noncompliant);
         this.indeterminate = Objects.requireNonNull(b.indeterminate, key("indeterminate"));
         this.noPolicyMeansCompliant = b.noPolicyMeansCompliant;
+        this.registrationHeldIsManaged = b.registrationHeldIsManaged;
         if (b.maxDaysSinceCheckIn < 0 || b.maxDaysSinceCheckIn > 365) {
             throw new IllegalArgumentException(key("maxDaysSinceCheckIn") + " must be 0 (off) to 365, got "
                     + b.maxDaysSinceCheckIn);
@@ -193,13 +195,22 @@ public final class Profile {
         acc.pass(Rule.KNOWN_DEVICE, trace == null ? null : "found " + d.deviceId()
                 + d.deviceName().map(n -> " '" + n + "'").orElse(""));
         ManagementState ms = d.managementState();
-        if (ms != ManagementState.MANAGED) {
-            acc.fire(Rule.MANAGED, ms == ManagementState.RETIRED ? ReasonCode.DEVICE_RETIRED : ReasonCode.NOT_MANAGED,
-                    unmanaged, "management state is " + ms.wireName());
+        if (ms == ManagementState.REGISTRATION_HELD && registrationHeldIsManaged) {
+            acc.pass(Rule.MANAGED, "management state is registrationHeld (registration not in effect); this profile "
+                    + "counts that as managed (registrationHeld: managed)");
+        } else if (ms != ManagementState.MANAGED) {
+            ReasonCode code = ms == ManagementState.RETIRED ? ReasonCode.DEVICE_RETIRED
+                    : ms == ManagementState.REGISTRATION_HELD ? ReasonCode.REGISTRATION_HELD : ReasonCode.NOT_MANAGED;
+            acc.fire(Rule.MANAGED, code, unmanaged, ms != ManagementState.REGISTRATION_HELD
+                    ? "management state is " + ms.wireName()
+                    : "management state is registrationHeld (Intune's deviceRegistrationState is revoked, "
+                    + "approvalPending, certificateReset or notRegisteredPendingEnrollment); this profile counts that "
+                    + "as unmanaged (registrationHeld: unmanaged)");
             acc.skipRest(Rule.COMPLIANCE_STATE, "device is not managed");
             return acc.finish();
+        } else {
+            acc.pass(Rule.MANAGED, "management state is managed");
         }
-        acc.pass(Rule.MANAGED, "management state is managed");
         complianceState(d, now, acc);
         if (maxDaysSinceCheckIn > 0) {
             long last = d.lastCheckInEpochMilli();
@@ -240,10 +251,12 @@ public final class Profile {
         if (denyJailbroken && d.jailbroken()) {
             acc.fire(Rule.JAILBREAK, ReasonCode.JAILBROKEN, Verdict.DENY, "the MDM reports the device jailbroken");
         } else {
-            acc.pass(Rule.JAILBREAK, denyJailbroken ? "not jailbroken" : "not checked by this profile");
+            acc.pass(Rule.JAILBREAK, !denyJailbroken ? "not checked by this profile"
+                    : d.jailbreakKnown() ? "not jailbroken" : "not reported by the MDM (counted as not jailbroken)");
         }
         if (requireEncryption && !d.encrypted()) {
-            acc.fire(Rule.ENCRYPTION, ReasonCode.NOT_ENCRYPTED, noncompliant, "storage is not encrypted");
+            acc.fire(Rule.ENCRYPTION, ReasonCode.NOT_ENCRYPTED, noncompliant, d.encryptionKnown()
+                    ? "storage is not encrypted" : "the MDM has not reported storage encryption");
         } else {
             acc.pass(Rule.ENCRYPTION, requireEncryption ? "storage is encrypted" : "not required by this profile");
         }
@@ -355,7 +368,7 @@ public final class Profile {
             String remedy = null;
             if (verdict != Verdict.ALLOW) {
                 boolean enrol = primary == ReasonCode.DEVICE_UNKNOWN || primary == ReasonCode.DEVICE_RETIRED
-                        || primary == ReasonCode.NOT_MANAGED;
+                        || primary == ReasonCode.NOT_MANAGED || primary == ReasonCode.REGISTRATION_HELD;
                 remedy = enrol && enrollmentUrl != null ? enrollmentUrl : remediationUrl;
             }
             return new Decision(name, verdict, bits, primary, remedy, attributesFor(verdict));
@@ -375,6 +388,7 @@ public final class Profile {
         private Verdict noncompliant = Verdict.DENY;
         private Verdict indeterminate = Verdict.DENY;
         private boolean noPolicyMeansCompliant = true;
+        private boolean registrationHeldIsManaged;
         private int maxDaysSinceCheckIn = 30;
         private Set<Platform> allowedPlatforms = Set.of();
         private Set<Platform> blockedPlatforms = Set.of();
@@ -397,6 +411,11 @@ public final class Profile {
         public Builder noncompliant(Verdict v) { noncompliant = v; return this; }
         public Builder indeterminate(Verdict v) { indeterminate = v; return this; }
         public Builder noPolicyMeansCompliant(boolean v) { noPolicyMeansCompliant = v; return this; }
+        /**
+         * Whether a device in {@link ManagementState#REGISTRATION_HELD} is evaluated as managed (its compliance
+         * state and the other rules decide) instead of getting the {@code unmanaged} action; default false.
+         */
+        public Builder registrationHeldIsManaged(boolean v) { registrationHeldIsManaged = v; return this; }
         public Builder maxDaysSinceCheckIn(int v) { maxDaysSinceCheckIn = v; return this; }
         public Builder allowedPlatforms(Set<Platform> v) { allowedPlatforms = v; return this; }
         public Builder blockedPlatforms(Set<Platform> v) { blockedPlatforms = v; return this; }

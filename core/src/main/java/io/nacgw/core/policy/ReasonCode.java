@@ -7,6 +7,8 @@ public enum ReasonCode {
     DEVICE_UNKNOWN("the device is not known to the MDM; enrol it"),
     DEVICE_RETIRED("the device was retired from the MDM; enrol it again"),
     NOT_MANAGED("the device is not managed by the MDM; enrol it"),
+    REGISTRATION_HELD("the device's MDM registration is revoked, awaiting approval, being reset or pending "
+            + "enrolment; complete or renew it"),
     JAILBROKEN("the device is jailbroken or rooted"),
     THREAT_LEVEL_TOO_HIGH("the device's threat level is above what this network allows"),
     PLATFORM_NOT_ALLOWED("the device's platform is not allowed on this network"),

@@ -3,8 +3,8 @@ package io.nacgw.core.session;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.nacgw.core.id.DeviceGuid;
-import io.nacgw.core.id.IdentifierKind;
 import io.nacgw.core.id.MacAddress;
+import io.nacgw.core.policy.Verdict;
 import io.nacgw.core.store.StoreException;
 import io.nacgw.core.store.StoreSettings;
 import org.flywaydb.core.Flyway;
@@ -16,50 +16,72 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@link SessionStore} over JDBC (H2 or PostgreSQL) with its own small HikariCP pool on the compliance store's
  * database, migrated by the same Flyway scripts. Portable SQL: update first, insert when no row matched.
+ *
+ * <p>Joining an Access-Accept with accounting: a record for an unknown Acct-Session-Id first claims the NAS's
+ * Accept-only row with the same decision id (the echoed Class) or MAC. The Accept is recorded asynchronously, so
+ * it may also land after the Start: whichever of the two writes comes second folds the Accept-only row into the
+ * accounted one ({@link #absorb}); both run that check after their own commit, so the later check always sees both.
  */
 final class JdbcSessionStore implements SessionStore {
     private static final Logger log = LoggerFactory.getLogger(JdbcSessionStore.class);
     private static final int INSERT_RACE_RETRIES = 3;
-    private static final String COLUMNS = "nas, acct_session_id, mac, device_id, user_name, framed_ip, class_value, "
-            + "audit_session_id, nas_address, started_at, updated_at, stopped_at, terminate_cause";
-    private static final String SELECT = "SELECT " + COLUMNS + " FROM radius_sessions";
-    // a null in the event never erases what an earlier record stored; updated_at only moves forward
-    private static final String MERGE_FIELDS = "mac = COALESCE(?, mac), device_id = COALESCE(?, device_id), "
-            + "user_name = COALESCE(?, user_name), framed_ip = COALESCE(?, framed_ip), "
-            + "class_value = COALESCE(?, class_value), audit_session_id = COALESCE(?, audit_session_id), "
-            + "nas = ?, updated_at = GREATEST(updated_at, ?)";
-    private static final String UPDATE_START = "UPDATE radius_sessions SET " + MERGE_FIELDS
-            + ", started_at = ?, stopped_at = NULL, terminate_cause = NULL WHERE nas_address = ? AND acct_session_id = ?";
-    private static final String UPDATE_INTERIM = "UPDATE radius_sessions SET " + MERGE_FIELDS
-            + " WHERE nas_address = ? AND acct_session_id = ?";
-    private static final String UPDATE_STOP = "UPDATE radius_sessions SET " + MERGE_FIELDS
-            + ", stopped_at = ?, terminate_cause = COALESCE(?, terminate_cause) WHERE nas_address = ? AND acct_session_id = ?";
-    private static final String INSERT = "INSERT INTO radius_sessions (" + COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    private static final String COLUMNS = "id, nas_id, acct_session_id, client, nas_ip, source_address, nas_port, "
+            + "nas_port_id, mac, device_id, user_name, framed_ip, class_value, audit_session_id, profile, verdict, "
+            + "decision_id, authorized_at, expires_at, started_at, updated_at, stopped_at, terminate_cause";
+    private static final String SELECT = "SELECT " + COLUMNS + " FROM nas_sessions";
+    private static final String ACTIVE = "stopped_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
+    private static final String NEWER = "updated_at = CASE WHEN updated_at > ? THEN updated_at ELSE ? END";
+    // accounting: a null in the record never erases what an earlier record or the Accept stored
+    private static final String MERGE_ACCOUNTING = "UPDATE nas_sessions SET client = ?, nas_ip = ?, source_address = ?, "
+            + "nas_port = COALESCE(?, nas_port), nas_port_id = COALESCE(?, nas_port_id), mac = COALESCE(?, mac), "
+            + "device_id = COALESCE(?, device_id), user_name = COALESCE(?, user_name), "
+            + "framed_ip = COALESCE(?, framed_ip), class_value = COALESCE(?, class_value), "
+            + "audit_session_id = COALESCE(?, audit_session_id), expires_at = NULL, " + NEWER;
+    private static final String WHERE_KEY = " WHERE nas_id = ? AND acct_session_id = ?";
+    private static final String UPDATE_START = MERGE_ACCOUNTING + ", started_at = ?, stopped_at = NULL, "
+            + "terminate_cause = NULL" + WHERE_KEY;
+    private static final String UPDATE_INTERIM = MERGE_ACCOUNTING + WHERE_KEY;
+    private static final String UPDATE_STOP = MERGE_ACCOUNTING + ", stopped_at = ?, "
+            + "terminate_cause = COALESCE(?, terminate_cause)" + WHERE_KEY;
+    private static final String INSERT = "INSERT INTO nas_sessions (" + COLUMNS
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    // an Accept: the authorisation's fields replace the old ones; what accounting reported is kept
+    private static final String AUTHORIZE = "UPDATE nas_sessions SET client = ?, nas_ip = ?, source_address = ?, "
+            + "profile = ?, verdict = ?, decision_id = ?, class_value = ?, authorized_at = ?, "
+            + "device_id = COALESCE(?, device_id), user_name = COALESCE(user_name, ?), "
+            + "nas_port = COALESCE(nas_port, ?), nas_port_id = COALESCE(nas_port_id, ?), " + NEWER;
+    private static final String AUTHORIZE_ACCOUNTED = AUTHORIZE
+            + " WHERE nas_id = ? AND acct_session_id IS NOT NULL AND stopped_at IS NULL AND ";
+    private static final String AUTHORIZE_ACCEPT_ONLY = AUTHORIZE + ", expires_at = ?, "
+            + "started_at = CASE WHEN stopped_at IS NULL AND expires_at > ? THEN started_at ELSE ? END, "
+            + "stopped_at = NULL, terminate_cause = NULL WHERE nas_id = ? AND acct_session_id IS NULL AND ";
 
     private final HikariDataSource ds;
+    private final Clock clock;
     private final String description;
 
-    private JdbcSessionStore(HikariDataSource ds, String description) {
+    private JdbcSessionStore(HikariDataSource ds, Clock clock, String description) {
         this.ds = ds;
+        this.clock = clock;
         this.description = description;
     }
 
-    static JdbcSessionStore open(StoreSettings s) {
+    static JdbcSessionStore open(StoreSettings s, Clock clock) {
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(s.jdbcUrl());
         hc.setUsername(s.user());
         hc.setPassword(s.password());
-        hc.setMaximumPoolSize(Math.max(1, Math.min(8, s.maxPoolSize())));
+        hc.setMaximumPoolSize(Math.max(2, Math.min(8, s.maxPoolSize())));
         hc.setMinimumIdle(1);
         hc.setPoolName("nacgw-sessions");
         hc.setAutoCommit(true);
@@ -78,7 +100,7 @@ final class JdbcSessionStore implements SessionStore {
             throw new StoreException("cannot migrate the session table at " + where + ": " + e.getMessage(), e);
         }
         log.info("session store open: {}", where);
-        return new JdbcSessionStore(ds, where);
+        return new JdbcSessionStore(ds, clock, where);
     }
 
     private static String redact(String url) {
@@ -88,83 +110,468 @@ final class JdbcSessionStore implements SessionStore {
         return cut < 0 ? url : url.substring(0, cut);
     }
 
+    /** A new session id: 16 hex digits. */
+    static String newId() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+    }
+
+    // ---- accounting ----
+
     @Override
     public void apply(SessionEvent e) {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = ds.getConnection()) {
-                if (update(c, e) == 0) {
+                if (updateAccounted(c, e) > 0) {
+                    return;
+                }
+                String claim = acceptOnlyFor(c, e.nas().id(), e.mac(), e.decisionId());
+                if (claim == null || claim(c, claim, e.acctSessionId()) == 0 || updateAccounted(c, e) == 0) {
                     insert(c, e);
+                }
+                if (e.mac() != null) {
+                    absorb(c, e.nas().id(), e.mac());
                 }
                 return;
             } catch (SQLException ex) {
                 // two records of a new session raced to insert: the loser now finds the row and updates it
                 if (!"23505".equals(ex.getSQLState()) || attempt >= INSERT_RACE_RETRIES) {
-                    throw new StoreException("storing accounting " + e.kind() + " for " + e.nasAddress() + "/"
+                    throw new StoreException("storing accounting " + e.kind() + " for " + e.nas().id() + "/"
                             + e.acctSessionId() + " failed: " + ex.getMessage(), ex);
                 }
             }
         }
     }
 
-    private static int update(Connection c, SessionEvent e) throws SQLException {
+    private static int updateAccounted(Connection c, SessionEvent e) throws SQLException {
         String sql = e.kind() == SessionEvent.Kind.START ? UPDATE_START
                 : e.kind() == SessionEvent.Kind.STOP ? UPDATE_STOP : UPDATE_INTERIM;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int k = bindMerge(ps, e);
+            long at = e.at().toEpochMilli();
+            NasRef n = e.nas();
+            int k = 1;
+            ps.setString(k++, n.client());
+            ps.setString(k++, n.address());
+            ps.setString(k++, n.source());
+            setLong(ps, k++, e.nasPort());
+            ps.setString(k++, e.nasPortId());
+            setLong(ps, k++, e.mac() == null ? null : e.mac().value());
+            ps.setString(k++, device(e.deviceId()));
+            ps.setString(k++, e.userName());
+            ps.setString(k++, e.framedIp());
+            ps.setString(k++, e.classValue());
+            ps.setString(k++, e.auditSessionId());
+            ps.setLong(k++, at);
+            ps.setLong(k++, at);
             if (e.kind() == SessionEvent.Kind.START) {
-                ps.setLong(k++, e.at().toEpochMilli());
+                ps.setLong(k++, at);
             } else if (e.kind() == SessionEvent.Kind.STOP) {
-                ps.setLong(k++, e.at().toEpochMilli());
+                ps.setLong(k++, at);
                 setInt(ps, k++, e.terminateCause());
             }
-            ps.setString(k++, e.nasAddress());
+            ps.setString(k++, n.id());
             ps.setString(k, e.acctSessionId());
             return ps.executeUpdate();
         }
     }
 
-    private static int bindMerge(PreparedStatement ps, SessionEvent e) throws SQLException {
-        int k = 1;
-        if (e.mac() == null) {
-            ps.setNull(k++, Types.BIGINT);
-        } else {
-            ps.setLong(k++, e.mac().value());
+    /** The NAS's Accept-only session for this decision id (preferred) or MAC, or null. */
+    private static String acceptOnlyFor(Connection c, String nasId, MacAddress mac, String decisionId)
+            throws SQLException {
+        for (int pass = 0; pass < 2; pass++) {
+            boolean byDecision = pass == 0;
+            if (byDecision ? decisionId == null : mac == null) {
+                continue;
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM nas_sessions WHERE nas_id = ? "
+                    + "AND acct_session_id IS NULL AND stopped_at IS NULL AND " + (byDecision ? "decision_id = ?"
+                    : "mac = ?") + " ORDER BY authorized_at DESC LIMIT 1")) {
+                ps.setString(1, nasId);
+                if (byDecision) {
+                    ps.setString(2, decisionId);
+                } else {
+                    ps.setLong(2, mac.value());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return rs.getString(1);
+                    }
+                }
+            }
         }
-        ps.setObject(k++, e.deviceId() == null ? null : e.deviceId().uuid(), Types.OTHER);
-        ps.setString(k++, e.userName());
-        ps.setString(k++, e.framedIp());
-        ps.setString(k++, e.classValue());
-        ps.setString(k++, e.auditSessionId());
-        ps.setString(k++, e.nas());
-        ps.setLong(k++, e.at().toEpochMilli());
-        return k;
+        return null;
+    }
+
+    private static int claim(Connection c, String id, String acctSessionId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE nas_sessions SET acct_session_id = ? WHERE id = ? AND acct_session_id IS NULL")) {
+            ps.setString(1, acctSessionId);
+            ps.setString(2, id);
+            return ps.executeUpdate();
+        }
     }
 
     private static void insert(Connection c, SessionEvent e) throws SQLException {
+        long at = e.at().toEpochMilli();
+        boolean stop = e.kind() == SessionEvent.Kind.STOP;
+        // an interim or stop for an unseen session: it started no later than this
+        insertRow(c, newId(), e.nas(), e.acctSessionId(), e.nasPort(), e.nasPortId(), e.mac(), e.deviceId(),
+                e.userName(), e.framedIp(), e.classValue(), e.auditSessionId(), null, null, null, null, null, at,
+                stop ? at : null, stop ? e.terminateCause() : null);
+    }
+
+    private static void insertRow(Connection c, String id, NasRef n, String acctSessionId, Long nasPort,
+                                  String nasPortId, MacAddress mac, DeviceGuid deviceId, String userName,
+                                  String framedIp, String classValue, String auditSessionId, String profile,
+                                  Verdict verdict, String decisionId, Long authorizedAt, Long expiresAt, long at,
+                                  Long stoppedAt, Integer terminateCause) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            long at = e.at().toEpochMilli();
-            ps.setString(1, e.nas());
-            ps.setString(2, e.acctSessionId());
-            if (e.mac() == null) {
-                ps.setNull(3, Types.BIGINT);
-            } else {
-                ps.setLong(3, e.mac().value());
-            }
-            ps.setObject(4, e.deviceId() == null ? null : e.deviceId().uuid(), Types.OTHER);
-            ps.setString(5, e.userName());
-            ps.setString(6, e.framedIp());
-            ps.setString(7, e.classValue());
-            ps.setString(8, e.auditSessionId());
-            ps.setString(9, e.nasAddress());
-            ps.setLong(10, at); // an interim or stop for an unseen session: it started no later than this
-            ps.setLong(11, at);
-            if (e.kind() == SessionEvent.Kind.STOP) {
-                ps.setLong(12, at);
-            } else {
-                ps.setNull(12, Types.BIGINT);
-            }
-            setInt(ps, 13, e.kind() == SessionEvent.Kind.STOP ? e.terminateCause() : null);
+            ps.setString(1, id);
+            ps.setString(2, n.id());
+            ps.setString(3, acctSessionId);
+            ps.setString(4, n.client());
+            ps.setString(5, n.address());
+            ps.setString(6, n.source());
+            setLong(ps, 7, nasPort);
+            ps.setString(8, nasPortId);
+            setLong(ps, 9, mac == null ? null : mac.value());
+            ps.setString(10, device(deviceId));
+            ps.setString(11, userName);
+            ps.setString(12, framedIp);
+            ps.setString(13, classValue);
+            ps.setString(14, auditSessionId);
+            ps.setString(15, profile);
+            ps.setString(16, verdict == null ? null : verdict.wireName());
+            ps.setString(17, decisionId);
+            setLong(ps, 18, authorizedAt);
+            setLong(ps, 19, expiresAt);
+            ps.setLong(20, at);
+            ps.setLong(21, at);
+            setLong(ps, 22, stoppedAt);
+            setInt(ps, 23, terminateCause);
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * When the NAS has both an accounted live session and Accept-only rows for {@code mac}, the newest Accept's
+     * authorisation moves onto the accounted session (unless it already holds a newer one) and the Accept-only
+     * rows go: they described the same session before accounting named it.
+     */
+    private static void absorb(Connection c, String nasId, MacAddress mac) throws SQLException {
+        String accounted = null;
+        long accountedAuth = Long.MIN_VALUE;
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, authorized_at FROM nas_sessions WHERE nas_id = ? "
+                + "AND mac = ? AND acct_session_id IS NOT NULL AND stopped_at IS NULL ORDER BY updated_at DESC LIMIT 1")) {
+            ps.setString(1, nasId);
+            ps.setLong(2, mac.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    accounted = rs.getString(1);
+                    long a = rs.getLong(2);
+                    accountedAuth = rs.wasNull() ? Long.MIN_VALUE : a;
+                }
+            }
+        }
+        if (accounted == null) {
+            return;
+        }
+        List<Session> acceptOnly = query(c, SELECT + " WHERE nas_id = ? AND mac = ? AND acct_session_id IS NULL "
+                + "ORDER BY authorized_at DESC", nasId, mac.value());
+        if (acceptOnly.isEmpty()) {
+            return;
+        }
+        Session a = acceptOnly.get(0);
+        if (a.authorizedAt() != null && a.authorizedAt().toEpochMilli() > accountedAuth) {
+            try (PreparedStatement ps = c.prepareStatement(AUTHORIZE + " WHERE id = ?")) {
+                int k = bindAuthorize(ps, a.nas(), a.profile(), a.verdict(), a.decisionId(), a.classValue(),
+                        a.authorizedAt().toEpochMilli(), a.deviceId(), a.userName(), a.nasPort(), a.nasPortId(),
+                        a.updatedAt().toEpochMilli());
+                ps.setString(k, accounted);
+                ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM nas_sessions WHERE id = ? AND acct_session_id IS NULL")) {
+            for (Session s : acceptOnly) {
+                ps.setString(1, s.id());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    // ---- Access-Accepts ----
+
+    @Override
+    public void recordAuthorizations(List<Authorization> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Authorization> acceptOnly = new ArrayList<>();
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                for (Authorization a : batch) {
+                    if (authorize(c, a, AUTHORIZE_ACCOUNTED) > 0) {
+                        continue;
+                    }
+                    if (authorize(c, a, AUTHORIZE_ACCEPT_ONLY) == 0) {
+                        long at = a.at().toEpochMilli();
+                        insertRow(c, newId(), a.nas(), null, a.nasPort(), a.nasPortId(), a.mac(), a.deviceId(),
+                                a.userName(), null, a.classValue(), null, a.profile(), a.verdict(), a.decisionId(),
+                                at, a.expiresAt().toEpochMilli(), at, null, null);
+                    }
+                    if (a.mac() != null) {
+                        endElsewhere(c, a);
+                        acceptOnly.add(a);
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException ex) {
+                c.rollback();
+                throw ex;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            for (Authorization a : acceptOnly) {
+                absorb(c, a.nas().id(), a.mac());
+            }
+        } catch (SQLException ex) {
+            throw new StoreException("recording " + batch.size() + " Access-Accept(s) failed: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * The endpoint was just authorised on {@code a}'s NAS: its Accept-only sessions on other NASes end (it roamed or
+     * moved ports). Sessions accounting reports are left to accounting's Stop.
+     */
+    private static void endElsewhere(Connection c, Authorization a) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE nas_sessions SET stopped_at = ? WHERE mac = ? "
+                + "AND nas_id <> ? AND acct_session_id IS NULL AND stopped_at IS NULL")) {
+            ps.setLong(1, a.at().toEpochMilli());
+            ps.setLong(2, a.mac().value());
+            ps.setString(3, a.nas().id());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Applies {@code a} to the session {@code sql} selects (by MAC, else by device); returns rows changed. */
+    private static int authorize(Connection c, Authorization a, String sql) throws SQLException {
+        String key = a.mac() != null ? "mac = ?" : "mac IS NULL AND device_id = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql + key)) {
+            long at = a.at().toEpochMilli();
+            int k = bindAuthorize(ps, a.nas(), a.profile(), a.verdict(), a.decisionId(), a.classValue(), at,
+                    a.deviceId(), a.userName(), a.nasPort(), a.nasPortId(), at);
+            if (sql == AUTHORIZE_ACCEPT_ONLY) {
+                ps.setLong(k++, a.expiresAt().toEpochMilli());
+                ps.setLong(k++, at);
+                ps.setLong(k++, at);
+            }
+            ps.setString(k++, a.nas().id());
+            if (a.mac() != null) {
+                ps.setLong(k, a.mac().value());
+            } else {
+                ps.setString(k, device(a.deviceId()));
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    private static int bindAuthorize(PreparedStatement ps, NasRef n, String profile, Verdict verdict,
+                                     String decisionId, String classValue, long authorizedAt, DeviceGuid deviceId,
+                                     String userName, Long nasPort, String nasPortId, long updatedAt)
+            throws SQLException {
+        int k = 1;
+        ps.setString(k++, n.client());
+        ps.setString(k++, n.address());
+        ps.setString(k++, n.source());
+        ps.setString(k++, profile);
+        ps.setString(k++, verdict == null ? null : verdict.wireName());
+        ps.setString(k++, decisionId);
+        ps.setString(k++, classValue);
+        ps.setLong(k++, authorizedAt);
+        ps.setString(k++, device(deviceId));
+        ps.setString(k++, userName);
+        setLong(ps, k++, nasPort);
+        ps.setString(k++, nasPortId);
+        ps.setLong(k++, updatedAt);
+        ps.setLong(k++, updatedAt);
+        return k;
+    }
+
+    // ---- ending sessions ----
+
+    @Override
+    public int closeAll(String nasId, Instant at) {
+        return update("closing the sessions of " + nasId, "UPDATE nas_sessions SET stopped_at = ?, " + NEWER
+                + " WHERE nas_id = ? AND stopped_at IS NULL", at.toEpochMilli(), at.toEpochMilli(), at.toEpochMilli(),
+                nasId);
+    }
+
+    @Override
+    public boolean stop(String sessionId, Instant at, Integer terminateCause) {
+        return update("stopping session " + sessionId, "UPDATE nas_sessions SET stopped_at = ?, "
+                + "terminate_cause = COALESCE(?, terminate_cause), " + NEWER + " WHERE id = ? AND stopped_at IS NULL",
+                at.toEpochMilli(), terminateCause, at.toEpochMilli(), at.toEpochMilli(), sessionId) > 0;
+    }
+
+    @Override
+    public int purgeEndedBefore(Instant cutoff) {
+        long t = cutoff.toEpochMilli();
+        return update("purging ended sessions", "DELETE FROM nas_sessions WHERE stopped_at < ? "
+                + "OR (stopped_at IS NULL AND expires_at < ?)", t, t);
+    }
+
+    private int update(String what, String sql, Object... args) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- reads ----
+
+    @Override
+    public Optional<Session> find(String sessionId) {
+        return first(read(SELECT + " WHERE id = ?", sessionId));
+    }
+
+    @Override
+    public Optional<Session> get(String nasId, String acctSessionId) {
+        return first(read(SELECT + WHERE_KEY, nasId, acctSessionId));
+    }
+
+    private static Optional<Session> first(List<Session> l) {
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    @Override
+    public List<Session> activeSessionsForMac(MacAddress mac) {
+        return read(SELECT + " WHERE mac = ? AND " + ACTIVE + " ORDER BY updated_at DESC", mac.value(), now());
+    }
+
+    @Override
+    public List<Session> activeSessionsForDevice(DeviceGuid deviceId) {
+        return read(SELECT + " WHERE device_id = ? AND " + ACTIVE + " ORDER BY updated_at DESC", device(deviceId), now());
+    }
+
+    @Override
+    public List<Session> list(SessionFilter f) {
+        StringBuilder sql = new StringBuilder(SELECT).append(" WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (f.nas() != null) {
+            String bare = NasRef.canonicalAddress(f.nas());
+            sql.append(" AND (nas_id IN (?, ?, ?, ?) OR nas_ip = ? OR client = ?)");
+            args.addAll(List.of(f.nas(), "ip:" + bare, "ipv6:" + bare, "id:" + f.nas(), bare, f.nas()));
+        }
+        if (f.mac() != null) {
+            sql.append(" AND mac = ?");
+            args.add(f.mac().value());
+        }
+        if (f.deviceId() != null) {
+            sql.append(" AND device_id = ?");
+            args.add(device(f.deviceId()));
+        }
+        if (f.profile() != null) {
+            sql.append(" AND profile = ?");
+            args.add(f.profile());
+        }
+        if (f.activeOnly()) {
+            sql.append(" AND ").append(ACTIVE);
+            args.add(now());
+        }
+        sql.append(" ORDER BY updated_at DESC LIMIT ?");
+        args.add(f.limit());
+        return read(sql.toString(), args.toArray());
+    }
+
+    @Override
+    public long activeCount() {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM nas_sessions WHERE " + ACTIVE)) {
+            ps.setLong(1, now());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("counting active sessions failed: " + e.getMessage(), e);
+        }
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    private List<Session> read(String sql, Object... args) {
+        try (Connection c = ds.getConnection()) {
+            return query(c, sql, args);
+        } catch (SQLException e) {
+            throw new StoreException("session query failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Session> query(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            List<Session> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a == null) {
+                ps.setNull(i + 1, Types.INTEGER);
+            } else if (a instanceof Long) {
+                ps.setLong(i + 1, (Long) a);
+            } else if (a instanceof Integer) {
+                ps.setInt(i + 1, (Integer) a);
+            } else {
+                ps.setString(i + 1, (String) a);
+            }
+        }
+    }
+
+    private static Session row(ResultSet rs) throws SQLException {
+        NasRef nas = new NasRef(rs.getString(2), rs.getString(4), rs.getString(5), rs.getString(6));
+        Long mac = getLong(rs, 9);
+        String dev = rs.getString(10);
+        String verdict = rs.getString(16);
+        Integer cause = rs.getInt(23);
+        cause = rs.wasNull() ? null : cause;
+        return new Session(rs.getString(1), nas, rs.getString(3), getLong(rs, 7), rs.getString(8),
+                mac == null ? null : MacAddress.of(mac), dev == null ? null : DeviceGuid.intune(dev),
+                rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15),
+                verdict == null ? null : Verdict.fromWire(verdict), rs.getString(17), instant(getLong(rs, 18)),
+                instant(getLong(rs, 19)), Instant.ofEpochMilli(rs.getLong(20)), Instant.ofEpochMilli(rs.getLong(21)),
+                instant(getLong(rs, 22)), cause);
+    }
+
+    private static Long getLong(ResultSet rs, int k) throws SQLException {
+        long v = rs.getLong(k);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Instant instant(Long millis) {
+        return millis == null ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private static String device(DeviceGuid d) {
+        return d == null ? null : d.uuid().toString();
+    }
+
+    private static void setLong(PreparedStatement ps, int k, Long v) throws SQLException {
+        if (v == null) {
+            ps.setNull(k, Types.BIGINT);
+        } else {
+            ps.setLong(k, v);
         }
     }
 
@@ -174,90 +581,6 @@ final class JdbcSessionStore implements SessionStore {
         } else {
             ps.setInt(k, v);
         }
-    }
-
-    @Override
-    public int closeAll(String nasAddress, Instant at) {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE radius_sessions SET stopped_at = ?, "
-                     + "updated_at = GREATEST(updated_at, ?) WHERE nas_address = ? AND stopped_at IS NULL")) {
-            ps.setLong(1, at.toEpochMilli());
-            ps.setLong(2, at.toEpochMilli());
-            ps.setString(3, nasAddress);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("closing the sessions of " + nasAddress + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public Optional<Session> get(String nasAddress, String acctSessionId) {
-        List<Session> l = query(SELECT + " WHERE nas_address = ? AND acct_session_id = ?", nasAddress, acctSessionId);
-        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
-    }
-
-    @Override
-    public List<Session> liveByMac(MacAddress mac) {
-        return query(SELECT + " WHERE mac = ? AND stopped_at IS NULL ORDER BY updated_at DESC", mac.value());
-    }
-
-    @Override
-    public List<Session> liveByDevice(DeviceGuid deviceId) {
-        return query(SELECT + " WHERE device_id = ? AND stopped_at IS NULL ORDER BY updated_at DESC", deviceId.uuid());
-    }
-
-    @Override
-    public long liveCount() {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM radius_sessions WHERE stopped_at IS NULL");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new StoreException("counting live sessions failed: " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public int purgeStoppedBefore(Instant cutoff) {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM radius_sessions WHERE stopped_at < ?")) {
-            ps.setLong(1, cutoff.toEpochMilli());
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("purging stopped sessions failed: " + e.getMessage(), e);
-        }
-    }
-
-    private List<Session> query(String sql, Object... args) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            List<Session> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(read(rs));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("session query failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static Session read(ResultSet rs) throws SQLException {
-        long mac = rs.getLong(3);
-        MacAddress m = rs.wasNull() ? null : MacAddress.of(mac);
-        UUID dev = rs.getObject(4, UUID.class);
-        long stopped = rs.getLong(12);
-        Instant stoppedAt = rs.wasNull() ? null : Instant.ofEpochMilli(stopped);
-        int cause = rs.getInt(13);
-        Integer terminateCause = rs.wasNull() ? null : cause;
-        return new Session(rs.getString(1), rs.getString(2), m,
-                dev == null ? null : DeviceGuid.of(IdentifierKind.INTUNE_ID, dev), rs.getString(5), rs.getString(6),
-                rs.getString(7), rs.getString(8), rs.getString(9), Instant.ofEpochMilli(rs.getLong(10)),
-                Instant.ofEpochMilli(rs.getLong(11)), stoppedAt, terminateCause);
     }
 
     @Override

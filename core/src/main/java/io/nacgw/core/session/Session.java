@@ -2,40 +2,56 @@ package io.nacgw.core.session;
 
 import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.MacAddress;
+import io.nacgw.core.policy.Verdict;
 
 import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One NAS session as stored from accounting. Nullable fields were not (yet) reported by the NAS.
+ * One network session as nacgw knows it: from the Access-Accept that authorised it, from accounting, or (joined)
+ * both. Nullable fields were not (yet) reported.
  *
- * @param nas             the configured NAS client the records came through
- * @param acctSessionId   Acct-Session-Id, unique per session on that NAS
- * @param mac             the endpoint MAC (Calling-Station-Id), or null
- * @param deviceId        the MDM device id resolved from the MAC, or null
+ * @param id              nacgw's id of the session (for the API, the CLI and CoA)
+ * @param nas             the NAS holding it; with {@code acctSessionId} the accounting key
+ * @param acctSessionId   Acct-Session-Id, unique per session on that NAS; null until accounting names it
+ * @param nasPort         NAS-Port, or null
+ * @param nasPortId       NAS-Port-Id (e.g. {@code GigabitEthernet1/0/10}), or null
+ * @param mac             the endpoint MAC (Calling-Station-Id, or the MAB User-Name), or null
+ * @param deviceId        the MDM device, or null when unknown
  * @param userName        User-Name, or null
  * @param framedIp        Framed-IP-Address, or null
- * @param classValue      the Class the NAS echoed (nacgw puts its decision id there), or null
+ * @param classValue      the Class nacgw put in the Accept (the NAS echoes it in accounting), or null
  * @param auditSessionId  Cisco audit-session-id, or null
- * @param nasAddress      source address of the NAS's accounting packets; with acctSessionId the key
- * @param startedAt       when the session started (first record seen)
- * @param updatedAt       newest accounting record applied
- * @param stoppedAt       when it stopped, or null while live
+ * @param profile         the policy profile of the last authorisation, or null (accounting only)
+ * @param verdict         the verdict of the last authorisation, or null (accounting only)
+ * @param decisionId      the id of the last authorisation's decision (in Class and the audit log), or null
+ * @param authorizedAt    time of the last Access-Accept, or null
+ * @param expiresAt       for a session known only from its Access-Accept: when it stops counting as active;
+ *                        null once accounting reports it (then only a Stop or Accounting-On/Off ends it)
+ * @param startedAt       start (accounting), else the Access-Accept's time
+ * @param updatedAt       newest record applied
+ * @param stoppedAt       when it stopped, or null
  * @param terminateCause  Acct-Terminate-Cause of the stop, or null
  */
-public record Session(String nas, String acctSessionId, MacAddress mac, DeviceGuid deviceId, String userName,
-                      String framedIp, String classValue, String auditSessionId, String nasAddress, Instant startedAt,
-                      Instant updatedAt, Instant stoppedAt, Integer terminateCause) {
+public record Session(String id, NasRef nas, String acctSessionId, Long nasPort, String nasPortId, MacAddress mac,
+                      DeviceGuid deviceId, String userName, String framedIp, String classValue,
+                      String auditSessionId, String profile, Verdict verdict, String decisionId,
+                      Instant authorizedAt, Instant expiresAt, Instant startedAt, Instant updatedAt,
+                      Instant stoppedAt, Integer terminateCause) {
     public Session {
+        Objects.requireNonNull(id, "id");
         Objects.requireNonNull(nas, "nas");
-        Objects.requireNonNull(acctSessionId, "acctSessionId");
-        Objects.requireNonNull(nasAddress, "nasAddress");
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
     }
 
-    /** True while no stop (or Accounting-On/Off) has closed the session. */
-    public boolean live() {
-        return stoppedAt == null;
+    /** True while no Stop (or Accounting-On/Off) ended it and, when known only from an Accept, it has not expired. */
+    public boolean active(Instant now) {
+        return stoppedAt == null && (expiresAt == null || now.isBefore(expiresAt));
+    }
+
+    /** True when accounting reported the session (it has an Acct-Session-Id). */
+    public boolean accounted() {
+        return acctSessionId != null;
     }
 }

@@ -7,33 +7,29 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One accounting record to apply to the session table. Optional fields are null when the NAS did not send them;
- * a null never erases a value stored earlier.
+ * One accounting record (Start/Interim/Stop) to apply to the session table. Optional fields are null when the NAS
+ * did not send them; a null never erases a value stored earlier.
+ *
+ * @param decisionId nacgw's decision id read back from the echoed Class ({@code nacgw:<id>}), or null; joins the
+ *                   record with the Access-Accept that authorised the session
  */
-public record SessionEvent(Kind kind, String nas, String acctSessionId, MacAddress mac, DeviceGuid deviceId,
-                           String userName, String framedIp, String classValue, String auditSessionId,
-                           String nasAddress, Instant at, Integer terminateCause) {
+public record SessionEvent(Kind kind, NasRef nas, String acctSessionId, Long nasPort, String nasPortId,
+                           MacAddress mac, DeviceGuid deviceId, String userName, String framedIp, String classValue,
+                           String auditSessionId, String decisionId, Instant at, Integer terminateCause) {
     /** What the record says about the session. */
     public enum Kind { START, INTERIM, STOP }
 
     public SessionEvent {
         Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(nas, "nas");
         Objects.requireNonNull(at, "at");
-        if (nas == null || nas.isEmpty() || nas.length() > 64) {
-            throw new IllegalArgumentException("nas must be 1-64 characters");
-        }
-        if (nasAddress == null || nasAddress.isEmpty() || nasAddress.length() > 45) {
-            throw new IllegalArgumentException("nasAddress must be an IP address");
-        }
         if (acctSessionId == null || acctSessionId.isEmpty() || acctSessionId.length() > 253) {
             throw new IllegalArgumentException("acctSessionId must be 1-253 characters");
         }
-        userName = clip(userName);
-        classValue = clip(classValue);
-        auditSessionId = clip(auditSessionId);
-    }
-
-    private static String clip(String s) {
-        return s == null || s.length() <= 253 ? s : s.substring(0, 253);
+        nasPortId = Texts.clip(nasPortId);
+        userName = Texts.clip(userName);
+        classValue = Texts.clip(classValue);
+        auditSessionId = Texts.clip(auditSessionId);
+        decisionId = decisionId == null || decisionId.length() > 32 ? null : decisionId;
     }
 }

@@ -4,44 +4,70 @@ import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.store.StoreSettings;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The durable session table built from RADIUS accounting, keyed by (NAS source address, Acct-Session-Id). Every method blocks on I/O (never call it from an event
- * loop); a write returns only after it is committed, so a caller may acknowledge the NAS afterwards.
+ * The durable session table: every Access-Accept and every accounting record, joined into one row per session,
+ * keyed by NAS identity ({@link NasRef#id()}) and Acct-Session-Id. Every method blocks on I/O (never call it from an
+ * event loop); a write returns only after it is committed, so a caller may acknowledge the NAS afterwards.
+ *
+ * <p>For CoA: {@link #activeSessionsForDevice} / {@link #activeSessionsForMac} give the sessions a compliance
+ * change must reach (each carries its NAS's address, client name, Acct-Session-Id when known, MAC, profile and
+ * verdict); {@link #stop} ends one the NAS says it does not know (Error-Cause 503) or has disconnected.
  */
 public interface SessionStore extends AutoCloseable {
 
-    /** Opens (and migrates) the session table in the database described by {@code settings}. */
+    /** Opens (and migrates) the session table in the database described by {@code settings}; system clock. */
     static SessionStore open(StoreSettings settings) {
-        return JdbcSessionStore.open(settings);
+        return open(settings, Clock.systemUTC());
     }
 
-    /** Applies one Start/Interim/Stop record; committed when this returns. */
+    /** As above; {@code clock} decides what "active now" means for sessions known only from an Access-Accept. */
+    static SessionStore open(StoreSettings settings, Clock clock) {
+        return JdbcSessionStore.open(settings, clock);
+    }
+
+    /** Applies one Start/Interim/Stop record, joining it with the Access-Accept it follows; committed on return. */
     void apply(SessionEvent event);
 
     /**
-     * Closes every live session of the NAS at {@code nasAddress} (Accounting-On/Off: it rebooted); returns how many.
-     * Sessions of other NASes under the same configured client (a CIDR) stay live.
+     * Records Access-Accepts in one transaction. An Accept for an endpoint that has an accounted live session on the
+     * same NAS re-authorises that session; otherwise it creates (or renews) the endpoint's Accept-only session there.
      */
-    int closeAll(String nasAddress, Instant at);
+    void recordAuthorizations(List<Authorization> batch);
 
-    /** The session with this key (NAS source address, Acct-Session-Id), live or not. */
-    Optional<Session> get(String nasAddress, String acctSessionId);
+    /**
+     * Ends every live session of the NAS with identity {@code nasId} (Accounting-On/Off: it rebooted); returns how
+     * many. Sessions of other NASes, behind the same proxy or in the same client network, stay live.
+     */
+    int closeAll(String nasId, Instant at);
 
-    /** Live sessions of the endpoint with this MAC, on any NAS. */
-    List<Session> liveByMac(MacAddress mac);
+    /** Ends one session (e.g. the NAS answered a CoA with Error-Cause 503); false when it does not exist. */
+    boolean stop(String sessionId, Instant at, Integer terminateCause);
 
-    /** Live sessions of this MDM device, on any NAS. */
-    List<Session> liveByDevice(DeviceGuid deviceId);
+    /** The session with nacgw's id {@code sessionId}. */
+    Optional<Session> find(String sessionId);
 
-    /** Number of live sessions. */
-    long liveCount();
+    /** The session with this accounting key, live or not. */
+    Optional<Session> get(String nasId, String acctSessionId);
 
-    /** Deletes sessions that stopped before {@code cutoff}; returns how many. */
-    int purgeStoppedBefore(Instant cutoff);
+    /** Sessions of the endpoint with this MAC active now, on any NAS, newest first. */
+    List<Session> activeSessionsForMac(MacAddress mac);
+
+    /** Sessions of this MDM device active now, on any NAS, newest first. */
+    List<Session> activeSessionsForDevice(DeviceGuid deviceId);
+
+    /** Sessions matching {@code filter}, newest first. */
+    List<Session> list(SessionFilter filter);
+
+    /** Number of sessions active now. */
+    long activeCount();
+
+    /** Deletes sessions that stopped, or expired without accounting, before {@code cutoff}; returns how many. */
+    int purgeEndedBefore(Instant cutoff);
 
     @Override
     void close();

@@ -296,8 +296,8 @@ final class JdbcComplianceStore implements ComplianceStore {
         setLong(ps, k++, r.graceExpiryEpochMilli());
         ps.setBoolean(k++, r.policyAssigned());
         ps.setString(k++, r.threatLevel().wireName());
-        ps.setBoolean(k++, r.jailbroken());
-        ps.setBoolean(k++, r.encrypted());
+        setFlag(ps, k++, r.jailbreakKnown(), r.jailbroken());
+        setFlag(ps, k++, r.encryptionKnown(), r.encrypted());
         setLong(ps, k++, r.lastCheckInEpochMilli());
         StringBuilder macs = new StringBuilder();
         for (MacAddress m : r.macs()) {
@@ -322,6 +322,20 @@ final class JdbcComplianceStore implements ComplianceStore {
         int k = bindFields(ps, 1, r, now);
         ps.setObject(k++, r.deviceId().uuid());
         ps.setLong(k, r.lastModifiedEpochMilli());
+    }
+
+    /** NULL for a flag the MDM never reported (V26 made these columns nullable). */
+    private static void setFlag(PreparedStatement ps, int k, boolean known, boolean v) throws SQLException {
+        if (known) {
+            ps.setBoolean(k, v);
+        } else {
+            ps.setNull(k, Types.BOOLEAN);
+        }
+    }
+
+    private static Boolean flag(ResultSet rs, int k) throws SQLException {
+        boolean v = rs.getBoolean(k);
+        return rs.wasNull() ? null : v;
     }
 
     private static void setLong(PreparedStatement ps, int k, long v) throws SQLException {
@@ -451,7 +465,7 @@ final class JdbcComplianceStore implements ComplianceStore {
             b.graceExpiry(Instant.ofEpochMilli(grace));
         }
         b.policyAssigned(rs.getBoolean(13)).threatLevel(ThreatLevel.fromWire(rs.getString(14)))
-                .jailbroken(rs.getBoolean(15)).encrypted(rs.getBoolean(16));
+                .jailbroken(flag(rs, 15)).encrypted(flag(rs, 16));
         long checkIn = rs.getLong(17);
         if (!rs.wasNull()) {
             b.lastCheckIn(Instant.ofEpochMilli(checkIn));

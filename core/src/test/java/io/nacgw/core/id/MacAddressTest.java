@@ -13,7 +13,8 @@ final class MacAddressTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"AA-BB-CC-DD-EE-0F", "aa:bb:cc:dd:ee:0f", "aabb.ccdd.ee0f", "AABBCCDDEE0F", "aabbccddee0f",
-            "aabb-ccdd-ee0f", "Aa:bB:cc:DD:ee:0F"})
+            "aabb-ccdd-ee0f", "Aa:bB:cc:DD:ee:0F", "aabbcc-ddee0f", "AABBCC.DDEE0F", "aabbcc:ddee0f",
+            "AA.BB.CC.DD.EE.0F", "aabb:ccdd:ee0f", "AABB-CCDD-EE0F"})
     void parse_everyVendorForm_isOneCanonicalValue(String text) {
         MacAddress mac = MacAddress.parse(text);
         assertEquals("aa:bb:cc:dd:ee:0f", mac.canonical());
@@ -25,7 +26,8 @@ final class MacAddressTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "aa:bb:cc:dd:ee", "aa:bb:cc:dd:ee:ff:00", "gg:bb:cc:dd:ee:ff", "aa:bb-cc:dd:ee:ff",
             "aabb:ccdd:eeff:", "aab:bcc:dde:eff", "aa::bb:cc:dd:eeff", " aabbccddeeff", "aabbccddeef\u0661",
-            "a:abb:cc:dd:ee:ff", "10.0.0.1", "aa:bb:cc:dd:ee:fg"})
+            "a:abb:cc:dd:ee:ff", "10.0.0.1", "aa:bb:cc:dd:ee:fg", "aabbc-cddeeff", "aabbcc-ddeef", "aabbcc-ddeefff",
+            "aabbcc.ddee-ff", "aabb.cc-ddeeff", "aabbccd-deeff", "-aabbccddeeff", "aabbccddeeff-", "aabbcc--deeff"})
     void parse_garbage_isRejectedWithMessage(String text) {
         InvalidIdentifierException e = assertThrows(InvalidIdentifierException.class, () -> MacAddress.parse(text));
         assertTrue(e.getMessage().startsWith("invalid MAC address"), e.getMessage());

@@ -68,6 +68,30 @@ final class ProfileTest {
     }
 
     @Test
+    void registrationHeld_unmanagedByDefault_withItsOwnReason_managedWhenTheProfileSaysSo() {
+        DeviceRecord.Builder held = compliant(1).managementState(ManagementState.REGISTRATION_HELD);
+        Decision d = decide(base().build(), held);
+        assertEquals(Verdict.DENY, d.verdict());
+        assertEquals(java.util.List.of(ReasonCode.REGISTRATION_HELD), d.reasons());
+        assertEquals("registration_held", d.primaryReason().wireName());
+        assertEquals("https://portal.manage.microsoft.com/", d.remediationUrl());
+        assertEquals(Verdict.QUARANTINE, decide(base().unmanaged(Verdict.QUARANTINE).build(), held).verdict());
+        Explanation e = base().build().explain(held.build(), NOW);
+        assertTrue(e.steps().get(1).fired());
+        assertTrue(e.steps().get(1).detail().contains("registrationHeld: unmanaged"), e.steps().get(1).detail());
+
+        Profile managed = base().registrationHeldIsManaged(true).build();
+        Decision m = decide(managed, held);
+        assertEquals(Verdict.ALLOW, m.verdict());
+        assertEquals(ReasonCode.COMPLIANT, m.primaryReason());
+        assertEquals(ReasonCode.NONCOMPLIANT, decide(managed, compliant(1).managementState(
+                ManagementState.REGISTRATION_HELD).complianceState(ComplianceState.NONCOMPLIANT)).primaryReason());
+        Explanation me = managed.explain(held.build(), NOW);
+        assertFalse(me.steps().get(1).fired());
+        assertTrue(me.steps().get(1).detail().contains("registrationHeld: managed"), me.steps().get(1).detail());
+    }
+
+    @Test
     void noncompliant_deniedOrQuarantined_withRemediationUrl() {
         DeviceRecord.Builder nc = compliant(1).complianceState(ComplianceState.NONCOMPLIANT);
         assertEquals(Verdict.DENY, decide(base().build(), nc).verdict());

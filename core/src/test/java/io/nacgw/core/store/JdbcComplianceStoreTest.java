@@ -69,6 +69,15 @@ final class JdbcComplianceStoreTest {
             }
             assertEquals(List.of(r), s.findByUser("USER1@example.com"));
             assertEquals(1, s.count());
+            DeviceRecord stored = s.get(r.deviceId()).orElseThrow();
+            assertTrue(stored.encryptionKnown() && stored.encrypted());
+            assertFalse(stored.jailbreakKnown(), "never reported stays unknown (NULL), not false");
+            DeviceRecord reported = r.toBuilder().jailbroken(false).encrypted(null).lastModified(NOW.plusSeconds(5)).build();
+            assertEquals(UpsertOutcome.UPDATED, s.upsert(reported));
+            DeviceRecord back = s.get(r.deviceId()).orElseThrow();
+            assertEquals(reported, back);
+            assertTrue(back.jailbreakKnown() && !back.jailbroken());
+            assertFalse(back.encryptionKnown());
         }
     }
 

@@ -1,22 +1,26 @@
 package io.nacgw.gateway.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nacgw.gateway.config.NacgwConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Optional;
+import java.io.PrintWriter;
+import java.net.http.HttpResponse;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
-/** {@code nacgw reload}: asks the running gateway of a data directory to re-read its configuration. */
+/** {@code nacgw reload}: asks the running gateway to re-read its configuration and prints what it did. */
 @Command(name = "reload", mixinStandardHelpOptions = true,
-        description = "Ask the running gateway (found by DIR/nacgw.pid) to re-read its config file: RADIUS clients "
-                + "change without a restart and without dropping requests in flight. Same as sending it SIGHUP. "
-                + "An invalid config is refused by the gateway (see its log) and the running one stays.")
+        description = "Ask the running gateway to re-read its config file, through its localhost operations port "
+                + "(metrics.host:metrics.port), and print what changed: policy profiles and RADIUS clients apply "
+                + "at once, without dropping requests in flight; keys that need a restart are named. An invalid "
+                + "config is refused and the running one stays. Exit status: 0 applied, 1 refused or no gateway, "
+                + "2 usage. SIGHUP does the same (the outcome then goes to the gateway's log).")
 public final class ReloadCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
     @Mixin
@@ -24,24 +28,49 @@ public final class ReloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path dataDir = options.load(spec.commandLine().getOut(), false).dataDir();
-        Path pidFile = dataDir.resolve(io.nacgw.gateway.DataDirLock.FILE);
-        long pid;
+        PrintWriter out = spec.commandLine().getOut();
+        NacgwConfig c;
         try {
-            pid = Long.parseLong(Files.readString(pidFile).strip());
-        } catch (IOException | NumberFormatException e) {
-            throw new IllegalStateException("no running gateway found: cannot read " + pidFile);
+            c = options.load(out, false);
+        } catch (io.nacgw.gateway.config.ConfigException e) {
+            // the gateway validates the same file the same way: it would refuse it too
+            spec.commandLine().getErr().println("nacgw: reload refused, the gateway keeps its running configuration: "
+                    + e.getMessage());
+            return 1;
         }
-        Optional<ProcessHandle> p = ProcessHandle.of(pid);
-        if (p.isEmpty() || !p.get().isAlive()) {
-            throw new IllegalStateException("no running gateway: process " + pid + " from " + pidFile + " is gone");
+        if (!io.nacgw.gateway.DataDirLock.isHeld(c.dataDir())) {
+            throw new IllegalStateException("no running gateway on the data directory " + c.dataDir());
         }
-        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).redirectErrorStream(true).start();
-        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-            throw new IllegalStateException("could not signal process " + pid + ": "
-                    + new String(kill.getInputStream().readAllBytes()).strip());
+        if (!c.metrics().enabled()) {
+            throw new IllegalArgumentException("metrics.enabled is false, so the gateway has no operations port to ask;"
+                    + " send it SIGHUP (kill -HUP $(cat " + c.dataDir().resolve(io.nacgw.gateway.DataDirLock.FILE)
+                    + ")) and read its log");
         }
-        spec.commandLine().getOut().println("asked gateway " + pid + " to reload " + options.configFile());
+        HttpResponse<String> r = SyncCommand.call(SyncCommand.base(c) + "/reload", "POST",
+                java.time.Duration.ofSeconds(60)); // a reload re-reads the file and rebuilds every profile
+        JsonNode n = JSON.readTree(r.body());
+        if (r.statusCode() == 422) {
+            spec.commandLine().getErr().println("nacgw: reload refused, the gateway keeps its running configuration: "
+                    + n.path("refused").asText());
+            return 1;
+        }
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(n.path("error").asText("HTTP " + r.statusCode()));
+        }
+        JsonNode applied = n.path("applied");
+        JsonNode restart = n.path("restartNeeded");
+        if (applied.isEmpty() && restart.isEmpty()) {
+            out.println("reloaded " + options.configFile() + ": no changes");
+        } else {
+            out.println("reloaded " + options.configFile());
+        }
+        for (JsonNode a : applied) {
+            out.println("  applied: " + a.asText());
+        }
+        for (JsonNode k : restart) {
+            out.println("  needs a restart (the old value stays until then): " + k.asText());
+        }
+        out.flush();
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 package io.nacgw.gateway.cli;
 
 import io.nacgw.gateway.Gateway;
+import io.nacgw.gateway.Preflight;
 import io.nacgw.gateway.config.NacgwConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,7 +26,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
-    @Option(names = "--check", description = "Validate the config, open the store and load the index, then exit.")
+    @Option(names = "--check", description = "Only validate: the config, the store (reachable, migrated), the "
+            + "certificates (readable) and the ports (free); binds nothing, starts no sync, then exits (0 all OK, 1 a "
+            + "check failed, 2 a config error).")
     boolean check;
 
     @Option(names = "--demo", description = "On first start (empty store) seed 1000 synthetic demo devices "
@@ -36,7 +39,12 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         NacgwConfig config = options.load(out, true);
-        Gateway gateway = Gateway.start(config, Clock.systemUTC());
+        if (check) {
+            return check(config, out);
+        }
+        Path configFile = options.configFile();
+        Gateway gateway = Gateway.start(config, Clock.systemUTC(),
+                () -> new io.nacgw.gateway.config.ConfigLoader().load(configFile));
         out.println("nacgw ready: data " + config.dataDir() + ", " + gateway.compliance().residentCount()
                 + " devices in memory, profiles " + gateway.policy().names());
         gateway.radius().ifPresent(r -> out.println("RADIUS: auth " + r.authAddress() + ", accounting " + r.acctAddress()
@@ -49,20 +57,7 @@ public final class RunCommand implements Callable<Integer> {
             Demo.seedAndShow(gateway, out);
         }
         out.flush();
-        if (check) {
-            gateway.close();
-            out.println("configuration OK");
-            return 0;
-        }
-        Path configFile = options.configFile();
-        Reloader.onSighup(() -> {
-            try {
-                gateway.reload(new io.nacgw.gateway.config.ConfigLoader().load(configFile));
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(RunCommand.class).error("reload refused, keeping the running "
-                        + "configuration: {}", e.getMessage());
-            }
-        });
+        Reloader.onSighup(gateway::reloadFromSource); // same outcome as `nacgw reload`, in the log
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close(); // also removes the pid file
@@ -70,5 +65,19 @@ public final class RunCommand implements Callable<Integer> {
         }, "nacgw-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private int check(NacgwConfig config, PrintWriter out) {
+        boolean ok = true;
+        for (Preflight.Check c : Preflight.of(config, Clock.systemUTC()).run()) {
+            out.println(c);
+            ok &= c.ok();
+        }
+        if (demo) {
+            out.println("--demo ignored: a check seeds nothing");
+        }
+        out.println(ok ? "configuration OK" : "check failed: the gateway would not start as configured");
+        out.flush();
+        return ok ? 0 : 1;
     }
 }

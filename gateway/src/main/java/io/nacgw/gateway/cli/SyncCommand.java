@@ -48,8 +48,12 @@ public final class SyncCommand implements Runnable {
     }
 
     static HttpResponse<String> call(String url, String method) throws IOException, InterruptedException {
+        return call(url, method, Duration.ofSeconds(10));
+    }
+
+    static HttpResponse<String> call(String url, String method, Duration timeout) throws IOException, InterruptedException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
         b = method.equals("POST") ? b.POST(HttpRequest.BodyPublishers.noBody()) : b.GET();
         try {
             return client.send(b.build(), HttpResponse.BodyHandlers.ofString());

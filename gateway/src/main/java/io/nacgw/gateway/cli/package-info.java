@@ -1,5 +1,5 @@
 /**
- * The {@code nacgw} subcommands: run, devices (import, get, explain), certs (init, issue, list, revoke,
+ * The {@code nacgw} subcommands: run, reload, sync, sessions, devices (import, get, explain), certs (init, issue, list, revoke,
  * crl, inspect), loadtest, version.
  */
 package io.nacgw.gateway.cli;

@@ -16,7 +16,8 @@ public record ProfileConfig(String unknownDevice, String unmanaged, String nonco
                             Boolean noPolicyMeansCompliant, Integer maxDaysSinceCheckIn, List<String> allowedPlatforms,
                             List<String> blockedPlatforms, List<String> allowedOwnership, String maxThreatLevel,
                             Boolean denyJailbroken, Boolean requireEncryption, String enrollmentUrl, String remediationUrl,
-                            AttributesConfig allow, AttributesConfig quarantine, AttributesConfig deny) {
+                            AttributesConfig allow, AttributesConfig quarantine, AttributesConfig deny,
+                            String registrationHeld) {
 
     /** What a verdict means on the wire; see {@link ResponseAttributes}. */
     public record AttributesConfig(String vlan, String filterId, String role, Integer sessionTimeout, String redirectUrl,
@@ -35,6 +36,14 @@ public record ProfileConfig(String unknownDevice, String unmanaged, String nonco
         if (noncompliant != null) b.noncompliant(verdict(key + "noncompliant", noncompliant));
         if (indeterminate != null) b.indeterminate(verdict(key + "indeterminate", indeterminate));
         if (noPolicyMeansCompliant != null) b.noPolicyMeansCompliant(noPolicyMeansCompliant);
+        if (registrationHeld != null) {
+            switch (registrationHeld.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "unmanaged" -> b.registrationHeldIsManaged(false);
+                case "managed" -> b.registrationHeldIsManaged(true);
+                default -> throw new IllegalArgumentException(key + "registrationHeld must be unmanaged or managed, got '"
+                        + registrationHeld + "'");
+            }
+        }
         if (maxDaysSinceCheckIn != null) b.maxDaysSinceCheckIn(maxDaysSinceCheckIn);
         if (allowedPlatforms != null) b.allowedPlatforms(platforms(key + "allowedPlatforms", allowedPlatforms));
         if (blockedPlatforms != null) b.blockedPlatforms(platforms(key + "blockedPlatforms", blockedPlatforms));

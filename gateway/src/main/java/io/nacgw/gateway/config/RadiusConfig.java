@@ -5,6 +5,7 @@ import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.radius.CoaAction;
 import io.nacgw.radius.IdentitySource;
 import io.nacgw.radius.NasClient;
+import io.nacgw.radius.NasIdentity;
 import io.nacgw.radius.ProfileRule;
 import io.nacgw.radius.RadiusSettings;
 import io.nacgw.radius.VendorIdentity;
@@ -24,7 +25,8 @@ import java.util.Map;
 public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort, Integer acctPort, Integer channels,
                            Boolean nativeTransport, Duration duplicateTtl, Integer duplicateCacheSize,
                            Integer accountingThreads, Integer accountingQueue, Integer receiveBufferBytes,
-                           CoaConfig coa, LinkedHashMap<String, ClientConfig> clients, EapConfig eap) {
+                           Duration acceptLifetime, Integer sessionQueue, Duration sessionRetention, CoaConfig coa,
+                           LinkedHashMap<String, ClientConfig> clients, EapConfig eap) {
     public RadiusConfig {
         enabled = enabled == null || enabled;
         coa = coa == null ? new CoaConfig(null, null, null, null, null, null) : coa;
@@ -33,7 +35,8 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
     }
 
     static RadiusConfig defaults() {
-        return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null);
     }
 
     /** {@code radius.coa:} Change of Authorization (RFC 5176) sent to NASes when a live session's decision changes. */
@@ -54,7 +57,8 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
     public record ClientConfig(String address, List<String> secrets, Boolean requireMessageAuthenticator,
                                Boolean limitProxyState, String vendor, List<String> identitySources,
                                VendorIdentityConfig vendorIdentity, String profile, List<ProfileRuleConfig> profileRules,
-                               Integer coaPort, String coaSecret, String coaAddress, String coaAction) {
+                               Integer coaPort, String coaSecret, String coaAddress, String coaAction,
+                               String nasIdentity) {
         @Override
         public String toString() {
             return "ClientConfig[" + address + ", secrets=***]";
@@ -79,7 +83,10 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                 duplicateCacheSize != null ? duplicateCacheSize : d.duplicateCacheSize(),
                 accountingThreads != null ? accountingThreads : d.accountingThreads(),
                 accountingQueue != null ? accountingQueue : d.accountingQueue(), auditQueue,
-                receiveBufferBytes != null ? receiveBufferBytes : d.receiveBufferBytes());
+                receiveBufferBytes != null ? receiveBufferBytes : d.receiveBufferBytes(),
+                acceptLifetime != null ? acceptLifetime : d.acceptLifetime(),
+                sessionQueue != null ? sessionQueue : d.sessionQueue(),
+                sessionRetention != null ? sessionRetention : d.sessionRetention());
     }
 
     /** Builds and validates every client; profiles must exist in {@code policy}. */
@@ -125,6 +132,7 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                 if (c.coaSecret() != null) b.coaSecret(c.coaSecret());
                 if (c.coaAddress() != null) b.coaAddress(NasClient.ipLiteral(key + ".coaAddress", c.coaAddress()));
                 if (c.coaAction() != null) b.coaAction(CoaAction.fromName(c.coaAction()));
+                if (c.nasIdentity() != null) b.nasIdentity(NasIdentity.fromName(c.nasIdentity()));
                 out.add(b.build());
             } catch (IllegalArgumentException ex) {
                 String m = ex.getMessage();

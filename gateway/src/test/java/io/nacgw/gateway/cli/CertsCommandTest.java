@@ -1,5 +1,6 @@
 package io.nacgw.gateway.cli;
 
+import io.nacgw.core.testing.Needs;
 import io.nacgw.gateway.Main;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -228,8 +229,7 @@ final class CertsCommandTest {
 
     @Test
     void issue_promptsTwiceOnTerminal_andRefusesDifferentAnswers() throws Exception {
-        Path script = Path.of("/usr/bin/script"); // util-linux: runs the command on a pseudo-terminal
-        Assumptions.assumeTrue(Files.isExecutable(script), "/usr/bin/script not found; prompt check skipped");
+        Path script = Needs.executable("bsdutils", "/usr/bin/script"); // runs the command on a pseudo-terminal
         assertEquals(0, init().status);
         String password = "tty-secret-Wm5";
         ProcessResult same = onTerminal(script, password + "\n" + password + "\n", "certs", "issue", "--pki",
@@ -372,15 +372,7 @@ final class CertsCommandTest {
     }
 
     private static String openssl() {
-        Path openssl = Path.of("/usr/bin/openssl");
-        if (Files.isExecutable(openssl)) {
-            return openssl.toString();
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail("openssl is required in CI (CI=true) but /usr/bin/openssl is missing");
-        }
-        Assumptions.abort("/usr/bin/openssl not found; interop check skipped");
-        return null;
+        return Needs.executable("openssl", "/usr/bin/openssl").toString();
     }
 
     private record ProcessResult(int exit, String out) {

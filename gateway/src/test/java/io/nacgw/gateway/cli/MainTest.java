@@ -41,6 +41,7 @@ final class MainTest {
         for (String[] cmd : new String[][]{{"--help"}, {"run", "--help"}, {"devices", "--help"}, {"devices", "import", "--help"},
                 {"devices", "get", "--help"}, {"devices", "explain", "--help"}, {"version", "--help"}, {"reload", "--help"},
                 {"api", "hash-password", "--help"}, {"sync", "status", "--help"}, {"sync", "run", "--help"},
+                {"sessions", "--help"}, {"sessions", "list", "--help"},
                 {"loadtest", "--help"}, {"loadtest", "devices", "--help"}, {"loadtest", "radius", "--help"}, {"loadtest", "api", "--help"}}) {
             Run r = run(cmd);
             assertEquals(0, r.status, String.join(" ", cmd));
@@ -94,6 +95,33 @@ final class MainTest {
     }
 
     @Test
+    void explain_registrationHeld_ownReasonCode_andTheProfileSetting() throws Exception {
+        Path data = dir.resolve("data");
+        Path devices = dir.resolve("held.jsonl");
+        Files.writeString(devices, "{\"deviceId\":\"1759c0fd-7b3c-4d2a-9f5e-0123456789ab\",\"managementState\":"
+                + "\"registrationHeld\",\"complianceState\":\"compliant\",\"policyAssigned\":true,"
+                + "\"lastCheckIn\":\"2026-11-23T11:00:00Z\",\"macs\":[\"aa:bb:cc:00:00:01\"]}\n");
+        assertEquals(0, run("run", "--data-dir", data.toString(), "--check").status); // writes the default config
+        assertEquals(0, run("devices", "import", devices.toString(), "--data-dir", data.toString()).status);
+
+        Run held = run("devices", "explain", "aa:bb:cc:00:00:01", "--at", "2026-11-23T12:00:00Z",
+                "--data-dir", data.toString());
+
+        assertEquals(0, held.status, held.err);
+        assertTrue(held.out.contains("registration_held"), held.out);
+        assertTrue(held.out.contains("registrationHeld: unmanaged"), held.out);
+
+        Path cfg = data.resolve("nacgw.yaml");
+        Files.writeString(cfg, Files.readString(cfg).replace("  profiles:\n",
+                "  profiles:\n    lenient: {registrationHeld: managed}\n"));
+        Run managed = run("devices", "explain", "aa:bb:cc:00:00:01", "--profile", "lenient",
+                "--at", "2026-11-23T12:00:00Z", "--config", cfg.toString());
+        assertEquals(0, managed.status, managed.err);
+        assertTrue(managed.out.contains("registrationHeld: managed"), managed.out);
+        assertTrue(managed.out.contains("allow"), managed.out);
+    }
+
+    @Test
     void badInput_clearErrorsAndStatus() throws Exception {
         Run r = run("devices", "get", "!!", "--data-dir", dir.toString());
         assertEquals(2, r.status);
@@ -106,6 +134,16 @@ final class MainTest {
         r = run("run", "--config", cfg.toString(), "--check");
         assertEquals(2, r.status);
         assertTrue(r.err.contains("policy.profiles.wifi.unknownDevice"), r.err);
+        Files.writeString(cfg, "policy:\n  profiles:\n    wifi:\n      registrationHeld: sometimes\n");
+        r = run("run", "--config", cfg.toString(), "--check");
+        assertEquals(2, r.status);
+        assertTrue(r.err.contains("policy.profiles.wifi.registrationHeld must be unmanaged or managed, got 'sometimes'"),
+                r.err);
+        Files.writeString(cfg, "sync: {enabled: true, tokenUrl: 'https://login.example/t', clientId: a, "
+                + "clientSecretFile: " + cfg + ", retireGuardPercent: 200}\npolicy: {profiles: {wifi: {}}}\n");
+        r = run("run", "--config", cfg.toString(), "--check");
+        assertEquals(2, r.status);
+        assertTrue(r.err.contains("sync.retireGuardPercent must be 0 to 100"), r.err);
         r = run("devices", "explain", "aa:bb:cc:dd:ee:ff", "--profile", "nope", "--data-dir", dir.toString());
         assertEquals(2, r.status);
         assertTrue(r.err.contains("unknown profile 'nope'"), r.err);

@@ -70,6 +70,28 @@ final class ConfigLoaderTest {
     }
 
     @Test
+    void radiusSessionKeys_andNasIdentity_areValidatedNamingTheKey() throws Exception {
+        NacgwConfig ok = load("radius:\n  acceptLifetime: 2h\n  sessionRetention: 30d\n  sessionQueue: 50\n"
+                + "  clients:\n    proxy: {address: 192.0.2.1, secrets: [s3cret-1234], nasIdentity: source}\n" + MINIMAL);
+        assertEquals(Duration.ofHours(2), ok.radius().settings(10).acceptLifetime());
+        assertEquals(Duration.ofDays(30), ok.radius().settings(10).sessionRetention());
+        assertEquals(io.nacgw.radius.NasIdentity.SOURCE,
+                ok.radius().nasClients(ok.policy().toAccessPolicy()).get(0).nasIdentity());
+        NacgwConfig defaults = load(MINIMAL);
+        assertEquals("::", defaults.radius().settings(10).bindAddress());
+        assertEquals(Duration.ZERO, defaults.radius().settings(10).acceptLifetime());
+        String m = error("radius:\n  acceptLifetime: 10s\n" + MINIMAL);
+        assertTrue(m.contains("radius.acceptLifetime must be 0"), m);
+        m = error("radius:\n  sessionRetention: 10m\n" + MINIMAL);
+        assertTrue(m.contains("radius.sessionRetention must be 1h to 365d"), m);
+        m = error("radius:\n  sessionQueue: 0\n" + MINIMAL);
+        assertTrue(m.contains("radius.sessionQueue"), m);
+        m = error("radius:\n  clients:\n    p: {address: 192.0.2.1, secrets: [s3cret-1234], nasIdentity: proxy}\n"
+                + MINIMAL);
+        assertTrue(m.contains("radius.clients.p") && m.contains("nasIdentity 'proxy'"), m);
+    }
+
+    @Test
     void contradictions_inProfiles_stopStart() {
         String m = error("policy:\n  profiles:\n    wifi:\n      noncompliant: quarantine\n");
         assertTrue(m.contains("policy.profiles.wifi.quarantine"), m);

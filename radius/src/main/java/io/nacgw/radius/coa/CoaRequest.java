@@ -46,10 +46,13 @@ public record CoaRequest(String nas, String nasAddress, String sessionId, String
         }
     }
 
-    /** A request for a stored session. */
+    /**
+     * A request for a stored session: sent through the client the session came through, to the NAS's own address
+     * (NAS-IP-Address / NAS-IPv6-Address, else the source address; behind a proxy the client's {@code coaAddress}).
+     */
     public static CoaRequest of(Session s, CoaTrigger trigger, CoaAction action, String reason) {
-        return new CoaRequest(s.nas(), s.nasAddress(), null, s.acctSessionId(), s.mac(), s.userName(), s.auditSessionId(),
-                s.deviceId() == null ? null : s.deviceId().canonical(), trigger, action, reason);
+        return new CoaRequest(s.nas().client(), s.nas().address(), s.id(), s.acctSessionId(), s.mac(), s.userName(),
+                s.auditSessionId(), s.deviceId() == null ? null : s.deviceId().canonical(), trigger, action, reason);
     }
 
     /** The session as logs and the audit log name it: nacgw's id, else the Acct-Session-Id, else the MAC. */

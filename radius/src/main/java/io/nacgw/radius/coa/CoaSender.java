@@ -10,6 +10,7 @@ import io.nacgw.radius.server.Counters;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -47,6 +48,8 @@ public final class CoaSender implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CoaSender.class);
     /** Timer resolution for retransmissions and the rate limit. */
     private static final long TICK_MILLIS = 10;
+    /** Answers from every NAS arrive on one socket: room for bursts (the kernel default loses them under load). */
+    private static final int RECEIVE_BUFFER_BYTES = 4 << 20;
 
     private final CoaEngine engine;
     private final EventLoopGroup group;
@@ -69,6 +72,7 @@ public final class CoaSender implements AutoCloseable {
                     new Counters(clock));
             this.engine = e;
             ch = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                    .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
                     .handler(new ChannelInitializer<NioDatagramChannel>() {
                         @Override
                         protected void initChannel(NioDatagramChannel c) {

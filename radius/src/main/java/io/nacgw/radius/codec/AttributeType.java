@@ -25,6 +25,7 @@ public final class AttributeType {
     public static final int ACCT_SESSION_ID = 44;
     public static final int ACCT_TERMINATE_CAUSE = 49;
     public static final int EVENT_TIMESTAMP = 55;
+    public static final int NAS_PORT_ID = 87;
     public static final int CHAP_CHALLENGE = 60;
     public static final int NAS_PORT_TYPE = 61;
     public static final int TUNNEL_TYPE = 64;

@@ -9,6 +9,7 @@ import io.nacgw.core.policy.Profile;
 import io.nacgw.core.policy.ReasonCode;
 import io.nacgw.core.policy.Verdict;
 import io.nacgw.core.service.ComplianceService;
+import io.nacgw.core.session.Authorization;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;
@@ -21,6 +22,8 @@ import io.nacgw.radius.eap.EapServer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,15 +43,22 @@ final class AccessAuthorizer {
     static final String PASSWORD_MESSAGE = "nacgw cannot verify user passwords; send authorize-only requests or MAB";
     static final String MAB_MISMATCH_MESSAGE = "MAB password does not match the MAC address";
 
+    /** How long an Accept counts as an active session when its verdict sets no Session-Timeout. */
+    static final Duration FALLBACK_ACCEPT_LIFETIME = Duration.ofHours(8);
+
     private final AccessPolicy policy;
     private final ComplianceService compliance;
     private final Clock clock;
+    private final Duration acceptLifetime;
     private final EapServer eap;
 
-    AccessAuthorizer(AccessPolicy policy, ComplianceService compliance, Clock clock, EapServer eap) {
+    /** {@code acceptLifetime}: fixed, or {@link Duration#ZERO} for the verdict's Session-Timeout. */
+    AccessAuthorizer(AccessPolicy policy, ComplianceService compliance, Clock clock, Duration acceptLifetime,
+                     EapServer eap) {
         this.policy = policy;
         this.compliance = compliance;
         this.clock = clock;
+        this.acceptLifetime = acceptLifetime;
         this.eap = eap;
     }
 
@@ -108,12 +118,14 @@ final class AccessAuthorizer {
         switch (res.kind()) {
             case CHALLENGE:
                 return CompletableFuture.completedFuture(new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_CHALLENGE,
-                        res.attributes()), res.method(), all, null, null, null, "challenge", List.of(), null, null));
+                        res.attributes()), res.method(), all, null, null, null, "challenge", List.of(), null, null,
+                        null));
             case REJECT: {
                 List<Attribute> attrs = new ArrayList<>(ReplyAttributes.reject(res.message()));
                 attrs.addAll(res.attributes());
                 return CompletableFuture.completedFuture(new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_REJECT,
-                        attrs), res.method(), all, null, null, null, "reject", List.of(res.reason()), null, Verdict.DENY));
+                        attrs), res.method(), all, null, null, null, "reject", List.of(res.reason()), null, Verdict.DENY,
+                        null));
             }
             case AUTHENTICATED:
             default: {
@@ -150,32 +162,32 @@ final class AccessAuthorizer {
         return false;
     }
 
-    /** Every common MAC spelling: 12 digits, colon, dash, Cisco dotted and Huawei/HPE 4-digit dashes, both cases. */
+    /**
+     * Every MAC spelling {@link MacAddress#parse} accepts, in lower and upper case: 12 bare digits, and groups of 2,
+     * 4 or 6 digits joined by {@code :}, {@code -} or {@code .} (20 forms).
+     */
     static List<String> macForms(MacAddress mac) {
         String h = mac.toHex12().toLowerCase(Locale.ROOT);
-        List<String> forms = new ArrayList<>(12);
-        String[] lower = {
-            h,
-            pairs(h, ':'),
-            pairs(h, '-'),
-            h.substring(0, 4) + '.' + h.substring(4, 8) + '.' + h.substring(8),
-            h.substring(0, 4) + '-' + h.substring(4, 8) + '-' + h.substring(8),
-            h.substring(0, 6) + '-' + h.substring(6),
-        };
-        for (String s : lower) {
-            forms.add(s);
-            forms.add(s.toUpperCase(Locale.ROOT));
+        List<String> forms = new ArrayList<>(20);
+        forms.add(h);
+        forms.add(h.toUpperCase(Locale.ROOT));
+        for (int group : new int[]{2, 4, 6}) {
+            for (char sep : new char[]{':', '-', '.'}) {
+                String s = grouped(h, group, sep);
+                forms.add(s);
+                forms.add(s.toUpperCase(Locale.ROOT));
+            }
         }
         return forms;
     }
 
-    private static String pairs(String h, char sep) {
+    private static String grouped(String h, int group, char sep) {
         StringBuilder sb = new StringBuilder(17);
-        for (int i = 0; i < 12; i += 2) {
+        for (int i = 0; i < 12; i += group) {
             if (i > 0) {
                 sb.append(sep);
             }
-            sb.append(h, i, i + 2);
+            sb.append(h, i, i + group);
         }
         return sb.toString();
     }
@@ -209,13 +221,33 @@ final class AccessAuthorizer {
         NasClient c = r.client();
         if (d.verdict() == Verdict.DENY) {
             return new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_REJECT, concat(ReplyAttributes.reject(d),
-                    rejectExtra)), method, seen, used, deviceId, profile.name(), "reject", reasons, null, d.verdict());
+                    rejectExtra)), method, seen, used, deviceId, profile.name(), "reject", reasons, null, d.verdict(),
+                    null);
         }
         String decisionId = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
         return new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_ACCEPT,
                 concat(ReplyAttributes.accept(d, c.vendor(), decisionId), acceptExtra)),
                 method, seen, used, deviceId, profile.name(),
-                d.verdict() == Verdict.QUARANTINE ? "quarantine" : "accept", reasons, decisionId, d.verdict());
+                d.verdict() == Verdict.QUARANTINE ? "quarantine" : "accept", reasons, decisionId, d.verdict(),
+                authorization(r, d, found, decisionId));
+    }
+
+    /** The session this Accept authorises, or null when neither a MAC nor a known device identifies it. */
+    private Authorization authorization(RadiusRequest r, Decision d, Found found, String decisionId) {
+        MacAddress mac = found.by() instanceof MacAddress ? (MacAddress) found.by() : RequestFacts.callingStationMac(r);
+        if (mac == null && found.device() == null) {
+            return null;
+        }
+        Instant now = clock.instant();
+        Duration lifetime = acceptLifetime;
+        if (lifetime.isZero()) {
+            Integer timeout = d.attributes().sessionTimeout();
+            lifetime = timeout != null ? Duration.ofSeconds(timeout) : FALLBACK_ACCEPT_LIFETIME;
+        }
+        String user = r.text(AttributeType.USER_NAME);
+        return new Authorization(RequestFacts.nas(r), RequestFacts.nasPort(r), RequestFacts.nasPortId(r), mac,
+                found.device() == null ? null : found.device().deviceId(), user, d.profile(), d.verdict(),
+                ReplyAttributes.classValue(decisionId), decisionId, now, now.plus(lifetime));
     }
 
     private static List<Attribute> concat(List<Attribute> a, List<Attribute> b) {
@@ -232,6 +264,6 @@ final class AccessAuthorizer {
                                                      String reason, String message) {
         return CompletableFuture.completedFuture(new Outcome(
                 new RadiusResponse(r, RadiusCode.ACCESS_REJECT, ReplyAttributes.reject(message)), method, seen, null,
-                null, null, "reject", List.of(reason), null, Verdict.DENY));
+                null, null, "reject", List.of(reason), null, Verdict.DENY, null));
     }
 }

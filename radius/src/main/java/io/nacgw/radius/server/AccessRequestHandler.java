@@ -21,7 +21,8 @@ import java.util.concurrent.CompletionException;
 /**
  * Answers Access-Requests. A decision the compliance index can make from memory is answered inline; otherwise the
  * answer is sent from the channel's event loop when the asynchronous lookup completes, so the event loop never
- * waits. A failed lookup (index overloaded) gets no answer: the NAS retransmits.
+ * waits. A failed lookup (index overloaded) gets no answer: the NAS retransmits. Every Access-Accept is queued for
+ * the session table ({@link AcceptRecorder}), so a NAS without accounting still has a session for CoA.
  */
 @Sharable
 final class AccessRequestHandler extends SimpleChannelInboundHandler<RadiusRequest> {
@@ -29,12 +30,15 @@ final class AccessRequestHandler extends SimpleChannelInboundHandler<RadiusReque
 
     private final AccessAuthorizer authorizer;
     private final AuditLog audit;
+    private final AcceptRecorder sessions;
     private final Counters counters;
     private final Clock clock;
 
-    AccessRequestHandler(AccessAuthorizer authorizer, AuditLog audit, Counters counters, Clock clock) {
+    AccessRequestHandler(AccessAuthorizer authorizer, AuditLog audit, AcceptRecorder sessions, Counters counters,
+                         Clock clock) {
         this.authorizer = authorizer;
         this.audit = audit;
+        this.sessions = sessions;
         this.counters = counters;
         this.clock = clock;
     }
@@ -82,6 +86,9 @@ final class AccessRequestHandler extends SimpleChannelInboundHandler<RadiusReque
         }
         long micros = (System.nanoTime() - r.receivedNanos()) / 1_000;
         audit.record(o.audit(clock.instant(), micros));
+        if (o.authorization() != null) {
+            sessions.record(o.authorization()); // queued: the write happens off the event loop
+        }
         if (log.isDebugEnabled()) {
             log.debug("{} -> {} {} for {} (profile {}, {} us)", r, RadiusCode.name(o.response().code()),
                     o.verdictName(), o.identifierUsed(), o.profile(), micros);

@@ -3,6 +3,7 @@ package io.nacgw.radius.server;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.service.ComplianceService;
+import io.nacgw.core.session.NasRef;
 import io.nacgw.core.session.SessionEvent;
 import io.nacgw.core.session.SessionStore;
 import io.nacgw.radius.DropReason;
@@ -27,8 +28,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Accounting (RFC 2866): Start/Interim/Stop update the session table, Accounting-On/Off close the sessions of the
- * NAS at that source address (one configured client may cover a network of NASes).
+ * Accounting (RFC 2866): Start/Interim/Stop update the session table, Accounting-On/Off close the sessions of that
+ * NAS only: the NAS is identified by its NAS-IP-Address / NAS-IPv6-Address / NAS-Identifier (one configured client
+ * may be a proxy or a network of NASes; see {@link RequestFacts#nas}).
  * The write runs on the bounded {@link SessionWriter}; the Accounting-Response is sent from the event loop only
  * after the write committed (RFC 2866 §2: never acknowledge what was not stored). Other status types (tunnel
  * accounting, failed) carry nothing nacgw keeps and are acknowledged at once.
@@ -64,16 +66,15 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
             return;
         }
         Instant at = eventTime(r);
-        String nas = r.client().name();
-        String nasAddress = r.sender().getAddress().getHostAddress();
+        NasRef nas = RequestFacts.nas(r);
         Runnable write;
         switch (status) {
             case AttributeType.ACCT_ON:
             case AttributeType.ACCT_OFF:
                 write = () -> {
-                    int closed = sessions.closeAll(nasAddress, at);
-                    log.info("NAS {} ({}) sent Accounting-{}: closed {} live session(s)", nasAddress, nas,
-                            status == AttributeType.ACCT_ON ? "On" : "Off", closed);
+                    int closed = sessions.closeAll(nas.id(), at);
+                    log.info("NAS {} (client {}, from {}) sent Accounting-{}: closed {} live session(s)", nas.id(),
+                            nas.client(), nas.source(), status == AttributeType.ACCT_ON ? "On" : "Off", closed);
                 };
                 break;
             case AttributeType.ACCT_START:
@@ -144,16 +145,17 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
         return delay == null || delay < 0 ? now : now.minusSeconds(delay);
     }
 
-    private SessionEvent event(RadiusRequest r, int status, String nas, String sessionId, Instant at) {
+    private SessionEvent event(RadiusRequest r, int status, NasRef nas, String sessionId, Instant at) {
         SessionEvent.Kind kind = status == AttributeType.ACCT_START ? SessionEvent.Kind.START
                 : status == AttributeType.ACCT_STOP ? SessionEvent.Kind.STOP : SessionEvent.Kind.INTERIM;
         MacAddress mac = RequestFacts.callingStationMac(r);
         DeviceRecord device = mac == null ? null : compliance.findResident(mac); // memory only: never blocks
         Attribute cls = r.first(AttributeType.CLASS);
         String classValue = cls == null ? null : cls.isPrintable() ? cls.asText() : "0x" + RequestFacts.hex(cls.value());
-        return new SessionEvent(kind, nas, sessionId, mac, device == null ? null : device.deviceId(),
-                r.text(AttributeType.USER_NAME), framedIp(r.first(AttributeType.FRAMED_IP_ADDRESS)), classValue,
-                r.ciscoAvPair("audit-session-id"), r.sender().getAddress().getHostAddress(), at,
+        return new SessionEvent(kind, nas, sessionId, RequestFacts.nasPort(r), RequestFacts.nasPortId(r), mac,
+                device == null ? null : device.deviceId(), r.text(AttributeType.USER_NAME),
+                framedIp(r.first(AttributeType.FRAMED_IP_ADDRESS)), classValue, r.ciscoAvPair("audit-session-id"),
+                ReplyAttributes.decisionId(classValue), at,
                 kind == SessionEvent.Kind.STOP ? r.integer(AttributeType.ACCT_TERMINATE_CAUSE) : null);
     }
 

@@ -65,13 +65,14 @@ public final class Counters implements DropSink {
         return drops[reason.ordinal()].sum();
     }
 
-    /** A snapshot, with the audit log's own counters. */
-    public RadiusStats snapshot(long auditWritten, long auditDropped) {
+    /** A snapshot, with the audit log's and the Accept recorder's own counters. */
+    public RadiusStats snapshot(long auditWritten, long auditDropped, long acceptsRecorded, long acceptsUnrecorded) {
         Map<DropReason, Long> m = new EnumMap<>(DropReason.class);
         for (DropReason r : REASONS) {
             m.put(r, drops[r.ordinal()].sum());
         }
         return new RadiusStats(received.sum(), m, accepts.sum(), quarantines.sum(), rejects.sum(),
-                accountingStored.sum(), statusServer.sum(), duplicatesResent.sum(), auditWritten, auditDropped);
+                accountingStored.sum(), statusServer.sum(), duplicatesResent.sum(), auditWritten, auditDropped,
+                acceptsRecorded, acceptsUnrecorded);
     }
 }

@@ -39,7 +39,7 @@ final class ReplyAttributes {
         if (a.filterId() != null) {
             out.add(Attribute.text(AttributeType.FILTER_ID, a.filterId()));
         }
-        out.add(Attribute.text(AttributeType.CLASS, CLASS_PREFIX + decisionId));
+        out.add(Attribute.text(AttributeType.CLASS, classValue(decisionId)));
         if (a.sessionTimeout() != null) {
             out.add(Attribute.integer(AttributeType.SESSION_TIMEOUT, a.sessionTimeout()));
             out.add(Attribute.integer(AttributeType.TERMINATION_ACTION, AttributeType.TERMINATION_ACTION_RADIUS_REQUEST));
@@ -67,6 +67,20 @@ final class ReplyAttributes {
     }
 
     /** Access-Reject attributes for a DENY: the profile's deny message, or the decision's sentence and remedy URL. */
+    /** The Class nacgw sends with decision {@code decisionId}. */
+    static String classValue(String decisionId) {
+        return CLASS_PREFIX + decisionId;
+    }
+
+    /** The decision id inside a Class nacgw sent ({@code nacgw:<hex>}), or null for any other Class. */
+    static String decisionId(String classValue) {
+        if (classValue == null || !classValue.startsWith(CLASS_PREFIX)) {
+            return null;
+        }
+        String id = classValue.substring(CLASS_PREFIX.length());
+        return id.isEmpty() || id.length() > 32 ? null : id;
+    }
+
     static List<Attribute> reject(Decision d) {
         String configured = d.attributes().replyMessage();
         return List.of(replyMessage(configured != null ? configured : explain(d)));

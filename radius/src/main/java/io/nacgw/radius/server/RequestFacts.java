@@ -5,13 +5,17 @@ import io.nacgw.core.id.DeviceIdentifier;
 import io.nacgw.core.id.IdentifierKind;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.id.Udid;
+import io.nacgw.core.session.NasRef;
 import io.nacgw.radius.IdentitySource;
 import io.nacgw.radius.NasClient;
+import io.nacgw.radius.NasIdentity;
 import io.nacgw.radius.VendorIdentity;
 import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;
 import io.nacgw.radius.codec.RadiusRequest;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +46,66 @@ final class RequestFacts {
 
     static MacAddress callingStationMac(RadiusRequest r) {
         return mac(r.first(AttributeType.CALLING_STATION_ID));
+    }
+
+    /**
+     * The NAS this request speaks for (RFC 2865 §5.4, RFC 2866 §5.1, RFC 5176 §3): with the client's
+     * {@code nasIdentity: attributes} (default) NAS-IP-Address, else NAS-IPv6-Address, else NAS-Identifier, else the
+     * source address; with {@code source}, always the source address. The NAS's address (for CoA) is
+     * NAS-IP-Address / NAS-IPv6-Address when sent, else the source address.
+     */
+    static NasRef nas(RadiusRequest r) {
+        InetAddress source = r.sender().getAddress();
+        String sourceText = NasRef.addressText(source);
+        String client = r.client().name();
+        if (r.client().nasIdentity() == NasIdentity.ATTRIBUTES) {
+            InetAddress own = address(r.first(AttributeType.NAS_IP_ADDRESS), 4);
+            if (own == null) {
+                own = address(r.first(AttributeType.NAS_IPV6_ADDRESS), 16);
+            }
+            if (own != null) {
+                return new NasRef(NasRef.addressId(own), client, NasRef.addressText(own), sourceText);
+            }
+            Attribute id = r.first(AttributeType.NAS_IDENTIFIER);
+            if (id != null && id.length() > 0) {
+                // a binary NAS-Identifier is kept as hex, cut to fit the key (NAS names are short in practice)
+                String name = id.isPrintable() ? id.asText()
+                        : "0x" + hex(java.util.Arrays.copyOf(id.value(), Math.min(id.length(), 120)));
+                return new NasRef(NasRef.identifierId(name), client, sourceText, sourceText);
+            }
+        }
+        return new NasRef(NasRef.addressId(source), client, sourceText, sourceText);
+    }
+
+    /** An address attribute of exactly {@code length} bytes that is not all zeros (unspecified), or null. */
+    private static InetAddress address(Attribute a, int length) {
+        if (a == null || a.length() != length) {
+            return null;
+        }
+        boolean zero = true;
+        for (byte b : a.value()) {
+            zero &= b == 0;
+        }
+        if (zero) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(a.value());
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e); // 4 or 16 bytes are always an address
+        }
+    }
+
+    /** NAS-Port, or null. */
+    static Long nasPort(RadiusRequest r) {
+        Attribute a = r.first(AttributeType.NAS_PORT);
+        return a == null || a.length() != 4 ? null : a.asInt();
+    }
+
+    /** NAS-Port-Id as text, or null. */
+    static String nasPortId(RadiusRequest r) {
+        Attribute a = r.first(AttributeType.NAS_PORT_ID);
+        return a == null || a.length() == 0 ? null : a.isPrintable() ? a.asText() : "0x" + hex(a.value());
     }
 
     /** The SSID of an RFC 3580 Called-Station-Id {@code AP-MAC:SSID}, or null. */

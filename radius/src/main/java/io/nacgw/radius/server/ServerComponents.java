@@ -19,8 +19,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What the handlers of both ports share: the swappable NAS registry, counters, duplicate caches, the audit log
- * and the accounting writer. Builds each port's {@link RadiusInitializer}. Transport-free, so tests run the whole
+ * What the handlers of both ports share: the swappable NAS registry, counters, duplicate caches, the audit log,
+ * the accounting writer and the Access-Accept recorder. Builds each port's {@link RadiusInitializer}. Transport-free, so tests run the whole
  * pipeline in an {@code EmbeddedChannel}.
  */
 public final class ServerComponents implements AutoCloseable {
@@ -31,6 +31,8 @@ public final class ServerComponents implements AutoCloseable {
     private final SessionWriter writer;
     private final SessionWriter tlsPool;
     private final EapServer eap;
+    private final AcceptRecorder acceptRecorder;
+    private final SessionPurger purger;
     private final RadiusInitializer auth;
     private final RadiusInitializer acct;
 
@@ -65,14 +67,17 @@ public final class ServerComponents implements AutoCloseable {
         AuthenticatorVerifier authenticator = new AuthenticatorVerifier(counters);
         RadiusCodec codec = new RadiusCodec(counters);
         ErrorHandler errors = new ErrorHandler(counters);
-        this.tlsPool = new SessionWriter("nacgw-eap-tls-", eapSettings.tlsThreads(), eapSettings.tlsQueue());
+        this.tlsPool = new SessionWriter("nacgw-eap-tls", eapSettings.tlsThreads(), eapSettings.tlsQueue());
         this.eap = EapServer.create(eapSettings, services.clock(), tlsPool, AccessAuthorizer::macForms);
-        AccessAuthorizer authorizer = new AccessAuthorizer(policy, services.compliance(), services.clock(), eap);
+        this.acceptRecorder = new AcceptRecorder(services.sessions(), settings.sessionQueue(), services.clock());
+        this.purger = new SessionPurger(services.sessions(), settings.sessionRetention(), services.clock());
+        AccessAuthorizer authorizer = new AccessAuthorizer(policy, services.compliance(), services.clock(),
+                settings.acceptLifetime(), eap);
         this.auth = new RadiusInitializer(datagram, client, new StructureValidator(ServicePort.AUTH, counters),
                 authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters), codec,
                 new StatusServerHandler(ServicePort.AUTH, counters),
-                new AccessRequestHandler(authorizer, audit, counters, services.clock()), errors);
+                new AccessRequestHandler(authorizer, audit, acceptRecorder, counters, services.clock()), errors);
         this.acct = new RadiusInitializer(datagram, client, new StructureValidator(ServicePort.ACCT, counters),
                 authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters), codec,
@@ -125,7 +130,7 @@ public final class ServerComponents implements AutoCloseable {
     }
 
     public RadiusStats stats() {
-        return counters.snapshot(audit.written(), audit.dropped());
+        return counters.snapshot(audit.written(), audit.dropped(), acceptRecorder.recorded(), acceptRecorder.dropped());
     }
 
     /** The EAP counters. */
@@ -133,12 +138,19 @@ public final class ServerComponents implements AutoCloseable {
         return eap.stats();
     }
 
-    /** Finishes queued accounting writes and audit lines; call after the channels are closed. */
+    /** Waits until every Access-Accept queued so far is in the session table (tests, orderly shutdown). */
+    boolean awaitSessionsRecorded(java.time.Duration timeout) throws InterruptedException {
+        return acceptRecorder.awaitIdle(timeout);
+    }
+
+    /** Finishes queued accounting writes, Accept records and audit lines; call after the channels are closed. */
     @Override
     public void close() {
         eap.close();
         tlsPool.close();
+        purger.close();
         writer.close();
+        acceptRecorder.close();
         audit.close();
     }
 }

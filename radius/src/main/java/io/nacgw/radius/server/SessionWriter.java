@@ -11,25 +11,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The bounded pool that runs work off the event loops: session-table writes, and EAP-TLS handshake steps. A full
- * queue rejects at once (the request is dropped and the NAS retransmits) rather than letting a slow database or a
- * burst of handshakes grow memory without bound.
+ * A bounded pool that runs session-table work off the event loops and the ingest threads (accounting writes; the
+ * CoA trigger's session lookups). A full queue rejects at once (the request is dropped and the NAS retransmits, or
+ * the work is counted as dropped) rather than letting a slow database grow memory without bound.
  */
-final class SessionWriter implements Executor, AutoCloseable {
+public final class SessionWriter implements Executor, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionWriter.class);
     private final ThreadPoolExecutor pool;
     private final String name;
 
     SessionWriter(int threads, int queue) {
-        this("nacgw-accounting-", threads, queue);
+        this("nacgw-accounting", threads, queue);
     }
 
-    /** A pool whose threads are named {@code namePrefix} + a number. */
-    SessionWriter(String namePrefix, int threads, int queue) {
+    /** {@code threads} daemon threads named {@code name-N}, at most {@code queue} tasks waiting. */
+    public SessionWriter(String name, int threads, int queue) {
+        this.name = name;
         AtomicInteger n = new AtomicInteger();
-        this.name = namePrefix;
         this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
-            Thread t = new Thread(r, namePrefix + n.incrementAndGet());
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         }, new ThreadPoolExecutor.AbortPolicy());
@@ -42,13 +42,23 @@ final class SessionWriter implements Executor, AutoCloseable {
         pool.execute(task);
     }
 
+    /** Tasks waiting. */
+    public int backlog() {
+        return pool.getQueue().size();
+    }
+
+    /** True once {@link #close()} began. */
+    public boolean isShutdown() {
+        return pool.isShutdown();
+    }
+
     /** Finishes queued writes (up to 10 s) and stops. */
     @Override
     public void close() {
         pool.shutdown();
         try {
             if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
-                log.warn("{}* tasks still running after 10 s; abandoning {} queued", name, pool.getQueue().size());
+                log.warn("{} still running after 10 s; abandoning {} queued task(s)", name, pool.getQueue().size());
                 pool.shutdownNow();
             }
         } catch (InterruptedException e) {

@@ -64,6 +64,7 @@ public final class NasStandIn implements AutoCloseable {
     public NasStandIn(String secret) throws SocketException {
         this.secret = Secret.of(secret);
         this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        socket.setReceiveBufferSize(1 << 20); // a bulk's burst must not be lost in the test NAS's own socket
         this.thread = new Thread(this::run, "nas-stand-in-" + socket.getLocalPort());
         thread.setDaemon(true);
         thread.start();

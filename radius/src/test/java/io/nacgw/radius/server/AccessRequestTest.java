@@ -122,6 +122,21 @@ final class AccessRequestTest {
         assertEquals(RadiusCode.ACCESS_REJECT, reply[0], "corp denies unknown devices");
     }
 
+    /** HPE, D-Link, dotted pairs, Huawei colon quads, and the rest of the 2/4/6-digit spellings. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"001122-334401", "001122.334401", "00.11.22.33.44.01",
+            "0011:2233:4401", "001122:334401", "0011-2233-4401", "0011.2233.4401", "00:11:22:33:44:01",
+            "00-11-22-33-44-01", "001122334401"})
+    void mab_everyVendorSpelling_inUserNamePapChapAndCallingStation_isAccepted(String spelling) {
+        String upper = spelling.toUpperCase(java.util.Locale.ROOT);
+        byte[] pap = send(mab(40, spelling, upper).pap(spelling));
+        assertEquals(RadiusCode.ACCESS_ACCEPT, pap[0], "PAP " + spelling);
+        byte[] chap = send(mab(41, upper, spelling).chap(spelling));
+        assertEquals(RadiusCode.ACCESS_ACCEPT, chap[0], "CHAP " + spelling);
+        byte[] chapUpper = send(mab(42, spelling, spelling).chap(upper));
+        assertEquals(RadiusCode.ACCESS_ACCEPT, chapUpper[0], "CHAP " + upper);
+    }
+
     @Test
     void mab_chapWithColonForm_isAccepted() {
         byte[] reply = send(mab(4, "00-11-22-33-44-01", "00-11-22-33-44-01").chap("00-11-22-33-44-01"));

@@ -50,11 +50,15 @@ final class AccountingTest {
     }
 
     private static RequestBuilder acct(int id, int status, String session) {
+        return acct(id, status, session, "00-11-22-33-44-01");
+    }
+
+    private static RequestBuilder acct(int id, int status, String session, String callingStationId) {
         return RequestBuilder.accounting(id)
                 .integer(AttributeType.ACCT_STATUS_TYPE, status)
                 .text(AttributeType.ACCT_SESSION_ID, session)
                 .text(AttributeType.USER_NAME, "001122334401")
-                .text(AttributeType.CALLING_STATION_ID, "00-11-22-33-44-01")
+                .text(AttributeType.CALLING_STATION_ID, callingStationId)
                 .raw(AttributeType.FRAMED_IP_ADDRESS, new byte[]{10, 1, 2, 3})
                 .text(AttributeType.CLASS, "nacgw:00000000000000aa")
                 .vendorText(9, 1, "audit-session-id=0A0B0C0D0000001")
@@ -76,8 +80,8 @@ final class AccountingTest {
     void accounting_startThenStop_buildsSessionRow() {
         direct();
         assertNotNull(send(acct(1, AttributeType.ACCT_START, "sess-1")));
-        Session s = world.sessions.get("192.0.2.10", "sess-1").orElseThrow();
-        assertTrue(s.live());
+        Session s = world.sessions.get("ip:192.0.2.10", "sess-1").orElseThrow();
+        assertTrue(s.active(world.clock.instant()));
         assertEquals(TestWorld.COMPLIANT, s.mac());
         assertEquals(TestWorld.COMPLIANT_ID, s.deviceId(), "device resolved from the index by MAC");
         assertEquals("10.1.2.3", s.framedIp());
@@ -89,7 +93,7 @@ final class AccountingTest {
         assertNotNull(send(acct(2, AttributeType.ACCT_INTERIM, "sess-1")));
         world.clock.advance(Duration.ofMinutes(10));
         assertNotNull(send(acct(3, AttributeType.ACCT_STOP, "sess-1").integer(AttributeType.ACCT_TERMINATE_CAUSE, 1)));
-        Session stopped = world.sessions.get("192.0.2.10", "sess-1").orElseThrow();
+        Session stopped = world.sessions.get("ip:192.0.2.10", "sess-1").orElseThrow();
         assertEquals(TestWorld.NOW.minusSeconds(5), stopped.startedAt());
         assertEquals(TestWorld.NOW.plus(Duration.ofMinutes(20)).minusSeconds(5), stopped.stoppedAt());
         assertEquals(1, stopped.terminateCause());
@@ -101,9 +105,9 @@ final class AccountingTest {
         direct();
         send(acct(1, AttributeType.ACCT_START, "a"));
         send(acct(2, AttributeType.ACCT_START, "b"));
-        assertEquals(2, world.sessions.liveCount());
+        assertEquals(2, world.sessions.activeCount());
         assertNotNull(send(RequestBuilder.accounting(3).integer(AttributeType.ACCT_STATUS_TYPE, AttributeType.ACCT_ON)));
-        assertEquals(0, world.sessions.liveCount());
+        assertEquals(0, world.sessions.activeCount());
     }
 
     @Test
@@ -120,11 +124,130 @@ final class AccountingTest {
         java.net.InetSocketAddress other = new java.net.InetSocketAddress("192.0.2.11", 40000);
         send(acct(1, AttributeType.ACCT_START, "a"));
         assertNotNull(Pipeline.send(p.acct, acct(1, AttributeType.ACCT_START, "a").build(SECRET), other));
-        assertEquals(2, world.sessions.liveCount(), "same Acct-Session-Id on two switches: two sessions");
+        assertEquals(2, world.sessions.activeCount(), "same Acct-Session-Id on two switches: two sessions");
         assertNotNull(Pipeline.send(p.acct, RequestBuilder.accounting(2)
                 .integer(AttributeType.ACCT_STATUS_TYPE, AttributeType.ACCT_ON).build(SECRET), other));
-        assertTrue(world.sessions.get("192.0.2.10", "a").orElseThrow().live());
-        assertTrue(!world.sessions.get("192.0.2.11", "a").orElseThrow().live());
+        assertTrue(world.sessions.get("ip:192.0.2.10", "a").orElseThrow().active(world.clock.instant()));
+        assertTrue(!world.sessions.get("ip:192.0.2.11", "a").orElseThrow().active(world.clock.instant()));
+    }
+
+    private static final byte[] SWITCH_A = {10, 1, 0, 1};
+    private static final byte[] SWITCH_B = {10, 1, 0, 2};
+
+    /** From one proxy (the NAS address 192.0.2.10), a record of the switch with this NAS-IP-Address. */
+    private static RequestBuilder viaProxy(RequestBuilder b, byte[] nasIp) {
+        return b.raw(AttributeType.NAS_IP_ADDRESS, nasIp);
+    }
+
+    @Test
+    void proxy_twoSwitchesReusingOneSessionId_doNotCollide() {
+        direct();
+        assertNotNull(send(viaProxy(acct(1, AttributeType.ACCT_START, "0000001A"), SWITCH_A)));
+        assertNotNull(send(viaProxy(acct(2, AttributeType.ACCT_START, "0000001A", "00-11-22-33-44-02"), SWITCH_B)));
+        assertEquals(2, world.sessions.activeCount());
+        Session a = world.sessions.get("ip:10.1.0.1", "0000001A").orElseThrow();
+        Session b = world.sessions.get("ip:10.1.0.2", "0000001A").orElseThrow();
+        assertEquals(TestWorld.COMPLIANT, a.mac());
+        assertEquals(TestWorld.NONCOMPLIANT, b.mac());
+        assertEquals("10.1.0.1", a.nas().address(), "CoA goes to the switch, not the proxy");
+        assertEquals("192.0.2.10", a.nas().source());
+        assertEquals("switch", a.nas().client());
+    }
+
+    @Test
+    void proxy_accountingOnFromOneSwitch_leavesTheOtherSwitchsSessions() {
+        direct();
+        send(viaProxy(acct(1, AttributeType.ACCT_START, "a1"), SWITCH_A));
+        send(viaProxy(acct(2, AttributeType.ACCT_START, "b1"), SWITCH_B));
+        assertNotNull(send(viaProxy(RequestBuilder.accounting(3)
+                .integer(AttributeType.ACCT_STATUS_TYPE, AttributeType.ACCT_ON), SWITCH_B)));
+        assertTrue(world.sessions.get("ip:10.1.0.1", "a1").orElseThrow().active(world.clock.instant()));
+        assertTrue(!world.sessions.get("ip:10.1.0.2", "b1").orElseThrow().active(world.clock.instant()));
+    }
+
+    @Test
+    void nasIdentifierOnly_identifiesTheNas_andIpv6AddressToo() {
+        direct();
+        send(acct(1, AttributeType.ACCT_START, "s").text(AttributeType.NAS_IDENTIFIER, "sw-floor2"));
+        byte[] v6 = new byte[16];
+        v6[0] = 0x20;
+        v6[1] = 0x01;
+        v6[2] = 0x0d;
+        v6[3] = (byte) 0xb8;
+        v6[15] = 7;
+        send(acct(2, AttributeType.ACCT_START, "s").raw(AttributeType.NAS_IPV6_ADDRESS, v6));
+        Session byName = world.sessions.get("id:sw-floor2", "s").orElseThrow();
+        assertEquals("192.0.2.10", byName.nas().address(), "no NAS address sent: the source is the best guess");
+        assertEquals("2001:db8::7", world.sessions.get("ipv6:2001:db8::7", "s").orElseThrow().nas().address());
+    }
+
+    @Test
+    void nasIdentitySource_ignoresTheNasAttributes() {
+        p = new Pipeline(world, List.of(TestWorld.switchClient("192.0.2.0/24")
+                .nasIdentity(io.nacgw.radius.NasIdentity.SOURCE).build()), Runnable::run);
+        send(viaProxy(acct(1, AttributeType.ACCT_START, "x"), SWITCH_A));
+        assertTrue(world.sessions.get("ip:192.0.2.10", "x").isPresent());
+        assertTrue(world.sessions.get("ip:10.1.0.1", "x").isEmpty());
+    }
+
+    @Test
+    void accessAccept_isASessionBeforeAccounting_andStartJoinsIt() throws Exception {
+        direct();
+        byte[] d = RequestBuilder.access(20).text(AttributeType.USER_NAME, "001122334401")
+                .text(AttributeType.CALLING_STATION_ID, "00-11-22-33-44-01")
+                .integer(AttributeType.SERVICE_TYPE, AttributeType.SERVICE_TYPE_CALL_CHECK)
+                .integer(AttributeType.NAS_PORT, 50110).text(AttributeType.NAS_PORT_ID, "GigabitEthernet1/0/10")
+                .raw(AttributeType.NAS_IP_ADDRESS, SWITCH_A).pap("001122334401").build(SECRET);
+        byte[] reply = p.auth(d);
+        assertEquals(RadiusCode.ACCESS_ACCEPT, reply[0]);
+        assertTrue(p.components.awaitSessionsRecorded(Duration.ofSeconds(10)));
+        List<Session> active = world.sessions.activeSessionsForMac(TestWorld.COMPLIANT);
+        assertEquals(1, active.size());
+        Session s = active.get(0);
+        assertEquals("ip:10.1.0.1", s.nas().id());
+        assertEquals(50110L, s.nasPort());
+        assertEquals("GigabitEthernet1/0/10", s.nasPortId());
+        assertEquals(TestWorld.COMPLIANT_ID, s.deviceId());
+        assertEquals("corp", s.profile());
+        assertEquals(io.nacgw.core.policy.Verdict.ALLOW, s.verdict());
+        assertEquals(TestWorld.NOW.plusSeconds(3600), s.expiresAt(), "the profile's Session-Timeout");
+        String cls = s.classValue();
+        assertTrue(cls.startsWith("nacgw:"), cls);
+        assertEquals(1, p.components.stats().acceptsRecorded());
+
+        // the Start echoes the Class: one session, now ended by accounting instead of the lifetime
+        assertNotNull(send(viaProxy(RequestBuilder.accounting(21).integer(AttributeType.ACCT_STATUS_TYPE,
+                AttributeType.ACCT_START).text(AttributeType.ACCT_SESSION_ID, "acct-9")
+                .text(AttributeType.CLASS, cls), SWITCH_A)));
+        Session joined = world.sessions.get("ip:10.1.0.1", "acct-9").orElseThrow();
+        assertEquals(s.id(), joined.id());
+        assertNull(joined.expiresAt());
+        assertEquals(1, world.sessions.list(io.nacgw.core.session.SessionFilter.all(10)).size());
+    }
+
+    @Test
+    void accessReject_recordsNoSession() throws Exception {
+        direct();
+        byte[] reply = p.auth(RequestBuilder.access(22).text(AttributeType.USER_NAME, "001122334402")
+                .text(AttributeType.CALLING_STATION_ID, "00-11-22-33-44-02")
+                .integer(AttributeType.SERVICE_TYPE, AttributeType.SERVICE_TYPE_CALL_CHECK)
+                .pap("001122334402").build(SECRET));
+        assertEquals(RadiusCode.ACCESS_REJECT, reply[0]);
+        assertTrue(p.components.awaitSessionsRecorded(Duration.ofSeconds(10)));
+        assertEquals(0, world.sessions.activeCount());
+    }
+
+    @Test
+    void accessAccept_sessionTableDown_isCountedNotBlocking() throws Exception {
+        direct();
+        world.sessions.close();
+        byte[] reply = p.auth(RequestBuilder.access(23).text(AttributeType.USER_NAME, "001122334401")
+                .text(AttributeType.CALLING_STATION_ID, "00-11-22-33-44-01")
+                .integer(AttributeType.SERVICE_TYPE, AttributeType.SERVICE_TYPE_CALL_CHECK)
+                .pap("001122334401").build(SECRET));
+        assertEquals(RadiusCode.ACCESS_ACCEPT, reply[0], "answered regardless of the session table");
+        assertTrue(p.components.awaitSessionsRecorded(Duration.ofSeconds(10)));
+        assertEquals(1, p.components.stats().acceptsUnrecorded());
     }
 
     @Test
@@ -138,11 +261,11 @@ final class AccountingTest {
     void accounting_replyWaitsForTheWrite() {
         holding();
         assertNull(send(acct(1, AttributeType.ACCT_START, "sess-1")), "nothing before the row is committed");
-        assertTrue(world.sessions.get("192.0.2.10", "sess-1").isEmpty());
+        assertTrue(world.sessions.get("ip:192.0.2.10", "sess-1").isEmpty());
         held.poll().run();
         byte[] reply = Pipeline.poll(p.acct, Pipeline.NAS);
         assertNotNull(reply, "answered once stored");
-        assertTrue(world.sessions.get("192.0.2.10", "sess-1").isPresent());
+        assertTrue(world.sessions.get("ip:192.0.2.10", "sess-1").isPresent());
     }
 
     @Test

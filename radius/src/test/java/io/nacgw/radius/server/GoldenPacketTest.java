@@ -70,7 +70,7 @@ final class GoldenPacketTest {
         assertNotNull(reply);
         assertEquals(RadiusCode.ACCOUNTING_RESPONSE, reply[0]);
         Replies.assertSigned(reply, Arrays.copyOfRange(ACCT_START, 4, 20), SECRET, false);
-        assertEquals("10.0.0.9", world.sessions.get("192.0.2.10", "golden-1").orElseThrow().framedIp());
-        assertTrue(world.sessions.get("192.0.2.10", "golden-1").orElseThrow().live());
+        assertEquals("10.0.0.9", world.sessions.get("ip:192.0.2.10", "golden-1").orElseThrow().framedIp());
+        assertTrue(world.sessions.get("ip:192.0.2.10", "golden-1").orElseThrow().active(world.clock.instant()));
     }
 }

@@ -31,7 +31,9 @@ final class UnitsTest {
     @Test
     void macForms_coverVendorSpellings() {
         assertTrue(AccessAuthorizer.macForms(MacAddress.parse("aa:bb:cc:dd:ee:ff")).containsAll(java.util.List.of(
-                "aabbccddeeff", "AA-BB-CC-DD-EE-FF", "aa:bb:cc:dd:ee:ff", "aabb.ccdd.eeff", "aabb-ccdd-eeff", "aabbcc-ddeeff")));
+                "aabbccddeeff", "AA-BB-CC-DD-EE-FF", "aa:bb:cc:dd:ee:ff", "aabb.ccdd.eeff", "aabb-ccdd-eeff", "aabbcc-ddeeff",
+                "AABBCC.DDEEFF", "AA.BB.CC.DD.EE.FF", "aabb:ccdd:eeff")));
+        assertEquals(20, AccessAuthorizer.macForms(MacAddress.parse("aa:bb:cc:dd:ee:ff")).size());
     }
 
     @Test

@@ -1,0 +1,99 @@
+package io.nacgw.gateway.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nacgw.core.id.MacAddress;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.StringJoiner;
+import java.util.concurrent.Callable;
+
+/** {@code nacgw sessions list}: the running gateway's session table, through its localhost operations port. */
+@Command(name = "sessions", mixinStandardHelpOptions = true,
+        description = "Show the network sessions the running gateway knows (talks to its metrics port, metrics.host:metrics.port).",
+        subcommands = {SessionsCommand.ListSessions.class})
+public final class SessionsCommand implements Runnable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code nacgw sessions list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Sessions from Access-Accepts and accounting, newest first (exit 0 also when none match).")
+    public static final class ListSessions implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        ConfigOptions options;
+        @Option(names = "--nas", paramLabel = "N",
+                description = "A NAS: its address, NAS-Identifier, identity (ip:10.0.0.1, id:sw1) or RADIUS client name.")
+        String nas;
+        @Option(names = "--mac", paramLabel = "M", description = "The endpoint's MAC, any common notation.")
+        String mac;
+        @Option(names = "--active", description = "Only sessions active now.")
+        boolean active;
+        @Option(names = "--limit", defaultValue = "1000", description = "At most this many (1-10000, default ${DEFAULT-VALUE}).")
+        int limit;
+        @Option(names = "--json", description = "The gateway's JSON as is.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (mac != null && MacAddress.tryParse(mac.strip()) == null) {
+                throw new IllegalArgumentException("--mac '" + mac + "' is not a MAC address");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            StringJoiner q = new StringJoiner("&", "?", "").setEmptyValue("");
+            if (nas != null) {
+                q.add("nas=" + URLEncoder.encode(nas, StandardCharsets.UTF_8));
+            }
+            if (mac != null) {
+                q.add("mac=" + URLEncoder.encode(mac.strip(), StandardCharsets.UTF_8));
+            }
+            if (active) {
+                q.add("active=true");
+            }
+            q.add("limit=" + limit);
+            HttpResponse<String> r = SyncCommand.call(SyncCommand.base(options.load(out, false)) + "/sessions" + q, "GET");
+            JsonNode n = JSON.readTree(r.body());
+            if (r.statusCode() != 200) {
+                throw new IllegalArgumentException(n.path("error").asText("HTTP " + r.statusCode()));
+            }
+            if (json) {
+                out.println(r.body());
+            } else {
+                table(n, out);
+            }
+            out.flush();
+            return 0;
+        }
+
+        private static void table(JsonNode n, PrintWriter out) {
+            String format = "%-16s %-6s %-24s %-12s %-20s %-17s %-36s %-12s %-10s %s%n";
+            out.printf(format, "ID", "STATE", "NAS", "CLIENT", "ACCT-SESSION-ID", "MAC", "DEVICE", "PROFILE",
+                    "VERDICT", "UPDATED");
+            for (JsonNode s : n.path("sessions")) {
+                String state = s.path("active").asBoolean() ? "active" : s.has("stoppedAt") ? "ended" : "expired";
+                out.printf(format, s.path("id").asText(), state, s.path("nas").path("id").asText(),
+                        s.path("nas").path("client").asText(), s.path("acctSessionId").asText("-"),
+                        s.path("mac").asText("-"), s.path("deviceId").asText("-"), s.path("profile").asText("-"),
+                        s.path("verdict").asText("-"), s.path("updatedAt").asText());
+            }
+            out.println(n.path("count").asInt() + " session(s)" + (n.path("truncated").asBoolean()
+                    ? ", more match: raise --limit or narrow with --nas/--mac/--active" : ""));
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.nacgw.nacapi;
+
+import io.nacgw.core.session.SessionFilter;
+import io.nacgw.core.session.SessionStore;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpMethod;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /api/v1/sessions?mac=&nas=&active=&limit=}: the network sessions nacgw knows (from Access-Accepts and
+ * accounting), for partners and admins. The table is read on a worker thread, never on the event loop.
+ */
+final class SessionApi {
+    static final String PATH = JsonApi.BASE + "/sessions";
+
+    private final SessionStore sessions;
+    private final Executor workers;
+    private final Clock clock;
+    private final Supplier<ApiException> busy;
+
+    /** {@code sessions} null: the gateway keeps no session table (the route answers 404 saying so). */
+    SessionApi(SessionStore sessions, Executor workers, Clock clock, Supplier<ApiException> busy) {
+        this.sessions = sessions;
+        this.workers = workers;
+        this.clock = clock;
+        this.busy = busy;
+    }
+
+    List<Route> routes() {
+        return List.of(new Route(HttpMethod.GET, PATH, RouteGroup.PARTNER, this::list));
+    }
+
+    CompletionStage<ApiResponse> list(ApiRequest r) {
+        if (sessions == null) {
+            throw new ApiException(404, "this gateway keeps no session table (radius.enabled: false)");
+        }
+        Map<String, String> query = new LinkedHashMap<>();
+        r.query().forEach((k, v) -> query.put(k, v.isEmpty() ? "" : v.get(0)));
+        SessionFilter filter;
+        try {
+            filter = SessionListing.filter(query);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> SessionListing.json(sessions.list(filter), filter,
+                    clock.instant()), workers).thenApply(json -> {
+                        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+                        ByteBuf buf = r.alloc().buffer(b.length).writeBytes(b);
+                        return ApiResponse.of(200, ApiResponse.JSON, buf);
+                    });
+        } catch (RejectedExecutionException e) {
+            throw busy.get();
+        }
+    }
+}

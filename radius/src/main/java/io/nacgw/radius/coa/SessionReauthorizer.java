@@ -1,0 +1,192 @@
+package io.nacgw.radius.coa;
+
+import io.nacgw.core.device.DeviceRecord;
+import io.nacgw.core.id.MacAddress;
+import io.nacgw.core.policy.AccessPolicy;
+import io.nacgw.core.policy.Decision;
+import io.nacgw.core.policy.Profile;
+import io.nacgw.core.service.ChangeListener;
+import io.nacgw.core.service.DeviceChange;
+import io.nacgw.core.session.Session;
+import io.nacgw.core.session.SessionStore;
+import io.nacgw.radius.CoaAction;
+import io.nacgw.radius.DropReason;
+import io.nacgw.radius.NasClient;
+import io.nacgw.radius.server.Counters;
+import io.nacgw.radius.server.SessionWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+/**
+ * Turns committed device changes into CoA: for every live session of the changed device (by device id and by each
+ * of its MACs, before and after), re-decides with the session's profile and, when the verdict or the verdict's
+ * attributes changed, queues a CoA/Disconnect with the {@link CoaSender}. A NAK 503 (the NAS has no such session)
+ * stops the session in the store.
+ *
+ * <p>{@link #onChange} is called on the committing thread (API, sync, import): it only hands the change to this
+ * class's own thread through a bounded queue; a full queue drops the change (counted, logged at most every 10 s)
+ * and never blocks ingest. The session lookups (database) run on that thread.
+ */
+public final class SessionReauthorizer implements ChangeListener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SessionReauthorizer.class);
+
+    private final AccessPolicy policy;
+    private final SessionStore sessions;
+    private final Function<String, NasClient> clients;
+    private final CoaSender sender;
+    private final Clock clock;
+    private final SessionWriter worker;
+    private final Counters drops;
+    private final LongAdder changes = new LongAdder();
+    private final LongAdder queued = new LongAdder();
+    private final LongAdder unchanged = new LongAdder();
+    private final LongAdder sessionsClosed = new LongAdder();
+
+    /**
+     * @param clients    NAS clients by name as configured now
+     * @param queueSize  device changes waiting to be looked at; beyond it they are dropped and counted
+     */
+    public SessionReauthorizer(AccessPolicy policy, SessionStore sessions, Function<String, NasClient> clients,
+                               CoaSender sender, Clock clock, int queueSize) {
+        this.policy = policy;
+        this.sessions = sessions;
+        this.clients = clients;
+        this.sender = sender;
+        this.clock = clock;
+        this.drops = new Counters(clock);
+        this.worker = new SessionWriter("nacgw-coa-trigger", 1, queueSize);
+    }
+
+    @Override
+    public void onChange(DeviceChange change) {
+        try {
+            worker.execute(() -> reevaluate(change));
+        } catch (RejectedExecutionException full) {
+            DeviceRecord d = change.after() != null ? change.after() : change.before();
+            drops.drop(DropReason.COA_QUEUE_FULL, null, "device change of " + d.deviceId().canonical()
+                    + " not checked for CoA: " + (worker.isShutdown() ? "stopping" : "trigger queue full"));
+        }
+    }
+
+    /**
+     * Re-decides every live session of the changed device and queues a CoA where the answer changed; returns the
+     * results to come (one per CoA queued). Runs on the calling thread (blocks on the session store).
+     */
+    List<CompletableFuture<CoaResult>> reevaluate(DeviceChange change) {
+        changes.increment();
+        List<CompletableFuture<CoaResult>> out = new ArrayList<>();
+        long now = clock.millis();
+        for (Session s : liveSessions(change)) {
+            NasClient c = clients.apply(s.nas().client());
+            if (c == null) {
+                continue; // a client removed by a reload: nowhere to send it (the sender would refuse it too)
+            }
+            Profile p = policy.profile(profileOf(s, c));
+            Decision before = p.decide(change.before(), now);
+            Decision after = p.decide(change.after(), now);
+            if (before.verdict() == after.verdict() && before.attributes().equals(after.attributes())) {
+                unchanged.increment();
+                continue;
+            }
+            String reason = before.verdict().wireName() + " -> " + after.verdict().wireName()
+                    + " (" + after.primaryReason().wireName() + ")";
+            out.add(send(s, CoaTrigger.DEVICE_CHANGE, null, reason));
+        }
+        return out;
+    }
+
+    /**
+     * An operator's re-authentication (or, with {@code disconnect}, Disconnect) of one session, whatever its
+     * decision; the future completes with the NAS's answer.
+     */
+    public CompletableFuture<CoaResult> reauthorize(Session s, boolean disconnect) {
+        return send(s, CoaTrigger.OPERATOR, disconnect ? CoaAction.DISCONNECT : null,
+                disconnect ? "operator: disconnect" : "operator: reauthenticate");
+    }
+
+    private CompletableFuture<CoaResult> send(Session s, CoaTrigger trigger, CoaAction action, String reason) {
+        queued.increment();
+        CompletableFuture<CoaResult> f = sender.submit(CoaRequest.of(s, trigger, action, reason));
+        f.thenAccept(r -> {
+            if (r.sessionGone()) {
+                try {
+                    worker.execute(() -> stop(s));
+                } catch (RejectedExecutionException full) {
+                    log.debug("session {} not stopped after NAK 503: trigger queue full or stopping", s.id());
+                }
+            }
+        });
+        return f;
+    }
+
+    /** The NAS does not know the session (NAK 503): stop it, so later changes do not target it. */
+    private void stop(Session s) {
+        try {
+            if (sessions.stop(s.id(), clock.instant(), null)) {
+                sessionsClosed.increment();
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot stop session {} of {} after NAK 503: {}", s.id(), s.nas().id(), e.toString());
+        }
+    }
+
+    /** Sessions of the device active now: by its id and by every MAC it had or has, each session once. */
+    private List<Session> liveSessions(DeviceChange change) {
+        Map<String, Session> found = new LinkedHashMap<>();
+        for (DeviceRecord d : new DeviceRecord[]{change.before(), change.after()}) {
+            if (d == null) {
+                continue;
+            }
+            for (Session s : sessions.activeSessionsForDevice(d.deviceId())) {
+                found.putIfAbsent(s.id(), s);
+            }
+            for (MacAddress m : d.macs()) {
+                for (Session s : sessions.activeSessionsForMac(m)) {
+                    found.putIfAbsent(s.id(), s);
+                }
+            }
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    /**
+     * The profile the session was authorised with (recorded from its Access-Accept); for a session known only from
+     * accounting, or whose profile a reload removed, the NAS client's default.
+     */
+    private String profileOf(Session s, NasClient c) {
+        return s.profile() != null && policy.has(s.profile()) ? s.profile() : c.profileFor(null, null);
+    }
+
+    /** Counters for metrics. */
+    public Stats stats() {
+        return new Stats(changes.sum(), queued.sum(), unchanged.sum(), drops.drops(DropReason.COA_QUEUE_FULL),
+                sessionsClosed.sum(), worker.backlog());
+    }
+
+    /**
+     * @param changes         device changes looked at
+     * @param coaQueued       CoA handed to the sender (changed decisions and operator actions)
+     * @param unchanged       live sessions whose decision a change did not alter (nothing sent)
+     * @param dropped         device changes dropped because the trigger queue was full
+     * @param sessionsClosed  sessions stopped after a NAK 503
+     * @param backlog         device changes waiting
+     */
+    public record Stats(long changes, long coaQueued, long unchanged, long dropped, long sessionsClosed, long backlog) {
+    }
+
+    /** Stops taking changes, finishes the queued ones (up to 10 s). */
+    @Override
+    public void close() {
+        worker.close();
+    }
+}

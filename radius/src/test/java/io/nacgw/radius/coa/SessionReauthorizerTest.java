@@ -1,0 +1,141 @@
+package io.nacgw.radius.coa;
+
+import io.nacgw.core.device.ComplianceState;
+import io.nacgw.core.device.DeviceRecord;
+import io.nacgw.core.service.DeviceChange;
+import io.nacgw.core.session.NasRef;
+import io.nacgw.core.session.Session;
+import io.nacgw.core.session.SessionEvent;
+import io.nacgw.radius.NasClient;
+import io.nacgw.radius.TestWorld;
+import io.nacgw.radius.codec.AttributeType;
+import io.nacgw.radius.codec.RadiusCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The trigger against the real session table (H2) and a NAS stand-in: what is sent for which change. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+final class SessionReauthorizerTest {
+    private static final NasRef NAS = new NasRef("ip:127.0.0.1", "switch", "127.0.0.1", "127.0.0.1");
+    private TestWorld world;
+    private NasStandIn nas;
+    private CoaSender sender;
+    private SessionReauthorizer trigger;
+    private final Map<String, NasClient> clients = new HashMap<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        world = new TestWorld();
+        nas = new NasStandIn(TestWorld.SECRET);
+        clients.put("switch", TestWorld.switchClient("127.0.0.0/8").coaPort(nas.port()).build());
+        sender = CoaSender.start(CoaSettings.DEFAULTS, clients::get, r -> { }, world.clock, r -> { });
+        trigger = new SessionReauthorizer(world.policy, world.sessions, clients::get, sender, world.clock, 100);
+        world.sessions.apply(new SessionEvent(SessionEvent.Kind.START, NAS, "sess-1", null, null, TestWorld.COMPLIANT,
+                TestWorld.COMPLIANT_ID, "001122334401", null, null, "AUDIT-1", null, TestWorld.NOW, null));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        trigger.close();
+        sender.close();
+        nas.close();
+        world.close();
+    }
+
+    private Session session() {
+        return world.sessions.get(NAS.id(), "sess-1").orElseThrow();
+    }
+
+    private static DeviceRecord compliant() {
+        return TestWorld.device(TestWorld.COMPLIANT_ID, TestWorld.COMPLIANT, ComplianceState.COMPLIANT);
+    }
+
+    private static DeviceRecord noncompliant() {
+        return TestWorld.device(TestWorld.COMPLIANT_ID, TestWorld.COMPLIANT, ComplianceState.NONCOMPLIANT);
+    }
+
+    @Test
+    void verdictChange_sendsCoaForTheLiveSession() throws Exception {
+        List<CompletableFuture<CoaResult>> sent = trigger.reevaluate(new DeviceChange(compliant(), noncompliant()));
+        assertEquals(1, sent.size());
+        CoaResult r = sent.get(0).get(10, TimeUnit.SECONDS);
+        assertEquals(CoaResult.Answer.ACK, r.answer());
+        assertEquals("allow -> deny (noncompliant)", r.request().reason());
+        assertEquals(CoaTrigger.DEVICE_CHANGE, r.request().trigger());
+        NasStandIn.Received got = nas.received().get(0);
+        assertEquals(RadiusCode.COA_REQUEST, got.code());
+        assertEquals("sess-1", got.text(AttributeType.ACCT_SESSION_ID));
+        assertTrue(got.ciscoAvPairs().contains("audit-session-id=AUDIT-1"), got.ciscoAvPairs().toString());
+    }
+
+    @Test
+    void deletedDevice_isAChangeToUnknown() throws Exception {
+        List<CompletableFuture<CoaResult>> sent = trigger.reevaluate(new DeviceChange(compliant(), null));
+        assertEquals(1, sent.size());
+        assertEquals("allow -> deny (device_unknown)", sent.get(0).get(10, TimeUnit.SECONDS).request().reason());
+    }
+
+    @Test
+    void changeThatAltersNoDecision_sendsNothing() {
+        DeviceRecord renamed = compliant().toBuilder().deviceName("renamed").build();
+        assertTrue(trigger.reevaluate(new DeviceChange(compliant(), renamed)).isEmpty());
+        assertEquals(1, trigger.stats().unchanged());
+        assertTrue(nas.received().isEmpty());
+    }
+
+    @Test
+    void sessionsOfOtherDevicesAndStoppedSessions_areNotTouched() {
+        world.sessions.apply(new SessionEvent(SessionEvent.Kind.STOP, NAS, "sess-1", null, null, null, null, null,
+                null, null, null, null, TestWorld.NOW.plusSeconds(5), 1));
+        assertTrue(trigger.reevaluate(new DeviceChange(compliant(), noncompliant())).isEmpty());
+        DeviceRecord other = TestWorld.device(TestWorld.NONCOMPLIANT_ID, TestWorld.NONCOMPLIANT, ComplianceState.COMPLIANT);
+        assertTrue(trigger.reevaluate(new DeviceChange(other, null)).isEmpty());
+    }
+
+    @Test
+    void nak503_stopsTheSession() throws Exception {
+        nas.answering(r -> NasStandIn.Answer.nak(503));
+        CoaResult r = trigger.reevaluate(new DeviceChange(compliant(), noncompliant())).get(0).get(10, TimeUnit.SECONDS);
+        assertTrue(r.sessionGone());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (session().active(world.clock.instant()) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertFalse(session().active(world.clock.instant()));
+        assertEquals(1, trigger.stats().sessionsClosed());
+    }
+
+    @Test
+    void removedClient_isSkipped() {
+        clients.clear();
+        assertTrue(trigger.reevaluate(new DeviceChange(compliant(), noncompliant())).isEmpty());
+    }
+
+    @Test
+    void operatorDisconnect_sendsDisconnectRegardlessOfTheDecision() throws Exception {
+        Session s = session();
+        CoaResult r = trigger.reauthorize(s, true).get(10, TimeUnit.SECONDS);
+        assertEquals(CoaResult.Answer.ACK, r.answer());
+        assertEquals(CoaTrigger.OPERATOR, r.request().trigger());
+        assertEquals(RadiusCode.DISCONNECT_REQUEST, nas.received().get(0).code());
+    }
+
+    @Test
+    void changesAfterClose_areDroppedAndCounted_neverBlock() {
+        trigger.close();
+        trigger.onChange(new DeviceChange(compliant(), noncompliant()));
+        assertEquals(1, trigger.stats().dropped());
+    }
+}

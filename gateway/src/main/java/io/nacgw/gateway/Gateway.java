@@ -144,7 +144,8 @@ public final class Gateway implements AutoCloseable {
                 Map<String, MetricsServer.Operation> ops = new HashMap<>(SyncOperations.endpoints(syncOps));
                 ops.put("/reload", ReloadOperation.of(this, reloadSource));
                 ops.putAll(SessionOperations.endpoints(sessions, clock));
-                this.metricsServer = MetricsServer.start(config.metrics().settings(), metrics::scrape, () -> true, ops);
+                this.metricsServer = MetricsServer.startWithHealth(config.metrics().settings(), metrics::scrape, this::health,
+                        ops);
                 closeables.push(metricsServer);
             } else {
                 this.metricsServer = null;
@@ -205,6 +206,13 @@ public final class Gateway implements AutoCloseable {
         return dn;
     }
 
+    /** {@code degraded} while the store is unreachable: lookups are answered from memory, writes get 503. */
+    public io.nacgw.nacapi.Health health() {
+        io.nacgw.core.store.StoreHealth h = store.health();
+        return h.up() ? io.nacgw.nacapi.Health.UP : io.nacgw.nacapi.Health.degraded("store unreachable since "
+                + h.since() + ": " + h.reason() + "; writes are refused, lookups answered from memory");
+    }
+
     /** Opens everything; on failure closes what was opened and rethrows. */
     public static Gateway start(NacgwConfig config, Clock clock) {
         return start(config, clock, null);
@@ -220,10 +228,10 @@ public final class Gateway implements AutoCloseable {
         return g;
     }
 
-    /** Creates the data directory (and parents) or fails naming it. */
+    /** Creates the data directory (and missing parents) owner-only (700), or fails naming it. */
     public static void createDataDir(Path dir) {
         try {
-            Files.createDirectories(dir);
+            io.nacgw.core.files.OwnerOnly.createDirectories(dir);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the data directory " + dir + ": " + e.getMessage(), e);
         }

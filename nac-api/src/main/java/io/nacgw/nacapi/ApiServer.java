@@ -34,16 +34,18 @@ public final class ApiServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup io;
     private final ThreadPoolExecutor workers;
+    private final ThreadPoolExecutor writers;
     private final ThreadPoolExecutor verifier;
     private final Channel channel;
     private final ApiMetrics metrics;
     private final Routes routes;
 
-    private ApiServer(EventLoopGroup boss, EventLoopGroup io, ThreadPoolExecutor workers, ThreadPoolExecutor verifier,
-                      Channel channel, ApiMetrics metrics, Routes routes) {
+    private ApiServer(EventLoopGroup boss, EventLoopGroup io, ThreadPoolExecutor workers, ThreadPoolExecutor writers,
+                      ThreadPoolExecutor verifier, Channel channel, ApiMetrics metrics, Routes routes) {
         this.boss = boss;
         this.io = io;
         this.workers = workers;
+        this.writers = writers;
         this.verifier = verifier;
         this.channel = channel;
         this.metrics = metrics;
@@ -78,9 +80,12 @@ public final class ApiServer implements AutoCloseable {
         }
         ApiMetrics metrics = new ApiMetrics();
         ThreadPoolExecutor workers = pool("nacgw-api-worker", settings.workerThreads(), settings.workerQueue());
+        // writes (PUT, DELETE, bulk) have a pool of their own: a slow or unreachable store never takes the workers
+        // that listings and lookups need
+        ThreadPoolExecutor writers = pool("nacgw-api-writer", settings.workerThreads(), settings.workerQueue());
         ThreadPoolExecutor verifier = pool("nacgw-api-auth", 2, 64);
         List<Route> all = new ArrayList<>(new IseApi(ise, service, policy, clock, workers, metrics).routes());
-        JsonApi json = new JsonApi(service, policy, clock, workers, settings.maxDecisionBatch(), ise.busyWaitSeconds(),
+        JsonApi json = new JsonApi(service, policy, clock, writers, settings.maxDecisionBatch(), ise.busyWaitSeconds(),
                 metrics);
         all.addAll(json.routes());
         all.addAll(new SessionApi(sessions, workers, clock, json::busy).routes());
@@ -95,9 +100,9 @@ public final class ApiServer implements AutoCloseable {
             Channel ch = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ApiInitializer(settings, tls, authenticator, routes, service, workers, metrics))
+                    .childHandler(new ApiInitializer(settings, tls, authenticator, routes, service, writers, metrics))
                     .bind(DualStack.bindAddress(settings.host()), settings.port()).syncUninterruptibly().channel();
-            ApiServer server = new ApiServer(boss, io, workers, verifier, ch, metrics, routes);
+            ApiServer server = new ApiServer(boss, io, workers, writers, verifier, ch, metrics, routes);
             log.info("API listening on https://{} (ISE API {}, JSON API {})", hostPort(server.address()),
                     IseApi.API_BASE, JsonApi.BASE);
             return server;
@@ -105,6 +110,7 @@ public final class ApiServer implements AutoCloseable {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownNow();
+            writers.shutdownNow();
             verifier.shutdownNow();
             throw new IllegalStateException("cannot bind the HTTPS API port (api.port) " + settings.host() + ":"
                     + settings.port() + ": " + e.getMessage(), e);
@@ -145,9 +151,11 @@ public final class ApiServer implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdown();
+        writers.shutdown();
         verifier.shutdown();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
+            writers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

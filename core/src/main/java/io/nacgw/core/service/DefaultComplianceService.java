@@ -213,6 +213,27 @@ final class DefaultComplianceService implements ComplianceService {
         return deleted;
     }
 
+    @Override
+    public void applyStored(DeviceGuid deviceId, DeviceRecord current) {
+        if (current == null) {
+            DeviceRecord before = index.remove(deviceId);
+            if (before != null) {
+                invalidate(before);
+                emit(new DeviceChange(before, null));
+            }
+            return;
+        }
+        DeviceRecord before = index.putIfNewer(current, settings.maxDevices());
+        if (before == current) {
+            return; // memory holds this version (our own write, or a repeated change) or a newer one
+        }
+        if (before == null && index.findById(deviceId) == null) {
+            complete = false;
+            invalidate(current);
+        }
+        emit(new DeviceChange(before, current));
+    }
+
     private void emit(DeviceChange change) {
         for (ChangeListener l : listeners) {
             try {

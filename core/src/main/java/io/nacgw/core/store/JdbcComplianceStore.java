@@ -76,7 +76,11 @@ final class JdbcComplianceStore implements ComplianceStore {
             throw new StoreException("cannot open the store at " + redact(s.jdbcUrl()) + ": " + rootMessage(e), e);
         }
         try {
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            // PostgreSQL adds its own folder (the shared-mode change log); the embedded store is single-node
+            String[] locations = s.isPostgres()
+                    ? new String[] {"classpath:db/migration", "classpath:db/migration-postgresql"}
+                    : new String[] {"classpath:db/migration"};
+            Flyway.configure().dataSource(ds).locations(locations).load().migrate();
         } catch (RuntimeException e) {
             ds.close();
             throw new StoreException("cannot migrate the store schema at " + redact(s.jdbcUrl()) + ": " + rootMessage(e), e);

@@ -1,10 +1,12 @@
 package io.nacgw.gateway.config;
 
+import io.nacgw.core.service.ChangeLogSettings;
 import io.nacgw.core.store.StoreSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * {@code store:} where device records live.
@@ -13,8 +15,11 @@ import java.nio.file.Path;
  * @param user         database user
  * @param passwordFile file holding the database password (the env variable NACGW_STORE_PASSWORD also works)
  * @param maxPoolSize  pooled connections
+ * @param catchUpInterval PostgreSQL shared mode: longest wait between reads of the device change log
+ * @param changeRetention PostgreSQL shared mode: age at which change-log entries are pruned
  */
-public record StoreConfig(String url, String user, Path passwordFile, Integer maxPoolSize) {
+public record StoreConfig(String url, String user, Path passwordFile, Integer maxPoolSize, Duration catchUpInterval,
+                          Duration changeRetention) {
     public StoreConfig {
         url = url == null ? "" : url.strip();
         user = user == null ? "" : user;
@@ -26,10 +31,18 @@ public record StoreConfig(String url, String user, Path passwordFile, Integer ma
         if (maxPoolSize < 1 || maxPoolSize > 64) {
             throw new IllegalArgumentException("store.maxPoolSize must be 1 to 64, got " + maxPoolSize);
         }
+        catchUpInterval = catchUpInterval == null ? ChangeLogSettings.DEFAULTS.catchUpInterval() : catchUpInterval;
+        changeRetention = changeRetention == null ? ChangeLogSettings.DEFAULTS.retention() : changeRetention;
+        new ChangeLogSettings(catchUpInterval, changeRetention); // validates
+    }
+
+    /** How a node follows the change log of a shared (PostgreSQL) store. */
+    public ChangeLogSettings changeLog() {
+        return new ChangeLogSettings(catchUpInterval, changeRetention);
     }
 
     static StoreConfig defaults() {
-        return new StoreConfig(null, null, null, null);
+        return new StoreConfig(null, null, null, null, null, null);
     }
 
     /** Resolves the settings; the password comes from {@code passwordFile} or NACGW_STORE_PASSWORD. */

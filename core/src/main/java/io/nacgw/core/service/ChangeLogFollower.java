@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ChangeLogFollower implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChangeLogFollower.class);
     static final String CHANNEL = "nacgw_device_changes";
+    /** How the dedicated connection shows in {@code pg_stat_activity}. */
+    static final String APPLICATION_NAME = "nacgw-changelog";
     static final Duration GAP_WAIT = Duration.ofSeconds(30);
     private static final int BATCH = 5_000;
     private static final int MAX_TRACKED_GAPS = 10_000;
@@ -89,7 +91,11 @@ public final class ChangeLogFollower implements AutoCloseable {
     }
 
     private static Connection connect(StoreSettings s) throws SQLException {
-        Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", s.user());
+        p.setProperty("password", s.password());
+        p.setProperty("ApplicationName", APPLICATION_NAME);
+        Connection c = DriverManager.getConnection(s.jdbcUrl(), p);
         c.setAutoCommit(true);
         try (Statement st = c.createStatement()) {
             st.execute("LISTEN " + CHANNEL);

@@ -14,10 +14,10 @@ import java.util.List;
 
 /**
  * Measures what JMH cannot: heap bytes per device held by the index (retained heap after full GCs, with every
- * identifier key), and the time to load N devices from a real H2 file store at start.
+ * identifier key), and the time to load N devices from a real embedded (SQLite) store at start.
  *
  * <pre>java -cp bench/target/benchmarks.jar io.nacgw.bench.IndexFootprint 1000000 /tmp/nacgw-bench</pre>
- * The H2 file is created on the first run (slow: a bulk import) and reused afterwards.
+ * The store file is created on the first run (slow: a bulk import) and reused afterwards.
  */
 public final class IndexFootprint {
     private IndexFootprint() {

@@ -51,13 +51,26 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
         this.clock = clock;
     }
 
-    /** Verifies a client chain (leaf first); throws with the reason, after logging it. */
+    /**
+     * Verifies a client chain (leaf first); throws with the reason. Logged at DEBUG only: a peer can send any number
+     * of bad certificates, and the server logs the refused handshake once, rate-limited, with this reason.
+     */
     void verify(X509Certificate[] chain) throws PeerCertificateRejectedException {
         try {
             check(chain);
         } catch (PeerCertificateRejectedException e) {
-            LOG.warn("{}", e.getMessage());
+            LOG.debug("{}", e.getMessage());
             throw e;
+        }
+    }
+
+    /** Whether {@code chain} passes now, without logging. */
+    boolean accepts(X509Certificate[] chain) {
+        try {
+            check(chain);
+            return true;
+        } catch (PeerCertificateRejectedException e) {
+            return false;
         }
     }
 

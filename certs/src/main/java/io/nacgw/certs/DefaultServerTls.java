@@ -27,11 +27,14 @@ final class DefaultServerTls implements ServerTls {
     private final SSLContext context;
     private final SSLParameters parameters;
     private final X509Certificate certificate;
+    private final ClientCertificateVerifier verifier;
 
-    private DefaultServerTls(SSLContext context, SSLParameters parameters, X509Certificate certificate) {
+    private DefaultServerTls(SSLContext context, SSLParameters parameters, X509Certificate certificate,
+                             ClientCertificateVerifier verifier) {
         this.context = context;
         this.parameters = parameters;
         this.certificate = certificate;
+        this.verifier = verifier;
     }
 
     static DefaultServerTls load(ServerTlsConfig config) {
@@ -55,7 +58,8 @@ final class DefaultServerTls implements ServerTls {
             }
         }
         KeyManager[] km = {new SingleKeyManager(key, chain)};
-        TrustManager[] tm = {new ClientCertificateVerifier(trust, config.requiredRoles(), config.clock())};
+        ClientCertificateVerifier verifier = new ClientCertificateVerifier(trust, config.requiredRoles(), config.clock());
+        TrustManager[] tm = {verifier};
         SSLContext ctx = TlsSettings.context(km, tm);
         ctx.getServerSessionContext().setSessionTimeout(SESSION_TIMEOUT_SECONDS);
         SSLParameters params = TlsSettings.parameters(ctx);
@@ -70,7 +74,7 @@ final class DefaultServerTls implements ServerTls {
                 params.setNeedClientAuth(false);
                 params.setWantClientAuth(false);
         }
-        return new DefaultServerTls(ctx, params, leaf);
+        return new DefaultServerTls(ctx, params, leaf, verifier);
     }
 
     @Override
@@ -101,6 +105,11 @@ final class DefaultServerTls implements ServerTls {
     @Override
     public X509Certificate certificate() {
         return certificate;
+    }
+
+    @Override
+    public boolean stillTrusts(X509Certificate[] chain) {
+        return verifier.accepts(chain);
     }
 
     @Override

@@ -43,6 +43,7 @@ public final class ReloadingTlsContext implements ServerTls, AutoCloseable {
     private List<byte[]> attemptedDigests;
     private ScheduledExecutorService ownExecutor;
     private ScheduledFuture<?> poll;
+    private final List<Runnable> reloadListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ReloadingTlsContext(ServerTlsConfig config) {
         this.config = config;
@@ -119,6 +120,13 @@ public final class ReloadingTlsContext implements ServerTls, AutoCloseable {
                 LOG.info("reloaded TLS context from {}: server certificate {} serial {}", config.files(),
                         next.certificate().getSubjectX500Principal().getName(),
                         next.certificate().getSerialNumber().toString(16));
+                for (Runnable l : reloadListeners) {
+                    try {
+                        l.run();
+                    } catch (RuntimeException e) {
+                        LOG.error("TLS reload listener failed", e);
+                    }
+                }
                 return true;
             } catch (CertsException e) {
                 lastError = Optional.of(e.getMessage());
@@ -126,6 +134,14 @@ public final class ReloadingTlsContext implements ServerTls, AutoCloseable {
                 return false;
             }
         }
+    }
+
+    /**
+     * Runs {@code listener} on the reloading thread after each successful reload, e.g. to close connections whose
+     * client certificate the new CRL revokes (engines already handed out keep the context they were made with).
+     */
+    public void onReload(Runnable listener) {
+        reloadListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** Why the last reload attempt failed, while the files stay unusable. */
@@ -151,6 +167,11 @@ public final class ReloadingTlsContext implements ServerTls, AutoCloseable {
     @Override
     public X509Certificate certificate() {
         return current.certificate();
+    }
+
+    @Override
+    public boolean stillTrusts(X509Certificate[] chain) {
+        return current.stillTrusts(chain);
     }
 
     /** Stops polling (and the own thread of {@link #start}); engines already created keep working. */

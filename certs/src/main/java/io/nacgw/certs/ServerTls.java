@@ -25,4 +25,11 @@ public interface ServerTls {
 
     /** The server certificate currently presented. */
     X509Certificate certificate();
+
+    /**
+     * Whether a client chain (leaf first) accepted by an earlier handshake would still be accepted now: validity,
+     * path to a trusted CA, the current CRLs, roles. For re-checking open connections after a CRL change; logs
+     * nothing.
+     */
+    boolean stillTrusts(X509Certificate[] chain);
 }

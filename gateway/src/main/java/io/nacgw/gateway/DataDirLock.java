@@ -44,6 +44,12 @@ public final class DataDirLock implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot open " + file + ": " + e.getMessage(), e);
         }
+        try {
+            io.nacgw.core.files.OwnerOnly.restrictFile(file); // a pid file left by an older version may be 644
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new IllegalStateException("cannot restrict " + file + " to its owner: " + e.getMessage(), e);
+        }
         FileLock lock;
         try {
             lock = ch.tryLock();

@@ -158,7 +158,8 @@ public final class Gateway implements AutoCloseable {
                 Map<String, MetricsServer.Operation> ops = new HashMap<>(SyncOperations.endpoints(syncOps));
                 ops.put("/reload", ReloadOperation.of(this, reloadSource));
                 ops.putAll(SessionOperations.endpoints(sessions, clock));
-                this.metricsServer = MetricsServer.start(config.metrics().settings(), metrics::scrape, () -> true, ops);
+                this.metricsServer = MetricsServer.startWithHealth(config.metrics().settings(), metrics::scrape, this::health,
+                        ops);
                 closeables.push(metricsServer);
             } else {
                 this.metricsServer = null;
@@ -192,9 +193,12 @@ public final class Gateway implements AutoCloseable {
         String partnerProfile = config.api().partnerProfile();
         ClientIdentityResolver certificates = cert -> Roles.of(cert).map(role -> new ApiPrincipal(
                 commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
-        return ApiServer.start(config.api().settings(),
+        ApiServer api = ApiServer.start(config.api().settings(),
                 config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version()),
                 config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, clock);
+        // a revocation (crl.pem rewritten by `nacgw certs revoke`) also ends connections already open with that certificate
+        tls.onReload(() -> api.closeUntrustedConnections(tls::stillTrusts));
+        return api;
     }
 
     /** The default profile's remediation URL, else its enrolment URL (null: none). */
@@ -213,6 +217,13 @@ public final class Gateway implements AutoCloseable {
         return dn;
     }
 
+    /** {@code degraded} while the store is unreachable: lookups are answered from memory, writes get 503. */
+    public io.nacgw.nacapi.Health health() {
+        io.nacgw.core.store.StoreHealth h = store.health();
+        return h.up() ? io.nacgw.nacapi.Health.UP : io.nacgw.nacapi.Health.degraded("store unreachable since "
+                + h.since() + ": " + h.reason() + "; writes are refused, lookups answered from memory");
+    }
+
     /** Opens everything; on failure closes what was opened and rethrows. */
     public static Gateway start(NacgwConfig config, Clock clock) {
         return start(config, clock, null);
@@ -228,10 +239,10 @@ public final class Gateway implements AutoCloseable {
         return g;
     }
 
-    /** Creates the data directory (and parents) or fails naming it. */
+    /** Creates the data directory (and missing parents) owner-only (700), or fails naming it. */
     public static void createDataDir(Path dir) {
         try {
-            Files.createDirectories(dir);
+            io.nacgw.core.files.OwnerOnly.createDirectories(dir);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the data directory " + dir + ": " + e.getMessage(), e);
         }

@@ -152,6 +152,25 @@ public final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_api_stale_updates", api, a -> a.stats().staleUpdates(), "Ingested updates ignored as stale");
         counter("nacgw_api_bulk_cut_off", api, a -> a.stats().bulkCutOff(), "Bulk uploads cut off mid-stream");
         counter("nacgw_api_slow_clients_closed", api, a -> a.stats().slowClientsClosed(), "Connections closed as too slow");
+        bindApiGuards(api);
+    }
+
+    private void bindApiGuards(ApiServer api) {
+        gauge("nacgw_api_connections_open", api, a -> a.guardStats().connectionsOpen(), "HTTPS connections open");
+        counter("nacgw_api_connections_refused", api, a -> a.guardStats().connectionsRefused(),
+                "Connections reset on accept: over api.maxConnections or api.maxConnectionsPerAddress");
+        counter("nacgw_api_revoked_connections_closed", api, a -> a.guardStats().revokedConnectionsClosed(),
+                "Open connections closed because the CRL revoked their client certificate");
+        counter("nacgw_api_basic_verifications", api, a -> a.guardStats().basicVerifications(),
+                "PBKDF2 verifications of Basic credentials run");
+        counter("nacgw_api_basic_coalesced", api, a -> a.guardStats().basicCoalesced(),
+                "Basic requests that shared a verification of the same credential");
+        counter("nacgw_api_basic_shed", api, a -> a.guardStats().basicShed(),
+                "Basic requests with an unverified credential refused: verifier busy");
+        for (String reason : api.guardStats().peerErrors().keySet()) {
+            FunctionCounter.builder("nacgw_api_peer_errors", api, a -> a.guardStats().peerErrors().get(reason))
+                    .tag("reason", reason).description("Peer-triggered failures, by reason").register(registry);
+        }
     }
 
     /** Registers a monotonic counter read from {@code f} at scrape time. */

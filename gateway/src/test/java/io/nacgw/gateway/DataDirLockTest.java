@@ -35,9 +35,12 @@ final class DataDirLockTest {
     @Test
     void staleFileFromACrash_doesNotBlockTheNextStart() throws Exception {
         Files.writeString(dir.resolve(DataDirLock.FILE), "999999\n"); // left by a kill -9: nobody holds the lock
+        Files.setPosixFilePermissions(dir.resolve(DataDirLock.FILE), PosixFilePermissions.fromString("rw-r--r--"));
         assertFalse(DataDirLock.isHeld(dir));
         try (DataDirLock lock = DataDirLock.acquire(dir)) {
             assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(dir.resolve(DataDirLock.FILE)));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    dir.resolve(DataDirLock.FILE))), "a world-readable stale pid file is made owner-only");
         }
     }
 

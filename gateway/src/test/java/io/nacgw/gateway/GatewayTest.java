@@ -55,6 +55,32 @@ final class GatewayTest {
     }
 
     @Test
+    void firstStart_createsDataDirectoryStoreAndAuditLogOwnerOnly() throws Exception {
+        Path data = dir.resolve("fresh/data");
+        try (Gateway g = Gateway.start(config().withDataDir(data), Clock.systemUTC())) {
+            g.compliance().upsert(TestDevices.compliant(1).build());
+            assertEquals("rwx------", mode(data));
+            assertEquals("rwx------", mode(data.getParent()));
+            assertEquals("rwx------", mode(data.resolve("pki")));
+            java.util.List<String> files = new java.util.ArrayList<>();
+            try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(data)) {
+                for (Path f : (Iterable<Path>) s::iterator) {
+                    if (java.nio.file.Files.isRegularFile(f)) {
+                        files.add(f.getFileName().toString());
+                        assertEquals("rw-------", mode(f), f.toString());
+                    }
+                }
+            }
+            assertTrue(files.containsAll(java.util.List.of("nacgw.db", "nacgw.db-wal", "nacgw.db.lock", "audit.jsonl")),
+                    files.toString());
+        }
+    }
+
+    private static String mode(Path p) throws java.io.IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(p));
+    }
+
+    @Test
     void takenHttpsOrMetricsPort_theMessageSaysWhichPort() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Properties p = new Properties();

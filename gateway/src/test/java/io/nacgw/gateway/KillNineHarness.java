@@ -1,11 +1,8 @@
 package io.nacgw.gateway;
 
 import io.nacgw.certs.CertificateAuthority;
-import io.nacgw.certs.IssuedClient;
 import io.nacgw.certs.KeyType;
-import io.nacgw.certs.Role;
 import io.nacgw.certs.ServerNames;
-import io.nacgw.certs.TlsContexts;
 import io.nacgw.core.store.ComplianceStore;
 import io.nacgw.core.store.StoreSettings;
 
@@ -99,7 +96,8 @@ final class KillNineHarness {
         this.dir = dir;
         this.dataDir = dir.resolve("data");
         this.config = dir.resolve("nacgw.yaml");
-        this.log = dir.resolve("gateway.log");
+        // kept after the test's temporary directory is gone: the first thing to read when a kill lost something
+        this.log = Path.of("target", "kill9-gateway.log").toAbsolutePath();
         this.random = new Random(settings.seed());
     }
 
@@ -118,6 +116,8 @@ final class KillNineHarness {
     /** Runs both phases; the trials say what was lost. */
     List<Trial> run() throws Exception {
         Files.createDirectories(dataDir);
+        Files.createDirectories(log.getParent());
+        Files.deleteIfExists(log);
         Files.writeString(config, """
                 dataDir: data
                 radius: {enabled: false}
@@ -127,10 +127,7 @@ final class KillNineHarness {
                 """);
         CertificateAuthority ca = CertificateAuthority.open(dataDir.resolve("pki"));
         ca.init(ServerNames.of(List.of("localhost", "127.0.0.1")), KeyType.defaultType(), false);
-        IssuedClient admin = ca.issueClient("kill9-admin", Role.ADMIN, 30, "kill9-pass".toCharArray());
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(TlsContexts.client(List.of(ca.layout().caCertificate()), admin.chainFile(), admin.keyFile()).sslContext())
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        http = AdminClient.create(dataDir.resolve("pki"), "kill9-admin");
         gateway = GatewayProcess.start(config, log, settings.heap(), 300);
         try {
             bulkPhase();
@@ -243,7 +240,13 @@ final class KillNineHarness {
                 writers.add(t);
                 t.start();
             }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
             while (ackedInTrial.get() < killAfter) {
+                if (System.nanoTime() > deadline) {
+                    killAndRecordTime(killed);
+                    throw new IllegalStateException("only " + ackedInTrial.get() + " of " + killAfter
+                            + " PUTs acknowledged in 10 minutes; see " + log);
+                }
                 Thread.sleep(1);
             }
             killAndRecordTime(killed);

@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 final class ApiInitializer extends ChannelInitializer<Channel> {
     static final String H2 = "h2";
     static final String HTTP_1_1 = "http/1.1";
+    static final String CONNECTION_ERRORS = "connectionErrors";
 
     private final ApiSettings settings;
     private final ServerEngineFactory tls;
@@ -46,12 +47,21 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
     private final Executor workers;
     private final ApiMetrics metrics;
     private final IdleCloser idleCloser;
+    private final ConnectionLimiter limiter;
+    private final ErrorHandler connectionErrors;
     private final ApiRequestDecoder requestDecoder = new ApiRequestDecoder();
-    private final ErrorHandler errorHandler = new ErrorHandler();
+    private final ErrorHandler errorHandler;
 
     /** {@code tls} null only in tests that drive the pipeline through an EmbeddedChannel (HTTP/1.1 then). */
     ApiInitializer(ApiSettings settings, ServerEngineFactory tls, Authenticator authenticator, Routes routes,
                    ComplianceService service, Executor workers, ApiMetrics metrics) {
+        this(settings, tls, authenticator, routes, service, workers, metrics, new GuardMetrics(),
+                new ConnectionLimiter(settings.maxConnections(), settings.maxConnectionsPerAddress(), new GuardMetrics()));
+    }
+
+    ApiInitializer(ApiSettings settings, ServerEngineFactory tls, Authenticator authenticator, Routes routes,
+                   ComplianceService service, Executor workers, ApiMetrics metrics, GuardMetrics guards,
+                   ConnectionLimiter limiter) {
         this.settings = settings;
         this.tls = tls;
         this.authenticator = authenticator;
@@ -60,6 +70,9 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
         this.workers = workers;
         this.metrics = metrics;
         this.idleCloser = new IdleCloser(metrics);
+        this.limiter = limiter;
+        this.connectionErrors = new ErrorHandler(guards.peerErrors, false);
+        this.errorHandler = new ErrorHandler(guards.peerErrors, true);
     }
 
     /** A server engine restricted to TLS 1.2 and 1.3, whatever the factory enabled. */
@@ -81,6 +94,9 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        if (!limiter.admit(ch)) {
+            return;
+        }
         ChannelPipeline p = ch.pipeline();
         if (tls != null) {
             SSLEngine engine = engine(tls);
@@ -89,7 +105,9 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
                 params.setApplicationProtocols(new String[] {H2, HTTP_1_1});
                 engine.setSSLParameters(params);
             }
-            p.addLast("tls", new SslHandler(engine));
+            SslHandler ssl = new SslHandler(engine);
+            ssl.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
+            p.addLast("tls", ssl);
         }
         p.addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         p.addLast("idleClose", idleCloser);
@@ -98,10 +116,11 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
         } else {
             http1(p);
         }
+        p.addLast(CONNECTION_ERRORS, connectionErrors);
     }
 
     private void http1(ChannelPipeline p) {
-        RequestDeadline deadline = new RequestDeadline(settings.requestTimeout().toNanos(),
+        RequestDeadline deadline = new RequestDeadline(settings.requestTimeout().toNanos(), settings.minBodyRate(),
                 BulkIngestHandler::isBulk, metrics);
         p.addLast("deadlineStart", deadline.start());
         p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
@@ -121,7 +140,7 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 RequestDeadline deadline = new RequestDeadline(settings.requestTimeout().toNanos(),
-                        BulkIngestHandler::isBulk, metrics);
+                        settings.minBodyRate(), BulkIngestHandler::isBulk, metrics);
                 stream.pipeline().addLast("deadlineStart", deadline.streamStart());
                 stream.pipeline().addLast("h2http", new Http2StreamFrameToHttpObjectCodec(true));
                 stream.pipeline().addLast("deadlineEnd", deadline.end());
@@ -160,11 +179,13 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
                 }
                 String chosen = ctx.pipeline().get(SslHandler.class).engine().getApplicationProtocol();
                 ChannelPipeline p = ctx.pipeline();
+                p.remove(CONNECTION_ERRORS);
                 if (H2.equals(chosen)) {
                     http2(p);
                 } else {
                     http1(p);
                 }
+                p.addLast(CONNECTION_ERRORS, connectionErrors); // still the last handler of the connection
                 ctx.fireUserEventTriggered(evt);
                 // replay from here onwards (the pipeline's head would run the bytes through TLS again)
                 while (!early.isEmpty()) {

@@ -15,7 +15,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.handler.ssl.SslHandler;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.function.Predicate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,24 +36,41 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    /** The JDK's switch for refusing TLS 1.2 renegotiation started by a client (a cheap CPU-exhaustion lever). */
+    static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
+    static {
+        // read once, when the JDK's first server-side handshake loads its handshake context: set it before that.
+        // TLS 1.3 has no renegotiation at all; this covers TLS 1.2 (testssl: "client-initiated renegotiation").
+        if (System.getProperty(REJECT_RENEGOTIATION) == null) {
+            System.setProperty(REJECT_RENEGOTIATION, "true");
+        }
+    }
 
     private final EventLoopGroup boss;
     private final EventLoopGroup io;
     private final ThreadPoolExecutor workers;
+    private final ThreadPoolExecutor writers;
     private final ThreadPoolExecutor verifier;
     private final Channel channel;
     private final ApiMetrics metrics;
     private final Routes routes;
+    private final GuardMetrics guards;
+    private final ConnectionLimiter limiter;
 
-    private ApiServer(EventLoopGroup boss, EventLoopGroup io, ThreadPoolExecutor workers, ThreadPoolExecutor verifier,
-                      Channel channel, ApiMetrics metrics, Routes routes) {
+    private ApiServer(EventLoopGroup boss, EventLoopGroup io, ThreadPoolExecutor workers, ThreadPoolExecutor writers,
+                      ThreadPoolExecutor verifier, Channel channel, ApiMetrics metrics, Routes routes, GuardMetrics guards,
+                      ConnectionLimiter limiter) {
         this.boss = boss;
         this.io = io;
         this.workers = workers;
+        this.writers = writers;
         this.verifier = verifier;
         this.channel = channel;
         this.metrics = metrics;
         this.routes = routes;
+        this.guards = guards;
+        this.limiter = limiter;
     }
 
     /**
@@ -77,15 +100,21 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         ApiMetrics metrics = new ApiMetrics();
+        GuardMetrics guards = new GuardMetrics();
+        ConnectionLimiter limiter = new ConnectionLimiter(connectionCap(settings.maxConnections()),
+                settings.maxConnectionsPerAddress(), guards);
         ThreadPoolExecutor workers = pool("nacgw-api-worker", settings.workerThreads(), settings.workerQueue());
+        // writes (PUT, DELETE, bulk) have a pool of their own: a slow or unreachable store never takes the workers
+        // that listings and lookups need
+        ThreadPoolExecutor writers = pool("nacgw-api-writer", settings.workerThreads(), settings.workerQueue());
         ThreadPoolExecutor verifier = pool("nacgw-api-auth", 2, 64);
         List<Route> all = new ArrayList<>(new IseApi(ise, service, policy, clock, workers, metrics).routes());
-        JsonApi json = new JsonApi(service, policy, clock, workers, settings.maxDecisionBatch(), ise.busyWaitSeconds(),
+        JsonApi json = new JsonApi(service, policy, clock, writers, settings.maxDecisionBatch(), ise.busyWaitSeconds(),
                 metrics);
         all.addAll(json.routes());
         all.addAll(new SessionApi(sessions, workers, clock, json::busy).routes());
         Routes routes = new Routes(all);
-        Authenticator authenticator = new Authenticator(auth, verifier, clock);
+        Authenticator authenticator = new Authenticator(auth, verifier, clock, guards);
         ApiInitializer.engine(tls).closeOutbound(); // fail at start, not on the first connection
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("nacgw-api-accept"),
                 NioIoHandler.newFactory());
@@ -95,9 +124,10 @@ public final class ApiServer implements AutoCloseable {
             Channel ch = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ApiInitializer(settings, tls, authenticator, routes, service, workers, metrics))
+                    .childHandler(new ApiInitializer(settings, tls, authenticator, routes, service, writers, metrics,
+                            guards, limiter))
                     .bind(DualStack.bindAddress(settings.host()), settings.port()).syncUninterruptibly().channel();
-            ApiServer server = new ApiServer(boss, io, workers, verifier, ch, metrics, routes);
+            ApiServer server = new ApiServer(boss, io, workers, writers, verifier, ch, metrics, routes, guards, limiter);
             log.info("API listening on https://{} (ISE API {}, JSON API {})", hostPort(server.address()),
                     IseApi.API_BASE, JsonApi.BASE);
             return server;
@@ -105,10 +135,35 @@ public final class ApiServer implements AutoCloseable {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownNow();
+            writers.shutdownNow();
             verifier.shutdownNow();
             throw new IllegalStateException("cannot bind the HTTPS API port (api.port) " + settings.host() + ":"
                     + settings.port() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** File descriptors kept free beyond the API's connections: store, audit log, certificates, operations port. */
+    static final long RESERVED_DESCRIPTORS = 256;
+
+    /**
+     * {@code api.maxConnections}, lowered (with a warning) to what the process's file-descriptor limit leaves after
+     * {@link #RESERVED_DESCRIPTORS}, so a connection flood is refused before the store or the operations port runs
+     * out of descriptors.
+     */
+    static int connectionCap(int configured) {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (!(os instanceof com.sun.management.UnixOperatingSystemMXBean)) {
+            return configured;
+        }
+        long max = ((com.sun.management.UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount();
+        long room = max - RESERVED_DESCRIPTORS;
+        if (room >= configured) {
+            return configured;
+        }
+        int capped = (int) Math.max(16, room);
+        log.warn("api.maxConnections {} lowered to {}: the process may open only {} files (raise it with ulimit -n "
+                + "or LimitNOFILE=)", configured, capped, max);
+        return capped;
     }
 
     static ThreadPoolExecutor pool(String name, int threads, int queue) {
@@ -133,6 +188,62 @@ public final class ApiServer implements AutoCloseable {
         return metrics.snapshot();
     }
 
+    /** Counters of the abuse defences (connection caps, peer errors, revocation, Basic-auth work). */
+    public ApiGuardStats guardStats() {
+        return guards.snapshot(limiter.open());
+    }
+
+    /**
+     * Closes every open connection whose client certificate {@code stillTrusted} now refuses (the CRL revoked it, it
+     * expired): a keep-alive connection must not outlive its certificate. Wire it to the TLS context's reload
+     * ({@code tls.onReload(() -> api.closeUntrustedConnections(tls::stillTrusts))}); returns how many were closed.
+     */
+    public int closeUntrustedConnections(Predicate<X509Certificate[]> stillTrusted) {
+        int closed = 0;
+        List<io.netty.channel.ChannelFuture> closing = new ArrayList<>();
+        for (Channel ch : limiter.connections()) {
+            X509Certificate[] chain = peerChain(ch);
+            if (chain != null && !stillTrusted.test(chain)) {
+                closing.add(ch.close());
+                closed++;
+                guards.revokedConnectionsClosed.increment();
+                log.info("closed the connection from {}: its client certificate {} (serial {}) is no longer trusted",
+                        ch.remoteAddress(), chain[0].getSubjectX500Principal().getName(),
+                        chain[0].getSerialNumber().toString(16));
+            }
+        }
+        for (io.netty.channel.ChannelFuture f : closing) {
+            if (!f.channel().eventLoop().inEventLoop()) {
+                f.awaitUninterruptibly(2, TimeUnit.SECONDS); // once this returns, no request of theirs is served
+            }
+        }
+        return closed;
+    }
+
+    /** The verified client chain of a connection whose handshake is done, else null. */
+    private static X509Certificate[] peerChain(Channel ch) {
+        SslHandler ssl = ch.pipeline().get(SslHandler.class);
+        if (ssl == null || !ssl.handshakeFuture().isSuccess()) {
+            return null;
+        }
+        try {
+            Certificate[] peer = ssl.engine().getSession().getPeerCertificates();
+            if (peer.length == 0) {
+                return null;
+            }
+            X509Certificate[] chain = new X509Certificate[peer.length];
+            for (int i = 0; i < peer.length; i++) {
+                if (!(peer[i] instanceof X509Certificate)) {
+                    return null;
+                }
+                chain[i] = (X509Certificate) peer[i];
+            }
+            return chain;
+        } catch (SSLPeerUnverifiedException e) {
+            return null; // no client certificate: Basic or anonymous
+        }
+    }
+
     /** Every route as "METHOD /template", for documentation and the OpenAPI check. */
     List<Route> routes() {
         return routes.all();
@@ -145,9 +256,11 @@ public final class ApiServer implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdown();
+        writers.shutdown();
         verifier.shutdown();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
+            writers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

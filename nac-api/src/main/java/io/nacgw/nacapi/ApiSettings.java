@@ -20,11 +20,17 @@ import java.util.Objects;
  * @param workerQueue       tasks waiting for a worker before requests are shed with 503 (default 256)
  * @param ioThreads         event-loop threads (default 0: Netty's default, 2 x cores)
  * @param http2             offer HTTP/2 by ALPN beside HTTP/1.1 (default true)
+ * @param minBodyRate       slowest a streaming (bulk) body may arrive, bytes per second averaged over each
+ *                          {@code requestTimeout} window (default 1024)
+ * @param maxConnections    open HTTPS connections in total; beyond it new ones are closed at once (default 10000)
+ * @param maxConnectionsPerAddress open connections from one source address (default 256)
+ * @param handshakeTimeout  a TLS handshake must complete within this (default 5 s)
  */
 public record ApiSettings(String host, int port, int maxBodyBytes, int maxHeaderBytes,
                           int maxInitialLine, Duration requestTimeout, Duration idleTimeout, int maxDecisionBatch,
                           int bulkBatchSize, int workerThreads, int workerQueue, int ioThreads,
-                          boolean http2) {
+                          boolean http2, int minBodyRate, int maxConnections, int maxConnectionsPerAddress,
+                          Duration handshakeTimeout) {
     public ApiSettings {
         Objects.requireNonNull(host, "api.host");
         check("api.port", port, 0, 65535);
@@ -38,6 +44,14 @@ public record ApiSettings(String host, int port, int maxBodyBytes, int maxHeader
         check("api.workerThreads", workerThreads, 1, 256);
         check("api.workerQueue", workerQueue, 1, 1_000_000);
         check("api.ioThreads", ioThreads, 0, 1024);
+        check("api.minBodyRate", minBodyRate, 0, 1 << 30);
+        check("api.maxConnections", maxConnections, 1, 1_000_000);
+        check("api.maxConnectionsPerAddress", maxConnectionsPerAddress, 1, 1_000_000);
+        if (maxConnectionsPerAddress > maxConnections) {
+            throw new IllegalArgumentException("api.maxConnectionsPerAddress (" + maxConnectionsPerAddress
+                    + ") must not exceed api.maxConnections (" + maxConnections + ")");
+        }
+        positive("api.handshakeTimeout", handshakeTimeout);
     }
 
     private static void check(String key, int v, int min, int max) {
@@ -54,26 +68,38 @@ public record ApiSettings(String host, int port, int maxBodyBytes, int maxHeader
 
     public static ApiSettings defaults() {
         return new ApiSettings("::", 8443, 1024 * 1024, 16 * 1024, 8 * 1024,
-                Duration.ofSeconds(10), Duration.ofSeconds(60), 100, 1000, 4, 256, 0, true);
+                Duration.ofSeconds(10), Duration.ofSeconds(60), 100, 1000, 4, 256, 0, true,
+                1024, 10_000, 256, Duration.ofSeconds(5));
     }
 
     public ApiSettings withAddress(String host, int port) {
         return new ApiSettings(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLine, requestTimeout,
-                idleTimeout, maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, http2);
+                idleTimeout, maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, http2,
+                minBodyRate, maxConnections, maxConnectionsPerAddress, handshakeTimeout);
     }
 
     public ApiSettings withTimeouts(Duration request, Duration idle) {
         return new ApiSettings(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLine, request, idle,
-                maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, http2);
+                maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, http2,
+                minBodyRate, maxConnections, maxConnectionsPerAddress, handshakeTimeout);
     }
 
     public ApiSettings withHttp2(boolean on) {
         return new ApiSettings(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLine, requestTimeout, idleTimeout,
-                maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, on);
+                maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, on,
+                minBodyRate, maxConnections, maxConnectionsPerAddress, handshakeTimeout);
+    }
+
+    /** The abuse limits: streaming body rate, connection caps, TLS handshake timeout. */
+    public ApiSettings withAbuseLimits(int minRate, int maxConns, int maxPerAddress, Duration handshake) {
+        return new ApiSettings(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLine, requestTimeout, idleTimeout,
+                maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, http2, minRate, maxConns,
+                maxPerAddress, handshake);
     }
 
     public ApiSettings withLimits(int maxBody, int maxDecisions, int bulkBatch) {
         return new ApiSettings(host, port, maxBody, maxHeaderBytes, maxInitialLine, requestTimeout,
-                idleTimeout, maxDecisions, bulkBatch, workerThreads, workerQueue, ioThreads, http2);
+                idleTimeout, maxDecisions, bulkBatch, workerThreads, workerQueue, ioThreads, http2,
+                minBodyRate, maxConnections, maxConnectionsPerAddress, handshakeTimeout);
     }
 }

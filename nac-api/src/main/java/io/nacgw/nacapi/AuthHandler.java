@@ -112,6 +112,10 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
         } else if (result.status() == 401) {
             error = new ApiException(401, "authentication required",
                     Map.of(HttpHeaderNames.WWW_AUTHENTICATE.toString(), CHALLENGE), false);
+        } else if (result.retryAfterSeconds() > 0) {
+            error = new ApiException(result.status(), "authentication is busy; retry after " + result.retryAfterSeconds()
+                    + " seconds", Map.of(HttpHeaderNames.RETRY_AFTER.toString(), Long.toString(result.retryAfterSeconds())),
+                    false);
         } else {
             error = new ApiException(result.status(), "authentication is unavailable; retry later");
         }

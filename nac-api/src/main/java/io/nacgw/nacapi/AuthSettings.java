@@ -16,9 +16,13 @@ import java.util.Set;
  * @param failureWindow         the rate-limit window (default 1 minute)
  * @param verifiedCacheTtl      how long a verified Basic credential is remembered so PBKDF2 runs once per
  *                              client, not per request (default 5 minutes; 0 disables)
+ * @param maxUnverifiedInFlight PBKDF2 verifications of credentials never verified before that may run or wait at
+ *                              once, across all sources (default 2); beyond it such a request gets 503 with
+ *                              {@code Retry-After: 1}. Credentials that verified before (cached or not) are not
+ *                              counted, so a guessing flood cannot starve known clients
  */
 public record AuthSettings(List<ApiUser> users, ClientIdentityResolver certificates, int maxFailuresPerWindow,
-                           Duration failureWindow, Duration verifiedCacheTtl) {
+                           Duration failureWindow, Duration verifiedCacheTtl, int maxUnverifiedInFlight) {
     public AuthSettings {
         users = List.copyOf(users);
         Objects.requireNonNull(certificates, "certificates");
@@ -37,6 +41,16 @@ public record AuthSettings(List<ApiUser> users, ClientIdentityResolver certifica
         if (verifiedCacheTtl.isNegative()) {
             throw new IllegalArgumentException("api.auth.verifiedCacheTtl must not be negative");
         }
+        if (maxUnverifiedInFlight < 1 || maxUnverifiedInFlight > 1024) {
+            throw new IllegalArgumentException("api.auth.maxUnverifiedInFlight must be 1 to 1024, got "
+                    + maxUnverifiedInFlight);
+        }
+    }
+
+    /** As the canonical constructor, with the default {@code maxUnverifiedInFlight} (2). */
+    public AuthSettings(List<ApiUser> users, ClientIdentityResolver certificates, int maxFailuresPerWindow,
+                        Duration failureWindow, Duration verifiedCacheTtl) {
+        this(users, certificates, maxFailuresPerWindow, failureWindow, verifiedCacheTtl, 2);
     }
 
     /** Basic accounts and certificates with the defaults above. */

@@ -25,7 +25,11 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Turns a request's client certificate and {@code Authorization} header into a caller. PBKDF2 is deliberately
  * slow, so verification runs on a small bounded executor and a verified credential is remembered (keyed by a
- * keyed hash of the header, never the password itself) so keep-alive clients pay for it once.
+ * keyed hash of the header, never the password itself) so keep-alive clients pay for it once. Under a flood:
+ * identical concurrent requests share one verification (single flight); an attempt counts against its source
+ * before it is verified (so a burst cannot overrun the per-source limit); and credentials never verified before
+ * may occupy at most {@code maxUnverifiedInFlight} verifications at once, so guesses from rotating addresses cannot
+ * starve clients whose credential is cached or verified before.
  */
 final class Authenticator {
     private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
@@ -55,10 +59,24 @@ final class Authenticator {
     /** One keyed MAC per thread: the cache id is computed on the event loop for every Basic request. */
     private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
     private final ConcurrentHashMap<String, Cached> verified = new ConcurrentHashMap<>();
+    /** Verifications running or queued, by credential: identical concurrent requests share one (single flight). */
+    private final ConcurrentHashMap<String, CompletableFuture<Result>> inFlight = new ConcurrentHashMap<>();
+    /** Credentials that verified at least once (bounded): their re-verification is never shed as unknown work. */
+    private final ConcurrentHashMap<String, Boolean> everVerified = new ConcurrentHashMap<>();
+    /** Verifications of never-verified credentials running or queued, across all sources. */
+    private final java.util.concurrent.atomic.AtomicInteger unverified = new java.util.concurrent.atomic.AtomicInteger();
+    private final int maxUnverified;
+    private final GuardMetrics guards;
     /** Verified with a constant cost when the user is unknown, so timing does not reveal valid user names. */
     private final PasswordHash decoy;
 
     Authenticator(AuthSettings settings, Executor verifier, Clock clock) {
+        this(settings, verifier, clock, new GuardMetrics());
+    }
+
+    Authenticator(AuthSettings settings, Executor verifier, Clock clock, GuardMetrics guards) {
+        this.guards = guards;
+        this.maxUnverified = settings.maxUnverifiedInFlight();
         for (ApiUser u : settings.users()) {
             users.put(u.name(), u);
         }
@@ -119,20 +137,80 @@ final class Authenticator {
         if (c != null && c.expiresAt > now) {
             return CompletableFuture.completedFuture(Result.ok(c.principal));
         }
+        CompletableFuture<Result> running = inFlight.get(cacheId);
+        if (running != null) {
+            return follow(source, running);
+        }
         byte[] decoded;
         try {
             decoded = Base64.getDecoder().decode(authorization.substring(6).strip());
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(failure(source, "malformed Basic credentials"));
         }
+        long wait = limiter.tryAttempt(source); // counted before the slow part, refunded when it succeeds
+        if (wait > 0) {
+            Arrays.fill(decoded, (byte) 0);
+            return CompletableFuture.completedFuture(new Result(null, 429, "too many failed logins", wait));
+        }
+        boolean known = everVerified.containsKey(cacheId);
+        if (!known && unverified.incrementAndGet() > maxUnverified) {
+            unverified.decrementAndGet();
+            limiter.refund(source);
+            Arrays.fill(decoded, (byte) 0);
+            guards.basicShed.increment();
+            return CompletableFuture.completedFuture(new Result(null, 503, "password verifier busy", 1));
+        }
         CompletableFuture<Result> out = new CompletableFuture<>();
+        CompletableFuture<Result> raced = inFlight.putIfAbsent(cacheId, out);
+        if (raced != null) { // an identical request got there first: share its verification
+            release(known, source);
+            Arrays.fill(decoded, (byte) 0);
+            return follow(source, raced);
+        }
         try {
-            verifier.execute(() -> out.complete(verify(source, decoded, cacheId)));
+            verifier.execute(() -> {
+                Result r;
+                try {
+                    guards.basicVerifications.increment();
+                    r = verify(source, decoded, cacheId);
+                } catch (RuntimeException e) {
+                    r = Result.fail(500, "verification failed");
+                }
+                finish(cacheId, known, source, out, r);
+            });
         } catch (RejectedExecutionException e) {
             Arrays.fill(decoded, (byte) 0);
-            out.complete(Result.fail(503, "password verification queue is full"));
+            finish(cacheId, known, source, out, new Result(null, 503, "password verification queue is full", 1));
         }
         return out;
+    }
+
+    /** A request whose credential is being verified for an identical request: it waits for that one result. */
+    private CompletableFuture<Result> follow(InetAddress source, CompletableFuture<Result> running) {
+        guards.basicCoalesced.increment();
+        return running.thenApply(r -> {
+            if (r.status() == 401) {
+                limiter.recordFailure(source); // each failed request counts against its own source
+            }
+            return r;
+        });
+    }
+
+    private void finish(String cacheId, boolean known, InetAddress source, CompletableFuture<Result> out, Result r) {
+        inFlight.remove(cacheId, out);
+        if (r.status() != 401) {
+            release(known, source); // only a wrong credential keeps its counted attempt
+        } else if (!known) {
+            unverified.decrementAndGet();
+        }
+        out.complete(r);
+    }
+
+    private void release(boolean known, InetAddress source) {
+        if (!known) {
+            unverified.decrementAndGet();
+        }
+        limiter.refund(source);
     }
 
     private Result verify(InetAddress source, byte[] decoded, String cacheId) {
@@ -150,7 +228,7 @@ final class Authenticator {
                 }
             }
             if (colon < 0) {
-                return failure(source, "malformed Basic credentials");
+                return logged(source, "malformed Basic credentials");
             }
             String name = new String(all, 0, colon);
             char[] password = Arrays.copyOfRange(all, colon + 1, all.length);
@@ -164,7 +242,7 @@ final class Authenticator {
                     ok = false;
                 }
                 if (!ok) {
-                    return failure(source, u == null ? "unknown user" : "wrong password for user " + name);
+                    return logged(source, u == null ? "unknown user" : "wrong password for user " + name);
                 }
                 if (cacheTtlMs > 0) {
                     if (verified.size() >= MAX_CACHED) {
@@ -176,6 +254,10 @@ final class Authenticator {
                     }
                     verified.put(cacheId, new Cached(u.principal(), clock.millis() + cacheTtlMs));
                 }
+                if (everVerified.size() >= MAX_CACHED) {
+                    everVerified.clear();
+                }
+                everVerified.put(cacheId, Boolean.TRUE);
                 return Result.ok(u.principal());
             } finally {
                 Arrays.fill(password, '\0');
@@ -187,6 +269,11 @@ final class Authenticator {
 
     private Result failure(InetAddress source, String reason) {
         limiter.recordFailure(source);
+        return logged(source, reason);
+    }
+
+    /** A 401 with its (rate-limited) log line; the attempt was already counted. */
+    private Result logged(InetAddress source, String reason) {
         long suppressed = THROTTLE.admit();
         if (suppressed >= 0) {
             log.warn("API authentication failed from {}: {} ({} more failures not logged)", source.getHostAddress(),

@@ -41,6 +41,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class BulkIngestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(BulkIngestHandler.class);
+    private static final LogThrottle CUT_OFF_LOG = new LogThrottle(10_000);
     static final int MAX_REPORTED = 1000;
     private static final String[] BULK_SEGMENTS = Paths.segments(JsonApi.BULK_PATH);
 
@@ -274,6 +275,16 @@ final class BulkIngestHandler extends ChannelInboundHandlerAdapter {
                            List<UpsertOutcome> outcomes, Throwable error) {
         inFlight = false;
         if (error != null) {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof io.nacgw.core.store.StoreUnavailableException) {
+                ApiException e = ErrorMapper.unavailable((io.nacgw.core.store.StoreUnavailableException) cause);
+                if (active && ctx.channel().isActive()) {
+                    fail(ctx, 503, "the store is unreachable; " + committedThroughLine + " lines were committed before "
+                            + "it; retry from line " + (committedThroughLine + 1), true, e.headers());
+                }
+                return;
+            }
             log.error("bulk ingest batch of {} records failed to commit", records.size(), error);
             if (active && ctx.channel().isActive()) {
                 fail(ctx, 500, "the store refused a batch; " + committedThroughLine
@@ -339,10 +350,15 @@ final class BulkIngestHandler extends ChannelInboundHandlerAdapter {
      * not worth reading); otherwise the rest of the body is read and discarded so the connection stays usable.
      */
     private void fail(ChannelHandlerContext ctx, int status, String detail, boolean close) {
+        fail(ctx, status, detail, close, java.util.Map.of());
+    }
+
+    private void fail(ChannelHandlerContext ctx, int status, String detail, boolean close,
+                      java.util.Map<String, String> headers) {
         failed = true;
         batch.clear();
         batchLines.clear();
-        ApiResponse r = ErrorResponses.render(ctx.alloc(), JsonApi.BULK_PATH, status, detail, java.util.Map.of());
+        ApiResponse r = ErrorResponses.render(ctx.alloc(), JsonApi.BULK_PATH, status, detail, headers);
         write(ctx, r, keepAlive && !close, true);
         if (ended || close) {
             reset(ctx);
@@ -393,9 +409,12 @@ final class BulkIngestHandler extends ChannelInboundHandlerAdapter {
             if (wholeBatch) {
                 submit(ctx);
             }
-            log.warn("bulk ingest from {} cut off after line {}: committed through line {}, {}{} parsed records of "
-                    + "a partial batch discarded", ctx.channel().remoteAddress(), line, committedThroughLine,
-                    inFlight ? "one whole batch still committing, " : "", partial);
+            long suppressed = CUT_OFF_LOG.admit();
+            if (suppressed >= 0) {
+                log.warn("bulk ingest from {} cut off after line {}: committed through line {}, {}{} parsed records of "
+                        + "a partial batch discarded ({} more cut-offs not logged)", ctx.channel().remoteAddress(), line,
+                        committedThroughLine, inFlight ? "one whole batch still committing, " : "", partial, suppressed);
+            }
             batch.clear();
             if (pending != null) {
                 pending.release();

@@ -1,8 +1,11 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.core.store.StoreUnavailableException;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ErrorMapper {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
     private static final AtomicLong INCIDENTS = new AtomicLong();
+    private static final LogThrottle STORE_DOWN_LOG = new LogThrottle(10_000);
 
     private ErrorMapper() {
     }
@@ -27,8 +31,21 @@ final class ErrorMapper {
         if (c instanceof ApiException) {
             return (ApiException) c;
         }
+        if (c instanceof StoreUnavailableException) {
+            return unavailable((StoreUnavailableException) c);
+        }
         long incident = INCIDENTS.incrementAndGet();
         log.error("incident {}: request to {} failed", incident, path, c);
         return new ApiException(500, "internal error (incident " + incident + ")");
+    }
+
+    /** The store is known to be down: 503 with Retry-After, answered at once; one rate-limited WARN, no stack trace. */
+    static ApiException unavailable(StoreUnavailableException e) {
+        long suppressed = STORE_DOWN_LOG.admit();
+        if (suppressed >= 0) {
+            log.warn("refusing writes while the store is unreachable ({} more not logged): {}", suppressed, e.getMessage());
+        }
+        return new ApiException(503, "the store is unreachable; nothing was written; retry later",
+                Map.of(HttpHeaderNames.RETRY_AFTER.toString(), Integer.toString(e.retryAfterSeconds())), false);
     }
 }

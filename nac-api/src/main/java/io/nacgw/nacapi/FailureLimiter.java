@@ -36,12 +36,49 @@ final class FailureLimiter {
         }
     }
 
-    void recordFailure(InetAddress source) {
+    /**
+     * Counts an attempt as a failure before the (slow) verification runs, so concurrent guesses cannot all slip in
+     * before the first failure is recorded; returns the seconds to wait instead when {@code source} is over the limit.
+     * A successful verification gives it back with {@link #refund}.
+     */
+    long tryAttempt(InetAddress source) {
         long now = clock.millis();
+        Window w = window(source, now);
+        synchronized (w) {
+            if (now - w.start >= windowMs) {
+                w.start = now;
+                w.failures = 0;
+            }
+            if (w.failures >= maxFailures) {
+                return Math.max(1, (w.start + windowMs - now + 999) / 1000);
+            }
+            w.failures++;
+            return 0;
+        }
+    }
+
+    /** Gives back an attempt counted by {@link #tryAttempt} that turned out to be a valid login. */
+    void refund(InetAddress source) {
+        Window w = windows.get(source);
+        if (w != null) {
+            synchronized (w) {
+                if (w.failures > 0) {
+                    w.failures--;
+                }
+            }
+        }
+    }
+
+    private Window window(InetAddress source, long now) {
         if (windows.size() >= MAX_SOURCES) {
             windows.values().removeIf(w -> now - w.start >= windowMs);
         }
-        Window w = windows.computeIfAbsent(source, k -> new Window(now));
+        return windows.computeIfAbsent(source, k -> new Window(now));
+    }
+
+    void recordFailure(InetAddress source) {
+        long now = clock.millis();
+        Window w = window(source, now);
         synchronized (w) {
             if (now - w.start >= windowMs) {
                 w.start = now;

@@ -47,18 +47,19 @@ final class JsonApi {
     private final ComplianceService service;
     private final AccessPolicy policy;
     private final Clock clock;
-    private final Executor workers;
+    /** The pool for writes (PUT, DELETE): separate from the one listings use, so writes never starve reads. */
+    private final Executor writers;
     private final int maxBatch;
     private final int busyWaitSeconds;
     private final ApiMetrics metrics;
     private final byte[] openApi;
 
-    JsonApi(ComplianceService service, AccessPolicy policy, Clock clock, Executor workers, int maxBatch,
+    JsonApi(ComplianceService service, AccessPolicy policy, Clock clock, Executor writers, int maxBatch,
             int busyWaitSeconds, ApiMetrics metrics) {
         this.service = service;
         this.policy = policy;
         this.clock = clock;
-        this.workers = workers;
+        this.writers = writers;
         this.maxBatch = maxBatch;
         this.busyWaitSeconds = busyWaitSeconds;
         this.metrics = metrics;
@@ -291,7 +292,7 @@ final class JsonApi {
         if (!record.deviceId().equals(id)) {
             throw ApiException.badRequest("deviceId in the body (" + record.deviceId() + ") differs from the path (" + id + ")");
         }
-        return onWorker(() -> service.upsert(record)).thenApply(outcome -> {
+        return onWorker(writers, () -> service.upsert(record)).thenApply(outcome -> {
             if (outcome.applied()) {
                 metrics.ingested.increment();
             } else {
@@ -307,7 +308,7 @@ final class JsonApi {
 
     CompletionStage<ApiResponse> delete(ApiRequest r) {
         DeviceGuid id = pathId(r);
-        return onWorker(() -> service.delete(id)).thenApply(deleted -> {
+        return onWorker(writers, () -> service.delete(id)).thenApply(deleted -> {
             if (!deleted) {
                 throw new ApiException(404, "no device " + id);
             }
@@ -323,9 +324,9 @@ final class JsonApi {
         }
     }
 
-    private <T> CompletableFuture<T> onWorker(java.util.function.Supplier<T> blocking) {
+    private <T> CompletableFuture<T> onWorker(Executor pool, java.util.function.Supplier<T> blocking) {
         try {
-            return CompletableFuture.supplyAsync(blocking, workers);
+            return CompletableFuture.supplyAsync(blocking, pool);
         } catch (RejectedExecutionException e) {
             throw busy();
         }

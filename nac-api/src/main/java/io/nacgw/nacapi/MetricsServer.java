@@ -35,7 +35,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Plain-HTTP operations endpoint, bound to localhost by default: {@code GET /health} (200 up / 503 down) and
+ * Plain-HTTP operations endpoint, bound to localhost by default: {@code GET /health} (200 up or degraded, with the
+ * reason / 503 down) and
  * {@code GET /metrics} (Prometheus text from the gateway's supplier). Separate from the API port so scraping
  * needs neither TLS nor API credentials, and the API port exposes nothing operational.
  */
@@ -90,9 +91,15 @@ public final class MetricsServer implements AutoCloseable {
     /** As above, with extra operations endpoints by exact path (e.g. {@code /sync/status}). */
     public static MetricsServer start(Settings settings, Supplier<String> metrics, BooleanSupplier healthy,
                                       java.util.Map<String, Operation> operations) {
+        return startWithHealth(settings, metrics, () -> healthy.getAsBoolean() ? Health.UP : Health.down(""), operations);
+    }
+
+    /** As above, with a health verdict that can be {@code degraded} and say why. */
+    public static MetricsServer startWithHealth(Settings settings, Supplier<String> metrics, Supplier<Health> health,
+                                                java.util.Map<String, Operation> operations) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("nacgw-metrics"),
                 NioIoHandler.newFactory());
-        Handler handler = new Handler(metrics, healthy, java.util.Map.copyOf(operations));
+        Handler handler = new Handler(metrics, health, java.util.Map.copyOf(operations));
         try {
             Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<Channel>() {
@@ -130,12 +137,12 @@ public final class MetricsServer implements AutoCloseable {
         /** Runs operations (reload, sync, sessions...): one thread, so two reloads never interleave. */
         private static final java.util.concurrent.ThreadPoolExecutor OPERATIONS = ApiServer.pool("nacgw-ops", 1, 16);
         private final Supplier<String> metrics;
-        private final BooleanSupplier healthy;
+        private final Supplier<Health> health;
         private final java.util.Map<String, Operation> operations;
 
-        Handler(Supplier<String> metrics, BooleanSupplier healthy, java.util.Map<String, Operation> operations) {
+        Handler(Supplier<String> metrics, Supplier<Health> health, java.util.Map<String, Operation> operations) {
             this.metrics = metrics;
-            this.healthy = healthy;
+            this.health = health;
             this.operations = operations;
         }
 
@@ -176,10 +183,10 @@ public final class MetricsServer implements AutoCloseable {
                 type = "text/plain; charset=utf-8";
                 body = "method not allowed\n";
             } else if (path.equals("/health")) {
-                boolean up = healthy.getAsBoolean();
-                status = up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
+                Health h = health.get();
+                status = h.state() == Health.State.DOWN ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK;
                 type = "application/json";
-                body = up ? "{\"status\":\"up\"}" : "{\"status\":\"down\"}";
+                body = h.json();
             } else if (path.equals("/metrics")) {
                 status = HttpResponseStatus.OK;
                 type = PROMETHEUS;

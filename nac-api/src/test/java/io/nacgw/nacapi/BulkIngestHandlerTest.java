@@ -1,9 +1,9 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.core.testing.TestStores;
 import io.nacgw.core.service.ComplianceService;
 import io.nacgw.core.service.IndexSettings;
 import io.nacgw.core.store.ComplianceStore;
-import io.nacgw.core.store.StoreSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -29,7 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The bulk handler alone: back-pressure through auto-read while a commit is pending, and acknowledgement after it. */
 final class BulkIngestHandlerTest {
-    private static int db;
     private final ArrayDeque<Runnable> commits = new ArrayDeque<>();
     private final Executor manual = commits::add;
     private ComplianceStore store;
@@ -39,7 +38,7 @@ final class BulkIngestHandlerTest {
 
     @BeforeEach
     void setUp() {
-        store = ComplianceStore.open(new StoreSettings("jdbc:h2:mem:bulkhandler" + (++db) + ";DB_CLOSE_DELAY=-1", "", "", 2));
+        store = ComplianceStore.open(TestStores.fresh(2));
         service = ComplianceService.start(store, IndexSettings.DEFAULTS);
         metrics = new ApiMetrics();
         ch = new EmbeddedChannel(new BulkIngestHandler(service, manual, 2, metrics));

@@ -1,11 +1,11 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.core.testing.TestStores;
 import io.nacgw.core.device.ComplianceState;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.service.ComplianceService;
 import io.nacgw.core.service.IndexSettings;
 import io.nacgw.core.store.ComplianceStore;
-import io.nacgw.core.store.StoreSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ final class DeviceListingTest {
 
     @Test
     void memoryAndStore_giveTheSamePages_inStoreSequenceOrder() {
-        try (ComplianceStore store = ComplianceStore.open(new StoreSettings("jdbc:h2:mem:listing;DB_CLOSE_DELAY=-1", "", "", 2))) {
+        try (ComplianceStore store = ComplianceStore.open(TestStores.fresh(2))) {
             List<DeviceRecord> all = new ArrayList<>();
             for (int i = 0; i < 25; i++) {
                 // ids in descending order: the listing follows the order devices were stored, not their ids
@@ -69,7 +69,7 @@ final class DeviceListingTest {
 
     @Test
     void oneDeviceWithMoreEntriesThanAPage_isListedAlone() {
-        try (ComplianceStore store = ComplianceStore.open(new StoreSettings("jdbc:h2:mem:listing2;DB_CLOSE_DELAY=-1", "", "", 2));
+        try (ComplianceStore store = ComplianceStore.open(TestStores.fresh(2));
              ComplianceService svc = ComplianceService.start(store, IndexSettings.DEFAULTS)) {
             svc.upsert(TestGateway.device(new UUID(1, 1), ComplianceState.NONCOMPLIANT, "02:00:00:00:00:01",
                     "02:00:00:00:00:02", "02:00:00:00:00:03"));

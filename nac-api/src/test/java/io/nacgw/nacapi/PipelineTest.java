@@ -1,5 +1,6 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.core.testing.TestStores;
 import io.nacgw.core.device.ComplianceState;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.policy.AccessPolicy;
@@ -7,7 +8,6 @@ import io.nacgw.core.policy.Profile;
 import io.nacgw.core.service.ComplianceService;
 import io.nacgw.core.service.IndexSettings;
 import io.nacgw.core.store.ComplianceStore;
-import io.nacgw.core.store.StoreSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -29,7 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The whole pipeline (minus TLS) through an EmbeddedChannel, with golden and malformed bytes. */
 final class PipelineTest {
-    private static int db;
     private static final String AUTH = "Authorization: " + TestGateway.basic("ops", "pw-for-ops") + "\r\n";
     private ComplianceStore store;
     private ComplianceService service;
@@ -37,7 +36,7 @@ final class PipelineTest {
 
     @BeforeEach
     void setUp() {
-        store = ComplianceStore.open(new StoreSettings("jdbc:h2:mem:pipeline" + (++db) + ";DB_CLOSE_DELAY=-1", "", "", 2));
+        store = ComplianceStore.open(TestStores.fresh(2));
         service = ComplianceService.start(store, IndexSettings.DEFAULTS);
         AccessPolicy policy = AccessPolicy.of(List.of(Profile.builder("corp").build()), "corp");
         ApiMetrics metrics = new ApiMetrics();

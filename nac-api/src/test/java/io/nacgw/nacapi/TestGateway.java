@@ -1,5 +1,6 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.core.testing.TestStores;
 import io.nacgw.certs.CertificateAuthority;
 import io.nacgw.certs.ClientAuth;
 import io.nacgw.certs.ClientTls;
@@ -22,7 +23,6 @@ import io.nacgw.core.policy.Profile;
 import io.nacgw.core.service.ComplianceService;
 import io.nacgw.core.service.IndexSettings;
 import io.nacgw.core.store.ComplianceStore;
-import io.nacgw.core.store.StoreSettings;
 
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -39,18 +39,16 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
  * A running API over real parts for end-to-end tests: a nacgw CA with partner, admin, role-less and revoked
- * client certificates, an in-memory H2 store behind the compliance index, and the HTTPS server on 127.0.0.1:0.
+ * client certificates, a temp-file SQLite store behind the compliance index, and the HTTPS server on 127.0.0.1:0.
  */
 final class TestGateway implements AutoCloseable {
     static final String PARTNER_PASSWORD = "partner secret 1";
     static final String ADMIN_PASSWORD = "admin secret 2";
     static final String REDIRECT = "https://portal.example.com/enrol";
-    private static final AtomicInteger DB = new AtomicInteger();
     private static final char[] P12 = "p12".toCharArray();
 
     final Path dir;
@@ -78,8 +76,7 @@ final class TestGateway implements AutoCloseable {
         revokedCert = ca.issueClient("stolen-1", Role.ADMIN, 2, P12);
         ca.revokeByName("stolen-1");
         tls = ReloadingTlsContext.create(ServerTlsConfig.fromPki(ca.layout(), ClientAuth.OPTIONAL));
-        store = ComplianceStore.open(new StoreSettings("jdbc:h2:mem:nacapi" + DB.incrementAndGet()
-                + ";DB_CLOSE_DELAY=-1", "", "", 4));
+        store = ComplianceStore.open(TestStores.fresh(4));
         ComplianceService real = ComplianceService.start(store, IndexSettings.DEFAULTS);
         service = wrap == null ? real : wrap.apply(real);
         policy = AccessPolicy.of(List.of(
@@ -91,8 +88,13 @@ final class TestGateway implements AutoCloseable {
                 new ApiUser("ops", PasswordHash.create(ADMIN_PASSWORD.toCharArray(), PasswordHash.MIN_ITERATIONS),
                         ApiRole.ADMIN, null)),
                 TestGateway::principal);
-        server = ApiServer.start(settings.apply(ApiSettings.defaults().withAddress("127.0.0.1", 0)), ise, auth,
+        ApiSettings base = ApiSettings.defaults().withAddress("127.0.0.1", 0);
+        // the shared build machine can take seconds for a handshake; the 5 s default is for production
+        base = base.withAbuseLimits(base.minBodyRate(), base.maxConnections(), base.maxConnectionsPerAddress(),
+                Duration.ofSeconds(60));
+        server = ApiServer.start(settings.apply(base), ise, auth,
                 tls::newEngine, service, policy, Clock.systemUTC());
+        tls.onReload(() -> server.closeUntrustedConnections(tls::stillTrusts)); // as the gateway wires it
     }
 
     static TestGateway start() throws Exception {

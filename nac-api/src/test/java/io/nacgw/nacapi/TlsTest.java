@@ -1,9 +1,9 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.core.testing.TestStores;
 import io.nacgw.core.service.ComplianceService;
 import io.nacgw.core.service.IndexSettings;
 import io.nacgw.core.store.ComplianceStore;
-import io.nacgw.core.store.StoreSettings;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLContext;
@@ -42,7 +42,7 @@ final class TlsTest {
     @Test
     void fromJdkContext_servesTls13_andRefusesTls11() throws Exception {
         try (TestGateway pki = TestGateway.start();
-             ComplianceStore store = ComplianceStore.open(new StoreSettings("jdbc:h2:mem:tls;DB_CLOSE_DELAY=-1", "", "", 2));
+             ComplianceStore store = ComplianceStore.open(TestStores.fresh(2));
              ComplianceService service = ComplianceService.start(store, IndexSettings.DEFAULTS)) {
             AuthSettings auth = AuthSettings.of(List.of(new ApiUser("ise",
                     PasswordHash.create("pw".toCharArray(), PasswordHash.MIN_ITERATIONS), ApiRole.PARTNER, null)),

@@ -32,6 +32,13 @@ public enum DropReason {
     ACCOUNTING_STORE_FAILED,
     /** The compliance index refused a lookup (loader full) or failed; the NAS will retransmit. */
     LOOKUP_FAILED,
+    /**
+     * Shed before any parsing or cryptography: the port's admission rate ({@code radius.maxRequestsPerSecond}) was
+     * exceeded. The newest datagrams are dropped so the ones admitted are answered in time; the NAS retransmits.
+     */
+    OVERLOADED,
+    /** The reply would exceed 4096 bytes once the request's Proxy-State attributes are copied into it (RFC 2865). */
+    REPLY_TOO_LARGE,
     /** An unexpected error in a handler (a bug): logged with its stack trace. */
     INTERNAL_ERROR,
     /** A datagram at the CoA client's socket that answers nothing outstanding, or is malformed. */

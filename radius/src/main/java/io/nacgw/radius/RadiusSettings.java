@@ -25,18 +25,21 @@ import java.util.Objects;
  *                            dropped and counted (the Accept itself is never delayed)
  * @param sessionRetention    how long ended sessions stay in the table (for {@code nacgw sessions list}) before the
  *                            hourly purge deletes them
+ * @param maxRequestsPerSecond datagrams admitted per second on each port, checked before any parsing or
+ *                            cryptography (0: no limit); beyond it the newest are dropped and counted as
+ *                            {@code overloaded}, so an overload costs a copy and a counter, not a decode and an HMAC
  */
 public record RadiusSettings(String bindAddress, int authPort, int acctPort, int channels, boolean nativeTransport,
                              Duration duplicateTtl, int duplicateCacheSize, int accountingThreads, int accountingQueue,
                              int auditQueue, int receiveBufferBytes, Duration acceptLifetime, int sessionQueue,
-                             Duration sessionRetention) {
+                             Duration sessionRetention, int maxRequestsPerSecond) {
     /**
      * {@code ::} (dual stack; 0.0.0.0 where the kernel has no IPv6):1812/1813, epoll with one channel per core, 10 s
      * duplicate cache of 100,000, 2 accounting threads, Accept sessions living for the Session-Timeout.
      */
     public static final RadiusSettings DEFAULTS = new RadiusSettings("::", 1812, 1813, 0, true,
             Duration.ofSeconds(10), 100_000, 2, 10_000, 65_536, 4 << 20, Duration.ZERO, 10_000,
-            Duration.ofDays(7));
+            Duration.ofDays(7), 0);
 
     public RadiusSettings {
         Objects.requireNonNull(bindAddress, "radius.bindAddress");
@@ -80,6 +83,10 @@ public record RadiusSettings(String bindAddress, int authPort, int acctPort, int
         if (sessionRetention.compareTo(Duration.ofHours(1)) < 0 || sessionRetention.compareTo(Duration.ofDays(365)) > 0) {
             throw new IllegalArgumentException("radius.sessionRetention must be 1h to 365d, got " + sessionRetention);
         }
+        if (maxRequestsPerSecond < 0 || maxRequestsPerSecond > 10_000_000) {
+            throw new IllegalArgumentException("radius.maxRequestsPerSecond must be 0 (no limit) to 10000000, got "
+                    + maxRequestsPerSecond);
+        }
     }
 
     private static void port(String key, int p) {
@@ -92,34 +99,41 @@ public record RadiusSettings(String bindAddress, int authPort, int acctPort, int
     public RadiusSettings withBindAddress(String address) {
         return new RadiusSettings(address, authPort, acctPort, channels, nativeTransport, duplicateTtl,
                 duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, acceptLifetime,
-                sessionQueue, sessionRetention);
+                sessionQueue, sessionRetention, maxRequestsPerSecond);
     }
 
     /** A copy with other ports (0 for any free port). */
     public RadiusSettings withPorts(int auth, int acct) {
         return new RadiusSettings(bindAddress, auth, acct, channels, nativeTransport, duplicateTtl,
                 duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, acceptLifetime,
-                sessionQueue, sessionRetention);
+                sessionQueue, sessionRetention, maxRequestsPerSecond);
     }
 
     /** A copy with another transport choice and channel count. */
     public RadiusSettings withTransport(boolean nativeIfAvailable, int channelsPerPort) {
         return new RadiusSettings(bindAddress, authPort, acctPort, channelsPerPort, nativeIfAvailable, duplicateTtl,
                 duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, acceptLifetime,
-                sessionQueue, sessionRetention);
+                sessionQueue, sessionRetention, maxRequestsPerSecond);
     }
 
     /** A copy with other accounting writer bounds. */
     public RadiusSettings withAccounting(int threads, int queue) {
         return new RadiusSettings(bindAddress, authPort, acctPort, channels, nativeTransport, duplicateTtl,
                 duplicateCacheSize, threads, queue, auditQueue, receiveBufferBytes, acceptLifetime, sessionQueue,
-                sessionRetention);
+                sessionRetention, maxRequestsPerSecond);
     }
 
     /** A copy with other Accept-session bounds. */
     public RadiusSettings withSessions(Duration lifetime, int queue) {
         return new RadiusSettings(bindAddress, authPort, acctPort, channels, nativeTransport, duplicateTtl,
                 duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, lifetime, queue,
-                sessionRetention);
+                sessionRetention, maxRequestsPerSecond);
+    }
+
+    /** A copy with another admission rate per port (0: no limit). */
+    public RadiusSettings withMaxRequestsPerSecond(int rate) {
+        return new RadiusSettings(bindAddress, authPort, acctPort, channels, nativeTransport, duplicateTtl,
+                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, acceptLifetime,
+                sessionQueue, sessionRetention, rate);
     }
 }

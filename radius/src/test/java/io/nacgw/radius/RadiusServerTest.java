@@ -162,7 +162,7 @@ final class RadiusServerTest {
 
     @Test
     void lookup_deviceBeyondTheIndex_isAnsweredWhenTheStoreLoadCompletes() throws IOException {
-        // the index holds one device; the others are loaded from H2 asynchronously, off the event loop
+        // the index holds one device; the others are loaded from the store asynchronously, off the event loop
         MacAddress far = MacAddress.parse("02:00:00:00:00:09");
         DeviceRecord extra = TestWorld.device(DeviceGuid.intune("21111111-2222-4333-8444-000000000009"), far,
                 ComplianceState.COMPLIANT);

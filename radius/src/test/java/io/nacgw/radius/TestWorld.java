@@ -1,5 +1,6 @@
 package io.nacgw.radius;
 
+import io.nacgw.core.testing.TestStores;
 import io.nacgw.core.device.ComplianceState;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.device.ManagementState;
@@ -23,10 +24,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.ArrayList;
-import java.util.UUID;
 
 /**
- * A real compliance world for tests: an H2 in-memory store, the compliance index over it, the session table, a
+ * A real compliance world for tests: a temp-file SQLite store, the compliance index over it, the session table, a
  * two-profile policy, three known devices and a capturing audit sink.
  */
 public final class TestWorld implements AutoCloseable {
@@ -53,7 +53,7 @@ public final class TestWorld implements AutoCloseable {
 
     /** A world whose store holds the standard devices plus {@code extra}, indexed with {@code index}. */
     public TestWorld(IndexSettings index, List<DeviceRecord> extra) {
-        storeSettings = new StoreSettings("jdbc:h2:mem:radius-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "", "", 4);
+        storeSettings = TestStores.fresh(4);
         store = ComplianceStore.open(storeSettings);
         List<DeviceRecord> all = new ArrayList<>(List.of(
                 device(COMPLIANT_ID, COMPLIANT, ComplianceState.COMPLIANT),

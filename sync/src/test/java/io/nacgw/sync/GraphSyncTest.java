@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Sync runs against a local Graph-shaped server into a real H2 store; the store must end exactly right. */
+/** Sync runs against a local Graph-shaped server into a real SQLite store; the store must end exactly right. */
 final class GraphSyncTest {
 
     @Test

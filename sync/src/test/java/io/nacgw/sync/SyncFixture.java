@@ -1,11 +1,11 @@
 package io.nacgw.sync;
 
+import io.nacgw.core.testing.TestStores;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.service.ComplianceService;
 import io.nacgw.core.service.IndexSettings;
 import io.nacgw.core.store.ComplianceStore;
-import io.nacgw.core.store.StoreSettings;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -18,14 +18,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
-/** A fake Graph, a real H2 store with its compliance index, a settable clock and a recording sleeper. */
+/** A fake Graph, a real SQLite store with its compliance index, a settable clock and a recording sleeper. */
 final class SyncFixture implements AutoCloseable {
-    private static final AtomicInteger DB = new AtomicInteger();
 
     final FakeGraph graph;
     final ComplianceStore store;
@@ -47,8 +45,7 @@ final class SyncFixture implements AutoCloseable {
     SyncFixture(UnaryOperator<SyncSettings.Builder> configure, List<DeviceRecord> preloaded, IndexSettings index)
             throws IOException {
         graph = new FakeGraph();
-        store = ComplianceStore.open(new StoreSettings("jdbc:h2:mem:sync" + DB.incrementAndGet() + "_"
-                + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "", "", 4));
+        store = ComplianceStore.open(TestStores.fresh(4));
         if (!preloaded.isEmpty()) {
             store.upsertAll(preloaded);
         }

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Syncs 100,000 devices over 100 pages into an H2 file store and records time and heap. Not in the default run:
+ * Syncs 100,000 devices over 100 pages into an SQLite file store and records time and heap. Not in the default run:
  * <pre>
  * mvn -B -q -pl sync -am test -Dtest=SyncLoadBenchTest -Dsurefire.failIfNoSpecifiedTests=false -Dnacgw.bench=true
  * </pre>
@@ -46,8 +46,7 @@ final class SyncLoadBenchTest {
         HeapWatch watch = new HeapWatch(memory);
         List<String> out = new ArrayList<>();
         try (FakeGraph graph = new FakeGraph();
-             ComplianceStore store = ComplianceStore.open(new StoreSettings("jdbc:h2:file:" + dir.resolve("bench")
-                     + ";DB_CLOSE_ON_EXIT=FALSE", "", "", 4));
+             ComplianceStore store = ComplianceStore.open(StoreSettings.embedded(dir.resolve("bench"), 4, StoreSettings.Sync.NORMAL));
              ComplianceService compliance = ComplianceService.start(store, IndexSettings.DEFAULTS)) {
             graph.setGenerated(DEVICES, FakeGraph::device);
             SyncSettings settings = graph.settings().pageSize(PAGE).build();

@@ -1,13 +1,11 @@
 package io.nacgw.core.session;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.policy.Verdict;
-import io.nacgw.core.store.StoreException;
+import io.nacgw.core.store.StoreDatabase;
+import io.nacgw.core.store.StoreEngine;
 import io.nacgw.core.store.StoreSettings;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * {@link SessionStore} over JDBC (H2 or PostgreSQL) with its own small HikariCP pool on the compliance store's
+ * {@link SessionStore} over JDBC (embedded SQLite or PostgreSQL) with its own small HikariCP pool on the compliance store's
  * database, migrated by the same Flyway scripts. Portable SQL: update first, insert when no row matched.
  *
  * <p>Joining an Access-Accept with accounting: a record for an unknown Acct-Session-Id first claims the NAS's
@@ -66,51 +64,22 @@ final class JdbcSessionStore implements SessionStore {
             + "started_at = CASE WHEN stopped_at IS NULL AND expires_at > ? THEN started_at ELSE ? END, "
             + "stopped_at = NULL, terminate_cause = NULL WHERE nas_id = ? AND acct_session_id IS NULL AND ";
 
-    private final HikariDataSource ds;
+    private final StoreDatabase db;
+    private final StoreEngine engine;
     private final Clock clock;
-    private final String description;
 
-    private JdbcSessionStore(HikariDataSource ds, Clock clock, String description) {
-        this.ds = ds;
+    private JdbcSessionStore(StoreDatabase db, Clock clock) {
+        this.db = db;
+        this.engine = db.engine();
         this.clock = clock;
-        this.description = description;
     }
 
     static JdbcSessionStore open(StoreSettings s, Clock clock) {
-        HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(s.jdbcUrl());
-        hc.setUsername(s.user());
-        hc.setPassword(s.password());
-        hc.setMaximumPoolSize(Math.max(2, Math.min(8, s.maxPoolSize())));
-        hc.setMinimumIdle(1);
-        hc.setPoolName("nacgw-sessions");
-        hc.setAutoCommit(true);
-        hc.setInitializationFailTimeout(10_000);
-        String where = redact(s.jdbcUrl());
-        HikariDataSource ds;
-        try {
-            ds = new HikariDataSource(hc);
-        } catch (RuntimeException e) {
-            throw new StoreException("cannot open the session store at " + where + ": " + e.getMessage(), e);
-        }
-        try {
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        } catch (RuntimeException e) {
-            ds.close();
-            throw new StoreException("cannot migrate the session table at " + where + ": " + e.getMessage(), e);
-        }
-        log.info("session store open: {}", where);
-        return new JdbcSessionStore(ds, clock, where);
+        StoreDatabase db = StoreDatabase.open(s, "nacgw-sessions", Math.max(2, Math.min(8, s.maxPoolSize())));
+        log.info("session store open: {}", db.description());
+        return new JdbcSessionStore(db, clock);
     }
 
-    private static String redact(String url) {
-        int q = url.indexOf('?');
-        int semi = url.indexOf(';');
-        int cut = q < 0 ? semi : semi < 0 ? q : Math.min(q, semi);
-        return cut < 0 ? url : url.substring(0, cut);
-    }
-
-    /** A new session id: 16 hex digits. */
     static String newId() {
         return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
     }
@@ -119,8 +88,9 @@ final class JdbcSessionStore implements SessionStore {
 
     @Override
     public void apply(SessionEvent e) {
+        db.ensureUp();
         for (int attempt = 1; ; attempt++) {
-            try (Connection c = ds.getConnection()) {
+            try (Connection c = db.connection()) {
                 if (updateAccounted(c, e) > 0) {
                     return;
                 }
@@ -134,9 +104,9 @@ final class JdbcSessionStore implements SessionStore {
                 return;
             } catch (SQLException ex) {
                 // two records of a new session raced to insert: the loser now finds the row and updates it
-                if (!"23505".equals(ex.getSQLState()) || attempt >= INSERT_RACE_RETRIES) {
-                    throw new StoreException("storing accounting " + e.kind() + " for " + e.nas().id() + "/"
-                            + e.acctSessionId() + " failed: " + ex.getMessage(), ex);
+                if (!engine.isDuplicateKey(ex) || attempt >= INSERT_RACE_RETRIES) {
+                    throw db.failed("storing accounting " + e.kind() + " for " + e.nas().id() + "/"
+                            + e.acctSessionId(), ex);
                 }
             }
         }
@@ -305,8 +275,9 @@ final class JdbcSessionStore implements SessionStore {
         if (batch.isEmpty()) {
             return;
         }
+        db.ensureUp();
         List<Authorization> acceptOnly = new ArrayList<>();
-        try (Connection c = ds.getConnection()) {
+        try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             try {
                 for (Authorization a : batch) {
@@ -335,7 +306,7 @@ final class JdbcSessionStore implements SessionStore {
                 absorb(c, a.nas().id(), a.mac());
             }
         } catch (SQLException ex) {
-            throw new StoreException("recording " + batch.size() + " Access-Accept(s) failed: " + ex.getMessage(), ex);
+            throw db.failed("recording " + batch.size() + " Access-Accept(s)", ex);
         }
     }
 
@@ -421,11 +392,12 @@ final class JdbcSessionStore implements SessionStore {
     }
 
     private int update(String what, String sql, Object... args) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        db.ensureUp();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException(what + " failed: " + e.getMessage(), e);
+            throw db.failed(what, e);
         }
     }
 
@@ -487,7 +459,7 @@ final class JdbcSessionStore implements SessionStore {
 
     @Override
     public long activeCount() {
-        try (Connection c = ds.getConnection();
+        try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM nas_sessions WHERE " + ACTIVE)) {
             ps.setLong(1, now());
             try (ResultSet rs = ps.executeQuery()) {
@@ -495,7 +467,7 @@ final class JdbcSessionStore implements SessionStore {
                 return rs.getLong(1);
             }
         } catch (SQLException e) {
-            throw new StoreException("counting active sessions failed: " + e.getMessage(), e);
+            throw db.failed("counting active sessions", e);
         }
     }
 
@@ -504,10 +476,11 @@ final class JdbcSessionStore implements SessionStore {
     }
 
     private List<Session> read(String sql, Object... args) {
-        try (Connection c = ds.getConnection()) {
+        db.ensureUp();
+        try (Connection c = db.connection()) {
             return query(c, sql, args);
         } catch (SQLException e) {
-            throw new StoreException("session query failed: " + e.getMessage(), e);
+            throw db.failed("session query", e);
         }
     }
 
@@ -585,12 +558,12 @@ final class JdbcSessionStore implements SessionStore {
 
     @Override
     public void close() {
-        ds.close();
-        log.info("session store closed: {}", description);
+        db.close();
+        log.info("session store closed: {}", db.description());
     }
 
     @Override
     public String toString() {
-        return "JdbcSessionStore[" + description + "]";
+        return "JdbcSessionStore[" + db.description() + "]";
     }
 }

@@ -65,6 +65,11 @@ public interface ComplianceStore extends AutoCloseable {
     /** Streams every device to {@code sink} without loading them all at once. */
     void forEach(Consumer<DeviceRecord> sink);
 
+    /** Up, or down with the reason (writes are refused at once until the store answers again). */
+    default StoreHealth health() {
+        return StoreHealth.UP;
+    }
+
     @Override
     void close();
 }

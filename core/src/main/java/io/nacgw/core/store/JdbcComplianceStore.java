@@ -1,7 +1,5 @@
 package io.nacgw.core.store;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.nacgw.core.device.ComplianceState;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.device.ManagementState;
@@ -16,7 +14,6 @@ import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.id.Meid;
 import io.nacgw.core.id.SerialNumber;
 import io.nacgw.core.id.Udid;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +29,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
-/** {@link ComplianceStore} over JDBC (H2 or PostgreSQL) with a HikariCP pool; the same portable SQL for both. */
+/** {@link ComplianceStore} over JDBC (embedded SQLite or PostgreSQL) with a HikariCP pool; the same portable SQL for both. */
 final class JdbcComplianceStore implements ComplianceStore {
     private static final Logger log = LoggerFactory.getLogger(JdbcComplianceStore.class);
-    /** Rows per transaction: large enough to amortise H2's copy-on-write page rewrites, small enough for IN lists. */
+    /** Rows per transaction: large enough to amortise a commit, small enough for IN lists (SQLite allows 32766 parameters). */
     private static final int CHUNK = 5_000;
     private static final int INSERT_RACE_RETRIES = 5;
     private static final String COLUMNS = "device_id, entra_id, device_name, upn, platform, os_version, model, "
@@ -51,62 +49,26 @@ final class JdbcComplianceStore implements ComplianceStore {
     /** Column 25: the store sequence (an identity column, so INSERT and UPDATE never name it). */
     private static final String SELECT = "SELECT " + COLUMNS + ", row_seq FROM devices";
 
-    private final HikariDataSource ds;
-    private final String description;
+    private final StoreDatabase db;
+    private final StoreEngine engine;
+    /** SQLite has one writer at a time: writers of this process queue here instead of in SQLite's busy handler. */
+    private final ReentrantLock sqliteWriter = new ReentrantLock(true);
 
-    private JdbcComplianceStore(HikariDataSource ds, String description) {
-        this.ds = ds;
-        this.description = description;
+    private JdbcComplianceStore(StoreDatabase db) {
+        this.db = db;
+        this.engine = db.engine();
     }
 
     static JdbcComplianceStore open(StoreSettings s) {
-        HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(s.jdbcUrl());
-        hc.setUsername(s.user());
-        hc.setPassword(s.password());
-        hc.setMaximumPoolSize(s.maxPoolSize());
-        hc.setMinimumIdle(1);
-        hc.setPoolName("nacgw-store");
-        hc.setAutoCommit(true);
-        hc.setInitializationFailTimeout(10_000);
-        HikariDataSource ds;
-        try {
-            ds = new HikariDataSource(hc);
-        } catch (RuntimeException e) {
-            throw new StoreException("cannot open the store at " + redact(s.jdbcUrl()) + ": " + rootMessage(e), e);
-        }
-        try {
-            // PostgreSQL adds its own folder (the shared-mode change log); the embedded store is single-node
-            String[] locations = s.isPostgres()
-                    ? new String[] {"classpath:db/migration", "classpath:db/migration-postgresql"}
-                    : new String[] {"classpath:db/migration"};
-            Flyway.configure().dataSource(ds).locations(locations).load().migrate();
-        } catch (RuntimeException e) {
-            ds.close();
-            throw new StoreException("cannot migrate the store schema at " + redact(s.jdbcUrl()) + ": " + rootMessage(e), e);
-        }
-        log.info("store open: {}", redact(s.jdbcUrl()));
-        return new JdbcComplianceStore(ds, redact(s.jdbcUrl()));
-    }
-
-    /** Drops URL parameters, which may carry a password. */
-    private static String redact(String url) {
-        int q = url.indexOf('?');
-        int semi = url.indexOf(';');
-        int cut = q < 0 ? semi : semi < 0 ? q : Math.min(q, semi);
-        return cut < 0 ? url : url.substring(0, cut);
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage();
+        StoreDatabase db = StoreDatabase.open(s, "nacgw-store", s.maxPoolSize());
+        log.info("store open: {} ({}{})", db.description(), db.engine(),
+                db.engine() == StoreEngine.SQLITE ? ", WAL, synchronous=" + s.sync() : "");
+        return new JdbcComplianceStore(db);
     }
 
     @Override
     public List<Upserted> upsertAllSequenced(List<DeviceRecord> records) {
+        db.ensureUp();
         List<Upserted> out = new ArrayList<>(records.size());
         for (int from = 0; from < records.size(); from += CHUNK) {
             List<DeviceRecord> chunk = records.subList(from, Math.min(records.size(), from + CHUNK));
@@ -121,9 +83,9 @@ final class JdbcComplianceStore implements ComplianceStore {
                 return upsertChunk(chunk);
             } catch (SQLException e) {
                 // two writers inserting the same new device: the loser retries and now sees the row
-                boolean duplicate = "23505".equals(e.getSQLState());
+                boolean duplicate = engine.isDuplicateKey(e);
                 if (!duplicate || attempt >= INSERT_RACE_RETRIES) {
-                    throw new StoreException("upsert of " + chunk.size() + " devices failed: " + e.getMessage(), e);
+                    throw db.failed("upsert of " + chunk.size() + " devices", e);
                 }
             }
         }
@@ -145,7 +107,11 @@ final class JdbcComplianceStore implements ComplianceStore {
                 outcome[i] = UpsertOutcome.STALE;
             }
         }
-        try (Connection c = ds.getConnection()) {
+        boolean serial = engine == StoreEngine.SQLITE;
+        if (serial) {
+            sqliteWriter.lock();
+        }
+        try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             try {
                 Map<UUID, Long> stored = storedVersions(c, newest.keySet());
@@ -206,14 +172,18 @@ final class JdbcComplianceStore implements ComplianceStore {
                 }
                 return out;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                rollback(c, e);
                 throw e;
+            }
+        } finally {
+            if (serial) {
+                sqliteWriter.unlock();
             }
         }
     }
 
     /** The store sequence of each applied record's device, read inside the writing transaction. */
-    private static Map<UUID, Long> sequences(Connection c, List<DeviceRecord> chunk, List<Integer> applied)
+    private Map<UUID, Long> sequences(Connection c, List<DeviceRecord> chunk, List<Integer> applied)
             throws SQLException {
         List<UUID> ids = new ArrayList<>(applied.size());
         for (int i : applied) {
@@ -222,12 +192,24 @@ final class JdbcComplianceStore implements ComplianceStore {
         return longById(c, "row_seq", ids);
     }
 
-    private static Map<UUID, Long> storedVersions(Connection c, java.util.Set<UUID> ids) throws SQLException {
+    /**
+     * Rolls back after {@code cause}; a rollback that fails too (the pool closed a broken connection) must not hide
+     * the cause, which says whether the database is unreachable.
+     */
+    private static void rollback(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private Map<UUID, Long> storedVersions(Connection c, java.util.Set<UUID> ids) throws SQLException {
         return longById(c, "mdm_modified", ids);
     }
 
     /** {@code column} of each device in {@code ids} that is stored (one query, an IN list of at most a chunk). */
-    private static Map<UUID, Long> longById(Connection c, String column, java.util.Collection<UUID> ids)
+    private Map<UUID, Long> longById(Connection c, String column, java.util.Collection<UUID> ids)
             throws SQLException {
         Map<UUID, Long> out = new HashMap<>();
         if (ids.isEmpty()) {
@@ -241,11 +223,11 @@ final class JdbcComplianceStore implements ComplianceStore {
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int k = 1;
             for (UUID id : ids) {
-                ps.setObject(k++, id);
+                engine.setUuid(ps, k++, id);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getObject(1, UUID.class), rs.getLong(2));
+                    out.put(engine.getUuid(rs, 1), rs.getLong(2));
                 }
             }
         }
@@ -253,7 +235,7 @@ final class JdbcComplianceStore implements ComplianceStore {
     }
 
     /** Replaces the MAC rows of updated devices and adds those of inserted ones (which have none yet). */
-    private static void writeMacs(Connection c, List<DeviceRecord> chunk, List<Integer> updated, List<Integer> inserted)
+    private void writeMacs(Connection c, List<DeviceRecord> chunk, List<Integer> updated, List<Integer> inserted)
             throws SQLException {
         if (updated.isEmpty() && inserted.isEmpty()) {
             return;
@@ -262,7 +244,7 @@ final class JdbcComplianceStore implements ComplianceStore {
              PreparedStatement ins = c.prepareStatement("INSERT INTO device_macs (mac, device_id) VALUES (?, ?)")) {
             boolean any = false;
             for (int i : updated) {
-                del.setObject(1, chunk.get(i).deviceId().uuid());
+                engine.setUuid(del, 1, chunk.get(i).deviceId().uuid());
                 del.addBatch();
             }
             List<Integer> changed = new ArrayList<>(updated);
@@ -272,7 +254,7 @@ final class JdbcComplianceStore implements ComplianceStore {
                 UUID id = r.deviceId().uuid();
                 for (MacAddress m : r.macs()) {
                     ins.setLong(1, m.value());
-                    ins.setObject(2, id);
+                    engine.setUuid(ins, 2, id);
                     ins.addBatch();
                     any = true;
                 }
@@ -286,8 +268,8 @@ final class JdbcComplianceStore implements ComplianceStore {
         }
     }
 
-    private static int bindFields(PreparedStatement ps, int k, DeviceRecord r, long now) throws SQLException {
-        ps.setObject(k++, r.entraId().map(DeviceGuid::uuid).orElse(null), Types.OTHER);
+    private int bindFields(PreparedStatement ps, int k, DeviceRecord r, long now) throws SQLException {
+        engine.setUuid(ps, k++, r.entraId().map(DeviceGuid::uuid).orElse(null));
         ps.setString(k++, r.deviceName().orElse(null));
         ps.setString(k++, r.userPrincipalName().orElse(null));
         ps.setString(k++, r.platform().wireName());
@@ -317,14 +299,14 @@ final class JdbcComplianceStore implements ComplianceStore {
         return k;
     }
 
-    private static void bindInsert(PreparedStatement ps, DeviceRecord r, long now) throws SQLException {
-        ps.setObject(1, r.deviceId().uuid());
+    private void bindInsert(PreparedStatement ps, DeviceRecord r, long now) throws SQLException {
+        engine.setUuid(ps, 1, r.deviceId().uuid());
         bindFields(ps, 2, r, now);
     }
 
-    private static void bindUpdate(PreparedStatement ps, DeviceRecord r, long now) throws SQLException {
+    private void bindUpdate(PreparedStatement ps, DeviceRecord r, long now) throws SQLException {
         int k = bindFields(ps, 1, r, now);
-        ps.setObject(k++, r.deviceId().uuid());
+        engine.setUuid(ps, k++, r.deviceId().uuid());
         ps.setLong(k, r.lastModifiedEpochMilli());
     }
 
@@ -352,12 +334,21 @@ final class JdbcComplianceStore implements ComplianceStore {
 
     @Override
     public boolean delete(DeviceGuid deviceId) {
-        try (Connection c = ds.getConnection();
+        db.ensureUp();
+        boolean serial = engine == StoreEngine.SQLITE;
+        if (serial) {
+            sqliteWriter.lock();
+        }
+        try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("DELETE FROM devices WHERE device_id = ?")) {
-            ps.setObject(1, deviceId.uuid());
+            engine.setUuid(ps, 1, deviceId.uuid());
             return ps.executeUpdate() > 0;
         } catch (SQLException e) {
-            throw new StoreException("delete of " + deviceId + " failed: " + e.getMessage(), e);
+            throw db.failed("delete of " + deviceId, e);
+        } finally {
+            if (serial) {
+                sqliteWriter.unlock();
+            }
         }
     }
 
@@ -400,25 +391,30 @@ final class JdbcComplianceStore implements ComplianceStore {
         if (limit < 1 || limit > 100_000) {
             throw new IllegalArgumentException("page limit must be 1 to 100000");
         }
-        return query(SELECT + " WHERE row_seq > ? ORDER BY row_seq FETCH FIRST " + limit + " ROWS ONLY", afterSequence);
+        return query(SELECT + " WHERE row_seq > ? ORDER BY row_seq LIMIT " + limit, afterSequence);
     }
 
     @Override
     public long count() {
-        try (Connection c = ds.getConnection();
+        db.ensureUp();
+        try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM devices");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            throw new StoreException("count failed: " + e.getMessage(), e);
+            throw db.failed("count", e);
         }
     }
 
     @Override
     public void forEach(Consumer<DeviceRecord> sink) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+        db.ensureUp();
+        try (Connection c = db.connection()) {
+            // PostgreSQL streams with a cursor only inside a transaction; SQLite streams anyway, and a transaction
+            // there would begin IMMEDIATE and hold the write lock for the whole scan
+            boolean tx = engine == StoreEngine.POSTGRESQL;
+            c.setAutoCommit(!tx);
             try (PreparedStatement ps = c.prepareStatement(SELECT)) {
                 ps.setFetchSize(5_000);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -427,19 +423,20 @@ final class JdbcComplianceStore implements ComplianceStore {
                     }
                 }
             } finally {
-                c.rollback();
-                c.setAutoCommit(true);
+                if (tx && !c.isClosed()) {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
             }
         } catch (SQLException e) {
-            throw new StoreException("reading all devices failed: " + e.getMessage(), e);
+            throw db.failed("reading all devices", e);
         }
     }
 
     private List<DeviceRecord> query(String sql, Object... args) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
+        db.ensureUp();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            engine.bind(ps, args);
             List<DeviceRecord> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -448,14 +445,14 @@ final class JdbcComplianceStore implements ComplianceStore {
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreException("query failed: " + e.getMessage(), e);
+            throw db.failed("query", e);
         }
     }
 
-    private static DeviceRecord read(ResultSet rs) throws SQLException {
+    private DeviceRecord read(ResultSet rs) throws SQLException {
         DeviceRecord.Builder b = DeviceRecord.builder()
-                .deviceId(DeviceGuid.of(IdentifierKind.INTUNE_ID, rs.getObject(1, UUID.class)));
-        UUID entra = rs.getObject(2, UUID.class);
+                .deviceId(DeviceGuid.of(IdentifierKind.INTUNE_ID, engine.getUuid(rs, 1)));
+        UUID entra = engine.getUuid(rs, 2);
         if (entra != null) {
             b.entraId(DeviceGuid.of(IdentifierKind.ENTRA_ID, entra));
         }
@@ -500,13 +497,18 @@ final class JdbcComplianceStore implements ComplianceStore {
     }
 
     @Override
+    public StoreHealth health() {
+        return db.health();
+    }
+
+    @Override
     public void close() {
-        ds.close();
-        log.info("store closed: {}", description);
+        db.close();
+        log.info("store closed: {}", db.description());
     }
 
     @Override
     public String toString() {
-        return "JdbcComplianceStore[" + description + "]";
+        return "JdbcComplianceStore[" + db.description() + "]";
     }
 }

@@ -1,7 +1,7 @@
 package io.nacgw.core.store;
 
 /** The store could not do what was asked (database down, constraint, I/O); nothing was acknowledged. */
-public final class StoreException extends RuntimeException {
+public class StoreException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public StoreException(String message, Throwable cause) {

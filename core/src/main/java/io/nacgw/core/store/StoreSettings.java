@@ -5,45 +5,71 @@ import java.nio.file.Path;
 /**
  * How to reach the store. {@code password} is a secret: never printed by {@link #toString()}.
  *
- * @param jdbcUrl     {@code jdbc:h2:file:...} (embedded) or {@code jdbc:postgresql://...} (shared)
- * @param user        database user (empty for H2)
+ * @param jdbcUrl     {@code jdbc:sqlite:FILE} (embedded) or {@code jdbc:postgresql://...} (shared)
+ * @param user        database user (empty for SQLite)
  * @param password    database password (empty when not needed)
  * @param maxPoolSize connections in the pool (1-64)
+ * @param sync        embedded store only: when a commit reaches the disk (see {@link Sync})
  */
-public record StoreSettings(String jdbcUrl, String user, String password, int maxPoolSize) {
+public record StoreSettings(String jdbcUrl, String user, String password, int maxPoolSize, Sync sync) {
+    /** The embedded database file in the data directory. */
+    public static final String EMBEDDED_FILE = "nacgw.db";
+
+    /**
+     * When an acknowledged commit of the embedded store (SQLite in WAL mode) is safe. Both survive a crash of the
+     * process (kill -9, out of memory): a commit is written to the write-ahead log before it is acknowledged.
+     */
+    public enum Sync {
+        /** {@code synchronous=NORMAL}: the log is flushed to the disk at checkpoints; a power loss or kernel crash
+         * can lose the last commits (never corrupts). */
+        NORMAL,
+        /** {@code synchronous=FULL}: every commit is flushed (fsync) before it is acknowledged; survives power loss. */
+        FULL
+    }
+
     public StoreSettings {
-        if (jdbcUrl == null || !(jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.startsWith("jdbc:postgresql:"))) {
-            throw new IllegalArgumentException("store.url must be a jdbc:h2: or jdbc:postgresql: URL, got '" + jdbcUrl + "'");
+        if (jdbcUrl == null || StoreEngine.of(jdbcUrl) == null) {
+            throw new IllegalArgumentException("store.url must be a jdbc:sqlite: or jdbc:postgresql: URL, got '" + jdbcUrl + "'");
         }
         if (maxPoolSize < 1 || maxPoolSize > 64) {
             throw new IllegalArgumentException("store.maxPoolSize must be 1 to 64, got " + maxPoolSize);
         }
         user = user == null ? "" : user;
         password = password == null ? "" : password;
+        sync = sync == null ? Sync.NORMAL : sync;
     }
 
-    /** The embedded default: an H2 file {@code nacgw.mv.db} in {@code dataDir}. */
+    public StoreSettings(String jdbcUrl, String user, String password, int maxPoolSize) {
+        this(jdbcUrl, user, password, maxPoolSize, Sync.NORMAL);
+    }
+
+    /** The embedded default: the SQLite file {@code nacgw.db} in {@code dataDir}. */
     public static StoreSettings embedded(Path dataDir) {
-        return new StoreSettings(h2FileUrl(dataDir.resolve("nacgw")), "", "", 8);
+        return new StoreSettings(sqliteFileUrl(dataDir.resolve(EMBEDDED_FILE)), "", "", 8);
     }
 
-    static String h2FileUrl(Path base) {
-        // DB_CLOSE_ON_EXIT=FALSE: we close it ourselves after the last write.
-        // MAX_COMPACT_TIME: on close, compact for up to 3 s, so a bulk import does not leave a file 5x its data.
-        // Durability: H2 writes committed transactions to the file within WRITE_DELAY (500 ms) from its background
-        // thread, which also reclaims old chunks; forcing every commit to disk (WRITE_DELAY=0 or CHECKPOINT) made a
-        // 1M-device import write a 7-14 GB file. PostgreSQL is the store for fsync-per-commit durability.
-        return "jdbc:h2:file:" + base.toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=3000";
+    /** Same, with another pool size and sync mode. */
+    public static StoreSettings embedded(Path dataDir, int maxPoolSize, Sync sync) {
+        return new StoreSettings(sqliteFileUrl(dataDir.resolve(EMBEDDED_FILE)), "", "", maxPoolSize, sync);
+    }
+
+    static String sqliteFileUrl(Path file) {
+        return "jdbc:sqlite:" + file.toAbsolutePath();
+    }
+
+    /** The database engine this URL names. */
+    public StoreEngine engine() {
+        return StoreEngine.of(jdbcUrl);
     }
 
     /** True for PostgreSQL. */
     public boolean isPostgres() {
-        return jdbcUrl.startsWith("jdbc:postgresql:");
+        return engine() == StoreEngine.POSTGRESQL;
     }
 
     @Override
     public String toString() {
         return "StoreSettings[" + jdbcUrl + ", user=" + user + ", password=" + (password.isEmpty() ? "(none)" : "***")
-                + ", maxPoolSize=" + maxPoolSize + "]";
+                + ", maxPoolSize=" + maxPoolSize + ", sync=" + sync + "]";
     }
 }

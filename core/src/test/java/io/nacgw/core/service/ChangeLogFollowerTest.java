@@ -42,6 +42,18 @@ final class ChangeLogFollowerTest {
         return c;
     }
 
+    private record Node(ComplianceStore store, ChangeLogFollower follower, ComplianceService index) {
+    }
+
+    /** A store, an index over it, and a follower applying the log to that index (as the gateway starts them). */
+    private Node node(StoreSettings s) {
+        ComplianceStore store = track(ComplianceStore.open(s));
+        ChangeLogFollower follower = ChangeLogFollower.open(s, FAST, Clock.systemUTC());
+        ComplianceService index = track(ComplianceService.start(store, IndexSettings.DEFAULTS));
+        track(follower).start(index);
+        return new Node(store, follower, index);
+    }
+
     private static Connection raw(StoreSettings s) throws Exception {
         return DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
     }
@@ -59,10 +71,9 @@ final class ChangeLogFollowerTest {
     @Test
     void aChangeCommittedAfterAHigherOne_isStillApplied() throws Exception {
         StoreSettings s = pg.freshSchema();
-        ComplianceStore store = track(ComplianceStore.open(s));
-        ChangeLogFollower follower = ChangeLogFollower.open(s, FAST, Clock.systemUTC());
-        ComplianceService index = track(ComplianceService.start(store, IndexSettings.DEFAULTS));
-        track(follower).start(index);
+        Node node = node(s);
+        ComplianceStore store = node.store();
+        ComplianceService index = node.index();
         try (Connection c = raw(s); Statement st = c.createStatement()) {
             // device 3 reaches the devices table unlogged; its change-log row is taken now and committed last
             st.execute("ALTER TABLE devices DISABLE TRIGGER devices_change_log");
@@ -82,10 +93,10 @@ final class ChangeLogFollowerTest {
     @Test
     void aDroppedConnection_reconnectsAndCatchesUp() throws Exception {
         StoreSettings s = pg.freshSchema();
-        ComplianceStore store = track(ComplianceStore.open(s));
-        ChangeLogFollower follower = ChangeLogFollower.open(s, FAST, Clock.systemUTC());
-        ComplianceService index = track(ComplianceService.start(store, IndexSettings.DEFAULTS));
-        track(follower).start(index);
+        Node node = node(s);
+        ComplianceStore store = node.store();
+        ComplianceService index = node.index();
+        ChangeLogFollower follower = node.follower();
         Postgres.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
                 + ChangeLogFollower.APPLICATION_NAME + "' AND pid <> pg_backend_pid()");
         store.upsert(TestDevices.compliant(5).build()); // its NOTIFY may reach no listener

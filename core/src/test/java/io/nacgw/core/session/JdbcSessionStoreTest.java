@@ -6,6 +6,7 @@ import io.nacgw.core.policy.Verdict;
 import io.nacgw.core.store.StoreException;
 import io.nacgw.core.store.StoreSettings;
 import io.nacgw.core.testing.MutableClock;
+import io.nacgw.core.testing.TestStores;
 import io.nacgw.core.testing.Postgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,7 +16,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,8 +39,7 @@ final class JdbcSessionStoreTest {
     private SessionStore store;
 
     private void open(String kind) {
-        StoreSettings settings = kind.equals("postgres") ? pg.freshSchema()
-                : new StoreSettings("jdbc:h2:mem:sessions-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "", "", 2);
+        StoreSettings settings = kind.equals("postgres") ? pg.freshSchema() : TestStores.fresh(2);
         store = SessionStore.open(settings, clock);
     }
 
@@ -64,7 +63,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void apply_startThenStop_keepsStartAndRecordsStop(String kind) {
         open(kind);
         store.apply(acct(SessionEvent.Kind.START, A, "s1", T0, MAC, "alice", null));
@@ -86,7 +85,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void apply_interimForUnseenSession_insertsIt_andOlderInterimKeepsUpdatedAt(String kind) {
         open(kind);
         store.apply(acct(SessionEvent.Kind.INTERIM, A, "s2", T0.plusSeconds(100), MAC, "bob", null));
@@ -98,7 +97,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void apply_twoNasBehindOneProxyReusingOneSessionId_areTwoSessions(String kind) {
         open(kind);
         store.apply(acct(SessionEvent.Kind.START, A, "same", T0, MAC, "u", null));
@@ -109,7 +108,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void closeAll_closesOnlyThatNas_acceptOnlySessionsIncluded(String kind) {
         open(kind);
         store.apply(acct(SessionEvent.Kind.START, A, "a", T0, MAC, "u", null));
@@ -122,7 +121,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void acceptThenStart_joinByDecisionIdInClass_isOneSession(String kind) {
         open(kind);
         store.recordAuthorizations(List.of(accept(A, MAC, "d1", T0, Verdict.QUARANTINE)));
@@ -145,7 +144,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void startThenLateAccept_updatesTheAccountedSession(String kind) {
         open(kind);
         store.apply(acct(SessionEvent.Kind.START, A, "acct-1", T0, MAC, "u", null));
@@ -158,7 +157,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void acceptOnlyRowLeftByARace_isFoldedIntoTheAccountedSession(String kind) {
         open(kind);
         // the Start was written first and did not see the Accept; the Accept's own write then found no accounted
@@ -172,7 +171,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void acceptOnly_isActiveForItsLifetime_andARenewalKeepsOneRow(String kind) {
         open(kind);
         store.recordAuthorizations(List.of(accept(A, MAC, "d1", T0, Verdict.ALLOW)));
@@ -190,7 +189,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void acceptOnly_onAnotherNas_endsTheFormerAcceptOnlySession_butNotAnAccountedOne(String kind) {
         open(kind);
         store.recordAuthorizations(List.of(accept(A, MAC, "d1", T0, Verdict.ALLOW)));
@@ -202,7 +201,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void list_filtersByNasMacAndActive(String kind) {
         open(kind);
         NasRef byName = new NasRef("id:sw-floor2", "wlc", "192.0.2.7", "192.0.2.7");
@@ -227,7 +226,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void stop_endsOneSessionById(String kind) {
         open(kind);
         store.recordAuthorizations(List.of(accept(A, MAC, "d1", T0, Verdict.ALLOW)));
@@ -239,7 +238,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2"})
+    @ValueSource(strings = {"sqlite"})
     void apply_afterClose_failsWithStoreException(String kind) {
         open(kind);
         store.close();
@@ -248,7 +247,7 @@ final class JdbcSessionStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2"})
+    @ValueSource(strings = {"sqlite"})
     void authorization_withoutMacOrDevice_orForADeny_isRefused(String kind) {
         assertThrows(IllegalArgumentException.class, () -> new Authorization(A, null, null, null, null, "u", "corp",
                 Verdict.ALLOW, null, "d", T0, T0));

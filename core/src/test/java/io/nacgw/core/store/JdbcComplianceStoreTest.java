@@ -58,7 +58,7 @@ final class JdbcComplianceStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void upsert_thenGet_roundTripsEveryField(String kind) {
         try (ComplianceStore s = open(kind)) {
             DeviceRecord r = full(1);
@@ -82,7 +82,7 @@ final class JdbcComplianceStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void olderUpdate_isIgnoredAndReportedStale_newerApplies(String kind) {
         try (ComplianceStore s = open(kind)) {
             DeviceRecord v2 = compliant(1).lastModified(NOW).build();
@@ -101,19 +101,64 @@ final class JdbcComplianceStoreTest {
     }
 
     @Test
-    void h2File_survivesRestart() {
-        try (ComplianceStore s = open("h2")) {
+    void sqliteFile_survivesRestart() {
+        try (ComplianceStore s = open("sqlite")) {
             s.upsertAll(List.of(full(1), full(2)));
         }
-        try (ComplianceStore s = open("h2")) {
+        try (ComplianceStore s = open("sqlite")) {
             assertEquals(2, s.count());
             assertEquals(full(2), s.get(id(2)).orElseThrow());
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"NORMAL", "FULL"})
+    void embedded_isWalWithTheConfiguredSync_foreignKeysOn_filesOwnerOnly(String sync) throws Exception {
+        Path data = dir.resolve("new/data");
+        StoreSettings settings = StoreSettings.embedded(data, 2, StoreSettings.Sync.valueOf(sync));
+        try (StoreDatabase db = StoreDatabase.open(settings, "t", 2);
+             java.sql.Connection c = db.connection();
+             java.sql.Statement st = c.createStatement()) {
+            assertEquals("wal", scalar(st, "PRAGMA journal_mode"));
+            assertEquals(sync.equals("FULL") ? "2" : "1", scalar(st, "PRAGMA synchronous"));
+            assertEquals("1", scalar(st, "PRAGMA foreign_keys"));
+            st.executeUpdate("INSERT INTO radius_sessions (nas, acct_session_id, nas_address, started_at, updated_at) "
+                    + "VALUES ('n', 's', '10.0.0.1', 1, 1)");
+            for (String f : List.of("nacgw.db", "nacgw.db-wal", "nacgw.db-shm", "nacgw.db.lock")) {
+                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                        java.nio.file.Files.getPosixFilePermissions(data.resolve(f))), f);
+            }
+            for (Path d : List.of(data, data.getParent())) {
+                assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                        java.nio.file.Files.getPosixFilePermissions(d)), d.toString());
+            }
+        }
+    }
+
+    private static String scalar(java.sql.Statement st, String sql) throws java.sql.SQLException {
+        try (java.sql.ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void embedded_lockedByAnotherProcess_isRefusedWithAClearMessage() throws Exception {
+        java.nio.file.Files.createDirectories(dir);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve("nacgw.db.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock held = ch.lock()) {
+            StoreException e = assertThrows(StoreException.class, () -> open("sqlite"));
+            assertTrue(e.getMessage().contains("in use by another process"), e.getMessage());
+        }
+        try (ComplianceStore s = open("sqlite")) {
+            assertEquals(0, s.count(), "opens once the other process let go");
+        }
+    }
+
     @Test
     void batch_withSameDeviceTwice_keepsTheNewest() {
-        try (ComplianceStore s = open("h2")) {
+        try (ComplianceStore s = open("sqlite")) {
             DeviceRecord a = compliant(1).lastModified(NOW).build();
             DeviceRecord b = a.toBuilder().complianceState(ComplianceState.NONCOMPLIANT).lastModified(NOW.plusSeconds(5)).build();
             assertEquals(List.of(UpsertOutcome.STALE, UpsertOutcome.INSERTED), s.upsertAll(List.of(a, b)));
@@ -122,7 +167,7 @@ final class JdbcComplianceStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void concurrentUpsertsOfOneDevice_convergeToTheNewest(String kind) throws Exception {
         try (ComplianceStore s = open(kind)) {
             int writers = 8;
@@ -161,7 +206,7 @@ final class JdbcComplianceStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void delete_removesDeviceAndItsMacs(String kind) {
         try (ComplianceStore s = open(kind)) {
             s.upsert(full(1));
@@ -173,7 +218,7 @@ final class JdbcComplianceStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void page_walksAllDevicesInSequenceOrder_forEachStreamsAll(String kind) {
         try (ComplianceStore s = open(kind)) {
             List<DeviceRecord> all = new ArrayList<>();
@@ -200,7 +245,7 @@ final class JdbcComplianceStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void storeSequence_isAssignedOnInsert_keptByUpdates_newAfterDeleteAndReinsert(String kind) {
         try (ComplianceStore s = open(kind)) {
             List<Upserted> first = s.upsertAllSequenced(List.of(compliant(1).lastModified(NOW).build(),
@@ -221,7 +266,7 @@ final class JdbcComplianceStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"sqlite", "postgres"})
     void migration_numbersDevicesStoredBeforeIt(String kind) throws Exception {
         StoreSettings settings = kind.equals("postgres") ? pg.freshSchema() : StoreSettings.embedded(dir);
         try (com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource(hikari(settings))) {

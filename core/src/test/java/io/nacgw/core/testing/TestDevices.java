@@ -9,15 +9,12 @@ import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.IdentifierKind;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.store.ComplianceStore;
-import io.nacgw.core.store.StoreSettings;
 
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** Sample devices and throw-away stores for tests (shipped in the core test-jar for other modules). */
 public final class TestDevices {
-    private static final AtomicInteger DB = new AtomicInteger();
     /** A fixed "now" that tests use as the clock. */
     public static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
 
@@ -43,9 +40,8 @@ public final class TestDevices {
                 .lastCheckIn(NOW.minusSeconds(3600)).lastModified(NOW.minusSeconds(3600)).addMac(mac(n));
     }
 
-    /** A fresh, empty in-memory H2 store. */
+    /** A fresh, empty store on the embedded engine (see {@link TestStores}). */
     public static ComplianceStore memoryStore() {
-        return ComplianceStore.open(new StoreSettings("jdbc:h2:mem:nacgw-test-" + DB.incrementAndGet()
-                + ";DB_CLOSE_DELAY=-1", "", "", 4));
+        return TestStores.freshStore();
     }
 }

@@ -1,5 +1,6 @@
 package io.nacgw.gateway.cli;
 
+import io.nacgw.core.files.OwnerOnly;
 import io.nacgw.gateway.config.ConfigLoader;
 import io.nacgw.gateway.config.NacgwConfig;
 import picocli.CommandLine.Option;
@@ -37,9 +38,9 @@ public final class ConfigOptions {
                     return withDataDir(new ConfigLoader().load(null));
                 }
                 try {
-                    Files.createDirectories(dataDir);
+                    OwnerOnly.createDirectories(dataDir);
+                    OwnerOnly.createFile(file); // 600 before the secret is written into it
                     Files.writeString(file, ConfigLoader.defaultText().replace("@@GENERATED_SECRET@@", newSecret()));
-                    restrict(file);
                 } catch (IOException e) {
                     throw new IllegalStateException("cannot write the default config to " + file + ": " + e.getMessage(), e);
                 }
@@ -59,14 +60,6 @@ public final class ConfigOptions {
     }
 
     /** The config holds shared secrets: owner-only, where the file system supports it. */
-    private static void restrict(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the directory's own permissions apply
-        }
-    }
-
     private NacgwConfig withDataDir(NacgwConfig c) {
         return c.withDataDir(dataDir.toAbsolutePath().normalize());
     }

@@ -10,7 +10,7 @@ public final class Failures implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-        if (e instanceof StoreException && (msg.contains("already in use") || msg.contains("file is locked"))) {
+        if (e instanceof StoreException && msg.contains("database is locked")) {
             msg = "the store is in use by another process (a running gateway?): stop it first, or use the HTTPS API. "
                     + "(" + msg + ")";
         }

@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
 /** {@code nacgw run}: starts the gateway and serves until stopped (Ctrl-C or SIGTERM). */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Start the gateway and serve until stopped. Without --config it uses DIR/nacgw.yaml in the data "
-                + "directory (default ./data), writing the documented default config and an embedded H2 store there "
+                + "directory (default ./data), writing the documented default config and the embedded SQLite store (nacgw.db) there "
                 + "on first start.")
 public final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -53,6 +53,10 @@ public final class RunCommand implements Callable<Integer> {
                 + "JSON /api/v1/, OpenAPI /api/v1/openapi.json)"));
         gateway.metricsServer().ifPresent(m -> out.println("metrics and health: http://" + m.address().getHostString() + ":"
                 + m.address().getPort() + "/metrics, /health"));
+        for (String w : io.nacgw.gateway.HeapCheck.warnings(config.index().maxDevices(), gateway.compliance().residentCount())) {
+            out.println("warning: " + w);
+            org.slf4j.LoggerFactory.getLogger(RunCommand.class).warn("{}", w);
+        }
         if (demo) {
             Demo.seedAndShow(gateway, out);
         }

@@ -24,7 +24,8 @@ public record ApiConfig(Boolean enabled, String host, Integer port, Integer maxB
                         Integer maxInitialLine, Duration requestTimeout, Duration idleTimeout, Integer maxDecisionBatch,
                         Integer bulkBatchSize, Integer workerThreads, Integer workerQueue, Integer ioThreads,
                         Boolean http2, String clientCertificates, String partnerProfile, List<UserConfig> users,
-                        AuthConfig auth) {
+                        AuthConfig auth, Integer minBodyRate, Integer maxConnections,
+                        Integer maxConnectionsPerAddress, Duration handshakeTimeout) {
     public ApiConfig {
         enabled = enabled == null || enabled;
         clientCertificates = clientCertificates == null ? "optional" : clientCertificates.toLowerCase(Locale.ROOT);
@@ -33,12 +34,12 @@ public record ApiConfig(Boolean enabled, String host, Integer port, Integer maxB
                     + clientCertificates + "'");
         }
         users = users == null ? List.of() : users;
-        auth = auth == null ? new AuthConfig(null, null, null) : auth;
+        auth = auth == null ? new AuthConfig(null, null, null, null) : auth;
     }
 
     static ApiConfig defaults() {
         return new ApiConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     /** One HTTP Basic account; the password is stored as a PBKDF2 hash ({@code nacgw api hash-password}). */
@@ -50,7 +51,8 @@ public record ApiConfig(Boolean enabled, String host, Integer port, Integer maxB
     }
 
     /** Failed-login limiting and the verified-credential cache. */
-    public record AuthConfig(Integer maxFailuresPerWindow, Duration failureWindow, Duration verifiedCacheTtl) {
+    public record AuthConfig(Integer maxFailuresPerWindow, Duration failureWindow, Duration verifiedCacheTtl,
+                             Integer maxUnverifiedInFlight) {
     }
 
     public ApiSettings settings() {
@@ -61,7 +63,10 @@ public record ApiConfig(Boolean enabled, String host, Integer port, Integer maxB
                 idleTimeout != null ? idleTimeout : d.idleTimeout(), maxDecisionBatch != null ? maxDecisionBatch : d.maxDecisionBatch(),
                 bulkBatchSize != null ? bulkBatchSize : d.bulkBatchSize(), workerThreads != null ? workerThreads : d.workerThreads(),
                 workerQueue != null ? workerQueue : d.workerQueue(), ioThreads != null ? ioThreads : d.ioThreads(),
-                http2 != null ? http2 : d.http2());
+                http2 != null ? http2 : d.http2(), minBodyRate != null ? minBodyRate : d.minBodyRate(),
+                maxConnections != null ? maxConnections : d.maxConnections(),
+                maxConnectionsPerAddress != null ? maxConnectionsPerAddress : d.maxConnectionsPerAddress(),
+                handshakeTimeout != null ? handshakeTimeout : d.handshakeTimeout());
     }
 
     /** Accounts and certificate mapping, validated against the policy's profiles. */
@@ -90,6 +95,7 @@ public record ApiConfig(Boolean enabled, String host, Integer port, Integer maxB
         return new AuthSettings(list, certificates,
                 auth.maxFailuresPerWindow() != null ? auth.maxFailuresPerWindow() : d.maxFailuresPerWindow(),
                 auth.failureWindow() != null ? auth.failureWindow() : d.failureWindow(),
-                auth.verifiedCacheTtl() != null ? auth.verifiedCacheTtl() : d.verifiedCacheTtl());
+                auth.verifiedCacheTtl() != null ? auth.verifiedCacheTtl() : d.verifiedCacheTtl(),
+                auth.maxUnverifiedInFlight() != null ? auth.maxUnverifiedInFlight() : d.maxUnverifiedInFlight());
     }
 }

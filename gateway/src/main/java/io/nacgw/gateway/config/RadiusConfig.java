@@ -25,8 +25,8 @@ import java.util.Map;
 public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort, Integer acctPort, Integer channels,
                            Boolean nativeTransport, Duration duplicateTtl, Integer duplicateCacheSize,
                            Integer accountingThreads, Integer accountingQueue, Integer receiveBufferBytes,
-                           Duration acceptLifetime, Integer sessionQueue, Duration sessionRetention, CoaConfig coa,
-                           LinkedHashMap<String, ClientConfig> clients) {
+                           Duration acceptLifetime, Integer sessionQueue, Duration sessionRetention,
+                           Integer maxRequestsPerSecond, CoaConfig coa, LinkedHashMap<String, ClientConfig> clients) {
     public RadiusConfig {
         enabled = enabled == null || enabled;
         coa = coa == null ? new CoaConfig(null, null, null, null, null, null) : coa;
@@ -35,7 +35,7 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
 
     static RadiusConfig defaults() {
         return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null);
     }
 
     /** {@code radius.coa:} Change of Authorization (RFC 5176) sent to NASes when a live session's decision changes. */
@@ -85,7 +85,8 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                 receiveBufferBytes != null ? receiveBufferBytes : d.receiveBufferBytes(),
                 acceptLifetime != null ? acceptLifetime : d.acceptLifetime(),
                 sessionQueue != null ? sessionQueue : d.sessionQueue(),
-                sessionRetention != null ? sessionRetention : d.sessionRetention());
+                sessionRetention != null ? sessionRetention : d.sessionRetention(),
+                maxRequestsPerSecond != null ? maxRequestsPerSecond : d.maxRequestsPerSecond());
     }
 
     /** Builds and validates every client; profiles must exist in {@code policy}. */

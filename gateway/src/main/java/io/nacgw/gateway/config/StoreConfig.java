@@ -11,22 +11,34 @@ import java.time.Duration;
 /**
  * {@code store:} where device records live.
  *
- * @param url          JDBC URL; empty means the embedded H2 file in the data directory
+ * @param url          JDBC URL; empty means the embedded SQLite file {@code nacgw.db} in the data directory
  * @param user         database user
  * @param passwordFile file holding the database password (the env variable NACGW_STORE_PASSWORD also works)
  * @param maxPoolSize  pooled connections
+ * @param sync         embedded store: {@code normal} (survives a crash of the process) or {@code full} (also a
+ *                     power loss: every commit is flushed to the disk)
  * @param catchUpInterval PostgreSQL shared mode: longest wait between reads of the device change log
  * @param changeRetention PostgreSQL shared mode: age at which change-log entries are pruned
  */
-public record StoreConfig(String url, String user, Path passwordFile, Integer maxPoolSize, Duration catchUpInterval,
-                          Duration changeRetention) {
+public record StoreConfig(String url, String user, Path passwordFile, Integer maxPoolSize, String sync,
+                          Duration catchUpInterval, Duration changeRetention) {
     public StoreConfig {
         url = url == null ? "" : url.strip();
         user = user == null ? "" : user;
         maxPoolSize = maxPoolSize == null ? 8 : maxPoolSize;
-        if (!url.isEmpty() && !url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("store.url must be empty (embedded H2), jdbc:h2:... or jdbc:postgresql:..., got '"
-                    + url + "'");
+        if (!url.isEmpty() && !url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("store.url must be empty (the embedded SQLite file), jdbc:sqlite:FILE or "
+                    + "jdbc:postgresql:..., got '" + url + "'");
+        }
+        if (sync != null) {
+            sync = sync.strip().toLowerCase(java.util.Locale.ROOT);
+            if (!sync.equals("normal") && !sync.equals("full")) {
+                throw new IllegalArgumentException("store.sync must be normal or full, got '" + sync + "'");
+            }
+            if (url.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("store.sync applies to the embedded store only; PostgreSQL commits "
+                        + "follow its own synchronous_commit setting");
+            }
         }
         if (maxPoolSize < 1 || maxPoolSize > 64) {
             throw new IllegalArgumentException("store.maxPoolSize must be 1 to 64, got " + maxPoolSize);
@@ -42,14 +54,17 @@ public record StoreConfig(String url, String user, Path passwordFile, Integer ma
     }
 
     static StoreConfig defaults() {
-        return new StoreConfig(null, null, null, null, null, null);
+        return new StoreConfig(null, null, null, null, null, null, null);
     }
 
     /** Resolves the settings; the password comes from {@code passwordFile} or NACGW_STORE_PASSWORD. */
     public StoreSettings settings(Path dataDir) {
+        StoreSettings.Sync syncMode = "full".equals(sync) ? StoreSettings.Sync.FULL : StoreSettings.Sync.NORMAL;
         if (url.isEmpty()) {
-            StoreSettings embedded = StoreSettings.embedded(dataDir);
-            return new StoreSettings(embedded.jdbcUrl(), "", "", maxPoolSize);
+            return StoreSettings.embedded(dataDir, maxPoolSize, syncMode);
+        }
+        if (url.startsWith("jdbc:sqlite:")) {
+            return new StoreSettings(url, "", "", maxPoolSize, syncMode);
         }
         String password = System.getenv().getOrDefault("NACGW_STORE_PASSWORD", "");
         if (passwordFile != null) {

@@ -62,7 +62,7 @@ final class MainTest {
         Run r = run("run", "--data-dir", data.toString(), "--check");
         assertEquals(0, r.status, r.err);
         assertTrue(Files.exists(data.resolve("nacgw.yaml")));
-        assertTrue(Files.exists(data.resolve("nacgw.mv.db")));
+        assertTrue(Files.exists(data.resolve("nacgw.db")));
         assertTrue(r.out.contains("wrote default config"), r.out);
         assertTrue(r.out.contains("configuration OK"), r.out);
     }
@@ -163,7 +163,7 @@ final class MainTest {
         java.io.StringWriter err = new java.io.StringWriter();
         picocli.CommandLine cl = new picocli.CommandLine(new io.nacgw.gateway.Main()).setErr(new java.io.PrintWriter(err, true));
         int status = new Failures().handleExecutionException(new io.nacgw.core.store.StoreException(
-                "cannot open the store at jdbc:h2:file:/x: The file is locked: /x.mv.db [2.5.252/7]", null), cl, null);
+                "cannot migrate the store schema at jdbc:sqlite:/x/nacgw.db: [SQLITE_BUSY] The database file is locked (database is locked)", null), cl, null);
         assertEquals(1, status);
         assertTrue(err.toString().contains("in use by another process (a running gateway?)"), err.toString());
     }

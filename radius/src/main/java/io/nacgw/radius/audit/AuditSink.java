@@ -24,12 +24,16 @@ public interface AuditSink extends AutoCloseable {
     default void close() throws IOException {
     }
 
-    /** Appends lines to {@code file} (created if needed), UTF-8, one per line, flushed whenever the queue drains. */
+    /**
+     * Appends lines to {@code file} (created owner-only if needed, like its missing directories), UTF-8, one per
+     * line, flushed whenever the queue drains.
+     */
     static AuditSink file(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
-            Files.createDirectories(parent);
+            io.nacgw.core.files.OwnerOnly.createDirectories(parent);
         }
+        io.nacgw.core.files.OwnerOnly.createFile(file);
         BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND, StandardOpenOption.WRITE);
         return new AuditSink() {

@@ -129,6 +129,10 @@ public final class RadiusCodec extends MessageToMessageCodec<InboundPacket, Radi
         byte[] wire;
         try {
             wire = encode(r);
+        } catch (ReplyTooLargeException e) { // the NAS's Proxy-State made it so: a counted drop, not a bug
+            drops.drop(DropReason.REPLY_TOO_LARGE, r.request().sender(), e.getMessage());
+            out.add(NoReply.of(r.request()));
+            return;
         } catch (RuntimeException e) {
             log.error("cannot encode {} for {}", RadiusCode.name(r.code()), r.request(), e);
             drops.drop(DropReason.INTERNAL_ERROR, r.request().sender(), "encode failed: " + e);
@@ -163,7 +167,8 @@ public final class RadiusCodec extends MessageToMessageCodec<InboundPacket, Radi
         }
         byte[] packet = bos.toByteArray();
         if (packet.length > RadiusCrypto.MAX_PACKET) {
-            throw new IllegalStateException("reply of " + packet.length + " bytes exceeds 4096");
+            throw new ReplyTooLargeException("reply of " + packet.length + " bytes exceeds 4096 with the request's "
+                    + r.request().all(AttributeType.PROXY_STATE).size() + " Proxy-State attribute(s) copied");
         }
         packet[0] = (byte) r.code();
         packet[1] = (byte) r.request().identifier();
@@ -171,6 +176,15 @@ public final class RadiusCodec extends MessageToMessageCodec<InboundPacket, Radi
         packet[3] = (byte) packet.length;
         RadiusCrypto.signResponse(r.request().secret(), packet, r.request().authenticator(), maOffset);
         return packet;
+    }
+
+    /** A reply that cannot be sent because, with the request's Proxy-State copied, it exceeds 4096 bytes. */
+    static final class ReplyTooLargeException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        ReplyTooLargeException(String message) {
+            super(message);
+        }
     }
 
     private static byte[] wire(Attribute a) {

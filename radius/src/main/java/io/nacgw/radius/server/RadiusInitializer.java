@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
  * The request path of one service port, in order. Every handler is shared by all channels of the port.
  * <pre>
  *   datagram       DatagramPacket ⇄ InboundPacket / OutboundPacket (the socket edge)
+ *   admission      over radius.maxRequestsPerSecond → drop the newest, before any parsing or cryptography
  *   client         unknown source address → drop, before any parsing
  *   structure      lengths, attributes, vendor sub-attributes, code allowed on this port → else drop
  *   authenticator  Message-Authenticator / Request Authenticator on the raw bytes, picks the secret → else drop
@@ -20,6 +21,7 @@ import io.netty.channel.ChannelInitializer;
  */
 public final class RadiusInitializer extends ChannelInitializer<Channel> {
     private final ChannelHandler datagram;
+    private final ChannelHandler admission;
     private final ChannelHandler client;
     private final ChannelHandler structure;
     private final ChannelHandler authenticator;
@@ -29,10 +31,11 @@ public final class RadiusInitializer extends ChannelInitializer<Channel> {
     private final ChannelHandler service;
     private final ChannelHandler errors;
 
-    RadiusInitializer(ChannelHandler datagram, ChannelHandler client, ChannelHandler structure,
+    RadiusInitializer(ChannelHandler datagram, ChannelHandler admission, ChannelHandler client, ChannelHandler structure,
                       ChannelHandler authenticator, ChannelHandler duplicates, ChannelHandler codec,
                       ChannelHandler status, ChannelHandler service, ChannelHandler errors) {
         this.datagram = datagram;
+        this.admission = admission;
         this.client = client;
         this.structure = structure;
         this.authenticator = authenticator;
@@ -47,6 +50,7 @@ public final class RadiusInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         ch.pipeline()
                 .addLast("datagram", datagram)
+                .addLast("admission", admission)
                 .addLast("client", client)
                 .addLast("structure", structure)
                 .addLast("authenticator", authenticator)

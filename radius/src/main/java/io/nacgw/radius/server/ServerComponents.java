@@ -56,17 +56,24 @@ public final class ServerComponents implements AutoCloseable {
         this.purger = new SessionPurger(services.sessions(), settings.sessionRetention(), services.clock());
         AccessAuthorizer authorizer = new AccessAuthorizer(policy, services.compliance(), services.clock(),
                 settings.acceptLifetime());
-        this.auth = new RadiusInitializer(datagram, client, new StructureValidator(ServicePort.AUTH, counters),
+        this.auth = new RadiusInitializer(datagram, admission(settings), client,
+                new StructureValidator(ServicePort.AUTH, counters),
                 authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters), codec,
                 new StatusServerHandler(ServicePort.AUTH, counters),
                 new AccessRequestHandler(authorizer, audit, acceptRecorder, counters, services.clock()), errors);
-        this.acct = new RadiusInitializer(datagram, client, new StructureValidator(ServicePort.ACCT, counters),
+        this.acct = new RadiusInitializer(datagram, admission(settings), client,
+                new StructureValidator(ServicePort.ACCT, counters),
                 authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters), codec,
                 new StatusServerHandler(ServicePort.ACCT, counters),
                 new AccountingRequestHandler(services.sessions(), sessionExecutor, services.compliance(), counters,
                         services.clock()), errors);
+    }
+
+    /** One admission bucket per port: accounting bursts do not eat the authentication budget. */
+    private Admission admission(RadiusSettings settings) {
+        return new Admission(settings.maxRequestsPerSecond(), System::nanoTime, counters);
     }
 
     /** Every profile a client names must exist in the policy; the message names the offending key. */

@@ -1,0 +1,116 @@
+package io.nacgw.nacapi;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What an unauthenticated peer can trigger over and over produces one WARN line per reason and source, with no
+ * stack trace anywhere in the log (ours or Netty's): real curl with a self-signed client certificate, and an
+ * HTTP/2 request whose body does not match its content-length.
+ */
+final class PeerErrorLogTest {
+    private static final Path OPENSSL = Path.of("/usr/bin/openssl");
+
+    /** Everything logged anywhere (root logger) while {@code body} runs. */
+    private static List<ILoggingEvent> capture(ThrowingRunnable body) throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        root.addAppender(appender);
+        try {
+            body.run();
+            Thread.sleep(300); // the server's side of the last failure may still be on its event loop
+        } finally {
+            root.detachAppender(appender);
+        }
+        return appender.list;
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    private static List<String> peerWarnings(List<ILoggingEvent> events, String reason) {
+        return events.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("peer error " + reason))
+                .collect(Collectors.toList());
+    }
+
+    private static void assertNoStackTrace(List<ILoggingEvent> events) {
+        for (ILoggingEvent e : events) {
+            assertEquals(null, e.getThrowableProxy(), "stack trace logged: " + e.getLoggerName() + " " + e.getFormattedMessage());
+        }
+    }
+
+    @Test
+    void selfSignedClientCertificate_fiveTimes_isOneLine_withoutStackTrace() throws Exception {
+        if (!Files.isExecutable(OPENSSL)) {
+            Assumptions.assumeFalse("true".equals(System.getenv("CI")) && fail("openssl is required when CI=true"));
+            Assumptions.assumeTrue(false, "openssl not installed");
+        }
+        try (TestGateway gw = TestGateway.start()) {
+            Path key = gw.dir.resolve("self.key");
+            Path cert = gw.dir.resolve("self.pem");
+            Process p = new ProcessBuilder(OPENSSL.toString(), "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "1",
+                    "-subj", "/CN=intruder").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "openssl req failed");
+            long before = gw.server.guardStats().peerErrors().get("tls_handshake");
+            List<ILoggingEvent> events = capture(() -> {
+                for (int i = 0; i < 5; i++) {
+                    Curl.Result r = Curl.run(List.of("--http1.1", "--cacert", gw.caFile().toString(),
+                            "--cert", cert.toString(), "--key", key.toString(), gw.uri("/ciscoise/mdminfo").toString()));
+                    assertNotEquals(200, r.status(), "the self-signed certificate was accepted");
+                }
+            });
+            assertEquals(before + 5, gw.server.guardStats().peerErrors().get("tls_handshake"));
+            List<String> lines = peerWarnings(events, "tls_handshake");
+            assertEquals(1, lines.size(), "expected one line: " + lines);
+            assertTrue(lines.get(0).contains("CN=intruder") || lines.get(0).contains("trusted"), lines.get(0));
+            assertNoStackTrace(events);
+        }
+    }
+
+    @Test
+    void http2ContentLengthMismatch_isOneLine_withoutStackTrace() throws Exception {
+        try (TestGateway gw = TestGateway.start()) {
+            long before = gw.server.guardStats().peerErrors().get("http2_protocol");
+            List<ILoggingEvent> events = capture(() -> {
+                for (int i = 0; i < 5; i++) {
+                    Curl.Result r = Curl.run(List.of("--http2", "--cacert", gw.caFile().toString(),
+                            "--cert", gw.adminCert.chainFile().toString(), "--key", gw.adminCert.keyFile().toString(),
+                            "-X", "PUT", "-H", "Content-Type: application/json", "-H", "Content-Length: 500",
+                            "--data-binary", "{\"deviceId\":\"x\"}",
+                            gw.uri("/api/v1/devices/5b3c1f6e-0000-4000-8000-000000000001").toString()));
+                    assertNotEquals(200, r.status());
+                    assertNotEquals(201, r.status());
+                }
+            });
+            assertTrue(gw.server.guardStats().peerErrors().get("http2_protocol") >= before + 5,
+                    gw.server.guardStats().toString());
+            assertEquals(1, peerWarnings(events, "http2_protocol").size(), events.toString());
+            assertNoStackTrace(events);
+        }
+    }
+
+    private static boolean fail(String message) {
+        throw new AssertionError(message);
+    }
+}

@@ -13,6 +13,7 @@ dpkg --purge nacgw >/dev/null 2>&1 || true
 dpkg -i "$deb" >/dev/null
 
 [ -x /usr/bin/nacgw ] || fail "/usr/bin/nacgw missing"
+[ -f /etc/logrotate.d/nacgw ] || fail "/etc/logrotate.d/nacgw missing"
 [ "$(stat -c %U:%a /var/lib/nacgw)" = nacgw:700 ] || fail "/var/lib/nacgw must be nacgw:700, is $(stat -c %U:%a /var/lib/nacgw)"
 [ "$(stat -c %U:%G:%a /etc/nacgw/nacgw.yaml)" = root:nacgw:640 ] || fail "config must be root:nacgw 640"
 grep -q '^dataDir: /var/lib/nacgw' /etc/nacgw/nacgw.yaml || fail "config does not point at /var/lib/nacgw"

@@ -61,8 +61,11 @@ public final class Gateway implements AutoCloseable {
     private final AccessPolicy policy;
     private final SyncService sync;
     private final RadiusServer radius;
+    /** The audit file (RADIUS decisions and CoA); reopened on every reload, for logrotate. */
+    private AuditSink auditSink;
     private final CoaSender coa;
     private final SessionReauthorizer reauthorizer;
+    private final SessionCoaActions coaActions;
     private final ApiServer api;
     private final MetricsServer metricsServer;
     private final SessionStore sessions;
@@ -110,6 +113,7 @@ public final class Gateway implements AutoCloseable {
             if (config.radius().enabled()) {
                 Path auditFile = config.dataDir().resolve(config.audit().file());
                 AuditSink audit = openAudit(auditFile);
+                this.auditSink = audit;
                 this.radius = RadiusServer.start(config.radius().settings(config.audit().queueSize()),
                         config.radius().nasClients(policy), new RadiusServices(policy, compliance, sessions, audit, clock));
                 closeables.push(radius);
@@ -118,7 +122,7 @@ public final class Gateway implements AutoCloseable {
                 if (coaSettings.enabled()) {
                     this.coa = CoaSender.start(coaSettings, radius::client, radius::audit, clock, metrics::observeCoa);
                     closeables.push(coa);
-                    this.reauthorizer = new SessionReauthorizer(policy, sessions, radius::client, coa, clock,
+                    this.reauthorizer = new SessionReauthorizer(policy, compliance, sessions, radius::client, coa, clock,
                             coaSettings.queueSize());
                     closeables.push(reauthorizer);
                     compliance.addListener(reauthorizer);
@@ -132,6 +136,8 @@ public final class Gateway implements AutoCloseable {
                 this.coa = null;
                 this.reauthorizer = null;
             }
+            this.coaActions = new SessionCoaActions(sessions, reauthorizer, clock);
+            closeables.push(coaActions);
             if (changeLog != null) {
                 changeLog.start(compliance); // after the CoA listener, so remote changes trigger CoA here too
             }
@@ -156,6 +162,7 @@ public final class Gateway implements AutoCloseable {
             }
             if (config.metrics().enabled()) {
                 Map<String, MetricsServer.Operation> ops = new HashMap<>(SyncOperations.endpoints(syncOps));
+                ops.putAll(coaActions.endpoints());
                 ops.put("/reload", ReloadOperation.of(this, reloadSource));
                 ops.putAll(SessionOperations.endpoints(sessions, clock));
                 this.metricsServer = MetricsServer.startWithHealth(config.metrics().settings(), metrics::scrape, this::health,
@@ -195,7 +202,7 @@ public final class Gateway implements AutoCloseable {
                 commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
         ApiServer api = ApiServer.start(config.api().settings(),
                 config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version()),
-                config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, clock);
+                config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, coaActions, clock);
         // a revocation (crl.pem rewritten by `nacgw certs revoke`) also ends connections already open with that certificate
         tls.onReload(() -> api.closeUntrustedConnections(tls::stillTrusts));
         return api;
@@ -304,7 +311,14 @@ public final class Gateway implements AutoCloseable {
         }
         if (policyChanged) {
             applied.add("policy.profiles: " + profileChanges(currentPolicy, fresh.policy()));
+            Map<String, io.nacgw.core.policy.Profile> before = new HashMap<>();
+            for (String name : policy.names()) {
+                before.put(name, policy.profile(name));
+            }
             policy.update(next);
+            if (reauthorizer != null) {
+                reauthorizer.policyReloaded(before); // live sessions whose decision the new profiles change get CoA
+            }
         }
         if (clients != null) {
             radius.reload(clients);
@@ -315,6 +329,9 @@ public final class Gateway implements AutoCloseable {
         currentPolicy = fresh.policy();
         if (radius != null) {
             currentClients = fresh.radius().clients();
+        }
+        if (auditSink != null) {
+            auditSink.requestReopen(); // logrotate: `postrotate nacgw reload` moves new lines to the new file
         }
         ReloadResult result = new ReloadResult(applied, restart);
         log.info("reload: {}{}", result.unchanged() ? "no changes" : applied.isEmpty() ? "nothing applied" : String.join("; ", applied),

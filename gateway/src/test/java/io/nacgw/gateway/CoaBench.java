@@ -32,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * mvn -q -pl gateway -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
- * cd gateway && java -cp target/test-classes:target/classes:$(cat /tmp/cp.txt) io.nacgw.gateway.CoaBench 10 10000 1000 200
+ * CP=gateway/target/test-classes:gateway/target/classes
+ * for m in core certs sync radius nac-api loadgen; do CP=$CP:$m/target/classes:$m/target/test-classes; done
+ * java -cp "$CP:$(cat /tmp/cp.txt)" io.nacgw.gateway.CoaBench 10 10000 1000 200
  * </pre>
  */
 public final class CoaBench {

@@ -43,6 +43,7 @@ final class GatewayCoaTest {
     @TempDir
     Path dir;
     private final List<AutoCloseable> open = new ArrayList<>();
+    private String metrics = "metrics: {enabled: false}";
 
     @AfterEach
     void close() throws Exception {
@@ -65,7 +66,7 @@ final class GatewayCoaTest {
                   port: 0
                   users:
                     - {name: admin, role: admin, passwordHash: "%s"}
-                metrics: {enabled: false}
+                %s
                 radius:
                   bindAddress: 127.0.0.1
                   authPort: 0
@@ -90,7 +91,7 @@ final class GatewayCoaTest {
                       noncompliant: quarantine
                       allow: {vlan: "100"}
                       quarantine: {vlan: "999"}
-                """.formatted(HASH, coa, coaPort1, coaPort2, coaSecret2));
+                """.formatted(HASH, metrics, coa, coaPort1, coaPort2, coaSecret2));
         return new ConfigLoader().load(f, Map.of(), new Properties());
     }
 
@@ -158,7 +159,7 @@ final class GatewayCoaTest {
         assertEquals("999", sw1.mab(TestDevices.mac(1)), "the re-authentication gets the quarantine VLAN");
         g.close();
         String audit = Files.readString(c.dataDir().resolve("audit.jsonl"));
-        assertTrue(audit.contains("\"type\":\"coa\"") && audit.contains("\"session\":\"sess-0001\"")
+        assertTrue(audit.contains("\"type\":\"coa\"") && audit.contains("\"acctSessionId\":\"sess-0001\"")
                 && audit.contains("\"trigger\":\"device-change\"") && audit.contains("\"answer\":\"ack\"")
                 && audit.contains("\"reason\":\"allow -> quarantine (noncompliant)\""), audit);
     }
@@ -268,5 +269,61 @@ final class GatewayCoaTest {
         double spanSeconds = (got.get(got.size() - 1).receivedNanos() - got.get(0).receivedNanos()) / 1e9;
         assertTrue(spanSeconds >= 0.95 * 960 / 400.0, "1000 CoA in " + spanSeconds + " s: faster than the rate limit");
         assertEquals(0, g.coa().orElseThrow().stats().queueFull());
+    }
+
+    @Test
+    void operator_reauthBySessionIdOverTheApi_disconnectByMacFromTheCli() throws Exception {
+        NasStandIn one = track(new NasStandIn("coa-secret-one"));
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            metrics = "metrics: {host: 127.0.0.1, port: " + s.getLocalPort() + "}";
+        }
+        NacgwConfig c = config(one.port(), one.port(), "coa-secret-two", "");
+        Gateway g = start(c);
+        g.compliance().upsert(device(6, ComplianceState.COMPLIANT, Instant.now().minusSeconds(60)));
+        TestNas sw1 = track(nas(g, "127.0.0.1", "radius-secret-one"));
+        sw1.start("op-6", TestDevices.mac(6));
+        String id = g.sessions().activeSessionsForMac(TestDevices.mac(6)).get(0).id();
+        String base = "https://127.0.0.1:" + g.api().orElseThrow().address().getPort() + "/api/v1/sessions/";
+        String ca = c.dataDir().resolve("pki/ca.pem").toString();
+
+        String out = curl("--cacert", ca, "-u", "admin:" + ADMIN_PASSWORD, "-X", "POST", base + id + ":reauthenticate");
+        assertTrue(out.contains("HTTP 200") && out.contains("\"answer\":\"ack\"")
+                && out.contains("\"sent\":\"CoA-Request reauthenticate\""), out);
+        NasStandIn.Received got = one.await(1, 10).get(0);
+        assertEquals("op-6", got.text(AttributeType.ACCT_SESSION_ID));
+        assertTrue(got.ciscoAvPairs().contains("subscriber:command=reauthenticate"), got.ciscoAvPairs().toString());
+        String missing = curl("--cacert", ca, "-u", "admin:" + ADMIN_PASSWORD, "-X", "POST", base + "nope:disconnect");
+        assertTrue(missing.contains("HTTP 404"), missing);
+
+        int status = Main.execute(new String[]{"sessions", "reauth", "--mac", TestDevices.mac(6).toRfc3580(),
+                "--disconnect", "--config", dir.resolve("nacgw.yaml").toString()});
+        assertEquals(0, status, "every NAS acknowledged");
+        assertEquals(RadiusCode.DISCONNECT_REQUEST, one.await(2, 10).get(1).code(), "--disconnect overrides coaAction");
+        assertEquals(1, Main.execute(new String[]{"sessions", "reauth", "--mac", "02:00:00:00:99:99",
+                "--config", dir.resolve("nacgw.yaml").toString()}), "no active session for that MAC");
+        g.close();
+        String audit = Files.readString(c.dataDir().resolve("audit.jsonl"));
+        assertTrue(audit.contains("\"trigger\":\"operator\",\"reason\":\"operator: disconnect\""), audit);
+    }
+
+    @Test
+    void policyReload_thatChangesAnActiveSessionsAnswer_sendsCoa() throws Exception {
+        NasStandIn one = track(new NasStandIn("coa-secret-one"));
+        NacgwConfig c = config(one.port(), one.port(), "coa-secret-two", "");
+        Gateway g = start(c);
+        g.compliance().upsert(device(7, ComplianceState.COMPLIANT, Instant.now().minusSeconds(60)));
+        TestNas sw1 = track(nas(g, "127.0.0.1", "radius-secret-one"));
+        assertEquals("100", sw1.mab(TestDevices.mac(7)));
+        sw1.start("reload-7", TestDevices.mac(7));
+        Path f = dir.resolve("nacgw.yaml");
+        Files.writeString(f, Files.readString(f).replace("allow: {vlan: \"100\"}", "allow: {vlan: \"110\"}"));
+        g.reload(new ConfigLoader().load(f, Map.of(), new Properties()));
+        NasStandIn.Received got = one.await(1, 20).get(0);
+        assertEquals("reload-7", got.text(AttributeType.ACCT_SESSION_ID));
+        await(() -> g.coa().orElseThrow().stats().acked() == 1, "the ACK");
+        assertEquals("110", sw1.mab(TestDevices.mac(7)), "the re-authentication gets the new VLAN");
+        g.close();
+        String audit = Files.readString(c.dataDir().resolve("audit.jsonl"));
+        assertTrue(audit.contains("\"trigger\":\"policy-reload\",\"reason\":\"profile wifi: allow -> allow (compliant)\""), audit);
     }
 }

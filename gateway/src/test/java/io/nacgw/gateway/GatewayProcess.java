@@ -28,14 +28,19 @@ final class GatewayProcess implements AutoCloseable {
     static GatewayProcess start(Path config, Path log, String maxHeap, long timeoutSeconds) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                // the gateway's own logging (INFO: store opened, index loaded in N ms), not the tests' WARN-only one
+                "-Dlogback.configurationFile=logback.xml",
                 Main.class.getName(), "run", "--config", config.toString()));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> readApiPort(p));
         try {
             return new GatewayProcess(p, port.get(timeoutSeconds, TimeUnit.SECONDS));
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException e) {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             throw new IllegalStateException("the gateway did not start within " + timeoutSeconds + " s; see " + log, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new IllegalStateException(e.getCause().getMessage() + "; see " + log, e);
         }
     }
 

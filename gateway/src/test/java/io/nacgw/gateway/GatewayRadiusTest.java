@@ -54,7 +54,7 @@ final class GatewayRadiusTest {
 
     private static String radclient(int port, String secret, String mac) throws Exception {
         Needs.executable("freeradius-utils", "/usr/bin/radclient");
-        Process p = new ProcessBuilder("radclient", "-x", "-r", "1", "-t", "2", "127.0.0.1:" + port, "auth", secret)
+        Process p = new ProcessBuilder("radclient", "-x", "-r", "2", "-t", "4", "127.0.0.1:" + port, "auth", secret)
                 .redirectErrorStream(true).start();
         p.getOutputStream().write(("User-Name = \"" + mac + "\", User-Password = \"" + mac + "\", Calling-Station-Id = \""
                 + mac + "\", Service-Type = Call-Check, Message-Authenticator = 0x00\n").getBytes(StandardCharsets.US_ASCII));
@@ -101,7 +101,8 @@ final class GatewayRadiusTest {
             g.compliance().upsert(TestDevices.compliant(1).lastCheckIn(java.time.Instant.now()).build());
             int port = g.radius().orElseThrow().authAddress().getPort();
             String mac1 = TestDevices.mac(1).toRfc3580();
-            assertTrue(radclient(port, "first-secret-123", mac1).contains("Tunnel-Private-Group-Id:0 = \"100\""));
+            String before = radclient(port, "first-secret-123", mac1);
+            assertTrue(before.contains("Tunnel-Private-Group-Id:0 = \"100\""), before);
 
             Path f = dir.resolve("nacgw.yaml");
             Files.writeString(f, CONFIG.formatted("first-secret-123").replace("allow: {vlan: \"100\"}",
@@ -118,6 +119,16 @@ final class GatewayRadiusTest {
             assertThrows(RuntimeException.class, () -> g.reload(new ConfigLoader().load(f, Map.of(), new Properties())));
             assertTrue(g.policy().has("wifi") && !g.policy().has("guest"));
             assertTrue(radclient(port, "first-secret-123", mac1).contains("Tunnel-Private-Group-Id:0 = \"200\""));
+
+            // logrotate renames the audit log, then runs `nacgw reload`: later decisions go to a new file
+            Path audit = config.dataDir().resolve("audit.jsonl");
+            Files.move(audit, dir.resolve("audit.jsonl.1"));
+            Files.writeString(f, CONFIG.formatted("first-secret-123"));
+            g.reload(new ConfigLoader().load(f, Map.of(), new Properties()));
+            assertTrue(radclient(port, "first-secret-123", mac1).contains("Received Access-Accept"));
         }
+        List<String> fresh = Files.readAllLines(config.dataDir().resolve("audit.jsonl"));
+        assertEquals(1, fresh.size(), fresh.toString());
+        assertTrue(Files.readAllLines(dir.resolve("audit.jsonl.1")).size() >= 3);
     }
 }

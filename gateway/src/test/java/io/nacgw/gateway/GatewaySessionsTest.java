@@ -1,8 +1,8 @@
 package io.nacgw.gateway;
 
 import io.nacgw.core.id.MacAddress;
+import io.nacgw.core.testing.Needs;
 import io.nacgw.core.testing.TestDevices;
-import io.nacgw.core.testing.Tools;
 import io.nacgw.gateway.config.ConfigLoader;
 import io.nacgw.gateway.config.NacgwConfig;
 import io.nacgw.nacapi.PasswordHash;
@@ -44,7 +44,7 @@ final class GatewaySessionsTest {
     }
 
     private static String radclient(String hostPort, String command, String attributes) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Tools.require("/usr/bin/radclient", "freeradius-utils"),
+        List<String> cmd = new ArrayList<>(List.of(Needs.executable("freeradius-utils", "/usr/bin/radclient").toString(),
                 "-x", "-t", "5", "-r", "2"));
         if (hostPort.startsWith("[")) {
             cmd.add("-6");
@@ -54,7 +54,7 @@ final class GatewaySessionsTest {
     }
 
     private static String curl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Tools.require("/usr/bin/curl", "curl"), "-sS", "-g",
+        List<String> cmd = new ArrayList<>(List.of(Needs.executable("curl", "/usr/bin/curl").toString(), "-sS", "-g",
                 "--max-time", "30", "-w", "\nHTTP %{http_code}\n"));
         cmd.addAll(List.of(args));
         return run(cmd, "");

@@ -25,6 +25,8 @@ final class TestNas implements AutoCloseable {
     private final InetSocketAddress auth;
     private final InetSocketAddress acct;
     private int id;
+    /** The Class of the last Accept, echoed in the next Start as a NAS does (it joins the Accept's session). */
+    private byte[] lastClass;
 
     TestNas(String address, String secret, InetSocketAddress auth, InetSocketAddress acct) throws IOException {
         this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(address), 0));
@@ -43,6 +45,8 @@ final class TestNas implements AutoCloseable {
         if ((reply[0] & 0xFF) == RadiusCode.ACCESS_REJECT) {
             return "reject";
         }
+        Attribute cls = Replies.first(reply, AttributeType.CLASS);
+        lastClass = cls == null ? null : cls.value();
         Attribute vlan = Replies.first(reply, AttributeType.TUNNEL_PRIVATE_GROUP_ID);
         return vlan == null ? "accept" : new String(Arrays.copyOfRange(vlan.value(), 1, vlan.length()),
                 java.nio.charset.StandardCharsets.US_ASCII);
@@ -50,7 +54,12 @@ final class TestNas implements AutoCloseable {
 
     /** Accounting Start of {@code session} for {@code mac}; returns once the gateway stored it. */
     void start(String session, MacAddress mac) throws IOException {
-        byte[] reply = exchange(RequestBuilder.accounting(next())
+        RequestBuilder b = RequestBuilder.accounting(next());
+        if (lastClass != null) {
+            b.raw(AttributeType.CLASS, lastClass);
+            lastClass = null;
+        }
+        byte[] reply = exchange(b
                 .integer(AttributeType.ACCT_STATUS_TYPE, AttributeType.ACCT_START)
                 .text(AttributeType.ACCT_SESSION_ID, session).text(AttributeType.USER_NAME, mac.toHex12())
                 .text(AttributeType.CALLING_STATION_ID, mac.toRfc3580()).build(secret), acct);

@@ -92,6 +92,16 @@ public final class ApiServer implements AutoCloseable {
     /** As above, with the session table {@code GET /api/v1/sessions} lists (null: none kept, the route says so). */
     public static ApiServer start(ApiSettings settings, IseSettings ise, AuthSettings auth, ServerEngineFactory tls,
                                   ComplianceService service, AccessPolicy policy, SessionStore sessions, Clock clock) {
+        return start(settings, ise, auth, tls, service, policy, sessions, null, clock);
+    }
+
+    /**
+     * As above, with the operator's session actions ({@code POST /api/v1/sessions/{id}:reauthenticate|disconnect};
+     * null: CoA off, those routes answer 409).
+     */
+    public static ApiServer start(ApiSettings settings, IseSettings ise, AuthSettings auth, ServerEngineFactory tls,
+                                  ComplianceService service, AccessPolicy policy, SessionStore sessions,
+                                  SessionActions actions, Clock clock) {
         Objects.requireNonNull(tls, "tls");
         for (ApiUser u : auth.users()) {
             if (u.profile() != null && !policy.has(u.profile())) {
@@ -112,7 +122,7 @@ public final class ApiServer implements AutoCloseable {
         JsonApi json = new JsonApi(service, policy, clock, writers, settings.maxDecisionBatch(), ise.busyWaitSeconds(),
                 metrics);
         all.addAll(json.routes());
-        all.addAll(new SessionApi(sessions, workers, clock, json::busy).routes());
+        all.addAll(new SessionApi(sessions, actions, workers, clock, json::busy).routes());
         Routes routes = new Routes(all);
         Authenticator authenticator = new Authenticator(auth, verifier, clock, guards);
         ApiInitializer.engine(tls).closeOutbound(); // fail at start, not on the first connection

@@ -34,14 +34,18 @@ record Route(HttpMethod method, String template, RouteGroup group, Handler handl
         Map<String, String> vars = null;
         for (int i = 0; i < parts.length; i++) {
             String p = parts[i];
-            if (p.length() > 1 && p.charAt(0) == '{' && p.charAt(p.length() - 1) == '}') {
-                if (segments[i].isEmpty()) {
+            int close = p.length() > 1 && p.charAt(0) == '{' ? p.indexOf('}') : -1;
+            if (close > 1) {
+                // {name} is the whole segment; {name}:verb (custom methods, e.g. sessions/{id}:disconnect) a prefix
+                String suffix = p.substring(close + 1);
+                String seg = segments[i];
+                if (seg.length() <= suffix.length() || !seg.endsWith(suffix)) {
                     return null;
                 }
                 if (vars == null) {
                     vars = new java.util.HashMap<>(4);
                 }
-                vars.put(p.substring(1, p.length() - 1), segments[i]);
+                vars.put(p.substring(1, close), seg.substring(0, seg.length() - suffix.length()));
             } else if (!p.equals(segments[i])) {
                 return null;
             }

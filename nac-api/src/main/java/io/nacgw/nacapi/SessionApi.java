@@ -24,20 +24,45 @@ final class SessionApi {
     static final String PATH = JsonApi.BASE + "/sessions";
 
     private final SessionStore sessions;
+    private final SessionActions actions;
     private final Executor workers;
     private final Clock clock;
     private final Supplier<ApiException> busy;
 
-    /** {@code sessions} null: the gateway keeps no session table (the route answers 404 saying so). */
-    SessionApi(SessionStore sessions, Executor workers, Clock clock, Supplier<ApiException> busy) {
+    /**
+     * {@code sessions} null: the gateway keeps no session table (the route answers 404 saying so); {@code actions}
+     * null: no CoA (the action routes answer 409).
+     */
+    SessionApi(SessionStore sessions, SessionActions actions, Executor workers, Clock clock, Supplier<ApiException> busy) {
         this.sessions = sessions;
+        this.actions = actions;
         this.workers = workers;
         this.clock = clock;
         this.busy = busy;
     }
 
     List<Route> routes() {
-        return List.of(new Route(HttpMethod.GET, PATH, RouteGroup.PARTNER, this::list));
+        return List.of(new Route(HttpMethod.GET, PATH, RouteGroup.PARTNER, this::list),
+                new Route(HttpMethod.POST, PATH + "/{id}:reauthenticate", RouteGroup.ADMIN, r -> act(r, false)),
+                new Route(HttpMethod.POST, PATH + "/{id}:disconnect", RouteGroup.ADMIN, r -> act(r, true)));
+    }
+
+    /** Re-authenticates or disconnects one session through CoA; answers with the NAS's answer. */
+    CompletionStage<ApiResponse> act(ApiRequest r, boolean disconnect) {
+        if (actions == null) {
+            throw new ApiException(409, "CoA is off on this gateway (radius.enabled or radius.coa.enabled is false)");
+        }
+        String id = r.pathVariable("id");
+        if (id == null || id.isEmpty() || id.length() > 64) {
+            throw ApiException.badRequest("a session id is 1-64 characters");
+        }
+        return actions.act(id, disconnect).thenApply(reply -> {
+            if (reply.status() != 200) { // the API's own error format (problem+json) for the action's refusal
+                throw new ApiException(reply.status(), errorText(reply.json()));
+            }
+            byte[] b = reply.json().getBytes(StandardCharsets.UTF_8);
+            return ApiResponse.of(reply.status(), ApiResponse.JSON, r.alloc().buffer(b.length).writeBytes(b));
+        });
     }
 
     CompletionStage<ApiResponse> list(ApiRequest r) {
@@ -61,6 +86,15 @@ final class SessionApi {
                     });
         } catch (RejectedExecutionException e) {
             throw busy.get();
+        }
+    }
+
+    /** The {@code error} of an action's JSON refusal, or the JSON itself. */
+    private static String errorText(String json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("error").asText(json);
+        } catch (java.io.IOException e) {
+            return json;
         }
     }
 }

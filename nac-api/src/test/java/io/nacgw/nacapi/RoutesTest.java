@@ -23,6 +23,20 @@ final class RoutesTest {
     }
 
     @Test
+    void customMethodSuffix_bindsThePrefix_andOtherVerbsDoNotMatch() {
+        Route reauth = new Route(HttpMethod.POST, "/api/v1/sessions/{id}:reauthenticate", RouteGroup.ADMIN, r -> null);
+        Route disconnect = new Route(HttpMethod.POST, "/api/v1/sessions/{id}:disconnect", RouteGroup.ADMIN, r -> null);
+        Routes rs = new Routes(List.of(reauth, disconnect));
+        Routes.Match m = rs.match(HttpMethod.POST, "/api/v1/sessions/s-12:ab:disconnect");
+        assertEquals(disconnect, m.route());
+        assertEquals("s-12:ab", m.variables().get("id"));
+        assertEquals("s-1", rs.match(HttpMethod.POST, "/api/v1/sessions/s-1:reauthenticate").variables().get("id"));
+        assertNull(rs.match(HttpMethod.POST, "/api/v1/sessions/s-1:bounce").route());
+        assertNull(rs.match(HttpMethod.POST, "/api/v1/sessions/:disconnect").route(), "an empty id is no match");
+        assertNull(rs.match(HttpMethod.POST, "/api/v1/sessions/s-1").route());
+    }
+
+    @Test
     void wrongMethod_listsAllowed_unknownPathListsNothing() {
         Routes.Match m = routes.match(HttpMethod.POST, "/api/v1/devices/lookup");
         assertNull(m.route());

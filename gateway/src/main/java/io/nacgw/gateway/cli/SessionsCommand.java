@@ -17,8 +17,9 @@ import java.util.concurrent.Callable;
 
 /** {@code nacgw sessions list}: the running gateway's session table, through its localhost operations port. */
 @Command(name = "sessions", mixinStandardHelpOptions = true,
-        description = "Show the network sessions the running gateway knows (talks to its metrics port, metrics.host:metrics.port).",
-        subcommands = {SessionsCommand.ListSessions.class})
+        description = "Show the network sessions the running gateway knows, or re-authenticate one through CoA "
+                + "(talks to its metrics port, metrics.host:metrics.port).",
+        subcommands = {SessionsCommand.ListSessions.class, SessionsCommand.Reauth.class})
 public final class SessionsCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -94,6 +95,71 @@ public final class SessionsCommand implements Runnable {
             }
             out.println(n.path("count").asInt() + " session(s)" + (n.path("truncated").asBoolean()
                     ? ", more match: raise --limit or narrow with --nas/--mac/--active" : ""));
+        }
+    }
+
+    /** {@code nacgw sessions reauth --mac M | --session ID [--disconnect]}. */
+    @Command(name = "reauth", mixinStandardHelpOptions = true,
+            description = "Send the NAS holding a session a CoA re-authentication (or a Disconnect) now, and show its "
+                    + "answer (exit 0 when every NAS acknowledged, 1 otherwise).")
+    public static final class Reauth implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        ConfigOptions options;
+        @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Target target;
+        @Option(names = "--disconnect", description = "Disconnect-Request instead of the NAS client's coaAction.")
+        boolean disconnect;
+        @Option(names = "--json", description = "The gateway's JSON as is.")
+        boolean json;
+
+        /** Which sessions. */
+        static final class Target {
+            @Option(names = "--mac", paramLabel = "M", description = "Every active session of this MAC, any common notation.")
+            String mac;
+            @Option(names = "--session", paramLabel = "ID", description = "One session by nacgw's id (sessions list).")
+            String session;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            if (target.mac != null && MacAddress.tryParse(target.mac.strip()) == null) {
+                throw new IllegalArgumentException("--mac '" + target.mac + "' is not a MAC address");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            String q = target.mac != null ? "?mac=" + URLEncoder.encode(target.mac.strip(), StandardCharsets.UTF_8)
+                    : "?session=" + URLEncoder.encode(target.session.strip(), StandardCharsets.UTF_8);
+            // up to 3 attempts with backoff (7 s by default) per NAS: allow for it
+            HttpResponse<String> r = SyncCommand.call(SyncCommand.base(options.load(out, false)) + "/sessions/reauth" + q
+                    + (disconnect ? "&disconnect=true" : ""), "POST", java.time.Duration.ofSeconds(60));
+            JsonNode n = JSON.readTree(r.body());
+            if (r.statusCode() == 404) {
+                out.println(n.path("error").asText());
+                out.flush();
+                return 1;
+            }
+            if (r.statusCode() != 200) {
+                throw new IllegalArgumentException(n.path("error").asText("HTTP " + r.statusCode()));
+            }
+            boolean allAcked = true;
+            if (json) {
+                out.println(r.body());
+            } else {
+                String format = "%-16s %-12s %-22s %-32s %-10s %-6s %s%n";
+                out.printf(format, "SESSION", "CLIENT", "SENT TO", "SENT", "ANSWER", "CAUSE", "MS");
+                for (JsonNode x : n.path("results")) {
+                    out.printf(format, x.path("session").asText(), x.path("nas").asText(), x.path("destination").asText("-"),
+                            x.path("sent").asText("-"), x.path("answer").asText(),
+                            x.path("errorCause").isNull() ? "-" : x.path("errorCause").asText(),
+                            String.format(java.util.Locale.ROOT, "%.1f", x.path("latencyMillis").asDouble()));
+                }
+            }
+            for (JsonNode x : n.path("results")) {
+                allAcked &= x.path("answer").asText().equals("ack");
+            }
+            out.flush();
+            return allAcked ? 0 : 1;
         }
     }
 }

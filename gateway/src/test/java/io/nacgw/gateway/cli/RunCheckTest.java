@@ -1,7 +1,7 @@
 package io.nacgw.gateway.cli;
 
 import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.Assumptions;
+import io.nacgw.core.testing.Needs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +31,7 @@ final class RunCheckTest {
 
     @Test
     void check_portsHeldByOthers_reportedAsInUse_listenersUntouched_noSync() throws Exception {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/net/tcp")), "needs /proc/net (Linux)");
+        Needs.that(Files.isReadable(Path.of("/proc/net/tcp")), "/proc/net/tcp (Linux)");
         AtomicInteger graphRequests = new AtomicInteger();
         HttpServer graph = fakeGraph(graphRequests);
         try (ServerSocket metricsHolder = new ServerSocket(0, 5, LOOPBACK);
@@ -66,7 +66,7 @@ final class RunCheckTest {
 
     @Test
     void check_allFree_okAndStillNothingListening() throws Exception {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/net/tcp")), "needs /proc/net (Linux)");
+        Needs.that(Files.isReadable(Path.of("/proc/net/tcp")), "/proc/net/tcp (Linux)");
         AtomicInteger graphRequests = new AtomicInteger();
         HttpServer graph = fakeGraph(graphRequests);
         try {

@@ -1,11 +1,7 @@
 package io.nacgw.radius.audit;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Where audit lines go. Called from one writer thread only, never from an event loop, so implementations may
@@ -20,6 +16,13 @@ public interface AuditSink extends AutoCloseable {
     default void flush() throws IOException {
     }
 
+    /**
+     * Asks the sink to close and reopen its file before the next line (after logrotate renamed it; {@code nacgw
+     * reload} calls this). Any thread may call it; the writer thread does the reopening.
+     */
+    default void requestReopen() {
+    }
+
     @Override
     default void close() throws IOException {
     }
@@ -29,35 +32,7 @@ public interface AuditSink extends AutoCloseable {
      * line, flushed whenever the queue drains.
      */
     static AuditSink file(Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            io.nacgw.core.files.OwnerOnly.createDirectories(parent);
-        }
-        io.nacgw.core.files.OwnerOnly.createFile(file);
-        BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-        return new AuditSink() {
-            @Override
-            public void write(String line) throws IOException {
-                w.write(line);
-                w.write('\n');
-            }
-
-            @Override
-            public void flush() throws IOException {
-                w.flush();
-            }
-
-            @Override
-            public void close() throws IOException {
-                w.close();
-            }
-
-            @Override
-            public String toString() {
-                return "AuditSink[" + file + "]";
-            }
-        };
+        return new FileSink(file);
     }
 
     /** Discards every line (audit disabled). */

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param nasAddress     the address and port the request went to
  * @param deviceId       the MDM device id of the session, or null
  * @param mac            the session's endpoint MAC (Calling-Station-Id), or null
- * @param session        Acct-Session-Id
+ * @param session        nacgw's session id (else the Acct-Session-Id, else "mac ...")
+ * @param acctSessionId  the NAS's Acct-Session-Id, or null when accounting never named the session
  * @param trigger        device-change, policy-reload or operator
  * @param reason         why, e.g. "allow -> quarantine" (null when not known)
  * @param sent           the packet and command, e.g. "CoA-Request reauthenticate"
@@ -21,7 +22,7 @@ import java.util.Objects;
  * @param latencyMicros  from the request being queued to the answer (or the give-up)
  */
 public record CoaAuditEvent(Instant time, String nas, String nasAddress, String deviceId, String mac, String session,
-                            String trigger, String reason, String sent, String answer, Integer errorCause, int attempts,
+                            String acctSessionId, String trigger, String reason, String sent, String answer, Integer errorCause, int attempts,
                             long latencyMicros) implements AuditRecord {
     public CoaAuditEvent {
         Objects.requireNonNull(time, "time");
@@ -48,6 +49,8 @@ public record CoaAuditEvent(Instant time, String nas, String nasAddress, String 
         JsonText.str(sb, mac);
         sb.append(",\"session\":");
         JsonText.str(sb, session);
+        sb.append(",\"acctSessionId\":");
+        JsonText.str(sb, acctSessionId);
         sb.append(",\"trigger\":");
         JsonText.str(sb, trigger);
         sb.append(",\"reason\":");

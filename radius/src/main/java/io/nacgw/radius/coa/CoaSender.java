@@ -154,7 +154,7 @@ public final class CoaSender implements AutoCloseable {
     static CoaAuditEvent auditRecord(CoaResult r, Clock clock) {
         CoaRequest q = r.request();
         return new CoaAuditEvent(clock.instant(), q.nas(), r.destination(), q.deviceId(),
-                q.mac() == null ? null : q.mac().canonical(), q.sessionLabel(), q.trigger().wireName(), q.reason(),
+                q.mac() == null ? null : q.mac().canonical(), q.sessionLabel(), q.acctSessionId(), q.trigger().wireName(), q.reason(),
                 r.sent(), r.answer().wireName(), r.errorCause(), r.attempts(), r.latencyNanos() / 1_000);
     }
 

@@ -7,7 +7,9 @@ import io.nacgw.core.policy.Decision;
 import io.nacgw.core.policy.Profile;
 import io.nacgw.core.service.ChangeListener;
 import io.nacgw.core.service.DeviceChange;
+import io.nacgw.core.service.ComplianceService;
 import io.nacgw.core.session.Session;
+import io.nacgw.core.session.SessionFilter;
 import io.nacgw.core.session.SessionStore;
 import io.nacgw.radius.CoaAction;
 import io.nacgw.radius.DropReason;
@@ -23,7 +25,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -41,6 +46,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     private static final Logger log = LoggerFactory.getLogger(SessionReauthorizer.class);
 
     private final AccessPolicy policy;
+    private final ComplianceService compliance;
     private final SessionStore sessions;
     private final Function<String, NasClient> clients;
     private final CoaSender sender;
@@ -56,9 +62,10 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * @param clients    NAS clients by name as configured now
      * @param queueSize  device changes waiting to be looked at; beyond it they are dropped and counted
      */
-    public SessionReauthorizer(AccessPolicy policy, SessionStore sessions, Function<String, NasClient> clients,
-                               CoaSender sender, Clock clock, int queueSize) {
+    public SessionReauthorizer(AccessPolicy policy, ComplianceService compliance, SessionStore sessions,
+                               Function<String, NasClient> clients, CoaSender sender, Clock clock, int queueSize) {
         this.policy = policy;
+        this.compliance = compliance;
         this.sessions = sessions;
         this.clients = clients;
         this.sender = sender;
@@ -103,6 +110,66 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
             out.add(send(s, CoaTrigger.DEVICE_CHANGE, null, reason));
         }
         return out;
+    }
+
+    /**
+     * A policy reload replaced the profiles ({@code before}: the profiles as they were, by name): every active
+     * session is decided again with its profile's old and new rules, and gets a CoA where the answer changed. Runs
+     * on this class's thread; the CoA sender's per-NAS rate limit spreads the CoA out. Never blocks the caller.
+     */
+    public void policyReloaded(Map<String, Profile> before) {
+        Map<String, Profile> old = Map.copyOf(before);
+        try {
+            worker.execute(() -> reevaluateAll(old));
+        } catch (RejectedExecutionException full) {
+            drops.drop(DropReason.COA_QUEUE_FULL, null, "policy reload not checked for CoA: "
+                    + (worker.isShutdown() ? "stopping" : "trigger queue full"));
+        }
+    }
+
+    /** {@link #policyReloaded}'s work, on the calling thread; the results to come. */
+    List<CompletableFuture<CoaResult>> reevaluateAll(Map<String, Profile> before) {
+        List<CompletableFuture<CoaResult>> out = new ArrayList<>();
+        long now = clock.millis();
+        for (Session s : sessions.list(new SessionFilter(null, null, null, null, true, SessionFilter.MAX_LIMIT))) {
+            NasClient c = clients.apply(s.nas().client());
+            if (c == null) {
+                continue;
+            }
+            String name = profileOf(s, c);
+            Profile old = before.get(name);
+            if (old == null) {
+                continue; // a profile the reload added: the session was authorised under another one
+            }
+            DeviceRecord device = device(s);
+            Decision was = old.decide(device, now);
+            Decision is = policy.profile(name).decide(device, now);
+            if (was.verdict() == is.verdict() && was.attributes().equals(is.attributes())) {
+                unchanged.increment();
+                continue;
+            }
+            out.add(send(s, CoaTrigger.POLICY_RELOAD, null, "profile " + name + ": " + was.verdict().wireName()
+                    + " -> " + is.verdict().wireName() + " (" + is.primaryReason().wireName() + ")"));
+        }
+        return out;
+    }
+
+    /** The session's device from the index (by device id, else MAC), or null when unknown. */
+    private DeviceRecord device(Session s) {
+        try {
+            if (s.deviceId() != null) {
+                var d = compliance.lookup(s.deviceId()).get(10, TimeUnit.SECONDS);
+                if (d.isPresent()) {
+                    return d.get();
+                }
+            }
+            return s.mac() == null ? null : compliance.lookup(s.mac()).get(10, TimeUnit.SECONDS).orElse(null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("looking up the device of session " + s.id() + " failed: " + e, e);
+        }
     }
 
     /**

@@ -48,7 +48,7 @@ public final class StructureValidator extends SimpleChannelInboundHandler<Inboun
 
     /** The first problem with {@code d} as a request on {@code port}, or null when it is well-formed. */
     static Problem check(byte[] d, ServicePort port) {
-        return check(d, port::allows, "the " + port.name().toLowerCase(java.util.Locale.ROOT) + " port");
+        return check(d, port, null);
     }
 
     /**
@@ -56,11 +56,12 @@ public final class StructureValidator extends SimpleChannelInboundHandler<Inboun
      * well-formed: the same checks as for requests, so tinyradius only ever sees well-formed bytes.
      */
     public static String checkReply(byte[] d, IntPredicate allowed) {
-        Problem p = check(d, allowed, "this socket");
+        Problem p = check(d, null, allowed);
         return p == null ? null : p.detail();
     }
 
-    private static Problem check(byte[] d, IntPredicate allowed, String where) {
+    /** {@code port}'s codes, or (port null) the codes {@code allowed}; messages are built only for a problem. */
+    private static Problem check(byte[] d, ServicePort port, IntPredicate allowed) {
         if (d.length > RadiusCrypto.MAX_PACKET) {
             return new Problem(DropReason.OVERSIZE, "datagram larger than 4096 bytes");
         }
@@ -68,8 +69,9 @@ public final class StructureValidator extends SimpleChannelInboundHandler<Inboun
             return new Problem(DropReason.MALFORMED, "datagram of " + d.length + " bytes is shorter than a header");
         }
         int code = d[0] & 0xFF;
-        if (!allowed.test(code)) {
-            return new Problem(DropReason.CODE_NOT_ALLOWED, RadiusCode.name(code) + " is not served on " + where);
+        if (port != null ? !port.allows(code) : !allowed.test(code)) {
+            return new Problem(DropReason.CODE_NOT_ALLOWED, RadiusCode.name(code) + " is not served on " + (port != null
+                    ? "the " + port.name().toLowerCase(java.util.Locale.ROOT) + " port" : "this socket"));
         }
         int length = RadiusCrypto.lengthField(d);
         if (length < RadiusCrypto.HEADER_LENGTH || length > d.length) {

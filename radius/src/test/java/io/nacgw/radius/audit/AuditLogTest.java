@@ -66,6 +66,24 @@ final class AuditLogTest {
     }
 
     @Test
+    void fileSink_reopenAfterRename_newLinesGoToANewFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path f = dir.resolve("audit.jsonl");
+        Path rotated = dir.resolve("audit.jsonl.1");
+        try (AuditSink sink = AuditSink.file(f)) {
+            sink.write("one");
+            sink.flush();
+            Files.move(f, rotated); // what logrotate does before its postrotate `nacgw reload`
+            sink.write("two"); // still the open (renamed) file until a reopen is asked for
+            sink.requestReopen();
+            sink.write("three");
+            sink.flush();
+        }
+        assertEquals(List.of("one", "two"), Files.readAllLines(rotated));
+        assertEquals(List.of("three"), Files.readAllLines(f));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+    }
+
+    @Test
     void timeFormat_printsExactlyWhatInstantToStringPrints() {
         AuditEvent.TimeFormat f = new AuditEvent.TimeFormat();
         java.util.Random r = new java.util.Random(1);

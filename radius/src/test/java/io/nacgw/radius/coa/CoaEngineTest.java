@@ -407,7 +407,7 @@ final class CoaEngineTest {
         String json = CoaSender.auditRecord(results.get(0), clock).toJson();
         assertEquals("{\"time\":\"2026-11-30T05:00:00.007Z\",\"type\":\"coa\",\"nas\":\"switch\",\"nasAddress\":\"10.0.0.5:3799\","
                 + "\"deviceId\":\"11111111-2222-4333-8444-000000000001\",\"mac\":\"00:11:22:33:44:55\",\"session\":\"sess-1\","
-                + "\"trigger\":\"device-change\",\"reason\":\"allow -> quarantine\",\"sent\":\"CoA-Request reauthenticate\","
+                + "\"acctSessionId\":\"sess-1\",\"trigger\":\"device-change\",\"reason\":\"allow -> quarantine\",\"sent\":\"CoA-Request reauthenticate\","
                 + "\"answer\":\"nak\",\"errorCause\":503,\"attempts\":1,\"latencyMicros\":7000}", json);
     }
 }

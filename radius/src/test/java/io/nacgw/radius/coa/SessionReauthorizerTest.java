@@ -3,6 +3,9 @@ package io.nacgw.radius.coa;
 import io.nacgw.core.device.ComplianceState;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.service.DeviceChange;
+import io.nacgw.core.policy.AccessPolicy;
+import io.nacgw.core.policy.Profile;
+import io.nacgw.core.policy.ResponseAttributes;
 import io.nacgw.core.session.NasRef;
 import io.nacgw.core.session.Session;
 import io.nacgw.core.session.SessionEvent;
@@ -41,7 +44,7 @@ final class SessionReauthorizerTest {
         nas = new NasStandIn(TestWorld.SECRET);
         clients.put("switch", TestWorld.switchClient("127.0.0.0/8").coaPort(nas.port()).build());
         sender = CoaSender.start(CoaSettings.DEFAULTS, clients::get, r -> { }, world.clock, r -> { });
-        trigger = new SessionReauthorizer(world.policy, world.sessions, clients::get, sender, world.clock, 100);
+        trigger = new SessionReauthorizer(world.policy, world.compliance, world.sessions, clients::get, sender, world.clock, 100);
         world.sessions.apply(new SessionEvent(SessionEvent.Kind.START, NAS, "sess-1", null, null, TestWorld.COMPLIANT,
                 TestWorld.COMPLIANT_ID, "001122334401", null, null, "AUDIT-1", null, TestWorld.NOW, null));
     }
@@ -137,5 +140,30 @@ final class SessionReauthorizerTest {
         trigger.close();
         trigger.onChange(new DeviceChange(compliant(), noncompliant()));
         assertEquals(1, trigger.stats().dropped());
+    }
+
+    @Test
+    void policyReload_thatChangesTheSessionsAttributes_sendsCoa_otherChangesDoNot() throws Exception {
+        Map<String, Profile> before = Map.of("corp", world.policy.profile("corp"), "guest-wifi",
+                world.policy.profile("guest-wifi"));
+        world.policy.update(AccessPolicy.of(List.of(
+                Profile.builder("corp").remediationUrl(TestWorld.REMEDIATION)
+                        .allow(new ResponseAttributes("100", "corp-acl", null, 3600, null, null, null))
+                        .quarantine(new ResponseAttributes("998", null, null, null, null, null, null)).build(),
+                before.get("guest-wifi")), "corp"));
+        assertTrue(trigger.reevaluateAll(before).isEmpty(), "the device is allowed: new quarantine attributes do not matter");
+        assertEquals(1, trigger.stats().unchanged());
+
+        Map<String, Profile> before2 = Map.of("corp", world.policy.profile("corp"), "guest-wifi",
+                world.policy.profile("guest-wifi"));
+        world.policy.update(AccessPolicy.of(List.of(
+                Profile.builder("corp").allow(new ResponseAttributes("300", null, null, null, null, null, null)).build(),
+                before.get("guest-wifi")), "corp"));
+        List<CompletableFuture<CoaResult>> sent = trigger.reevaluateAll(before2);
+        assertEquals(1, sent.size());
+        CoaResult r = sent.get(0).get(10, TimeUnit.SECONDS);
+        assertEquals(CoaTrigger.POLICY_RELOAD, r.request().trigger());
+        assertEquals("profile corp: allow -> allow (compliant)", r.request().reason());
+        assertEquals("sess-1", nas.received().get(0).text(AttributeType.ACCT_SESSION_ID));
     }
 }

@@ -3,11 +3,11 @@ package io.nacgw.radius.server;
 import io.nacgw.radius.DropReason;
 import io.nacgw.radius.RadiusStats;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -19,10 +19,11 @@ final class FuzzTest {
     private static final int DATAGRAMS = 1_000_000;
 
     @Test
+    // hang guard (a handler that loops forever), not a speed limit: a loaded machine took 5 min for what takes 10 s
+    @Timeout(value = 20, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void fuzz_millionDatagrams_nothingEscapesAndValidRequestsStillAnswered() {
         try (FuzzRun run = new FuzzRun(20261123L)) {
-            FuzzRun.Result r = assertTimeoutPreemptively(Duration.ofSeconds(180),
-                    () -> run.run(DATAGRAMS, 100_000, Long.MAX_VALUE + System.nanoTime()));
+            FuzzRun.Result r = run.run(DATAGRAMS, 100_000, Long.MAX_VALUE + System.nanoTime());
             RadiusStats s = r.stats();
             System.out.printf("fuzz: %,d datagrams in %,d ms; accepts %d, rejects %d, accounting %d, drops %s%n",
                     r.datagrams(), r.millis(), s.accepts(), s.rejects(), s.accountingStored(), s.drops());

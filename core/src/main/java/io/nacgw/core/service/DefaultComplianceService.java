@@ -201,12 +201,14 @@ final class DefaultComplianceService implements ComplianceService {
     @Override
     public boolean delete(DeviceGuid deviceId) {
         DeviceRecord before = index.findById(deviceId);
+        boolean resident = before != null;
         if (before == null && !complete) {
             before = store.get(deviceId).orElse(null);
         }
         boolean deleted = store.delete(deviceId);
-        index.remove(deviceId);
-        if (before != null) {
+        // null while it was resident: the change-log follower applied this deletion first and emitted it
+        boolean removedHere = index.remove(deviceId) != null || !resident;
+        if (before != null && removedHere) {
             invalidate(before);
             emit(new DeviceChange(before, null));
         }

@@ -74,7 +74,8 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
         }
     }
 
-    private void check(X509Certificate[] chain) throws PeerCertificateRejectedException {
+    /** Verifies a client chain (leaf first) without logging: callers with their own rate-limited log use this. */
+    void check(X509Certificate[] chain) throws PeerCertificateRejectedException {
         if (chain == null || chain.length == 0) {
             throw new PeerCertificateRejectedException(RejectReason.NO_CERTIFICATE, null, "no certificate sent");
         }
@@ -181,7 +182,7 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
                 if (entry != null) {
                     String whose = c == chain[0] ? "" : " (its CA '" + c.getSubjectX500Principal().getName() + "')";
                     throw new PeerCertificateRejectedException(RejectReason.REVOKED, who, "revoked" + whose + " at "
-                            + entry.getRevocationDate().toInstant() + " per CRL " + crl.file());
+                            + entry.getRevocationDate().toInstant() + " per CRL " + crl.source());
                 }
             }
         }

@@ -54,7 +54,7 @@ final class DefaultServerTls implements ServerTls {
         for (TrustMaterial.Crl crl : trust.allCrls()) {
             if (crl.crl().getNextUpdate() != null && now.isAfter(crl.crl().getNextUpdate().toInstant())) {
                 LOG.warn("CRL {} was due for renewal at {}; still using it (refresh it with 'nacgw certs crl')",
-                        crl.file(), crl.crl().getNextUpdate().toInstant());
+                        crl.source(), crl.crl().getNextUpdate().toInstant());
             }
         }
         KeyManager[] km = {new SingleKeyManager(key, chain)};

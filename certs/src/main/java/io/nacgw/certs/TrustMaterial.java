@@ -19,8 +19,8 @@ import javax.security.auth.x500.X500Principal;
  * when loaded, so the handshake only looks serials up.
  */
 final class TrustMaterial {
-    /** A loaded CRL and the file it came from, for messages. */
-    record Crl(X509CRL crl, Path file) {
+    /** A loaded CRL and where it came from (file or URL), for messages. */
+    record Crl(X509CRL crl, String source) {
     }
 
     private final List<X509Certificate> nacgwCas;
@@ -50,23 +50,34 @@ final class TrustMaterial {
                 }
             }
         }
+        List<Crl> crls = new ArrayList<>();
+        for (Path p : config.crls()) {
+            crls.add(new Crl(Pem.readCrl(p, "CRL file"), p.toString()));
+        }
+        return of(nacgw, all, crls);
+    }
+
+    /**
+     * Trust in {@code all} CAs (of which {@code nacgw} may grant roles) with {@code crls}, each of which must be
+     * signed by one of them.
+     */
+    static TrustMaterial of(List<X509Certificate> nacgw, List<X509Certificate> all, List<Crl> crls) {
         for (X509Certificate c : all) {
             if (c.getBasicConstraints() < 0) {
                 throw new CertsException("trusted CA file entry '" + c.getSubjectX500Principal().getName()
                         + "' is not a CA certificate (no basicConstraints CA:true)");
             }
         }
-        Map<X500Principal, List<Crl>> crls = new HashMap<>();
-        for (Path p : config.crls()) {
-            X509CRL crl = Pem.readCrl(p, "CRL file");
-            X509Certificate issuer = verifiedIssuer(crl, all);
+        Map<X500Principal, List<Crl>> byIssuer = new HashMap<>();
+        for (Crl crl : crls) {
+            X509Certificate issuer = verifiedIssuer(crl.crl(), all);
             if (issuer == null) {
-                throw new CertsException("CRL file " + p + " (issuer '" + crl.getIssuerX500Principal().getName()
-                        + "') is not signed by any trusted CA");
+                throw new CertsException("CRL " + crl.source() + " (issuer '"
+                        + crl.crl().getIssuerX500Principal().getName() + "') is not signed by any trusted CA");
             }
-            crls.computeIfAbsent(issuer.getSubjectX500Principal(), k -> new ArrayList<>()).add(new Crl(crl, p));
+            byIssuer.computeIfAbsent(issuer.getSubjectX500Principal(), k -> new ArrayList<>()).add(crl);
         }
-        return new TrustMaterial(nacgw, all, crls);
+        return new TrustMaterial(nacgw, all, byIssuer);
     }
 
     private static X509Certificate verifiedIssuer(X509CRL crl, List<X509Certificate> cas) {

@@ -28,6 +28,7 @@ import io.nacgw.radius.audit.AuditSink;
 import io.nacgw.radius.coa.CoaSender;
 import io.nacgw.radius.coa.CoaSettings;
 import io.nacgw.radius.coa.SessionReauthorizer;
+import io.nacgw.radius.eap.EapSettings;
 import io.nacgw.sync.SyncService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,10 +115,14 @@ public final class Gateway implements AutoCloseable {
                 Path auditFile = config.dataDir().resolve(config.audit().file());
                 AuditSink audit = openAudit(auditFile);
                 this.auditSink = audit;
-                this.radius = RadiusServer.start(config.radius().settings(config.audit().queueSize()),
+                var pki = pki().layout();
+                EapSettings eap = config.radius().eap().settings(config.dataDir(), pki.serverCertificate(),
+                        pki.serverKey());
+                this.radius = RadiusServer.start(config.radius().settings(config.audit().queueSize()), eap,
                         config.radius().nasClients(policy), new RadiusServices(policy, compliance, sessions, audit, clock));
                 closeables.push(radius);
                 metrics.bindRadius(radius);
+                metrics.bindEap(radius);
                 CoaSettings coaSettings = config.radius().coa().settings();
                 if (coaSettings.enabled()) {
                     this.coa = CoaSender.start(coaSettings, radius::client, radius::audit, clock, metrics::observeCoa);
@@ -185,14 +190,20 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The HTTPS API's TLS from pki/, created with development certificates on first start. */
-    private ApiServer startApi() {
+    /** The gateway's pki/ (HTTPS, and EAP-TLS by default), created with development certificates on first start. */
+    private CertificateAuthority pki() {
         CertificateAuthority ca = CertificateAuthority.open(config.dataDir().resolve("pki"), clock);
         if (!ca.initialized()) {
             var init = ca.init(ServerNames.defaults(), KeyType.defaultType(), false);
             log.info("created development certificates in {} (replace them with `nacgw certs init --host ...`): {}",
                     ca.layout(), init.written());
         }
+        return ca;
+    }
+
+    /** The HTTPS API's TLS from pki/. */
+    private ApiServer startApi() {
+        CertificateAuthority ca = pki();
         ClientAuth clientAuth = ClientAuth.valueOf(config.api().clientCertificates().toUpperCase(java.util.Locale.ROOT));
         ReloadingTlsContext tls = ReloadingTlsContext.start(ServerTlsConfig.fromPki(ca.layout(), clientAuth).withClock(clock),
                 Duration.ofSeconds(10));

@@ -101,6 +101,22 @@ public final class GatewayMetrics implements AutoCloseable {
         }
     }
 
+    void bindEap(RadiusServer radius) {
+        counter("nacgw_eap_started", radius, r -> r.eapStats().started(), "EAP conversations started");
+        counter("nacgw_eap_challenges", radius, r -> r.eapStats().challenges(), "Access-Challenges sent");
+        counter("nacgw_eap_authenticated", radius, r -> r.eapStats().authenticated(), "EAP conversations authenticated");
+        counter("nacgw_eap_rejected", radius, r -> r.eapStats().rejected(), "EAP conversations rejected with EAP-Failure");
+        counter("nacgw_eap_unknown_state", radius, r -> r.eapStats().unknownState(), "EAP requests with an unknown, expired or foreign State");
+        counter("nacgw_eap_evicted", radius, r -> r.eapStats().evicted(), "EAP conversations evicted (table full)");
+        counter("nacgw_eap_expired", radius, r -> r.eapStats().expired(), "EAP conversations expired (idle)");
+        counter("nacgw_eap_tls_full", radius, r -> r.eapStats().tlsFull(), "Full EAP-TLS handshakes");
+        counter("nacgw_eap_tls_resumed", radius, r -> r.eapStats().tlsResumed(), "Resumed EAP-TLS handshakes");
+        counter("nacgw_eap_crl_fetch_failures", radius, r -> r.eapStats().crlFetchFailures(), "Failed fetches of radius.eap.tls.crlUrls");
+        gauge("nacgw_eap_conversations", radius, r -> r.eapStats().conversations(), "EAP conversations held");
+        gauge("nacgw_eap_tls_sessions_cached", radius, r -> r.eapStats().tlsSessionsCached(),
+                "TLS sessions held for resumption");
+    }
+
     /** Error-Cause values of RFC 5176 §3.5 (0: a NAK without one), pre-registered so every series exists from start. */
     private static final int[] ERROR_CAUSES = {0, 201, 202, 401, 402, 403, 404, 405, 406, 407, 501, 502, 503, 504, 505,
             506, 507, 508};

@@ -39,6 +39,14 @@ public enum DropReason {
     OVERLOADED,
     /** The reply would exceed 4096 bytes once the request's Proxy-State attributes are copied into it (RFC 2865). */
     REPLY_TOO_LARGE,
+    /** EAP-Message that is not one well-formed EAP Response (bad lengths, wrong code, broken EAP-TLS framing). */
+    EAP_MALFORMED,
+    /** An EAP Response whose identifier is not the one of the conversation's last request (stale or replayed). */
+    EAP_UNEXPECTED_ID,
+    /** A second request for an EAP conversation whose previous step is still running. */
+    EAP_CONVERSATION_BUSY,
+    /** The EAP-TLS worker queue was full; the NAS will retransmit. */
+    EAP_OVERLOADED,
     /** An unexpected error in a handler (a bug): logged with its stack trace. */
     INTERNAL_ERROR,
     /** A datagram at the CoA client's socket that answers nothing outstanding, or is malformed. */

@@ -2,6 +2,8 @@ package io.nacgw.radius;
 
 import io.nacgw.core.net.DualStack;
 import io.nacgw.radius.audit.AuditRecord;
+import io.nacgw.radius.eap.EapSettings;
+import io.nacgw.radius.eap.EapStats;
 import io.nacgw.radius.server.ServerComponents;
 import io.nacgw.radius.server.ServicePort;
 import io.netty.bootstrap.Bootstrap;
@@ -66,7 +68,13 @@ public final class RadiusServer implements AutoCloseable {
      * cannot be bound.
      */
     public static RadiusServer start(RadiusSettings settings, List<NasClient> clients, RadiusServices services) {
-        ServerComponents components = new ServerComponents(settings, NasRegistry.of(clients), services);
+        return start(settings, EapSettings.DISABLED, clients, services);
+    }
+
+    /** As {@link #start(RadiusSettings, List, RadiusServices)}, with EAP (802.1X) per {@code eap}. */
+    public static RadiusServer start(RadiusSettings settings, EapSettings eap, List<NasClient> clients,
+                                     RadiusServices services) {
+        ServerComponents components = new ServerComponents(settings, eap, NasRegistry.of(clients), services);
         boolean epoll = settings.nativeTransport() && Epoll.isAvailable();
         int perPort = epoll ? (settings.channels() == 0 ? Runtime.getRuntime().availableProcessors() : settings.channels()) : 1;
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(perPort,
@@ -188,6 +196,11 @@ public final class RadiusServer implements AutoCloseable {
     /** Counters for metrics. */
     public RadiusStats stats() {
         return components.stats();
+    }
+
+    /** EAP counters (conversations, handshakes, rejections). */
+    public EapStats eapStats() {
+        return components.eapStats();
     }
 
     /** Closes the ports, then finishes queued accounting writes and audit lines. */

@@ -94,6 +94,8 @@ public final class ConfigLoader {
             if (cfg.radius().enabled()) {
                 cfg.radius().settings(cfg.audit().queueSize());
                 cfg.radius().nasClients(policy);
+                io.nacgw.certs.PkiLayout pki = new io.nacgw.certs.PkiLayout(cfg.dataDir().resolve("pki"));
+                cfg.radius().eap().settings(cfg.dataDir(), pki.serverCertificate(), pki.serverKey());
             }
             if (cfg.sync().enabled()) {
                 cfg.sync().settings();

@@ -26,16 +26,18 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                            Boolean nativeTransport, Duration duplicateTtl, Integer duplicateCacheSize,
                            Integer accountingThreads, Integer accountingQueue, Integer receiveBufferBytes,
                            Duration acceptLifetime, Integer sessionQueue, Duration sessionRetention,
-                           Integer maxRequestsPerSecond, CoaConfig coa, LinkedHashMap<String, ClientConfig> clients) {
+                           Integer maxRequestsPerSecond, CoaConfig coa, LinkedHashMap<String, ClientConfig> clients,
+                           EapConfig eap) {
     public RadiusConfig {
         enabled = enabled == null || enabled;
         coa = coa == null ? new CoaConfig(null, null, null, null, null, null) : coa;
+        eap = eap == null ? EapConfig.defaults() : eap;
         clients = clients == null ? new LinkedHashMap<>() : clients;
     }
 
     static RadiusConfig defaults() {
         return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     /** {@code radius.coa:} Change of Authorization (RFC 5176) sent to NASes when a live session's decision changes. */

@@ -199,4 +199,43 @@ final class ConfigLoaderTest {
                 + secret + "\n  pageSize: 5000\n" + MINIMAL);
         assertTrue(m.contains("sync.pageSize"), m);
     }
+
+    @Test
+    void radiusEap_offByDefault_keysValidatedAndFilesResolvedAgainstTheDataDir() throws Exception {
+        NacgwConfig c = load(MINIMAL);
+        var off = c.radius().eap().settings(c.dataDir(), Path.of("/pki/server.pem"), Path.of("/pki/server.key"));
+        assertTrue(!off.enabled() && !off.tlsEnabled());
+        assertEquals(100_000, off.maxConversations());
+        assertEquals(Duration.ofSeconds(30), off.conversationTimeout());
+
+        c = load("radius:\n  eap:\n    enabled: true\n    maxConversations: 5000\n    conversationTimeout: 20s\n"
+                + "    tls:\n      trustedCaFiles: [intune-ca.pem]\n      crlUrls: [http://pki.example.com/ca.crl]\n"
+                + "      fragmentSize: 1200\n      minVersion: '1.3'\n" + MINIMAL);
+        var on = c.radius().eap().settings(c.dataDir(), Path.of("/pki/server.pem"), Path.of("/pki/server.key"));
+        assertTrue(on.tlsEnabled());
+        assertEquals(c.dataDir().resolve("intune-ca.pem"), on.trustedCaFiles().get(0));
+        assertEquals(Path.of("/pki/server.pem"), on.serverCertificate());
+        assertEquals(1200, on.fragmentSize());
+        assertEquals("1.3", on.minVersion());
+        assertEquals(5000, on.maxConversations());
+
+        String m = error("radius:\n  eap:\n    tls:\n      minVersion: '1.1'\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.minVersion must be 1.2 or 1.3"), m);
+        m = error("radius:\n  eap:\n    tls:\n      fragmentSize: 50\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.fragmentSize"), m);
+        m = error("radius:\n  eap:\n    tls:\n      crlUrls: [ftp://x/y.crl]\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.crlUrls"), m);
+        m = error("radius:\n  eap:\n    conversationTimeout: 1h\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.conversationTimeout"), m);
+        m = error("radius:\n  eap:\n    tls:\n      serverKey: k.pem\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.serverCertificate and radius.eap.tls.serverKey"), m);
+        m = error("radius:\n  eap:\n    tls:\n      deviceIdSources: [intune-uri, serial]\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.deviceIdSources") && m.contains("calling-station-id"), m);
+        c = load("radius:\n  eap:\n    tls:\n      deviceIdSources: [calling-station-id, intune-uri]\n" + MINIMAL);
+        assertEquals(java.util.List.of(io.nacgw.radius.eap.DeviceIdSource.CALLING_STATION_ID,
+                io.nacgw.radius.eap.DeviceIdSource.INTUNE_URI), c.radius().eap()
+                .settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).deviceIdSources());
+        m = error("radius:\n  eap:\n    tls:\n      ocsp: true\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.ocsp"), m);
+    }
 }

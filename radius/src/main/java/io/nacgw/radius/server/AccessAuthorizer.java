@@ -17,12 +17,15 @@ import io.nacgw.radius.codec.RadiusCode;
 import io.nacgw.radius.codec.RadiusCrypto;
 import io.nacgw.radius.codec.RadiusRequest;
 import io.nacgw.radius.codec.RadiusResponse;
+import io.nacgw.radius.eap.EapResult;
+import io.nacgw.radius.eap.EapServer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +39,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * memory answers), applies the NAS client's profile and builds the reply. Thread-safe and non-blocking.
  */
 final class AccessAuthorizer {
-    static final String EAP_MESSAGE = "nacgw does not perform EAP authentication; use MAB or authorize-only for this network";
     static final String MSCHAP_MESSAGE = "nacgw does not perform MS-CHAP authentication; use MAB or authorize-only";
     static final String PASSWORD_MESSAGE = "nacgw cannot verify user passwords; send authorize-only requests or MAB";
     static final String MAB_MISMATCH_MESSAGE = "MAB password does not match the MAC address";
@@ -48,20 +50,23 @@ final class AccessAuthorizer {
     private final ComplianceService compliance;
     private final Clock clock;
     private final Duration acceptLifetime;
+    private final EapServer eap;
 
     /** {@code acceptLifetime}: fixed, or {@link Duration#ZERO} for the verdict's Session-Timeout. */
-    AccessAuthorizer(AccessPolicy policy, ComplianceService compliance, Clock clock, Duration acceptLifetime) {
+    AccessAuthorizer(AccessPolicy policy, ComplianceService compliance, Clock clock, Duration acceptLifetime,
+                     EapServer eap) {
         this.policy = policy;
         this.compliance = compliance;
         this.clock = clock;
         this.acceptLifetime = acceptLifetime;
+        this.eap = eap;
     }
 
     /** The reply and audit facts for {@code r}; fails only when the compliance lookup fails (e.g. overloaded). */
     CompletableFuture<Outcome> authorize(RadiusRequest r) {
         Map<String, String> seen = RequestFacts.seen(r);
         if (r.has(AttributeType.EAP_MESSAGE)) {
-            return refuse(r, seen, "eap", "eap_not_supported", EAP_MESSAGE);
+            return eap.handle(r).thenCompose(res -> eapOutcome(r, seen, res));
         }
         if (isMsChap(r)) {
             return refuse(r, seen, "mschap", "mschap_not_supported", MSCHAP_MESSAGE);
@@ -94,8 +99,42 @@ final class AccessAuthorizer {
             method = "authorize-only";
             ids = RequestFacts.identifiers(r, r.client());
         }
-        Profile profile = policy.profile(r.client().profileFor(RequestFacts.ssid(r), r.integer(AttributeType.NAS_PORT_TYPE)));
-        return lookup(ids, 0).thenApply(found -> decide(r, seen, method, ids, found, profile));
+        Profile profile = profileOf(r);
+        return lookup(ids, 0).thenApply(found -> decide(r, seen, method, ids, found, profile, List.of(), List.of()));
+    }
+
+    private Profile profileOf(RadiusRequest r) {
+        return policy.profile(r.client().profileFor(RequestFacts.ssid(r), r.integer(AttributeType.NAS_PORT_TYPE)));
+    }
+
+    /**
+     * An EAP round's answer: Access-Challenge; Access-Reject with EAP-Failure; or, once authenticated, the
+     * profile's decision on the identifiers EAP found, with EAP-Success and the MS-MPPE keys in the Accept and
+     * EAP-Failure in a Reject (RFC 3579 §2.6.3).
+     */
+    private CompletableFuture<Outcome> eapOutcome(RadiusRequest r, Map<String, String> seen, EapResult res) {
+        Map<String, String> all = new LinkedHashMap<>(seen);
+        all.putAll(res.seen());
+        switch (res.kind()) {
+            case CHALLENGE:
+                return CompletableFuture.completedFuture(new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_CHALLENGE,
+                        res.attributes()), res.method(), all, null, null, null, "challenge", List.of(), null, null,
+                        null));
+            case REJECT: {
+                List<Attribute> attrs = new ArrayList<>(ReplyAttributes.reject(res.message()));
+                attrs.addAll(res.attributes());
+                return CompletableFuture.completedFuture(new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_REJECT,
+                        attrs), res.method(), all, null, null, null, "reject", List.of(res.reason()), null, Verdict.DENY,
+                        null));
+            }
+            case AUTHENTICATED:
+            default: {
+                Profile profile = profileOf(r);
+                List<DeviceIdentifier> ids = res.identifiers();
+                return lookup(ids, 0).thenApply(found -> decide(r, all, res.method(), ids, found, profile,
+                        res.attributes(), res.failureAttributes()));
+            }
+        }
     }
 
     private static boolean isMsChap(RadiusRequest r) {
@@ -167,7 +206,7 @@ final class AccessAuthorizer {
     }
 
     private Outcome decide(RadiusRequest r, Map<String, String> seen, String method, List<DeviceIdentifier> ids,
-                           Found found, Profile profile) {
+                           Found found, Profile profile, List<Attribute> acceptExtra, List<Attribute> rejectExtra) {
         Decision d = profile.decide(found.device(), clock.millis());
         List<String> reasons = new ArrayList<>(4);
         if (ids.isEmpty()) {
@@ -181,11 +220,13 @@ final class AccessAuthorizer {
         String deviceId = found.device() == null ? null : found.device().deviceId().canonical();
         NasClient c = r.client();
         if (d.verdict() == Verdict.DENY) {
-            return new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_REJECT, ReplyAttributes.reject(d)), method, seen,
-                    used, deviceId, profile.name(), "reject", reasons, null, d.verdict(), null);
+            return new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_REJECT, concat(ReplyAttributes.reject(d),
+                    rejectExtra)), method, seen, used, deviceId, profile.name(), "reject", reasons, null, d.verdict(),
+                    null);
         }
         String decisionId = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
-        return new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_ACCEPT, ReplyAttributes.accept(d, c.vendor(), decisionId)),
+        return new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_ACCEPT,
+                concat(ReplyAttributes.accept(d, c.vendor(), decisionId), acceptExtra)),
                 method, seen, used, deviceId, profile.name(),
                 d.verdict() == Verdict.QUARANTINE ? "quarantine" : "accept", reasons, decisionId, d.verdict(),
                 authorization(r, d, found, decisionId));
@@ -207,6 +248,16 @@ final class AccessAuthorizer {
         return new Authorization(RequestFacts.nas(r), RequestFacts.nasPort(r), RequestFacts.nasPortId(r), mac,
                 found.device() == null ? null : found.device().deviceId(), user, d.profile(), d.verdict(),
                 ReplyAttributes.classValue(decisionId), decisionId, now, now.plus(lifetime));
+    }
+
+    private static List<Attribute> concat(List<Attribute> a, List<Attribute> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        List<Attribute> out = new ArrayList<>(a.size() + b.size());
+        out.addAll(a);
+        out.addAll(b);
+        return out;
     }
 
     private static CompletableFuture<Outcome> refuse(RadiusRequest r, Map<String, String> seen, String method,

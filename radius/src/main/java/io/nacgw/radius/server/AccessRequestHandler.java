@@ -7,6 +7,7 @@ import io.nacgw.radius.audit.AuditLog;
 import io.nacgw.radius.codec.NoReply;
 import io.nacgw.radius.codec.RadiusCode;
 import io.nacgw.radius.codec.RadiusRequest;
+import io.nacgw.radius.eap.EapDropException;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -70,6 +71,11 @@ final class AccessRequestHandler extends SimpleChannelInboundHandler<RadiusReque
             fail(ctx, r, e.getCause() != null ? e.getCause() : e);
             return;
         }
+        if (o.response().code() == RadiusCode.ACCESS_CHALLENGE) {
+            // one EAP round (counted by the EAP server); the conversation's outcome is audited at its end
+            ctx.writeAndFlush(o.response(), ctx.voidPromise());
+            return;
+        }
         if (o.verdict() == Verdict.DENY) {
             counters.rejects.increment();
         } else {
@@ -91,7 +97,9 @@ final class AccessRequestHandler extends SimpleChannelInboundHandler<RadiusReque
     }
 
     private void fail(ChannelHandlerContext ctx, RadiusRequest r, Throwable t) {
-        if (t instanceof OverloadedException) {
+        if (t instanceof EapDropException) {
+            counters.drop(((EapDropException) t).reason(), r.sender(), t.getMessage());
+        } else if (t instanceof OverloadedException) {
             counters.drop(DropReason.LOOKUP_FAILED, r.sender(), "compliance index overloaded");
         } else {
             log.error("deciding {} failed", r, t);

@@ -9,6 +9,9 @@ import io.nacgw.radius.audit.AuditLog;
 import io.nacgw.radius.audit.AuditRecord;
 import io.nacgw.radius.codec.DatagramCodec;
 import io.nacgw.radius.codec.RadiusCodec;
+import io.nacgw.radius.eap.EapServer;
+import io.nacgw.radius.eap.EapSettings;
+import io.nacgw.radius.eap.EapStats;
 
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,20 +29,32 @@ public final class ServerComponents implements AutoCloseable {
     private final Counters counters;
     private final AuditLog audit;
     private final SessionWriter writer;
+    private final SessionWriter tlsPool;
+    private final EapServer eap;
     private final AcceptRecorder acceptRecorder;
     private final SessionPurger purger;
     private final RadiusInitializer auth;
     private final RadiusInitializer acct;
 
     public ServerComponents(RadiusSettings settings, NasRegistry clients, RadiusServices services) {
-        this(settings, clients, services, null);
+        this(settings, EapSettings.DISABLED, clients, services, null);
+    }
+
+    /** With EAP per {@code eap} (see {@link EapServer}); throws {@link IllegalArgumentException} for bad EAP files. */
+    public ServerComponents(RadiusSettings settings, EapSettings eap, NasRegistry clients, RadiusServices services) {
+        this(settings, eap, clients, services, null);
+    }
+
+    ServerComponents(RadiusSettings settings, NasRegistry clients, RadiusServices services, Executor accounting) {
+        this(settings, EapSettings.DISABLED, clients, services, accounting);
     }
 
     /**
      * As above, with the executor that runs session-table writes replaced (tests run them on the test thread, or
      * hold them to observe a request in progress); null for the bounded {@link SessionWriter}.
      */
-    ServerComponents(RadiusSettings settings, NasRegistry clients, RadiusServices services, Executor accounting) {
+    ServerComponents(RadiusSettings settings, EapSettings eapSettings, NasRegistry clients, RadiusServices services,
+                     Executor accounting) {
         this.policy = services.policy();
         checkProfiles(clients);
         this.registry = new AtomicReference<>(clients);
@@ -52,10 +67,12 @@ public final class ServerComponents implements AutoCloseable {
         AuthenticatorVerifier authenticator = new AuthenticatorVerifier(counters);
         RadiusCodec codec = new RadiusCodec(counters);
         ErrorHandler errors = new ErrorHandler(counters);
+        this.tlsPool = new SessionWriter("nacgw-eap-tls", eapSettings.tlsThreads(), eapSettings.tlsQueue());
+        this.eap = EapServer.create(eapSettings, services.clock(), tlsPool, AccessAuthorizer::macForms);
         this.acceptRecorder = new AcceptRecorder(services.sessions(), settings.sessionQueue(), services.clock());
         this.purger = new SessionPurger(services.sessions(), settings.sessionRetention(), services.clock());
         AccessAuthorizer authorizer = new AccessAuthorizer(policy, services.compliance(), services.clock(),
-                settings.acceptLifetime());
+                settings.acceptLifetime(), eap);
         this.auth = new RadiusInitializer(datagram, admission(settings), client,
                 new StructureValidator(ServicePort.AUTH, counters),
                 authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
@@ -123,6 +140,11 @@ public final class ServerComponents implements AutoCloseable {
         return counters.snapshot(audit.written(), audit.dropped(), acceptRecorder.recorded(), acceptRecorder.dropped());
     }
 
+    /** The EAP counters. */
+    public EapStats eapStats() {
+        return eap.stats();
+    }
+
     /** Waits until every Access-Accept queued so far is in the session table (tests, orderly shutdown). */
     boolean awaitSessionsRecorded(java.time.Duration timeout) throws InterruptedException {
         return acceptRecorder.awaitIdle(timeout);
@@ -131,6 +153,8 @@ public final class ServerComponents implements AutoCloseable {
     /** Finishes queued accounting writes, Accept records and audit lines; call after the channels are closed. */
     @Override
     public void close() {
+        eap.close();
+        tlsPool.close();
         purger.close();
         writer.close();
         acceptRecorder.close();

@@ -168,12 +168,16 @@ final class AccessRequestTest {
     }
 
     @Test
-    void eap_isRejectedAsUnsupported() {
-        byte[] reply = send(RequestBuilder.access(8).text(AttributeType.USER_NAME, "host/pc1")
-                .raw(AttributeType.EAP_MESSAGE, new byte[]{2, 1, 0, 9, 1, 'p', 'c', '1', '!'}));
+    void eap_whenDisabled_isRejectedWithEapFailureAndMessageAuthenticator() {
+        RequestBuilder b = RequestBuilder.access(8).text(AttributeType.USER_NAME, "host/pc1")
+                .raw(AttributeType.EAP_MESSAGE, new byte[]{2, 1, 0, 9, 1, 'p', 'c', '1', '!'});
+        byte[] reply = send(b);
         assertEquals(RadiusCode.ACCESS_REJECT, reply[0]);
-        assertEquals(AccessAuthorizer.EAP_MESSAGE, text(reply, AttributeType.REPLY_MESSAGE));
-        assertTrue(awaitAudit().contains("eap_not_supported"));
+        // RFC 3579 §2.6.3: the Reject carries EAP-Failure (code 4) with the response's identifier, and MA first
+        assertArrayEquals(new byte[]{4, 1, 0, 4}, Replies.first(reply, AttributeType.EAP_MESSAGE).value());
+        assertEquals(AttributeType.MESSAGE_AUTHENTICATOR, reply[20] & 0xFF);
+        assertTrue(text(reply, AttributeType.REPLY_MESSAGE).contains("radius.eap.enabled"));
+        assertTrue(awaitAudit().contains("eap_disabled"));
     }
 
     @Test

@@ -31,8 +31,18 @@ final class Pipeline implements AutoCloseable {
     }
 
     Pipeline(TestWorld world, List<NasClient> clients, Executor accounting) {
+        this(world, clients, accounting, io.nacgw.radius.eap.EapSettings.DISABLED);
+    }
+
+    /** The standard switch client, with EAP per {@code eap}. */
+    Pipeline(TestWorld world, io.nacgw.radius.eap.EapSettings eap) {
+        this(world, List.of(TestWorld.switchClient("192.0.2.0/24").build()), Runnable::run, eap);
+    }
+
+    Pipeline(TestWorld world, List<NasClient> clients, Executor accounting, io.nacgw.radius.eap.EapSettings eap) {
         this.world = world;
-        this.components = new ServerComponents(TestWorld.settings(), NasRegistry.of(clients), world.services(), accounting);
+        this.components = new ServerComponents(TestWorld.settings(), eap, NasRegistry.of(clients), world.services(),
+                accounting);
         this.auth = new EmbeddedChannel(components.initializer(ServicePort.AUTH));
         this.acct = new EmbeddedChannel(components.initializer(ServicePort.ACCT));
     }

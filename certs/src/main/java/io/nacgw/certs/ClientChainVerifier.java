@@ -1,0 +1,85 @@
+package io.nacgw.certs;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.security.cert.CRLException;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Verifies client certificate chains outside a JDK TLS engine (EAP-TLS in the RADIUS server): validity at the
+ * clock, clientAuth extended key usage, a PKIX path to one of the trusted CAs, and the CRLs. Immutable and
+ * thread-safe; {@link #withCrls} makes a copy with CRLs fetched later (from URLs). Never logs: a refusal is
+ * thrown as a {@link PeerCertificateRejectedException} whose {@link RejectReason} the caller records.
+ */
+public final class ClientChainVerifier {
+    private final List<X509Certificate> cas;
+    private final List<TrustMaterial.Crl> fileCrls;
+    private final Clock clock;
+    private final ClientCertificateVerifier verifier;
+
+    private ClientChainVerifier(List<X509Certificate> cas, List<TrustMaterial.Crl> fileCrls,
+            List<TrustMaterial.Crl> more, Clock clock) {
+        this.cas = List.copyOf(cas);
+        this.fileCrls = List.copyOf(fileCrls);
+        this.clock = clock;
+        List<TrustMaterial.Crl> all = new ArrayList<>(fileCrls);
+        all.addAll(more);
+        this.verifier = new ClientCertificateVerifier(TrustMaterial.of(List.of(), cas, all), Set.of(), clock);
+    }
+
+    /**
+     * Trusts the CA certificates in {@code caFiles} (PEM bundles) and checks the CRLs in {@code crlFiles} (each
+     * signed by one of them); throws {@link CertsException} naming the file that cannot be used.
+     */
+    public static ClientChainVerifier load(List<Path> caFiles, List<Path> crlFiles, Clock clock) {
+        List<X509Certificate> cas = new ArrayList<>();
+        for (Path p : caFiles) {
+            for (X509Certificate c : Pem.readCertificates(p, "trusted CA file")) {
+                if (!cas.contains(c)) {
+                    cas.add(c);
+                }
+            }
+        }
+        List<TrustMaterial.Crl> crls = new ArrayList<>();
+        for (Path p : crlFiles) {
+            crls.add(new TrustMaterial.Crl(Pem.readCrl(p, "CRL file"), p.toString()));
+        }
+        return new ClientChainVerifier(cas, crls, List.of(), clock);
+    }
+
+    /**
+     * A copy that also checks {@code fetched} (source, e.g. a URL → PEM or DER CRL bytes), replacing CRLs fetched
+     * earlier; throws {@link CertsException} when one cannot be parsed or no trusted CA signed it.
+     */
+    public ClientChainVerifier withCrls(Map<String, byte[]> fetched) {
+        List<TrustMaterial.Crl> more = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : fetched.entrySet()) {
+            try {
+                X509CRL crl = (X509CRL) Pem.x509().generateCRL(new ByteArrayInputStream(e.getValue()));
+                if (crl == null) {
+                    throw new CertsException("CRL " + e.getKey() + " holds no CRL");
+                }
+                more.add(new TrustMaterial.Crl(crl, e.getKey()));
+            } catch (CRLException ex) {
+                throw new CertsException("CRL " + e.getKey() + " is not a PEM or DER X.509 CRL: " + ex.getMessage(), ex);
+            }
+        }
+        return new ClientChainVerifier(cas, fileCrls, more, clock);
+    }
+
+    /** The trusted CA certificates (for the TLS CertificateRequest's list of acceptable issuers). */
+    public List<X509Certificate> trustedCas() {
+        return cas;
+    }
+
+    /** Verifies {@code chain} (leaf first); throws with the reason when it is refused. */
+    public void verify(X509Certificate[] chain) throws PeerCertificateRejectedException {
+        verifier.check(chain);
+    }
+}

@@ -1,0 +1,22 @@
+package io.nacgw.radius.eap;
+
+/**
+ * EAP counters for metrics. Counters only grow, except {@code conversations} and {@code tlsSessionsCached}.
+ *
+ * @param conversations      conversations held now
+ * @param started            conversations started (EAP-Response/Identity without State)
+ * @param challenges         Access-Challenges sent
+ * @param authenticated      conversations that authenticated (the profile then decided)
+ * @param rejected           EAP rejections (bad certificate, wrong MD5 password, unsupported method, …)
+ * @param unknownState       of which: State unknown, expired or from another NAS
+ * @param evicted            conversations pushed out because the table was full
+ * @param expired            conversations forgotten after the idle timeout
+ * @param tlsFull            full EAP-TLS handshakes completed
+ * @param tlsResumed         resumed EAP-TLS handshakes completed
+ * @param tlsSessionsCached  TLS sessions held for resumption
+ * @param crlFetchFailures   failed fetches of CRL URLs
+ */
+public record EapStats(long conversations, long started, long challenges, long authenticated, long rejected,
+                       long unknownState, long evicted, long expired, long tlsFull, long tlsResumed,
+                       long tlsSessionsCached, long crlFetchFailures) {
+}

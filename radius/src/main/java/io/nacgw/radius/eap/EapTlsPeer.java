@@ -1,0 +1,265 @@
+package io.nacgw.radius.eap;
+
+import io.nacgw.certs.PeerCertificateRejectedException;
+import io.nacgw.certs.RejectReason;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.Certificate;
+import org.bouncycastle.tls.CertificateRequest;
+import org.bouncycastle.tls.CipherSuite;
+import org.bouncycastle.tls.ClientCertificateType;
+import org.bouncycastle.tls.DefaultTlsServer;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.SecurityParameters;
+import org.bouncycastle.tls.SignatureAlgorithm;
+import org.bouncycastle.tls.SignatureAndHashAlgorithm;
+import org.bouncycastle.tls.TlsCredentials;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsSession;
+import org.bouncycastle.tls.TlsUtils;
+import org.bouncycastle.tls.crypto.TlsCryptoParameters;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Vector;
+
+/**
+ * The bctls server side of one EAP-TLS conversation: TLS 1.2 and 1.3 (or 1.3 only), cipher suites for the
+ * server's key type, a CertificateRequest naming the trusted CAs, the client chain verified as it arrives (a
+ * refusal keeps its {@link RejectReason} for the audit line and ends the handshake with the matching alert), and
+ * TLS 1.2 resumption through the shared session cache. Runs only on the TLS worker pool.
+ */
+final class EapTlsPeer extends DefaultTlsServer {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int[] TLS13 = {
+        CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+    };
+    private static final int[] ECDSA = {
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,
+    };
+    private static final int[] RSA = {
+        CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
+        CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384, CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
+        CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,
+    };
+
+    private final TlsMaterial material;
+    private RejectReason rejection;
+    private String rejectionDetail;
+    private X509Certificate[] clientChain;
+    private boolean complete;
+    private byte[] keyMaterial;
+
+    EapTlsPeer(TlsMaterial material) {
+        super(material.crypto);
+        this.material = material;
+    }
+
+    @Override
+    protected ProtocolVersion[] getSupportedVersions() {
+        return material.tls13Only ? ProtocolVersion.TLSv13.only() : ProtocolVersion.TLSv13.downTo(ProtocolVersion.TLSv12);
+    }
+
+    @Override
+    protected int[] getSupportedCipherSuites() {
+        int[] legacy = material.ecKey ? ECDSA : RSA;
+        int[] all = new int[TLS13.length + legacy.length];
+        System.arraycopy(TLS13, 0, all, 0, TLS13.length);
+        System.arraycopy(legacy, 0, all, TLS13.length, legacy.length);
+        return TlsUtils.getSupportedCipherSuites(getCrypto(), all);
+    }
+
+    @Override
+    public CertificateRequest getCertificateRequest() throws IOException {
+        Vector<?> sigAlgs = TlsUtils.getDefaultSupportedSignatureAlgorithms(context);
+        if (TlsUtils.isTLSv13(context)) {
+            return new CertificateRequest(TlsUtils.EMPTY_BYTES, sigAlgs, null, material.authorities());
+        }
+        short[] types = {ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign};
+        return new CertificateRequest(types, sigAlgs, material.authorities());
+    }
+
+    @Override
+    public void notifyClientCertificate(Certificate certificate) throws IOException {
+        if (certificate == null || certificate.isEmpty()) {
+            rejection = RejectReason.NO_CERTIFICATE;
+            rejectionDetail = "the peer sent no certificate";
+            throw new TlsFatalAlert(TlsUtils.isTLSv13(context) ? AlertDescription.certificate_required
+                    : AlertDescription.handshake_failure);
+        }
+        X509Certificate[] chain = toX509(certificate);
+        try {
+            material.verifier().verify(chain);
+        } catch (PeerCertificateRejectedException e) {
+            rejection = e.reason();
+            rejectionDetail = e.getMessage();
+            throw new TlsFatalAlert(alertFor(e.reason()));
+        }
+        clientChain = chain;
+    }
+
+    static X509Certificate[] toX509(Certificate certificate) throws IOException {
+        try {
+            CertificateFactory f = CertificateFactory.getInstance("X.509");
+            X509Certificate[] chain = new X509Certificate[certificate.getLength()];
+            for (int i = 0; i < chain.length; i++) {
+                chain[i] = (X509Certificate) f.generateCertificate(
+                        new ByteArrayInputStream(certificate.getCertificateAt(i).getEncoded()));
+            }
+            return chain;
+        } catch (CertificateException e) {
+            throw new TlsFatalAlert(AlertDescription.bad_certificate);
+        }
+    }
+
+    private static short alertFor(RejectReason r) {
+        switch (r) {
+            case EXPIRED:
+            case NOT_YET_VALID:
+                return AlertDescription.certificate_expired;
+            case REVOKED:
+                return AlertDescription.certificate_revoked;
+            case UNKNOWN_CA:
+            case UNTRUSTED_PATH:
+                return AlertDescription.unknown_ca;
+            case WRONG_KEY_USAGE:
+                return AlertDescription.unsupported_certificate;
+            default:
+                return AlertDescription.bad_certificate;
+        }
+    }
+
+    @Override
+    public TlsCredentials getCredentials() throws IOException {
+        SecurityParameters sp = context.getSecurityParametersHandshake();
+        boolean tls13 = TlsUtils.isTLSv13(sp.getNegotiatedVersion());
+        SignatureAndHashAlgorithm alg = chooseSignature(sp.getClientSigAlgs(), tls13);
+        return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), material.crypto, material.key,
+                material.serverCertificate(tls13), alg);
+    }
+
+    /** The first algorithm the client offers that our key can sign with; TLS 1.3 RSA must be PSS. */
+    private SignatureAndHashAlgorithm chooseSignature(Vector<?> offered, boolean tls13) throws IOException {
+        List<SignatureAndHashAlgorithm> ours = material.ecKey
+                ? List.of(SignatureAndHashAlgorithm.getInstance(material.signatureHash, SignatureAlgorithm.ecdsa))
+                : tls13 ? List.of(SignatureAndHashAlgorithm.rsa_pss_rsae_sha256, SignatureAndHashAlgorithm.rsa_pss_rsae_sha384)
+                : List.of(SignatureAndHashAlgorithm.rsa_pss_rsae_sha256,
+                        SignatureAndHashAlgorithm.getInstance(org.bouncycastle.tls.HashAlgorithm.sha256, SignatureAlgorithm.rsa),
+                        SignatureAndHashAlgorithm.getInstance(org.bouncycastle.tls.HashAlgorithm.sha1, SignatureAlgorithm.rsa));
+        if (offered == null) {
+            return ours.get(ours.size() - 1);
+        }
+        for (Object o : offered) {
+            if (ours.contains(o)) {
+                return (SignatureAndHashAlgorithm) o;
+            }
+        }
+        throw new TlsFatalAlert(AlertDescription.handshake_failure);
+    }
+
+    @Override
+    public TlsSession getSessionToResume(byte[] sessionID) {
+        return material.session(sessionID);
+    }
+
+    @Override
+    public byte[] getNewSessionID() {
+        if (!material.resumption()) {
+            return null;
+        }
+        byte[] id = new byte[32];
+        RANDOM.nextBytes(id);
+        return id;
+    }
+
+    @Override
+    public void notifyHandshakeComplete() throws IOException {
+        super.notifyHandshakeComplete();
+        complete = true;
+        keyMaterial = deriveKeyMaterial(); // bctls wipes the secrets once this callback returns
+        SecurityParameters sp = context.getSecurityParametersConnection();
+        if (sp.isResumedSession()) {
+            // the chain was verified when the session was made; check it again (revoked or expired since?)
+            Certificate peer = sp.getPeerCertificate();
+            X509Certificate[] chain = peer == null || peer.isEmpty() ? new X509Certificate[0] : toX509(peer);
+            try {
+                material.verifier().verify(chain);
+                clientChain = chain;
+            } catch (PeerCertificateRejectedException e) {
+                rejection = e.reason();
+                rejectionDetail = e.getMessage();
+                material.forget(sp.getSessionID());
+            }
+        } else if (!TlsUtils.isTLSv13(sp.getNegotiatedVersion())) {
+            material.remember(context.getSession());
+        }
+    }
+
+    /** Why the client's certificate was refused, or null. */
+    RejectReason rejection() {
+        return rejection;
+    }
+
+    /** The refusal in words (subject, serial, what failed), or null. */
+    String rejectionDetail() {
+        return rejectionDetail;
+    }
+
+    /** The verified client chain (leaf first), or null. */
+    X509Certificate[] clientChain() {
+        return clientChain;
+    }
+
+    boolean complete() {
+        return complete;
+    }
+
+    boolean resumed() {
+        return complete && context.getSecurityParametersConnection().isResumedSession();
+    }
+
+    boolean tls13() {
+        return TlsUtils.isTLSv13(context);
+    }
+
+    String version() {
+        ProtocolVersion v = context.getServerVersion();
+        return v == null ? "none" : v.getName();
+    }
+
+    /**
+     * The MSK and EMSK (128 bytes): TLS 1.2 PRF(master secret, "client EAP encryption", client.random ||
+     * server.random) per RFC 5216 §2.3; TLS 1.3 TLS-Exporter("EXPORTER_EAP_TLS_Key_Material", 0x0D, 128) per
+     * RFC 9190 §2.3.
+     */
+    byte[] keyMaterial() {
+        return keyMaterial.clone();
+    }
+
+    /** Overwrites the derived keys (the conversation ended). */
+    void wipe() {
+        if (keyMaterial != null) {
+            java.util.Arrays.fill(keyMaterial, (byte) 0);
+        }
+    }
+
+    private byte[] deriveKeyMaterial() {
+        SecurityParameters sp = context.getSecurityParametersConnection();
+        if (TlsUtils.isTLSv13(sp.getNegotiatedVersion())) {
+            return context.exportKeyingMaterial("EXPORTER_EAP_TLS_Key_Material", new byte[]{EapPacket.TLS}, 128);
+        }
+        byte[] seed = new byte[64];
+        System.arraycopy(sp.getClientRandom(), 0, seed, 0, 32);
+        System.arraycopy(sp.getServerRandom(), 0, seed, 32, 32);
+        return TlsUtils.PRF(sp, sp.getMasterSecret(), "client EAP encryption", seed, 128).extract();
+    }
+}

@@ -2,7 +2,9 @@ package io.nacgw.gateway;
 
 import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.core.service.ComplianceService;
+import io.nacgw.core.service.ChangeLogFollower;
 import io.nacgw.core.store.ComplianceStore;
+import io.nacgw.core.store.StoreSettings;
 import io.nacgw.certs.CertificateAuthority;
 import io.nacgw.certs.ClientAuth;
 import io.nacgw.certs.KeyType;
@@ -68,6 +70,7 @@ public final class Gateway implements AutoCloseable {
     private final ApiServer api;
     private final MetricsServer metricsServer;
     private final SessionStore sessions;
+    private final ChangeLogFollower changeLog;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
@@ -89,8 +92,21 @@ public final class Gateway implements AutoCloseable {
         }
         closeables.push(store);
         try {
+            StoreSettings storeSettings = config.store().settings(config.dataDir());
+            // shared mode: listen before loading, so a change committed meanwhile is applied after the load
+            ChangeLogFollower follower = storeSettings.isPostgres()
+                    ? ChangeLogFollower.open(storeSettings, config.store().changeLog(), clock) : null;
+            if (follower != null) {
+                closeables.push(follower);
+            }
             this.compliance = ComplianceService.start(store, config.index().settings());
             closeables.push(compliance);
+            if (follower != null) {
+                // closed before the index and the store it applies changes to
+                closeables.remove(follower);
+                closeables.push(follower);
+            }
+            this.changeLog = follower;
             closeables.push(metrics);
             metrics.bindIndex(compliance);
             this.sessions = SessionStore.open(config.store().settings(config.dataDir()), clock);
@@ -127,6 +143,9 @@ public final class Gateway implements AutoCloseable {
             }
             this.coaActions = new SessionCoaActions(sessions, reauthorizer, clock);
             closeables.push(coaActions);
+            if (changeLog != null) {
+                changeLog.start(compliance); // after the CoA listener, so remote changes trigger CoA here too
+            }
             if (config.api().enabled()) {
                 this.api = startApi();
                 closeables.push(api);
@@ -253,6 +272,11 @@ public final class Gateway implements AutoCloseable {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** The change-log follower of a shared (PostgreSQL) store; null for the embedded store. */
+    public ChangeLogFollower changeLog() {
+        return changeLog;
     }
 
     public ComplianceService compliance() {

@@ -51,6 +51,11 @@ final class ShedLoadTest {
         }
 
         @Override
+        public void applyStored(DeviceGuid deviceId, DeviceRecord current) {
+            real.applyStored(deviceId, current);
+        }
+
+        @Override
         public int residentCount() {
             return real.residentCount();
         }

@@ -54,6 +54,12 @@ public interface ComplianceService extends AutoCloseable {
     /** Deletes a device from store and memory; false when unknown. */
     boolean delete(DeviceGuid deviceId);
 
+    /**
+     * Applies a change another node committed: {@code current} is the device as the store now holds it (null: it
+     * is gone). Updates memory and emits a {@link DeviceChange} unless memory already holds this version or newer.
+     */
+    void applyStored(DeviceGuid deviceId, DeviceRecord current);
+
     /** Resident devices. */
     int residentCount();
 

@@ -201,16 +201,39 @@ final class DefaultComplianceService implements ComplianceService {
     @Override
     public boolean delete(DeviceGuid deviceId) {
         DeviceRecord before = index.findById(deviceId);
+        boolean resident = before != null;
         if (before == null && !complete) {
             before = store.get(deviceId).orElse(null);
         }
         boolean deleted = store.delete(deviceId);
-        index.remove(deviceId);
-        if (before != null) {
+        // null while it was resident: the change-log follower applied this deletion first and emitted it
+        boolean removedHere = index.remove(deviceId) != null || !resident;
+        if (before != null && removedHere) {
             invalidate(before);
             emit(new DeviceChange(before, null));
         }
         return deleted;
+    }
+
+    @Override
+    public void applyStored(DeviceGuid deviceId, DeviceRecord current) {
+        if (current == null) {
+            DeviceRecord before = index.remove(deviceId);
+            if (before != null) {
+                invalidate(before);
+                emit(new DeviceChange(before, null));
+            }
+            return;
+        }
+        DeviceRecord before = index.putIfNewer(current, settings.maxDevices());
+        if (before == current) {
+            return; // memory holds this version (our own write, or a repeated change) or a newer one
+        }
+        if (before == null && index.findById(deviceId) == null) {
+            complete = false;
+            invalidate(current);
+        }
+        emit(new DeviceChange(before, current));
     }
 
     private void emit(DeviceChange change) {

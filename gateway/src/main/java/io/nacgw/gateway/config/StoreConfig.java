@@ -1,10 +1,12 @@
 package io.nacgw.gateway.config;
 
+import io.nacgw.core.service.ChangeLogSettings;
 import io.nacgw.core.store.StoreSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * {@code store:} where device records live.
@@ -15,8 +17,11 @@ import java.nio.file.Path;
  * @param maxPoolSize  pooled connections
  * @param sync         embedded store: {@code normal} (survives a crash of the process) or {@code full} (also a
  *                     power loss: every commit is flushed to the disk)
+ * @param catchUpInterval PostgreSQL shared mode: longest wait between reads of the device change log
+ * @param changeRetention PostgreSQL shared mode: age at which change-log entries are pruned
  */
-public record StoreConfig(String url, String user, Path passwordFile, Integer maxPoolSize, String sync) {
+public record StoreConfig(String url, String user, Path passwordFile, Integer maxPoolSize, String sync,
+                          Duration catchUpInterval, Duration changeRetention) {
     public StoreConfig {
         url = url == null ? "" : url.strip();
         user = user == null ? "" : user;
@@ -30,7 +35,8 @@ public record StoreConfig(String url, String user, Path passwordFile, Integer ma
             if (!sync.equals("normal") && !sync.equals("full")) {
                 throw new IllegalArgumentException("store.sync must be normal or full, got '" + sync + "'");
             }
-            if (url.startsWith("jdbc:postgresql:")) {
+            // the default config says normal; only full (a flush per commit) is meaningless on PostgreSQL
+            if (url.startsWith("jdbc:postgresql:") && sync.equals("full")) {
                 throw new IllegalArgumentException("store.sync applies to the embedded store only; PostgreSQL commits "
                         + "follow its own synchronous_commit setting");
             }
@@ -38,10 +44,18 @@ public record StoreConfig(String url, String user, Path passwordFile, Integer ma
         if (maxPoolSize < 1 || maxPoolSize > 64) {
             throw new IllegalArgumentException("store.maxPoolSize must be 1 to 64, got " + maxPoolSize);
         }
+        catchUpInterval = catchUpInterval == null ? ChangeLogSettings.DEFAULTS.catchUpInterval() : catchUpInterval;
+        changeRetention = changeRetention == null ? ChangeLogSettings.DEFAULTS.retention() : changeRetention;
+        new ChangeLogSettings(catchUpInterval, changeRetention); // validates
+    }
+
+    /** How a node follows the change log of a shared (PostgreSQL) store. */
+    public ChangeLogSettings changeLog() {
+        return new ChangeLogSettings(catchUpInterval, changeRetention);
     }
 
     static StoreConfig defaults() {
-        return new StoreConfig(null, null, null, null, null);
+        return new StoreConfig(null, null, null, null, null, null, null);
     }
 
     /** Resolves the settings; the password comes from {@code passwordFile} or NACGW_STORE_PASSWORD. */

@@ -1,0 +1,265 @@
+package io.nacgw.core.service;
+
+import io.nacgw.core.device.DeviceRecord;
+import io.nacgw.core.id.DeviceGuid;
+import io.nacgw.core.id.IdentifierKind;
+import io.nacgw.core.store.StoreException;
+import io.nacgw.core.store.StoreSettings;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Shared mode on PostgreSQL: applies the device changes other nodes commit (the {@code device_changes} table that
+ * migration V40 fills by trigger) to this node's {@link ComplianceService}, which emits a {@link DeviceChange} for
+ * each, so CoA fires on every node. One dedicated connection on its own thread: {@code LISTEN} wakes it at once,
+ * and it reads the log at least every {@code catchUpInterval} (a lost notification, a reconnect). Sequence values
+ * become visible in commit order, not in number order, so numbers skipped by a read are re-read for
+ * {@link #GAP_WAIT}. Changes older than {@code retention} are pruned.
+ */
+public final class ChangeLogFollower implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ChangeLogFollower.class);
+    static final String CHANNEL = "nacgw_device_changes";
+    /** How the dedicated connection shows in {@code pg_stat_activity}. */
+    static final String APPLICATION_NAME = "nacgw-changelog";
+    static final Duration GAP_WAIT = Duration.ofSeconds(30);
+    private static final int BATCH = 5_000;
+    private static final int MAX_TRACKED_GAPS = 10_000;
+    private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
+    private static final long MAX_BACKOFF_MS = 10_000;
+
+    private final StoreSettings store;
+    private final ChangeLogSettings settings;
+    private final Clock clock;
+    private final AtomicLong lastApplied = new AtomicLong();
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+    /** Skipped sequence numbers that may still commit, with when they were first seen missing (epoch ms). */
+    private final Map<Long, Long> gaps = new LinkedHashMap<>();
+    private final Thread thread;
+    private volatile ComplianceService target;
+    private volatile boolean running = true;
+    private volatile Connection connection;
+    private long lastPrune;
+
+    private ChangeLogFollower(StoreSettings store, ChangeLogSettings settings, Clock clock, Connection c, long from) {
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+        this.connection = c;
+        this.lastApplied.set(from);
+        this.lastPrune = clock.millis();
+        this.thread = new Thread(this::run, "nacgw-changelog");
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Connects, listens, and notes the newest change: call it BEFORE loading the index, then {@link #start} with
+     * the loaded index, so nothing committed in between is missed (a change seen twice is applied once).
+     */
+    public static ChangeLogFollower open(StoreSettings store, ChangeLogSettings settings, Clock clock) {
+        if (!store.isPostgres()) {
+            throw new IllegalArgumentException("the change log needs a jdbc:postgresql: store");
+        }
+        try {
+            Connection c = connect(store);
+            return new ChangeLogFollower(store, settings, clock, c, newest(c));
+        } catch (SQLException e) {
+            throw new StoreException("cannot follow the change log: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts applying changes to {@code index} on the follower's thread. */
+    public void start(ComplianceService index) {
+        this.target = index;
+        thread.start();
+    }
+
+    private static Connection connect(StoreSettings s) throws SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", s.user());
+        p.setProperty("password", s.password());
+        p.setProperty("ApplicationName", APPLICATION_NAME);
+        Connection c = DriverManager.getConnection(s.jdbcUrl(), p);
+        c.setAutoCommit(true);
+        try (Statement st = c.createStatement()) {
+            st.execute("LISTEN " + CHANNEL);
+        }
+        return c;
+    }
+
+    private static long newest(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM device_changes")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private void run() {
+        long backoff = 100;
+        while (running) {
+            try {
+                if (connection == null) {
+                    connection = connect(store);
+                    reconnects.incrementAndGet();
+                    log.info("change log: reconnected, catching up after change {}", lastApplied.get());
+                }
+                catchUp(connection);
+                pruneIfDue(connection);
+                backoff = 100;
+                // wakes on NOTIFY at once, or after the catch-up interval
+                connection.unwrap(PGConnection.class).getNotifications((int) settings.catchUpInterval().toMillis());
+            } catch (SQLException | RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                log.warn("change log: {} (retrying in {} ms)", e.getMessage(), backoff);
+                closeQuietly();
+                sleep(backoff);
+                backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+            }
+        }
+    }
+
+    /** Reads and applies everything after the last applied change (and the gaps still open); visible for tests. */
+    void catchUp(Connection c) throws SQLException {
+        while (true) {
+            Set<UUID> devices = new LinkedHashSet<>();
+            int read = readAfter(c, devices);
+            readGaps(c, devices);
+            for (UUID id : devices) {
+                DeviceGuid guid = DeviceGuid.of(IdentifierKind.INTUNE_ID, id);
+                DeviceRecord current = target.store().get(guid).orElse(null);
+                target.applyStored(guid, current);
+                applied.incrementAndGet();
+            }
+            if (read < BATCH) {
+                return;
+            }
+        }
+    }
+
+    private int readAfter(Connection c, Set<UUID> devices) throws SQLException {
+        long after = lastApplied.get();
+        int n = 0;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT seq, device_id FROM device_changes WHERE seq > ? ORDER BY seq LIMIT " + BATCH)) {
+            ps.setLong(1, after);
+            try (ResultSet rs = ps.executeQuery()) {
+                long expected = after + 1;
+                long now = clock.millis();
+                while (rs.next()) {
+                    long seq = rs.getLong(1);
+                    for (long missing = expected; missing < seq && gaps.size() < MAX_TRACKED_GAPS; missing++) {
+                        gaps.put(missing, now);
+                    }
+                    expected = seq + 1;
+                    devices.add(rs.getObject(2, UUID.class));
+                    lastApplied.set(seq);
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private void readGaps(Connection c, Set<UUID> devices) throws SQLException {
+        if (gaps.isEmpty()) {
+            return;
+        }
+        long now = clock.millis();
+        gaps.values().removeIf(seen -> now - seen > GAP_WAIT.toMillis()); // a rolled-back transaction's number
+        if (gaps.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, device_id FROM device_changes WHERE seq = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("bigint", gaps.keySet().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    gaps.remove(rs.getLong(1));
+                    devices.add(rs.getObject(2, UUID.class));
+                }
+            }
+        }
+    }
+
+    private void pruneIfDue(Connection c) throws SQLException {
+        long now = clock.millis();
+        if (now - lastPrune < PRUNE_EVERY.toMillis()) {
+            return;
+        }
+        lastPrune = now;
+        prune(c);
+    }
+
+    /** Deletes changes older than the retention; visible for tests. */
+    int prune(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM device_changes WHERE changed_at < ?")) {
+            ps.setObject(1, java.time.OffsetDateTime.ofInstant(clock.instant().minus(settings.retention()),
+                    java.time.ZoneOffset.UTC));
+            return ps.executeUpdate();
+        }
+    }
+
+    private void closeQuietly() {
+        Connection c = connection;
+        connection = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // the connection is already broken
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Counters for metrics and status: the last applied change sequence, changes applied, reconnects. */
+    public Stats stats() {
+        return new Stats(lastApplied.get(), applied.get(), reconnects.get());
+    }
+
+    /**
+     * Follower counters.
+     *
+     * @param lastSequence the last change-log sequence applied
+     * @param applied      device changes applied from the log (including this node's own, which change nothing)
+     * @param reconnects   times the dedicated connection was re-established
+     */
+    public record Stats(long lastSequence, long applied, long reconnects) {
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        closeQuietly(); // unblocks getNotifications
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

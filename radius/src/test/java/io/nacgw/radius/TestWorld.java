@@ -1,5 +1,6 @@
 package io.nacgw.radius;
 
+import io.nacgw.core.testing.MutableClock;
 import io.nacgw.core.testing.TestStores;
 import io.nacgw.core.device.ComplianceState;
 import io.nacgw.core.device.DeviceRecord;

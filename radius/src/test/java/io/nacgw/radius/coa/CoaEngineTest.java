@@ -3,7 +3,7 @@ package io.nacgw.radius.coa;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.radius.CoaAction;
 import io.nacgw.radius.DropReason;
-import io.nacgw.radius.MutableClock;
+import io.nacgw.core.testing.MutableClock;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.Replies;
 import io.nacgw.radius.Secret;

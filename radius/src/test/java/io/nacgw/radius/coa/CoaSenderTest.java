@@ -1,7 +1,7 @@
 package io.nacgw.radius.coa;
 
 import io.nacgw.core.id.MacAddress;
-import io.nacgw.radius.MutableClock;
+import io.nacgw.core.testing.MutableClock;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.VendorProfile;
 import io.nacgw.radius.audit.AuditRecord;

@@ -1,7 +1,7 @@
 package io.nacgw.radius.eap;
 
 import io.nacgw.radius.DropReason;
-import io.nacgw.radius.MutableClock;
+import io.nacgw.core.testing.MutableClock;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.Secret;
 import io.nacgw.radius.TestWorld;

@@ -5,7 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.nacgw.radius.DropReason;
-import io.nacgw.radius.MutableClock;
+import io.nacgw.core.testing.MutableClock;
 import io.nacgw.radius.RequestBuilder;
 import io.nacgw.radius.Secret;
 import io.nacgw.radius.TestWorld;

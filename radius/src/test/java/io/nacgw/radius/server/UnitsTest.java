@@ -3,7 +3,7 @@ package io.nacgw.radius.server;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;
-import io.nacgw.radius.MutableClock;
+import io.nacgw.core.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;

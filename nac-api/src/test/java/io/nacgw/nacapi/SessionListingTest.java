@@ -25,7 +25,7 @@ final class SessionListingTest {
 
     private static Session session(String id, Instant expires) {
         return new Session(id, NAS, null, 7L, "Gi1/0/7", MacAddress.parse("00:11:22:33:44:55"), null, "u", null,
-                "nacgw:ab", null, "corp", Verdict.QUARANTINE, "ab", T0, expires, T0, T0, null, null);
+                "nacgw:ab", null, "corp", Verdict.QUARANTINE, "ab", T0, expires, T0, T0, null, null, null);
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -57,6 +59,13 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     private final LongAdder queued = new LongAdder();
     private final LongAdder unchanged = new LongAdder();
     private final LongAdder sessionsClosed = new LongAdder();
+    /** Device changes handed to the worker, and finished there (done or dropped): see {@link #doneBefore}. */
+    private final AtomicLong submitted = new AtomicLong();
+    private final AtomicLong finished = new AtomicLong();
+    /** When the newest finished change was received (epoch ms). */
+    private volatile long finishedReceivedAt;
+    /** Shared mode: who sends which CoA; null on one node (every CoA is sent here). */
+    private volatile CoaCoordinator coordinator;
 
     /**
      * @param clients    NAS clients by name as configured now
@@ -74,11 +83,47 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
         this.worker = new SessionWriter("nacgw-coa-trigger", 1, queueSize);
     }
 
+    /**
+     * Shared mode: from now on a CoA a device change or policy reload calls for goes through a coordinator, so that
+     * of all the nodes on {@code claims}'s store exactly one sends it (see {@link CoaCoordinator}). Returns it
+     * started; the caller closes it.
+     */
+    public CoaCoordinator share(io.nacgw.core.session.CoaClaims claims, String node, SharedCoaSettings settings) {
+        CoaCoordinator c = CoaCoordinator.start(claims, node, settings, clock, this::doneBefore);
+        this.coordinator = c;
+        return c;
+    }
+
+    /** As {@link #share}, with a coordinator the caller drives (tests). */
+    void share(CoaCoordinator c) {
+        this.coordinator = c;
+    }
+
+    /**
+     * The time before which every device change this node received has been looked at (and its CoA claimed or
+     * deferred): now when none is waiting, else when the last finished one was received (the worker is FIFO).
+     */
+    Instant doneBefore() {
+        long now = clock.millis(); // first: a change counted after the reads below was received after now
+        long f = finished.get();
+        return Instant.ofEpochMilli(f == submitted.get() ? now : finishedReceivedAt);
+    }
+
     @Override
     public void onChange(DeviceChange change) {
+        submitted.incrementAndGet();
+        Instant receivedAt = clock.instant();
         try {
-            worker.execute(() -> reevaluate(change));
+            worker.execute(() -> {
+                try {
+                    reevaluate(change, receivedAt);
+                } finally {
+                    finishedReceivedAt = receivedAt.toEpochMilli();
+                    finished.incrementAndGet();
+                }
+            });
         } catch (RejectedExecutionException full) {
+            finished.incrementAndGet();
             DeviceRecord d = change.after() != null ? change.after() : change.before();
             drops.drop(DropReason.COA_QUEUE_FULL, null, "device change of " + d.deviceId().canonical()
                     + " not checked for CoA: " + (worker.isShutdown() ? "stopping" : "trigger queue full"));
@@ -90,6 +135,10 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * results to come (one per CoA queued). Runs on the calling thread (blocks on the session store).
      */
     List<CompletableFuture<CoaResult>> reevaluate(DeviceChange change) {
+        return reevaluate(change, clock.instant());
+    }
+
+    private List<CompletableFuture<CoaResult>> reevaluate(DeviceChange change, Instant receivedAt) {
         changes.increment();
         List<CompletableFuture<CoaResult>> out = new ArrayList<>();
         long now = clock.millis();
@@ -107,7 +156,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
             }
             String reason = before.verdict().wireName() + " -> " + after.verdict().wireName()
                     + " (" + after.primaryReason().wireName() + ")";
-            out.add(send(s, CoaTrigger.DEVICE_CHANGE, null, reason));
+            coordinated(s, changeKey(change), receivedAt, CoaTrigger.DEVICE_CHANGE, reason, out);
         }
         return out;
     }
@@ -148,8 +197,9 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 unchanged.increment();
                 continue;
             }
-            out.add(send(s, CoaTrigger.POLICY_RELOAD, null, "profile " + name + ": " + was.verdict().wireName()
-                    + " -> " + is.verdict().wireName() + " (" + is.primaryReason().wireName() + ")"));
+            coordinated(s, reloadKey(name, s, is), clock.instant(), CoaTrigger.POLICY_RELOAD, "profile " + name + ": "
+                    + was.verdict().wireName() + " -> " + is.verdict().wireName() + " (" + is.primaryReason().wireName()
+                    + ")", out);
         }
         return out;
     }
@@ -179,6 +229,48 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     public CompletableFuture<CoaResult> reauthorize(Session s, boolean disconnect) {
         return send(s, CoaTrigger.OPERATOR, disconnect ? CoaAction.DISCONNECT : null,
                 disconnect ? "operator: disconnect" : "operator: reauthenticate");
+    }
+
+    /**
+     * Sends the CoA at once on one node; in shared mode only if the coordinator says this node sends it (now, or
+     * later when the owner turns out dead: that result is not in {@code out}).
+     */
+    private void coordinated(Session s, String key, Instant receivedAt, CoaTrigger trigger, String reason,
+                             List<CompletableFuture<CoaResult>> out) {
+        CoaCoordinator c = coordinator;
+        if (c == null) {
+            out.add(send(s, trigger, null, reason));
+            return;
+        }
+        try {
+            if (c.offer(s, key, receivedAt, () -> send(s, trigger, null, reason))) {
+                out.add(send(s, trigger, null, reason));
+            }
+        } catch (RuntimeException e) { // the store is unreachable: no claim, so nothing is sent (never twice)
+            log.warn("CoA of session {} not sent: cannot claim it ({})", s.id(), e.getMessage());
+        }
+    }
+
+    /**
+     * What identifies a device change on every node: the device and the MDM timestamp of its new version (a stored
+     * version is replaced only by a strictly newer one), or of the deleted one. Nodes that apply several changes of
+     * one device at once see the newest key only, which is the one that decides the session's answer.
+     */
+    static String changeKey(DeviceChange change) {
+        DeviceRecord d = change.after() != null ? change.after() : change.before();
+        return d.deviceId().canonical() + (change.after() != null ? "@" : "@deleted@")
+                + d.lastModified().toEpochMilli();
+    }
+
+    /** A reload's CoA: the profile, the authorisation the session holds, and the new answer (same on every node). */
+    static String reloadKey(String profile, Session s, Decision is) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest((is.verdict().wireName() + "|"
+                    + is.attributes()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "policy:" + profile + ":" + s.decisionId() + ":" + java.util.HexFormat.of().formatHex(h, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
     }
 
     private CompletableFuture<CoaResult> send(Session s, CoaTrigger trigger, CoaAction action, String reason) {

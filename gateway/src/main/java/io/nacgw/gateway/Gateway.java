@@ -71,6 +71,8 @@ public final class Gateway implements AutoCloseable {
     private final MetricsServer metricsServer;
     private final SessionStore sessions;
     private final ChangeLogFollower changeLog;
+    /** Shared mode's CoA coordination; null on the embedded store or with CoA off. */
+    private io.nacgw.radius.coa.CoaCoordinator coordinator;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
@@ -109,7 +111,7 @@ public final class Gateway implements AutoCloseable {
             this.changeLog = follower;
             closeables.push(metrics);
             metrics.bindIndex(compliance);
-            this.sessions = SessionStore.open(config.store().settings(config.dataDir()), clock);
+            this.sessions = SessionStore.open(storeSettings, clock, storeSettings.isPostgres() ? nodeName() : null);
             closeables.push(sessions);
             if (config.radius().enabled()) {
                 Path auditFile = config.dataDir().resolve(config.audit().file());
@@ -132,6 +134,9 @@ public final class Gateway implements AutoCloseable {
                     closeables.push(reauthorizer);
                     compliance.addListener(reauthorizer);
                     metrics.bindCoa(coa, reauthorizer);
+                    if (storeSettings.isPostgres()) {
+                        shareCoa(reauthorizer);
+                    }
                 } else {
                     this.coa = null;
                     this.reauthorizer = null;
@@ -180,6 +185,25 @@ public final class Gateway implements AutoCloseable {
             closeQuietly();
             throw e;
         }
+    }
+
+    /** This node's name among the nodes sharing the store ({@code cluster.nodeName}, else host and RADIUS port). */
+    public String nodeName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return config.cluster().nodeName(host, config.radius().settings(1).authPort());
+    }
+
+    /** Shared mode: each CoA goes out from exactly one node (the session's owner, or another if it is dead). */
+    private void shareCoa(SessionReauthorizer r) {
+        io.nacgw.radius.coa.CoaCoordinator c = r.share(sessions.claims(), nodeName(), config.radius().coa().shared().settings());
+        closeables.push(c);
+        this.coordinator = c;
+        metrics.bindCoaCoordination(c);
     }
 
     private static AuditSink openAudit(Path file) {
@@ -393,6 +417,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** What turns device changes and operator actions into CoA, when the CoA sender runs. */
+    public java.util.Optional<io.nacgw.radius.coa.CoaCoordinator> coaCoordinator() {
+        return java.util.Optional.ofNullable(coordinator);
+    }
+
+    /** The CoA trigger (device changes, policy reloads, operator actions), when CoA is on. */
     public java.util.Optional<SessionReauthorizer> reauthorizer() {
         return java.util.Optional.ofNullable(reauthorizer);
     }

@@ -2,6 +2,7 @@ package io.nacgw.radius.coa;
 
 import io.nacgw.core.session.CoaClaims;
 import io.nacgw.core.session.Session;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,11 +80,7 @@ public final class CoaCoordinator implements AutoCloseable {
         this.doneBefore = doneBefore;
         this.lastPrune = clock.millis();
         if (schedule) {
-            this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "nacgw-coa-coordinator");
-                t.setDaemon(true);
-                return t;
-            });
+            this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("nacgw-coa-coordinator", true));
             long every = settings.heartbeatInterval().toMillis();
             timer.scheduleWithFixedDelay(this::tickQuietly, 0, every, TimeUnit.MILLISECONDS);
         } else {

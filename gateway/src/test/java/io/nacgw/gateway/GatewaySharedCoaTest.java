@@ -110,18 +110,8 @@ final class GatewaySharedCoaTest {
         return track(Gateway.start(c, Clock.systemUTC()));
     }
 
-    private static String run(List<String> cmd, String stdin) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try (var in = p.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.US_ASCII));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "finished: " + cmd);
-        return out;
-    }
-
     private static String radclient(int port, String command, String attributes) throws Exception {
-        return run(List.of(Needs.executable("freeradius-utils", "/usr/bin/radclient").toString(), "-x", "-t", "5",
+        return Processes.run(List.of(Needs.executable("freeradius-utils", "/usr/bin/radclient").toString(), "-x", "-t", "5",
                 "-r", "2", "127.0.0.1:" + port, command, SECRET), attributes + "\n");
     }
 
@@ -129,7 +119,7 @@ final class GatewaySharedCoaTest {
         List<String> cmd = new ArrayList<>(List.of(Needs.executable("curl", "/usr/bin/curl").toString(), "-sS",
                 "--max-time", "30", "-w", "\nHTTP %{http_code}\n"));
         cmd.addAll(List.of(args));
-        return run(cmd, "");
+        return Processes.run(cmd, "");
     }
 
     private static String api(Gateway g, NacgwConfig c, String method, String path, String body) throws Exception {
@@ -182,16 +172,35 @@ final class GatewaySharedCoaTest {
         return new ObjectMapper().readTree(out.substring(0, out.lastIndexOf("\nHTTP"))).path("sessions");
     }
 
-    @Test
-    void accountingOnA_sessionListedOnB_operatorReauthOnB_reachesTheNasOnce() throws Exception {
+    /** Two nodes on a fresh schema and the NAS both send CoA to. */
+    private record Nodes(NasStandIn nas, NacgwConfig ca, Gateway a, NacgwConfig cb, Gateway b) {
+    }
+
+    private Nodes nodes() throws Exception {
         StoreSettings store = pg.freshSchema();
         NasStandIn nas = track(new NasStandIn(COA_SECRET));
         NacgwConfig ca = config(store, "node-a", nas.port());
         NacgwConfig cb = config(store, "node-b", nas.port());
-        Gateway a = start(ca);
-        Gateway b = start(cb);
-        a.compliance().upsert(device(1, ComplianceState.COMPLIANT, Instant.now().minusSeconds(60)));
-        mabAndStart(a, TestDevices.mac(1), "acct-1");
+        return new Nodes(nas, ca, start(ca), cb, start(cb));
+    }
+
+    /** Device {@code n}, compliant since {@code t}, with a session authorised and accounted at A (A owns it). */
+    private static void sessionOnA(Nodes x, int n, Instant t) throws Exception {
+        x.a().compliance().upsert(device(n, ComplianceState.COMPLIANT, t));
+        await(() -> x.b().compliance().findResident(TestDevices.mac(n)) != null, "device " + n + " on B");
+        mabAndStart(x.a(), TestDevices.mac(n), "acct-" + n);
+        await(() -> x.b().sessions().activeSessionsForMac(TestDevices.mac(n)).size() == 1
+                && x.b().sessions().activeSessionsForMac(TestDevices.mac(n)).get(0).verdict() != null, "the session");
+    }
+
+    @Test
+    void accountingOnA_sessionListedOnB_operatorReauthOnB_reachesTheNasOnce() throws Exception {
+        Nodes x = nodes();
+        NasStandIn nas = x.nas();
+        Gateway a = x.a();
+        Gateway b = x.b();
+        NacgwConfig cb = x.cb();
+        sessionOnA(x, 1, Instant.now().minusSeconds(60));
 
         await(() -> {
             try {
@@ -217,21 +226,15 @@ final class GatewaySharedCoaTest {
 
     @Test
     void oneDeviceChange_exactlyOneCoaAcrossBothNodes_fromWhicheverNodeCommitsIt() throws Exception {
-        StoreSettings store = pg.freshSchema();
-        NasStandIn nas = track(new NasStandIn(COA_SECRET));
-        NacgwConfig ca = config(store, "node-a", nas.port());
-        NacgwConfig cb = config(store, "node-b", nas.port());
-        Gateway a = start(ca);
-        Gateway b = start(cb);
+        Nodes x = nodes();
+        NasStandIn nas = x.nas();
+        Gateway a = x.a();
+        Gateway b = x.b();
         Instant t = Instant.now().minusSeconds(60);
-        a.compliance().upsert(device(2, ComplianceState.COMPLIANT, t));
-        await(() -> b.compliance().findResident(TestDevices.mac(2)) != null, "device 2 on B");
-        mabAndStart(a, TestDevices.mac(2), "acct-2");
-        await(() -> b.sessions().activeSessionsForMac(TestDevices.mac(2)).size() == 1
-                && b.sessions().activeSessionsForMac(TestDevices.mac(2)).get(0).verdict() != null, "the session");
+        sessionOnA(x, 2, t);
 
         // committed on B (not the owner): A sends it, B leaves it to A
-        String put = api(b, cb, "PUT", "/api/v1/devices/" + TestDevices.id(2).canonical(),
+        String put = api(b, x.cb(), "PUT", "/api/v1/devices/" + TestDevices.id(2).canonical(),
                 DeviceJson.toJson(device(2, ComplianceState.NONCOMPLIANT, t.plusSeconds(1))));
         assertTrue(put.contains("HTTP 200") || put.contains("HTTP 204"), put);
         List<NasStandIn.Received> got = settled(nas, 1);
@@ -252,17 +255,12 @@ final class GatewaySharedCoaTest {
 
     @Test
     void ownerStopped_theOtherNodeSendsTheCoa_once() throws Exception {
-        StoreSettings store = pg.freshSchema();
-        NasStandIn nas = track(new NasStandIn(COA_SECRET));
-        NacgwConfig ca = config(store, "node-a", nas.port());
-        NacgwConfig cb = config(store, "node-b", nas.port());
-        Gateway b = start(cb);
-        Gateway a = start(ca);
+        Nodes x = nodes();
+        NasStandIn nas = x.nas();
+        Gateway b = x.b();
         Instant t = Instant.now().minusSeconds(60);
-        a.compliance().upsert(device(3, ComplianceState.COMPLIANT, t));
-        mabAndStart(a, TestDevices.mac(3), "acct-3");
-        await(() -> b.sessions().activeSessionsForMac(TestDevices.mac(3)).size() == 1, "the session");
-        a.close(); // A is gone: its sessions stay in the store, their NAS keeps them
+        sessionOnA(x, 3, t);
+        x.a().close(); // A is gone: its sessions stay in the store, their NAS keeps them
 
         b.compliance().upsert(device(3, ComplianceState.NONCOMPLIANT, t.plusSeconds(1)));
         List<NasStandIn.Received> got = settled(nas, 1);

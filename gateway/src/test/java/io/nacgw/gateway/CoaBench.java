@@ -135,6 +135,11 @@ public final class CoaBench {
             }
             a.compliance().upsertAll(devices);
             awaitCondition(() -> b.compliance().residentCount() == sessions, "every device on the committing node");
+            // the CoA trigger has looked at every new device before a session exists (else a late look sends CoA)
+            for (Gateway g : nodes) {
+                awaitCondition(() -> g.reauthorizer().orElseThrow().stats().changes() >= sessions
+                        && g.reauthorizer().orElseThrow().stats().backlog() == 0, "the CoA trigger's backlog");
+            }
             var radius = a.radius().orElseThrow();
             for (int i = 1; i <= nases; i++) {
                 try (TestNas nas = new TestNas("127.0.0." + i, "coa-bench-secret", radius.authAddress(), radius.acctAddress())) {
@@ -202,6 +207,9 @@ public final class CoaBench {
             }
             for (NasStandIn s : standIns) {
                 s.close();
+            }
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }

@@ -269,4 +269,21 @@ final class GatewaySharedCoaTest {
         await(() -> b.coa().orElseThrow().stats().acked() == 1, "the ACK at B");
         assertEquals(1, b.coaCoordinator().orElseThrow().stats().takenOver());
     }
+
+    @Test
+    void policyReloadedOnBothNodes_oneCoaFromTheOwner() throws Exception {
+        Nodes x = nodes();
+        sessionOnA(x, 4, Instant.now().minusSeconds(60));
+        for (var node : List.of(x.cb(), x.ca())) {
+            Path f = node.dataDir().resolve("nacgw.yaml");
+            Files.writeString(f, Files.readString(f).replace("allow: {vlan: \"100\"}", "allow: {vlan: \"110\"}"));
+        }
+        x.b().reload(new ConfigLoader().load(x.cb().dataDir().resolve("nacgw.yaml"), Map.of(), new Properties()));
+        x.a().reload(new ConfigLoader().load(x.ca().dataDir().resolve("nacgw.yaml"), Map.of(), new Properties()));
+        List<NasStandIn.Received> got = settled(x.nas(), 1);
+        assertEquals(1, got.size(), x.nas().codes().toString());
+        assertEquals("acct-4", got.get(0).text(AttributeType.ACCT_SESSION_ID));
+        assertEquals(1, x.a().coa().orElseThrow().stats().sent());
+        assertEquals(0, x.b().coa().orElseThrow().stats().sent());
+    }
 }

@@ -1,6 +1,7 @@
 package io.nacgw.radius.coa;
 
 import io.nacgw.core.device.DeviceRecord;
+import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.core.policy.Decision;
@@ -23,8 +24,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -299,20 +302,28 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
         }
     }
 
-    /** Sessions of the device active now: by its id and by every MAC it had or has, each session once. */
+    /**
+     * Sessions of the device active now: by its id and by every MAC it had or has, each session once. Each id and
+     * MAC is looked up once (before and after usually share them: half the queries on a remote store).
+     */
     private List<Session> liveSessions(DeviceChange change) {
-        Map<String, Session> found = new LinkedHashMap<>();
+        Set<DeviceGuid> ids = new LinkedHashSet<>();
+        Set<MacAddress> macs = new LinkedHashSet<>();
         for (DeviceRecord d : new DeviceRecord[]{change.before(), change.after()}) {
-            if (d == null) {
-                continue;
+            if (d != null) {
+                ids.add(d.deviceId());
+                macs.addAll(d.macs());
             }
-            for (Session s : sessions.activeSessionsForDevice(d.deviceId())) {
+        }
+        Map<String, Session> found = new LinkedHashMap<>();
+        for (DeviceGuid id : ids) {
+            for (Session s : sessions.activeSessionsForDevice(id)) {
                 found.putIfAbsent(s.id(), s);
             }
-            for (MacAddress m : d.macs()) {
-                for (Session s : sessions.activeSessionsForMac(m)) {
-                    found.putIfAbsent(s.id(), s);
-                }
+        }
+        for (MacAddress m : macs) {
+            for (Session s : sessions.activeSessionsForMac(m)) {
+                found.putIfAbsent(s.id(), s);
             }
         }
         return new ArrayList<>(found.values());

@@ -6,6 +6,7 @@ import io.nacgw.core.service.DeviceChange;
 import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.core.policy.Profile;
 import io.nacgw.core.policy.ResponseAttributes;
+import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.session.NasRef;
 import io.nacgw.core.session.Session;
 import io.nacgw.core.session.SessionEvent;
@@ -209,5 +210,17 @@ final class SessionReauthorizerTest {
         assertFalse(SessionReauthorizer.reloadKey("wifi", session(), allow)
                 .equals(SessionReauthorizer.reloadKey("wifi", session(), deny)));
         assertTrue(SessionReauthorizer.reloadKey("p".repeat(64), session(), allow).length() <= 128);
+    }
+
+    @Test
+    void macMovedAway_theSessionOnTheOldMacStillGetsIt() throws Exception {
+        MacAddress old = MacAddress.parse("02:00:00:00:00:77");
+        world.sessions.apply(new SessionEvent(SessionEvent.Kind.START, NAS, "sess-old-mac", null, null, old, null,
+                null, null, null, null, null, TestWorld.NOW, null));
+        DeviceRecord before = TestWorld.device(TestWorld.NONCOMPLIANT_ID, old, ComplianceState.COMPLIANT);
+        DeviceRecord after = TestWorld.device(TestWorld.NONCOMPLIANT_ID, TestWorld.NONCOMPLIANT, ComplianceState.NONCOMPLIANT);
+        List<CompletableFuture<CoaResult>> sent = trigger.reevaluate(new DeviceChange(before, after));
+        assertEquals(1, sent.size());
+        assertEquals("sess-old-mac", sent.get(0).get(10, TimeUnit.SECONDS).request().acctSessionId());
     }
 }

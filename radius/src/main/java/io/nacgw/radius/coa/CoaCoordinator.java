@@ -42,6 +42,7 @@ public final class CoaCoordinator implements AutoCloseable {
     /** Deferred CoA kept at most; beyond, the owner alone is relied on (counted). */
     static final int MAX_DEFERRED = 100_000;
     private static final long PRUNE_EVERY_MS = 60_000;
+    private static final long CLAIM_WARNING_EVERY_MS = 10_000;
 
     /** A CoA another node owns, waiting to see whether the owner handles it. */
     private record Deferred(String sessionId, String owner, String changeKey, Instant receivedAt, Runnable send) {
@@ -65,6 +66,8 @@ public final class CoaCoordinator implements AutoCloseable {
     private final LongAdder storeErrors = new LongAdder();
     private volatile boolean storeFailing;
     private long lastPrune;
+    /** When a failed claim was last logged (epoch ms; trigger thread only). */
+    private long lastClaimWarning = Long.MIN_VALUE / 2;
 
     /**
      * @param node       this node's name (the owner name its session store writes)
@@ -107,7 +110,20 @@ public final class CoaCoordinator implements AutoCloseable {
      */
     boolean offer(Session s, String changeKey, Instant receivedAt, Runnable later) {
         if (s.owner() == null || s.owner().equals(node)) {
-            if (claims.claim(s.id(), changeKey, node)) {
+            boolean won;
+            try {
+                won = claims.claim(s.id(), changeKey, node);
+            } catch (RuntimeException e) { // store unreachable: without a claim nothing is sent (never twice)
+                storeErrors.increment();
+                long now = clock.millis();
+                if (now - lastClaimWarning >= CLAIM_WARNING_EVERY_MS) {
+                    lastClaimWarning = now;
+                    log.warn("CoA of session {} not sent: cannot claim it ({}); {} such failures so far", s.id(),
+                            e.getMessage(), storeErrors.sum());
+                }
+                return false;
+            }
+            if (won) {
                 claimed.increment();
                 return true;
             }
@@ -219,7 +235,7 @@ public final class CoaCoordinator implements AutoCloseable {
      * @param ownerHandled deferred CoA the owner took care of
      * @param takenOver    deferred CoA this node sent because the owner was dead
      * @param abandoned    deferred CoA given up (owner alive but behind for claimRetention, or too many deferred)
-     * @param storeErrors  heartbeats or checks that failed on the store
+     * @param storeErrors  heartbeats, checks or claims that failed on the store (a failed claim sends nothing)
      */
     public record Stats(long claimed, long lost, long deferred, long waiting, long ownerHandled, long takenOver,
                         long abandoned, long storeErrors) {

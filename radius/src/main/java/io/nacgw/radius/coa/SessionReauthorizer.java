@@ -245,12 +245,8 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
             out.add(send(s, trigger, null, reason));
             return;
         }
-        try {
-            if (c.offer(s, key, receivedAt, () -> send(s, trigger, null, reason))) {
-                out.add(send(s, trigger, null, reason));
-            }
-        } catch (RuntimeException e) { // the store is unreachable: no claim, so nothing is sent (never twice)
-            log.warn("CoA of session {} not sent: cannot claim it ({})", s.id(), e.getMessage());
+        if (c.offer(s, key, receivedAt, () -> send(s, trigger, null, reason))) {
+            out.add(send(s, trigger, null, reason));
         }
     }
 

@@ -135,12 +135,16 @@ final class CoaCoordinatorTest {
     }
 
     @Test
-    void storeDown_deferredCoaWaits_andIsSettledWhenItIsBack() {
+    void storeDown_deferredCoaWaits_ownCoaIsNotSent_counted() {
         AtomicInteger sent = new AtomicInteger();
         assertFalse(b.offer(ownedBy("a"), "dev@1", T0, sent::incrementAndGet));
         store.close();
         assertThrows(RuntimeException.class, b::tick);
         assertEquals(1, b.deferred());
+        assertFalse(a.offer(ownedBy("a"), "dev@2", T0, sent::incrementAndGet), "no claim, no CoA");
+        assertEquals(1, a.stats().storeErrors());
+        assertEquals(0, a.stats().claimed());
+        assertEquals(0, sent.get());
     }
 
     @Test

@@ -70,6 +70,11 @@ final class GatewaySharedCoaTest {
     }
 
     private NacgwConfig config(StoreSettings store, String node, int coaPort) throws Exception {
+        return config(store, node, coaPort, 0);
+    }
+
+    /** A node's config; {@code authPort} 0: any free ports, else RADIUS on it and the next one (accounting). */
+    private NacgwConfig config(StoreSettings store, String node, int coaPort, int authPort) throws Exception {
         Path d = Files.createDirectories(dir.resolve(node));
         Path f = d.resolve("nacgw.yaml");
         Files.writeString(f, """
@@ -84,8 +89,8 @@ final class GatewaySharedCoaTest {
                 metrics: {enabled: false}
                 radius:
                   bindAddress: 127.0.0.1
-                  authPort: 0
-                  acctPort: 0
+                  authPort: %d
+                  acctPort: %d
                   coa:
                     shared: {heartbeatInterval: 200ms, nodeTimeout: 2s, ownerGrace: 1s}
                   clients:
@@ -101,7 +106,8 @@ final class GatewaySharedCoaTest {
                       noncompliant: quarantine
                       allow: {vlan: "100"}
                       quarantine: {vlan: "999"}
-                """.formatted(node, store.jdbcUrl(), store.user(), HASH, SECRET, coaPort, COA_SECRET));
+                """.formatted(node, store.jdbcUrl(), store.user(), HASH, authPort, authPort == 0 ? 0 : authPort + 1, SECRET,
+                coaPort, COA_SECRET));
         return new ConfigLoader().load(f, Map.of(), new Properties());
     }
 
@@ -138,12 +144,17 @@ final class GatewaySharedCoaTest {
 
     /** The switch authorises {@code mac} by MAB and starts accounting for it, both at node {@code g}. */
     private static void mabAndStart(Gateway g, MacAddress mac, String acctSessionId) throws Exception {
+        mabAndStart(g.radius().orElseThrow().authAddress().getPort(), g.radius().orElseThrow().acctAddress().getPort(),
+                mac, acctSessionId);
+    }
+
+    private static void mabAndStart(int authPort, int acctPort, MacAddress mac, String acctSessionId) throws Exception {
         String hex = mac.toHex12().toLowerCase(java.util.Locale.ROOT);
-        String accept = radclient(g.radius().orElseThrow().authAddress().getPort(), "auth", "User-Name = \"" + hex
+        String accept = radclient(authPort, "auth", "User-Name = \"" + hex
                 + "\", User-Password = \"" + hex + "\", Calling-Station-Id = \"" + mac.toRfc3580()
                 + "\", Service-Type = Call-Check, NAS-IP-Address = 127.0.0.1, NAS-Port = 10, Message-Authenticator = 0x00");
         assertTrue(accept.contains("Received Access-Accept"), accept);
-        String start = radclient(g.radius().orElseThrow().acctAddress().getPort(), "acct", "Acct-Status-Type = Start, "
+        String start = radclient(acctPort, "acct", "Acct-Status-Type = Start, "
                 + "Acct-Session-Id = \"" + acctSessionId + "\", Calling-Station-Id = \"" + mac.toRfc3580()
                 + "\", NAS-IP-Address = 127.0.0.1, NAS-Port = 10");
         assertTrue(start.contains("Received Accounting-Response"), start);
@@ -285,5 +296,61 @@ final class GatewaySharedCoaTest {
         assertEquals("acct-4", got.get(0).text(AttributeType.ACCT_SESSION_ID));
         assertEquals(1, x.a().coa().orElseThrow().stats().sent());
         assertEquals(0, x.b().coa().orElseThrow().stats().sent());
+    }
+
+    /** Two free UDP ports on 127.0.0.1, the second right after the first (RADIUS authentication and accounting). */
+    private static int freeUdpPair() throws Exception {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (var first = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+                int p = first.getLocalPort();
+                if (p < 65535) {
+                    try (var second = new java.net.DatagramSocket(p + 1, java.net.InetAddress.getLoopbackAddress())) {
+                        return p;
+                    } catch (java.net.SocketException taken) {
+                        // try another
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("no two free consecutive UDP ports");
+    }
+
+    @Test
+    void ownerKilled9_theOtherNodeSendsTheCoaAfterNodeTimeout_once() throws Exception {
+        StoreSettings store = pg.freshSchema();
+        NasStandIn nas = track(new NasStandIn(COA_SECRET));
+        int radiusA = freeUdpPair();
+        NacgwConfig ca = config(store, "node-a", nas.port(), radiusA);
+        Gateway b = start(config(store, "node-b", nas.port()));
+        GatewayProcess a = track(GatewayProcess.start(ca.dataDir().resolve("nacgw.yaml"), dir.resolve("node-a.log"),
+                "256m", 180));
+        Instant t = Instant.now().minusSeconds(60);
+        b.compliance().upsert(device(5, ComplianceState.COMPLIANT, t));
+        await(() -> { // A applies it from the change log before the switch asks A
+            try {
+                return curl("--cacert", ca.dataDir().resolve("pki/ca.pem").toString(), "-u", "admin:" + ADMIN_PASSWORD,
+                        "https://127.0.0.1:" + a.apiPort() + "/api/v1/devices/lookup?deviceId="
+                                + TestDevices.id(5).canonical()).contains("\"found\":true");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "device 5 at A");
+        mabAndStart(radiusA, radiusA + 1, TestDevices.mac(5), "acct-5");
+        await(() -> b.sessions().activeSessionsForMac(TestDevices.mac(5)).size() == 1
+                && "node-a".equals(b.sessions().activeSessionsForMac(TestDevices.mac(5)).get(0).owner())
+                && b.sessions().activeSessionsForMac(TestDevices.mac(5)).get(0).verdict() != null, "A's session");
+        await(() -> b.sessions().claims().nodes().containsKey("node-a"), "A's heartbeat");
+
+        a.kill9(); // no shutdown: A's heartbeat stays in the table, ageing
+        long killed = System.nanoTime();
+        b.compliance().upsert(device(5, ComplianceState.NONCOMPLIANT, t.plusSeconds(1)));
+        List<NasStandIn.Received> got = settled(nas, 1);
+        assertEquals(1, got.size(), nas.codes().toString());
+        assertEquals("acct-5", got.get(0).text(AttributeType.ACCT_SESSION_ID));
+        // A's last beat was at most one heartbeatInterval (200 ms) before the kill
+        assertTrue(got.get(0).receivedNanos() - killed >= TimeUnit.MILLISECONDS.toNanos(1_800),
+                "B waited for A's heartbeat to age past nodeTimeout (2 s) before taking over");
+        assertEquals(1, b.coaCoordinator().orElseThrow().stats().takenOver());
+        await(() -> b.coa().orElseThrow().stats().acked() == 1, "the ACK at B");
     }
 }

@@ -85,7 +85,7 @@ public final class Gateway implements AutoCloseable {
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         closeables.push(lock);
         try {
-            this.store = ComplianceStore.open(config.store().settings(config.dataDir()));
+            this.store = metrics.timed(ComplianceStore.open(config.store().settings(config.dataDir())));
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -108,6 +108,8 @@ public final class Gateway implements AutoCloseable {
             }
             this.changeLog = follower;
             closeables.push(metrics);
+            metrics.bindBuildInfo(io.nacgw.gateway.cli.VersionCommand.version(),
+                    io.nacgw.gateway.cli.VersionCommand.commit());
             metrics.bindIndex(compliance);
             this.sessions = SessionStore.open(config.store().settings(config.dataDir()), clock);
             closeables.push(sessions);
@@ -123,6 +125,7 @@ public final class Gateway implements AutoCloseable {
                 closeables.push(radius);
                 metrics.bindRadius(radius);
                 metrics.bindEap(radius);
+                metrics.bindDecisions(radius);
                 CoaSettings coaSettings = config.radius().coa().settings();
                 if (coaSettings.enabled()) {
                     this.coa = CoaSender.start(coaSettings, radius::client, radius::audit, clock, metrics::observeCoa);
@@ -333,6 +336,7 @@ public final class Gateway implements AutoCloseable {
         }
         if (clients != null) {
             radius.reload(clients);
+            metrics.bindDecisionTallies(radius.decisions()); // series for clients and profiles the reload added
             if (clientsChanged) {
                 applied.add("radius.clients: " + clientChanges(currentClients, fresh.radius().clients()));
             }

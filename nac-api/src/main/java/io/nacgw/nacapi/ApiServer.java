@@ -198,6 +198,19 @@ public final class ApiServer implements AutoCloseable {
         return metrics.snapshot();
     }
 
+    /** Failed TLS handshakes by reason ({@code certificate_revoked}, {@code no_shared_cipher}, ...; every reason present). */
+    public java.util.Map<String, Long> tlsHandshakeFailures() {
+        return guards.peerErrors.tlsHandshakeFailures();
+    }
+
+    /**
+     * Receives each answered request's latency in nanoseconds (from the complete request to its answer being
+     * written), on the event loop: it must not block or allocate (a pre-registered Micrometer timer).
+     */
+    public void onLatency(java.util.function.LongConsumer latency) {
+        metrics.latency = java.util.Objects.requireNonNull(latency, "latency");
+    }
+
     /** Counters of the abuse defences (connection caps, peer errors, revocation, Basic-auth work). */
     public ApiGuardStats guardStats() {
         return guards.snapshot(limiter.open());

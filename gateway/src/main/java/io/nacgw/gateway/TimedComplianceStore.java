@@ -69,6 +69,11 @@ final class TimedComplianceStore implements ComplianceStore {
     }
 
     @Override
+    public void backupTo(java.nio.file.Path file) {
+        store.backupTo(file);
+    }
+
+    @Override
     public StoreHealth health() {
         return store.health();
     }

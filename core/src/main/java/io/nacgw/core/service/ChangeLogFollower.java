@@ -3,6 +3,7 @@ package io.nacgw.core.service;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.IdentifierKind;
+import io.nacgw.core.store.DedicatedConnection;
 import io.nacgw.core.store.StoreException;
 import io.nacgw.core.store.StoreSettings;
 import org.postgresql.PGConnection;
@@ -10,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -91,12 +91,7 @@ public final class ChangeLogFollower implements AutoCloseable {
     }
 
     private static Connection connect(StoreSettings s) throws SQLException {
-        java.util.Properties p = new java.util.Properties();
-        p.setProperty("user", s.user());
-        p.setProperty("password", s.password());
-        p.setProperty("ApplicationName", APPLICATION_NAME);
-        Connection c = DriverManager.getConnection(s.jdbcUrl(), p);
-        c.setAutoCommit(true);
+        Connection c = DedicatedConnection.open(s, APPLICATION_NAME, 0);
         try (Statement st = c.createStatement()) {
             st.execute("LISTEN " + CHANNEL);
         }
@@ -219,13 +214,7 @@ public final class ChangeLogFollower implements AutoCloseable {
     private void closeQuietly() {
         Connection c = connection;
         connection = null;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // the connection is already broken
-            }
-        }
+        DedicatedConnection.closeQuietly(c);
     }
 
     private static void sleep(long ms) {

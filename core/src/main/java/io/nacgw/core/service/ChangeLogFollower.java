@@ -153,13 +153,25 @@ public final class ChangeLogFollower implements AutoCloseable {
         }
         while (true) {
             Set<UUID> devices = new LinkedHashSet<>();
-            int read = readAfter(c, devices);
-            readGaps(c, devices);
-            for (UUID id : devices) {
-                DeviceGuid guid = DeviceGuid.of(IdentifierKind.INTUNE_ID, id);
-                DeviceRecord current = target.store().get(guid).orElse(null);
-                target.applyStored(guid, current);
-                applied.incrementAndGet();
+            // a batch counts as applied only once every device in it is: if reading a device fails (the store just
+            // went away), the position and the open gaps go back, and the batch is read again after the reconnect
+            long before = lastApplied.get();
+            Map<Long, Long> gapsBefore = gaps.isEmpty() ? Map.of() : new LinkedHashMap<>(gaps);
+            int read;
+            try {
+                read = readAfter(c, devices);
+                readGaps(c, devices);
+                for (UUID id : devices) {
+                    DeviceGuid guid = DeviceGuid.of(IdentifierKind.INTUNE_ID, id);
+                    DeviceRecord current = target.store().get(guid).orElse(null);
+                    target.applyStored(guid, current);
+                    applied.incrementAndGet();
+                }
+            } catch (SQLException | RuntimeException e) {
+                lastApplied.set(before);
+                gaps.clear();
+                gaps.putAll(gapsBefore);
+                throw e;
             }
             behind.set(Math.max(0, newest - lastApplied.get()));
             if (read < BATCH) {

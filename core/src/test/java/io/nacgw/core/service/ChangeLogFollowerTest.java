@@ -106,6 +106,34 @@ final class ChangeLogFollowerTest {
     }
 
     @Test
+    void readingADeviceFails_theBatchIsAppliedAfterTheReconnect() throws Exception {
+        StoreSettings s = pg.freshSchema();
+        ComplianceStore real = track(ComplianceStore.open(s));
+        java.util.concurrent.atomic.AtomicInteger failGets = new java.util.concurrent.atomic.AtomicInteger();
+        // the store as the follower's index sees it: its next get fails once (the store went away for a moment)
+        ComplianceStore flaky = (ComplianceStore) java.lang.reflect.Proxy.newProxyInstance(
+                ComplianceStore.class.getClassLoader(), new Class<?>[] {ComplianceStore.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("get") && failGets.getAndDecrement() > 0) {
+                        throw new io.nacgw.core.store.StoreUnavailableException("store unreachable (test)", 5, null);
+                    }
+                    try {
+                        return m.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ChangeLogFollower follower = track(ChangeLogFollower.open(s, FAST, Clock.systemUTC()));
+        ComplianceService index = track(ComplianceService.start(flaky, IndexSettings.DEFAULTS));
+        failGets.set(1);
+        follower.start(index);
+        try (ComplianceStore other = ComplianceStore.open(s)) {
+            other.upsert(TestDevices.compliant(8).build());
+        }
+        await(() -> index.findResident(TestDevices.mac(8)) != null, "device 8, read again after the failed read");
+        assertTrue(follower.stats().reconnects() >= 1, follower.stats().toString());
+    }
+
+    @Test
     void prune_deletesOnlyEntriesOlderThanTheRetention() throws Exception {
         StoreSettings s = pg.freshSchema();
         ComplianceStore store = track(ComplianceStore.open(s));

@@ -3,12 +3,15 @@ package io.nacgw.gateway;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.IdentifierKind;
+import io.nacgw.core.store.StoreSettings;
 import io.nacgw.core.testing.Await;
+import io.nacgw.core.testing.Postgres;
 import io.nacgw.core.testing.TcpProxy;
 import io.nacgw.core.testing.ThrowawayPostgres;
 import io.nacgw.gateway.config.ConfigLoader;
 import io.nacgw.gateway.config.NacgwConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -29,6 +32,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,13 +41,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Shared mode with a real PostgreSQL that goes away: one node's link cut (a partition) while the other keeps
  * writing, then the whole database stopped and restarted under load on both nodes. Lookups never fail, writes fail
- * cleanly (503 with Retry-After), and every change made while a node could not see it is applied after.
+ * cleanly (503 with Retry-After), and every change made while a node could not see it is applied after. Also the
+ * ISE paging state across the pair.
  */
 final class SharedOutageTest {
     private static final int DEVICES = 20;
 
     @TempDir
     Path dir;
+    @RegisterExtension
+    final Postgres pg = new Postgres();
 
     private record Result(int status, String retryAfter, String body) {
     }
@@ -51,17 +59,22 @@ final class SharedOutageTest {
     }
 
     private static Node node(Path dir, String name, String jdbcUrl) throws Exception {
+        return node(dir, name, jdbcUrl, "postgres", "");
+    }
+
+    private static Node node(Path dir, String name, String jdbcUrl, String user, String extra) throws Exception {
         Path d = Files.createDirectories(dir.resolve(name));
         Path cfg = d.resolve("nacgw.yaml");
         Files.writeString(cfg, """
                 dataDir: data
-                store: {url: "%s", user: postgres, maxPoolSize: 4, catchUpInterval: 200ms}
+                store: {url: "%s", user: %s, maxPoolSize: 4, catchUpInterval: 200ms}
                 cluster: {nodeName: %s, leaderCheckInterval: 300ms}
                 radius: {enabled: false}
                 api: {host: 127.0.0.1, port: 0, workerThreads: 2}
                 metrics: {host: 127.0.0.1, port: 0}
                 policy: {profiles: {wifi: {}}}
-                """.formatted(jdbcUrl, name));
+                %s
+                """.formatted(jdbcUrl, user, name, extra));
         NacgwConfig config = new ConfigLoader().load(cfg, Map.of(), new Properties());
         Gateway g = Gateway.start(config, Clock.systemUTC());
         return new Node(g, AdminClient.create(config.dataDir().resolve("pki"), "ops"),
@@ -157,6 +170,42 @@ final class SharedOutageTest {
             }
         }
     }
+
+    @Test
+    void isePaging_aPageTokenFromOneNodeWorksOnTheOther() throws Exception {
+        StoreSettings store = pg.freshSchema();
+        Node a = node(dir, "gw-a", store.jdbcUrl(), store.user(), "ise: {queryMaxSize: 7}");
+        Node b = node(dir, "gw-b", store.jdbcUrl(), store.user(), "ise: {queryMaxSize: 7}");
+        try (Gateway ga = a.gateway(); Gateway gb = b.gateway()) {
+            for (int d = 0; d < DEVICES; d++) {
+                assertEquals(201, put(d % 2 == 0 ? a : b, d, 2).status());
+            }
+            Await.until(() -> ga.compliance().residentCount() == DEVICES && gb.compliance().residentCount() == DEVICES,
+                    "every device on both nodes");
+            List<String> macs = new ArrayList<>();
+            String paging = "0";
+            int pages = 0;
+            do {
+                Node n = pages % 2 == 0 ? a : b; // ISE's next request may reach the other node of the pair
+                Result page = get(n, n.api() + "/ciscoise/mdmapi/v1/devices/" + paging + "/all");
+                assertEquals(200, page.status(), page.body());
+                Matcher m = MAC.matcher(page.body());
+                while (m.find()) {
+                    macs.add(m.group(1));
+                }
+                Matcher p = PAGING.matcher(page.body());
+                assertTrue(p.find(), page.body());
+                paging = p.group(1);
+                pages++;
+            } while (!"0".equals(paging) && pages < 10);
+            assertEquals(3, pages, "20 devices, 7 a page");
+            assertEquals(DEVICES, macs.size(), "each device once: " + macs);
+            assertEquals(DEVICES, new java.util.HashSet<>(macs).size(), "no device twice: " + macs);
+        }
+    }
+
+    private static final Pattern MAC = Pattern.compile("<macaddress>([0-9A-F]{12})</macaddress>");
+    private static final Pattern PAGING = Pattern.compile("<paging_info>([0-9]+)</paging_info>");
 
     private static String sample(List<Result> results) {
         synchronized (results) {

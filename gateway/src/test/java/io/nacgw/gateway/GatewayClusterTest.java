@@ -229,6 +229,13 @@ final class GatewayClusterTest {
         assertEquals("up", health.path("status").asText(), health.toString());
         assertEquals("node gw-a leads; this node (gw-b) follows", health.path("checks").path("syncLeader").path("detail").asText());
         assertEquals(1, listings.get(), "still only the leader's sync");
+        assertTrue(a.metrics().scrape().contains("nacgw_cluster_leader 1.0"), "A leads in its metrics");
+        String metricsB = b.metrics().scrape();
+        assertTrue(metricsB.contains("nacgw_cluster_leader 0.0") && metricsB.contains("nacgw_cluster_leader_known 1.0"),
+                metricsB);
+        assertTrue(metricsB.contains("nacgw_changelog_lag_sequence") && metricsB.contains("nacgw_changelog_lag_seconds")
+                && metricsB.contains("nacgw_changelog_connected 1.0"), metricsB);
+        assertTrue(health.path("checks").path("changeLog").path("status").asText().equals("up"), health.toString());
 
         a.close();
         // B leads within a check interval and syncs at once (its own schedule would wait for sync.fullInterval)

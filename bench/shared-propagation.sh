@@ -40,7 +40,11 @@ CP=$CP:$(grep -v '^\[' "/tmp/nacgw-shared-cp.$$" | tr -d '\n'); rm -f "/tmp/nacg
 COMMIT=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 [[ -n $(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null) ]] && COMMIT="$COMMIT + uncommitted changes"
 nacgw() { java $JAVA_OPTS -cp "$CP" io.nacgw.gateway.Main "$@"; }
-JAR=${JAR:-$ROOT/gateway/target/nacgw.jar} # machine() names its version when it was packaged
+# the machine line of common.sh, without the packaged jar's version (this runs the classes of the tree)
+machine() {
+  echo "- CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1), $(nproc) logical CPUs; memory $(free -g 2>/dev/null | awk '/^Mem:/{print $2 " GiB"}'); kernel $(uname -r); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- Java: $(java -version 2>&1 | head -n1); PostgreSQL: $("${PSQL[@]}" -c 'SHOW server_version' 2>/dev/null); nacgw commit $COMMIT"
+}
 
 bench_start nacgw-shared
 umask 077
@@ -81,7 +85,8 @@ drop=$(awk -v i="$idle" -v b="$busy" 'BEGIN{ if (i > 0) printf "%.1f", 100 * (i 
   echo "Propagation: A writes changes at the given rate (what is due, every 10 ms or so, in one batch); each change is timed from A's commit"
   echo "returning to B's change event (B's index holds it: its next decision uses it); every change arrived or is"
   echo "counted missing. RADIUS: B answering MAB closed loop ($CONCURRENCY outstanding, every answer's authenticator and"
-  echo "verdict checked), idle and while A ingests at the highest rate, alternating, median of $RUNS runs of $DURATION."
+  echo "verdict checked), idle and while A ingests at the highest rate, alternating after one unrecorded warm-up run,"
+  echo "median of $RUNS runs of $DURATION."
   echo
   machine
   echo

@@ -53,7 +53,7 @@ public record EapConfig(Boolean enabled, Integer maxConversations, Duration conv
                 conversationTimeout != null ? conversationTimeout : d.conversationTimeout(),
                 t.threads() != null ? t.threads() : d.tlsThreads(), t.queue() != null ? t.queue() : d.tlsQueue(),
                 t.deviceIdSources() == null ? d.deviceIdSources()
-                        : t.deviceIdSources().stream().map(DeviceIdSource::fromName).toList());
+                        : t.deviceIdSources().stream().map(DeviceIdSource::parse).toList());
     }
 
     private static List<Path> resolve(Path dir, List<Path> files) {

@@ -235,6 +235,13 @@ final class ConfigLoaderTest {
         assertEquals(java.util.List.of(io.nacgw.radius.eap.DeviceIdSource.CALLING_STATION_ID,
                 io.nacgw.radius.eap.DeviceIdSource.INTUNE_URI), c.radius().eap()
                 .settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).deviceIdSources());
+        c = load("radius:\n  eap:\n    tls:\n      deviceIdSources:\n        - 'dns-san matching ^([^.]+)\\. as serial'\n"
+                + "        - uri-san:IntuneDeviceId:// as intune-id\n" + MINIMAL);
+        assertEquals(java.util.List.of("dns-san matching ^([^.]+)\\. as serial", "uri-san:IntuneDeviceId:// as intune-id"),
+                c.radius().eap().settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).deviceIdSources().stream()
+                        .map(io.nacgw.radius.eap.DeviceIdSource::configName).toList());
+        m = error("radius:\n  eap:\n    tls:\n      deviceIdSources: [dns-san]\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.deviceIdSources") && m.contains("needs 'as KIND'"), m);
         m = error("radius:\n  eap:\n    tls:\n      ocsp: true\n" + MINIMAL);
         assertTrue(m.contains("radius.eap.tls.ocsp"), m);
     }

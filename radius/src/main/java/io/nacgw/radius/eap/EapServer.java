@@ -324,14 +324,15 @@ public final class EapServer implements AutoCloseable {
         Map<String, String> seen = seen(c);
         seen.put("tls", peer.version() + (peer.resumed() ? " resumed" : ""));
         CertificateDeviceIds found = null;
+        X509Certificate leaf = null;
         if (chain != null && chain.length > 0) {
-            X509Certificate leaf = chain[0];
+            leaf = chain[0];
             seen.put("cert-subject", leaf.getSubjectX500Principal().getName());
             seen.put("cert-serial", leaf.getSerialNumber().toString(16).toUpperCase(Locale.ROOT));
             seen.put("cert-issuer", leaf.getIssuerX500Principal().getName());
             found = DeviceIds.fromCertificate(leaf);
         }
-        List<DeviceIdentifier> ids = deviceIds(settings.deviceIdSources(), found,
+        List<DeviceIdentifier> ids = deviceIds(settings.deviceIdSources(), leaf, found,
                 MacAddress.tryParse(r.text(AttributeType.CALLING_STATION_ID)));
         byte[] keys = peer.keyMaterial();
         List<Attribute> mppe = MppeKeys.attributes(keys, r.secret(), r.authenticator());
@@ -340,31 +341,11 @@ public final class EapServer implements AutoCloseable {
     }
 
     /** The identifiers to look up, in the configured order of sources, each once. */
-    static List<DeviceIdentifier> deviceIds(List<DeviceIdSource> sources, CertificateDeviceIds found,
-                                            MacAddress calling) {
+    static List<DeviceIdentifier> deviceIds(List<DeviceIdSource> sources, X509Certificate leaf,
+                                            CertificateDeviceIds found, MacAddress calling) {
         java.util.LinkedHashSet<DeviceIdentifier> ids = new java.util.LinkedHashSet<>();
         for (DeviceIdSource s : sources) {
-            switch (s) {
-                case INTUNE_URI:
-                    if (found != null) {
-                        ids.addAll(found.intuneIds());
-                    }
-                    break;
-                case SUBJECT_CN:
-                    if (found != null) {
-                        found.entraId().ifPresent(e -> {
-                            ids.add(e);
-                            ids.add(e.as(IdentifierKind.INTUNE_ID)); // some SCEP profiles put the Intune id in the CN
-                        });
-                    }
-                    break;
-                case CALLING_STATION_ID:
-                default:
-                    if (calling != null) {
-                        ids.add(calling);
-                    }
-                    break;
-            }
+            ids.addAll(s.find(leaf, found, calling));
         }
         return new ArrayList<>(ids);
     }

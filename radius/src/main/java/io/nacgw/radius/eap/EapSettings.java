@@ -38,7 +38,7 @@ public record EapSettings(boolean enabled, List<Path> trustedCaFiles, List<Path>
     /** EAP off: every EAP request is rejected with EAP-Failure. */
     public static final EapSettings DISABLED = new EapSettings(false, List.of(), List.of(), List.of(),
             Duration.ofHours(1), 1000, "1.2", null, null, true, 10_000, Duration.ofHours(1), 100_000,
-            Duration.ofSeconds(30), 2, 1000, List.of(DeviceIdSource.values()));
+            Duration.ofSeconds(30), 2, 1000, DeviceIdSource.defaults());
 
     public EapSettings {
         trustedCaFiles = List.copyOf(Objects.requireNonNull(trustedCaFiles, "radius.eap.tls.trustedCaFiles"));

@@ -287,12 +287,13 @@ final class EapServerTest {
                 org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth, TestWorld.NOW, Duration.ofDays(1));
         var found = io.nacgw.certs.DeviceIds.fromCertificate(cert.cert());
         io.nacgw.core.id.MacAddress mac = TestWorld.COMPLIANT;
-        List<String> all = names(EapServer.deviceIds(List.of(DeviceIdSource.values()), found, mac));
+        List<String> all = names(EapServer.deviceIds(DeviceIdSource.defaults(), cert.cert(), found, mac));
         assertEquals(List.of("intune_id:" + TestWorld.COMPLIANT_ID.canonical(), "entra_id:" + entra,
                 "intune_id:" + entra, "mac:" + mac.canonical()), all);
         assertEquals(List.of("mac:" + mac.canonical(), "intune_id:" + TestWorld.COMPLIANT_ID.canonical()),
-                names(EapServer.deviceIds(List.of(DeviceIdSource.CALLING_STATION_ID, DeviceIdSource.INTUNE_URI), found, mac)));
-        assertEquals(List.of(), names(EapServer.deviceIds(List.of(DeviceIdSource.CALLING_STATION_ID), found, null)));
+                names(EapServer.deviceIds(List.of(DeviceIdSource.CALLING_STATION_ID, DeviceIdSource.INTUNE_URI), cert.cert(),
+                        found, mac)));
+        assertEquals(List.of(), names(EapServer.deviceIds(List.of(DeviceIdSource.CALLING_STATION_ID), cert.cert(), found, null)));
     }
 
     private static List<String> names(List<io.nacgw.core.id.DeviceIdentifier> ids) {

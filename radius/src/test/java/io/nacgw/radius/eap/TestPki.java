@@ -115,6 +115,18 @@ final class TestPki {
     /** A device certificate: CN, SAN URIs, the given EKU, from {@code ca}, valid from {@code from} for {@code life}. */
     Issued leaf(String name, String dn, Issued ca, KeyPair keys, List<String> uris, KeyPurposeId eku, Instant from,
                 Duration life) {
+        return leafNamed(name, dn, ca, keys, uris.stream().map(u -> new GeneralName(GeneralName.uniformResourceIdentifier, u))
+                .toArray(GeneralName[]::new), eku, from, life);
+    }
+
+    /** A device certificate from the issuing CA, valid now, clientAuth, with any subject alternative names. */
+    Issued device(String name, String dn, GeneralName... names) {
+        return leafNamed(name, dn, issuing, ec(), names, KeyPurposeId.id_kp_clientAuth, now.minus(Duration.ofDays(1)),
+                Duration.ofDays(365));
+    }
+
+    private Issued leafNamed(String name, String dn, Issued ca, KeyPair keys, GeneralName[] names, KeyPurposeId eku,
+                             Instant from, Duration life) {
         try {
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
                     X500Name.getInstance(ca.cert().getSubjectX500Principal().getEncoded()),
@@ -123,9 +135,7 @@ final class TestPki {
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku));
-            if (!uris.isEmpty()) {
-                GeneralName[] names = uris.stream().map(u -> new GeneralName(GeneralName.uniformResourceIdentifier, u))
-                        .toArray(GeneralName[]::new);
+            if (names.length > 0) {
                 b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             }
             X509Certificate c = sign(b, ca.keys());

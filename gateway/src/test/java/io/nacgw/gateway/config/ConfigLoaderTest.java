@@ -244,5 +244,17 @@ final class ConfigLoaderTest {
         assertTrue(m.contains("radius.eap.tls.deviceIdSources") && m.contains("needs 'as KIND'"), m);
         m = error("radius:\n  eap:\n    tls:\n      ocsp: true\n" + MINIMAL);
         assertTrue(m.contains("radius.eap.tls.ocsp"), m);
+        c = load("radius:\n  eap:\n    tls:\n      ocsp: prefer\n      ocspUrl: http://ocsp.contoso.test/\n"
+                + "      ocspTimeout: 2s\n      ocspNonce: true\n      ocspCacheSize: 50\n" + MINIMAL);
+        io.nacgw.radius.eap.OcspSettings o = c.radius().eap().settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).ocsp();
+        assertEquals(new io.nacgw.radius.eap.OcspSettings(io.nacgw.radius.eap.OcspSettings.Mode.PREFER,
+                java.net.URI.create("http://ocsp.contoso.test/"), java.time.Duration.ofSeconds(2), true, 50), o);
+        c = load("radius:\n  eap:\n    tls:\n      ocsp: off\n" + MINIMAL);
+        assertEquals(io.nacgw.radius.eap.OcspSettings.OFF,
+                c.radius().eap().settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).ocsp(), "unquoted off");
+        m = error("radius:\n  eap:\n    tls:\n      ocsp: require\n      ocspUrl: https://ocsp.contoso.test/\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.ocspUrl"), m);
+        m = error("radius:\n  eap:\n    tls:\n      ocsp: sometimes\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.ocsp must be off, prefer or require"), m);
     }
 }

@@ -3,6 +3,7 @@ package io.nacgw.radius.eap;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
@@ -96,11 +97,7 @@ final class OcspChecker implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.trustedCas = trustedCas;
-        this.httpThreads = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "nacgw-eap-ocsp");
-            t.setDaemon(true);
-            return t;
-        });
+        this.httpThreads = Executors.newFixedThreadPool(2, new DefaultThreadFactory("nacgw-eap-ocsp", true));
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1) // responders are plain HTTP/1 servers
                 .connectTimeout(settings.timeout()).executor(httpThreads)
                 .followRedirects(HttpClient.Redirect.NEVER).build();

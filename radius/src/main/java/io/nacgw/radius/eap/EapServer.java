@@ -153,28 +153,17 @@ public final class EapServer implements AutoCloseable {
             // the pool's thread completes f; the caller continues on its own event loop (whenCompleteAsync)
             try {
                 tlsPool.execute(() -> {
+                    EapResult res;
                     try {
-                        EapResult res = step(c, r, p);
-                        if (res.kind() == EapResult.Kind.AUTHENTICATED && c.ocsp != null) {
-                            // the answer waits for the responder (or the cache), never a thread
-                            c.ocsp.thenApply(st -> afterOcsp(res, st, p.identifier())).whenComplete((x, t) -> {
-                                if (t != null) {
-                                    f.completeExceptionally(t);
-                                } else {
-                                    f.complete(x);
-                                }
-                            });
-                        } else {
-                            if (res.kind() == EapResult.Kind.AUTHENTICATED) {
-                                authenticated.increment();
-                            }
-                            f.complete(res);
-                        }
+                        res = step(c, r, p);
                     } catch (Throwable t) {
-                        f.completeExceptionally(t);
-                    } finally {
                         release(c);
+                        f.completeExceptionally(t);
+                        return;
                     }
+                    // released before the answer leaves: the supplicant's next request may arrive at once
+                    release(c);
+                    deliver(c, res, p.identifier(), f);
                 });
             } catch (RejectedExecutionException e) {
                 c.busy.set(false);
@@ -187,6 +176,27 @@ public final class EapServer implements AutoCloseable {
         } finally {
             release(c);
         }
+    }
+
+    /** Completes {@code f} with an EAP-TLS step's answer; an authentication first waits for OCSP when it is on. */
+    private void deliver(Conversation c, EapResult res, int eapId, CompletableFuture<EapResult> f) {
+        if (res.kind() != EapResult.Kind.AUTHENTICATED) {
+            f.complete(res);
+            return;
+        }
+        if (c.ocsp == null) {
+            authenticated.increment();
+            f.complete(res);
+            return;
+        }
+        // the answer waits for the responder (or the cache), never a thread
+        c.ocsp.thenApply(st -> afterOcsp(res, st, eapId)).whenComplete((x, t) -> {
+            if (t != null) {
+                f.completeExceptionally(t);
+            } else {
+                f.complete(x);
+            }
+        });
     }
 
     private void release(Conversation c) {

@@ -270,6 +270,30 @@ final class EapServerTest {
     }
 
     @Test
+    void nextRequest_sentTheMomentTheAnswerLeaves_isNotDroppedAsBusy() throws Exception {
+        List<Runnable> held = new ArrayList<>();
+        EapServer s = withTls(held::add);
+        EapResult c = get(s.handle(request(SWITCH, NAS, null, identity("host/pc1"))));
+        int id = packet(c).identifier();
+        // the first of several fragments (L and M flags): the server answers with an ACK request
+        byte[] first = eap(EapPacket.RESPONSE, id, EapPacket.TLS, new byte[]{(byte) 0xC0, 0, 0, 7, 0, 22, 3});
+        var answer = s.handle(request(SWITCH, NAS, state(c), first));
+        List<Object> next = new ArrayList<>();
+        answer.thenAccept(ack -> {
+            // a fast supplicant: its next fragment arrives while the pool thread is still returning
+            try {
+                byte[] more = eap(EapPacket.RESPONSE, packet(ack).identifier(), EapPacket.TLS, new byte[]{0, 1, 0, 0, 0});
+                next.add(s.handle(request(SWITCH, NAS, state(ack), more)));
+            } catch (Exception | AssertionError e) {
+                next.add(e);
+            }
+        });
+        held.remove(0).run();
+        assertEquals(1, next.size());
+        assertTrue(next.get(0) instanceof java.util.concurrent.CompletableFuture, () -> "dropped: " + next.get(0));
+    }
+
+    @Test
     void eapDisabled_rejectsWithEapFailure() throws Exception {
         eap = EapServer.create(EapSettings.DISABLED, clock, Runnable::run, mac -> List.of());
         EapResult r = get(eap.handle(request(SWITCH, NAS, null, identity("host/pc1"))));

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.LongAdder;
  * socket and thread, authenticate the devices in turn with full TLS handshakes, or, with {@code resume}, resume each
  * device's earlier TLS 1.2 session (a device's first conversation is a full one; run a warm-up to make them). Every
  * conversation is checked (authenticators, EAP-Success, MS-MPPE keys against the client's own derivation, the VLAN
- * expected for the device's class) and one "answer" of the report is one whole conversation. Closed loop only.
+ * expected for the device's class) and one "answer" of the report is one whole conversation; with {@code resume}
+ * the throughput and latency count the resumed conversations only. Closed loop only.
  */
 public final class EapTlsLoadGenerator {
     /**
@@ -207,7 +208,8 @@ public final class EapTlsLoadGenerator {
             String verdict = d.cls().wireName() + " " + (o.accepted() ? o.vlan() == null ? "accept" : "accept:" + o.vlan()
                     : "reject") + (o.accepted() ? o.resumed() ? " resumed" : " full" : "");
             shared.verdicts.computeIfAbsent(verdict, x -> new LongAdder()).increment();
-            if (finished <= shared.end) {
+            // with resumption, throughput and latency are those of resumed conversations (a device's first is full)
+            if (finished <= shared.end && (!e.resume() || o.resumed())) {
                 h.recordValue(Math.max(1, finished - begin));
                 shared.lastAnswer = finished;
             }

@@ -260,8 +260,8 @@ public final class RadiusCodec {
 
     /**
      * Checks an answer to a request whose authenticator was {@code requestAuthenticator}: structure, Response
-     * Authenticator, then the Message-Authenticator (must be present when {@code requireMessageAuthenticator}, must be
-     * the first attribute whenever present, and must verify). Comparisons are constant-time.
+     * Authenticator, then the Message-Authenticator (with {@code requireMessageAuthenticator} it must be present and
+     * the first attribute; whenever present, wherever it is, it must verify). Comparisons are constant-time.
      */
     public RadiusPacket verifyResponse(byte[] data, int datagramLength, byte[] requestAuthenticator,
                                        boolean requireMessageAuthenticator) throws ReplyException {
@@ -277,7 +277,9 @@ public final class RadiusCodec {
         while (o < len) {
             int alen = data[o + 1] & 0xFF;
             if ((data[o] & 0xFF) == MESSAGE_AUTHENTICATOR) {
-                if (index != 0) {
+                if (index != 0 && requireMessageAuthenticator) {
+                    // servers from before the BlastRADIUS fixes (e.g. FreeRADIUS < 3.2.5) put it last in EAP answers;
+                    // without the requirement it is still verified wherever it is
                     throw new ReplyException(ReplyError.MESSAGE_AUTHENTICATOR_NOT_FIRST, "Message-Authenticator is attribute #" + (index + 1));
                 }
                 maOffset = o;

@@ -211,6 +211,11 @@ public final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_eap_tls_full", radius, r -> r.eapStats().tlsFull(), "Full EAP-TLS handshakes");
         counter("nacgw_eap_tls_resumed", radius, r -> r.eapStats().tlsResumed(), "Resumed EAP-TLS handshakes");
         counter("nacgw_eap_crl_fetch_failures", radius, r -> r.eapStats().crlFetchFailures(), "Failed fetches of radius.eap.tls.crlUrls");
+        counter("nacgw_eap_ocsp_good", radius, r -> r.eapStats().ocspGood(), "OCSP statuses of client certificates: good");
+        counter("nacgw_eap_ocsp_revoked", radius, r -> r.eapStats().ocspRevoked(), "OCSP statuses of client certificates: revoked");
+        counter("nacgw_eap_ocsp_unknown", radius, r -> r.eapStats().ocspUnknown(), "OCSP statuses of client certificates: unknown to the responder");
+        counter("nacgw_eap_ocsp_unavailable", radius, r -> r.eapStats().ocspUnavailable(), "OCSP statuses not obtained (responder down, bad answer, no URL)");
+        counter("nacgw_eap_ocsp_requests", radius, r -> r.eapStats().ocspRequests(), "HTTP requests sent to OCSP responders");
         gauge("nacgw_eap_conversations", radius, r -> r.eapStats().conversations(), "EAP conversations held");
         gauge("nacgw_eap_tls_sessions_cached", radius, r -> r.eapStats().tlsSessionsCached(),
                 "TLS sessions held for resumption");

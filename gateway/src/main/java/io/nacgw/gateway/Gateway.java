@@ -182,6 +182,7 @@ public final class Gateway implements AutoCloseable {
                 ops.putAll(SessionOperations.endpoints(sessions, clock));
                 ops.putAll(DeviceOperations.endpoints(store, policy, clock));
                 ops.putAll(StoreFiles.endpoints(store));
+                ops.putAll(DebugOperations.endpoints(radius == null ? null : radius.debug()));
                 this.metricsServer = MetricsServer.startWithHealth(config.metrics().settings(), metrics::scrape, this::health,
                         ops);
                 closeables.push(metricsServer);

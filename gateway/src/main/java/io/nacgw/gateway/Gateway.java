@@ -187,6 +187,7 @@ public final class Gateway implements AutoCloseable {
                 ops.putAll(SessionOperations.endpoints(sessions, clock));
                 ops.putAll(DeviceOperations.endpoints(store, policy, clock));
                 ops.putAll(StoreFiles.endpoints(store));
+                ops.putAll(DebugOperations.endpoints(radius == null ? null : radius.debug()));
                 this.metricsServer = MetricsServer.startWithHealth(config.metrics().settings(), metrics::scrape, this::health,
                         ops);
                 closeables.push(metricsServer);
@@ -345,8 +346,8 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Applies what can change without a restart from a freshly loaded config: the policy profiles (every component
-     * decides with the new ones from its next request) and the RADIUS clients. Everything is built and validated
-     * before anything changes: on error (an {@link IllegalArgumentException} naming the key) the running gateway
+     * decides with the new ones from its next request), the RADIUS clients, the API users and the log levels.
+     * Everything is built and validated before anything changes: on error (an {@link IllegalArgumentException} naming the key) the running gateway
      * stays exactly as it was. Other changed keys are reported as needing a restart.
      */
     public synchronized ReloadResult reload(NacgwConfig fresh) {

@@ -277,4 +277,21 @@ final class ConfigLoaderTest {
         m = error("radius:\n  eap:\n    tls:\n      ocsp: sometimes\n" + MINIMAL);
         assertTrue(m.contains("radius.eap.tls.ocsp must be off, prefer or require"), m);
     }
+
+    @Test
+    void auditRotateAndLoggingLevels_areValidatedNamingTheKey() throws Exception {
+        NacgwConfig c = load("audit:\n  rotate: {maxMegabytes: 100, interval: 1d, keep: 30}\n"
+                + "logging:\n  levels: {io.nacgw.radius: DEBUG, root: warn}\n" + MINIMAL);
+        assertEquals(100L << 20, c.audit().rotate().rotation().maxBytes());
+        assertEquals(java.time.Duration.ofDays(1), c.audit().rotate().rotation().interval());
+        assertEquals(30, c.audit().rotate().rotation().keep());
+        assertEquals(Map.of("io.nacgw.radius", "debug", "root", "warn"), c.logging().levels());
+        assertTrue(!load(MINIMAL).audit().rotate().rotation().enabled(), "off by default");
+        assertEquals(10, load(MINIMAL).audit().rotate().keep());
+        assertTrue(error("audit:\n  rotate: {keep: 0}\n" + MINIMAL).contains("audit.rotate.keep"));
+        assertTrue(error("audit:\n  rotate: {interval: 10s}\n" + MINIMAL).contains("audit.rotate.interval"));
+        assertTrue(error("audit:\n  rotate: {maxMegabytes: 0}\n" + MINIMAL).contains("audit.rotate.maxMegabytes"));
+        assertTrue(error("audit:\n  rotate: {maxSize: 5}\n" + MINIMAL).contains("audit.rotate.maxSize"));
+        assertTrue(error("logging:\n  levels: {io.nacgw: loud}\n" + MINIMAL).contains("logging.levels.io.nacgw"));
+    }
 }

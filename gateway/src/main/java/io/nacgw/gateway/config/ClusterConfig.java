@@ -1,35 +1,31 @@
 package io.nacgw.gateway.config;
 
-import java.util.regex.Pattern;
+import io.nacgw.core.cluster.ClusterSettings;
+
+import java.time.Duration;
 
 /**
- * {@code cluster:} this node among the gateways sharing one PostgreSQL store.
+ * {@code cluster:} this node among the gateways sharing one PostgreSQL store (ignored on the embedded store, where
+ * the one node always leads).
  *
- * @param nodeName this node's name, unique among the nodes (1-64 of letters, digits, {@code . _ : -}); empty: the
- *                 host name and the RADIUS authentication port. Recorded as the owner of the sessions it serves.
+ * @param nodeName            this node's name in {@code nacgw sync status} and {@code /health} of every node; empty:
+ *                            the host name and the RADIUS authentication port (the HTTPS port without RADIUS)
+ * @param leaderCheckInterval how often a follower tries to become the sync leader and the leader checks its lock
  */
-public record ClusterConfig(String nodeName) {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-
+public record ClusterConfig(String nodeName, Duration leaderCheckInterval) {
     public ClusterConfig {
         nodeName = nodeName == null ? "" : nodeName.strip();
-        if (!nodeName.isEmpty() && !NAME.matcher(nodeName).matches()) {
-            throw new IllegalArgumentException("cluster.nodeName must be 1-64 letters, digits, '.', '_', ':' or '-', got '"
-                    + nodeName + "'");
-        }
+        leaderCheckInterval = leaderCheckInterval == null ? ClusterSettings.DEFAULT_CHECK_INTERVAL : leaderCheckInterval;
+        new ClusterSettings(nodeName.isEmpty() ? "x" : nodeName, leaderCheckInterval); // validates
     }
 
     static ClusterConfig defaults() {
-        return new ClusterConfig(null);
+        return new ClusterConfig(null, null);
     }
 
-    /** The configured name, else {@code host:authPort} (the host name cut to fit 64 characters). */
-    public String nodeName(String hostName, int authPort) {
-        if (!nodeName.isEmpty()) {
-            return nodeName;
-        }
-        String port = ":" + authPort;
-        String host = hostName.replaceAll("[^A-Za-z0-9._-]", "-");
-        return host.substring(0, Math.min(host.length(), 64 - port.length())) + port;
+    /** The settings, with the default name built from {@code port} when {@code nodeName} is empty. */
+    public ClusterSettings settings(int port) {
+        return new ClusterSettings(nodeName.isEmpty() ? ClusterSettings.defaultNodeName(port) : nodeName,
+                leaderCheckInterval);
     }
 }

@@ -359,8 +359,7 @@ public final class Gateway implements AutoCloseable {
         boolean usersChanged = api != null && !currentApiUsers.equals(fresh.api().users());
         boolean loggingChanged = !currentLogging.equals(fresh.logging());
         for (String key : ConfigDiff.changedKeys(config, fresh)) {
-            if (!liveKey(key) && !(api != null && (key.equals("api.users")
-                    || key.startsWith("ise.") && !key.equals("ise.busyWaitSeconds")))) {
+            if (!liveKey(key) && !(api != null && (key.equals("api.users") || key.startsWith("ise.")))) {
                 restart.add(key);
             }
         }
@@ -397,10 +396,10 @@ public final class Gateway implements AutoCloseable {
         }
         io.nacgw.nacapi.IseSettings ise = api == null ? null
                 : fresh.ise().settings(redirectFallback(next), io.nacgw.gateway.cli.VersionCommand.version());
-        if (ise != null && !ise.withBusyWait(currentIse.busyWaitSeconds()).equals(currentIse)) {
-            api.updateIse(ise.withBusyWait(currentIse.busyWaitSeconds()));
+        if (ise != null && !ise.equals(currentIse)) {
+            api.updateIse(ise);
             applied.add("ise: " + iseChanges(currentIse, ise));
-            currentIse = ise.withBusyWait(currentIse.busyWaitSeconds());
+            currentIse = ise;
         }
         if (loggingChanged) {
             applied.add("logging.levels: " + logLevels.apply(fresh.logging().levels()));
@@ -430,6 +429,9 @@ public final class Gateway implements AutoCloseable {
         if (!a.vendor().equals(b.vendor()) || !a.productName().equals(b.productName())
                 || !a.productVersion().equals(b.productVersion())) {
             parts.add("mdminfo " + b.vendor() + " / " + b.productName() + " / " + b.productVersion());
+        }
+        if (a.busyWaitSeconds() != b.busyWaitSeconds()) {
+            parts.add("busyWaitSeconds " + a.busyWaitSeconds() + " -> " + b.busyWaitSeconds());
         }
         return String.join(", ", parts);
     }

@@ -59,10 +59,12 @@ public final class ApiServer implements AutoCloseable {
     private final ConnectionLimiter limiter;
     private final Authenticator authenticator;
     private final IseApi iseApi;
+    private final JsonApi jsonApi;
 
     private ApiServer(EventLoopGroup boss, EventLoopGroup io, ThreadPoolExecutor workers, ThreadPoolExecutor writers,
                       ThreadPoolExecutor verifier, Channel channel, ApiMetrics metrics, Routes routes, GuardMetrics guards,
-                      ConnectionLimiter limiter, Authenticator authenticator, IseApi iseApi) {
+                      ConnectionLimiter limiter, Authenticator authenticator, IseApi iseApi, JsonApi jsonApi) {
+        this.jsonApi = jsonApi;
         this.authenticator = authenticator;
         this.iseApi = iseApi;
         this.boss = boss;
@@ -143,7 +145,7 @@ public final class ApiServer implements AutoCloseable {
                             guards, limiter))
                     .bind(DualStack.bindAddress(settings.host()), settings.port()).syncUninterruptibly().channel();
             ApiServer server = new ApiServer(boss, io, workers, writers, verifier, ch, metrics, routes, guards, limiter,
-                    authenticator, iseApi);
+                    authenticator, iseApi, json);
             log.info("API listening on https://{} (ISE API {}, JSON API {})", hostPort(server.address()),
                     IseApi.API_BASE, JsonApi.BASE);
             return server;
@@ -225,11 +227,11 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Applies new ISE API settings (a reload): what {@code mdminfo} advertises, the redirect URL and the listing
-     * page size, from the next request on. {@code busyWaitSeconds} is also read by the JSON API, which keeps the
-     * value it started with.
+     * page size, and the Retry-After of shed requests (ISE and JSON API alike), from the next request on.
      */
     public void updateIse(IseSettings next) {
         iseApi.update(next);
+        jsonApi.busyWaitSeconds(next.busyWaitSeconds());
     }
 
     /** Failed TLS handshakes by reason ({@code certificate_revoked}, {@code no_shared_cipher}, ...; every reason present). */

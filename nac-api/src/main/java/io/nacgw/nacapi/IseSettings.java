@@ -34,11 +34,6 @@ public record IseSettings(String redirectUrl, int queryMaxSize, String vendor, S
         return new IseSettings(redirectUrl, 1000, "nacgw", "nacgw compliance gateway", "0.1.0", 30);
     }
 
-    /** A copy with another Retry-After for shedding. */
-    public IseSettings withBusyWait(int seconds) {
-        return new IseSettings(redirectUrl, queryMaxSize, vendor, productName, productVersion, seconds);
-    }
-
     /** A copy with another page size. */
     public IseSettings withQueryMaxSize(int n) {
         return new IseSettings(redirectUrl, n, vendor, productName, productVersion, busyWaitSeconds);

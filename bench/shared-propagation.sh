@@ -31,14 +31,15 @@ OUT=${OUT:-docs/benchmarks.md} JAVA_OPTS=${JAVA_OPTS:-"-Xmx1g -XX:+UseParallelGC
 command -v psql >/dev/null || die "psql (Debian: postgresql-client) is needed to create and drop the schema"
 command -v java >/dev/null || die "java 17+ is needed"
 
+# what is measured: the tree as it is when the build starts
+COMMIT=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+[[ -n $(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null) ]] && COMMIT="$COMMIT + uncommitted changes"
 log "building the gateway and its test classes from the current tree"
 (cd "$ROOT" && mvn -B -q -pl gateway -am test-compile dependency:build-classpath -Dmdep.outputFile=/dev/stdout \
   -Dmdep.includeScope=test > "/tmp/nacgw-shared-cp.$$") || die "build failed"
 CP=$ROOT/gateway/target/test-classes:$ROOT/gateway/target/classes
 for m in core certs sync radius nac-api loadgen; do CP=$CP:$ROOT/$m/target/classes:$ROOT/$m/target/test-classes; done
 CP=$CP:$(grep -v '^\[' "/tmp/nacgw-shared-cp.$$" | tr -d '\n'); rm -f "/tmp/nacgw-shared-cp.$$"
-COMMIT=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-[[ -n $(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null) ]] && COMMIT="$COMMIT + uncommitted changes"
 nacgw() { java $JAVA_OPTS -cp "$CP" io.nacgw.gateway.Main "$@"; }
 # the machine line of common.sh, without the packaged jar's version (this runs the classes of the tree)
 machine() {

@@ -211,6 +211,11 @@ public final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_eap_tls_full", radius, r -> r.eapStats().tlsFull(), "Full EAP-TLS handshakes");
         counter("nacgw_eap_tls_resumed", radius, r -> r.eapStats().tlsResumed(), "Resumed EAP-TLS handshakes");
         counter("nacgw_eap_crl_fetch_failures", radius, r -> r.eapStats().crlFetchFailures(), "Failed fetches of radius.eap.tls.crlUrls");
+        counter("nacgw_eap_ocsp_good", radius, r -> r.eapStats().ocspGood(), "OCSP statuses of client certificates: good");
+        counter("nacgw_eap_ocsp_revoked", radius, r -> r.eapStats().ocspRevoked(), "OCSP statuses of client certificates: revoked");
+        counter("nacgw_eap_ocsp_unknown", radius, r -> r.eapStats().ocspUnknown(), "OCSP statuses of client certificates: unknown to the responder");
+        counter("nacgw_eap_ocsp_unavailable", radius, r -> r.eapStats().ocspUnavailable(), "OCSP statuses not obtained (responder down, bad answer, no URL)");
+        counter("nacgw_eap_ocsp_requests", radius, r -> r.eapStats().ocspRequests(), "HTTP requests sent to OCSP responders");
         gauge("nacgw_eap_conversations", radius, r -> r.eapStats().conversations(), "EAP conversations held");
         gauge("nacgw_eap_tls_sessions_cached", radius, r -> r.eapStats().tlsSessionsCached(),
                 "TLS sessions held for resumption");
@@ -244,6 +249,18 @@ public final class GatewayMetrics implements AutoCloseable {
                 .publishPercentileHistogram().serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(100),
                         Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5))
                 .register(registry);
+    }
+
+    /** Shared mode: who sent which CoA among the nodes. */
+    void bindCoaCoordination(io.nacgw.radius.coa.CoaCoordinator c) {
+        counter("nacgw_coa_shared_claimed", c, x -> x.stats().claimed(), "CoA claimed and sent as the session's owner");
+        counter("nacgw_coa_shared_lost", c, x -> x.stats().lost(), "CoA another node had claimed first (not sent here)");
+        counter("nacgw_coa_shared_deferred", c, x -> x.stats().deferred(), "CoA left to the session's owner node");
+        counter("nacgw_coa_shared_owner_handled", c, x -> x.stats().ownerHandled(), "Deferred CoA the owner took care of");
+        counter("nacgw_coa_shared_taken_over", c, x -> x.stats().takenOver(), "Deferred CoA sent here: the owner was dead");
+        counter("nacgw_coa_shared_abandoned", c, x -> x.stats().abandoned(), "Deferred CoA given up (owner behind too long, too many)");
+        counter("nacgw_coa_shared_store_errors", c, x -> x.stats().storeErrors(), "Heartbeats or checks that failed on the store");
+        gauge("nacgw_coa_shared_waiting", c, x -> x.stats().waiting(), "Deferred CoA waiting for their owner");
     }
 
     private volatile Timer coaLatency;

@@ -213,6 +213,11 @@ public final class RadiusServer implements AutoCloseable {
         return components.decisions();
     }
 
+    /** {@code nacgw debug}: the live trace of one device's or one NAS's requests. */
+    public DebugTrace debug() {
+        return components.debug();
+    }
+
     /** EAP counters (conversations, handshakes, rejections). */
     public EapStats eapStats() {
         return components.eapStats();

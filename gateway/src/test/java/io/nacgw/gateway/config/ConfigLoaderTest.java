@@ -112,6 +112,25 @@ final class ConfigLoaderTest {
     }
 
     @Test
+    void sharedCoaKeys_andNodeName_areValidatedNamingTheKey() throws Exception {
+        NacgwConfig ok = load("cluster: {nodeName: gw-1.example}\nradius:\n  coa:\n    shared: {heartbeatInterval: 500ms, "
+                + "nodeTimeout: 3s, ownerGrace: 0s, claimRetention: 2h}\n" + MINIMAL);
+        assertEquals("gw-1.example", ok.cluster().settings(1812).nodeName());
+        assertEquals(new io.nacgw.radius.coa.SharedCoaSettings(Duration.ofMillis(500), Duration.ofSeconds(3),
+                Duration.ZERO, Duration.ofHours(2)), ok.radius().coa().shared().settings());
+        NacgwConfig defaults = load(MINIMAL);
+        assertEquals(io.nacgw.radius.coa.SharedCoaSettings.DEFAULTS, defaults.radius().coa().shared().settings());
+        String m = error("radius:\n  coa:\n    shared: {heartbeatInterval: 2s, nodeTimeout: 3s}\n" + MINIMAL);
+        assertTrue(m.contains("radius.coa.shared.nodeTimeout"), m);
+        m = error("radius:\n  coa:\n    shared: {ownerGrace: 2m}\n" + MINIMAL);
+        assertTrue(m.contains("radius.coa.shared.ownerGrace"), m);
+        m = error("radius:\n  coa:\n    shared: {owner: x}\n" + MINIMAL);
+        assertTrue(m.contains("owner"), m);
+        m = error("radius:\n  coa: {maxAttempts: 11}\n" + MINIMAL);
+        assertTrue(m.contains("radius.coa.maxAttempts"), m);
+    }
+
+    @Test
     void contradictions_inProfiles_stopStart() {
         String m = error("policy:\n  profiles:\n    wifi:\n      noncompliant: quarantine\n");
         assertTrue(m.contains("policy.profiles.wifi.quarantine"), m);
@@ -255,7 +274,43 @@ final class ConfigLoaderTest {
         assertEquals(java.util.List.of(io.nacgw.radius.eap.DeviceIdSource.CALLING_STATION_ID,
                 io.nacgw.radius.eap.DeviceIdSource.INTUNE_URI), c.radius().eap()
                 .settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).deviceIdSources());
+        c = load("radius:\n  eap:\n    tls:\n      deviceIdSources:\n        - 'dns-san matching ^([^.]+)\\. as serial'\n"
+                + "        - uri-san:IntuneDeviceId:// as intune-id\n" + MINIMAL);
+        assertEquals(java.util.List.of("dns-san matching ^([^.]+)\\. as serial", "uri-san:IntuneDeviceId:// as intune-id"),
+                c.radius().eap().settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).deviceIdSources().stream()
+                        .map(io.nacgw.radius.eap.DeviceIdSource::configName).toList());
+        m = error("radius:\n  eap:\n    tls:\n      deviceIdSources: [dns-san]\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.deviceIdSources") && m.contains("needs 'as KIND'"), m);
         m = error("radius:\n  eap:\n    tls:\n      ocsp: true\n" + MINIMAL);
         assertTrue(m.contains("radius.eap.tls.ocsp"), m);
+        c = load("radius:\n  eap:\n    tls:\n      ocsp: prefer\n      ocspUrl: http://ocsp.contoso.test/\n"
+                + "      ocspTimeout: 2s\n      ocspNonce: true\n      ocspCacheSize: 50\n" + MINIMAL);
+        io.nacgw.radius.eap.OcspSettings o = c.radius().eap().settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).ocsp();
+        assertEquals(new io.nacgw.radius.eap.OcspSettings(io.nacgw.radius.eap.OcspSettings.Mode.PREFER,
+                java.net.URI.create("http://ocsp.contoso.test/"), java.time.Duration.ofSeconds(2), true, 50), o);
+        c = load("radius:\n  eap:\n    tls:\n      ocsp: off\n" + MINIMAL);
+        assertEquals(io.nacgw.radius.eap.OcspSettings.OFF,
+                c.radius().eap().settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).ocsp(), "unquoted off");
+        m = error("radius:\n  eap:\n    tls:\n      ocsp: require\n      ocspUrl: https://ocsp.contoso.test/\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.ocspUrl"), m);
+        m = error("radius:\n  eap:\n    tls:\n      ocsp: sometimes\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.ocsp must be off, prefer or require"), m);
+    }
+
+    @Test
+    void auditRotateAndLoggingLevels_areValidatedNamingTheKey() throws Exception {
+        NacgwConfig c = load("audit:\n  rotate: {maxMegabytes: 100, interval: 1d, keep: 30}\n"
+                + "logging:\n  levels: {io.nacgw.radius: DEBUG, root: warn}\n" + MINIMAL);
+        assertEquals(100L << 20, c.audit().rotate().rotation().maxBytes());
+        assertEquals(java.time.Duration.ofDays(1), c.audit().rotate().rotation().interval());
+        assertEquals(30, c.audit().rotate().rotation().keep());
+        assertEquals(Map.of("io.nacgw.radius", "debug", "root", "warn"), c.logging().levels());
+        assertTrue(!load(MINIMAL).audit().rotate().rotation().enabled(), "off by default");
+        assertEquals(10, load(MINIMAL).audit().rotate().keep());
+        assertTrue(error("audit:\n  rotate: {keep: 0}\n" + MINIMAL).contains("audit.rotate.keep"));
+        assertTrue(error("audit:\n  rotate: {interval: 10s}\n" + MINIMAL).contains("audit.rotate.interval"));
+        assertTrue(error("audit:\n  rotate: {maxMegabytes: 0}\n" + MINIMAL).contains("audit.rotate.maxMegabytes"));
+        assertTrue(error("audit:\n  rotate: {maxSize: 5}\n" + MINIMAL).contains("audit.rotate.maxSize"));
+        assertTrue(error("logging:\n  levels: {io.nacgw: loud}\n" + MINIMAL).contains("logging.levels.io.nacgw"));
     }
 }

@@ -209,7 +209,8 @@ public final class Gateway implements AutoCloseable {
                 Duration.ofSeconds(10));
         closeables.push(tls);
         String partnerProfile = config.api().partnerProfile();
-        ClientIdentityResolver certificates = cert -> Roles.of(cert).map(role -> new ApiPrincipal(
+        // a NAS certificate (RadSec) is no API identity
+        ClientIdentityResolver certificates = cert -> Roles.of(cert).filter(role -> role != Role.NAS).map(role -> new ApiPrincipal(
                 commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
         ApiServer api = ApiServer.start(config.api().settings(),
                 config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version()),

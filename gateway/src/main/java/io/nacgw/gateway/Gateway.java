@@ -123,6 +123,7 @@ public final class Gateway implements AutoCloseable {
                 closeables.push(radius);
                 metrics.bindRadius(radius);
                 metrics.bindEap(radius);
+                startRadSec(radius, pki);
                 CoaSettings coaSettings = config.radius().coa().settings();
                 if (coaSettings.enabled()) {
                     this.coa = CoaSender.start(coaSettings, radius::client, radius::audit, clock, metrics::observeCoa);
@@ -199,6 +200,31 @@ public final class Gateway implements AutoCloseable {
                     ca.layout(), init.written());
         }
         return ca;
+    }
+
+    /**
+     * RadSec (radius.radsec) on the RADIUS server's request path: server certificate from pki/, NAS certificates
+     * from nacgw's CA (role nas) or radius.radsec.trustedCaFiles, CRLs from pki/crl.pem and radius.radsec.crlFiles;
+     * a changed CRL also closes the open connections of revoked NASes.
+     */
+    private void startRadSec(RadiusServer radius, io.nacgw.certs.PkiLayout pki) {
+        var cfg = config.radius().radsec();
+        var settings = cfg.settings(config.radius().bindAddress());
+        if (!settings.enabled()) {
+            return;
+        }
+        ServerTlsConfig tlsConfig = ServerTlsConfig.fromPki(pki, ClientAuth.REQUIRE).withClock(clock);
+        for (Path ca : cfg.trustedCaFiles()) {
+            tlsConfig = tlsConfig.withExtraTrustedCa(config.dataDir().resolve(ca));
+        }
+        for (Path crl : cfg.crlFiles()) {
+            tlsConfig = tlsConfig.withCrl(config.dataDir().resolve(crl));
+        }
+        ReloadingTlsContext tls = ReloadingTlsContext.start(tlsConfig, Duration.ofSeconds(10));
+        closeables.push(tls);
+        var radsec = radius.startRadSec(settings, tls);
+        tls.onReload(() -> radsec.closeUntrusted(tls::stillTrusts));
+        metrics.bindRadSec(radsec);
     }
 
     /** The HTTPS API's TLS from pki/. */

@@ -94,7 +94,12 @@ final class RadSecFixture implements AutoCloseable {
 
     /** Waits (bounded) until {@code condition} holds. */
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        await(what, WAIT, condition);
+    }
+
+    /** Waits at most {@code bound} until {@code condition} holds. */
+    static void await(String what, Duration bound, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + bound.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 fail("timed out waiting for " + what);

@@ -93,7 +93,7 @@ public final class ConfigLoader {
             IpLiterals.require("metrics.host", cfg.metrics().host());
             if (cfg.radius().enabled()) {
                 cfg.radius().settings(cfg.audit().queueSize());
-                cfg.radius().nasClients(policy);
+                io.nacgw.radius.NasRegistry.of(cfg.radius().nasClients(policy)); // also: two clients, one network or certificate name
                 io.nacgw.certs.PkiLayout pki = new io.nacgw.certs.PkiLayout(cfg.dataDir().resolve("pki"));
                 cfg.radius().eap().settings(cfg.dataDir(), pki.serverCertificate(), pki.serverKey());
                 IpLiterals.require("radius.radsec.bindAddress", cfg.radius().radsec().bindAddress());

@@ -71,7 +71,9 @@ final class NasSession extends ChannelDuplexHandler implements DropSink {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.peer = (InetSocketAddress) ctx.channel().remoteAddress();
+        // a TCP channel's peer; anything else (an embedded test channel) gets a placeholder
+        this.peer = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a
+                : InetSocketAddress.createUnresolved("unknown", 0);
     }
 
     /** The peer's certificate chain once established, else null (for re-checking after a CRL reload). */

@@ -60,7 +60,8 @@ final class NasSession extends ChannelDuplexHandler implements DropSink {
     private List<String> names = List.of();
     private NasRegistry seen;
     private NasClient client;
-    private X509Certificate[] chain;
+    /** Written on the event loop, read by a CRL reload's thread ({@link RadSecServer#closeUntrusted}). */
+    private volatile X509Certificate[] chain;
 
     NasSession(Supplier<NasRegistry> registry, Counters packetCounters, RadSecCounters counters) {
         this.registry = registry;
@@ -252,7 +253,8 @@ final class NasSession extends ChannelDuplexHandler implements DropSink {
     @Override
     public void drop(DropReason reason, InetSocketAddress source, String detail) {
         packetCounters.drop(reason, source, detail);
-        if (CLOSING.contains(reason) && ctx != null && ctx.channel().isActive()) {
+        if (CLOSING.contains(reason) && ctx != null && client != null) {
+            client = null; // packets already read behind this one are not processed
             counters.closed(CloseReason.PROTOCOL_VIOLATION, peer, reason.wireName() + ": " + detail);
             ctx.close();
         }

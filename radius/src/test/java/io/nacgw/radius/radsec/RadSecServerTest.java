@@ -127,9 +127,18 @@ final class RadSecServerTest {
                 bad.writeRaw(packet);
                 bad.closeFuture().orTimeout(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).join();
             }
+            // a valid request behind a bad one in the same read is not processed
+            byte[] valid = io.nacgw.radius.codec.RadiusCodec.encodeRequest(RadiusCode.ACCESS_REQUEST, 2,
+                    mab(TestWorld.COMPLIANT), RadSec.SECRET, new java.util.Random(2));
+            byte[] both = java.util.Arrays.copyOf(unknownCode, unknownCode.length + valid.length);
+            System.arraycopy(valid, 0, both, unknownCode.length, valid.length);
+            RadSecClient bad = f.connect();
+            bad.writeRaw(both);
+            bad.closeFuture().orTimeout(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).join();
+            assertEquals(0, f.radius.stats().accepts(), "nothing after the violation was decided");
             assertEquals(RadiusCode.ACCESS_ACCEPT, accessRequest(good, TestWorld.COMPLIANT)[0] & 0xFF);
-            await("violations counted", () -> f.radsec.stats().closes(CloseReason.PROTOCOL_VIOLATION) == 3);
-            assertEquals(1, f.radius.stats().drops(DropReason.CODE_NOT_ALLOWED));
+            await("violations counted", () -> f.radsec.stats().closes(CloseReason.PROTOCOL_VIOLATION) == 4);
+            assertEquals(2, f.radius.stats().drops(DropReason.CODE_NOT_ALLOWED));
             assertEquals(1, f.radius.stats().drops(DropReason.MALFORMED));
             assertEquals(1, f.radius.stats().drops(DropReason.BAD_MESSAGE_AUTHENTICATOR));
         }

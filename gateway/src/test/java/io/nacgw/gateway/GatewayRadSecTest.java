@@ -111,6 +111,8 @@ final class GatewayRadSecTest {
             assertTrue(scrape.contains("nacgw_radsec_connections_open 0.0"), scrape);
             assertTrue(scrape.contains("nacgw_radsec_refused_total{reason=\"revoked\"} 0.0"), scrape);
             assertTrue(scrape.contains("nacgw_radsec_closed_total{reason=\"protocol_violation\"} 0.0"), scrape);
+            assertTrue(scrape.contains("nacgw_tls_handshake_failures_total{reason=\"certificate_revoked\",transport=\"radsec\"} 0.0"),
+                    scrape);
         }
     }
 }

@@ -108,6 +108,7 @@ final class NasSession extends ChannelDuplexHandler implements DropSink {
     private void handshakeDone(ChannelHandlerContext ctx, SslHandshakeCompletionEvent e) {
         if (!e.isSuccess()) {
             Throwable cause = e.cause();
+            counters.tlsFailure(cause);
             PeerCertificateRejectedException rejected = rejection(cause);
             if (rejected != null) {
                 counters.refused(Refusal.of(rejected.reason()), peer, rejected.getMessage());

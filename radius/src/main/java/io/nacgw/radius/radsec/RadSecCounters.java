@@ -24,10 +24,15 @@ final class RadSecCounters {
     final LongAdder packets = new LongAdder();
     private final Map<Refusal, LongAdder> refusals = new EnumMap<>(Refusal.class);
     private final Map<CloseReason, LongAdder> closes = new EnumMap<>(CloseReason.class);
+    /** Failed TLS handshakes by {@link io.nacgw.certs.TlsFailures} reason (as EAP-TLS and HTTPS report theirs). */
+    private final Map<String, LongAdder> tlsFailures = new java.util.HashMap<>();
     private final Map<Enum<?>, AtomicLong> lastWarn = new java.util.HashMap<>();
     private final Map<Enum<?>, LongAdder> sinceWarn = new java.util.HashMap<>();
 
     RadSecCounters() {
+        for (String r : io.nacgw.certs.TlsFailures.REASONS) {
+            tlsFailures.put(r, new LongAdder());
+        }
         for (Refusal r : Refusal.values()) {
             refusals.put(r, new LongAdder());
             lastWarn.put(r, new AtomicLong(Long.MIN_VALUE));
@@ -43,6 +48,12 @@ final class RadSecCounters {
     void refused(Refusal r, SocketAddress peer, String detail) {
         refusals.get(r).increment();
         note(r, "refused", peer, detail);
+    }
+
+    /** A failed TLS handshake (besides its refusal reason), classified by {@link io.nacgw.certs.TlsFailures}. */
+    void tlsFailure(Throwable cause) {
+        LongAdder a = tlsFailures.get(io.nacgw.certs.TlsFailures.reason(cause));
+        (a != null ? a : tlsFailures.get("other")).increment();
     }
 
     void closed(CloseReason c, SocketAddress peer, String detail) {
@@ -70,6 +81,8 @@ final class RadSecCounters {
         refusals.forEach((k, v) -> r.put(k, v.sum()));
         Map<CloseReason, Long> c = new EnumMap<>(CloseReason.class);
         closes.forEach((k, v) -> c.put(k, v.sum()));
-        return new RadSecStats(accepted.sum(), open.sum(), established.sum(), r, c, truncated.sum(), packets.sum());
+        Map<String, Long> t = new java.util.TreeMap<>();
+        tlsFailures.forEach((k, v) -> t.put(k, v.sum()));
+        return new RadSecStats(accepted.sum(), open.sum(), established.sum(), r, c, truncated.sum(), packets.sum(), t);
     }
 }

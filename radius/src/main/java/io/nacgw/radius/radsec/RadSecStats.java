@@ -12,12 +12,18 @@ import java.util.Map;
  * @param closes           established connections closed by nacgw, by reason
  * @param truncated        connections that ended in the middle of a packet
  * @param packets          packets read from established connections
+ * @param tlsFailures      failed TLS handshakes by {@link io.nacgw.certs.TlsFailures} reason (every name present)
  */
 public record RadSecStats(long accepted, long open, long established, Map<Refusal, Long> refusals,
-                          Map<CloseReason, Long> closes, long truncated, long packets) {
+                          Map<CloseReason, Long> closes, long truncated, long packets, Map<String, Long> tlsFailures) {
     public RadSecStats {
         refusals = Map.copyOf(refusals);
         closes = Map.copyOf(closes);
+        tlsFailures = Map.copyOf(tlsFailures);
+    }
+
+    public long tlsFailures(String reason) {
+        return tlsFailures.getOrDefault(reason, 0L);
     }
 
     public long refusals(Refusal r) {

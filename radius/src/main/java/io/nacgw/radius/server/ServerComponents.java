@@ -1,6 +1,7 @@
 package io.nacgw.radius.server;
 
 import io.nacgw.core.policy.AccessPolicy;
+import io.nacgw.radius.DecisionStats;
 import io.nacgw.radius.NasRegistry;
 import io.nacgw.radius.RadiusServices;
 import io.nacgw.radius.RadiusSettings;
@@ -31,6 +32,8 @@ public final class ServerComponents implements AutoCloseable {
     private final AccessPolicy policy;
     private final AtomicReference<NasRegistry> registry;
     private final Counters counters;
+    private final DecisionStats decisions = new DecisionStats();
+    private final io.nacgw.radius.DebugTrace debug;
     private final AuditLog audit;
     private final SessionWriter writer;
     private final SessionWriter tlsPool;
@@ -66,11 +69,13 @@ public final class ServerComponents implements AutoCloseable {
         checkProfiles(clients);
         this.registry = new AtomicReference<>(clients);
         this.counters = new Counters(services.clock());
+        this.debug = new io.nacgw.radius.DebugTrace(services.clock());
+        registerTallies(clients);
         this.audit = new AuditLog(services.audit(), settings.auditQueue());
         this.writer = new SessionWriter(settings.accountingThreads(), settings.accountingQueue());
         Executor sessionExecutor = accounting != null ? accounting : writer;
         DatagramCodec datagram = new DatagramCodec();
-        ClientFilter client = new ClientFilter(registry::get, counters);
+        ClientFilter client = new ClientFilter(registry::get, counters, decisions, services.clock());
         AuthenticatorVerifier authenticator = new AuthenticatorVerifier(counters);
         RadiusCodec codec = new RadiusCodec(counters);
         ErrorHandler errors = new ErrorHandler(counters);
@@ -79,8 +84,9 @@ public final class ServerComponents implements AutoCloseable {
         this.acceptRecorder = new AcceptRecorder(services.sessions(), settings.sessionQueue(), services.clock());
         this.purger = new SessionPurger(services.sessions(), settings.sessionRetention(), services.clock());
         AccessAuthorizer authorizer = new AccessAuthorizer(policy, services.compliance(), services.clock(),
-                settings.acceptLifetime(), eap);
-        this.accessHandler = new AccessRequestHandler(authorizer, audit, acceptRecorder, counters, services.clock());
+                settings.acceptLifetime(), eap, debug);
+        this.accessHandler = new AccessRequestHandler(authorizer, audit, acceptRecorder, counters, services.clock(),
+                decisions, debug);
         this.accountingHandler = new AccountingRequestHandler(services.sessions(), sessionExecutor, services.compliance(),
                 counters, services.clock());
         // RadSec connections share one cache; a connection's address and port key its entries (RFC 6613 §2.6.1)
@@ -158,7 +164,23 @@ public final class ServerComponents implements AutoCloseable {
      */
     public void reload(NasRegistry clients) {
         checkProfiles(clients);
+        registerTallies(clients);
         registry.set(clients);
+    }
+
+    /** Configured clients and profiles get their decision tallies before any request can name them. */
+    private void registerTallies(NasRegistry clients) {
+        decisions.register(clients.clients().stream().map(io.nacgw.radius.NasClient::name).toList(), policy.names());
+    }
+
+    /** The live trace of {@code nacgw debug} (off unless a session runs). */
+    public io.nacgw.radius.DebugTrace debug() {
+        return debug;
+    }
+
+    /** Decisions by client, profile and reason; last request per client; EAP-TLS failures. */
+    public DecisionStats decisions() {
+        return decisions;
     }
 
     /** The counters (drop reasons are shared by both ports). */

@@ -239,6 +239,8 @@ final class RadSecServerTest {
             before.closeFuture().orTimeout(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).join();
             assertRefused(f, f.clientTls(f.nasCert));
             await("revoked", () -> f.radsec.stats().refusals(Refusal.REVOKED) == 1);
+            assertTrue(f.radsec.stats().tlsFailures("certificate_revoked") >= 1, f.radsec.stats().tlsFailures().toString());
+            assertTrue(f.radsec.stats().tlsFailures("certificate_unknown_ca") >= 1, f.radsec.stats().tlsFailures().toString());
             assertEquals(1, f.radsec.stats().closes(CloseReason.CERTIFICATE_UNTRUSTED));
         }
     }

@@ -302,13 +302,19 @@ final class RadSecServerTest {
     }
 
     @Test
-    void startRadSec_portInUse_failsNamingTheKey() throws Exception {
+    void startRadSec_twice_isRefused_andAPortInUse_failsNamingTheKey() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"));
              RadSecFixture f = new RadSecFixture(dir)) {
             RadSecSettings s = new RadSecSettings(true, "127.0.0.1", taken.getLocalPort(), Duration.ofMinutes(1),
                     Duration.ofSeconds(1), 1);
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.radius.startRadSec(s, f.tls));
-            assertTrue(e.getMessage().contains("already running"), e.getMessage());
+            IllegalStateException twice = assertThrows(IllegalStateException.class, () -> f.radius.startRadSec(s, f.tls));
+            assertTrue(twice.getMessage().contains("already running"), twice.getMessage());
+            try (io.nacgw.radius.RadiusServer other = io.nacgw.radius.RadiusServer.start(TestWorld.settings(),
+                    List.of(TestWorld.switchClient("192.0.2.1").build()), f.world.services())) {
+                IllegalStateException inUse = assertThrows(IllegalStateException.class, () -> other.startRadSec(s, f.tls));
+                assertTrue(inUse.getMessage().contains("radius.radsec.port"), inUse.getMessage());
+                assertTrue(other.radsec().isEmpty());
+            }
         }
     }
 }

@@ -101,6 +101,70 @@ final class GatewayRadSecTest {
     }
 
     @Test
+    void trustedCaFiles_letANasWithItsVendorsCertificateIn() throws Exception {
+        // a vendor's device CA and an AP certificate without any nacgw role, as factory certificates are
+        Path[] vendor = vendorCertificate(dir.resolve("data"), "ap-hall-1");
+        Path f = dir.resolve("nacgw.yaml");
+        Files.writeString(f, CONFIG.formatted("ap-hall-1").replace("port: 0\n", "port: 0\n    trustedCaFiles: [vendor-ca.pem]\n"));
+        NacgwConfig config = new ConfigLoader().load(f, Map.of(), new Properties());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try (Gateway g = Gateway.start(config, Clock.systemUTC())) {
+            Path pki = config.dataDir().resolve("pki");
+            InetSocketAddress at = new InetSocketAddress("127.0.0.1",
+                    g.radius().orElseThrow().radsec().orElseThrow().address().getPort());
+            try (RadSecClient c = RadSecClient.connect(at, TlsContexts.client(List.of(pki.resolve("ca.pem")),
+                    vendor[0], vendor[1]), group, WAIT).join()) {
+                assertEquals(RadiusCode.ACCESS_ACCEPT, c.statusServer(WAIT).join()[0] & 0xFF);
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** {@code into}/vendor-ca.pem, and a TLS client certificate (CN {@code cn}) it issued: {leaf chain, leaf key}. */
+    private static Path[] vendorCertificate(Path into, String cn) throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair caKey = g.generateKeyPair();
+        java.security.KeyPair leafKey = g.generateKeyPair();
+        var caName = new org.bouncycastle.asn1.x500.X500Name("CN=Vendor Device CA");
+        java.time.Instant now = java.time.Instant.now();
+        java.util.Date from = java.util.Date.from(now.minus(Duration.ofDays(1)));
+        java.util.Date to = java.util.Date.from(now.plus(Duration.ofDays(30)));
+        var caBuilder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(caName, java.math.BigInteger.ONE,
+                from, to, caName, caKey.getPublic());
+        caBuilder.addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true,
+                new org.bouncycastle.asn1.x509.BasicConstraints(0));
+        caBuilder.addExtension(org.bouncycastle.asn1.x509.Extension.keyUsage, true,
+                new org.bouncycastle.asn1.x509.KeyUsage(org.bouncycastle.asn1.x509.KeyUsage.keyCertSign
+                        | org.bouncycastle.asn1.x509.KeyUsage.cRLSign));
+        var signer = new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA");
+        var converter = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter();
+        var ca = converter.getCertificate(caBuilder.build(signer.build(caKey.getPrivate())));
+        var leafBuilder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(caName,
+                java.math.BigInteger.TWO, from, to, new org.bouncycastle.asn1.x500.X500Name("CN=" + cn),
+                leafKey.getPublic());
+        leafBuilder.addExtension(org.bouncycastle.asn1.x509.Extension.extendedKeyUsage, false,
+                new org.bouncycastle.asn1.x509.ExtendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth));
+        var leaf = converter.getCertificate(leafBuilder.build(signer.build(caKey.getPrivate())));
+        Files.createDirectories(into);
+        Files.writeString(into.resolve("vendor-ca.pem"), pem(ca));
+        Path chain = into.resolve(cn + "-chain.pem");
+        Path key = into.resolve(cn + ".key");
+        Files.writeString(chain, pem(leaf) + pem(ca));
+        Files.writeString(key, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(leafKey.getPrivate(), null)));
+        return new Path[] {chain, key};
+    }
+
+    private static String pem(Object o) throws Exception {
+        java.io.StringWriter w = new java.io.StringWriter();
+        try (org.bouncycastle.openssl.jcajce.JcaPEMWriter p = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(w)) {
+            p.writeObject(o);
+        }
+        return w.toString();
+    }
+
+    @Test
     void radsecMetrics_areScraped() throws Exception {
         Path f = dir.resolve("nacgw.yaml");
         Files.writeString(f, CONFIG.formatted("switch1").replace("metrics: {enabled: false}",

@@ -58,6 +58,7 @@ public final class Gateway implements AutoCloseable {
     /** API users and log levels as last applied (reload applies them live). */
     private volatile List<io.nacgw.gateway.config.ApiConfig.UserConfig> currentApiUsers;
     private volatile io.nacgw.gateway.config.LoggingConfig currentLogging;
+    private volatile io.nacgw.nacapi.IseSettings currentIse;
     private final LogLevels logLevels = new LogLevels();
     private final java.util.function.Supplier<NacgwConfig> reloadSource;
     private final Clock clock;
@@ -256,8 +257,8 @@ public final class Gateway implements AutoCloseable {
         // a NAS certificate (RadSec) is no API identity
         ClientIdentityResolver certificates = cert -> Roles.of(cert).filter(role -> role != Role.NAS).map(role -> new ApiPrincipal(
                 commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
-        ApiServer api = ApiServer.start(config.api().settings(),
-                config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version()),
+        currentIse = config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version());
+        ApiServer api = ApiServer.start(config.api().settings(), currentIse,
                 config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, coaActions, clock);
         // a revocation (crl.pem rewritten by `nacgw certs revoke`) also ends connections already open with that certificate
         tls.onReload(() -> api.closeUntrustedConnections(tls::stillTrusts));
@@ -385,7 +386,7 @@ public final class Gateway implements AutoCloseable {
         boolean usersChanged = api != null && !currentApiUsers.equals(fresh.api().users());
         boolean loggingChanged = !currentLogging.equals(fresh.logging());
         for (String key : ConfigDiff.changedKeys(config, fresh)) {
-            if (!liveKey(key) && !(api != null && key.equals("api.users"))) {
+            if (!liveKey(key) && !(api != null && (key.equals("api.users") || key.startsWith("ise.")))) {
                 restart.add(key);
             }
         }
@@ -420,6 +421,13 @@ public final class Gateway implements AutoCloseable {
                     userMap(fresh.api().users())) + "); cached verifications forgotten");
             currentApiUsers = fresh.api().users();
         }
+        io.nacgw.nacapi.IseSettings ise = api == null ? null
+                : fresh.ise().settings(redirectFallback(next), io.nacgw.gateway.cli.VersionCommand.version());
+        if (ise != null && !ise.equals(currentIse)) {
+            api.updateIse(ise);
+            applied.add("ise: " + iseChanges(currentIse, ise));
+            currentIse = ise;
+        }
         if (loggingChanged) {
             applied.add("logging.levels: " + logLevels.apply(fresh.logging().levels()));
             currentLogging = fresh.logging();
@@ -435,6 +443,24 @@ public final class Gateway implements AutoCloseable {
         log.info("reload: {}{}", result.unchanged() ? "no changes" : applied.isEmpty() ? "nothing applied" : String.join("; ", applied),
                 restart.isEmpty() ? "" : "; restart needed for " + restart);
         return result;
+    }
+
+    private static String iseChanges(io.nacgw.nacapi.IseSettings a, io.nacgw.nacapi.IseSettings b) {
+        List<String> parts = new ArrayList<>();
+        if (!a.redirectUrl().equals(b.redirectUrl())) {
+            parts.add("redirectUrl " + b.redirectUrl());
+        }
+        if (a.queryMaxSize() != b.queryMaxSize()) {
+            parts.add("queryMaxSize " + a.queryMaxSize() + " -> " + b.queryMaxSize());
+        }
+        if (!a.vendor().equals(b.vendor()) || !a.productName().equals(b.productName())
+                || !a.productVersion().equals(b.productVersion())) {
+            parts.add("mdminfo " + b.vendor() + " / " + b.productName() + " / " + b.productVersion());
+        }
+        if (a.busyWaitSeconds() != b.busyWaitSeconds()) {
+            parts.add("busyWaitSeconds " + a.busyWaitSeconds() + " -> " + b.busyWaitSeconds());
+        }
+        return String.join(", ", parts);
     }
 
     /** Keys a reload applies live (besides api.users, when the API runs). */

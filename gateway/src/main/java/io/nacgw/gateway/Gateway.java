@@ -75,6 +75,8 @@ public final class Gateway implements AutoCloseable {
     private final MetricsServer metricsServer;
     private final SessionStore sessions;
     private final ChangeLogFollower changeLog;
+    private final ClusterNode cluster;
+    private GatewayHealth healthChecks;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
@@ -163,15 +165,18 @@ public final class Gateway implements AutoCloseable {
             } else {
                 this.api = null;
             }
+            this.cluster = startCluster();
             if (config.sync().enabled()) {
-                this.sync = SyncService.create(config.sync().settings(), compliance);
+                this.sync = SyncService.create(config.sync().settings(), compliance, cluster.role());
                 closeables.push(sync);
                 metrics.bindSync(sync);
+                cluster.onElected(sync::tickNow); // a new leader syncs at once, not at its next tick
                 sync.start();
             } else {
                 this.sync = null;
             }
-            SyncOperations syncOps = sync == null ? null : new SyncOperations(sync);
+            this.healthChecks = healthChecks();
+            SyncOperations syncOps = sync == null ? null : new SyncOperations(sync, cluster.role());
             if (syncOps != null) {
                 closeables.push(syncOps);
             }
@@ -182,6 +187,7 @@ public final class Gateway implements AutoCloseable {
                 ops.putAll(SessionOperations.endpoints(sessions, clock));
                 ops.putAll(DeviceOperations.endpoints(store, policy, clock));
                 ops.putAll(StoreFiles.endpoints(store));
+                ops.putAll(DebugOperations.endpoints(radius == null ? null : radius.debug()));
                 this.metricsServer = MetricsServer.startWithHealth(config.metrics().settings(), metrics::scrape, this::health,
                         ops);
                 closeables.push(metricsServer);
@@ -247,11 +253,40 @@ public final class Gateway implements AutoCloseable {
         return dn;
     }
 
-    /** {@code degraded} while the store is unreachable: lookups are answered from memory, writes get 503. */
+    /** The sync leader election (shared store) or the lone leader (embedded); named after the bound port by default. */
+    private ClusterNode startCluster() {
+        int port = radius != null ? radius.authAddress().getPort()
+                : api != null ? api.address().getPort() : (int) ProcessHandle.current().pid();
+        ClusterNode node = ClusterNode.start(config.store().settings(config.dataDir()), config.cluster().settings(port),
+                clock);
+        closeables.push(node);
+        metrics.bindCluster(node.role());
+        if (changeLog != null) {
+            metrics.bindChangeLog(changeLog);
+        }
+        return node;
+    }
+
+    private GatewayHealth healthChecks() {
+        java.time.Duration syncInterval = sync == null ? null : config.sync().settings().incrementalInterval().isZero()
+                ? config.sync().settings().fullInterval() : config.sync().settings().incrementalInterval();
+        return new GatewayHealth(clock::instant, store::health, changeLog, cluster, sync == null ? null : sync::status,
+                syncInterval, radius == null ? null : () -> new long[] {radius.boundChannels(), radius.channelCount()},
+                api == null ? null : api::bound);
+    }
+
+    /**
+     * {@code /health}: {@code up}; {@code degraded} (still answering) while the store is unreachable (lookups from
+     * memory, writes 503), the change log lags, no node leads the sync or the last sync is stale; {@code down}
+     * when a RADIUS or HTTPS listener is not bound. Each check is in the body.
+     */
     public io.nacgw.nacapi.Health health() {
-        io.nacgw.core.store.StoreHealth h = store.health();
-        return h.up() ? io.nacgw.nacapi.Health.UP : io.nacgw.nacapi.Health.degraded("store unreachable since "
-                + h.since() + ": " + h.reason() + "; writes are refused, lookups answered from memory");
+        return healthChecks.get();
+    }
+
+    /** This node's role among the gateways on its store (the sync leader, or a follower). */
+    public io.nacgw.core.cluster.ClusterRole cluster() {
+        return cluster.role();
     }
 
     /** Opens everything; on failure closes what was opened and rethrows. */
@@ -311,8 +346,8 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Applies what can change without a restart from a freshly loaded config: the policy profiles (every component
-     * decides with the new ones from its next request) and the RADIUS clients. Everything is built and validated
-     * before anything changes: on error (an {@link IllegalArgumentException} naming the key) the running gateway
+     * decides with the new ones from its next request), the RADIUS clients, the API users and the log levels.
+     * Everything is built and validated before anything changes: on error (an {@link IllegalArgumentException} naming the key) the running gateway
      * stays exactly as it was. Other changed keys are reported as needing a restart.
      */
     public synchronized ReloadResult reload(NacgwConfig fresh) {

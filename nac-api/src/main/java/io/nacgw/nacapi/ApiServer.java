@@ -196,6 +196,11 @@ public final class ApiServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /** True while the listening socket is bound ({@code /health} says down otherwise). */
+    public boolean bound() {
+        return channel.isActive();
+    }
+
     /** Counters since start. */
     public ApiStats stats() {
         return metrics.snapshot();

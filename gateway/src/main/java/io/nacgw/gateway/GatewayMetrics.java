@@ -37,6 +37,11 @@ public final class GatewayMetrics implements AutoCloseable {
         gc.bindTo(registry);
     }
 
+    /** The registry, for the console's overview (read, never registered into from outside). */
+    io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     void bindIndex(ComplianceService svc) {
         Gauge.builder("nacgw_index_devices", svc, s -> s.stats().resident())
                 .description("Devices held in the in-memory index").register(registry);

@@ -55,7 +55,7 @@ public final class DevicesCommand implements Runnable {
     }
 
     static Optional<DeviceRecord> find(ComplianceStore store, String text, String kind) {
-        for (DeviceIdentifier id : IdentifierArg.candidates(text, kind)) {
+        for (DeviceIdentifier id : io.nacgw.core.id.Identifiers.candidates(text, kind)) {
             List<DeviceRecord> found = store.find(id);
             if (!found.isEmpty()) {
                 return found.stream().reduce((a, b) -> b.lastModifiedEpochMilli() > a.lastModifiedEpochMilli() ? b : a);

@@ -1,27 +1,21 @@
-package io.nacgw.gateway.cli;
-
-import io.nacgw.core.id.DeviceGuid;
-import io.nacgw.core.id.DeviceIdentifier;
-import io.nacgw.core.id.IdentifierKind;
-import io.nacgw.core.id.Imei;
-import io.nacgw.core.id.MacAddress;
-import io.nacgw.core.id.Meid;
-import io.nacgw.core.id.SerialNumber;
-import io.nacgw.core.id.Udid;
+package io.nacgw.core.id;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads an identifier typed by an operator, guessing its kind unless one is given. */
-final class IdentifierArg {
-    private IdentifierArg() {
+/**
+ * Reads an identifier typed by an operator ({@code nacgw devices get}, the console's device search), guessing its
+ * kind unless one is given.
+ */
+public final class Identifiers {
+    private Identifiers() {
     }
 
     /**
      * The identifiers {@code text} may be, most likely first: a GUID is tried as Intune id then Entra id; digits
      * as IMEI then serial. With {@code kind} given, exactly that kind (or a clear error).
      */
-    static List<DeviceIdentifier> candidates(String text, String kind) {
+    public static List<DeviceIdentifier> candidates(String text, String kind) {
         if (kind != null) {
             return List.of(DeviceIdentifier.parse(IdentifierKind.fromName(kind), text));
         }

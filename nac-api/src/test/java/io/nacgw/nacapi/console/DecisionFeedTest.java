@@ -1,0 +1,96 @@
+package io.nacgw.nacapi.console;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+final class DecisionFeedTest {
+
+    static String decision(int i, String nas, String verdict, long micros) {
+        return "{\"time\":\"2026-11-30T08:00:0" + (i % 10) + "Z\",\"nas\":\"" + nas + "\",\"nasAddress\":\"10.0.0.1\","
+                + "\"method\":\"mab\",\"identifiers\":{\"nas\":\"decoy\"},\"identifierUsed\":\"mac:aa:bb:cc:dd:ee:0" + (i % 10)
+                + "\",\"deviceId\":null,\"profile\":\"corp\",\"verdict\":\"" + verdict + "\",\"reasons\":[],"
+                + "\"decisionId\":null,\"latencyMicros\":" + micros + "}";
+    }
+
+    @Test
+    void slowSubscriber_losesLines_counted_othersGetAll() {
+        DecisionFeed feed = new DecisionFeed(100);
+        DecisionFeed.Subscription slow = feed.subscribe(2);
+        DecisionFeed.Subscription fast = feed.subscribe(10);
+        for (int i = 0; i < 5; i++) {
+            feed.publish(decision(i, "sw1", "accept", 10));
+        }
+        assertEquals(3, slow.dropped());
+        assertEquals(0, fast.dropped());
+        assertEquals(3, feed.dropped());
+        assertEquals(decision(0, "sw1", "accept", 10), slow.poll());
+        assertEquals(decision(1, "sw1", "accept", 10), slow.poll());
+        assertNull(slow.poll());
+        int n = 0;
+        while (fast.poll() != null) {
+            n++;
+        }
+        assertEquals(5, n);
+        slow.close();
+        fast.close();
+        assertEquals(0, feed.subscribers());
+        feed.publish(decision(6, "sw1", "accept", 10)); // nobody listening: nothing dropped
+        assertEquals(3, feed.dropped());
+    }
+
+    @Test
+    void recent_isNewestFirst_boundedByTheRing_andFiltered() {
+        DecisionFeed feed = new DecisionFeed(3);
+        for (int i = 0; i < 5; i++) {
+            feed.publish(decision(i, i % 2 == 0 ? "sw1" : "sw2", "accept", 10));
+        }
+        List<String> all = feed.recent(l -> true, 10);
+        assertEquals(List.of(decision(4, "sw1", "accept", 10), decision(3, "sw2", "accept", 10),
+                decision(2, "sw1", "accept", 10)), all);
+        assertEquals(1, feed.recent(l -> l.contains("\"nas\":\"sw2\""), 10).size());
+        assertEquals(1, feed.recent(l -> true, 1).size());
+    }
+
+    @Test
+    void nasActivity_countsVerdicts_andLastTime_notCoaLines() {
+        DecisionFeed feed = new DecisionFeed(10);
+        feed.publish(decision(1, "sw1", "accept", 10));
+        feed.publish(decision(2, "sw1", "quarantine", 10));
+        feed.publish(decision(3, "sw1", "reject", 10));
+        feed.publish("{\"time\":\"2026-11-30T09:00:00Z\",\"type\":\"coa\",\"nas\":\"sw1\",\"answer\":\"ack\"}");
+        DecisionFeed.NasActivity a = feed.nasActivity().get("sw1");
+        assertEquals(1, a.accepts());
+        assertEquals(1, a.quarantines());
+        assertEquals(1, a.rejects());
+        assertEquals(3, a.total());
+        assertEquals(Instant.parse("2026-11-30T08:00:03Z"), a.lastRequest());
+        assertEquals(Map.of(), new DecisionFeed(1).nasActivity());
+    }
+
+    @Test
+    void latencyPercentiles_overTheWindow() {
+        DecisionFeed feed = new DecisionFeed(10);
+        assertTrue(feed.latencyPercentiles().isEmpty());
+        for (int i = 1; i <= 100; i++) {
+            feed.publish(decision(i, "sw1", "accept", i));
+        }
+        Map<String, Long> p = feed.latencyPercentiles();
+        assertEquals(50, p.get("p50"));
+        assertEquals(99, p.get("p99"));
+        assertEquals(100, p.get("max"));
+    }
+
+    @Test
+    void size_outOfRange_namesTheKey() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new DecisionFeed(0)).getMessage()
+                .contains("api.console.recentDecisions"));
+    }
+}

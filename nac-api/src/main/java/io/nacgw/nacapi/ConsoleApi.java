@@ -96,13 +96,17 @@ final class ConsoleApi {
         r.query().forEach((k, v) -> params.put(k, v.isEmpty() ? "" : v.get(0)));
         params.putAll(r.pathVariables());
         byte[] body = r.bodyBytes();
-        return async(() -> {
-            MetricsServer.Reply reply = op.handle(params, body);
-            if (reply.status() >= 400) {
-                throw new ApiException(reply.status(), errorText(reply.json()));
-            }
-            return reply.json();
-        }, r);
+        try {
+            return CompletableFuture.supplyAsync(() -> op.handle(params, body), workers).thenApply(reply -> {
+                if (reply.status() >= 400) {
+                    throw new ApiException(reply.status(), errorText(reply.json()));
+                }
+                byte[] b = reply.json().getBytes(StandardCharsets.UTF_8);
+                return ApiResponse.of(reply.status(), ApiResponse.JSON, r.alloc().buffer(b.length).writeBytes(b));
+            });
+        } catch (RejectedExecutionException e) {
+            throw busy.get();
+        }
     }
 
     // ---- device search ----

@@ -156,7 +156,7 @@ final class ConsoleSecurityTest {
         assertTrue(none.body().contains("CSRF"), none.body());
         assertEquals(403, call(anonymous, "POST", "/api/v1/sync/run?mode=full", cookie, csrf + "x").statusCode());
         HttpResponse<String> ok = call(anonymous, "POST", "/api/v1/sync/run?mode=full", cookie, csrf);
-        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals(202, ok.statusCode(), ok.body());
         assertTrue(ok.body().contains("\"mode\":\"full\""), ok.body());
         assertEquals(403, call(anonymous, "POST", "/console/logout", cookie, null).statusCode());
         HttpResponse<String> out = call(anonymous, "POST", "/console/logout", cookie, csrf);
@@ -218,7 +218,7 @@ final class ConsoleSecurityTest {
         HttpResponse<String> cli = admin.send(HttpRequest.newBuilder(gw.uri("/api/v1/sync/run?mode=full"))
                 .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, cli.statusCode(), cli.body());
+        assertEquals(202, cli.statusCode(), cli.body());
     }
 
     @Test

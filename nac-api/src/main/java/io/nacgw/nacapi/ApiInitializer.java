@@ -173,7 +173,7 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
             p.addLast("console", new ConsoleHandler(console.sessions(), console.assets(), authenticator, metrics));
         }
         p.addLast("auth", new AuthHandler(authenticator, routes, metrics, console.sessions()));
-        p.addLast("events", new EventStreamHandler(console.services(), workers));
+        p.addLast("events", new EventStreamHandler(console.services(), workers, settings.idleTimeout()));
         p.addLast("bulk", new BulkIngestHandler(service, workers, settings.bulkBatchSize(), metrics));
         p.addLast("aggregate", new ApiAggregator(settings.maxBodyBytes(), metrics));
         p.addLast("request", requestDecoder);

@@ -42,6 +42,8 @@ final class EventStreamHandler extends ChannelInboundHandlerAdapter {
 
     private final ConsoleServices console;
     private final Executor workers;
+    /** A comment line this often keeps an idle stream from being closed as idle ({@code api.idleTimeout}). */
+    private final long heartbeatNanos;
     private boolean streaming;
     private DecisionFeed.Subscription subscription;
     private ScheduledFuture<?> ticker;
@@ -49,9 +51,10 @@ final class EventStreamHandler extends ChannelInboundHandlerAdapter {
     private long reportedDrops;
     private boolean overviewRunning;
 
-    EventStreamHandler(ConsoleServices console, Executor workers) {
+    EventStreamHandler(ConsoleServices console, Executor workers, java.time.Duration idleTimeout) {
         this.console = console;
         this.workers = workers;
+        this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(Math.min(HEARTBEAT_MS, idleTimeout.toMillis() / 3));
     }
 
     @Override
@@ -100,7 +103,7 @@ final class EventStreamHandler extends ChannelInboundHandlerAdapter {
         } else {
             overview(ctx);
         }
-        if (System.nanoTime() - lastWrite > TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MS)) {
+        if (System.nanoTime() - lastWrite > heartbeatNanos) {
             send(ctx, ": keep-alive\n\n");
         }
     }

@@ -17,7 +17,9 @@
       return;
     }
     if (res.ok) {
-      window.location.replace('/console/#overview');
+      // the same URL now serves the console itself: load it again (a hash change alone would not)
+      window.location.hash = 'overview';
+      window.location.reload();
       return;
     }
     const answer = await res.json().catch(() => ({}));

@@ -42,6 +42,7 @@ final class ConsoleApi {
     static final String DECISION_STREAM = JsonApi.BASE + "/decisions/stream";
     static final String OVERVIEW_STREAM = JsonApi.BASE + "/overview/stream";
     static final int MAX_RECENT = 500;
+    static final int MAX_MATCHES = 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ComplianceService service;
@@ -114,19 +115,53 @@ final class ConsoleApi {
     CompletionStage<ApiResponse> search(ApiRequest r) {
         String q = r.param("q");
         if (q == null || q.isBlank() || q.length() > 256) {
-            throw ApiException.badRequest("q: give a MAC (any spelling), serial, IMEI, MEID, UDID, Intune or Entra id");
+            throw ApiException.badRequest("q: give a MAC (any spelling), serial, IMEI, MEID, UDID, Intune or Entra id, "
+                    + "user or device name");
+        }
+        String text = q.strip();
+        String kind = r.param("kind");
+        if ("user".equals(kind) || "name".equals(kind) || kind == null && text.indexOf('@') > 0) {
+            return byName(r, q, text, kind == null ? "user" : kind);
         }
         List<DeviceIdentifier> candidates;
         try {
-            candidates = Identifiers.candidates(q.strip(), r.param("kind"));
+            candidates = Identifiers.candidates(text, kind);
         } catch (IllegalArgumentException e) {
+            if (kind == null) {
+                return byName(r, q, text, "name"); // not an identifier: a device name
+            }
             throw ApiException.badRequest("q: " + IseApi.printable(e.getMessage()));
         }
-        return first(candidates, 0).thenApply(found -> {
+        return first(candidates, 0).thenCompose(found -> {
+            if (found.isEmpty() && kind == null && MacAddress.tryParse(text) == null) {
+                return byName(r, q, text, "name"); // "LAPTOP-7" reads as a serial too: try it as a device name
+            }
             DeviceIdentifier id = found.map(Found::id).orElse(candidates.get(0));
             DeviceRecord device = found.map(Found::device).orElse(null);
-            return json(r, explain(q, id, device));
+            ObjectNode o = explain(q, kindName(id.kind()), id.canonical(), device);
+            return CompletableFuture.completedFuture(json(r, o.toString()));
         });
+    }
+
+    /**
+     * Devices whose user principal name ({@code user}) or device name ({@code name}) is {@code text}, ignoring
+     * case: a scan on a worker (no index on these). The first is explained; up to {@link #MAX_MATCHES} are listed.
+     */
+    private CompletionStage<ApiResponse> byName(ApiRequest r, String q, String text, String kind) {
+        Predicate<DeviceRecord> match = "user".equals(kind)
+                ? d -> d.userPrincipalName().map(text::equalsIgnoreCase).orElse(false)
+                : d -> d.deviceName().map(text::equalsIgnoreCase).orElse(false);
+        return async(() -> {
+            List<DeviceRecord> found = new DeviceListing(service).page(match, 0, MAX_MATCHES, d -> 1).devices();
+            ObjectNode o = explain(q, kind, text, found.isEmpty() ? null : found.get(0));
+            ArrayNode matches = o.putArray("matches");
+            for (DeviceRecord d : found) {
+                matches.addObject().put("deviceId", d.deviceId().canonical())
+                        .put("deviceName", d.deviceName().orElse(null))
+                        .put("userPrincipalName", d.userPrincipalName().orElse(null));
+            }
+            return o.toString();
+        }, r);
     }
 
     private record Found(DeviceIdentifier id, DeviceRecord device) {
@@ -143,10 +178,10 @@ final class ConsoleApi {
                 : first(candidates, i + 1));
     }
 
-    private String explain(String q, DeviceIdentifier id, DeviceRecord device) {
+    private ObjectNode explain(String q, String kind, String value, DeviceRecord device) {
         ObjectNode o = JSON.createObjectNode();
         o.put("query", q);
-        o.putObject("identifier").put("kind", kindName(id.kind())).put("value", id.canonical());
+        o.putObject("identifier").put("kind", kind).put("value", value);
         o.put("found", device != null);
         if (device != null) {
             try {
@@ -175,7 +210,7 @@ final class ConsoleApi {
                         .put("outcome", s.outcome().wireName()).put("detail", s.detail());
             }
         }
-        return o.toString();
+        return o;
     }
 
     private static String kindName(IdentifierKind k) {

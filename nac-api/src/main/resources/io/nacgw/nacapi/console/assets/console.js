@@ -123,7 +123,7 @@
       return;
     }
     out.replaceChildren();
-    out.appendChild(el('h2', r.found ? 'Device' : 'Unknown device (' + r.identifier.kind + ' ' + r.identifier.value + ')'));
+    out.appendChild(el('h2', r.found ? 'Device' : 'No device found (' + r.identifier.kind + ' ' + r.identifier.value + ')'));
     if (r.found) {
       const dl = el('dl', null, 'record');
       Object.entries(r.device).forEach(([k, v]) => {
@@ -131,6 +131,16 @@
         dl.appendChild(el('dd', Array.isArray(v) ? v.join(', ') : (typeof v === 'object' && v !== null ? JSON.stringify(v) : v)));
       });
       out.appendChild(dl);
+    }
+    if (r.matches && r.matches.length > 1) {
+      const also = el('p', 'Also matching: ');
+      r.matches.slice(1).forEach((m) => {
+        const a = el('a', (m.deviceName || m.deviceId) + ' ');
+        a.href = '#devices';
+        a.addEventListener('click', () => { $('device-q').value = m.deviceId; searchDevice(m.deviceId); });
+        also.appendChild(a);
+      });
+      out.appendChild(also);
     }
     out.appendChild(el('h2', 'Decision per profile'));
     r.profiles.forEach((p) => {

@@ -99,6 +99,61 @@ final class ConsoleWiring {
         return ops;
     }
 
+    /**
+     * The same views on the localhost operations port, for the CLI ({@code nacgw nas list}, {@code nacgw decisions
+     * recent}): {@code GET /nas/clients}, {@code GET /decisions/recent?deviceId=&mac=&nas=&limit=},
+     * {@code GET /overview}.
+     */
+    static Map<String, MetricsServer.Operation> endpoints(Parts p) {
+        return Map.of(
+                "/nas/clients", (method, query) -> get(method, () -> new MetricsServer.Reply(200, nasClients(p))),
+                "/overview", (method, query) -> get(method, () -> new MetricsServer.Reply(200, overview(p))),
+                "/decisions/recent", (method, query) -> get(method, () -> recent(p, query)));
+    }
+
+    private static MetricsServer.Reply get(String method, Supplier<MetricsServer.Reply> answer) {
+        return method.equals("GET") ? answer.get() : error(405, "use GET");
+    }
+
+    static MetricsServer.Reply recent(Parts p, String query) {
+        Map<String, String> q = new HashMap<>();
+        for (String part : query.split("&")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            String k = java.net.URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : java.net.URLDecoder.decode(part.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+            if (!java.util.Set.of("deviceId", "mac", "nas", "limit").contains(k)) {
+                return error(400, "unknown parameter '" + k + "' (deviceId, mac, nas, limit)");
+            }
+            q.put(k, v);
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(q.getOrDefault("limit", "50"));
+        } catch (NumberFormatException e) {
+            limit = 0;
+        }
+        if (limit < 1 || limit > 500) {
+            return error(400, "limit must be 1 to 500");
+        }
+        String mac = null;
+        if (q.containsKey("mac")) {
+            io.nacgw.core.id.MacAddress m = io.nacgw.core.id.MacAddress.tryParse(q.get("mac"));
+            if (m == null) {
+                return error(400, "mac: not a MAC address");
+            }
+            mac = m.canonical();
+        }
+        StringBuilder sb = new StringBuilder("{\"decisions\":[");
+        java.util.List<String> lines = p.feed().recent(DecisionFeed.decisions(q.get("deviceId"), mac, q.get("nas")), limit);
+        for (int i = 0; i < lines.size(); i++) {
+            sb.append(i > 0 ? "," : "").append(lines.get(i));
+        }
+        return new MetricsServer.Reply(200, sb.append("]}").toString());
+    }
+
     // ---- overview ----
 
     static String overview(Parts p) {

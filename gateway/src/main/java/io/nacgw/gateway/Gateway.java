@@ -177,6 +177,7 @@ public final class Gateway implements AutoCloseable {
                 ops.putAll(coaActions.endpoints());
                 ops.put("/reload", ReloadOperation.of(this, reloadSource));
                 ops.putAll(SessionOperations.endpoints(sessions, clock));
+                ops.putAll(ConsoleWiring.endpoints(consoleParts(null)));
                 this.metricsServer = MetricsServer.startWithHealth(config.metrics().settings(), metrics::scrape, this::health,
                         ops);
                 closeables.push(metricsServer);
@@ -230,10 +231,15 @@ public final class Gateway implements AutoCloseable {
     /** The console's settings and the admin operations its pages call (issue 17). */
     private io.nacgw.nacapi.ConsoleServices console(CertificateAuthority ca) {
         var c = config.api().console();
-        var parts = new ConsoleWiring.Parts(decisionFeed, metrics.registry(), compliance, this::health,
-                () -> syncEndpoints, ca, () -> currentClients, clock);
+        var parts = consoleParts(ca);
         return new io.nacgw.nacapi.ConsoleServices(c.enabled(), c.idleTimeout(), c.maxSessions(), decisionFeed,
                 ConsoleWiring.operations(parts));
+    }
+
+    /** What the console's operations read ({@code ca} null: no certificate operations). */
+    private ConsoleWiring.Parts consoleParts(CertificateAuthority ca) {
+        return new ConsoleWiring.Parts(decisionFeed, metrics.registry(), compliance, this::health,
+                () -> syncEndpoints, ca, () -> currentClients, clock);
     }
 
     /** The default profile's remediation URL, else its enrolment URL (null: none). */

@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -241,29 +240,16 @@ final class ConsoleApi {
                 throw ApiException.badRequest("limit must be 1 to " + MAX_RECENT);
             }
         }
-        List<Predicate<String>> tests = new ArrayList<>();
-        tests.add(line -> !line.contains("\"type\":\"coa\""));
-        String deviceId = r.param("deviceId");
-        if (deviceId != null) {
-            tests.add(line -> deviceId.equalsIgnoreCase(field(line, "deviceId")));
-        }
         String mac = r.param("mac");
+        MacAddress m = null;
         if (mac != null) {
-            MacAddress m = MacAddress.tryParse(mac);
+            m = MacAddress.tryParse(mac);
             if (m == null) {
                 throw ApiException.badRequest("mac: not a MAC address");
             }
-            String needle = m.canonical();
-            tests.add(line -> {
-                String used = field(line, "identifierUsed");
-                return used != null && used.toLowerCase(java.util.Locale.ROOT).contains(needle);
-            });
         }
-        String nas = r.param("nas");
-        if (nas != null) {
-            tests.add(line -> nas.equals(field(line, "nas")));
-        }
-        Predicate<String> match = line -> tests.stream().allMatch(t -> t.test(line));
+        Predicate<String> match = DecisionFeed.decisions(r.param("deviceId"), m == null ? null : m.canonical(),
+                r.param("nas"));
         DecisionFeed feed = console.decisions();
         int max = limit;
         return async(() -> {
@@ -274,15 +260,6 @@ final class ConsoleApi {
             }
             return sb.append("]}").toString();
         }, r);
-    }
-
-    private static String field(String line, String name) {
-        try {
-            var node = JSON.readTree(line).get(name);
-            return node == null || node.isNull() ? null : node.asText();
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     // ---- helpers ----

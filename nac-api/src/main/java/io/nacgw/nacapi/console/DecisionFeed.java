@@ -116,6 +116,28 @@ public final class DecisionFeed {
         return out;
     }
 
+    /**
+     * A filter for {@link #recent}: decisions (not CoA lines) of device {@code deviceId}, looked up by MAC
+     * {@code mac} (canonical form: lower case with colons), from NAS client {@code nas}; a null argument matches all.
+     */
+    public static Predicate<String> decisions(String deviceId, String mac, String nas) {
+        return line -> {
+            if (line.contains("\"type\":\"coa\"")) {
+                return false;
+            }
+            if (deviceId != null && !deviceId.equalsIgnoreCase(AuditLines.string(line, "deviceId"))) {
+                return false;
+            }
+            if (mac != null) {
+                String used = AuditLines.string(line, "identifierUsed");
+                if (used == null || !used.toLowerCase(java.util.Locale.ROOT).contains(mac)) {
+                    return false;
+                }
+            }
+            return nas == null || nas.equals(AuditLines.string(line, "nas"));
+        };
+    }
+
     /** RADIUS latency percentiles (microseconds) over the last {@value #LATENCY_WINDOW} decisions; empty if none. */
     public Map<String, Long> latencyPercentiles() {
         long[] copy;

@@ -60,6 +60,18 @@ final class DecisionFeedTest {
     }
 
     @Test
+    void decisionsFilter_byDeviceMacAndNas_skipsCoaLines() {
+        String d = "{\"time\":\"t\",\"nas\":\"sw1\",\"identifierUsed\":\"mac:aa:bb:cc:dd:ee:01\",\"deviceId\":\"ID-1\"}";
+        String coa = "{\"time\":\"t\",\"type\":\"coa\",\"nas\":\"sw1\",\"deviceId\":\"ID-1\"}";
+        assertTrue(DecisionFeed.decisions(null, null, null).test(d));
+        assertTrue(!DecisionFeed.decisions(null, null, null).test(coa));
+        assertTrue(DecisionFeed.decisions("id-1", "aa:bb:cc:dd:ee:01", "sw1").test(d));
+        assertTrue(!DecisionFeed.decisions("id-2", null, null).test(d));
+        assertTrue(!DecisionFeed.decisions(null, "aa:bb:cc:dd:ee:02", null).test(d));
+        assertTrue(!DecisionFeed.decisions(null, null, "sw2").test(d));
+    }
+
+    @Test
     void nasActivity_countsVerdicts_andLastTime_notCoaLines() {
         DecisionFeed feed = new DecisionFeed(10);
         feed.publish(decision(1, "sw1", "accept", 10));

@@ -23,7 +23,6 @@ import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,7 +32,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
 
@@ -57,7 +55,6 @@ final class ConsoleBrowserTest {
     void admin_signsIn_findsADevice_seesItExplained_andALiveDecision_partnerAndMissingCsrfRefused() throws Exception {
         Path chromium = Needs.executable("chromium", "/usr/bin/chromium");
         Path chromedriver = Needs.executable("chromium-driver", "/usr/bin/chromedriver");
-        Needs.executable("freeradius-utils", "/usr/bin/radclient");
         NacgwConfig config = config();
         try (Gateway g = Gateway.start(config, Clock.systemUTC())) {
             g.compliance().upsert(TestDevices.compliant(7).complianceState(ComplianceState.NONCOMPLIANT)
@@ -97,7 +94,7 @@ final class ConsoleBrowserTest {
                 driver.findElement(By.cssSelector("nav a[data-page=live]")).click();
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("live-state"), "Connected"));
                 String mac = TestDevices.mac(7).toRfc3580();
-                String answer = radclient(radiusPort, mac);
+                String answer = Radclient.mab(radiusPort, SECRET, mac);
                 assertTrue(answer.contains("Received Access-Accept"), answer);
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("live-table"), "02:00:00:00:00:07"));
                 String live = driver.findElement(By.id("live-table")).getText();
@@ -186,16 +183,6 @@ final class ConsoleBrowserTest {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
                 .usingAnyFreePort().withTimeout(Duration.ofSeconds(120)).build();
         return new ChromeDriver(service, o);
-    }
-
-    private static String radclient(int port, String mac) throws Exception {
-        Process p = new ProcessBuilder("radclient", "-x", "-r", "2", "-t", "4", "127.0.0.1:" + port, "auth", SECRET)
-                .redirectErrorStream(true).start();
-        p.getOutputStream().write(("User-Name = \"" + mac + "\", User-Password = \"" + mac + "\", Calling-Station-Id = \""
-                + mac + "\", Service-Type = Call-Check, Message-Authenticator = 0x00\n").getBytes(StandardCharsets.US_ASCII));
-        p.getOutputStream().close();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "radclient finished");
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 
     private static void shot(WebDriver driver, String name) {

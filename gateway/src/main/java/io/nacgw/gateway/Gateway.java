@@ -114,6 +114,7 @@ public final class Gateway implements AutoCloseable {
             this.changeLog = follower;
             closeables.push(metrics);
             metrics.bindIndex(compliance);
+            metrics.bindConsole(decisionFeed);
             this.sessions = SessionStore.open(config.store().settings(config.dataDir()), clock);
             closeables.push(sessions);
             if (config.radius().enabled()) {

@@ -161,4 +161,18 @@ final class ConsoleWiringTest {
         assertEquals(List.of("flush", "reopen", "close"), calls);
         assertFalse(feed.recent(l -> true, 5).isEmpty());
     }
+
+    @Test
+    void metrics_countStreamLosses() {
+        try (GatewayMetrics m = new GatewayMetrics()) {
+            m.bindConsole(feed);
+            DecisionFeed.Subscription slow = feed.subscribe(1);
+            feed.publish("{\"nas\":\"a\"}");
+            feed.publish("{\"nas\":\"a\"}");
+            String text = m.scrape();
+            assertTrue(text.contains("nacgw_console_stream_dropped_total 1.0"), text);
+            assertTrue(text.contains("nacgw_console_stream_subscribers 1.0"), text);
+            slow.close();
+        }
+    }
 }

@@ -280,7 +280,33 @@ final class ConsoleSecurityTest {
                 Thread.sleep(100);
             }
             assertEquals(line, seen.get(60, TimeUnit.SECONDS));
+            // a burst beyond the client's queue: it loses lines, and the stream says how many
+            for (int i = 0; i < 5000; i++) {
+                FEED.publish(line);
+            }
+            assertTrue(FEED.dropped() > 0);
+            CompletableFuture<String> dropped = CompletableFuture.supplyAsync(() -> {
+                try {
+                    String l;
+                    while ((l = in.readLine()) != null) {
+                        if (l.equals("event: dropped")) {
+                            return in.readLine();
+                        }
+                    }
+                    return null;
+                } catch (java.io.IOException e) {
+                    return null;
+                }
+            });
+            assertTrue(dropped.get(60, TimeUnit.SECONDS).startsWith("data: {\"dropped\":"));
         }
+        // the client went: its subscription goes with it (bounded wait for the server to see the close)
+        for (int i = 0; i < 600 && FEED.subscribers() > 0; i++) {
+            Thread.sleep(100);
+        }
+        assertEquals(0, FEED.subscribers());
+        assertEquals(403, partner.send(HttpRequest.newBuilder(gw.uri("/api/v1/decisions/stream"))
+                .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         HttpResponse<String> recent = gw.get(admin, "/api/v1/decisions/recent?mac=aabb.ccdd.ee01&limit=1", null);
         assertEquals(200, recent.statusCode(), recent.body());
         assertEquals("reject", JSON.readTree(recent.body()).path("decisions").get(0).path("verdict").asText());

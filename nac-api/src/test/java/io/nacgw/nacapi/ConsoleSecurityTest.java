@@ -190,6 +190,9 @@ final class ConsoleSecurityTest {
         assertTrue(wrong.headers().firstValue("set-cookie").isEmpty());
         assertTrue(wrong.headers().firstValue("www-authenticate").isEmpty(), "no browser password dialog");
         assertEquals(401, login(anonymous, null, null, null).statusCode()); // no certificate presented
+        HttpResponse<String> big = login(anonymous, "ops", "x".repeat(10_000), null);
+        assertEquals(413, big.statusCode());
+        assertEquals(400, login(anonymous, "", "", null).statusCode());
     }
 
     @Test

@@ -55,6 +55,10 @@ public final class Gateway implements AutoCloseable {
     /** The policy and RADIUS clients as last applied (start or reload): what the next reload compares against. */
     private volatile io.nacgw.gateway.config.PolicyConfig currentPolicy;
     private volatile Map<String, io.nacgw.gateway.config.RadiusConfig.ClientConfig> currentClients;
+    /** API users and log levels as last applied (reload applies them live). */
+    private volatile List<io.nacgw.gateway.config.ApiConfig.UserConfig> currentApiUsers;
+    private volatile io.nacgw.gateway.config.LoggingConfig currentLogging;
+    private final LogLevels logLevels = new LogLevels();
     private final java.util.function.Supplier<NacgwConfig> reloadSource;
     private final Clock clock;
     private final ComplianceStore store;
@@ -82,6 +86,9 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.currentPolicy = config.policy();
         this.currentClients = config.radius().clients();
+        this.currentApiUsers = config.api().users();
+        this.currentLogging = config.logging();
+        logLevels.apply(config.logging().levels());
         this.reloadSource = reloadSource;
         this.clock = clock;
         this.policy = config.policy().toAccessPolicy();
@@ -90,7 +97,7 @@ public final class Gateway implements AutoCloseable {
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         closeables.push(lock);
         try {
-            this.store = ComplianceStore.open(config.store().settings(config.dataDir()));
+            this.store = metrics.timed(ComplianceStore.open(config.store().settings(config.dataDir())));
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -113,13 +120,15 @@ public final class Gateway implements AutoCloseable {
             }
             this.changeLog = follower;
             closeables.push(metrics);
+            metrics.bindBuildInfo(io.nacgw.gateway.cli.VersionCommand.version(),
+                    io.nacgw.gateway.cli.VersionCommand.commit());
             metrics.bindIndex(compliance);
             metrics.bindConsole(decisionFeed);
             this.sessions = SessionStore.open(config.store().settings(config.dataDir()), clock);
             closeables.push(sessions);
             if (config.radius().enabled()) {
                 Path auditFile = config.dataDir().resolve(config.audit().file());
-                AuditSink audit = openAudit(auditFile);
+                AuditSink audit = openAudit(auditFile, config.audit().rotate().rotation(), clock);
                 this.auditSink = audit;
                 var pki = pki().layout();
                 EapSettings eap = config.radius().eap().settings(config.dataDir(), pki.serverCertificate(),
@@ -130,6 +139,7 @@ public final class Gateway implements AutoCloseable {
                 closeables.push(radius);
                 metrics.bindRadius(radius);
                 metrics.bindEap(radius);
+                metrics.bindDecisions(radius);
                 CoaSettings coaSettings = config.radius().coa().settings();
                 if (coaSettings.enabled()) {
                     this.coa = CoaSender.start(coaSettings, radius::client, radius::audit, clock, metrics::observeCoa);
@@ -178,6 +188,8 @@ public final class Gateway implements AutoCloseable {
                 ops.putAll(coaActions.endpoints());
                 ops.put("/reload", ReloadOperation.of(this, reloadSource));
                 ops.putAll(SessionOperations.endpoints(sessions, clock));
+                ops.putAll(DeviceOperations.endpoints(store, policy, clock));
+                ops.putAll(StoreFiles.endpoints(store));
                 ops.putAll(ConsoleWiring.endpoints(consoleParts(null)));
                 this.metricsServer = MetricsServer.startWithHealth(config.metrics().settings(), metrics::scrape, this::health,
                         ops);
@@ -191,9 +203,9 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static AuditSink openAudit(Path file) {
+    private static AuditSink openAudit(Path file, io.nacgw.radius.audit.AuditRotation rotation, Clock clock) {
         try {
-            return AuditSink.file(file);
+            return AuditSink.file(file, rotation, clock);
         } catch (IOException e) {
             throw new IllegalStateException("cannot open the audit log " + file + ": " + e.getMessage(), e);
         }
@@ -332,8 +344,10 @@ public final class Gateway implements AutoCloseable {
         List<String> restart = new ArrayList<>();
         boolean policyChanged = !currentPolicy.equals(fresh.policy());
         boolean clientsChanged = !currentClients.equals(fresh.radius().clients());
+        boolean usersChanged = api != null && !currentApiUsers.equals(fresh.api().users());
+        boolean loggingChanged = !currentLogging.equals(fresh.logging());
         for (String key : ConfigDiff.changedKeys(config, fresh)) {
-            if (!key.equals("policy") && !key.startsWith("policy.") && !key.equals("radius.clients")) {
+            if (!liveKey(key) && !(api != null && key.equals("api.users"))) {
                 restart.add(key);
             }
         }
@@ -341,9 +355,9 @@ public final class Gateway implements AutoCloseable {
         AccessPolicy next = policyChanged ? fresh.policy().toAccessPolicy() : policy;
         List<io.nacgw.radius.NasClient> clients = radius != null && (clientsChanged || policyChanged)
                 ? fresh.radius().nasClients(next) : null;
-        if (policyChanged && api != null) {
-            config.api().auth(next, io.nacgw.nacapi.ClientIdentityResolver.NONE); // API users name existing profiles
-        }
+        List<io.nacgw.nacapi.ApiUser> users = api != null && (policyChanged || usersChanged)
+                // API users name existing profiles; a bad hash or role is refused here, before anything changes
+                ? fresh.api().auth(next, io.nacgw.nacapi.ClientIdentityResolver.NONE).users() : null;
         if (policyChanged) {
             applied.add("policy.profiles: " + profileChanges(currentPolicy, fresh.policy()));
             Map<String, io.nacgw.core.policy.Profile> before = new HashMap<>();
@@ -357,9 +371,20 @@ public final class Gateway implements AutoCloseable {
         }
         if (clients != null) {
             radius.reload(clients);
+            metrics.bindDecisionTallies(radius.decisions()); // series for clients and profiles the reload added
             if (clientsChanged) {
                 applied.add("radius.clients: " + clientChanges(currentClients, fresh.radius().clients()));
             }
+        }
+        if (users != null && usersChanged) {
+            api.replaceUsers(users, next);
+            applied.add("api.users: " + users.size() + " users (" + entryChanges(userMap(currentApiUsers),
+                    userMap(fresh.api().users())) + "); cached verifications forgotten");
+            currentApiUsers = fresh.api().users();
+        }
+        if (loggingChanged) {
+            applied.add("logging.levels: " + logLevels.apply(fresh.logging().levels()));
+            currentLogging = fresh.logging();
         }
         currentPolicy = fresh.policy();
         if (radius != null) {
@@ -372,6 +397,19 @@ public final class Gateway implements AutoCloseable {
         log.info("reload: {}{}", result.unchanged() ? "no changes" : applied.isEmpty() ? "nothing applied" : String.join("; ", applied),
                 restart.isEmpty() ? "" : "; restart needed for " + restart);
         return result;
+    }
+
+    /** Keys a reload applies live (besides api.users, when the API runs). */
+    private static boolean liveKey(String key) {
+        return key.equals("policy") || key.startsWith("policy.") || key.equals("radius.clients")
+                || key.equals("logging") || key.startsWith("logging.");
+    }
+
+    private static Map<String, io.nacgw.gateway.config.ApiConfig.UserConfig> userMap(
+            List<io.nacgw.gateway.config.ApiConfig.UserConfig> users) {
+        Map<String, io.nacgw.gateway.config.ApiConfig.UserConfig> m = new java.util.LinkedHashMap<>();
+        users.forEach(u -> m.put(u.name(), u));
+        return m;
     }
 
     /** Re-reads the config file given at start and applies it (SIGHUP); the outcome goes to the log. */

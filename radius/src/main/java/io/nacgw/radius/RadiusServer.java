@@ -198,6 +198,11 @@ public final class RadiusServer implements AutoCloseable {
         return components.stats();
     }
 
+    /** Decisions by NAS client, profile and reason; each client's last request; EAP-TLS failures; latency hook. */
+    public DecisionStats decisions() {
+        return components.decisions();
+    }
+
     /** EAP counters (conversations, handshakes, rejections). */
     public EapStats eapStats() {
         return components.eapStats();

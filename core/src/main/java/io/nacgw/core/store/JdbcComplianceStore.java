@@ -395,6 +395,35 @@ final class JdbcComplianceStore implements ComplianceStore {
     }
 
     @Override
+    public void backupTo(java.nio.file.Path file) {
+        if (engine != StoreEngine.SQLITE) {
+            ComplianceStore.super.backupTo(file);
+        }
+        java.nio.file.Path target = file.toAbsolutePath();
+        if (java.nio.file.Files.exists(target)) {
+            throw new IllegalArgumentException("backup file " + target + " exists already; choose a new name");
+        }
+        try {
+            // created empty and owner-only first: VACUUM INTO fills an empty file and keeps its mode
+            io.nacgw.core.files.OwnerOnly.createFile(target);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot create the backup file " + target + ": " + e.getMessage(), e);
+        }
+        db.ensureUp();
+        try (Connection c = db.connection(); PreparedStatement st = c.prepareStatement("VACUUM INTO ?")) {
+            st.setString(1, target.toString());
+            st.execute();
+        } catch (SQLException e) {
+            try {
+                java.nio.file.Files.deleteIfExists(target);
+            } catch (java.io.IOException ignored) {
+                // the error below names the file
+            }
+            throw db.failed("backup to " + target, e);
+        }
+    }
+
+    @Override
     public long count() {
         db.ensureUp();
         try (Connection c = db.connection();

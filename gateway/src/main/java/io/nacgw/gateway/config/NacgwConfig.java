@@ -9,7 +9,8 @@ import java.nio.file.Path;
  * @param dataDir where the embedded store, certificates and logs live (default {@code ./data})
  */
 public record NacgwConfig(Path dataDir, StoreConfig store, IndexConfig index, PolicyConfig policy, AuditConfig audit,
-                          SyncConfig sync, RadiusConfig radius, ApiConfig api, IseConfig ise, MetricsConfig metrics) {
+                          SyncConfig sync, RadiusConfig radius, ApiConfig api, IseConfig ise, MetricsConfig metrics,
+                          LoggingConfig logging) {
     public NacgwConfig {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         store = store == null ? StoreConfig.defaults() : store;
@@ -23,10 +24,11 @@ public record NacgwConfig(Path dataDir, StoreConfig store, IndexConfig index, Po
         api = api == null ? ApiConfig.defaults() : api;
         ise = ise == null ? IseConfig.defaults() : ise;
         metrics = metrics == null ? MetricsConfig.defaults() : metrics;
+        logging = logging == null ? LoggingConfig.defaults() : logging;
     }
 
     /** A copy with another data directory. */
     public NacgwConfig withDataDir(Path dir) {
-        return new NacgwConfig(dir, store, index, policy, audit, sync, radius, api, ise, metrics);
+        return new NacgwConfig(dir, store, index, policy, audit, sync, radius, api, ise, metrics, logging);
     }
 }

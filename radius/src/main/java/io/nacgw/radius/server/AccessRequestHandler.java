@@ -2,7 +2,9 @@ package io.nacgw.radius.server;
 
 import io.nacgw.core.policy.Verdict;
 import io.nacgw.core.service.OverloadedException;
+import io.nacgw.radius.DecisionStats;
 import io.nacgw.radius.DropReason;
+import io.nacgw.radius.codec.AttributeType;
 import io.nacgw.radius.audit.AuditLog;
 import io.nacgw.radius.codec.NoReply;
 import io.nacgw.radius.codec.RadiusCode;
@@ -33,9 +35,11 @@ final class AccessRequestHandler extends SimpleChannelInboundHandler<RadiusReque
     private final AcceptRecorder sessions;
     private final Counters counters;
     private final Clock clock;
+    private final DecisionStats decisions;
 
     AccessRequestHandler(AccessAuthorizer authorizer, AuditLog audit, AcceptRecorder sessions, Counters counters,
-                         Clock clock) {
+                         Clock clock, DecisionStats decisions) {
+        this.decisions = decisions;
         this.authorizer = authorizer;
         this.audit = audit;
         this.sessions = sessions;
@@ -82,9 +86,17 @@ final class AccessRequestHandler extends SimpleChannelInboundHandler<RadiusReque
             counters.accepts.increment();
             if (o.verdict() == Verdict.QUARANTINE) {
                 counters.quarantines.increment();
+            } else {
+                counters.allowed.increment();
             }
         }
-        long micros = (System.nanoTime() - r.receivedNanos()) / 1_000;
+        long nanos = System.nanoTime() - r.receivedNanos();
+        decisions.decided(r.client().name(), o.profile(), o.verdict(), o.reasons(), nanos);
+        if (o.profile() == null && o.verdict() == Verdict.DENY && "eap-tls".equals(o.method())
+                && !o.reasons().isEmpty()) {
+            eapTlsFailed(r, o);
+        }
+        long micros = nanos / 1_000;
         audit.record(o.audit(clock.instant(), micros));
         if (o.authorization() != null) {
             sessions.record(o.authorization()); // queued: the write happens off the event loop
@@ -94,6 +106,12 @@ final class AccessRequestHandler extends SimpleChannelInboundHandler<RadiusReque
                     o.verdictName(), o.identifierUsed(), o.profile(), micros);
         }
         ctx.writeAndFlush(o.response(), ctx.voidPromise());
+    }
+
+    private void eapTlsFailed(RadiusRequest r, Outcome o) {
+        String station = r.text(AttributeType.CALLING_STATION_ID);
+        String peer = station != null ? station : r.sender().getAddress().getHostAddress();
+        decisions.eapTlsFailed(o.reasons().get(0), peer, r.client().name(), o.identifiers().get("tls-failure"));
     }
 
     private void fail(ChannelHandlerContext ctx, RadiusRequest r, Throwable t) {

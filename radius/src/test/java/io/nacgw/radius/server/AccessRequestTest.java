@@ -251,6 +251,25 @@ final class AccessRequestTest {
     }
 
     @Test
+    void decisions_areTalliedByClientProfileAndReason_andQuarantineIsNotCountedAsAllowed() {
+        send(mab(16, "001122334401", "00-11-22-33-44-01").pap("00:11:22:33:44:01"));
+        send(mab(17, "001122334402", "00-11-22-33-44-02").pap("001122334402")
+                .text(AttributeType.CALLED_STATION_ID, "AA-BB-CC-DD-EE-FF:guest"));
+        var d = p.components.decisions();
+        assertEquals(2, p.components.stats().accepts(), "two Access-Accepts");
+        assertEquals(1, p.components.stats().allowed(), "the quarantine is not an allowed device");
+        assertEquals(1, d.client("switch").count("allow"));
+        assertEquals(1, d.client("switch").count("quarantine"));
+        assertEquals(0, d.client("switch").count("reject"));
+        assertEquals(1, d.profile("corp").count("allow"));
+        assertEquals(1, d.profile("guest-wifi").count("quarantine"));
+        assertEquals(0, d.profile("guest-wifi").count("allow"));
+        assertEquals(1, d.reason("noncompliant"));
+        assertEquals(world.clock.millis(), d.client("switch").lastRequestMillis(), "last request time of the client");
+        assertNull(d.client("not-configured"), "only configured clients have a tally");
+    }
+
+    @Test
     void profile_arubaVendor_getsUserRole() {
         p.components.reload(NasRegistry.of(List.of(TestWorld.switchClient("192.0.2.0/24")
                 .vendor(VendorProfile.ARUBA).build())));

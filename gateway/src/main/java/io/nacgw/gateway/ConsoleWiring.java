@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.nacgw.certs.CertificateAuthority;
 import io.nacgw.certs.IssuedCert;
 import io.nacgw.certs.IssuedClient;
@@ -166,10 +165,10 @@ final class ConsoleWiring {
         radius.put("quarantines", value(p.registry(), "nacgw_radius_quarantines"));
         radius.put("rejects", value(p.registry(), "nacgw_radius_rejects"));
         radius.put("dropped", value(p.registry(), "nacgw_radius_dropped"));
-        ObjectNode lat = radius.putObject("latencyMicros");
-        p.feed().latencyPercentiles().forEach(lat::put);
-        o.putObject("api").put("requests", value(p.registry(), "nacgw_api_requests"))
+        latency(radius, p.registry(), "nacgw_radius_request");
+        ObjectNode api = o.putObject("api").put("requests", value(p.registry(), "nacgw_api_requests"))
                 .put("authFailures", value(p.registry(), "nacgw_api_auth_failures"));
+        latency(api, p.registry(), "nacgw_api_request");
         Health h = p.health().get();
         o.putObject("store").put("status", h.state().name().toLowerCase(java.util.Locale.ROOT)).put("detail", h.reason());
         ObjectNode sync = o.putObject("sync");
@@ -187,28 +186,69 @@ final class ConsoleWiring {
                 .put("nakked", value(p.registry(), "nacgw_coa_nakked"))
                 .put("timedOut", value(p.registry(), "nacgw_coa_timed_out"));
         ObjectNode nas = o.putObject("nas");
-        p.feed().nasActivity().forEach((name, a) -> nas.putObject(name).put("accepts", a.accepts())
-                .put("quarantines", a.quarantines()).put("rejects", a.rejects())
-                .put("lastRequest", a.lastRequest() == null ? null : a.lastRequest().toString()));
+        nasActivity(p.registry()).forEach(nas::set);
         o.putObject("feed").put("published", p.feed().published()).put("dropped", p.feed().dropped())
                 .put("subscribers", p.feed().subscribers());
-        // every latency timer the registry holds (CoA today; per-NAS/profile histograms when they are registered)
+        // every other latency histogram the registry holds (store reads and writes, CoA, …)
         ArrayNode timers = o.putArray("latencies");
         for (Meter m : p.registry().getMeters()) {
-            if (m instanceof Timer && m.getId().getName().contains("latency")) {
+            String name = m.getId().getName();
+            if (m instanceof Timer && !name.equals("nacgw_radius_request") && !name.equals("nacgw_api_request")) {
                 Timer t = (Timer) m;
-                ObjectNode e = timers.addObject().put("name", m.getId().getName() + tags(m)).put("count", t.count());
-                for (ValueAtPercentile v : t.takeSnapshot().percentileValues()) {
-                    if (v.percentile() == 0.99) {
-                        e.put("p99", v.value(TimeUnit.MILLISECONDS));
-                    }
-                }
-                if (!e.has("p99")) {
-                    e.put("p99", t.max(TimeUnit.MILLISECONDS));
-                }
+                timers.addObject().put("name", name + tags(m)).put("count", t.count())
+                        .put("p99", percentile(t, 0.99));
             }
         }
         return o.toString();
+    }
+
+    /** {@code into.latencyMillis}: p50, p90 and p99 of the timer {@code name} (absent: none registered). */
+    private static void latency(ObjectNode into, MeterRegistry registry, String name) {
+        Timer t = registry.find(name).timer();
+        if (t != null) {
+            ObjectNode l = into.putObject("latencyMillis").put("count", t.count());
+            l.put("p50", percentile(t, 0.50)).put("p90", percentile(t, 0.90)).put("p99", percentile(t, 0.99));
+        }
+    }
+
+    /**
+     * The {@code q} quantile of a histogram timer in milliseconds, as Prometheus's histogram_quantile reads it: the
+     * upper bound of the first bucket holding that share of the samples (the largest sample when beyond the last
+     * bucket; 0 with no samples).
+     */
+    static double percentile(Timer t, double q) {
+        var snapshot = t.takeSnapshot();
+        if (snapshot.count() == 0) {
+            return 0;
+        }
+        double wanted = q * snapshot.count();
+        for (var b : snapshot.histogramCounts()) {
+            if (b.count() >= wanted) {
+                return Math.min(b.bucket(TimeUnit.MILLISECONDS), snapshot.max(TimeUnit.MILLISECONDS));
+            }
+        }
+        return snapshot.max(TimeUnit.MILLISECONDS);
+    }
+
+    /** Decisions per NAS client and its last request, from the radius metrics ({@code nacgw_radius_client_*}). */
+    static Map<String, ObjectNode> nasActivity(MeterRegistry registry) {
+        Map<String, ObjectNode> out = new java.util.TreeMap<>();
+        for (Meter m : registry.find("nacgw_radius_client_decisions").meters()) {
+            String client = m.getId().getTag("client");
+            String verdict = m.getId().getTag("verdict");
+            ObjectNode n = out.computeIfAbsent(client, c -> JSON.createObjectNode().put("accepts", 0L)
+                    .put("quarantines", 0L).put("rejects", 0L).putNull("lastRequest"));
+            String field = "allow".equals(verdict) ? "accepts" : "quarantine".equals(verdict) ? "quarantines" : "rejects";
+            n.put(field, n.path(field).asLong() + (long) value(m));
+        }
+        for (Meter m : registry.find("nacgw_radius_client_last_request_seconds").meters()) {
+            ObjectNode n = out.get(m.getId().getTag("client"));
+            long seconds = (long) value(m);
+            if (n != null && seconds > 0) {
+                n.put("lastRequest", java.time.Instant.ofEpochSecond(seconds).toString());
+            }
+        }
+        return out;
     }
 
     private static String tags(Meter m) {
@@ -222,12 +262,16 @@ final class ConsoleWiring {
     static double value(MeterRegistry registry, String name) {
         double sum = 0;
         for (Meter m : registry.find(name).meters()) {
-            for (Measurement x : m.measure()) {
-                sum += x.getValue();
-                break;
-            }
+            sum += value(m);
         }
         return sum;
+    }
+
+    private static double value(Meter m) {
+        for (Measurement x : m.measure()) {
+            return x.getValue();
+        }
+        return 0;
     }
 
     // ---- NAS clients ----
@@ -235,15 +279,20 @@ final class ConsoleWiring {
     static String nasClients(Parts p) {
         ObjectNode o = JSON.createObjectNode();
         ArrayNode list = o.putArray("clients");
-        Map<String, DecisionFeed.NasActivity> activity = p.feed().nasActivity();
+        Map<String, ObjectNode> activity = nasActivity(p.registry());
         p.clients().get().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             RadiusConfig.ClientConfig c = e.getValue();
-            DecisionFeed.NasActivity a = activity.get(e.getKey());
             ObjectNode n = list.addObject().put("name", e.getKey()).put("address", c.address())
                     .put("vendor", c.vendor() == null ? "generic" : c.vendor()).put("profile", c.profile());
-            n.put("accepts", a == null ? 0 : a.accepts()).put("quarantines", a == null ? 0 : a.quarantines())
-                    .put("rejects", a == null ? 0 : a.rejects())
-                    .put("lastRequest", a == null || a.lastRequest() == null ? null : a.lastRequest().toString());
+            ObjectNode a = activity.get(e.getKey());
+            n.put("accepts", a == null ? 0 : a.path("accepts").asLong())
+                    .put("quarantines", a == null ? 0 : a.path("quarantines").asLong())
+                    .put("rejects", a == null ? 0 : a.path("rejects").asLong());
+            if (a == null || a.path("lastRequest").isNull()) {
+                n.putNull("lastRequest");
+            } else {
+                n.put("lastRequest", a.path("lastRequest").asText());
+            }
         });
         return o.toString();
     }

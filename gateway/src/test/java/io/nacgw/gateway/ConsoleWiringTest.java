@@ -107,19 +107,34 @@ final class ConsoleWiringTest {
     void overview_andNasClients_readTheFeedTheRegistryAndHealth() throws Exception {
         registry.counter("nacgw_radius_accepts").increment(3);
         registry.counter("nacgw_radius_rejects").increment();
-        feed.publish("{\"time\":\"2026-11-30T08:00:00Z\",\"nas\":\"sw1\",\"verdict\":\"accept\",\"latencyMicros\":120}");
+        registry.counter("nacgw_radius_client_decisions", "client", "sw1", "verdict", "allow").increment();
+        registry.counter("nacgw_radius_client_decisions", "client", "sw1", "verdict", "reject").increment(2);
+        registry.gauge("nacgw_radius_client_last_request_seconds", io.micrometer.core.instrument.Tags.of("client", "sw1"),
+                1_796_025_600.0); // 2026-11-30T08:00:00Z
+        io.micrometer.core.instrument.Timer t = io.micrometer.core.instrument.Timer.builder("nacgw_radius_request")
+                .serviceLevelObjectives(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5),
+                        java.time.Duration.ofMillis(50)).register(registry);
+        for (int i = 0; i < 98; i++) {
+            t.record(java.time.Duration.ofMillis(0).plusNanos(300_000)); // 0.3 ms
+        }
+        t.record(java.time.Duration.ofMillis(4));
+        t.record(java.time.Duration.ofMillis(40));
         JsonNode o = call(AdminOperation.OVERVIEW, Map.of(), "", 200);
         assertEquals(3, o.path("radius").path("accepts").asInt());
         assertEquals(1, o.path("radius").path("rejects").asInt());
-        assertEquals(120, o.path("radius").path("latencyMicros").path("p99").asInt());
+        assertEquals(1.0, o.path("radius").path("latencyMillis").path("p50").asDouble(), "the 1 ms bucket");
+        assertEquals(5.0, o.path("radius").path("latencyMillis").path("p99").asDouble(), "the 5 ms bucket");
+        assertEquals(100, o.path("radius").path("latencyMillis").path("count").asInt());
         assertEquals("up", o.path("store").path("status").asText());
         assertEquals("off", o.path("sync").path("status").asText());
         assertEquals(1, o.path("nas").path("sw1").path("accepts").asInt());
+        assertEquals(2, o.path("nas").path("sw1").path("rejects").asInt());
         JsonNode n = call(AdminOperation.NAS_CLIENTS, Map.of(), "", 200);
         JsonNode sw1 = n.path("clients").get(0);
         assertEquals("sw1", sw1.path("name").asText());
         assertEquals("cisco", sw1.path("vendor").asText());
         assertEquals(1, sw1.path("accepts").asInt());
+        assertEquals(2, sw1.path("rejects").asInt());
         assertEquals("2026-11-30T08:00:00Z", sw1.path("lastRequest").asText());
         call(AdminOperation.SYNC_STATUS, Map.of(), "", 404);
         call(AdminOperation.SYNC_RUN, Map.of("mode", "full"), "", 404);

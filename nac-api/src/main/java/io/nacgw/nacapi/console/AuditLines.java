@@ -1,10 +1,10 @@
 package io.nacgw.nacapi.console;
 
 /**
- * Reads top-level string and number fields out of one audit line without a JSON parser: the feed looks at every
- * decision (tens of thousands a second under load), and the audit writer emits flat objects whose string values
- * are JSON-escaped, so the first {@code "name":} is the field. Nested objects ({@code identifiers}) come after the
- * fields read here.
+ * Reads top-level string fields out of one audit line without a JSON parser (the recent-decisions filter looks at
+ * up to {@code api.console.recentDecisions} lines per query): the audit writer emits flat objects whose string
+ * values are JSON-escaped, so the first {@code "name":} is the field. The nested {@code identifiers} object comes
+ * after the fields read here.
  */
 final class AuditLines {
     private AuditLines() {
@@ -50,26 +50,6 @@ final class AuditLines {
             }
         }
         return null; // unterminated
-    }
-
-    /** The integer value of {@code name}, or {@code missing}. */
-    static long number(String line, String name, long missing) {
-        int at = valueStart(line, name);
-        if (at < 0) {
-            return missing;
-        }
-        int end = at;
-        while (end < line.length() && (Character.isDigit(line.charAt(end)) || (end == at && line.charAt(end) == '-'))) {
-            end++;
-        }
-        if (end == at) {
-            return missing;
-        }
-        try {
-            return Long.parseLong(line, at, end, 10);
-        } catch (NumberFormatException e) {
-            return missing;
-        }
     }
 
     private static int valueStart(String line, String name) {

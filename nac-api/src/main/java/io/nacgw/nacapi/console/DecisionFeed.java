@@ -1,38 +1,29 @@
 package io.nacgw.nacapi.console;
 
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
- * The decisions the audit log writes, fanned out to the console: live subscribers (server-sent events), a ring of
- * the most recent lines (a device's last decisions), per-NAS activity and a window of RADIUS latencies.
+ * The decisions the audit log writes, fanned out to the console: live subscribers (server-sent events) and a ring of
+ * the most recent lines (a device's last decisions). Counting is not done here: per-NAS decisions and latencies are
+ * the gateway's metrics (its Micrometer registry), which the console's overview reads.
  *
  * <p>{@link #publish} is called by the audit writer thread, never by a RADIUS event loop, and never blocks: each
  * subscriber has a bounded queue and a full queue drops the line for that subscriber and counts it (a slow browser
- * loses events; RADIUS never waits for it). The ring and the latency window are guarded by one lock held only for
- * array stores, never across I/O.
+ * loses events; RADIUS never waits for it). The ring is guarded by a lock held only for an array store or copy,
+ * never across I/O.
  */
 public final class DecisionFeed {
     /** Default number of recent lines kept. */
     public static final int DEFAULT_RECENT = 10_000;
-    static final int LATENCY_WINDOW = 4096;
 
     private final String[] ring;
     private int next;
-    private final long[] latencies = new long[LATENCY_WINDOW];
-    private int latencyCount;
-    private int latencyNext;
     private final CopyOnWriteArrayList<Subscription> subscribers = new CopyOnWriteArrayList<>();
-    private final ConcurrentHashMap<String, NasCounter> nas = new ConcurrentHashMap<>();
     private final LongAdder published = new LongAdder();
     private final LongAdder dropped = new LongAdder();
 
@@ -47,23 +38,9 @@ public final class DecisionFeed {
     /** One audit line (a decision, or a CoA line with {@code "type":"coa"}). Never blocks. */
     public void publish(String line) {
         published.increment();
-        boolean decision = line.indexOf("\"type\":\"coa\"") < 0;
-        long latency = decision ? AuditLines.number(line, "latencyMicros", -1) : -1;
         synchronized (this) {
             ring[next] = line;
             next = (next + 1) % ring.length;
-            if (latency >= 0) {
-                latencies[latencyNext] = latency;
-                latencyNext = (latencyNext + 1) % LATENCY_WINDOW;
-                latencyCount = Math.min(LATENCY_WINDOW, latencyCount + 1);
-            }
-        }
-        if (decision) {
-            String name = AuditLines.string(line, "nas");
-            if (name != null) {
-                nas.computeIfAbsent(name, n -> new NasCounter()).count(AuditLines.string(line, "verdict"),
-                        AuditLines.string(line, "time"));
-            }
         }
         for (Subscription s : subscribers) {
             if (!s.queue.offer(line)) {
@@ -136,75 +113,6 @@ public final class DecisionFeed {
             }
             return nas == null || nas.equals(AuditLines.string(line, "nas"));
         };
-    }
-
-    /** RADIUS latency percentiles (microseconds) over the last {@value #LATENCY_WINDOW} decisions; empty if none. */
-    public Map<String, Long> latencyPercentiles() {
-        long[] copy;
-        synchronized (this) {
-            copy = Arrays.copyOf(latencies, latencyCount);
-        }
-        Map<String, Long> out = new TreeMap<>();
-        if (copy.length == 0) {
-            return out;
-        }
-        Arrays.sort(copy);
-        out.put("p50", copy[(int) Math.ceil(0.50 * copy.length) - 1]);
-        out.put("p90", copy[(int) Math.ceil(0.90 * copy.length) - 1]);
-        out.put("p99", copy[(int) Math.ceil(0.99 * copy.length) - 1]);
-        out.put("max", copy[copy.length - 1]);
-        return out;
-    }
-
-    /** Decisions per NAS client name since start. */
-    public Map<String, NasActivity> nasActivity() {
-        Map<String, NasActivity> out = new TreeMap<>();
-        nas.forEach((k, v) -> out.put(k, v.snapshot()));
-        return out;
-    }
-
-    /**
-     * What one NAS asked since start.
-     *
-     * @param lastRequest time of its last decision (null: none)
-     */
-    public record NasActivity(long accepts, long quarantines, long rejects, Instant lastRequest) {
-        public long total() {
-            return accepts + quarantines + rejects;
-        }
-    }
-
-    private static final class NasCounter {
-        final LongAdder accepts = new LongAdder();
-        final LongAdder quarantines = new LongAdder();
-        final LongAdder rejects = new LongAdder();
-        volatile String last;
-
-        void count(String verdict, String time) {
-            if ("accept".equals(verdict)) {
-                accepts.increment();
-            } else if ("quarantine".equals(verdict)) {
-                quarantines.increment();
-            } else {
-                rejects.increment();
-            }
-            if (time != null) {
-                last = time;
-            }
-        }
-
-        NasActivity snapshot() {
-            Instant t = null;
-            String l = last;
-            if (l != null) {
-                try {
-                    t = Instant.parse(l);
-                } catch (java.time.format.DateTimeParseException e) {
-                    t = null;
-                }
-            }
-            return new NasActivity(accepts.sum(), quarantines.sum(), rejects.sum(), t);
-        }
     }
 
     /** One live subscriber: poll its lines; {@link #dropped()} says how many it lost. */

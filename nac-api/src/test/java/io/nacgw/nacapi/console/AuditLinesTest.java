@@ -14,9 +14,6 @@ final class AuditLinesTest {
         assertEquals("sw \"1\" \u00e9\\", AuditLines.string(line, "nas"));
         assertNull(AuditLines.string(line, "deviceId"));
         assertNull(AuditLines.string(line, "missing"));
-        assertEquals(17, AuditLines.number(line, "latencyMicros", -1));
-        assertEquals(-1, AuditLines.number(line, "nas", -1));
-        assertEquals(-1, AuditLines.number(line, "missing", -1));
     }
 
     @Test

@@ -2,9 +2,7 @@ package io.nacgw.nacapi.console;
 
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -69,35 +67,6 @@ final class DecisionFeedTest {
         assertTrue(!DecisionFeed.decisions("id-2", null, null).test(d));
         assertTrue(!DecisionFeed.decisions(null, "aa:bb:cc:dd:ee:02", null).test(d));
         assertTrue(!DecisionFeed.decisions(null, null, "sw2").test(d));
-    }
-
-    @Test
-    void nasActivity_countsVerdicts_andLastTime_notCoaLines() {
-        DecisionFeed feed = new DecisionFeed(10);
-        feed.publish(decision(1, "sw1", "accept", 10));
-        feed.publish(decision(2, "sw1", "quarantine", 10));
-        feed.publish(decision(3, "sw1", "reject", 10));
-        feed.publish("{\"time\":\"2026-11-30T09:00:00Z\",\"type\":\"coa\",\"nas\":\"sw1\",\"answer\":\"ack\"}");
-        DecisionFeed.NasActivity a = feed.nasActivity().get("sw1");
-        assertEquals(1, a.accepts());
-        assertEquals(1, a.quarantines());
-        assertEquals(1, a.rejects());
-        assertEquals(3, a.total());
-        assertEquals(Instant.parse("2026-11-30T08:00:03Z"), a.lastRequest());
-        assertEquals(Map.of(), new DecisionFeed(1).nasActivity());
-    }
-
-    @Test
-    void latencyPercentiles_overTheWindow() {
-        DecisionFeed feed = new DecisionFeed(10);
-        assertTrue(feed.latencyPercentiles().isEmpty());
-        for (int i = 1; i <= 100; i++) {
-            feed.publish(decision(i, "sw1", "accept", i));
-        }
-        Map<String, Long> p = feed.latencyPercentiles();
-        assertEquals(50, p.get("p50"));
-        assertEquals(99, p.get("p99"));
-        assertEquals(100, p.get("max"));
     }
 
     @Test

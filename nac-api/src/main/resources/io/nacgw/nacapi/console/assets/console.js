@@ -69,10 +69,12 @@
     const cards = $('overview-cards');
     cards.replaceChildren();
     const r = o.radius || {};
-    const lat = r.latencyMicros || {};
+    const lat = r.latencyMillis || {};
+    const apiLat = (o.api || {}).latencyMillis || {};
     cards.appendChild(card('devices in memory', o.devices));
-    cards.appendChild(card('RADIUS p50 / p99', (lat.p50 ?? '–') + ' / ' + (lat.p99 ?? '–') + ' µs'));
+    cards.appendChild(card('RADIUS p50 / p99', (lat.p50 ?? '–') + ' / ' + (lat.p99 ?? '–') + ' ms'));
     cards.appendChild(card('API requests', (o.api || {}).requests));
+    cards.appendChild(card('API p50 / p99', (apiLat.p50 ?? '–') + ' / ' + (apiLat.p99 ?? '–') + ' ms'));
     cards.appendChild(card('store', (o.store || {}).status));
     cards.appendChild(card('sync', (o.sync || {}).status));
     const coa = o.coa || {};

@@ -100,9 +100,14 @@ final class ConsoleBrowserTest {
                 String live = driver.findElement(By.id("live-table")).getText();
                 assertTrue(live.contains("quarantine") && live.contains("noncompliant"), live);
                 shot(driver, "04-live-decision");
+                // pause keeps the table still; a click on the identifier opens the device
+                driver.findElement(By.id("f-pause")).click();
+                driver.findElement(By.linkText("mac:02:00:00:00:00:07")).click();
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("device-result"), "LAPTOP-7"));
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("device-decisions"), "quarantine"));
                 // keyboard: the first Tab reaches the skip link, Enter on a nav link switches the page
                 driver.navigate().refresh(); // a fresh page: keyboard focus starts at the top
-                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("page-live")));
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("page-devices")));
                 new org.openqa.selenium.interactions.Actions(driver).sendKeys(org.openqa.selenium.Keys.TAB).perform();
                 assertEquals("Skip to content", driver.switchTo().activeElement().getText());
                 driver.findElement(By.cssSelector("nav a[data-page=nas]")).sendKeys(org.openqa.selenium.Keys.ENTER);

@@ -113,6 +113,20 @@ final class ConsoleBrowserTest {
                 driver.findElement(By.cssSelector("nav a[data-page=nas]")).sendKeys(org.openqa.selenium.Keys.ENTER);
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("nas-table"), "lo"));
                 shot(driver, "05-nas-clients");
+                // certificates: issue a partner certificate (its .p12 offered for download), then revoke it
+                driver.findElement(By.cssSelector("nav a[data-page=certs]")).click();
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("c-name"))).sendKeys("ise-web");
+                driver.findElement(By.id("c-password")).sendKeys("a long p12 password");
+                driver.findElement(By.cssSelector("#cert-issue button[type=submit]")).click();
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cert-issued"), "Issued ise-web"));
+                assertTrue(driver.findElement(By.linkText("Download ise-web.p12")).getAttribute("href").startsWith("blob:"));
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("certs-table"), "ise-web"));
+                shot(driver, "06-certificate-issued");
+                driver.findElement(By.cssSelector("button[aria-label='Revoke ise-web']")).click();
+                wait.until(ExpectedConditions.alertIsPresent()).accept();
+                wait.until(d -> d.findElements(By.cssSelector("button[aria-label='Revoke ise-web']")).isEmpty());
+                assertTrue(io.nacgw.certs.CertificateAuthority.open(config.dataDir().resolve("pki")).list().stream()
+                        .anyMatch(c -> c.name().equals("ise-web") && c.revoked()));
                 // no errors in the browser console during all of that
                 List<LogEntry> severe = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).collect(Collectors.toList());
@@ -131,7 +145,7 @@ final class ConsoleBrowserTest {
                 driver.findElement(By.id("sign-in")).click();
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"),
                         "partner role may not use the console"));
-                shot(driver, "06-partner-refused");
+                shot(driver, "07-partner-refused");
                 driver.get(base + "/console/");
                 wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
             } catch (Throwable t) {

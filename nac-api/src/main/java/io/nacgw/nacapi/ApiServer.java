@@ -159,8 +159,8 @@ public final class ApiServer implements AutoCloseable {
                     .bind(DualStack.bindAddress(settings.host()), settings.port()).syncUninterruptibly().channel();
             ApiServer server = new ApiServer(boss, io, workers, writers, verifier, ch, metrics, routes, guards, limiter,
                     authenticator);
-            log.info("API listening on https://{} (ISE API {}, JSON API {})", hostPort(server.address()),
-                    IseApi.API_BASE, JsonApi.BASE);
+            log.info("API listening on https://{} (ISE API {}, JSON API {}{})", hostPort(server.address()),
+                    IseApi.API_BASE, JsonApi.BASE, console.enabled() ? ", console /console/" : "");
             return server;
         } catch (Exception e) { // Netty rethrows the checked BindException undeclared
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);

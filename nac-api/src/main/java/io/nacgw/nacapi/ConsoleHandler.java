@@ -51,6 +51,7 @@ final class ConsoleHandler extends ChannelInboundHandlerAdapter {
     /** Sent by the console's scripts on every request (a custom header: another site cannot send it). */
     static final String CONSOLE_HEADER = "x-nacgw-console";
     static final int MAX_LOGIN_BODY = 4096;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsoleHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_TYPE = "application/json";
 
@@ -299,6 +300,7 @@ final class ConsoleHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ConsoleSessions.Started s = sessions.start(p, sessionCookie(req.headers()));
+        log.info("console: {} signed in from {}", p.name(), AuthHandler.source(ctx).getHostAddress());
         write(ctx, req, json(200, Map.of("user", p.name(), "role", p.role().wireName(), "csrf", s.csrf())),
                 ConsoleSessions.COOKIE + "=" + s.id() + "; Path=/; Secure; HttpOnly; SameSite=Strict");
     }
@@ -315,6 +317,7 @@ final class ConsoleHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         sessions.end(id);
+        log.info("console: {} signed out", s.get().principal().name());
         write(ctx, req, response(204, JSON_TYPE, new byte[0]),
                 ConsoleSessions.COOKIE + "=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
     }

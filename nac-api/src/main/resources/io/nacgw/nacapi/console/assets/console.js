@@ -288,7 +288,7 @@
       tb.replaceChildren();
       r.certificates.forEach((c) => {
         const actions = el('span');
-        if (c.status === 'valid' && c.kind === 'client') {
+        if (c.status === 'valid' && c.kind !== 'server') {
           const b = el('button', 'Revoke', 'small');
           b.type = 'button';
           b.setAttribute('aria-label', 'Revoke ' + c.name);

@@ -58,6 +58,7 @@ public final class Gateway implements AutoCloseable {
     /** API users and log levels as last applied (reload applies them live). */
     private volatile List<io.nacgw.gateway.config.ApiConfig.UserConfig> currentApiUsers;
     private volatile io.nacgw.gateway.config.LoggingConfig currentLogging;
+    private volatile io.nacgw.nacapi.IseSettings currentIse;
     private final LogLevels logLevels = new LogLevels();
     private final java.util.function.Supplier<NacgwConfig> reloadSource;
     private final Clock clock;
@@ -75,6 +76,8 @@ public final class Gateway implements AutoCloseable {
     private final MetricsServer metricsServer;
     private final SessionStore sessions;
     private final ChangeLogFollower changeLog;
+    private final ClusterNode cluster;
+    private GatewayHealth healthChecks;
     private final GatewayMetrics metrics = new GatewayMetrics();
     /** Every audit line, for the console's live pages. */
     private final io.nacgw.nacapi.console.DecisionFeed decisionFeed;
@@ -170,15 +173,18 @@ public final class Gateway implements AutoCloseable {
             } else {
                 this.api = null;
             }
+            this.cluster = startCluster();
             if (config.sync().enabled()) {
-                this.sync = SyncService.create(config.sync().settings(), compliance);
+                this.sync = SyncService.create(config.sync().settings(), compliance, cluster.role());
                 closeables.push(sync);
                 metrics.bindSync(sync);
+                cluster.onElected(sync::tickNow); // a new leader syncs at once, not at its next tick
                 sync.start();
             } else {
                 this.sync = null;
             }
-            SyncOperations syncOps = sync == null ? null : new SyncOperations(sync);
+            this.healthChecks = healthChecks();
+            SyncOperations syncOps = sync == null ? null : new SyncOperations(sync, cluster.role());
             if (syncOps != null) {
                 closeables.push(syncOps);
             }
@@ -190,6 +196,7 @@ public final class Gateway implements AutoCloseable {
                 ops.putAll(SessionOperations.endpoints(sessions, clock));
                 ops.putAll(DeviceOperations.endpoints(store, policy, clock));
                 ops.putAll(StoreFiles.endpoints(store));
+                ops.putAll(DebugOperations.endpoints(radius == null ? null : radius.debug()));
                 ops.putAll(ConsoleWiring.endpoints(consoleParts(null)));
                 this.metricsServer = MetricsServer.startWithHealth(config.metrics().settings(), metrics::scrape, this::health,
                         ops);
@@ -232,8 +239,8 @@ public final class Gateway implements AutoCloseable {
         String partnerProfile = config.api().partnerProfile();
         ClientIdentityResolver certificates = cert -> Roles.of(cert).map(role -> new ApiPrincipal(
                 commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
-        ApiServer api = ApiServer.start(config.api().settings(),
-                config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version()),
+        currentIse = config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version());
+        ApiServer api = ApiServer.start(config.api().settings(), currentIse,
                 config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, coaActions,
                 console(ca), clock);
         // a revocation (crl.pem rewritten by `nacgw certs revoke`) also ends connections already open with that certificate
@@ -271,11 +278,40 @@ public final class Gateway implements AutoCloseable {
         return dn;
     }
 
-    /** {@code degraded} while the store is unreachable: lookups are answered from memory, writes get 503. */
+    /** The sync leader election (shared store) or the lone leader (embedded); named after the bound port by default. */
+    private ClusterNode startCluster() {
+        int port = radius != null ? radius.authAddress().getPort()
+                : api != null ? api.address().getPort() : (int) ProcessHandle.current().pid();
+        ClusterNode node = ClusterNode.start(config.store().settings(config.dataDir()), config.cluster().settings(port),
+                clock);
+        closeables.push(node);
+        metrics.bindCluster(node.role());
+        if (changeLog != null) {
+            metrics.bindChangeLog(changeLog);
+        }
+        return node;
+    }
+
+    private GatewayHealth healthChecks() {
+        java.time.Duration syncInterval = sync == null ? null : config.sync().settings().incrementalInterval().isZero()
+                ? config.sync().settings().fullInterval() : config.sync().settings().incrementalInterval();
+        return new GatewayHealth(clock::instant, store::health, changeLog, cluster, sync == null ? null : sync::status,
+                syncInterval, radius == null ? null : () -> new long[] {radius.boundChannels(), radius.channelCount()},
+                api == null ? null : api::bound);
+    }
+
+    /**
+     * {@code /health}: {@code up}; {@code degraded} (still answering) while the store is unreachable (lookups from
+     * memory, writes 503), the change log lags, no node leads the sync or the last sync is stale; {@code down}
+     * when a RADIUS or HTTPS listener is not bound. Each check is in the body.
+     */
     public io.nacgw.nacapi.Health health() {
-        io.nacgw.core.store.StoreHealth h = store.health();
-        return h.up() ? io.nacgw.nacapi.Health.UP : io.nacgw.nacapi.Health.degraded("store unreachable since "
-                + h.since() + ": " + h.reason() + "; writes are refused, lookups answered from memory");
+        return healthChecks.get();
+    }
+
+    /** This node's role among the gateways on its store (the sync leader, or a follower). */
+    public io.nacgw.core.cluster.ClusterRole cluster() {
+        return cluster.role();
     }
 
     /** Opens everything; on failure closes what was opened and rethrows. */
@@ -335,8 +371,8 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Applies what can change without a restart from a freshly loaded config: the policy profiles (every component
-     * decides with the new ones from its next request) and the RADIUS clients. Everything is built and validated
-     * before anything changes: on error (an {@link IllegalArgumentException} naming the key) the running gateway
+     * decides with the new ones from its next request), the RADIUS clients, the API users and the log levels.
+     * Everything is built and validated before anything changes: on error (an {@link IllegalArgumentException} naming the key) the running gateway
      * stays exactly as it was. Other changed keys are reported as needing a restart.
      */
     public synchronized ReloadResult reload(NacgwConfig fresh) {
@@ -347,7 +383,7 @@ public final class Gateway implements AutoCloseable {
         boolean usersChanged = api != null && !currentApiUsers.equals(fresh.api().users());
         boolean loggingChanged = !currentLogging.equals(fresh.logging());
         for (String key : ConfigDiff.changedKeys(config, fresh)) {
-            if (!liveKey(key) && !(api != null && key.equals("api.users"))) {
+            if (!liveKey(key) && !(api != null && (key.equals("api.users") || key.startsWith("ise.")))) {
                 restart.add(key);
             }
         }
@@ -382,6 +418,13 @@ public final class Gateway implements AutoCloseable {
                     userMap(fresh.api().users())) + "); cached verifications forgotten");
             currentApiUsers = fresh.api().users();
         }
+        io.nacgw.nacapi.IseSettings ise = api == null ? null
+                : fresh.ise().settings(redirectFallback(next), io.nacgw.gateway.cli.VersionCommand.version());
+        if (ise != null && !ise.equals(currentIse)) {
+            api.updateIse(ise);
+            applied.add("ise: " + iseChanges(currentIse, ise));
+            currentIse = ise;
+        }
         if (loggingChanged) {
             applied.add("logging.levels: " + logLevels.apply(fresh.logging().levels()));
             currentLogging = fresh.logging();
@@ -397,6 +440,24 @@ public final class Gateway implements AutoCloseable {
         log.info("reload: {}{}", result.unchanged() ? "no changes" : applied.isEmpty() ? "nothing applied" : String.join("; ", applied),
                 restart.isEmpty() ? "" : "; restart needed for " + restart);
         return result;
+    }
+
+    private static String iseChanges(io.nacgw.nacapi.IseSettings a, io.nacgw.nacapi.IseSettings b) {
+        List<String> parts = new ArrayList<>();
+        if (!a.redirectUrl().equals(b.redirectUrl())) {
+            parts.add("redirectUrl " + b.redirectUrl());
+        }
+        if (a.queryMaxSize() != b.queryMaxSize()) {
+            parts.add("queryMaxSize " + a.queryMaxSize() + " -> " + b.queryMaxSize());
+        }
+        if (!a.vendor().equals(b.vendor()) || !a.productName().equals(b.productName())
+                || !a.productVersion().equals(b.productVersion())) {
+            parts.add("mdminfo " + b.vendor() + " / " + b.productName() + " / " + b.productVersion());
+        }
+        if (a.busyWaitSeconds() != b.busyWaitSeconds()) {
+            parts.add("busyWaitSeconds " + a.busyWaitSeconds() + " -> " + b.busyWaitSeconds());
+        }
+        return String.join(", ", parts);
     }
 
     /** Keys a reload applies live (besides api.users, when the API runs). */

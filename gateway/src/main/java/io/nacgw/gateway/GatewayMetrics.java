@@ -64,6 +64,30 @@ public final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_index_stale_updates", svc, s -> s.stats().staleUpdates(), "Updates ignored as older than stored");
     }
 
+    void bindCluster(io.nacgw.core.cluster.ClusterRole role) {
+        Gauge.builder("nacgw_cluster_leader", role, r -> r.isLeader() ? 1 : 0)
+                .description("1 while this node is the sync leader (always on the embedded store)").register(registry);
+        Gauge.builder("nacgw_cluster_leader_known", role, r -> r.leaderName().isPresent() ? 1 : 0)
+                .description("1 while this node knows which node leads (0: none, e.g. the store is unreachable)")
+                .register(registry);
+    }
+
+    void bindChangeLog(io.nacgw.core.service.ChangeLogFollower log) {
+        Gauge.builder("nacgw_changelog_lag_sequence", log, l -> l.stats().behind())
+                .description("Changes in the shared change log after the last one this node applied (as of its last read)")
+                .register(registry);
+        Gauge.builder("nacgw_changelog_lag_seconds", log, l -> l.stats().lag().toMillis() / 1000.0)
+                .description("Seconds since this node last had applied every change in the log").register(registry);
+        Gauge.builder("nacgw_changelog_last_sequence", log, l -> l.stats().lastSequence())
+                .description("The last change-log sequence applied").register(registry);
+        Gauge.builder("nacgw_changelog_connected", log, l -> l.stats().connected() ? 1 : 0)
+                .description("1 while the change-log connection is open").register(registry);
+        counter("nacgw_changelog_applied", log, l -> l.stats().applied(), "Device changes applied from the change log");
+        counter("nacgw_changelog_reconnects", log, l -> l.stats().reconnects(), "Change-log connection re-established");
+        counter("nacgw_changelog_reloads", log, l -> l.stats().reloads(),
+                "Every device re-read instead of applying the log (pruned past this node, or too far behind)");
+    }
+
     void bindSync(SyncService sync) {
         Gauge.builder("nacgw_sync_running", sync, s -> s.status().running() ? 1 : 0)
                 .description("1 while a sync runs").register(registry);
@@ -200,6 +224,11 @@ public final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_eap_tls_full", radius, r -> r.eapStats().tlsFull(), "Full EAP-TLS handshakes");
         counter("nacgw_eap_tls_resumed", radius, r -> r.eapStats().tlsResumed(), "Resumed EAP-TLS handshakes");
         counter("nacgw_eap_crl_fetch_failures", radius, r -> r.eapStats().crlFetchFailures(), "Failed fetches of radius.eap.tls.crlUrls");
+        counter("nacgw_eap_ocsp_good", radius, r -> r.eapStats().ocspGood(), "OCSP statuses of client certificates: good");
+        counter("nacgw_eap_ocsp_revoked", radius, r -> r.eapStats().ocspRevoked(), "OCSP statuses of client certificates: revoked");
+        counter("nacgw_eap_ocsp_unknown", radius, r -> r.eapStats().ocspUnknown(), "OCSP statuses of client certificates: unknown to the responder");
+        counter("nacgw_eap_ocsp_unavailable", radius, r -> r.eapStats().ocspUnavailable(), "OCSP statuses not obtained (responder down, bad answer, no URL)");
+        counter("nacgw_eap_ocsp_requests", radius, r -> r.eapStats().ocspRequests(), "HTTP requests sent to OCSP responders");
         gauge("nacgw_eap_conversations", radius, r -> r.eapStats().conversations(), "EAP conversations held");
         gauge("nacgw_eap_tls_sessions_cached", radius, r -> r.eapStats().tlsSessionsCached(),
                 "TLS sessions held for resumption");

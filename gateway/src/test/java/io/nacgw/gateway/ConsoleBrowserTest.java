@@ -113,6 +113,10 @@ final class ConsoleBrowserTest {
                 driver.findElement(By.cssSelector("nav a[data-page=nas]")).sendKeys(org.openqa.selenium.Keys.ENTER);
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("nas-table"), "lo"));
                 shot(driver, "05-nas-clients");
+                // the session the Access-Accept opened is listed, with its CoA actions
+                driver.findElement(By.cssSelector("nav a[data-page=sessions]")).click();
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sessions-table"), "02:00:00:00:00:07"));
+                assertTrue(!driver.findElements(By.cssSelector("#sessions-table button[aria-label^='Disconnect']")).isEmpty());
                 // certificates: issue a partner certificate (its .p12 offered for download), then revoke it
                 driver.findElement(By.cssSelector("nav a[data-page=certs]")).click();
                 wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("c-name"))).sendKeys("ise-web");

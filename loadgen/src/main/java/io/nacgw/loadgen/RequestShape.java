@@ -18,13 +18,21 @@ public enum RequestShape {
      * VPN authorize-only (Cisco ASA with ACIDex): User-Name is the user, no password, Service-Type Authorize-Only,
      * NAS-Port-Type Virtual, Calling-Station-Id the client IP, the device MAC in Cisco-AVPair mdm-tlv=device-mac.
      */
-    VPN;
+    VPN,
+    /**
+     * 802.1X EAP-TLS over RADIUS: whole conversations (identity, TLS handshake in EAP-TLS fragments, EAP-Success with
+     * MS-MPPE keys), run by {@link io.nacgw.loadgen.eap.EapTlsLoadGenerator}, which builds its own requests.
+     */
+    EAP_TLS;
 
     private static final byte[] NAS_IP = {127, 0, 0, 1};
     private static final String CALLED = "00-00-5E-00-53-01";
 
     /** The attributes of one request (User-Password in plain text; the codec hides it). */
     public List<RadiusAttribute> attributes(long mac, String user, int nasPort) {
+        if (this == EAP_TLS) {
+            throw new IllegalStateException("EAP-TLS conversations build their own requests");
+        }
         List<RadiusAttribute> a = new ArrayList<>(10);
         if (this == MAB) {
             String hex = Targets.hex12(mac);

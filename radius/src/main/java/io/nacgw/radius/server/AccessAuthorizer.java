@@ -51,10 +51,12 @@ final class AccessAuthorizer {
     private final Clock clock;
     private final Duration acceptLifetime;
     private final EapServer eap;
+    private final io.nacgw.radius.DebugTrace debug;
 
     /** {@code acceptLifetime}: fixed, or {@link Duration#ZERO} for the verdict's Session-Timeout. */
     AccessAuthorizer(AccessPolicy policy, ComplianceService compliance, Clock clock, Duration acceptLifetime,
-                     EapServer eap) {
+                     EapServer eap, io.nacgw.radius.DebugTrace debug) {
+        this.debug = debug;
         this.policy = policy;
         this.compliance = compliance;
         this.clock = clock;
@@ -119,13 +121,13 @@ final class AccessAuthorizer {
             case CHALLENGE:
                 return CompletableFuture.completedFuture(new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_CHALLENGE,
                         res.attributes()), res.method(), all, null, null, null, "challenge", List.of(), null, null,
-                        null));
+                        null, null));
             case REJECT: {
                 List<Attribute> attrs = new ArrayList<>(ReplyAttributes.reject(res.message()));
                 attrs.addAll(res.attributes());
                 return CompletableFuture.completedFuture(new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_REJECT,
                         attrs), res.method(), all, null, null, null, "reject", List.of(res.reason()), null, Verdict.DENY,
-                        null));
+                        null, null));
             }
             case AUTHENTICATED:
             default: {
@@ -219,17 +221,19 @@ final class AccessAuthorizer {
                 + found.by().canonical();
         String deviceId = found.device() == null ? null : found.device().deviceId().canonical();
         NasClient c = r.client();
+        // nacgw debug: every rule in words, only for a traced request (one volatile read otherwise)
+        String rules = debug.wants(r) ? profile.explain(found.device(), clock.instant()).render() : null;
         if (d.verdict() == Verdict.DENY) {
             return new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_REJECT, concat(ReplyAttributes.reject(d),
                     rejectExtra)), method, seen, used, deviceId, profile.name(), "reject", reasons, null, d.verdict(),
-                    null);
+                    null, rules);
         }
         String decisionId = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
         return new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_ACCEPT,
                 concat(ReplyAttributes.accept(d, c.vendor(), decisionId), acceptExtra)),
                 method, seen, used, deviceId, profile.name(),
                 d.verdict() == Verdict.QUARANTINE ? "quarantine" : "accept", reasons, decisionId, d.verdict(),
-                authorization(r, d, found, decisionId));
+                authorization(r, d, found, decisionId), rules);
     }
 
     /** The session this Accept authorises, or null when neither a MAC nor a known device identifies it. */
@@ -264,6 +268,6 @@ final class AccessAuthorizer {
                                                      String reason, String message) {
         return CompletableFuture.completedFuture(new Outcome(
                 new RadiusResponse(r, RadiusCode.ACCESS_REJECT, ReplyAttributes.reject(message)), method, seen, null,
-                null, null, "reject", List.of(reason), null, Verdict.DENY, null));
+                null, null, "reject", List.of(reason), null, Verdict.DENY, null, null));
     }
 }

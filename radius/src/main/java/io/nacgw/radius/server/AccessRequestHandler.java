@@ -36,9 +36,11 @@ final class AccessRequestHandler extends SimpleChannelInboundHandler<RadiusReque
     private final Counters counters;
     private final Clock clock;
     private final DecisionStats decisions;
+    private final io.nacgw.radius.DebugTrace debug;
 
     AccessRequestHandler(AccessAuthorizer authorizer, AuditLog audit, AcceptRecorder sessions, Counters counters,
-                         Clock clock, DecisionStats decisions) {
+                         Clock clock, DecisionStats decisions, io.nacgw.radius.DebugTrace debug) {
+        this.debug = debug;
         this.decisions = decisions;
         this.authorizer = authorizer;
         this.audit = audit;
@@ -74,6 +76,10 @@ final class AccessRequestHandler extends SimpleChannelInboundHandler<RadiusReque
         } catch (CompletionException | java.util.concurrent.CancellationException e) {
             fail(ctx, r, e.getCause() != null ? e.getCause() : e);
             return;
+        }
+        if (debug.wants(r)) {
+            debug.record(r, o.response().code(), o.response().attributes(), o.method(), o.identifierUsed(),
+                    o.deviceId(), o.profile(), o.verdictName(), o.reasons(), o.rules());
         }
         if (o.response().code() == RadiusCode.ACCESS_CHALLENGE) {
             // one EAP round (counted by the EAP server); the conversation's outcome is audited at its end

@@ -29,6 +29,7 @@ public final class ServerComponents implements AutoCloseable {
     private final AtomicReference<NasRegistry> registry;
     private final Counters counters;
     private final DecisionStats decisions = new DecisionStats();
+    private final io.nacgw.radius.DebugTrace debug;
     private final AuditLog audit;
     private final SessionWriter writer;
     private final SessionWriter tlsPool;
@@ -61,6 +62,7 @@ public final class ServerComponents implements AutoCloseable {
         checkProfiles(clients);
         this.registry = new AtomicReference<>(clients);
         this.counters = new Counters(services.clock());
+        this.debug = new io.nacgw.radius.DebugTrace(services.clock());
         registerTallies(clients);
         this.audit = new AuditLog(services.audit(), settings.auditQueue());
         this.writer = new SessionWriter(settings.accountingThreads(), settings.accountingQueue());
@@ -75,14 +77,14 @@ public final class ServerComponents implements AutoCloseable {
         this.acceptRecorder = new AcceptRecorder(services.sessions(), settings.sessionQueue(), services.clock());
         this.purger = new SessionPurger(services.sessions(), settings.sessionRetention(), services.clock());
         AccessAuthorizer authorizer = new AccessAuthorizer(policy, services.compliance(), services.clock(),
-                settings.acceptLifetime(), eap);
+                settings.acceptLifetime(), eap, debug);
         this.auth = new RadiusInitializer(datagram, admission(settings), client,
                 new StructureValidator(ServicePort.AUTH, counters),
                 authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters), codec,
                 new StatusServerHandler(ServicePort.AUTH, counters),
                 new AccessRequestHandler(authorizer, audit, acceptRecorder, counters, services.clock(),
-                        decisions), errors);
+                        decisions, debug), errors);
         this.acct = new RadiusInitializer(datagram, admission(settings), client,
                 new StructureValidator(ServicePort.ACCT, counters),
                 authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
@@ -134,6 +136,11 @@ public final class ServerComponents implements AutoCloseable {
     /** Configured clients and profiles get their decision tallies before any request can name them. */
     private void registerTallies(NasRegistry clients) {
         decisions.register(clients.clients().stream().map(io.nacgw.radius.NasClient::name).toList(), policy.names());
+    }
+
+    /** The live trace of {@code nacgw debug} (off unless a session runs). */
+    public io.nacgw.radius.DebugTrace debug() {
+        return debug;
     }
 
     /** Decisions by client, profile and reason; last request per client; EAP-TLS failures. */

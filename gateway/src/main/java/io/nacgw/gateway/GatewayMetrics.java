@@ -39,6 +39,19 @@ public final class GatewayMetrics implements AutoCloseable {
         gc.bindTo(registry);
     }
 
+    /** The registry, for the console's overview (read, never registered into from outside). */
+    io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The console's decision feed: what its live streams lost to slow browsers, and how many are open. */
+    void bindConsole(io.nacgw.nacapi.console.DecisionFeed feed) {
+        counter("nacgw_console_stream_dropped", feed, io.nacgw.nacapi.console.DecisionFeed::dropped,
+                "Decisions a console live stream lost because its browser fell behind");
+        Gauge.builder("nacgw_console_stream_subscribers", feed, f -> f.subscribers())
+                .description("Console live decision streams open").register(registry);
+    }
+
     void bindIndex(ComplianceService svc) {
         Gauge.builder("nacgw_index_devices", svc, s -> s.stats().resident())
                 .description("Devices held in the in-memory index").register(registry);

@@ -210,7 +210,8 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 Profile prof = policy.profile(profileOf(s, c));
                 Decision before = prof.decide(p.change.before(), now);
                 Decision after = prof.decide(p.change.after(), now);
-                if (before.verdict() == after.verdict() && before.attributes().equals(after.attributes())) {
+                if (before.verdict() == after.verdict() && before.attributes().equals(after.attributes())
+                        || alreadyDecidedWithIt(s, p, after)) {
                     unchanged.increment();
                     continue;
                 }
@@ -222,6 +223,18 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
         List<CompletableFuture<CoaResult>> out = new ArrayList<>();
         coordinated(coa, out);
         return out;
+    }
+
+    /**
+     * True when the session was authorised here after this node received the change and got the new answer's verdict:
+     * the index held the new record before the change was handed to us, so that Access-Accept was decided with it and
+     * a CoA would only repeat it (a busy trigger queue used to send "deny -> allow" to a device that had already been
+     * let in with its new record). Only for sessions this node decided: another node may have decided with the old one.
+     */
+    private boolean alreadyDecidedWithIt(Session s, Pending p, Decision after) {
+        CoaCoordinator shared = coordinator;
+        return s.authorizedAt() != null && s.authorizedAt().isAfter(p.receivedAt) && s.verdict() == after.verdict()
+                && (shared == null || java.util.Objects.equals(s.owner(), shared.node()));
     }
 
     /** The sessions among {@code live} of the change's device (by id) or of any MAC it had or has. */

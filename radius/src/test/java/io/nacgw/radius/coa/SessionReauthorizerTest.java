@@ -84,6 +84,30 @@ final class SessionReauthorizerTest {
         assertTrue(got.ciscoAvPairs().contains("audit-session-id=AUDIT-1"), got.ciscoAvPairs().toString());
     }
 
+    /** An Access-Accept recorded for the session at {@code at}, with the verdict corp gives {@code device}. */
+    private void authorized(DeviceRecord device, java.time.Instant at) {
+        var verdict = world.policy.profile("corp").decide(device, at.toEpochMilli()).verdict();
+        world.sessions.recordAuthorizations(List.of(new io.nacgw.core.session.Authorization(NAS, null, null,
+                TestWorld.COMPLIANT, TestWorld.COMPLIANT_ID, null, "corp", verdict, null, "d-1", at, at.plusSeconds(3600))));
+    }
+
+    @Test
+    void sessionAuthorisedAfterTheChangeArrived_withTheNewVerdict_getsNoCoa() {
+        // the trigger's queue was busy: by the time it looks at "noncompliant -> compliant", the device has already
+        // been let in with its new record; a CoA would only repeat that answer
+        authorized(compliant(), TestWorld.NOW.plusSeconds(2));
+        assertTrue(trigger.reevaluate(new DeviceChange(noncompliant(), compliant())).isEmpty(),
+                "no CoA for an authorisation decided with the new record");
+        assertEquals(1, trigger.stats().unchanged());
+    }
+
+    @Test
+    void sessionAuthorisedBeforeTheChangeArrived_getsItsCoa_evenWithTheSameVerdict() {
+        // decided before this node received the change: possibly with an older record, so the CoA goes out
+        authorized(compliant(), TestWorld.NOW.minusSeconds(2));
+        assertEquals(1, trigger.reevaluate(new DeviceChange(noncompliant(), compliant())).size());
+    }
+
     @Test
     void deletedDevice_isAChangeToUnknown() throws Exception {
         List<CompletableFuture<CoaResult>> sent = trigger.reevaluate(new DeviceChange(compliant(), null));

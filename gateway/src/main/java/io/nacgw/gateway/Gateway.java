@@ -138,6 +138,7 @@ public final class Gateway implements AutoCloseable {
                 metrics.bindRadius(radius);
                 metrics.bindEap(radius);
                 metrics.bindDecisions(radius);
+                startRadSec(radius, pki);
                 CoaSettings coaSettings = config.radius().coa().settings();
                 if (coaSettings.enabled()) {
                     this.coa = CoaSender.start(coaSettings, radius::client, radius::audit, clock, metrics::observeCoa);
@@ -233,6 +234,31 @@ public final class Gateway implements AutoCloseable {
         return ca;
     }
 
+    /**
+     * RadSec (radius.radsec) on the RADIUS server's request path: server certificate from pki/, NAS certificates
+     * from nacgw's CA (role nas) or radius.radsec.trustedCaFiles, CRLs from pki/crl.pem and radius.radsec.crlFiles;
+     * a changed CRL also closes the open connections of revoked NASes.
+     */
+    private void startRadSec(RadiusServer radius, io.nacgw.certs.PkiLayout pki) {
+        var cfg = config.radius().radsec();
+        var settings = cfg.settings(config.radius().bindAddress());
+        if (!settings.enabled()) {
+            return;
+        }
+        ServerTlsConfig tlsConfig = ServerTlsConfig.fromPki(pki, ClientAuth.REQUIRE).withClock(clock);
+        for (Path ca : cfg.trustedCaFiles()) {
+            tlsConfig = tlsConfig.withExtraTrustedCa(config.dataDir().resolve(ca));
+        }
+        for (Path crl : cfg.crlFiles()) {
+            tlsConfig = tlsConfig.withCrl(config.dataDir().resolve(crl));
+        }
+        ReloadingTlsContext tls = ReloadingTlsContext.start(tlsConfig, Duration.ofSeconds(10));
+        closeables.push(tls);
+        var radsec = radius.startRadSec(settings, tls);
+        tls.onReload(() -> radsec.closeUntrusted(tls::stillTrusts));
+        metrics.bindRadSec(radsec);
+    }
+
     /** The HTTPS API's TLS from pki/. */
     private ApiServer startApi() {
         CertificateAuthority ca = pki();
@@ -241,7 +267,8 @@ public final class Gateway implements AutoCloseable {
                 Duration.ofSeconds(10));
         closeables.push(tls);
         String partnerProfile = config.api().partnerProfile();
-        ClientIdentityResolver certificates = cert -> Roles.of(cert).map(role -> new ApiPrincipal(
+        // a NAS certificate (RadSec) is no API identity
+        ClientIdentityResolver certificates = cert -> Roles.of(cert).filter(role -> role != Role.NAS).map(role -> new ApiPrincipal(
                 commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
         currentIse = config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version());
         ApiServer api = ApiServer.start(config.api().settings(), currentIse,

@@ -130,6 +130,31 @@ public final class GatewayMetrics implements AutoCloseable {
         }
     }
 
+    void bindRadSec(io.nacgw.radius.radsec.RadSecServer radsec) {
+        counter("nacgw_radsec_connections_accepted", radsec, r -> r.stats().accepted(), "RadSec TCP connections accepted");
+        counter("nacgw_radsec_connections_established", radsec, r -> r.stats().established(),
+                "RadSec connections whose TLS handshake completed and whose NAS was found");
+        gauge("nacgw_radsec_connections_open", radsec, r -> r.stats().open(), "RadSec connections open");
+        counter("nacgw_radsec_packets", radsec, r -> r.stats().packets(), "Packets read from RadSec connections");
+        counter("nacgw_radsec_truncated", radsec, r -> r.stats().truncated(),
+                "RadSec connections that ended in the middle of a packet");
+        for (io.nacgw.radius.radsec.Refusal reason : io.nacgw.radius.radsec.Refusal.values()) {
+            FunctionCounter.builder("nacgw_radsec_refused", radsec, r -> r.stats().refusals(reason))
+                    .tag("reason", reason.wireName())
+                    .description("RadSec connections refused before their first packet, by reason").register(registry);
+        }
+        for (io.nacgw.radius.radsec.CloseReason reason : io.nacgw.radius.radsec.CloseReason.values()) {
+            FunctionCounter.builder("nacgw_radsec_closed", radsec, r -> r.stats().closes(reason))
+                    .tag("reason", reason.wireName())
+                    .description("RadSec connections closed by nacgw, by reason").register(registry);
+        }
+        for (String reason : io.nacgw.certs.TlsFailures.REASONS) {
+            FunctionCounter.builder("nacgw_tls_handshake_failures", radsec, r -> r.stats().tlsFailures(reason))
+                    .tags("transport", "radsec", "reason", reason)
+                    .description("Failed TLS handshakes, by transport and reason").register(registry);
+        }
+    }
+
     /** Bucket bounds every request timer has for sure (besides the percentile histogram's own). */
     private static final Duration[] SLOS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1)};

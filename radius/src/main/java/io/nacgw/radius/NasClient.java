@@ -26,12 +26,14 @@ import java.util.regex.Pattern;
  * @param coaAddress                   where the NAS listens for CoA when not at its source address, or null
  * @param coaAction                    what a CoA asks of the NAS; null picks the vendor's default (Cisco:
  *                                     reauthenticate, others: disconnect)
+ * @param certificateName              the certificate name (subject CN or a DNS SAN) a RadSec (RADIUS over TLS)
+ *                                     NAS presents; null: the client's {@code name}
  */
 public record NasClient(String name, Cidr address, List<Secret> secrets, boolean requireMessageAuthenticator,
                         boolean limitProxyState, VendorProfile vendor, List<IdentitySource> identitySources,
                         VendorIdentity vendorIdentity, String defaultProfile, List<ProfileRule> profileRules,
                         int coaPort, Secret coaSecret, InetAddress coaAddress, CoaAction coaAction,
-                        NasIdentity nasIdentity) {
+                        NasIdentity nasIdentity, String certificateName) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     public NasClient {
@@ -74,6 +76,25 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
                     + vendor.name().toLowerCase(java.util.Locale.ROOT) + "); use disconnect");
         }
         Objects.requireNonNull(nasIdentity, key + "nasIdentity");
+        if (certificateName != null && (certificateName.isBlank() || certificateName.length() > 255
+                || certificateName.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7F))) {
+            throw new IllegalArgumentException(key + "certificateName must be 1-255 printable characters");
+        }
+    }
+
+    /** The name a RadSec NAS's certificate must carry to be this client. */
+    public String effectiveCertificateName() {
+        return certificateName != null ? certificateName : name;
+    }
+
+    /**
+     * This client as seen over RadSec (RFC 6614 §2.3): the fixed shared secret {@code secret} instead of the
+     * configured ones, and no Message-Authenticator demanded on Access-Requests (TLS protects every packet;
+     * Proxy-State without one is still refused).
+     */
+    public NasClient overTls(Secret secret) {
+        return new NasClient(name, address, List.of(secret), false, true, vendor, identitySources, vendorIdentity,
+                defaultProfile, profileRules, coaPort, coaSecret, coaAddress, coaAction, nasIdentity, certificateName);
     }
 
     /** A client with the defaults: MA required, generic vendor, default identity order, CoA on 3799. */
@@ -127,6 +148,7 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         private InetAddress coaAddress;
         private CoaAction coaAction;
         private NasIdentity nasIdentity = NasIdentity.ATTRIBUTES;
+        private String certificateName;
 
         private Builder(String name, Cidr address, Secret secret) {
             this.name = name;
@@ -148,11 +170,12 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         public Builder coaAddress(InetAddress v) { coaAddress = v; return this; }
         public Builder coaAction(CoaAction v) { coaAction = v; return this; }
         public Builder nasIdentity(NasIdentity v) { nasIdentity = v; return this; }
+        public Builder certificateName(String v) { certificateName = v; return this; }
 
         public NasClient build() {
             return new NasClient(name, address, secrets, requireMessageAuthenticator, limitProxyState, vendor,
                     identitySources, vendorIdentity, defaultProfile, profileRules, coaPort, coaSecret, coaAddress,
-                    coaAction, nasIdentity);
+                    coaAction, nasIdentity, certificateName);
         }
     }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -128,6 +129,33 @@ final class ConfigLoaderTest {
         assertTrue(m.contains("owner"), m);
         m = error("radius:\n  coa: {maxAttempts: 11}\n" + MINIMAL);
         assertTrue(m.contains("radius.coa.maxAttempts"), m);
+    }
+
+    @Test
+    void radsecKeys_defaultsAndBadValues_nameTheKey() throws Exception {
+        NacgwConfig defaults = load(MINIMAL);
+        var d = defaults.radius().radsec().settings(defaults.radius().bindAddress());
+        assertEquals(false, d.enabled());
+        assertEquals(2083, d.port());
+        NacgwConfig on = load("radius:\n  bindAddress: 127.0.0.1\n  radsec:\n    enabled: true\n    idleTimeout: 2m\n"
+                + "    handshakeTimeout: 3s\n    maxConnections: 10\n    trustedCaFiles: [nas-ca.pem]\n" + MINIMAL);
+        var s = on.radius().radsec().settings(on.radius().bindAddress());
+        assertEquals("127.0.0.1", s.bindAddress(), "the RADIUS bind address by default");
+        assertEquals(Duration.ofMinutes(2), s.idleTimeout());
+        assertEquals(Duration.ofSeconds(3), s.handshakeTimeout());
+        assertEquals(10, s.maxConnections());
+        assertEquals(List.of(Path.of("nas-ca.pem")), on.radius().radsec().trustedCaFiles());
+        String m = error("radius:\n  radsec:\n    enabled: true\n    prot: 2083\n" + MINIMAL);
+        assertTrue(m.contains("unknown key 'radius.radsec.prot'"), m);
+        m = error("radius:\n  radsec:\n    port: 99999\n" + MINIMAL);
+        assertTrue(m.contains("radius.radsec.port must be 0-65535"), m);
+        m = error("radius:\n  radsec:\n    maxConnections: 0\n" + MINIMAL);
+        assertTrue(m.contains("radius.radsec.maxConnections"), m);
+        m = error("radius:\n  radsec:\n    bindAddress: nacgw.example.org\n" + MINIMAL);
+        assertTrue(m.contains("radius.radsec.bindAddress must be an IP address"), m);
+        m = error("radius:\n  clients:\n    a: {address: 192.0.2.1, secrets: [s3cret-1234], certificateName: sw}\n"
+                + "    b: {address: 192.0.2.2, secrets: [s3cret-1234], certificateName: sw}\n" + MINIMAL);
+        assertTrue(m.contains("both use the certificate name 'sw'"), m);
     }
 
     @Test

@@ -81,6 +81,10 @@ public final class Gateway implements AutoCloseable {
     /** Shared mode's CoA coordination; null on the embedded store or with CoA off. */
     private io.nacgw.radius.coa.CoaCoordinator coordinator;
     private final GatewayMetrics metrics = new GatewayMetrics();
+    /** Every audit line, for the console's live pages. */
+    private final io.nacgw.nacapi.console.DecisionFeed decisionFeed;
+    /** The sync's operations endpoints once it runs (the API starts first and looks them up when called). */
+    private volatile Map<String, MetricsServer.Operation> syncEndpoints = SyncOperations.endpoints(null);
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
     private Gateway(NacgwConfig config, Clock clock, java.util.function.Supplier<NacgwConfig> reloadSource) {
@@ -93,6 +97,7 @@ public final class Gateway implements AutoCloseable {
         this.reloadSource = reloadSource;
         this.clock = clock;
         this.policy = config.policy().toAccessPolicy();
+        this.decisionFeed = new io.nacgw.nacapi.console.DecisionFeed(config.api().console().recentDecisions());
         createDataDir(config.dataDir());
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         closeables.push(lock);
@@ -123,6 +128,7 @@ public final class Gateway implements AutoCloseable {
             metrics.bindBuildInfo(io.nacgw.gateway.cli.VersionCommand.version(),
                     io.nacgw.gateway.cli.VersionCommand.commit());
             metrics.bindIndex(compliance);
+            metrics.bindConsole(decisionFeed);
             this.sessions = SessionStore.open(storeSettings, clock, storeSettings.isPostgres() ? nodeName() : null);
             closeables.push(sessions);
             if (config.radius().enabled()) {
@@ -133,7 +139,8 @@ public final class Gateway implements AutoCloseable {
                 EapSettings eap = config.radius().eap().settings(config.dataDir(), pki.serverCertificate(),
                         pki.serverKey());
                 this.radius = RadiusServer.start(config.radius().settings(config.audit().queueSize()), eap,
-                        config.radius().nasClients(policy), new RadiusServices(policy, compliance, sessions, audit, clock));
+                        config.radius().nasClients(policy), new RadiusServices(policy, compliance, sessions,
+                        ConsoleWiring.tee(audit, decisionFeed), clock));
                 closeables.push(radius);
                 metrics.bindRadius(radius);
                 metrics.bindEap(radius);
@@ -176,14 +183,16 @@ public final class Gateway implements AutoCloseable {
             this.sync = new LiveSync(compliance, cluster, closeables::push, metrics::bindSync);
             sync.start(config.sync());
             this.healthChecks = healthChecks();
+            this.syncEndpoints = SyncOperations.liveEndpoints(sync::operations); // follows reloads turning sync on/off
             if (config.metrics().enabled()) {
-                Map<String, MetricsServer.Operation> ops = new HashMap<>(SyncOperations.endpoints(sync::operations));
+                Map<String, MetricsServer.Operation> ops = new HashMap<>(syncEndpoints);
                 ops.putAll(coaActions.endpoints());
                 ops.put("/reload", ReloadOperation.of(this, reloadSource));
                 ops.putAll(SessionOperations.endpoints(sessions, clock));
                 ops.putAll(DeviceOperations.endpoints(store, policy, clock));
                 ops.putAll(StoreFiles.endpoints(store));
                 ops.putAll(DebugOperations.endpoints(radius == null ? null : radius.debug()));
+                ops.putAll(ConsoleWiring.endpoints(consoleParts(null)));
                 this.metricsServer = MetricsServer.startWithHealth(config.metrics().settings(), metrics::scrape, this::health,
                         ops);
                 closeables.push(metricsServer);
@@ -272,10 +281,25 @@ public final class Gateway implements AutoCloseable {
                 commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
         currentIse = config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version());
         ApiServer api = ApiServer.start(config.api().settings(), currentIse,
-                config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, coaActions, clock);
+                config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, coaActions,
+                console(ca), clock);
         // a revocation (crl.pem rewritten by `nacgw certs revoke`) also ends connections already open with that certificate
         tls.onReload(() -> api.closeUntrustedConnections(tls::stillTrusts));
         return api;
+    }
+
+    /** The console's settings and the admin operations its pages call (issue 17). */
+    private io.nacgw.nacapi.ConsoleServices console(CertificateAuthority ca) {
+        var c = config.api().console();
+        var parts = consoleParts(ca);
+        return new io.nacgw.nacapi.ConsoleServices(c.enabled(), c.idleTimeout(), c.maxSessions(), decisionFeed,
+                ConsoleWiring.operations(parts));
+    }
+
+    /** What the console's operations read ({@code ca} null: no certificate operations). */
+    private ConsoleWiring.Parts consoleParts(CertificateAuthority ca) {
+        return new ConsoleWiring.Parts(decisionFeed, metrics.registry(), compliance, this::health,
+                () -> syncEndpoints, ca, () -> currentClients, clock);
     }
 
     /** The default profile's remediation URL, else its enrolment URL (null: none). */

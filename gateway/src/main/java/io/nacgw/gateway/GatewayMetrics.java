@@ -39,6 +39,19 @@ public final class GatewayMetrics implements AutoCloseable {
         gc.bindTo(registry);
     }
 
+    /** The registry, for the console's overview (read, never registered into from outside). */
+    io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The console's decision feed: what its live streams lost to slow browsers, and how many are open. */
+    void bindConsole(io.nacgw.nacapi.console.DecisionFeed feed) {
+        counter("nacgw_console_stream_dropped", feed, io.nacgw.nacapi.console.DecisionFeed::dropped,
+                "Decisions a console live stream lost because its browser fell behind");
+        Gauge.builder("nacgw_console_stream_subscribers", feed, f -> f.subscribers())
+                .description("Console live decision streams open").register(registry);
+    }
+
     void bindIndex(ComplianceService svc) {
         Gauge.builder("nacgw_index_devices", svc, s -> s.stats().resident())
                 .description("Devices held in the in-memory index").register(registry);
@@ -268,6 +281,7 @@ public final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_coa_trigger_changes", trigger, t -> t.stats().changes(), "Device changes checked for live sessions");
         counter("nacgw_coa_trigger_unchanged", trigger, t -> t.stats().unchanged(), "Live sessions whose decision a change did not alter");
         counter("nacgw_coa_trigger_dropped", trigger, t -> t.stats().dropped(), "Device changes dropped: trigger queue full");
+        counter("nacgw_coa_trigger_failed", trigger, t -> t.stats().failed(), "Device changes not checked: session lookup failed");
         counter("nacgw_coa_sessions_closed", trigger, t -> t.stats().sessionsClosed(), "Sessions stopped after a NAK 503");
         gauge("nacgw_coa_trigger_backlog", trigger, t -> t.stats().backlog(), "Device changes waiting to be checked");
         coaLatency = Timer.builder("nacgw_coa_latency").description("From queueing a CoA to the NAS's ACK or NAK")

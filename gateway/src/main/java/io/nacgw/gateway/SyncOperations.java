@@ -45,11 +45,11 @@ final class SyncOperations implements AutoCloseable {
 
     /** The endpoints; with sync disabled they answer 404 with an explanation. */
     static Map<String, MetricsServer.Operation> endpoints(SyncOperations ops) {
-        return endpoints(() -> ops);
+        return liveEndpoints(() -> ops);
     }
 
     /** As {@link #endpoints(SyncOperations)} for a connector a reload may turn on or off (null: disabled now). */
-    static Map<String, MetricsServer.Operation> endpoints(java.util.function.Supplier<SyncOperations> current) {
+    static Map<String, MetricsServer.Operation> liveEndpoints(java.util.function.Supplier<SyncOperations> current) {
         MetricsServer.Operation status = (method, query) -> {
             SyncOperations ops = current.get();
             return ops == null ? disabled()

@@ -61,6 +61,29 @@ final class ConfigLoaderTest {
     }
 
     @Test
+    void consoleKeys_defaultsAndValidation_nameTheKey() throws Exception {
+        NacgwConfig d = load(MINIMAL);
+        assertTrue(d.api().console().enabled());
+        assertEquals(Duration.ofMinutes(15), d.api().console().idleTimeout());
+        assertEquals(100, d.api().console().maxSessions());
+        assertEquals(10_000, d.api().console().recentDecisions());
+        NacgwConfig set = load("api:\n  console: {enabled: false, idleTimeout: 1h, maxSessions: 5, recentDecisions: 50}\n"
+                + MINIMAL);
+        assertEquals(false, set.api().console().enabled());
+        assertEquals(Duration.ofHours(1), set.api().console().idleTimeout());
+        assertEquals(5, set.api().console().maxSessions());
+        assertEquals(50, set.api().console().recentDecisions());
+        String m = error("api:\n  console: {idleTimeout: 10s}\n" + MINIMAL);
+        assertTrue(m.contains("api.console.idleTimeout must be 1m to 24h"), m);
+        m = error("api:\n  console: {maxSessions: 0}\n" + MINIMAL);
+        assertTrue(m.contains("api.console.maxSessions"), m);
+        m = error("api:\n  console: {recentDecisions: 0}\n" + MINIMAL);
+        assertTrue(m.contains("api.console.recentDecisions"), m);
+        m = error("api:\n  console: {idle: 5m}\n" + MINIMAL);
+        assertTrue(m.contains("unknown key 'api.console.idle'"), m);
+    }
+
+    @Test
     void wrongType_andOutOfRange_nameTheKey() {
         String m = error("index:\n  maxDevices: lots\n" + MINIMAL);
         assertTrue(m.contains("index.maxDevices"), m);

@@ -169,6 +169,49 @@ final class SessionReauthorizerTest {
     }
 
     @Test
+    void bulkChanges_areLookedAtInBatches_eachSessionGetsItsCoaOnce() throws Exception {
+        int n = SessionReauthorizer.BATCH + 44; // two batches at least
+        try (SessionReauthorizer bulk = new SessionReauthorizer(world.policy, world.compliance, world.sessions,
+                clients::get, sender, world.clock, 2 * n)) {
+            CoaCoordinator c = new CoaCoordinator(world.sessions.claims(), "node-a", SharedCoaSettings.DEFAULTS,
+                    world.clock, world.clock::instant, false);
+            bulk.share(c);
+            List<DeviceChange> changes = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                MacAddress mac = MacAddress.parse(String.format("02:00:00:00:%02x:%02x", i / 256, i % 256));
+                world.sessions.apply(new SessionEvent(SessionEvent.Kind.START, NAS, "bulk-" + i, null, null, mac,
+                        null, null, null, null, null, null, TestWorld.NOW, null));
+                io.nacgw.core.id.DeviceGuid id = io.nacgw.core.id.DeviceGuid.intune(
+                        String.format("22222222-2222-4333-8444-%012d", i));
+                changes.add(new DeviceChange(TestWorld.device(id, mac, ComplianceState.COMPLIANT),
+                        TestWorld.device(id, mac, ComplianceState.NONCOMPLIANT)));
+            }
+            changes.forEach(bulk::onChange);
+            List<NasStandIn.Received> got = nas.await(n, 50);
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            got.forEach(r -> assertTrue(ids.add(r.text(AttributeType.ACCT_SESSION_ID)), "one CoA per session"));
+            assertEquals(n, ids.size());
+            assertEquals(n, c.stats().claimed());
+            assertEquals(n, bulk.stats().changes());
+            assertEquals(0, bulk.stats().backlog());
+            assertEquals(0, bulk.stats().failed());
+        }
+    }
+
+    @Test
+    void batchWhoseSessionLookupFails_isCounted_nothingIsSent() throws Exception {
+        world.sessions.close();
+        trigger.onChange(new DeviceChange(compliant(), noncompliant()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (trigger.stats().failed() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(1, trigger.stats().failed());
+        assertEquals(0, trigger.stats().backlog());
+        assertTrue(nas.received().isEmpty());
+    }
+
+    @Test
     void shared_aChangeIsClaimedOnce_aNewerVersionAgain() throws Exception {
         CoaCoordinator c = new CoaCoordinator(world.sessions.claims(), "node-a", SharedCoaSettings.DEFAULTS, world.clock,
                 world.clock::instant, false);

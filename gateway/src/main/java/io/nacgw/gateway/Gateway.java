@@ -65,7 +65,7 @@ public final class Gateway implements AutoCloseable {
     private final ComplianceStore store;
     private final ComplianceService compliance;
     private final AccessPolicy policy;
-    private final SyncService sync;
+    private final LiveSync sync;
     private final RadiusServer radius;
     /** The audit file (RADIUS decisions and CoA); reopened on every reload, for logrotate. */
     private AuditSink auditSink;
@@ -77,7 +77,7 @@ public final class Gateway implements AutoCloseable {
     private final SessionStore sessions;
     private final ChangeLogFollower changeLog;
     private final ClusterNode cluster;
-    private GatewayHealth healthChecks;
+    private volatile GatewayHealth healthChecks;
     /** Shared mode's CoA coordination; null on the embedded store or with CoA off. */
     private io.nacgw.radius.coa.CoaCoordinator coordinator;
     private final GatewayMetrics metrics = new GatewayMetrics();
@@ -180,23 +180,12 @@ public final class Gateway implements AutoCloseable {
                 this.api = null;
             }
             this.cluster = startCluster();
-            if (config.sync().enabled()) {
-                this.sync = SyncService.create(config.sync().settings(), compliance, cluster.role());
-                closeables.push(sync);
-                metrics.bindSync(sync);
-                cluster.onElected(sync::tickNow); // a new leader syncs at once, not at its next tick
-                sync.start();
-            } else {
-                this.sync = null;
-            }
+            this.sync = new LiveSync(compliance, cluster, closeables::push, metrics::bindSync);
+            sync.start(config.sync());
             this.healthChecks = healthChecks();
-            SyncOperations syncOps = sync == null ? null : new SyncOperations(sync, cluster.role());
-            if (syncOps != null) {
-                closeables.push(syncOps);
-            }
-            this.syncEndpoints = SyncOperations.endpoints(syncOps);
+            this.syncEndpoints = SyncOperations.liveEndpoints(sync::operations); // follows reloads turning sync on/off
             if (config.metrics().enabled()) {
-                Map<String, MetricsServer.Operation> ops = new HashMap<>(SyncOperations.endpoints(syncOps));
+                Map<String, MetricsServer.Operation> ops = new HashMap<>(syncEndpoints);
                 ops.putAll(coaActions.endpoints());
                 ops.put("/reload", ReloadOperation.of(this, reloadSource));
                 ops.putAll(SessionOperations.endpoints(sessions, clock));
@@ -344,10 +333,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private GatewayHealth healthChecks() {
-        java.time.Duration syncInterval = sync == null ? null : config.sync().settings().incrementalInterval().isZero()
-                ? config.sync().settings().fullInterval() : config.sync().settings().incrementalInterval();
-        return new GatewayHealth(clock::instant, store::health, changeLog, cluster, sync == null ? null : sync::status,
-                syncInterval, radius == null ? null : () -> new long[] {radius.boundChannels(), radius.channelCount()},
+        return new GatewayHealth(clock::instant, store::health, changeLog, cluster, sync.status(), sync.interval(),
+                radius == null ? null : () -> new long[] {radius.boundChannels(), radius.channelCount()},
                 api == null ? null : api::bound);
     }
 
@@ -422,7 +409,8 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Applies what can change without a restart from a freshly loaded config: the policy profiles (every component
-     * decides with the new ones from its next request), the RADIUS clients, the API users and the log levels.
+     * decides with the new ones from its next request), the RADIUS clients, the API users, the log levels and the
+     * MDM sync settings ({@link LiveSync}: the next run uses them, a run in progress finishes with its own).
      * Everything is built and validated before anything changes: on error (an {@link IllegalArgumentException} naming the key) the running gateway
      * stays exactly as it was. Other changed keys are reported as needing a restart.
      */
@@ -439,6 +427,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         // build and check everything first: a refused reload leaves the running gateway exactly as it was
+        LiveSync.Plan syncPlan = sync.plan(fresh.sync());
         AccessPolicy next = policyChanged ? fresh.policy().toAccessPolicy() : policy;
         List<io.nacgw.radius.NasClient> clients = radius != null && (clientsChanged || policyChanged)
                 ? fresh.radius().nasClients(next) : null;
@@ -475,6 +464,10 @@ public final class Gateway implements AutoCloseable {
             api.updateIse(ise);
             applied.add("ise: " + iseChanges(currentIse, ise));
             currentIse = ise;
+        }
+        if (syncPlan != null) {
+            applied.add(sync.apply(syncPlan));
+            healthChecks = healthChecks(); // the staleness check follows the new interval
         }
         if (loggingChanged) {
             applied.add("logging.levels: " + logLevels.apply(fresh.logging().levels()));
@@ -514,6 +507,7 @@ public final class Gateway implements AutoCloseable {
     /** Keys a reload applies live (besides api.users, when the API runs). */
     private static boolean liveKey(String key) {
         return key.equals("policy") || key.startsWith("policy.") || key.equals("radius.clients")
+                || key.equals("sync") || key.startsWith("sync.")
                 || key.equals("logging") || key.startsWith("logging.");
     }
 
@@ -593,7 +587,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The MDM sync connector, when {@code sync.enabled}. */
     public java.util.Optional<SyncService> sync() {
-        return java.util.Optional.ofNullable(sync);
+        return sync.service();
     }
 
     private void closeQuietly() {

@@ -45,11 +45,22 @@ final class SyncOperations implements AutoCloseable {
 
     /** The endpoints; with sync disabled they answer 404 with an explanation. */
     static Map<String, MetricsServer.Operation> endpoints(SyncOperations ops) {
-        MetricsServer.Operation status = (method, query) -> ops == null ? disabled()
-                : method.equals("GET") ? new MetricsServer.Reply(200, json(ops.sync.status(), ops.role))
-                : new MetricsServer.Reply(405, "{\"error\":\"use GET\"}");
-        MetricsServer.Operation run = (method, query) -> ops == null ? disabled()
-                : method.equals("POST") ? ops.run(query) : new MetricsServer.Reply(405, "{\"error\":\"use POST\"}");
+        return liveEndpoints(() -> ops);
+    }
+
+    /** As {@link #endpoints(SyncOperations)} for a connector a reload may turn on or off (null: disabled now). */
+    static Map<String, MetricsServer.Operation> liveEndpoints(java.util.function.Supplier<SyncOperations> current) {
+        MetricsServer.Operation status = (method, query) -> {
+            SyncOperations ops = current.get();
+            return ops == null ? disabled()
+                    : method.equals("GET") ? new MetricsServer.Reply(200, json(ops.sync.status(), ops.role))
+                    : new MetricsServer.Reply(405, "{\"error\":\"use GET\"}");
+        };
+        MetricsServer.Operation run = (method, query) -> {
+            SyncOperations ops = current.get();
+            return ops == null ? disabled()
+                    : method.equals("POST") ? ops.run(query) : new MetricsServer.Reply(405, "{\"error\":\"use POST\"}");
+        };
         return Map.of("/sync/status", status, "/sync/run", run);
     }
 

@@ -40,6 +40,15 @@ final class SyncOperationsTest {
         }
 
         @Override
+        public void reconfigure(io.nacgw.sync.SyncSettings next) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void stop() {
+        }
+
+        @Override
         public SyncReport runFull() {
             throw new UnsupportedOperationException();
         }

@@ -27,11 +27,20 @@ final class DefaultSyncService implements SyncService {
     /** Longest pause between scheduler ticks, so a failed full sync is retried within minutes. */
     static final Duration MAX_TICK = Duration.ofMinutes(5);
 
-    private final SyncSettings settings;
-    private final GraphSync graph;
+    private final ComplianceService compliance;
+    private final java.util.function.Function<SyncSettings, HttpClient> http;
     private final Clock clock;
+    private final Sleeper sleeper;
+    private final DoubleSupplier random;
     private final ScheduledExecutorService watchdog;
+    // guarded by this; replaced by reconfigure (a run keeps the GraphSync it claimed)
+    private SyncSettings settings;
+    private GraphSync graph;
+    /** Bumped when the tenant (token URL) or the Graph URL changes: a run claimed before records no high-water mark. */
+    private long source;
     private ScheduledExecutorService scheduler;
+    /** Schedulers replaced by reconfigure or stop whose last tick may still be running; close interrupts them. */
+    private final java.util.List<ScheduledExecutorService> retiring = new java.util.ArrayList<>();
     private boolean closed;
     /** The schedule runs only while this node leads (one node of several on a shared store). */
     private volatile ClusterRole role = ClusterRole.solo("local");
@@ -57,30 +66,48 @@ final class DefaultSyncService implements SyncService {
     private long retireGuardEvents;
 
     static DefaultSyncService create(SyncSettings settings, ComplianceService compliance, ClusterRole role) {
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(settings.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER) // a redirect must not carry the bearer token elsewhere
-                .build();
-        DefaultSyncService s = new DefaultSyncService(settings, compliance, http, Clock.systemUTC(), Sleeper.REAL,
-                () -> ThreadLocalRandom.current().nextDouble());
+        DefaultSyncService s = new DefaultSyncService(settings, compliance, DefaultSyncService::httpClient,
+                Clock.systemUTC(), Sleeper.REAL, () -> ThreadLocalRandom.current().nextDouble());
         s.role = role;
         return s;
     }
 
+    private static HttpClient httpClient(SyncSettings settings) {
+        return HttpClient.newBuilder()
+                .connectTimeout(settings.requestTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER) // a redirect must not carry the bearer token elsewhere
+                .build();
+    }
+
     DefaultSyncService(SyncSettings settings, ComplianceService compliance, HttpClient http, Clock clock,
                        Sleeper sleeper, DoubleSupplier random) {
-        this.settings = settings;
+        this(settings, compliance, s -> http, clock, sleeper, random);
+    }
+
+    DefaultSyncService(SyncSettings settings, ComplianceService compliance,
+                       java.util.function.Function<SyncSettings, HttpClient> http, Clock clock, Sleeper sleeper,
+                       DoubleSupplier random) {
+        this.compliance = compliance;
+        this.http = http;
         this.clock = clock;
+        this.sleeper = sleeper;
+        this.random = random;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nacgw-sync-watchdog");
             t.setDaemon(true);
             return t;
         });
+        this.settings = settings;
+        this.graph = graph(settings);
+    }
+
+    /** The Graph client for {@code s}: its own HTTP client, retry policy and token cache. */
+    private GraphSync graph(SyncSettings s) {
         JsonFactory json = new JsonFactory();
-        HttpCaller caller = new HttpCaller(http, new RetryPolicy(settings, clock, random), sleeper,
-                settings.requestTimeout(), watchdog, json);
-        TokenSource tokens = new TokenSource(settings, caller, clock, json);
-        this.graph = new GraphSync(settings, compliance, caller, tokens, new PageParser(json), clock);
+        HttpCaller caller = new HttpCaller(http.apply(s), new RetryPolicy(s, clock, random), sleeper,
+                s.requestTimeout(), watchdog, json);
+        TokenSource tokens = new TokenSource(s, caller, clock, json);
+        return new GraphSync(s, compliance, caller, tokens, new PageParser(json), clock);
     }
 
     @Override
@@ -91,6 +118,11 @@ final class DefaultSyncService implements SyncService {
         if (scheduler != null) {
             throw new IllegalStateException("the sync service is already started");
         }
+        arm("started");
+    }
+
+    /** A new scheduler ticking at once and then every {@link #tickPeriod()}; the caller holds the lock. */
+    private void arm(String what) {
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nacgw-sync");
             t.setDaemon(true);
@@ -98,13 +130,59 @@ final class DefaultSyncService implements SyncService {
         });
         long tick = tickPeriod().toMillis();
         scheduler.scheduleWithFixedDelay(this::tickSafely, 0, tick, TimeUnit.MILLISECONDS);
-        log.info("MDM sync started: {} every {}, incremental {}, tick {} ms", settings.baseUrl(),
+        log.info("MDM sync {}: {} every {}, incremental {}, tick {} ms", what, settings.baseUrl(),
                 settings.fullInterval(), settings.incrementalInterval().isZero() ? "off"
                         : "every " + settings.incrementalInterval(), tick);
     }
 
+    @Override
+    public void stop() {
+        synchronized (this) {
+            if (scheduler == null) {
+                return;
+            }
+            retire();
+        }
+        log.info("MDM sync schedule stopped");
+    }
+
+    /** Stops the current scheduler's ticks; a tick already running finishes. The caller holds the lock. */
+    private void retire() {
+        scheduler.shutdown(); // cancels the periodic tick, lets a run in progress finish with its own settings
+        retiring.removeIf(ScheduledExecutorService::isTerminated);
+        retiring.add(scheduler);
+        scheduler = null;
+    }
+
+    @Override
+    public void reconfigure(SyncSettings next) {
+        GraphSync g = graph(next); // no I/O: the token is fetched by the next run
+        boolean newSource;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the sync service is closed");
+            }
+            newSource = !settings.tokenUrl().equals(next.tokenUrl()) || !settings.baseUrl().equals(next.baseUrl());
+            settings = next;
+            graph = g;
+            if (newSource) {
+                // another tenant or inventory: its devices are not the ones the mark and the last full sync saw
+                source++;
+                highWaterMark = null;
+                lastFullSuccess = null;
+                retireGuard = null;
+            }
+            if (scheduler != null) {
+                retire();
+                arm("re-armed");
+            }
+        }
+        log.info("MDM sync settings replaced{}", newSource ? "; new tenant or Graph URL: the next run is a full sync"
+                : "; the high-water mark and history are kept");
+    }
+
     /** How often the scheduler looks whether a run is due. */
-    Duration tickPeriod() {
+    synchronized Duration tickPeriod() {
         Duration d = settings.incrementalInterval().isZero() ? settings.fullInterval() : settings.incrementalInterval();
         return d.compareTo(MAX_TICK) > 0 ? MAX_TICK : d;
     }
@@ -200,8 +278,11 @@ final class DefaultSyncService implements SyncService {
         return execute(claim, started);
     }
 
-    /** The run slot, taken: the mode that will run and the high-water mark it starts from. */
-    private record Claim(SyncMode mode, Instant hwm) {
+    /**
+     * The run slot, taken: the mode that will run, the high-water mark it starts from, and the settings (Graph
+     * client) and source generation it runs with whatever a reload changes meanwhile.
+     */
+    private record Claim(SyncMode mode, Instant hwm, GraphSync graph, long source) {
     }
 
     /** Takes the run slot, or null when a run is in progress. */
@@ -212,7 +293,7 @@ final class DefaultSyncService implements SyncService {
         SyncMode mode = requested == SyncMode.INCREMENTAL && highWaterMark == null ? SyncMode.FULL : requested;
         runningMode = mode;
         lastRunStart = started;
-        return new Claim(mode, highWaterMark);
+        return new Claim(mode, highWaterMark, graph, source);
     }
 
     private synchronized void release() {
@@ -221,6 +302,7 @@ final class DefaultSyncService implements SyncService {
 
     private SyncReport execute(Claim claim, Instant started) {
         SyncMode mode = claim.mode();
+        GraphSync graph = claim.graph();
         long t0 = System.nanoTime();
         GraphSync.RunStats st = new GraphSync.RunStats();
         Instant newHwm = null;
@@ -252,13 +334,14 @@ final class DefaultSyncService implements SyncService {
                     st.warnings.futureTimestamps() > 0 ? st.warnings.latestFuture() : claim.hwm(),
                     error == null ? newHwm : claim.hwm());
         }
-        record(report, newHwm, clamp);
+        record(report, newHwm, clamp, claim.source());
         return report;
     }
 
-    private void record(SyncReport r, Instant newHwm, SyncStatus.MarkClamp clamp) {
+    private void record(SyncReport r, Instant newHwm, SyncStatus.MarkClamp clamp, long runSource) {
         Instant end = clock.instant();
         synchronized (this) {
+            boolean sameSource = runSource == source; // a run of the tenant before a reload sets no mark
             lastRun = r;
             runs++;
             totalChanges += r.changesApplied();
@@ -271,15 +354,17 @@ final class DefaultSyncService implements SyncService {
             }
             if (r.retireGuard() != null) {
                 retireGuardEvents++;
-                retireGuard = r.retireGuard();
-            } else if (r.succeeded() && r.mode() == SyncMode.FULL) {
+                retireGuard = sameSource ? r.retireGuard() : retireGuard;
+            } else if (r.succeeded() && r.mode() == SyncMode.FULL && sameSource) {
                 retireGuard = null;
             }
             if (r.succeeded()) {
                 lastSuccess = end;
                 lastError = null;
-                highWaterMark = newHwm;
-                if (r.mode() == SyncMode.FULL) {
+                if (sameSource) {
+                    highWaterMark = newHwm;
+                }
+                if (r.mode() == SyncMode.FULL && sameSource) {
                     lastFullSuccess = r.started();
                 }
             } else {
@@ -315,18 +400,25 @@ final class DefaultSyncService implements SyncService {
 
     @Override
     public void close() {
-        ScheduledExecutorService s;
+        java.util.List<ScheduledExecutorService> all;
+        long waitMillis;
         synchronized (this) {
+            waitMillis = settings.requestTimeout().toMillis() + 5_000;
             if (closed) {
                 return;
             }
             closed = true;
-            s = scheduler;
+            all = new java.util.ArrayList<>(retiring);
+            if (scheduler != null) {
+                all.add(scheduler);
+            }
         }
-        if (s != null) {
+        for (ScheduledExecutorService s : all) {
             s.shutdownNow();
+        }
+        for (ScheduledExecutorService s : all) {
             try {
-                if (!s.awaitTermination(settings.requestTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+                if (!s.awaitTermination(waitMillis, TimeUnit.MILLISECONDS)) {
                     log.warn("the sync run did not stop in time");
                 }
             } catch (InterruptedException e) {

@@ -44,6 +44,23 @@ public interface SyncService extends AutoCloseable {
      */
     void tickNow();
 
+    /**
+     * Replaces the settings (a reload of {@code sync.*}): a run in progress finishes with the settings it started
+     * with; the next run uses {@code next}, with a fresh HTTP client and token. Status, history and counters are
+     * kept; the high-water mark and the last full sync too unless the tenant ({@code tokenUrl}) or the Graph URL
+     * changed, which makes the next run a full sync (a run of the old tenant still finishing then sets no mark).
+     * A started schedule is re-armed with the new interval (it looks at once whether a run is due).
+     *
+     * @throws IllegalStateException when closed
+     */
+    void reconfigure(SyncSettings next);
+
+    /**
+     * Stops the schedule ({@code sync.enabled} turned off by a reload); a run in progress finishes. {@link #start()}
+     * starts it again. Does nothing when not started.
+     */
+    void stop();
+
     /** Runs a full sync now on the calling thread (blocking) and reports it; BUSY if a run is in progress. */
     SyncReport runFull();
 

@@ -187,6 +187,27 @@ public record SyncSettings(URI tokenUrl, String clientId, Secret clientSecret, C
         return URI.create(baseUrl + "/deviceManagement/managedDevices/" + deviceId + "?$select=" + GraphField.SELECT);
     }
 
+    /**
+     * Whether {@code o} configures the same connector: every setting equal, and the same credential by content (a
+     * secret compared in constant time, a certificate by thumbprint) — a reload re-reads the credential files, so a
+     * rotated secret is a change even when the config text is not.
+     */
+    public boolean sameAs(SyncSettings o) {
+        boolean credential = clientSecret != null
+                ? o.clientSecret != null && java.security.MessageDigest.isEqual(
+                        clientSecret.reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        o.clientSecret.reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                : o.clientCertificate != null && clientCertificate.thumbprint().equals(o.clientCertificate.thumbprint());
+        return credential && tokenUrl.equals(o.tokenUrl) && clientId.equals(o.clientId) && scope.equals(o.scope)
+                && baseUrl.equals(o.baseUrl) && pageSize == o.pageSize && fullInterval.equals(o.fullInterval)
+                && incrementalInterval.equals(o.incrementalInterval) && requestTimeout.equals(o.requestTimeout)
+                && maxAttempts == o.maxAttempts && initialBackoff.equals(o.initialBackoff)
+                && maxBackoff.equals(o.maxBackoff) && maxRetryAfter.equals(o.maxRetryAfter)
+                && incrementalOverlap.equals(o.incrementalOverlap)
+                && Double.compare(retireGuardPercent, o.retireGuardPercent) == 0
+                && retireGuardMinimum == o.retireGuardMinimum && retireConfirmConcurrency == o.retireConfirmConcurrency;
+    }
+
     @Override
     public String toString() {
         return "SyncSettings[tokenUrl=" + tokenUrl + ", clientId=" + clientId + ", "

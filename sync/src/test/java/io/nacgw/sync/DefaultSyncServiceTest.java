@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -113,6 +114,52 @@ final class DefaultSyncServiceTest {
             assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> f.sync.startAsync(SyncMode.FULL,
                     r -> { throw new java.util.concurrent.RejectedExecutionException("full"); }));
             assertFalse(f.sync.status().running()); // a refused start frees the slot again
+        }
+    }
+
+    /** The fixture's settings for another tenant (token URL). */
+    private static SyncSettings otherTenant(SyncSettings s) {
+        return new SyncSettings(java.net.URI.create(s.tokenUrl() + "-tenant-b"), s.clientId(), s.clientSecret(),
+                s.clientCertificate(), s.scope(), s.baseUrl(), s.pageSize(), s.fullInterval(), s.incrementalInterval(),
+                s.requestTimeout(), s.maxAttempts(), s.initialBackoff(), s.maxBackoff(), s.maxRetryAfter(),
+                s.incrementalOverlap(), s.retireGuardPercent(), s.retireGuardMinimum(), s.retireConfirmConcurrency());
+    }
+
+    @Test
+    void reconfigure_sameTenant_keepsMarkAndHistory_otherTenant_forgetsThem_andAnOldRunSetsNoMark() throws Exception {
+        try (SyncFixture f = new SyncFixture()) {
+            f.graph.setDevices(SyncFixture.devices(1, 2));
+            assertEquals(SyncReport.Outcome.SUCCEEDED, f.sync.runFull().outcome());
+            Instant mark = f.sync.status().highWaterMark();
+            assertNotNull(mark);
+
+            f.sync.reconfigure(f.settings); // same tenant (a rebuilt client): nothing forgotten
+            assertEquals(mark, f.sync.status().highWaterMark());
+            assertEquals(SyncMode.INCREMENTAL, f.sync.runIncremental().mode());
+
+            List<Runnable> queued = new ArrayList<>();
+            var old = f.sync.startAsync(SyncMode.FULL, queued::add).orElseThrow(); // claimed with tenant A
+            f.sync.reconfigure(otherTenant(f.settings));
+            assertNull(f.sync.status().highWaterMark());
+            assertNull(f.sync.status().lastFullSuccess());
+            assertEquals(2, f.sync.status().runs(), "history kept");
+            queued.get(0).run(); // the run claimed before the reload finishes with tenant A's settings
+            assertEquals(SyncReport.Outcome.SUCCEEDED, old.join().outcome(), String.valueOf(old.join().error()));
+            assertNull(f.sync.status().highWaterMark(), "tenant A's run sets no mark for tenant B");
+            assertNull(f.sync.status().lastFullSuccess());
+            assertEquals(3, f.sync.status().runs());
+            assertEquals(SyncMode.FULL, f.sync.runIncremental().mode(), "tenant B starts with a full sync");
+        }
+    }
+
+    @Test
+    void stop_thenStart_restartsTheSchedule() throws Exception {
+        try (SyncFixture f = new SyncFixture()) {
+            f.sync.stop(); // not started: nothing to stop
+            f.sync.start();
+            f.sync.stop();
+            f.sync.start(); // without stop this would be "already started"
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, f.sync::start);
         }
     }
 

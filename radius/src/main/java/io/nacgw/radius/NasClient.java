@@ -26,12 +26,14 @@ import java.util.regex.Pattern;
  * @param coaAddress                   where the NAS listens for CoA when not at its source address, or null
  * @param coaAction                    what a CoA asks of the NAS; null picks the vendor's default (Cisco:
  *                                     reauthenticate, others: disconnect)
+ * @param authenticateWith             the {@code radius.upstreams} pool that authenticates this client's user logins
+ *                                     (PAP, CHAP, MS-CHAP, EAP), or null for the profile's {@code authenticateWith}
  */
 public record NasClient(String name, Cidr address, List<Secret> secrets, boolean requireMessageAuthenticator,
                         boolean limitProxyState, VendorProfile vendor, List<IdentitySource> identitySources,
                         VendorIdentity vendorIdentity, String defaultProfile, List<ProfileRule> profileRules,
                         int coaPort, Secret coaSecret, InetAddress coaAddress, CoaAction coaAction,
-                        NasIdentity nasIdentity) {
+                        NasIdentity nasIdentity, String authenticateWith) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     public NasClient {
@@ -74,6 +76,9 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
                     + vendor.name().toLowerCase(java.util.Locale.ROOT) + "); use disconnect");
         }
         Objects.requireNonNull(nasIdentity, key + "nasIdentity");
+        if (authenticateWith != null && authenticateWith.isBlank()) {
+            throw new IllegalArgumentException(key + "authenticateWith must name a radius.upstreams pool");
+        }
     }
 
     /** A client with the defaults: MA required, generic vendor, default identity order, CoA on 3799. */
@@ -127,6 +132,7 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         private InetAddress coaAddress;
         private CoaAction coaAction;
         private NasIdentity nasIdentity = NasIdentity.ATTRIBUTES;
+        private String authenticateWith;
 
         private Builder(String name, Cidr address, Secret secret) {
             this.name = name;
@@ -148,11 +154,12 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         public Builder coaAddress(InetAddress v) { coaAddress = v; return this; }
         public Builder coaAction(CoaAction v) { coaAction = v; return this; }
         public Builder nasIdentity(NasIdentity v) { nasIdentity = v; return this; }
+        public Builder authenticateWith(String pool) { authenticateWith = pool; return this; }
 
         public NasClient build() {
             return new NasClient(name, address, secrets, requireMessageAuthenticator, limitProxyState, vendor,
                     identitySources, vendorIdentity, defaultProfile, profileRules, coaPort, coaSecret, coaAddress,
-                    coaAction, nasIdentity);
+                    coaAction, nasIdentity, authenticateWith);
         }
     }
 }

@@ -4,6 +4,8 @@ import io.nacgw.core.net.DualStack;
 import io.nacgw.radius.audit.AuditRecord;
 import io.nacgw.radius.eap.EapSettings;
 import io.nacgw.radius.eap.EapStats;
+import io.nacgw.radius.proxy.ProxySettings;
+import io.nacgw.radius.proxy.RadiusProxy;
 import io.nacgw.radius.server.ServerComponents;
 import io.nacgw.radius.server.ServicePort;
 import io.netty.bootstrap.Bootstrap;
@@ -74,7 +76,13 @@ public final class RadiusServer implements AutoCloseable {
     /** As {@link #start(RadiusSettings, List, RadiusServices)}, with EAP (802.1X) per {@code eap}. */
     public static RadiusServer start(RadiusSettings settings, EapSettings eap, List<NasClient> clients,
                                      RadiusServices services) {
-        ServerComponents components = new ServerComponents(settings, eap, NasRegistry.of(clients), services);
+        return start(settings, eap, ProxySettings.NONE, clients, services);
+    }
+
+    /** As above, with user logins of clients and profiles that name a pool proxied to {@code upstreams}. */
+    public static RadiusServer start(RadiusSettings settings, EapSettings eap, ProxySettings upstreams,
+                                     List<NasClient> clients, RadiusServices services) {
+        ServerComponents components = new ServerComponents(settings, eap, upstreams, NasRegistry.of(clients), services);
         boolean epoll = settings.nativeTransport() && Epoll.isAvailable();
         int perPort = epoll ? (settings.channels() == 0 ? Runtime.getRuntime().availableProcessors() : settings.channels()) : 1;
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(perPort,
@@ -196,6 +204,11 @@ public final class RadiusServer implements AutoCloseable {
     /** Counters for metrics. */
     public RadiusStats stats() {
         return components.stats();
+    }
+
+    /** The upstream proxy (pools, per-upstream counters), when radius.upstreams defines pools. */
+    public java.util.Optional<RadiusProxy> proxy() {
+        return components.proxy();
     }
 
     /** EAP counters (conversations, handshakes, rejections). */

@@ -2,18 +2,13 @@ package io.nacgw.radius;
 
 import io.nacgw.core.session.Session;
 import io.nacgw.core.testing.Needs;
+import io.nacgw.radius.Radclient.Run;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,13 +21,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * missing radclient fails the build.
  */
 final class RadclientInteropTest {
-    private static final String RADCLIENT = "/usr/bin/radclient";
     private static TestWorld world;
     private static RadiusServer server;
 
     @BeforeAll
     static void start() {
-        Needs.executable("freeradius-utils", RADCLIENT);
+        Needs.executable("freeradius-utils", Radclient.BINARY);
         world = new TestWorld();
         server = RadiusServer.start(TestWorld.settings().withBindAddress("::"), List.of(
                 TestWorld.switchClient("127.0.0.1").build(),
@@ -49,13 +43,6 @@ final class RadclientInteropTest {
         }
     }
 
-    /** What radclient printed and how it exited. */
-    record Run(int exit, String output) {
-        boolean received(String code) {
-            return output.contains("Received " + code);
-        }
-    }
-
     private static Run radclient(int port, String command, String secret, String attributes) throws IOException,
             InterruptedException {
         return radclient("127.0.0.1", port, command, secret, attributes);
@@ -63,24 +50,7 @@ final class RadclientInteropTest {
 
     private static Run radclient(String host, int port, String command, String secret, String attributes)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(RADCLIENT, "-x", "-t", "5", "-r", "2")); // a loaded CI machine
-        if (host.contains(":")) {
-            cmd.add("-6");
-        }
-        cmd.addAll(List.of(host.contains(":") ? "[" + host + "]:" + port : host + ":" + port, command, secret));
-        Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try (OutputStream in = proc.getOutputStream()) {
-            in.write(attributes.getBytes(StandardCharsets.UTF_8));
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream s = proc.getInputStream()) {
-            s.transferTo(out);
-        }
-        if (!proc.waitFor(30, TimeUnit.SECONDS)) {
-            proc.destroyForcibly();
-            fail("radclient did not finish");
-        }
-        return new Run(proc.exitValue(), out.toString(StandardCharsets.UTF_8));
+        return Radclient.run(host, port, command, secret, attributes, 5, 2); // a loaded CI machine
     }
 
     private static Run auth(String attributes) throws Exception {

@@ -103,7 +103,14 @@ public final class RadiusCodec extends MessageToMessageCodec<InboundPacket, Radi
         if (identifier < 0 || identifier > 255) {
             throw new IllegalArgumentException("identifier must be 0-255, got " + identifier);
         }
-        ByteArrayOutputStream bos = new ByteArrayOutputStream(128);
+        byte[] packet = assemble(code, identifier, attributes);
+        RadiusCrypto.signRequest(secret, packet, RadiusCrypto.HEADER_LENGTH);
+        return packet;
+    }
+
+    /** Header (code, identifier, length), a zeroed Message-Authenticator first, the attributes; at most 4096 bytes. */
+    private static byte[] assemble(int code, int identifier, List<Attribute> attributes) {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream(256);
         bos.write(new byte[RadiusCrypto.HEADER_LENGTH], 0, RadiusCrypto.HEADER_LENGTH);
         bos.write(AttributeType.MESSAGE_AUTHENTICATOR);
         bos.write(18);
@@ -120,6 +127,24 @@ public final class RadiusCodec extends MessageToMessageCodec<InboundPacket, Radi
         packet[1] = (byte) identifier;
         packet[2] = (byte) (packet.length >>> 8);
         packet[3] = (byte) packet.length;
+        return packet;
+    }
+
+    /**
+     * The signed wire form of a request with a random authenticator nacgw sends as a client (an Access-Request it
+     * proxies, a Status-Server probe): header with {@code authenticator}, Message-Authenticator first, the
+     * attributes in order; then the MA over the whole packet. Throws {@link IllegalStateException} beyond 4096 bytes.
+     */
+    public static byte[] encodeRandomRequest(int code, int identifier, byte[] authenticator, List<Attribute> attributes,
+                                             Secret secret) {
+        if (RadiusCrypto.hasComputedRequestAuthenticator(code)) {
+            throw new IllegalArgumentException(RadiusCode.name(code) + " has a computed authenticator");
+        }
+        if (identifier < 0 || identifier > 255 || authenticator.length != RadiusCrypto.AUTH_LENGTH) {
+            throw new IllegalArgumentException("identifier must be 0-255 and the authenticator 16 bytes");
+        }
+        byte[] packet = assemble(code, identifier, attributes);
+        System.arraycopy(authenticator, 0, packet, RadiusCrypto.AUTH_OFFSET, RadiusCrypto.AUTH_LENGTH);
         RadiusCrypto.signRequest(secret, packet, RadiusCrypto.HEADER_LENGTH);
         return packet;
     }

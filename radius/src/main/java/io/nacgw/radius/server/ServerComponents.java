@@ -12,6 +12,8 @@ import io.nacgw.radius.codec.RadiusCodec;
 import io.nacgw.radius.eap.EapServer;
 import io.nacgw.radius.eap.EapSettings;
 import io.nacgw.radius.eap.EapStats;
+import io.nacgw.radius.proxy.ProxySettings;
+import io.nacgw.radius.proxy.RadiusProxy;
 
 import java.util.Set;
 import java.util.TreeSet;
@@ -35,6 +37,8 @@ public final class ServerComponents implements AutoCloseable {
     private final SessionPurger purger;
     private final RadiusInitializer auth;
     private final RadiusInitializer acct;
+    private final ProxySettings proxySettings;
+    private final RadiusProxy proxy;
 
     public ServerComponents(RadiusSettings settings, NasRegistry clients, RadiusServices services) {
         this(settings, EapSettings.DISABLED, clients, services, null);
@@ -55,8 +59,31 @@ public final class ServerComponents implements AutoCloseable {
      */
     ServerComponents(RadiusSettings settings, EapSettings eapSettings, NasRegistry clients, RadiusServices services,
                      Executor accounting) {
+        this(settings, eapSettings, ProxySettings.NONE, clients, services, accounting);
+    }
+
+    /**
+     * With upstream pools per {@code upstreams} (the proxy's socket opens here); throws
+     * {@link IllegalArgumentException} when a client or profile names a pool that does not exist.
+     */
+    public ServerComponents(RadiusSettings settings, EapSettings eap, ProxySettings upstreams, NasRegistry clients,
+                            RadiusServices services) {
+        this(settings, eap, upstreams, clients, services, null);
+    }
+
+    ServerComponents(RadiusSettings settings, EapSettings eapSettings, ProxySettings upstreams, NasRegistry clients,
+                     RadiusServices services, Executor accounting) {
         this.policy = services.policy();
+        this.proxySettings = upstreams;
         checkProfiles(clients);
+        checkUpstreams(clients);
+        upstreams.requireWithin(settings.duplicateTtl());
+        for (String profile : upstreams.profileUpstreams().keySet()) {
+            if (!policy.has(profile)) {
+                throw new IllegalArgumentException("radius.upstreams are named by a profile '" + profile
+                        + "' that policy.profiles does not define");
+            }
+        }
         this.registry = new AtomicReference<>(clients);
         this.counters = new Counters(services.clock());
         this.audit = new AuditLog(services.audit(), settings.auditQueue());
@@ -71,8 +98,9 @@ public final class ServerComponents implements AutoCloseable {
         this.eap = EapServer.create(eapSettings, services.clock(), tlsPool, AccessAuthorizer::macForms);
         this.acceptRecorder = new AcceptRecorder(services.sessions(), settings.sessionQueue(), services.clock());
         this.purger = new SessionPurger(services.sessions(), settings.sessionRetention(), services.clock());
+        this.proxy = upstreams.enabled() ? RadiusProxy.start(upstreams) : null;
         AccessAuthorizer authorizer = new AccessAuthorizer(policy, services.compliance(), services.clock(),
-                settings.acceptLifetime(), eap);
+                settings.acceptLifetime(), eap, proxy, upstreams.profileUpstreams());
         this.auth = new RadiusInitializer(datagram, admission(settings), client,
                 new StructureValidator(ServicePort.AUTH, counters),
                 authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
@@ -85,7 +113,7 @@ public final class ServerComponents implements AutoCloseable {
                 settings.duplicateTtl(), services.clock()), counters), codec,
                 new StatusServerHandler(ServicePort.ACCT, counters),
                 new AccountingRequestHandler(services.sessions(), sessionExecutor, services.compliance(), counters,
-                        services.clock()), errors);
+                        services.clock(), this::copyAccounting), errors);
     }
 
     /** One admission bucket per port: accounting bursts do not eat the authentication budget. */
@@ -107,6 +135,37 @@ public final class ServerComponents implements AutoCloseable {
         }
     }
 
+    /** Every pool a client names must exist in radius.upstreams. */
+    private void checkUpstreams(NasRegistry clients) {
+        for (io.nacgw.radius.NasClient c : clients.clients()) {
+            if (c.authenticateWith() != null && !proxySettings.has(c.authenticateWith())) {
+                throw new IllegalArgumentException("radius.clients." + c.name() + ".authenticateWith '"
+                        + c.authenticateWith() + "' is not a pool in radius.upstreams " + new TreeSet<>(
+                        proxySettings.pools().keySet()));
+            }
+        }
+    }
+
+    /**
+     * Copies an acknowledged Accounting-Request to the pool that authenticates the client's logins (its own
+     * {@code authenticateWith}, else its default profile's) when that pool has {@code copyAccounting}.
+     */
+    private void copyAccounting(io.nacgw.radius.codec.RadiusRequest r) {
+        if (proxy == null) {
+            return;
+        }
+        String pool = r.client().authenticateWith() != null ? r.client().authenticateWith()
+                : proxySettings.profileUpstreams().get(r.client().defaultProfile());
+        if (pool != null && proxySettings.pools().get(pool).copyAccounting()) {
+            proxy.copyAccounting(r, pool);
+        }
+    }
+
+    /** The upstream proxy, when radius.upstreams defines pools. */
+    public java.util.Optional<RadiusProxy> proxy() {
+        return java.util.Optional.ofNullable(proxy);
+    }
+
     /** The pipeline of a port. */
     public RadiusInitializer initializer(ServicePort port) {
         return port == ServicePort.AUTH ? auth : acct;
@@ -123,6 +182,7 @@ public final class ServerComponents implements AutoCloseable {
      */
     public void reload(NasRegistry clients) {
         checkProfiles(clients);
+        checkUpstreams(clients);
         registry.set(clients);
     }
 
@@ -153,6 +213,9 @@ public final class ServerComponents implements AutoCloseable {
     /** Finishes queued accounting writes, Accept records and audit lines; call after the channels are closed. */
     @Override
     public void close() {
+        if (proxy != null) {
+            proxy.close();
+        }
         eap.close();
         tlsPool.close();
         purger.close();

@@ -186,6 +186,14 @@ public final class RadiusServer implements AutoCloseable {
         log.info("RADIUS clients reloaded: {}", next);
     }
 
+    /**
+     * Throws {@link IllegalArgumentException} when a client's {@code authenticateWith} names a pool the running
+     * proxy does not have (pools change only with a restart); changes nothing.
+     */
+    public void checkUpstreams(List<NasClient> clients) {
+        components.checkUpstreams(NasRegistry.of(clients));
+    }
+
     /** The clients in use. */
     public List<NasClient> clients() {
         return components.registry().clients();

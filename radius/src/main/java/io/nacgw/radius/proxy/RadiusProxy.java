@@ -418,6 +418,16 @@ public final class RadiusProxy implements AutoCloseable {
         return out;
     }
 
+    /** The counters of one upstream by name; throws {@link IllegalArgumentException} for an unknown name. */
+    public UpstreamStats stats(String upstream) {
+        for (Upstream u : upstreams) {
+            if (u.s.name().equals(upstream)) {
+                return u.stats();
+            }
+        }
+        throw new IllegalArgumentException("no upstream '" + upstream + "'");
+    }
+
     /** Requests of this pool that got no upstream answer (no upstream alive, timed out, too large). */
     public long failures(String pool) {
         return pool(pool).failures.sum();

@@ -136,7 +136,7 @@ public final class ServerComponents implements AutoCloseable {
     }
 
     /** Every pool a client names must exist in radius.upstreams. */
-    private void checkUpstreams(NasRegistry clients) {
+    public void checkUpstreams(NasRegistry clients) {
         for (io.nacgw.radius.NasClient c : clients.clients()) {
             if (c.authenticateWith() != null && !proxySettings.has(c.authenticateWith())) {
                 throw new IllegalArgumentException("radius.clients." + c.name() + ".authenticateWith '"

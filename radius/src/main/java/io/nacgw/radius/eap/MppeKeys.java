@@ -23,7 +23,7 @@ public final class MppeKeys {
     }
 
     /** The two attributes for {@code msk} (at least 64 bytes). */
-    static List<Attribute> attributes(byte[] msk, Secret secret, byte[] requestAuthenticator) {
+    public static List<Attribute> attributes(byte[] msk, Secret secret, byte[] requestAuthenticator) {
         if (msk.length < 64) {
             throw new IllegalArgumentException("MSK must be at least 64 bytes");
         }
@@ -102,7 +102,7 @@ public final class MppeKeys {
     }
 
     /** The inverse of {@link #encrypt}, for tests and the load generator. */
-    static byte[] decrypt(byte[] value, Secret secret, byte[] requestAuthenticator) {
+    public static byte[] decrypt(byte[] value, Secret secret, byte[] requestAuthenticator) {
         byte[] p = new byte[value.length - 2];
         decryptInto(value, secret, requestAuthenticator, p);
         return java.util.Arrays.copyOfRange(p, 1, 1 + (p[0] & 0xFF));

@@ -19,7 +19,7 @@ public record ProxySettings(Map<String, PoolSettings> pools, Map<String, String>
     public static final ProxySettings NONE = new ProxySettings(Map.of(), Map.of());
 
     public ProxySettings {
-        pools = Map.copyOf(new LinkedHashMap<>(pools));
+        pools = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pools)); // configuration order
         profileUpstreams = Map.copyOf(profileUpstreams);
         Map<String, UpstreamSettings> byName = new HashMap<>();
         Map<java.net.InetSocketAddress, String> byAddress = new HashMap<>();

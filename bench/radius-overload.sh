@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# RADIUS under overload (issue 11): how much of its capacity nacgw still answers correctly when offered 1×, 2× and 3×
+# what it can serve.
+#   bench/radius-overload.sh                    # full run (about 4 minutes)
+#   QUICK=1 bench/radius-overload.sh            # a short smoke run of the script itself
+# Steps: build nacgw from the current tree, import DEVICES synthetic devices, start it on a free loopback port, measure
+# its capacity (closed loop, CONCURRENCY outstanding, median of RUNS), then offer an open-loop schedule of 1×, 2× and 3×
+# that capacity (`loadtest radius --rate`), once per admission setting in ADMISSIONS ("default" = the shipped default of
+# radius.maxRequestsPerSecond, a number = that rate, "auto" = 90% of the measured capacity), alternating the settings
+# run by run. Every answer is checked (authenticator and verdict); "answered" counts only correct answers received
+# before the load generator's retransmission timeout (TIMEOUT_MS; a NAS retransmits after 1-5 s). The load generator
+# runs on the same machine and takes CPU from the server: the capacity measured here is the capacity of that shared
+# machine, which is what the multiples are taken of.
+# Environment: DEVICES [100000], SEED [1], UNKNOWN [0.1], CONCURRENCY [64], RUNS [3], DURATION [15s], WARMUP [3s],
+# MULTIPLES ["1 2 3"], ADMISSIONS ["default auto"], TIMEOUT_MS [500], OUT [docs/benchmarks.md], JAVA_OPTS,
+# KEEP=1 keeps the temp directory, SKIP_BUILD=1 uses an existing gateway/target/nacgw.jar.
+# Everything listens on 127.0.0.1 only; everything this script starts is stopped by PID on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+# shellcheck source=bench/lib/common.sh
+. bench/lib/common.sh
+
+if [[ ${QUICK:-0} == 1 ]]; then
+  : "${DEVICES:=10000}" "${RUNS:=1}" "${DURATION:=3s}" "${WARMUP:=1s}"
+fi
+DEVICES=${DEVICES:-100000} SEED=${SEED:-1} UNKNOWN=${UNKNOWN:-0.1} CONCURRENCY=${CONCURRENCY:-64}
+RUNS=${RUNS:-3} DURATION=${DURATION:-15s} WARMUP=${WARMUP:-3s} MULTIPLES=${MULTIPLES:-"1 2 3"}
+ADMISSIONS=${ADMISSIONS:-"default auto"} TIMEOUT_MS=${TIMEOUT_MS:-500}
+OUT=${OUT:-docs/benchmarks.md} JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseParallelGC"}
+VLAN=100
+
+build_nacgw
+bench_start nacgw-overload
+umask 077
+openssl rand -hex 16 > "$TMP/secret" 2>/dev/null || head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$TMP/secret"
+log "generating $DEVICES synthetic devices (seed $SEED)"
+java $JAVA_OPTS -jar "$JAR" loadtest devices --count "$DEVICES" --seed "$SEED" --out "$TMP/devices.jsonl" >&2
+
+port=$(free_port udp)
+bench/lib/nacgw-conf.sh "$TMP/nacgw" "$port" $((port + 1)) "$TMP/secret" "$VLAN"
+java $JAVA_OPTS -jar "$JAR" devices import --config "$TMP/nacgw/nacgw.yaml" "$TMP/devices.jsonl" > "$TMP/import.log" 2>&1 \
+  || die "import failed: $(tail -n 3 "$TMP/import.log")"
+
+# start_nacgw RATE: the gateway with radius.maxRequestsPerSecond=RATE ("" = its default); sets NACGW_PID
+NACGW_PID=""
+start_nacgw() {
+  local props=()
+  [[ -n $1 ]] && props=("-Dnacgw.radius.maxRequestsPerSecond=$1")
+  java $JAVA_OPTS "${props[@]}" -jar "$JAR" run --config "$TMP/nacgw/nacgw.yaml" > "$TMP/console-$1.log" 2>&1 &
+  NACGW_PID=$!; PIDS+=("$NACGW_PID")
+  wait_port udp "$port" "$NACGW_PID" 120 || die "nacgw did not serve RADIUS on $port: $(tail -n 3 "$TMP/console-$1.log")"
+  # the port is bound a moment before the gateway has finished starting
+  for _ in $(seq 1200); do grep -q '^nacgw ready' "$TMP/console-$1.log" && return 0; sleep 0.1; done
+  die "nacgw did not report ready: $(tail -n 3 "$TMP/console-$1.log")"
+}
+stop_nacgw() {
+  kill "$NACGW_PID" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$NACGW_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$NACGW_PID" 2>/dev/null || true
+  for _ in $(seq 100); do ss -Huln | awk '{print $4}' | grep -qE "[:.]$port\$" || break; sleep 0.1; done
+}
+# loadgen NAME ARGS...: one measured run; prints "throughput p99 errors" of its JSON report
+loadgen() {
+  local name=$1; shift
+  local json=$TMP/$name.json budget=$(( $(secs "$DURATION") + $(secs "$WARMUP") + 120 ))
+  timeout "$budget" java $JAVA_OPTS -jar "$JAR" loadtest radius --target "127.0.0.1:$port" --secret-file "$TMP/secret" \
+    --count "$DEVICES" --seed "$SEED" --unknown "$UNKNOWN" --profile allowlist --duration "$DURATION" --warmup "$WARMUP" \
+    --timeout "$TIMEOUT_MS" --retries 0 --server-pid "$NACGW_PID" --quiet --json "$json" "$@" > "$TMP/$name.txt" 2>&1 || true
+  [[ -f $json ]] || die "$name produced no report: $(tail -n 5 "$TMP/$name.txt")"
+  echo "$(json_num "$json" throughput) $(json_num "$json" p99) $(( $(json_num "$json" correctnessErrors) + $(json_num "$json" availabilityErrors) ))"
+}
+
+# ---- capacity: closed loop on the default configuration -----------------------------------------------------------
+start_nacgw ""
+caps=()
+for r in $(seq "$RUNS"); do
+  read -r tput p99 errs < <(loadgen "capacity-$r" --concurrency "$CONCURRENCY")
+  log "capacity run $r: $tput correct answers/s, p99 $p99 ms, $errs wrong or missing"
+  caps+=("$tput")
+done
+stop_nacgw
+CAPACITY=$(printf '%s\n' "${caps[@]}" | median | awk '{printf "%.0f", $1}')
+[[ $CAPACITY -gt 0 ]] || die "capacity measured as 0"
+log "capacity: $CAPACITY correct answers/s (median of $RUNS)"
+
+# ---- overload: open loop at each multiple, alternating the admission settings ---------------------------------------
+RESULTS=$TMP/results.tsv
+: > "$RESULTS"
+admission_rate() { case $1 in default) echo "";; auto) echo $(( CAPACITY * 9 / 10 ));; *) echo "$1";; esac; }
+for r in $(seq "$RUNS"); do
+  for a in $ADMISSIONS; do
+    rate=$(admission_rate "$a")
+    start_nacgw "$rate"
+    for m in $MULTIPLES; do
+      offered=$(( CAPACITY * m ))
+      # each source port has 256 identifiers and a dropped request holds one for TIMEOUT_MS: enough ports that the
+      # load generator never runs out of identifiers (as a NAS population would not)
+      sources=$(( offered * TIMEOUT_MS / 1000 / 200 + 8 ))
+      read -r tput p99 errs < <(loadgen "over-$a-$m-$r" --rate "$offered" --sources "$sources")
+      share=$(awk -v t="$tput" -v c="$CAPACITY" 'BEGIN{printf "%.1f", 100 * t / c}')
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$a" "$m" "$r" "$tput" "$share" "$p99" "$errs" >> "$RESULTS"
+      log "admission $a (${rate:-default}) ${m}x = $offered/s offered, run $r: $tput correct/s = $share% of capacity, p99 $p99 ms"
+    done
+    stop_nacgw
+  done
+done
+
+# ---- report -------------------------------------------------------------------------------------------------------------
+{
+  echo "## RADIUS under overload (1×, 2×, 3× capacity)"
+  echo
+  [[ -n ${NOTE:-} ]] && { echo "**Note:** $NOTE"; echo; }
+  echo "Generated by \`bench/radius-overload.sh\` on $(date -u +%Y-%m-%dT%H:%MZ) from commit $COMMIT. Capacity = closed loop with"
+  echo "$CONCURRENCY outstanding MAB requests on the default configuration: **$CAPACITY correct answers/s** (median of $RUNS)."
+  echo "Then an open-loop schedule of 1×, 2× and 3× that rate for $DURATION after $WARMUP warm-up, median of $RUNS runs per cell,"
+  echo "settings alternating. \"Answered\" counts only correct answers (authenticator and verdict checked) received within"
+  echo "${TIMEOUT_MS} ms, no retransmissions; p99 is from the intended send time (coordinated-omission safe). The load"
+  echo "generator shares the 2 cores with the server. Admission: \`default\` = \`radius.maxRequestsPerSecond\` as shipped,"
+  echo "\`auto\` = set to 90% of the measured capacity ($(( CAPACITY * 9 / 10 ))/s)."
+  echo
+  machine
+  echo
+  echo "| admission | offered | offered req/s | answered correctly req/s | % of capacity | p99 ms | wrong or missing |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for a in $ADMISSIONS; do
+    for m in $MULTIPLES; do
+      printf '| %s | %s× | %s | %.0f | %s | %s | %.0f |\n' "$a" "$m" "$(( CAPACITY * m ))" \
+        "$(col "$a" "$m" 4)" "$(col "$a" "$m" 5)" "$(col "$a" "$m" 6)" "$(col "$a" "$m" 7)"
+    done
+  done
+  echo
+  echo '```'
+  echo "DEVICES=$DEVICES SEED=$SEED UNKNOWN=$UNKNOWN CONCURRENCY=$CONCURRENCY RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP MULTIPLES=\"$MULTIPLES\" ADMISSIONS=\"$ADMISSIONS\" TIMEOUT_MS=$TIMEOUT_MS bench/radius-overload.sh"
+  echo '```'
+  echo
+  echo "Every run:"
+  echo
+  echo "| admission | offered | run | answered correctly req/s | % of capacity | p99 ms | wrong or missing |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  awk -F'\t' '{printf "| %s | %s× | %s | %.0f | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7}' "$RESULTS"
+} | write_section "$OUT" radius-overload
+log "wrote the radius-overload section of $OUT"

@@ -66,7 +66,9 @@ public final class RadiusLoadtest implements Callable<Integer> {
 
     @Option(names = "--warmup", defaultValue = "0s", description = "Warm-up before measuring, e.g. 5s (default ${DEFAULT-VALUE}).")
     String warmup;
-    @Option(names = "--shape", defaultValue = "mab", description = "mab (PAP MAB, Call-Check) or vpn (authorize-only, Cisco mdm-tlv=device-mac) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--shape", defaultValue = "mab", description = "mab (PAP MAB, Call-Check), vpn (authorize-only, Cisco mdm-tlv=device-mac) or login (a user's PAP "
+            + "password 'loadgen-password' with the device MAC in Calling-Station-Id, for a proxy in front of a home server) "
+            + "(default ${DEFAULT-VALUE}).")
     String shape;
     @Option(names = "--no-message-authenticator", description = "Do not send Message-Authenticator (answers are still checked when they carry one).")
     boolean noMessageAuthenticator;
@@ -147,7 +149,7 @@ public final class RadiusLoadtest implements Callable<Integer> {
         try {
             return RequestShape.valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--shape must be mab or vpn, got '" + s + "'");
+            throw new IllegalArgumentException("--shape must be mab, vpn or login, got '" + s + "'");
         }
     }
 }

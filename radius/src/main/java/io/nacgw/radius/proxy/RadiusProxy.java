@@ -304,8 +304,9 @@ public final class RadiusProxy implements AutoCloseable {
             ex.deadlineTimer.cancel(false);
         }
         if (a.kind() != ProxyAnswer.Kind.ANSWERED) {
-            ex.pool.failures.increment();
-            if (ex.accounting && ex.last != null) {
+            if (!ex.accounting) {
+                ex.pool.failures.increment();
+            } else if (ex.last != null) {
                 ex.last.accountingLost.increment();
             }
         }
@@ -450,9 +451,34 @@ public final class RadiusProxy implements AutoCloseable {
             return;
         }
         closed = true;
+        try {
+            loop.submit(this::abandonAll).syncUninterruptibly();
+        } catch (RejectedExecutionException alreadyStopping) {
+            log.debug("proxy event loop already stopping");
+        }
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         log.info("RADIUS proxy stopped");
+    }
+
+    /**
+     * Ends every exchange still waiting for an upstream (shutdown; the server closed its RADIUS channels first, so
+     * the NAS gets no answer and asks another server).
+     */
+    private void abandonAll() {
+        for (Upstream u : upstreams) {
+            for (Slots slots : List.of(u.auth, u.acct)) {
+                for (Pending p : slots.pending) {
+                    if (p != null) {
+                        p.timer.cancel(false);
+                        slots.free(p);
+                        if (p.exchange != null) {
+                            finish(p.exchange, ProxyAnswer.failed(ProxyAnswer.Kind.NO_UPSTREAM, u.s.name()));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** What a request slot holds. */

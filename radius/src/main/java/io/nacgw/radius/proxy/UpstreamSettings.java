@@ -53,6 +53,9 @@ public record UpstreamSettings(String name, InetAddress address, int authPort, i
         Objects.requireNonNull(address, key + "address");
         port(key + "authPort", authPort);
         port(key + "acctPort", acctPort);
+        if (authPort == acctPort) {
+            throw new IllegalArgumentException(key + "authPort and " + key + "acctPort are both " + authPort);
+        }
         Objects.requireNonNull(secret, key + "secret");
         Objects.requireNonNull(transport, key + "transport");
         Objects.requireNonNull(responseTimeout, key + "responseTimeout");

@@ -26,17 +26,17 @@ import static org.junit.jupiter.api.Assertions.fail;
  * </ul>
  * Accounting is acknowledged. {@link #stop()} and {@link #start()} again on the same ports.
  */
-final class HomeServer implements AutoCloseable {
-    static final String SECRET = "upstream-secret-42";
+public final class HomeServer implements AutoCloseable {
+    public static final String SECRET = "upstream-secret-42";
     private static final String BINARY = "/usr/sbin/freeradius";
 
     final String name;
     final Path dir;
-    final int authPort;
-    final int acctPort;
+    public final int authPort;
+    public final int acctPort;
     private Process process;
 
-    HomeServer(String name, Path dir) throws IOException {
+    public HomeServer(String name, Path dir) throws IOException {
         this.name = name;
         this.dir = dir;
         this.authPort = freePort();
@@ -48,7 +48,7 @@ final class HomeServer implements AutoCloseable {
         writeConfig();
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         Path binary = Needs.executable("freeradius", BINARY);
         process = new ProcessBuilder(binary.toString(), "-f", "-d", dir.toString(), "-l",
                 dir.resolve("radius.log").toString()).redirectErrorStream(true)
@@ -69,7 +69,7 @@ final class HomeServer implements AutoCloseable {
         fail("FreeRADIUS " + name + " did not bind 127.0.0.1:" + authPort + " within 30 s");
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null) {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -80,7 +80,7 @@ final class HomeServer implements AutoCloseable {
         }
     }
 
-    String log() {
+    public String log() {
         try {
             String console = Files.exists(dir.resolve("console.log")) ? Files.readString(dir.resolve("console.log")) : "";
             String file = Files.exists(dir.resolve("radius.log")) ? Files.readString(dir.resolve("radius.log")) : "";
@@ -95,7 +95,7 @@ final class HomeServer implements AutoCloseable {
         stop();
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             return s.getLocalPort();
         }

@@ -204,6 +204,48 @@ final class RadiusProxyTest {
     }
 
     @Test
+    void close_endsWhatIsOutstanding() throws Exception {
+        Scripted silent = new Scripted(req -> List.of());
+        RadiusProxy p = RadiusProxy.start(ProxySettings.of(List.of(pool("s", PoolSettings.Balance.FAILOVER,
+                silent.settings("s")))));
+        java.util.concurrent.CompletableFuture<ProxyAnswer> f = p.forward(request(), "s");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (silent.received.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        p.close();
+        assertEquals(ProxyAnswer.Kind.NO_UPSTREAM, await(f).kind());
+        assertEquals(ProxyAnswer.Kind.NO_UPSTREAM, await(p.forward(request(), "s")).kind()); // after close: at once
+    }
+
+    @Test
+    void accountingCopy_isResignedForTheUpstream_acknowledgedOrCountedLost_neverAPoolFailure() throws Exception {
+        Scripted auth = new Scripted(ACCEPT);
+        Scripted auth2 = new Scripted(ACCEPT);
+        Scripted acct = new Scripted(req -> RadiusCrypto.verifyAccountingRequest(Secret.of(SECRET), req)
+                ? List.of(answer(req, RadiusCode.ACCOUNTING_RESPONSE, SECRET, false)) : List.of());
+        Scripted silentAcct = new Scripted(req -> List.of());
+        RadiusProxy p = proxy(pool("a", PoolSettings.Balance.FAILOVER,
+                        auth.settings("up").withAcctPort(acct.socket.getLocalPort())),
+                pool("b", PoolSettings.Balance.FAILOVER, auth2.settings("quiet").withAcctPort(
+                        silentAcct.socket.getLocalPort())));
+        RadiusRequest start = new RadiusRequest(RadiusCode.ACCOUNTING_REQUEST, 5, new byte[16],
+                List.of(Attribute.integer(AttributeType.ACCT_STATUS_TYPE, AttributeType.ACCT_START),
+                        Attribute.text(AttributeType.ACCT_SESSION_ID, "s-1")), new InetSocketAddress("127.0.0.1", 4000),
+                NasClient.builder("nas", "127.0.0.1", "nas-secret-1").build(), NAS, System.nanoTime());
+        p.copyAccounting(start, "a");
+        p.copyAccounting(start, "b");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((p.stats("up").accountingCopied() < 1 || p.stats("quiet").accountingLost() < 1)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(1, p.stats("up").accountingCopied());
+        assertEquals(1, p.stats("quiet").accountingLost());
+        assertEquals(0, p.failures("b"));
+    }
+
+    @Test
     void requestTooLarge_isRefused_nothingSent() throws Exception {
         Scripted up = new Scripted(ACCEPT);
         RadiusProxy p = proxy(pool("p", PoolSettings.Balance.FAILOVER, up.settings("u")));

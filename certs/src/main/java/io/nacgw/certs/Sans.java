@@ -9,7 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.ASN1TaggedObject;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -27,6 +31,7 @@ import org.bouncycastle.cert.X509CertificateHolder;
  * RFC 3986 URI — and Cisco's {@code ID:Microsoft Endpoint Manager:GUID:…} form contains spaces.
  */
 final class Sans {
+    static final ASN1ObjectIdentifier UPN = new ASN1ObjectIdentifier("1.3.6.1.4.1.311.20.2.3");
     /** One name of the extension: its GeneralName tag and text value ({@code null} when unreadable). */
     record Name(int tag, String value) {
     }
@@ -88,12 +93,53 @@ final class Sans {
                     return InetAddress.getByAddress(ip).getHostAddress();
                 case GeneralName.directoryName:
                     return X500Name.getInstance(n.getName()).toString();
+                case GeneralName.otherName:
+                    return upn(n);
                 default:
                     return null;
             }
         } catch (UnknownHostException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** A Microsoft UPN otherName ({@code 1.3.6.1.4.1.311.20.2.3}, a UTF8String), else {@code null}. */
+    private static String upn(GeneralName n) {
+        ASN1Sequence seq = ASN1Sequence.getInstance(n.getName());
+        if (seq.size() != 2 || !UPN.equals(ASN1ObjectIdentifier.getInstance(seq.getObjectAt(0)))) {
+            return null;
+        }
+        ASN1Primitive value = ASN1TaggedObject.getInstance(seq.getObjectAt(1)).getExplicitBaseObject().toASN1Primitive();
+        return value instanceof ASN1String ? ((ASN1String) value).getString() : null;
+    }
+
+    /** The values of the names with {@code tag} (a {@code GeneralName} tag; otherName means UPN), readable ones only. */
+    static List<String> values(Result r, int tag) {
+        List<String> out = new ArrayList<>();
+        for (Name n : r.names()) {
+            if (n.tag() == tag && n.value() != null) {
+                out.add(n.value());
+            }
+        }
+        return out;
+    }
+
+    /** The values of every {@code attribute} (e.g. {@link BCStyle#OU}) of the subject, in order. */
+    static List<String> subject(X509Certificate cert, ASN1ObjectIdentifier attribute) {
+        List<String> out = new ArrayList<>();
+        try {
+            X500Name subject = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
+            for (RDN rdn : subject.getRDNs(attribute)) {
+                for (org.bouncycastle.asn1.x500.AttributeTypeAndValue tv : rdn.getTypesAndValues()) {
+                    if (attribute.equals(tv.getType())) {
+                        out.add(IETFUtils.valueToString(tv.getValue()));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        return out;
     }
 
     /** Display form as openssl prints it: {@code DNS:x}, {@code IP Address:x}, {@code URI:x}, {@code email:x}. */
@@ -105,7 +151,7 @@ final class Sans {
             case GeneralName.rfc822Name: return "email:" + v;
             case GeneralName.iPAddress: return "IP Address:" + v;
             case GeneralName.directoryName: return "DirName:" + v;
-            case GeneralName.otherName: return "othername:<unsupported>";
+            case GeneralName.otherName: return n.value() == null ? "othername:<unsupported>" : "othername:UPN:" + v;
             default: return "tag" + n.tag() + ":<unsupported>";
         }
     }

@@ -55,6 +55,10 @@ public final class Gateway implements AutoCloseable {
     /** The policy and RADIUS clients as last applied (start or reload): what the next reload compares against. */
     private volatile io.nacgw.gateway.config.PolicyConfig currentPolicy;
     private volatile Map<String, io.nacgw.gateway.config.RadiusConfig.ClientConfig> currentClients;
+    /** API users and log levels as last applied (reload applies them live). */
+    private volatile List<io.nacgw.gateway.config.ApiConfig.UserConfig> currentApiUsers;
+    private volatile io.nacgw.gateway.config.LoggingConfig currentLogging;
+    private final LogLevels logLevels = new LogLevels();
     private final java.util.function.Supplier<NacgwConfig> reloadSource;
     private final Clock clock;
     private final ComplianceStore store;
@@ -71,6 +75,8 @@ public final class Gateway implements AutoCloseable {
     private final MetricsServer metricsServer;
     private final SessionStore sessions;
     private final ChangeLogFollower changeLog;
+    private final ClusterNode cluster;
+    private GatewayHealth healthChecks;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
@@ -78,6 +84,9 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.currentPolicy = config.policy();
         this.currentClients = config.radius().clients();
+        this.currentApiUsers = config.api().users();
+        this.currentLogging = config.logging();
+        logLevels.apply(config.logging().levels());
         this.reloadSource = reloadSource;
         this.clock = clock;
         this.policy = config.policy().toAccessPolicy();
@@ -85,7 +94,7 @@ public final class Gateway implements AutoCloseable {
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         closeables.push(lock);
         try {
-            this.store = ComplianceStore.open(config.store().settings(config.dataDir()));
+            this.store = metrics.timed(ComplianceStore.open(config.store().settings(config.dataDir())));
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -108,12 +117,14 @@ public final class Gateway implements AutoCloseable {
             }
             this.changeLog = follower;
             closeables.push(metrics);
+            metrics.bindBuildInfo(io.nacgw.gateway.cli.VersionCommand.version(),
+                    io.nacgw.gateway.cli.VersionCommand.commit());
             metrics.bindIndex(compliance);
             this.sessions = SessionStore.open(config.store().settings(config.dataDir()), clock);
             closeables.push(sessions);
             if (config.radius().enabled()) {
                 Path auditFile = config.dataDir().resolve(config.audit().file());
-                AuditSink audit = openAudit(auditFile);
+                AuditSink audit = openAudit(auditFile, config.audit().rotate().rotation(), clock);
                 this.auditSink = audit;
                 var pki = pki().layout();
                 EapSettings eap = config.radius().eap().settings(config.dataDir(), pki.serverCertificate(),
@@ -125,6 +136,7 @@ public final class Gateway implements AutoCloseable {
                 metrics.bindRadius(radius);
                 radius.proxy().ifPresent(metrics::bindProxy);
                 metrics.bindEap(radius);
+                metrics.bindDecisions(radius);
                 CoaSettings coaSettings = config.radius().coa().settings();
                 if (coaSettings.enabled()) {
                     this.coa = CoaSender.start(coaSettings, radius::client, radius::audit, clock, metrics::observeCoa);
@@ -155,15 +167,18 @@ public final class Gateway implements AutoCloseable {
             } else {
                 this.api = null;
             }
+            this.cluster = startCluster();
             if (config.sync().enabled()) {
-                this.sync = SyncService.create(config.sync().settings(), compliance);
+                this.sync = SyncService.create(config.sync().settings(), compliance, cluster.role());
                 closeables.push(sync);
                 metrics.bindSync(sync);
+                cluster.onElected(sync::tickNow); // a new leader syncs at once, not at its next tick
                 sync.start();
             } else {
                 this.sync = null;
             }
-            SyncOperations syncOps = sync == null ? null : new SyncOperations(sync);
+            this.healthChecks = healthChecks();
+            SyncOperations syncOps = sync == null ? null : new SyncOperations(sync, cluster.role());
             if (syncOps != null) {
                 closeables.push(syncOps);
             }
@@ -172,6 +187,9 @@ public final class Gateway implements AutoCloseable {
                 ops.putAll(coaActions.endpoints());
                 ops.put("/reload", ReloadOperation.of(this, reloadSource));
                 ops.putAll(SessionOperations.endpoints(sessions, clock));
+                ops.putAll(DeviceOperations.endpoints(store, policy, clock));
+                ops.putAll(StoreFiles.endpoints(store));
+                ops.putAll(DebugOperations.endpoints(radius == null ? null : radius.debug()));
                 this.metricsServer = MetricsServer.startWithHealth(config.metrics().settings(), metrics::scrape, this::health,
                         ops);
                 closeables.push(metricsServer);
@@ -184,9 +202,9 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static AuditSink openAudit(Path file) {
+    private static AuditSink openAudit(Path file, io.nacgw.radius.audit.AuditRotation rotation, Clock clock) {
         try {
-            return AuditSink.file(file);
+            return AuditSink.file(file, rotation, clock);
         } catch (IOException e) {
             throw new IllegalStateException("cannot open the audit log " + file + ": " + e.getMessage(), e);
         }
@@ -237,11 +255,40 @@ public final class Gateway implements AutoCloseable {
         return dn;
     }
 
-    /** {@code degraded} while the store is unreachable: lookups are answered from memory, writes get 503. */
+    /** The sync leader election (shared store) or the lone leader (embedded); named after the bound port by default. */
+    private ClusterNode startCluster() {
+        int port = radius != null ? radius.authAddress().getPort()
+                : api != null ? api.address().getPort() : (int) ProcessHandle.current().pid();
+        ClusterNode node = ClusterNode.start(config.store().settings(config.dataDir()), config.cluster().settings(port),
+                clock);
+        closeables.push(node);
+        metrics.bindCluster(node.role());
+        if (changeLog != null) {
+            metrics.bindChangeLog(changeLog);
+        }
+        return node;
+    }
+
+    private GatewayHealth healthChecks() {
+        java.time.Duration syncInterval = sync == null ? null : config.sync().settings().incrementalInterval().isZero()
+                ? config.sync().settings().fullInterval() : config.sync().settings().incrementalInterval();
+        return new GatewayHealth(clock::instant, store::health, changeLog, cluster, sync == null ? null : sync::status,
+                syncInterval, radius == null ? null : () -> new long[] {radius.boundChannels(), radius.channelCount()},
+                api == null ? null : api::bound);
+    }
+
+    /**
+     * {@code /health}: {@code up}; {@code degraded} (still answering) while the store is unreachable (lookups from
+     * memory, writes 503), the change log lags, no node leads the sync or the last sync is stale; {@code down}
+     * when a RADIUS or HTTPS listener is not bound. Each check is in the body.
+     */
     public io.nacgw.nacapi.Health health() {
-        io.nacgw.core.store.StoreHealth h = store.health();
-        return h.up() ? io.nacgw.nacapi.Health.UP : io.nacgw.nacapi.Health.degraded("store unreachable since "
-                + h.since() + ": " + h.reason() + "; writes are refused, lookups answered from memory");
+        return healthChecks.get();
+    }
+
+    /** This node's role among the gateways on its store (the sync leader, or a follower). */
+    public io.nacgw.core.cluster.ClusterRole cluster() {
+        return cluster.role();
     }
 
     /** Opens everything; on failure closes what was opened and rethrows. */
@@ -301,8 +348,8 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Applies what can change without a restart from a freshly loaded config: the policy profiles (every component
-     * decides with the new ones from its next request) and the RADIUS clients. Everything is built and validated
-     * before anything changes: on error (an {@link IllegalArgumentException} naming the key) the running gateway
+     * decides with the new ones from its next request), the RADIUS clients, the API users and the log levels.
+     * Everything is built and validated before anything changes: on error (an {@link IllegalArgumentException} naming the key) the running gateway
      * stays exactly as it was. Other changed keys are reported as needing a restart.
      */
     public synchronized ReloadResult reload(NacgwConfig fresh) {
@@ -310,8 +357,10 @@ public final class Gateway implements AutoCloseable {
         List<String> restart = new ArrayList<>();
         boolean policyChanged = !currentPolicy.equals(fresh.policy());
         boolean clientsChanged = !currentClients.equals(fresh.radius().clients());
+        boolean usersChanged = api != null && !currentApiUsers.equals(fresh.api().users());
+        boolean loggingChanged = !currentLogging.equals(fresh.logging());
         for (String key : ConfigDiff.changedKeys(config, fresh)) {
-            if (!key.equals("policy") && !key.startsWith("policy.") && !key.equals("radius.clients")) {
+            if (!liveKey(key) && !(api != null && key.equals("api.users"))) {
                 restart.add(key);
             }
         }
@@ -325,9 +374,9 @@ public final class Gateway implements AutoCloseable {
         if (clients != null) {
             radius.checkUpstreams(clients); // a pool the running proxy lacks: refused before anything changes
         }
-        if (policyChanged && api != null) {
-            config.api().auth(next, io.nacgw.nacapi.ClientIdentityResolver.NONE); // API users name existing profiles
-        }
+        List<io.nacgw.nacapi.ApiUser> users = api != null && (policyChanged || usersChanged)
+                // API users name existing profiles; a bad hash or role is refused here, before anything changes
+                ? fresh.api().auth(next, io.nacgw.nacapi.ClientIdentityResolver.NONE).users() : null;
         if (policyChanged) {
             applied.add("policy.profiles: " + profileChanges(currentPolicy, fresh.policy()));
             Map<String, io.nacgw.core.policy.Profile> before = new HashMap<>();
@@ -341,9 +390,20 @@ public final class Gateway implements AutoCloseable {
         }
         if (clients != null) {
             radius.reload(clients);
+            metrics.bindDecisionTallies(radius.decisions()); // series for clients and profiles the reload added
             if (clientsChanged) {
                 applied.add("radius.clients: " + clientChanges(currentClients, fresh.radius().clients()));
             }
+        }
+        if (users != null && usersChanged) {
+            api.replaceUsers(users, next);
+            applied.add("api.users: " + users.size() + " users (" + entryChanges(userMap(currentApiUsers),
+                    userMap(fresh.api().users())) + "); cached verifications forgotten");
+            currentApiUsers = fresh.api().users();
+        }
+        if (loggingChanged) {
+            applied.add("logging.levels: " + logLevels.apply(fresh.logging().levels()));
+            currentLogging = fresh.logging();
         }
         currentPolicy = fresh.policy();
         if (radius != null) {
@@ -356,6 +416,19 @@ public final class Gateway implements AutoCloseable {
         log.info("reload: {}{}", result.unchanged() ? "no changes" : applied.isEmpty() ? "nothing applied" : String.join("; ", applied),
                 restart.isEmpty() ? "" : "; restart needed for " + restart);
         return result;
+    }
+
+    /** Keys a reload applies live (besides api.users, when the API runs). */
+    private static boolean liveKey(String key) {
+        return key.equals("policy") || key.startsWith("policy.") || key.equals("radius.clients")
+                || key.equals("logging") || key.startsWith("logging.");
+    }
+
+    private static Map<String, io.nacgw.gateway.config.ApiConfig.UserConfig> userMap(
+            List<io.nacgw.gateway.config.ApiConfig.UserConfig> users) {
+        Map<String, io.nacgw.gateway.config.ApiConfig.UserConfig> m = new java.util.LinkedHashMap<>();
+        users.forEach(u -> m.put(u.name(), u));
+        return m;
     }
 
     /** Re-reads the config file given at start and applies it (SIGHUP); the outcome goes to the log. */

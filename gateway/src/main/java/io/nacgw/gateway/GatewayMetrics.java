@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nacgw.core.service.ComplianceService;
 import io.nacgw.nacapi.ApiServer;
+import io.nacgw.radius.DecisionStats;
 import io.nacgw.radius.DropReason;
 import io.nacgw.radius.RadiusServer;
 import io.nacgw.radius.coa.CoaResult;
@@ -23,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The gateway's Prometheus metrics: index counters, sync status and JVM health. Counters are read from the
- * components' own stats when scraped, so the request paths pay nothing for metrics.
+ * The gateway's Prometheus metrics: index counters, sync status, decisions, latencies and JVM health. Counters are
+ * read from the components' own stats when scraped, and latency timers are registered before traffic, so the request
+ * paths pay no registry lookup and no allocation for metrics.
  */
 public final class GatewayMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -47,6 +49,30 @@ public final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_index_store_loads", svc, s -> s.stats().storeLoads(), "Lookups that had to ask the store");
         counter("nacgw_index_overloaded", svc, s -> s.stats().overloaded(), "Lookups refused: loader full");
         counter("nacgw_index_stale_updates", svc, s -> s.stats().staleUpdates(), "Updates ignored as older than stored");
+    }
+
+    void bindCluster(io.nacgw.core.cluster.ClusterRole role) {
+        Gauge.builder("nacgw_cluster_leader", role, r -> r.isLeader() ? 1 : 0)
+                .description("1 while this node is the sync leader (always on the embedded store)").register(registry);
+        Gauge.builder("nacgw_cluster_leader_known", role, r -> r.leaderName().isPresent() ? 1 : 0)
+                .description("1 while this node knows which node leads (0: none, e.g. the store is unreachable)")
+                .register(registry);
+    }
+
+    void bindChangeLog(io.nacgw.core.service.ChangeLogFollower log) {
+        Gauge.builder("nacgw_changelog_lag_sequence", log, l -> l.stats().behind())
+                .description("Changes in the shared change log after the last one this node applied (as of its last read)")
+                .register(registry);
+        Gauge.builder("nacgw_changelog_lag_seconds", log, l -> l.stats().lag().toMillis() / 1000.0)
+                .description("Seconds since this node last had applied every change in the log").register(registry);
+        Gauge.builder("nacgw_changelog_last_sequence", log, l -> l.stats().lastSequence())
+                .description("The last change-log sequence applied").register(registry);
+        Gauge.builder("nacgw_changelog_connected", log, l -> l.stats().connected() ? 1 : 0)
+                .description("1 while the change-log connection is open").register(registry);
+        counter("nacgw_changelog_applied", log, l -> l.stats().applied(), "Device changes applied from the change log");
+        counter("nacgw_changelog_reconnects", log, l -> l.stats().reconnects(), "Change-log connection re-established");
+        counter("nacgw_changelog_reloads", log, l -> l.stats().reloads(),
+                "Every device re-read instead of applying the log (pruned past this node, or too far behind)");
     }
 
     void bindSync(SyncService sync) {
@@ -81,7 +107,10 @@ public final class GatewayMetrics implements AutoCloseable {
 
     void bindRadius(RadiusServer radius) {
         counter("nacgw_radius_received", radius, r -> r.stats().received(), "RADIUS datagrams received");
-        counter("nacgw_radius_accepts", radius, r -> r.stats().accepts(), "Access-Accepts for allowed devices");
+        counter("nacgw_radius_accepts", radius, r -> r.stats().allowed(),
+                "Access-Accepts for allowed devices (quarantines not included: see nacgw_radius_quarantines)");
+        counter("nacgw_radius_access_accepts", radius, r -> r.stats().accepts(),
+                "Every Access-Accept sent, quarantines included");
         counter("nacgw_radius_quarantines", radius, r -> r.stats().quarantines(), "Access-Accepts with quarantine attributes");
         counter("nacgw_radius_rejects", radius, r -> r.stats().rejects(), "Access-Rejects");
         counter("nacgw_radius_accounting_stored", radius, r -> r.stats().accountingStored(), "Accounting records stored");
@@ -148,6 +177,76 @@ public final class GatewayMetrics implements AutoCloseable {
         }
     }
 
+    /** Bucket bounds every request timer has for sure (besides the percentile histogram's own). */
+    private static final Duration[] SLOS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1)};
+
+    private Timer latencyTimer(String name, String description, String... tags) {
+        // a Prometheus histogram: percentiles come from histogram_quantile() over its buckets, across nodes too
+        return Timer.builder(name).description(description).tags(tags).publishPercentileHistogram()
+                .serviceLevelObjectives(SLOS).register(registry);
+    }
+
+    /**
+     * Decisions by NAS client, profile and reason code, each client's last request, EAP-TLS failures and the
+     * Access-Request latency. Every series is registered here, before traffic: the request path only bumps
+     * counters the radius module owns. Call again after a reload ({@link #bindDecisionTallies}).
+     */
+    void bindDecisions(RadiusServer radius) {
+        DecisionStats d = radius.decisions();
+        Timer t = latencyTimer("nacgw_radius_request", "Access-Request latency, from the datagram read to the answer");
+        d.onLatency(n -> t.record(n, TimeUnit.NANOSECONDS));
+        for (String reason : DecisionStats.REASONS) {
+            FunctionCounter.builder("nacgw_radius_decision_reasons", d, s -> s.reason(reason)).tag("reason", reason)
+                    .description("Access decisions carrying this reason code (a decision can carry several)")
+                    .register(registry);
+        }
+        for (String reason : DecisionStats.EAP_TLS_FAILURES) {
+            FunctionCounter.builder("nacgw_tls_handshake_failures", d, s -> s.eapTlsFailures(reason))
+                    .tags("transport", "eap-tls", "reason", reason)
+                    .description("Failed TLS handshakes, by transport and reason").register(registry);
+        }
+        bindDecisionTallies(d);
+    }
+
+    /** Series for every configured client and profile (idempotent; new names after a reload get theirs). */
+    void bindDecisionTallies(DecisionStats d) {
+        for (String client : d.clientNames()) {
+            DecisionStats.Tally tally = d.client(client);
+            verdicts("nacgw_radius_client_decisions", "client", client, tally,
+                    "Access decisions by NAS client (radius.clients) and verdict");
+            Gauge.builder("nacgw_radius_client_last_request_seconds", tally, x -> x.lastRequestMillis() / 1000.0)
+                    .tag("client", client).description("Unix time of the NAS client's last request (0: none since start)")
+                    .register(registry);
+        }
+        for (String profile : d.profileNames()) {
+            verdicts("nacgw_radius_profile_decisions", "profile", profile, d.profile(profile),
+                    "Access decisions by policy profile and verdict");
+        }
+    }
+
+    private void verdicts(String name, String label, String value, DecisionStats.Tally tally, String description) {
+        for (String verdict : DecisionStats.VERDICTS) {
+            FunctionCounter.builder(name, tally, x -> x.count(verdict)).tags(label, value, "verdict", verdict)
+                    .description(description).register(registry);
+        }
+    }
+
+    /** Build version and commit, as a constant 1 with labels (the Prometheus build_info convention). */
+    void bindBuildInfo(String version, String commit) {
+        // a Prometheus info metric (exposed as nacgw_build_info 1): Micrometer has no info type, the registry does
+        io.prometheus.metrics.core.metrics.Info.builder().name("nacgw_build").help("The running build: version and commit")
+                .labelNames("version", "commit").register(registry.getPrometheusRegistry())
+                .addLabelValues(version, commit);
+    }
+
+    /** The store wrapped so that each write and read is timed. */
+    io.nacgw.core.store.ComplianceStore timed(io.nacgw.core.store.ComplianceStore store) {
+        return new TimedComplianceStore(store,
+                latencyTimer("nacgw_store_write", "Store writes (upserts, deletes), from call to commit"),
+                latencyTimer("nacgw_store_read", "Store reads (lookups, pages, counts)"));
+    }
+
     void bindEap(RadiusServer radius) {
         counter("nacgw_eap_started", radius, r -> r.eapStats().started(), "EAP conversations started");
         counter("nacgw_eap_challenges", radius, r -> r.eapStats().challenges(), "Access-Challenges sent");
@@ -159,6 +258,11 @@ public final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_eap_tls_full", radius, r -> r.eapStats().tlsFull(), "Full EAP-TLS handshakes");
         counter("nacgw_eap_tls_resumed", radius, r -> r.eapStats().tlsResumed(), "Resumed EAP-TLS handshakes");
         counter("nacgw_eap_crl_fetch_failures", radius, r -> r.eapStats().crlFetchFailures(), "Failed fetches of radius.eap.tls.crlUrls");
+        counter("nacgw_eap_ocsp_good", radius, r -> r.eapStats().ocspGood(), "OCSP statuses of client certificates: good");
+        counter("nacgw_eap_ocsp_revoked", radius, r -> r.eapStats().ocspRevoked(), "OCSP statuses of client certificates: revoked");
+        counter("nacgw_eap_ocsp_unknown", radius, r -> r.eapStats().ocspUnknown(), "OCSP statuses of client certificates: unknown to the responder");
+        counter("nacgw_eap_ocsp_unavailable", radius, r -> r.eapStats().ocspUnavailable(), "OCSP statuses not obtained (responder down, bad answer, no URL)");
+        counter("nacgw_eap_ocsp_requests", radius, r -> r.eapStats().ocspRequests(), "HTTP requests sent to OCSP responders");
         gauge("nacgw_eap_conversations", radius, r -> r.eapStats().conversations(), "EAP conversations held");
         gauge("nacgw_eap_tls_sessions_cached", radius, r -> r.eapStats().tlsSessionsCached(),
                 "TLS sessions held for resumption");
@@ -215,6 +319,13 @@ public final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_api_stale_updates", api, a -> a.stats().staleUpdates(), "Ingested updates ignored as stale");
         counter("nacgw_api_bulk_cut_off", api, a -> a.stats().bulkCutOff(), "Bulk uploads cut off mid-stream");
         counter("nacgw_api_slow_clients_closed", api, a -> a.stats().slowClientsClosed(), "Connections closed as too slow");
+        Timer t = latencyTimer("nacgw_api_request", "HTTPS request latency, from the complete request to the answer");
+        api.onLatency(n -> t.record(n, TimeUnit.NANOSECONDS));
+        for (String reason : api.tlsHandshakeFailures().keySet()) {
+            FunctionCounter.builder("nacgw_tls_handshake_failures", api, a -> a.tlsHandshakeFailures().get(reason))
+                    .tags("transport", "https", "reason", reason)
+                    .description("Failed TLS handshakes, by transport and reason").register(registry);
+        }
         bindApiGuards(api);
     }
 

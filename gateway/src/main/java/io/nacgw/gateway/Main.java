@@ -1,6 +1,7 @@
 package io.nacgw.gateway;
 
 import io.nacgw.gateway.cli.CertsCommand;
+import io.nacgw.gateway.cli.DebugCommand;
 import io.nacgw.gateway.cli.ApiCommand;
 import io.nacgw.gateway.cli.DevicesCommand;
 import io.nacgw.gateway.cli.Failures;
@@ -8,6 +9,7 @@ import io.nacgw.gateway.cli.LoadtestCommand;
 import io.nacgw.gateway.cli.ReloadCommand;
 import io.nacgw.gateway.cli.RunCommand;
 import io.nacgw.gateway.cli.SessionsCommand;
+import io.nacgw.gateway.cli.StoreCommand;
 import io.nacgw.gateway.cli.SyncCommand;
 import io.nacgw.gateway.cli.VersionCommand;
 import picocli.CommandLine;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "nacgw", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Network access control compliance gateway: answers NAC appliances (HTTPS) and network gear "
                 + "(RADIUS) from a cached copy of every device's MDM compliance state.",
-        subcommands = {RunCommand.class, ReloadCommand.class, SyncCommand.class, SessionsCommand.class, ApiCommand.class, DevicesCommand.class, CertsCommand.class, LoadtestCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ReloadCommand.class, SyncCommand.class, SessionsCommand.class, DebugCommand.class, ApiCommand.class, DevicesCommand.class, StoreCommand.class, CertsCommand.class, LoadtestCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -2,6 +2,7 @@ package io.nacgw.gateway;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.nacgw.core.cluster.ClusterRole;
 import io.nacgw.nacapi.MetricsServer;
 import io.nacgw.sync.SyncMode;
 import io.nacgw.sync.SyncReport;
@@ -22,26 +23,30 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * The sync connector on the localhost operations port: {@code GET /sync/status} and
  * {@code POST /sync/run?mode=full|incremental} (202 started, 409 a run is going); {@code nacgw sync} calls them.
- * A requested run executes on its own thread, never on the server's.
+ * A requested run executes on its own thread, never on the server's. With several nodes on one store only the sync
+ * leader runs syncs: on another node {@code /sync/run} is refused (409) naming the leader, where to run it, and
+ * {@code /sync/status} says which node this is and which one leads.
  */
 final class SyncOperations implements AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SyncOperations.class);
     private static final JsonFactory JSON = new JsonFactory();
     private final SyncService sync;
+    private final ClusterRole role;
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "nacgw-sync-on-demand");
         t.setDaemon(true);
         return t;
     });
 
-    SyncOperations(SyncService sync) {
+    SyncOperations(SyncService sync, ClusterRole role) {
         this.sync = sync;
+        this.role = role;
     }
 
     /** The endpoints; with sync disabled they answer 404 with an explanation. */
     static Map<String, MetricsServer.Operation> endpoints(SyncOperations ops) {
         MetricsServer.Operation status = (method, query) -> ops == null ? disabled()
-                : method.equals("GET") ? new MetricsServer.Reply(200, json(ops.sync.status()))
+                : method.equals("GET") ? new MetricsServer.Reply(200, json(ops.sync.status(), ops.role))
                 : new MetricsServer.Reply(405, "{\"error\":\"use GET\"}");
         MetricsServer.Operation run = (method, query) -> ops == null ? disabled()
                 : method.equals("POST") ? ops.run(query) : new MetricsServer.Reply(405, "{\"error\":\"use POST\"}");
@@ -56,6 +61,16 @@ final class SyncOperations implements AutoCloseable {
         boolean full = !query.contains("mode=incremental");
         if (!query.isEmpty() && !query.equals("mode=full") && !query.equals("mode=incremental")) {
             return new MetricsServer.Reply(400, "{\"error\":\"mode must be full or incremental\"}");
+        }
+        if (!role.isLeader()) {
+            String leader = role.leaderName().orElse(null);
+            return leader == null
+                    ? new MetricsServer.Reply(503, "{\"error\":" + quote("this node (" + role.nodeName() + ") is not the "
+                    + "sync leader and no node leads right now (is the store reachable?): try again in a few seconds")
+                    + ",\"node\":" + quote(role.nodeName()) + "}")
+                    : new MetricsServer.Reply(409, "{\"error\":" + quote("this node (" + role.nodeName() + ") is not the "
+                    + "sync leader: node " + leader + " runs the MDM sync; run `nacgw sync run` on " + leader)
+                    + ",\"node\":" + quote(role.nodeName()) + ",\"leader\":" + quote(leader) + "}");
         }
         Instant requested = Instant.now();
         // checking for a run and claiming the slot is one step: a 202 is never followed by a refused run
@@ -73,10 +88,25 @@ final class SyncOperations implements AutoCloseable {
                 + "\",\"requested\":\"" + requested + "\"}");
     }
 
-    static String json(SyncStatus s) {
+    private static String quote(String text) {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.writeString(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    static String json(SyncStatus s, ClusterRole role) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(w)) {
             g.writeStartObject();
+            g.writeObjectFieldStart("cluster");
+            g.writeStringField("node", role.nodeName());
+            g.writeStringField("role", role.isLeader() ? "leader" : "follower");
+            string(g, "leader", role.leaderName().orElse(null));
+            g.writeEndObject();
             g.writeBooleanField("running", s.running());
             string(g, "runningMode", s.runningMode() == null ? null : s.runningMode().name().toLowerCase(java.util.Locale.ROOT));
             string(g, "lastSuccess", s.lastSuccess());

@@ -1,5 +1,22 @@
 package io.nacgw.gateway;
 
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.Date;
+import java.util.regex.Matcher;
 import io.nacgw.certs.CertificateAuthority;
 import io.nacgw.certs.IssuedClient;
 import io.nacgw.certs.Role;
@@ -29,7 +46,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The load generators against the real gateway, in-process: every device class of the synthetic set gets the
- * verdict the default corp-wifi profile promises, over RADIUS (MAB) and over HTTPS with mutual TLS.
+ * verdict the default corp-wifi profile promises, over RADIUS (MAB), over HTTPS with mutual TLS, and over 802.1X
+ * EAP-TLS ({@code --shape eap-tls}: full TLS 1.2 and 1.3 handshakes and resumed TLS 1.2 ones, every conversation's
+ * MS-MPPE keys checked against the client's own derivation; a foreign CA or a wrong secret reported as errors).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 final class GatewayLoadgenTest {
@@ -102,5 +121,125 @@ final class GatewayLoadgenTest {
                 assertEveryClassAnswered(api.out);
             }
         }
+    }
+
+    /** A CA like an Intune SCEP issuing CA: its certificate and key as PEM files ca.pem / ca.key in {@code into}. */
+    static Path[] deviceCa(Path into, String cn) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair k = g.generateKeyPair();
+        X500Name name = new X500Name("CN=" + cn);
+        Instant now = Instant.now();
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
+                Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(365))), name, k.getPublic());
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        var cert = new JcaX509CertificateConverter().getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(k.getPrivate())));
+        Files.createDirectories(into);
+        Path ca = into.resolve("ca.pem");
+        Path key = into.resolve("ca.key");
+        Files.writeString(ca, pem(cert));
+        Files.writeString(key, pem(new JcaPKCS8Generator(k.getPrivate(), null)));
+        return new Path[]{ca, key};
+    }
+
+    private static String pem(Object o) throws Exception {
+        StringWriter w = new StringWriter();
+        try (JcaPEMWriter p = new JcaPEMWriter(w)) {
+            p.writeObject(o);
+        }
+        return w.toString();
+    }
+
+    private static long count(String report, String key) {
+        Matcher m = Pattern.compile("\\b" + Pattern.quote(key) + "=(\\d+)").matcher(report);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void eapTlsLoad_fullAndResumedHandshakes_everyConversationVerified() throws Exception {
+        Path[] ca = deviceCa(dir.resolve("mdm"), "Loadgen Intune SCEP CA");
+        Path[] foreign = deviceCa(dir.resolve("foreign"), "Someone else's CA");
+        Properties p = new Properties();
+        p.setProperty("nacgw.radius.bindAddress", "127.0.0.1");
+        p.setProperty("nacgw.radius.authPort", "0");
+        p.setProperty("nacgw.radius.acctPort", "0");
+        p.setProperty("nacgw.radius.clients.localhost.secrets", SECRET);
+        p.setProperty("nacgw.radius.eap.enabled", "true");
+        p.setProperty("nacgw.radius.eap.tls.trustedCaFiles", ca[0].toString());
+        p.setProperty("nacgw.api.enabled", "false");
+        p.setProperty("nacgw.metrics.port", "0");
+        NacgwConfig config = new ConfigLoader().load(null, Map.of(), p).withDataDir(dir.resolve("data"));
+        SyntheticDevices set = new SyntheticDevices(5, 200, SyntheticDevices.defaultMix(), "SYN-", Instant.now());
+        try (Gateway g = Gateway.start(config, Clock.systemUTC())) {
+            List<io.nacgw.core.device.DeviceRecord> all = new ArrayList<>();
+            for (int i = 0; i < set.count(); i++) {
+                all.add(set.device(i));
+            }
+            g.compliance().upsertAll(all);
+            Path secret = dir.resolve("secret");
+            Files.writeString(secret, SECRET + "\n");
+            String target = "127.0.0.1:" + g.radius().orElseThrow().authAddress().getPort();
+            String[] common = {"loadtest", "radius", "--target", target, "--secret-file", secret.toString(),
+                "--count", "200", "--seed", "5", "--profile", "corp-wifi", "--shape", "eap-tls",
+                "--eap-ca", ca[0].toString(), "--eap-ca-key", ca[1].toString(), "--eap-devices", "40",
+                "--concurrency", "4", "--quiet", "--timeout", "5000"};
+
+            for (String version : new String[]{"1.2", "1.3"}) {
+                Run full = run(concat(common, "--eap-tls", version, "--requests", "60"));
+                assertEquals(0, full.status, full.out);
+                assertTrue(full.out.contains("result: OK"), full.out);
+                assertTrue(full.out.contains("TLS " + version + ", full handshakes"), full.out);
+                assertTrue(count(full.out, "compliant accept:100 full") > 0, full.out);
+                assertTrue(count(full.out, "noncompliant accept:999 full") > 0, full.out);
+                assertEquals(0, count(full.out, "mppe_keys_mismatch"), full.out);
+            }
+
+            // each device's first conversation is full (nothing to offer), every later one must resume
+            Run resumed = run(concat(common, "--eap-resume", "--requests", "120"));
+            assertEquals(0, resumed.status, resumed.out);
+            long fullOnes = sum(resumed.out, " full");
+            assertTrue(fullOnes >= 1 && fullOnes <= 40, "at most one full handshake per device\n" + resumed.out);
+            assertEquals(120 - fullOnes, sum(resumed.out, " resumed"), resumed.out);
+            assertEquals(0, count(resumed.out, "not_resumed"), resumed.out);
+
+            Run wrongCa = run("loadtest", "radius", "--target", target, "--secret-file", secret.toString(),
+                    "--count", "200", "--seed", "5", "--shape", "eap-tls", "--eap-ca", foreign[0].toString(),
+                    "--eap-ca-key", foreign[1].toString(), "--eap-devices", "10", "--concurrency", "2",
+                    "--requests", "10", "--quiet");
+            assertEquals(1, wrongCa.status, wrongCa.out);
+            assertEquals(10, count(wrongCa.out, "verdict_mismatch") + count(wrongCa.out, "eap_protocol"), wrongCa.out);
+            assertTrue(wrongCa.out.contains("throughput: 0 correct"), wrongCa.out);
+
+            Path wrong = dir.resolve("wrong-secret");
+            Files.writeString(wrong, "not-the-secret\n");
+            Run badSecret = run(concat(new String[]{"loadtest", "radius", "--target", target, "--secret-file",
+                wrong.toString(), "--count", "200", "--seed", "5", "--shape", "eap-tls", "--eap-ca", ca[0].toString(),
+                "--eap-ca-key", ca[1].toString(), "--eap-devices", "5", "--concurrency", "1", "--requests", "3",
+                "--quiet", "--timeout", "300", "--retries", "0"}));
+            assertEquals(3, badSecret.status, "the gateway drops requests with a wrong Message-Authenticator\n" + badSecret.out);
+            assertEquals(3, count(badSecret.out, "timeout"), badSecret.out);
+        }
+    }
+
+    /** The sum of the verdict counts whose key ends with {@code suffix}. */
+    private static long sum(String report, String suffix) {
+        String line = report.lines().filter(l -> l.startsWith("verdicts:")).findFirst().orElseThrow();
+        Matcher m = Pattern.compile("  ([^=]+)=(\\d+)").matcher(line);
+        long n = 0;
+        while (m.find()) {
+            if (m.group(1).endsWith(suffix)) {
+                n += Long.parseLong(m.group(2));
+            }
+        }
+        return n;
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }

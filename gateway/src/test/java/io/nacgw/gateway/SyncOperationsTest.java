@@ -2,6 +2,7 @@ package io.nacgw.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nacgw.core.cluster.ClusterRole;
 import io.nacgw.nacapi.MetricsServer;
 import io.nacgw.sync.SyncMode;
 import io.nacgw.sync.SyncReport;
@@ -32,6 +33,10 @@ final class SyncOperationsTest {
 
         @Override
         public void start() {
+        }
+
+        @Override
+        public void tickNow() {
         }
 
         @Override
@@ -67,13 +72,65 @@ final class SyncOperationsTest {
     @Test
     void run_claimsTheSlotAtOnce_secondRequestIs409() {
         ScriptedSync sync = new ScriptedSync();
-        try (SyncOperations ops = new SyncOperations(sync)) {
+        try (SyncOperations ops = new SyncOperations(sync, ClusterRole.solo("gw1"))) {
             MetricsServer.Operation run = SyncOperations.endpoints(ops).get("/sync/run");
             assertEquals(202, run.handle("POST", "mode=incremental").status());
             assertEquals(409, run.handle("POST", "").status());
             assertEquals(List.of(SyncMode.INCREMENTAL), sync.started);
             assertEquals(400, run.handle("POST", "mode=sideways").status());
             assertEquals(405, run.handle("GET", "").status());
+        }
+    }
+
+    /** A follower of node {@code leader} (null: no leader known). */
+    private static ClusterRole follower(String leader) {
+        return new ClusterRole() {
+            @Override
+            public boolean isLeader() {
+                return false;
+            }
+
+            @Override
+            public String nodeName() {
+                return "gw-b";
+            }
+
+            @Override
+            public Optional<String> leaderName() {
+                return Optional.ofNullable(leader);
+            }
+        };
+    }
+
+    @Test
+    void run_onAFollower_isRefusedNamingTheLeader_andStartsNothing() throws Exception {
+        ScriptedSync sync = new ScriptedSync();
+        try (SyncOperations ops = new SyncOperations(sync, follower("gw-a"))) {
+            MetricsServer.Reply r = SyncOperations.endpoints(ops).get("/sync/run").handle("POST", "mode=full");
+            assertEquals(409, r.status());
+            JsonNode n = new ObjectMapper().readTree(r.json());
+            assertEquals("gw-a", n.path("leader").asText());
+            assertTrue(n.path("error").asText().contains("node gw-a runs the MDM sync"), r.json());
+            assertTrue(sync.started.isEmpty());
+        }
+        try (SyncOperations ops = new SyncOperations(sync, follower(null))) {
+            MetricsServer.Reply r = SyncOperations.endpoints(ops).get("/sync/run").handle("POST", "");
+            assertEquals(503, r.status());
+            assertTrue(r.json().contains("no node leads"), r.json());
+            assertTrue(sync.started.isEmpty());
+        }
+    }
+
+    @Test
+    void status_onAFollower_namesThisNodeAndTheLeader() throws Exception {
+        ScriptedSync sync = new ScriptedSync();
+        sync.status = new SyncStatus(false, null, null, null, null, null, null, null, 0, 0, 0, 0, 0,
+                Duration.ofMinutes(5), 0, 0, null, null, 0);
+        try (SyncOperations ops = new SyncOperations(sync, follower("gw-a"))) {
+            JsonNode n = new ObjectMapper().readTree(SyncOperations.endpoints(ops).get("/sync/status").handle("GET", "").json());
+            assertEquals("gw-b", n.path("cluster").path("node").asText());
+            assertEquals("follower", n.path("cluster").path("role").asText());
+            assertEquals("gw-a", n.path("cluster").path("leader").asText());
         }
     }
 
@@ -86,7 +143,7 @@ final class SyncOperationsTest {
         sync.status = new SyncStatus(false, null, T, null, null, T, T.minusSeconds(60), last, 4, 0, 10, 0, 1,
                 Duration.ofMinutes(5), 1, 1, new SyncStatus.MarkClamp(T, 1, Instant.parse("2090-01-01T00:00:00Z"),
                 T.minusSeconds(60)), guard, 1);
-        try (SyncOperations ops = new SyncOperations(sync)) {
+        try (SyncOperations ops = new SyncOperations(sync, ClusterRole.solo("gw1"))) {
             MetricsServer.Reply r = SyncOperations.endpoints(ops).get("/sync/status").handle("GET", "");
 
             assertEquals(200, r.status());
@@ -100,6 +157,9 @@ final class SyncOperationsTest {
             assertEquals(2_493, n.path("lastRun").path("retireGuard").path("fleet").asLong());
             assertEquals(1, n.path("lastRun").path("futureTimestamps").asLong());
             assertTrue(n.path("lastRun").has("markClampedFrom"), r.json());
+            assertEquals("gw1", n.path("cluster").path("node").asText());
+            assertEquals("leader", n.path("cluster").path("role").asText());
+            assertEquals("gw1", n.path("cluster").path("leader").asText());
         }
     }
 }

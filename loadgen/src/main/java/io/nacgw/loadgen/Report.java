@@ -10,7 +10,8 @@ import java.util.Map;
  *
  * @param seconds       the measured window: the duration, or with a request count warm-up end to the last answer
  * @param throughput    correct answers received in the window per second (wrong ones and errors never count)
- * @param shape         RADIUS request shape (mab, vpn) or HTTPS API mode (ise-v3, ise-v2, json)
+ * @param shape         RADIUS request shape (mab, vpn, eap-tls …: one answer is then a whole EAP-TLS conversation)
+ *                      or HTTPS API mode (ise-v3, ise-v2, json)
  * @param sources       UDP source ports (RADIUS) or connections (HTTPS API)
  * @param verdicts      "class verdict" (e.g. "compliant accept:100") → answers
  * @param errors        error class wire name → count, every class listed even when zero
@@ -35,7 +36,7 @@ public record Report(String target, String mode, String shape, boolean messageAu
 
     public String toText() {
         StringBuilder b = new StringBuilder();
-        if (shape.equals("mab") || shape.equals("vpn") || shape.equals("login")) {
+        if (shape.equals("mab") || shape.equals("vpn") || shape.equals("login") || shape.startsWith("eap-tls")) {
             b.append(String.format(Locale.ROOT, "target %s, %s, shape %s, Message-Authenticator %s, %d source port(s)%n",
                     target, mode, shape, messageAuthenticator ? "on" : "off", sources));
         } else {

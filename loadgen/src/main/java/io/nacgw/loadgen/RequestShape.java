@@ -25,7 +25,12 @@ public enum RequestShape {
      * NAS-Port-Type Virtual, Calling-Station-Id the device MAC in RFC 3580 form (FortiGate's
      * {@code call-station-id-type mac}).
      */
-    LOGIN;
+    LOGIN,
+    /**
+     * 802.1X EAP-TLS over RADIUS: whole conversations (identity, TLS handshake in EAP-TLS fragments, EAP-Success with
+     * MS-MPPE keys), run by {@link io.nacgw.loadgen.eap.EapTlsLoadGenerator}, which builds its own requests.
+     */
+    EAP_TLS;
 
     /** The password every {@link #LOGIN} request carries. */
     public static final String LOGIN_PASSWORD = "loadgen-password";
@@ -35,6 +40,9 @@ public enum RequestShape {
 
     /** The attributes of one request (User-Password in plain text; the codec hides it). */
     public List<RadiusAttribute> attributes(long mac, String user, int nasPort) {
+        if (this == EAP_TLS) {
+            throw new IllegalStateException("EAP-TLS conversations build their own requests");
+        }
         List<RadiusAttribute> a = new ArrayList<>(10);
         if (this == MAB) {
             String hex = Targets.hex12(mac);

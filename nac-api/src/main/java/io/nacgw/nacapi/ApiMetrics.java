@@ -19,6 +19,19 @@ final class ApiMetrics {
     final LongAdder bulkRequests = new LongAdder();
     final LongAdder bulkCutOff = new LongAdder();
     final LongAdder slowClientsClosed = new LongAdder();
+    /** Where answered requests' latencies go (nanoseconds); set once by the gateway's metrics. */
+    volatile java.util.function.LongConsumer latency = n -> { };
+
+    /** {@link #answered(long)} for a request refused before it was complete: counted, no latency. */
+    static final long NO_START = Long.MIN_VALUE;
+
+    /** Counts an answered request and records its latency from {@code startNanos} (unless {@link #NO_START}). */
+    void answered(long startNanos) {
+        requests.increment();
+        if (startNanos != NO_START) {
+            latency.accept(System.nanoTime() - startNanos);
+        }
+    }
 
     ApiStats snapshot() {
         return new ApiStats(requests.sum(), errors4xx.sum(), errors5xx.sum(), authFailures.sum(), shed.sum(),

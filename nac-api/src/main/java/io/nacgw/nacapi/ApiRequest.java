@@ -25,6 +25,8 @@ final class ApiRequest {
     private final ByteBufAllocator alloc;
     private final InetSocketAddress remote;
     private final boolean keepAlive;
+    /** When the request was complete (read, aggregated, authenticated): where its latency starts. */
+    private final long receivedNanos = System.nanoTime();
     private Map<String, String> pathVariables = Map.of();
 
     ApiRequest(HttpMethod method, String uri, HttpHeaders headers, ByteBuf body, ApiPrincipal principal,
@@ -39,6 +41,10 @@ final class ApiRequest {
         this.alloc = alloc;
         this.remote = remote;
         this.keepAlive = keepAlive;
+    }
+
+    long receivedNanos() {
+        return receivedNanos;
     }
 
     boolean keepAlive() {

@@ -57,10 +57,12 @@ public final class ApiServer implements AutoCloseable {
     private final Routes routes;
     private final GuardMetrics guards;
     private final ConnectionLimiter limiter;
+    private final Authenticator authenticator;
 
     private ApiServer(EventLoopGroup boss, EventLoopGroup io, ThreadPoolExecutor workers, ThreadPoolExecutor writers,
                       ThreadPoolExecutor verifier, Channel channel, ApiMetrics metrics, Routes routes, GuardMetrics guards,
-                      ConnectionLimiter limiter) {
+                      ConnectionLimiter limiter, Authenticator authenticator) {
+        this.authenticator = authenticator;
         this.boss = boss;
         this.io = io;
         this.workers = workers;
@@ -137,7 +139,8 @@ public final class ApiServer implements AutoCloseable {
                     .childHandler(new ApiInitializer(settings, tls, authenticator, routes, service, writers, metrics,
                             guards, limiter))
                     .bind(DualStack.bindAddress(settings.host()), settings.port()).syncUninterruptibly().channel();
-            ApiServer server = new ApiServer(boss, io, workers, writers, verifier, ch, metrics, routes, guards, limiter);
+            ApiServer server = new ApiServer(boss, io, workers, writers, verifier, ch, metrics, routes, guards, limiter,
+                    authenticator);
             log.info("API listening on https://{} (ISE API {}, JSON API {})", hostPort(server.address()),
                     IseApi.API_BASE, JsonApi.BASE);
             return server;
@@ -193,9 +196,41 @@ public final class ApiServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /** True while the listening socket is bound ({@code /health} says down otherwise). */
+    public boolean bound() {
+        return channel.isActive();
+    }
+
     /** Counters since start. */
     public ApiStats stats() {
         return metrics.snapshot();
+    }
+
+    /**
+     * Replaces the HTTP Basic users (a reload); each user's profile must exist in {@code policy}, else nothing
+     * changes and the message names the user. Requests already authenticated finish as they started.
+     */
+    public void replaceUsers(List<ApiUser> users, AccessPolicy policy) {
+        for (ApiUser u : users) {
+            if (u.profile() != null && !policy.has(u.profile())) {
+                throw new IllegalArgumentException("api.users." + u.name() + ".profile '" + u.profile()
+                        + "' is not a policy profile (known: " + policy.names() + ")");
+            }
+        }
+        authenticator.replaceUsers(users);
+    }
+
+    /** Failed TLS handshakes by reason ({@code certificate_revoked}, {@code no_shared_cipher}, ...; every reason present). */
+    public java.util.Map<String, Long> tlsHandshakeFailures() {
+        return guards.peerErrors.tlsHandshakeFailures();
+    }
+
+    /**
+     * Receives each answered request's latency in nanoseconds (from the complete request to its answer being
+     * written), on the event loop: it must not block or allocate (a pre-registered Micrometer timer).
+     */
+    public void onLatency(java.util.function.LongConsumer latency) {
+        metrics.latency = java.util.Objects.requireNonNull(latency, "latency");
     }
 
     /** Counters of the abuse defences (connection caps, peer errors, revocation, Basic-auth work). */

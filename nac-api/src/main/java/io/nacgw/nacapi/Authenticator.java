@@ -47,7 +47,10 @@ final class Authenticator {
         }
     }
 
-    private final Map<String, ApiUser> users = new HashMap<>();
+    /** Basic users by name; replaced whole by a reload ({@link #replaceUsers}). */
+    private volatile Map<String, ApiUser> users;
+    /** Bumped by every user replacement: a verification started before it must not fill the cache after it. */
+    private final java.util.concurrent.atomic.AtomicLong userGeneration = new java.util.concurrent.atomic.AtomicLong();
     private final ClientIdentityResolver certificates;
     static final int MAX_REMEMBERED_CERTIFICATES = 10_000;
     private final java.util.concurrent.ConcurrentHashMap<X509Certificate, Optional<ApiPrincipal>> principals;
@@ -77,9 +80,7 @@ final class Authenticator {
     Authenticator(AuthSettings settings, Executor verifier, Clock clock, GuardMetrics guards) {
         this.guards = guards;
         this.maxUnverified = settings.maxUnverifiedInFlight();
-        for (ApiUser u : settings.users()) {
-            users.put(u.name(), u);
-        }
+        this.users = byName(settings.users());
         this.certificates = settings.certificates();
         this.principals = new java.util.concurrent.ConcurrentHashMap<>();
         this.limiter = new FailureLimiter(settings.maxFailuresPerWindow(), settings.failureWindow().toMillis(), clock);
@@ -90,6 +91,25 @@ final class Authenticator {
         int iterations = settings.users().isEmpty() ? PasswordHash.MIN_ITERATIONS
                 : settings.users().get(0).password().iterations();
         this.decoy = PasswordHash.create("decoy".toCharArray(), iterations);
+    }
+
+    private static Map<String, ApiUser> byName(java.util.List<ApiUser> list) {
+        Map<String, ApiUser> m = new HashMap<>();
+        for (ApiUser u : list) {
+            m.put(u.name(), u);
+        }
+        return Map.copyOf(m);
+    }
+
+    /**
+     * Replaces the Basic users (a reload): from the next request on only the new list counts, and every cached
+     * verification is forgotten, so a removed user or a changed password stops working at once.
+     */
+    void replaceUsers(java.util.List<ApiUser> next) {
+        users = byName(next);
+        userGeneration.incrementAndGet();
+        verified.clear();
+        everVerified.clear();
     }
 
     /**
@@ -231,6 +251,7 @@ final class Authenticator {
                 return logged(source, "malformed Basic credentials");
             }
             String name = new String(all, 0, colon);
+            long generation = userGeneration.get();
             char[] password = Arrays.copyOfRange(all, colon + 1, all.length);
             try {
                 ApiUser u = users.get(name);
@@ -244,7 +265,7 @@ final class Authenticator {
                 if (!ok) {
                     return logged(source, u == null ? "unknown user" : "wrong password for user " + name);
                 }
-                if (cacheTtlMs > 0) {
+                if (cacheTtlMs > 0 && generation == userGeneration.get()) {
                     if (verified.size() >= MAX_CACHED) {
                         long now = clock.millis();
                         verified.values().removeIf(e -> e.expiresAt <= now);

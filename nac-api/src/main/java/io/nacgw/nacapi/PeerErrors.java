@@ -1,5 +1,7 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.certs.TlsFailures;
+import io.nacgw.core.log.PeerLogLimiter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http2.Http2Exception;
 import org.slf4j.Logger;
@@ -14,18 +16,17 @@ import java.net.SocketAddress;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The error policy for what a peer can trigger (a failed TLS handshake, an HTTP/2 protocol violation, a reset):
  * counted per reason, logged as one WARN line without a stack trace, at most once per reason and source address
- * every {@link #INTERVAL_NANOS} and at most {@link #LINES_PER_INTERVAL} lines per reason in that time whatever the
- * number of addresses. Stack traces are kept for our own bugs (see {@link ErrorMapper}).
+ * every {@link #INTERVAL_NANOS} (a minute) and at most {@link #LINES_PER_INTERVAL} lines per reason in that time
+ * whatever the number of addresses. Failed TLS handshakes are also counted by why they failed ({@link TlsFailures}). Stack traces are kept for our own bugs (see {@link ErrorMapper}).
  */
 final class PeerErrors {
     private static final Logger log = LoggerFactory.getLogger(PeerErrors.class);
-    static final long INTERVAL_NANOS = 10_000_000_000L;
+    static final long INTERVAL_NANOS = PeerLogLimiter.MINUTE_NANOS;
     static final int LINES_PER_INTERVAL = 10;
     /** More remembered sources than this and the memory is cleared (a flood from rotating addresses). */
     private static final int MAX_SOURCES = 10_000;
@@ -51,7 +52,8 @@ final class PeerErrors {
 
     private final Map<Reason, LongAdder> counts = new EnumMap<>(Reason.class);
     private final Map<Reason, long[]> windows = new EnumMap<>(Reason.class);
-    private final ConcurrentHashMap<String, Long> lastLogged = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> tlsReasons = new java.util.LinkedHashMap<>();
+    private final PeerLogLimiter lastLogged;
     private final Ticker ticker;
 
     /** Nanosecond time source (tests drive it by hand). */
@@ -66,6 +68,10 @@ final class PeerErrors {
 
     PeerErrors(Ticker ticker) {
         this.ticker = ticker;
+        this.lastLogged = new PeerLogLimiter(INTERVAL_NANOS, MAX_SOURCES, ticker::nanos);
+        for (String r : TlsFailures.REASONS) {
+            tlsReasons.put(r, new LongAdder());
+        }
         for (Reason r : Reason.values()) {
             counts.put(r, new LongAdder());
             windows.put(r, new long[] {Long.MIN_VALUE, 0});
@@ -106,7 +112,13 @@ final class PeerErrors {
         if (reason == null) {
             return false;
         }
-        report(reason, peer, detail(cause));
+        String detail = detail(cause);
+        if (reason == Reason.TLS_HANDSHAKE) {
+            String why = TlsFailures.reason(cause);
+            tlsReasons.get(why).increment();
+            detail = why + ": " + detail;
+        }
+        report(reason, peer, detail);
         return true;
     }
 
@@ -116,19 +128,9 @@ final class PeerErrors {
             log.debug("{} from {}: {}", reason.wireName(), peer, detail);
             return;
         }
-        long now = ticker.nanos();
-        String key = reason.ordinal() + "/" + host(peer);
-        Long last = lastLogged.get(key);
-        if (last != null && now - last < INTERVAL_NANOS) {
+        if (!lastLogged.allow(reason.ordinal() + "/" + host(peer)) || !perReasonBudget(reason, ticker.nanos())) {
             return;
         }
-        if (!perReasonBudget(reason, now)) {
-            return;
-        }
-        if (lastLogged.size() >= MAX_SOURCES) {
-            lastLogged.clear();
-        }
-        lastLogged.put(key, now);
         log.warn("peer error {} from {}: {} ({} so far)", reason.wireName(), peer, detail, counts.get(reason).sum());
     }
 
@@ -165,6 +167,13 @@ final class PeerErrors {
     /** Errors counted for {@code reason} so far. */
     long count(Reason reason) {
         return counts.get(reason).sum();
+    }
+
+    /** Failed TLS handshakes by {@link TlsFailures} reason (every name present, zero included), for metrics. */
+    Map<String, Long> tlsHandshakeFailures() {
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        tlsReasons.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
     }
 
     /** Every reason's count, for metrics. */

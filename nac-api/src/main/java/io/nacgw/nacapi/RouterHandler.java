@@ -56,7 +56,7 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
             Object m = queue.poll();
             if (m instanceof RejectedRequest) {
                 RejectedRequest rr = (RejectedRequest) m;
-                write(ctx, rr.path(), rr.keepAlive() && !rr.error().close(), null, rr.error());
+                write(ctx, rr.path(), rr.keepAlive() && !rr.error().close(), ApiMetrics.NO_START, null, rr.error());
             } else {
                 dispatch(ctx, (ApiRequest) m);
             }
@@ -82,14 +82,15 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         answer.whenComplete((res, err) -> {
             req.release();
             if (ctx.executor().inEventLoop()) {
-                write(ctx, req.path(), req.keepAlive(), res, err);
+                write(ctx, req.path(), req.keepAlive(), req.receivedNanos(), res, err);
             } else {
-                ctx.executor().execute(() -> write(ctx, req.path(), req.keepAlive(), res, err));
+                ctx.executor().execute(() -> write(ctx, req.path(), req.keepAlive(), req.receivedNanos(), res, err));
             }
         });
     }
 
-    private void write(ChannelHandlerContext ctx, String path, boolean keepAlive, ApiResponse res, Throwable err) {
+    private void write(ChannelHandlerContext ctx, String path, boolean keepAlive, long startNanos, ApiResponse res,
+                       Throwable err) {
         ApiResponse r = res;
         boolean close = !keepAlive;
         if (r == null) {
@@ -97,7 +98,7 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
             close |= e.close();
             r = ErrorResponses.render(ctx.alloc(), path, e);
         }
-        metrics.requests.increment();
+        metrics.answered(startNanos);
         if (r.status() >= 500) {
             metrics.errors5xx.increment();
         } else if (r.status() >= 400) {

@@ -60,14 +60,19 @@ final class PeerErrorsTest {
         ILoggingEvent line = warnings().get(0);
         assertNull(line.getThrowableProxy(), "no stack trace");
         assertTrue(line.getFormattedMessage().startsWith("peer error tls_handshake from /192.0.2.7:40000: "
-                + "CertificateException: self-signed certificate"), line.getFormattedMessage());
+                + "certificate_invalid: CertificateException: self-signed certificate"), line.getFormattedMessage());
+        assertEquals(1000L, p.tlsHandshakeFailures().get("certificate_invalid"), "counted by why it failed");
+        now += PeerErrors.INTERVAL_NANOS - 1;
+        p.report(from("192.0.2.7"), bad);
+        assertEquals(1, warnings().size(), "one line per peer per minute");
+        now += 1;
+        p.report(from("192.0.2.7"), bad);
+        assertEquals(2, warnings().size());
         assertFalse(line.getFormattedMessage().contains("\n"));
 
         p.report(from("192.0.2.8"), bad);
-        assertEquals(2, warnings().size(), "another source gets its own line");
-        now += PeerErrors.INTERVAL_NANOS;
-        p.report(from("192.0.2.7"), bad);
-        assertEquals(3, warnings().size(), "the same source again after the interval");
+        assertEquals(3, warnings().size(), "another source gets its own line");
+        assertEquals(60_000_000_000L, PeerErrors.INTERVAL_NANOS, "a minute");
     }
 
     @Test

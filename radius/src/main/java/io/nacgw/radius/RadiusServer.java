@@ -171,6 +171,16 @@ public final class RadiusServer implements AutoCloseable {
         return acctAddress;
     }
 
+    /** Channels bound (of all it opened): {@code /health} says down when one of them closed. */
+    public long boundChannels() {
+        return channels.stream().filter(Channel::isActive).count();
+    }
+
+    /** Channels it opened (authentication and accounting, times the channels per port). */
+    public int channelCount() {
+        return channels.size();
+    }
+
     /** "epoll xN" or "nio". */
     public String transport() {
         return transport;
@@ -217,6 +227,16 @@ public final class RadiusServer implements AutoCloseable {
     /** The upstream proxy (pools, per-upstream counters), when radius.upstreams defines pools. */
     public java.util.Optional<RadiusProxy> proxy() {
         return components.proxy();
+    }
+
+    /** Decisions by NAS client, profile and reason; each client's last request; EAP-TLS failures; latency hook. */
+    public DecisionStats decisions() {
+        return components.decisions();
+    }
+
+    /** {@code nacgw debug}: the live trace of one device's or one NAS's requests. */
+    public DebugTrace debug() {
+        return components.debug();
     }
 
     /** EAP counters (conversations, handshakes, rejections). */

@@ -17,10 +17,11 @@ import java.util.Map;
  * @param auditDropped      audit lines dropped because the audit queue was full or the sink failed
  * @param acceptsRecorded   Access-Accepts written to the session table
  * @param acceptsUnrecorded Access-Accepts not written there (session queue full or the write failed)
+ * @param allowed           Access-Accepts for allowed devices (quarantines not included)
  */
 public record RadiusStats(long received, Map<DropReason, Long> drops, long accepts, long quarantines, long rejects,
                           long accountingStored, long statusServer, long duplicatesResent, long auditWritten,
-                          long auditDropped, long acceptsRecorded, long acceptsUnrecorded) {
+                          long auditDropped, long acceptsRecorded, long acceptsUnrecorded, long allowed) {
     public RadiusStats {
         drops = Map.copyOf(drops);
     }

@@ -1,6 +1,7 @@
 package io.nacgw.sync;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import io.nacgw.core.cluster.ClusterRole;
 import io.nacgw.core.service.ComplianceService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.DoubleSupplier;
 
+
 /** {@link SyncService} with an in-process run guard and a single scheduler thread. */
 final class DefaultSyncService implements SyncService {
     private static final Logger log = LoggerFactory.getLogger(DefaultSyncService.class);
@@ -31,6 +33,8 @@ final class DefaultSyncService implements SyncService {
     private final ScheduledExecutorService watchdog;
     private ScheduledExecutorService scheduler;
     private boolean closed;
+    /** The schedule runs only while this node leads (one node of several on a shared store). */
+    private volatile ClusterRole role = ClusterRole.solo("local");
 
     // guarded by this: a run is claimed, and its result recorded and the claim released, in one critical section
     private SyncMode runningMode;
@@ -52,13 +56,15 @@ final class DefaultSyncService implements SyncService {
     private SyncReport.RetireGuard retireGuard;
     private long retireGuardEvents;
 
-    static DefaultSyncService create(SyncSettings settings, ComplianceService compliance) {
+    static DefaultSyncService create(SyncSettings settings, ComplianceService compliance, ClusterRole role) {
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(settings.requestTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER) // a redirect must not carry the bearer token elsewhere
                 .build();
-        return new DefaultSyncService(settings, compliance, http, Clock.systemUTC(), Sleeper.REAL,
+        DefaultSyncService s = new DefaultSyncService(settings, compliance, http, Clock.systemUTC(), Sleeper.REAL,
                 () -> ThreadLocalRandom.current().nextDouble());
+        s.role = role;
+        return s;
     }
 
     DefaultSyncService(SyncSettings settings, ComplianceService compliance, HttpClient http, Clock clock,
@@ -112,8 +118,30 @@ final class DefaultSyncService implements SyncService {
         }
     }
 
-    /** Runs whatever is due now: a full sync when none succeeded within the full interval, else an incremental. */
+    @Override
+    public synchronized void tickNow() {
+        if (scheduler != null && !closed) {
+            try {
+                scheduler.execute(this::tickSafely);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
+        }
+    }
+
+    /** Sets the role that gates the schedule (tests; production passes it to create). */
+    void role(ClusterRole role) {
+        this.role = role;
+    }
+
+    /**
+     * Runs whatever is due now: a full sync when none succeeded within the full interval, else an incremental;
+     * nothing while another node leads.
+     */
     SyncReport tick() {
+        if (!role.isLeader()) {
+            return null;
+        }
         Instant now = clock.instant();
         boolean fullDue;
         boolean incrementalDue;

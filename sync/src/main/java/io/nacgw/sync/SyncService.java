@@ -1,5 +1,6 @@
 package io.nacgw.sync;
 
+import io.nacgw.core.cluster.ClusterRole;
 import io.nacgw.core.service.ComplianceService;
 
 /**
@@ -11,13 +12,21 @@ import io.nacgw.core.service.ComplianceService;
  *
  * <p>Only one run at a time: a run requested while another is in progress returns at once with
  * {@link SyncReport.Outcome#BUSY}. (In-process only; several gateway nodes on one PostgreSQL store need a shared
- * lock around {@link #runFull()}, which the gateway owns.)
+ * leader: {@link #create(SyncSettings, ComplianceService, ClusterRole)}.)
  */
 public interface SyncService extends AutoCloseable {
 
     /** A connector for {@code settings} writing into {@code compliance}; nothing runs until {@link #start()}. */
     static SyncService create(SyncSettings settings, ComplianceService compliance) {
-        return DefaultSyncService.create(settings, compliance);
+        return DefaultSyncService.create(settings, compliance, ClusterRole.solo("local"));
+    }
+
+    /**
+     * As {@link #create(SyncSettings, ComplianceService)}, for one node of several: the schedule runs only while
+     * {@code role} says this node leads (runs on demand are the caller's to refuse).
+     */
+    static SyncService create(SyncSettings settings, ComplianceService compliance, ClusterRole role) {
+        return DefaultSyncService.create(settings, compliance, role);
     }
 
     /**
@@ -28,6 +37,12 @@ public interface SyncService extends AutoCloseable {
      * @throws IllegalStateException when already started or closed
      */
     void start();
+
+    /**
+     * Looks at once, on the scheduler thread, whether a run is due (a node that just became the leader starts its
+     * schedule now instead of at the next tick). Does nothing before {@link #start()} or after {@link #close()}.
+     */
+    void tickNow();
 
     /** Runs a full sync now on the calling thread (blocking) and reports it; BUSY if a run is in progress. */
     SyncReport runFull();

@@ -138,6 +138,36 @@ final class DefaultSyncServiceTest {
     }
 
     @Test
+    void tick_whileAnotherNodeLeads_runsNothing_andRunsWhenThisNodeLeads() throws Exception {
+        try (SyncFixture f = new SyncFixture()) {
+            f.graph.setDevices(SyncFixture.devices(1));
+            java.util.concurrent.atomic.AtomicBoolean leading = new java.util.concurrent.atomic.AtomicBoolean();
+            f.sync.role(new io.nacgw.core.cluster.ClusterRole() {
+                @Override
+                public boolean isLeader() {
+                    return leading.get();
+                }
+
+                @Override
+                public String nodeName() {
+                    return "b";
+                }
+
+                @Override
+                public java.util.Optional<String> leaderName() {
+                    return java.util.Optional.of(leading.get() ? "b" : "a");
+                }
+            });
+
+            assertNull(f.sync.tick());
+            assertEquals(0, f.sync.status().runs());
+            leading.set(true);
+            assertEquals(SyncMode.FULL, f.sync.tick().mode());
+            assertEquals(1, f.sync.status().runs());
+        }
+    }
+
+    @Test
     void tick_failedFullSync_triedAgainAtTheNextTick() throws Exception {
         try (SyncFixture f = new SyncFixture(b -> b.maxAttempts(1))) {
             f.graph.setDevices(SyncFixture.devices(1));

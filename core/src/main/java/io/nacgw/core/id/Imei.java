@@ -48,7 +48,7 @@ public final class Imei implements DeviceIdentifier {
         int sum = 0;
         for (int i = 0; i < n; i++) {
             int d = digits[n - 1 - i];
-            if (i % 2 == 1) {
+            if ((i & 1) == 1) { // every second digit from the right
                 d *= 2;
                 if (d > 9) {
                     d -= 9;

@@ -3,6 +3,7 @@ package io.nacgw.core.service;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.IdentifierKind;
+import io.nacgw.core.store.DedicatedConnection;
 import io.nacgw.core.store.StoreException;
 import io.nacgw.core.store.StoreSettings;
 import org.postgresql.PGConnection;
@@ -10,14 +11,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * each, so CoA fires on every node. One dedicated connection on its own thread: {@code LISTEN} wakes it at once,
  * and it reads the log at least every {@code catchUpInterval} (a lost notification, a reconnect). Sequence values
  * become visible in commit order, not in number order, so numbers skipped by a read are re-read for
- * {@link #GAP_WAIT}. Changes older than {@code retention} are pruned.
+ * {@link #GAP_WAIT}. Changes older than {@code retention} are pruned, and the highest pruned sequence recorded
+ * ({@code device_changes_pruned}, V41). A node whose next change was pruned, or more than {@code reloadBehind}
+ * changes behind, re-reads every device from the store instead (updating memory in place: lookups go on meanwhile).
  */
 public final class ChangeLogFollower implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChangeLogFollower.class);
@@ -49,6 +53,11 @@ public final class ChangeLogFollower implements AutoCloseable {
     private final AtomicLong lastApplied = new AtomicLong();
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong reloads = new AtomicLong();
+    /** Changes in the log after the last applied one, as of the last read. */
+    private final AtomicLong behind = new AtomicLong();
+    /** When this node last had applied every change in the log (epoch ms). */
+    private final AtomicLong caughtUpAt = new AtomicLong();
     /** Skipped sequence numbers that may still commit, with when they were first seen missing (epoch ms). */
     private final Map<Long, Long> gaps = new LinkedHashMap<>();
     private final Thread thread;
@@ -64,6 +73,7 @@ public final class ChangeLogFollower implements AutoCloseable {
         this.connection = c;
         this.lastApplied.set(from);
         this.lastPrune = clock.millis();
+        this.caughtUpAt.set(clock.millis());
         this.thread = new Thread(this::run, "nacgw-changelog");
         thread.setDaemon(true);
     }
@@ -91,12 +101,7 @@ public final class ChangeLogFollower implements AutoCloseable {
     }
 
     private static Connection connect(StoreSettings s) throws SQLException {
-        java.util.Properties p = new java.util.Properties();
-        p.setProperty("user", s.user());
-        p.setProperty("password", s.password());
-        p.setProperty("ApplicationName", APPLICATION_NAME);
-        Connection c = DriverManager.getConnection(s.jdbcUrl(), p);
-        c.setAutoCommit(true);
+        Connection c = DedicatedConnection.open(s, APPLICATION_NAME, 0);
         try (Statement st = c.createStatement()) {
             st.execute("LISTEN " + CHANNEL);
         }
@@ -138,20 +143,103 @@ public final class ChangeLogFollower implements AutoCloseable {
 
     /** Reads and applies everything after the last applied change (and the gaps still open); visible for tests. */
     void catchUp(Connection c) throws SQLException {
+        long[] span = span(c);
+        long prunedUpTo = span[0];
+        long newest = span[1];
+        long last = lastApplied.get();
+        behind.set(Math.max(0, newest - last));
+        if (prunedUpTo > last || newest - last > settings.reloadBehind()) {
+            reload(c, prunedUpTo, newest);
+        }
         while (true) {
             Set<UUID> devices = new LinkedHashSet<>();
-            int read = readAfter(c, devices);
-            readGaps(c, devices);
-            for (UUID id : devices) {
-                DeviceGuid guid = DeviceGuid.of(IdentifierKind.INTUNE_ID, id);
-                DeviceRecord current = target.store().get(guid).orElse(null);
-                target.applyStored(guid, current);
-                applied.incrementAndGet();
+            // a batch counts as applied only once every device in it is: if reading a device fails (the store just
+            // went away), the position and the open gaps go back, and the batch is read again after the reconnect
+            long before = lastApplied.get();
+            Map<Long, Long> gapsBefore = gaps.isEmpty() ? Map.of() : new LinkedHashMap<>(gaps);
+            int read;
+            try {
+                read = readAfter(c, devices);
+                readGaps(c, devices);
+                for (UUID id : devices) {
+                    DeviceGuid guid = DeviceGuid.of(IdentifierKind.INTUNE_ID, id);
+                    DeviceRecord current = target.store().get(guid).orElse(null);
+                    target.applyStored(guid, current);
+                    applied.incrementAndGet();
+                }
+            } catch (SQLException | RuntimeException e) {
+                lastApplied.set(before);
+                gaps.clear();
+                gaps.putAll(gapsBefore);
+                throw e;
             }
+            behind.set(Math.max(0, newest - lastApplied.get()));
             if (read < BATCH) {
+                behind.set(0);
+                caughtUpAt.set(clock.millis());
                 return;
             }
         }
+    }
+
+    /** The highest pruned sequence and the newest sequence in the log. */
+    private static long[] span(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (SELECT upto FROM device_changes_pruned WHERE id = 1), "
+                     + "COALESCE(MAX(seq), 0) FROM device_changes")) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
+    /**
+     * Re-reads every device instead of applying the log: changed devices are applied (emitting their change event,
+     * so CoA still fires), devices gone from the store are removed. The log is then followed from a little before
+     * {@code newest}, so a transaction that was still committing during the scan is applied after it.
+     */
+    private void reload(Connection c, long prunedUpTo, long newest) throws SQLException {
+        long last = lastApplied.get();
+        log.warn("change log: {} (last applied {}, pruned up to {}, newest {}): reloading every device from the store",
+                prunedUpTo > last ? "changes after the last applied one were pruned" : "more than "
+                        + settings.reloadBehind() + " changes behind", last, prunedUpTo, newest);
+        long start = clock.millis();
+        gaps.clear();
+        lastApplied.set(Math.max(last, Math.max(prunedUpTo, newest - BATCH)));
+        long[] seen = {0};
+        target.store().forEach(r -> {
+            target.applyStored(r.deviceId(), r);
+            seen[0]++;
+        });
+        int removed = removeGone(c);
+        reloads.incrementAndGet();
+        log.info("change log: reloaded {} devices ({} gone) in {} ms; following the log after change {}", seen[0],
+                removed, clock.millis() - start, lastApplied.get());
+    }
+
+    /** Removes resident devices the store no longer holds; returns how many. */
+    private int removeGone(Connection c) throws SQLException {
+        List<UUID> resident = new ArrayList<>(target.residentCount());
+        target.forEachResident(r -> resident.add(r.deviceId().uuid()));
+        int removed = 0;
+        for (int from = 0; from < resident.size(); from += 1_000) {
+            List<UUID> chunk = resident.subList(from, Math.min(resident.size(), from + 1_000));
+            Set<UUID> stored = new java.util.HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT device_id FROM devices WHERE device_id = ANY (?)")) {
+                ps.setArray(1, c.createArrayOf("uuid", chunk.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        stored.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+            for (UUID id : chunk) {
+                if (!stored.contains(id)) {
+                    target.applyStored(DeviceGuid.of(IdentifierKind.INTUNE_ID, id), null);
+                    removed++;
+                }
+            }
+        }
+        return removed;
     }
 
     private int readAfter(Connection c, Set<UUID> devices) throws SQLException {
@@ -209,23 +297,23 @@ public final class ChangeLogFollower implements AutoCloseable {
 
     /** Deletes changes older than the retention; visible for tests. */
     int prune(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM device_changes WHERE changed_at < ?")) {
+        // the mark tells a node that was away whether the changes it still needs are gone
+        try (PreparedStatement ps = c.prepareStatement("WITH d AS (DELETE FROM device_changes WHERE changed_at < ? "
+                + "RETURNING seq) UPDATE device_changes_pruned SET upto = GREATEST(upto, COALESCE((SELECT MAX(seq) "
+                + "FROM d), 0)) WHERE id = 1 RETURNING (SELECT COUNT(*) FROM d)")) {
             ps.setObject(1, java.time.OffsetDateTime.ofInstant(clock.instant().minus(settings.retention()),
                     java.time.ZoneOffset.UTC));
-            return ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 
     private void closeQuietly() {
         Connection c = connection;
         connection = null;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // the connection is already broken
-            }
-        }
+        DedicatedConnection.closeQuietly(c);
     }
 
     private static void sleep(long ms) {
@@ -236,9 +324,15 @@ public final class ChangeLogFollower implements AutoCloseable {
         }
     }
 
-    /** Counters for metrics and status: the last applied change sequence, changes applied, reconnects. */
+    /** Counters for metrics, status and {@code /health}. */
     public Stats stats() {
-        return new Stats(lastApplied.get(), applied.get(), reconnects.get());
+        return new Stats(lastApplied.get(), applied.get(), reconnects.get(), reloads.get(), behind.get(),
+                Duration.ofMillis(Math.max(0, clock.millis() - caughtUpAt.get())), connection != null);
+    }
+
+    /** How often the log is read when no notification arrives. */
+    public Duration catchUpInterval() {
+        return settings.catchUpInterval();
     }
 
     /**
@@ -247,8 +341,14 @@ public final class ChangeLogFollower implements AutoCloseable {
      * @param lastSequence the last change-log sequence applied
      * @param applied      device changes applied from the log (including this node's own, which change nothing)
      * @param reconnects   times the dedicated connection was re-established
+     * @param reloads      times every device was re-read instead of applying the log (pruned, or too far behind)
+     * @param behind       changes in the log after the last applied one, as of the last read (sequence lag)
+     * @param lag          time since this node last had applied every change in the log (at most about
+     *                     {@code catchUpInterval} while it keeps up)
+     * @param connected    whether the dedicated connection is open
      */
-    public record Stats(long lastSequence, long applied, long reconnects) {
+    public record Stats(long lastSequence, long applied, long reconnects, long reloads, long behind, Duration lag,
+                        boolean connected) {
     }
 
     @Override

@@ -331,7 +331,7 @@ final class JdbcSessionStore implements SessionStore {
             long at = a.at().toEpochMilli();
             int k = bindAuthorize(ps, a.nas(), a.profile(), a.verdict(), a.decisionId(), a.classValue(), at,
                     a.deviceId(), a.userName(), a.nasPort(), a.nasPortId(), at);
-            if (sql == AUTHORIZE_ACCEPT_ONLY) {
+            if (sql.equals(AUTHORIZE_ACCEPT_ONLY)) {
                 ps.setLong(k++, a.expiresAt().toEpochMilli());
                 ps.setLong(k++, at);
                 ps.setLong(k++, at);

@@ -65,6 +65,16 @@ public interface ComplianceStore extends AutoCloseable {
     /** Streams every device to {@code sink} without loading them all at once. */
     void forEach(Consumer<DeviceRecord> sink);
 
+    /**
+     * Writes a consistent copy of the whole embedded store (devices, sessions, sync state) to {@code file} while it
+     * stays in use ({@code VACUUM INTO}: one read transaction, so concurrent writes are either in the copy or not).
+     * {@code file} must not exist; it is created owner-only. A shared PostgreSQL store is backed up with
+     * {@code pg_dump}: this throws {@link UnsupportedOperationException} saying so.
+     */
+    default void backupTo(java.nio.file.Path file) {
+        throw new UnsupportedOperationException("this store cannot write a backup file; back PostgreSQL up with pg_dump");
+    }
+
     /** Up, or down with the reason (writes are refused at once until the store answers again). */
     default StoreHealth health() {
         return StoreHealth.UP;

@@ -107,10 +107,12 @@ final class JdbcComplianceStore implements ComplianceStore {
                 outcome[i] = UpsertOutcome.STALE;
             }
         }
-        boolean serial = engine == StoreEngine.SQLITE;
-        if (serial) {
-            sqliteWriter.lock();
-        }
+        return serialisedWrite(() -> writeChunk(chunk, newest, outcome));
+    }
+
+    /** Writes the newest record of each device in {@code chunk} ({@code newest}) in one transaction. */
+    private List<Upserted> writeChunk(List<DeviceRecord> chunk, Map<UUID, Integer> newest, UpsertOutcome[] outcome)
+            throws SQLException {
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             try {
@@ -175,10 +177,25 @@ final class JdbcComplianceStore implements ComplianceStore {
                 rollback(c, e);
                 throw e;
             }
+        }
+    }
+
+    /** Store work that may fail with an {@link SQLException}. */
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs {@code work} as this process's only writer on SQLite (one writer at a time); directly on PostgreSQL. */
+    private <T> T serialisedWrite(SqlWork<T> work) throws SQLException {
+        if (engine != StoreEngine.SQLITE) {
+            return work.run();
+        }
+        sqliteWriter.lock();
+        try {
+            return work.run();
         } finally {
-            if (serial) {
-                sqliteWriter.unlock();
-            }
+            sqliteWriter.unlock();
         }
     }
 
@@ -335,20 +352,16 @@ final class JdbcComplianceStore implements ComplianceStore {
     @Override
     public boolean delete(DeviceGuid deviceId) {
         db.ensureUp();
-        boolean serial = engine == StoreEngine.SQLITE;
-        if (serial) {
-            sqliteWriter.lock();
-        }
-        try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM devices WHERE device_id = ?")) {
-            engine.setUuid(ps, 1, deviceId.uuid());
-            return ps.executeUpdate() > 0;
+        try {
+            return serialisedWrite(() -> {
+                try (Connection c = db.connection();
+                     PreparedStatement ps = c.prepareStatement("DELETE FROM devices WHERE device_id = ?")) {
+                    engine.setUuid(ps, 1, deviceId.uuid());
+                    return ps.executeUpdate() > 0;
+                }
+            });
         } catch (SQLException e) {
             throw db.failed("delete of " + deviceId, e);
-        } finally {
-            if (serial) {
-                sqliteWriter.unlock();
-            }
         }
     }
 
@@ -392,6 +405,35 @@ final class JdbcComplianceStore implements ComplianceStore {
             throw new IllegalArgumentException("page limit must be 1 to 100000");
         }
         return query(SELECT + " WHERE row_seq > ? ORDER BY row_seq LIMIT " + limit, afterSequence);
+    }
+
+    @Override
+    public void backupTo(java.nio.file.Path file) {
+        if (engine != StoreEngine.SQLITE) {
+            ComplianceStore.super.backupTo(file);
+        }
+        java.nio.file.Path target = file.toAbsolutePath();
+        if (java.nio.file.Files.exists(target)) {
+            throw new IllegalArgumentException("backup file " + target + " exists already; choose a new name");
+        }
+        try {
+            // created empty and owner-only first: VACUUM INTO fills an empty file and keeps its mode
+            io.nacgw.core.files.OwnerOnly.createFile(target);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot create the backup file " + target + ": " + e.getMessage(), e);
+        }
+        db.ensureUp();
+        try (Connection c = db.connection(); PreparedStatement st = c.prepareStatement("VACUUM INTO ?")) {
+            st.setString(1, target.toString());
+            st.execute();
+        } catch (SQLException e) {
+            try {
+                java.nio.file.Files.deleteIfExists(target);
+            } catch (java.io.IOException ignored) {
+                // the error below names the file
+            }
+            throw db.failed("backup to " + target, e);
+        }
     }
 
     @Override

@@ -112,18 +112,22 @@ public final class StoreDatabase implements AutoCloseable {
             throw new StoreException("the store must be a file: " + where, null);
         }
         Path file = Path.of(name).toAbsolutePath();
+        Path dir = file.getParent();
+        if (dir == null) { // the root directory itself
+            throw new StoreException("the store must be a file: " + where, null);
+        }
         try {
-            OwnerOnly.createDirectories(file.getParent());
+            OwnerOnly.createDirectories(dir);
             OwnerOnly.createFile(file); // SQLite gives its -wal and -shm files the database file's mode
         } catch (IOException e) {
             throw new StoreException("cannot create the store file " + file + ": " + e.getMessage(), e);
         }
         Path lock = file.resolveSibling(file.getFileName() + ".lock");
-        acquire(lock);
+        acquire(lock, file);
         return lock;
     }
 
-    private static synchronized void acquire(Path lock) {
+    private static synchronized void acquire(Path lock, Path store) {
         HeldLock held = HELD.get(lock);
         if (held != null) {
             held.users++;
@@ -140,9 +144,8 @@ public final class StoreDatabase implements AutoCloseable {
             }
             if (fl == null) {
                 ch.close();
-                throw new StoreException("the store " + lock.resolveSibling(lock.getFileName().toString()
-                        .replaceFirst("\\.lock$", "")) + " is in use by another process (a running gateway?): stop it "
-                        + "first", null);
+                throw new StoreException("the store " + store + " is in use by another process (a running gateway?): "
+                        + "stop it first", null);
             }
             HELD.put(lock, new HeldLock(ch, fl));
         } catch (IOException e) {

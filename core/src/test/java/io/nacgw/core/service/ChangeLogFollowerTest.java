@@ -2,6 +2,7 @@ package io.nacgw.core.service;
 
 import io.nacgw.core.store.ComplianceStore;
 import io.nacgw.core.store.StoreSettings;
+import io.nacgw.core.testing.MutableClock;
 import io.nacgw.core.testing.Postgres;
 import io.nacgw.core.testing.TestDevices;
 import org.junit.jupiter.api.AfterEach;
@@ -105,19 +106,139 @@ final class ChangeLogFollowerTest {
     }
 
     @Test
+    void readingADeviceFails_theBatchIsAppliedAfterTheReconnect() throws Exception {
+        StoreSettings s = pg.freshSchema();
+        ComplianceStore real = track(ComplianceStore.open(s));
+        java.util.concurrent.atomic.AtomicInteger failGets = new java.util.concurrent.atomic.AtomicInteger();
+        // the store as the follower's index sees it: its next get fails once (the store went away for a moment)
+        ComplianceStore flaky = (ComplianceStore) java.lang.reflect.Proxy.newProxyInstance(
+                ComplianceStore.class.getClassLoader(), new Class<?>[] {ComplianceStore.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("get") && failGets.getAndDecrement() > 0) {
+                        throw new io.nacgw.core.store.StoreUnavailableException("store unreachable (test)", 5, null);
+                    }
+                    try {
+                        return m.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ChangeLogFollower follower = track(ChangeLogFollower.open(s, FAST, Clock.systemUTC()));
+        ComplianceService index = track(ComplianceService.start(flaky, IndexSettings.DEFAULTS));
+        failGets.set(1);
+        follower.start(index);
+        try (ComplianceStore other = ComplianceStore.open(s)) {
+            other.upsert(TestDevices.compliant(8).build());
+        }
+        await(() -> index.findResident(TestDevices.mac(8)) != null, "device 8, read again after the failed read");
+        assertTrue(follower.stats().reconnects() >= 1, follower.stats().toString());
+    }
+
+    @Test
     void prune_deletesOnlyEntriesOlderThanTheRetention() throws Exception {
         StoreSettings s = pg.freshSchema();
         ComplianceStore store = track(ComplianceStore.open(s));
-        store.upsert(TestDevices.compliant(6).build());
         ChangeLogFollower follower = track(ChangeLogFollower.open(s, FAST, Clock.systemUTC()));
         try (Connection c = raw(s); Statement st = c.createStatement()) {
             st.execute("INSERT INTO device_changes (device_id, mdm_modified, deleted, changed_at) VALUES ('"
                     + TestDevices.id(7).uuid() + "', 0, TRUE, now() - interval '2 days')");
+            store.upsert(TestDevices.compliant(6).build());
             assertEquals(1, follower.prune(c));
-            var rs = st.executeQuery("SELECT COUNT(*) FROM device_changes");
-            rs.next();
-            assertEquals(1, rs.getLong(1), "the fresh entry stays");
+            assertEquals(1, count(st, "SELECT COUNT(*) FROM device_changes"), "the fresh entry stays");
         }
+    }
+
+    @Test
+    void prune_recordsTheHighestPrunedSequence() throws Exception {
+        StoreSettings s = pg.freshSchema();
+        track(ComplianceStore.open(s));
+        ChangeLogFollower follower = track(ChangeLogFollower.open(s, FAST, Clock.systemUTC()));
+        try (Connection c = raw(s); Statement st = c.createStatement()) {
+            assertEquals(0, count(st, "SELECT upto FROM device_changes_pruned"));
+            for (int i = 0; i < 2; i++) {
+                st.execute("INSERT INTO device_changes (device_id, mdm_modified, deleted, changed_at) VALUES ('"
+                        + TestDevices.id(7).uuid() + "', 0, TRUE, now() - interval '2 days')");
+            }
+            assertEquals(2, follower.prune(c));
+            assertEquals(2, count(st, "SELECT upto FROM device_changes_pruned"));
+            assertEquals(0, follower.prune(c));
+            assertEquals(2, count(st, "SELECT upto FROM device_changes_pruned"), "an empty prune keeps the mark");
+        }
+    }
+
+    private static long count(Statement st, String sql) throws Exception {
+        try (var rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void nextChangePruned_reloadsEveryDevice_addsChangesAndRemovesTheDeleted() throws Exception {
+        StoreSettings s = pg.freshSchema();
+        ComplianceStore store = track(ComplianceStore.open(s));
+        for (int n = 1; n <= 3; n++) {
+            store.upsert(TestDevices.compliant(n).build());
+        }
+        ChangeLogFollower follower = track(ChangeLogFollower.open(s, FAST, Clock.systemUTC())); // after change 3
+        ComplianceService index = track(ComplianceService.start(store, IndexSettings.DEFAULTS));
+        // while this node is not following: other nodes add 4 and 5, delete 1, and the log is pruned
+        try (ComplianceStore other = ComplianceStore.open(s); Connection c = raw(s); Statement st = c.createStatement()) {
+            other.upsert(TestDevices.compliant(4).build());
+            other.upsert(TestDevices.compliant(5).build());
+            other.delete(TestDevices.id(1));
+            // a node whose clock is 2 days on prunes everything
+            MutableClock later = new MutableClock(java.time.Instant.now().plus(Duration.ofDays(2)));
+            try (ChangeLogFollower pruner = ChangeLogFollower.open(s, FAST, later)) {
+                assertEquals(6, pruner.prune(c));
+            }
+        }
+        List<DeviceChange> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        index.addListener(events::add);
+        follower.start(index);
+        await(() -> follower.stats().reloads() == 1, "the reload");
+        await(() -> index.findResident(TestDevices.mac(5)) != null, "device 5");
+        assertTrue(index.findResident(TestDevices.mac(4)) != null, "device 4 came with the reload: its log entry is gone");
+        await(() -> index.findResident(TestDevices.mac(1)) == null, "device 1 removed");
+        assertTrue(index.findResident(TestDevices.mac(2)) != null);
+        assertEquals(4, index.residentCount());
+        // the change events still fire (CoA): 4 and 5 added, 1 removed
+        assertTrue(events.stream().anyMatch(e -> e.after() == null && e.before().deviceId().equals(TestDevices.id(1))),
+                events.toString());
+        await(() -> follower.stats().behind() == 0 && follower.stats().lag().toMillis() < 60_000, "caught up");
+    }
+
+    @Test
+    void moreThanReloadBehind_reloadsInsteadOfApplyingOneByOne() throws Exception {
+        StoreSettings s = pg.freshSchema();
+        ComplianceStore store = track(ComplianceStore.open(s));
+        ChangeLogSettings settings = new ChangeLogSettings(Duration.ofMillis(100), Duration.ofDays(1), 1_000);
+        ChangeLogFollower follower = track(ChangeLogFollower.open(s, settings, Clock.systemUTC()));
+        ComplianceService index = track(ComplianceService.start(store, IndexSettings.DEFAULTS));
+        List<io.nacgw.core.device.DeviceRecord> bulk = new ArrayList<>();
+        for (int n = 1; n <= 1_200; n++) {
+            bulk.add(TestDevices.compliant(n).build());
+        }
+        try (ComplianceStore other = ComplianceStore.open(s)) {
+            other.upsertAll(bulk);
+        }
+        follower.start(index);
+        await(() -> follower.stats().reloads() == 1, "the reload");
+        await(() -> index.residentCount() == 1_200, "every device");
+        store.upsert(TestDevices.compliant(1_201).build());
+        await(() -> index.findResident(TestDevices.mac(1_201)) != null, "the log followed again after the reload");
+        assertEquals(1, follower.stats().reloads());
+    }
+
+    @Test
+    void stats_reportLagAndBehind() throws Exception {
+        StoreSettings s = pg.freshSchema();
+        Node node = node(s);
+        node.store().upsert(TestDevices.compliant(9).build());
+        await(() -> node.index().findResident(TestDevices.mac(9)) != null, "device 9");
+        await(() -> node.follower().stats().behind() == 0, "nothing behind");
+        ChangeLogFollower.Stats st = node.follower().stats();
+        assertTrue(st.connected());
+        assertTrue(st.lastSequence() >= 1, st.toString());
     }
 
     @Test
@@ -128,6 +249,9 @@ final class ChangeLogFollowerTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> new ChangeLogSettings(Duration.ofSeconds(1), Duration.ofDays(31))).getMessage()
                 .contains("store.changeRetention"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> new ChangeLogSettings(Duration.ofSeconds(1), Duration.ofDays(1), 10)).getMessage()
+                .contains("store.reloadBehind"));
         assertThrows(IllegalArgumentException.class,
                 () -> ChangeLogFollower.open(StoreSettings.embedded(java.nio.file.Path.of("/tmp/x")), FAST, Clock.systemUTC()));
     }

@@ -157,6 +157,13 @@ final class JdbcComplianceStoreTest {
     }
 
     @Test
+    void embedded_rootDirectoryAsTheStoreFile_isRefusedWithAClearMessage() {
+        StoreException e = assertThrows(StoreException.class,
+                () -> ComplianceStore.open(new StoreSettings("jdbc:sqlite:/", "", "", 2)));
+        assertTrue(e.getMessage().contains("the store must be a file"), e.getMessage());
+    }
+
+    @Test
     void batch_withSameDeviceTwice_keepsTheNewest() {
         try (ComplianceStore s = open("sqlite")) {
             DeviceRecord a = compliant(1).lastModified(NOW).build();

@@ -1,11 +1,10 @@
 package io.nacgw.gateway.cli;
 
-import io.nacgw.core.device.DeviceRecord;
-import io.nacgw.core.id.DeviceIdentifier;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nacgw.core.policy.AccessPolicy;
-import io.nacgw.core.policy.Explanation;
-import io.nacgw.core.policy.Profile;
 import io.nacgw.core.store.ComplianceStore;
+import io.nacgw.gateway.DeviceLookup;
 import io.nacgw.gateway.config.NacgwConfig;
 import io.nacgw.gateway.imports.DeviceImporter;
 import io.nacgw.nacapi.DeviceJson;
@@ -16,17 +15,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 
 /** {@code nacgw devices ...}: import, inspect and explain device records in the store. */
 @Command(name = "devices", mixinStandardHelpOptions = true, description = "Import, show and explain devices.",
-        subcommands = {DevicesCommand.Import.class, DevicesCommand.Get.class, DevicesCommand.Explain.class})
+        subcommands = {DevicesCommand.Import.class, DevicesCommand.Export.class, DevicesCommand.Get.class,
+                DevicesCommand.Explain.class})
 public final class DevicesCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,14 +59,38 @@ public final class DevicesCommand implements Runnable {
         return ComplianceStore.open(c.store().settings(c.dataDir()));
     }
 
-    static Optional<DeviceRecord> find(ComplianceStore store, String text, String kind) {
-        for (DeviceIdentifier id : IdentifierArg.candidates(text, kind)) {
-            List<DeviceRecord> found = store.find(id);
-            if (!found.isEmpty()) {
-                return found.stream().reduce((a, b) -> b.lastModifiedEpochMilli() > a.lastModifiedEpochMilli() ? b : a);
-            }
+    /**
+     * True when a gateway runs on this data directory: then read commands ask it through its operations port (the
+     * embedded store belongs to it), and say so clearly when it has none.
+     */
+    static boolean viaGateway(NacgwConfig c) {
+        if (!io.nacgw.gateway.DataDirLock.isHeld(c.dataDir())) {
+            return false;
         }
-        return Optional.empty();
+        if (!c.metrics().enabled()) {
+            throw new IllegalStateException("a gateway runs on " + c.dataDir() + " with metrics.enabled false, so it"
+                    + " has no operations port to ask; enable it, or stop the gateway to read the store directly");
+        }
+        return true;
+    }
+
+    /** GETs an operations endpoint; the answer's {@code field}, or empty on 404; other errors throw with its text. */
+    static Optional<String> ask(NacgwConfig c, String path, Map<String, String> params, String field) throws Exception {
+        StringJoiner q = new StringJoiner("&", "?", "");
+        params.forEach((k, v) -> {
+            if (v != null) {
+                q.add(k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8));
+            }
+        });
+        HttpResponse<String> r = SyncCommand.call(SyncCommand.base(c) + path + q, "GET");
+        JsonNode n = new ObjectMapper().readTree(r.body());
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (r.statusCode() != 200) {
+            throw new IllegalArgumentException(n.path("error").asText("HTTP " + r.statusCode()));
+        }
+        return Optional.of(n.path(field).asText());
     }
 
     /** {@code nacgw devices import FILE}. */
@@ -123,9 +152,90 @@ public final class DevicesCommand implements Runnable {
         }
     }
 
+    /** {@code nacgw devices export [--out FILE]}. */
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Write every device as JSON lines, the format 'devices import' reads (to standard output, or "
+                    + "--out FILE created owner-only). While a gateway runs on the data directory, exports a consistent "
+                    + "snapshot it takes (a temporary 'store backup').")
+    public static final class Export implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        ConfigOptions options;
+        @Option(names = "--out", paramLabel = "FILE", description = "Write here (must not exist) instead of standard output.")
+        Path outFile;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            NacgwConfig c = options.load(out, false);
+            if (outFile != null && Files.exists(outFile)) {
+                throw new IllegalArgumentException("--out " + outFile + " exists already; choose a new name");
+            }
+            boolean embedded = !c.store().settings(c.dataDir()).isPostgres();
+            Path snapshot = null;
+            long[] n = {0};
+            try {
+                ComplianceStore store;
+                if (embedded && viaGateway(c)) {
+                    snapshot = Files.createTempDirectory("nacgw-export");
+                    StoreCommand.backup(c, snapshot.resolve(io.nacgw.core.store.StoreSettings.EMBEDDED_FILE));
+                    store = ComplianceStore.open(io.nacgw.core.store.StoreSettings.embedded(snapshot));
+                } else {
+                    store = openExistingStore(c);
+                }
+                try (store) {
+                    if (outFile == null) {
+                        write(store, out, n);
+                    } else {
+                        try (java.io.Writer w = Files.newBufferedWriter(createOwnerOnly(outFile))) {
+                            write(store, w, n);
+                        }
+                    }
+                }
+            } finally {
+                if (snapshot != null) {
+                    try (var files = Files.list(snapshot)) {
+                        for (Path f : files.toList()) {
+                            Files.delete(f);
+                        }
+                    }
+                    Files.delete(snapshot);
+                }
+            }
+            PrintWriter report = outFile == null ? spec.commandLine().getErr() : out;
+            report.println("exported " + n[0] + " devices" + (outFile == null ? "" : " to " + outFile));
+            report.flush();
+            return 0;
+        }
+
+        private static void write(ComplianceStore store, java.io.Writer w, long[] n) throws java.io.IOException {
+            try {
+                store.forEach(d -> {
+                    try {
+                        w.write(DeviceJson.toJson(d));
+                        w.write('\n');
+                        n[0]++;
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+            w.flush();
+        }
+
+        private static Path createOwnerOnly(Path f) throws java.io.IOException {
+            io.nacgw.core.files.OwnerOnly.createFile(f);
+            return f;
+        }
+    }
+
     /** {@code nacgw devices get ID}. */
     @Command(name = "get", mixinStandardHelpOptions = true,
-            description = "Show a device, found by any identifier (MAC, Intune or Entra id, IMEI, MEID, UDID, serial).")
+            description = "Show a device, found by any identifier (MAC, Intune or Entra id, IMEI, MEID, UDID, serial). "
+                    + "While a gateway runs on the data directory, asks it through its operations port.")
     public static final class Get implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -136,27 +246,39 @@ public final class DevicesCommand implements Runnable {
         @Option(names = "--kind", description = "mac, deviceId, entraId, imei, meid, udid or serial (default: guess).")
         String kind;
 
+        private Map<String, String> params() {
+            Map<String, String> q = new LinkedHashMap<>(Map.of("id", identifier));
+            q.put("kind", kind);
+            return q;
+        }
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             NacgwConfig c = options.load(out, false);
-            try (ComplianceStore store = openExistingStore(c)) {
-                Optional<DeviceRecord> r = find(store, identifier, kind);
-                if (r.isEmpty()) {
-                    spec.commandLine().getErr().println("nacgw: no device with identifier '" + identifier + "'");
-                    return 1;
+            DeviceLookup.candidates(identifier, kind); // a typo is a usage error, running gateway or not
+            Optional<String> shown;
+            if (viaGateway(c)) {
+                shown = ask(c, "/devices/get", params(), "device");
+            } else {
+                try (ComplianceStore store = openExistingStore(c)) {
+                    shown = DeviceLookup.show(store, identifier, kind);
                 }
-                var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-                out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(DeviceJson.toJson(r.get()))));
-                return 0;
             }
+            if (shown.isEmpty()) {
+                spec.commandLine().getErr().println("nacgw: no device with identifier '" + identifier + "'");
+                return 1;
+            }
+            out.println(shown.get());
+            return 0;
         }
     }
 
     /** {@code nacgw devices explain ID --profile P}. */
     @Command(name = "explain", mixinStandardHelpOptions = true,
             description = "Show the decision for a device on a profile and every rule that was evaluated, in words. "
-                    + "An unknown identifier is explained too (as an unknown device).")
+                    + "An unknown identifier is explained too (as an unknown device). While a gateway runs on the data "
+                    + "directory, asks it (through its operations port), so the profiles it runs with decide.")
     public static final class Explain implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -175,15 +297,23 @@ public final class DevicesCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             NacgwConfig c = options.load(out, false);
-            AccessPolicy policy = c.policy().toAccessPolicy();
-            Profile p = profile == null ? policy.defaultProfile() : policy.profile(profile);
-            try (ComplianceStore store = openExistingStore(c)) {
-                DeviceRecord r = find(store, identifier, kind).orElse(null);
-                Explanation x = p.explain(r, at != null ? at : Instant.now());
-                out.print(x.render());
-                out.flush();
-                return 0;
+            DeviceLookup.candidates(identifier, kind);
+            String text;
+            if (viaGateway(c)) {
+                Map<String, String> q = new LinkedHashMap<>(Map.of("id", identifier));
+                q.put("kind", kind);
+                q.put("profile", profile);
+                q.put("at", at == null ? null : at.toString());
+                text = ask(c, "/devices/explain", q, "explanation").orElseThrow();
+            } else {
+                AccessPolicy policy = c.policy().toAccessPolicy();
+                try (ComplianceStore store = openExistingStore(c)) {
+                    text = DeviceLookup.explain(store, policy, identifier, kind, profile, at != null ? at : Instant.now());
+                }
             }
+            out.print(text);
+            out.flush();
+            return 0;
         }
     }
 }

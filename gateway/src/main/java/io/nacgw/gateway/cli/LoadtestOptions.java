@@ -47,10 +47,26 @@ final class LoadtestOptions {
         /** The devices to pick from: regenerated from the seed, or read from an import file. */
         Targets targets() throws IOException {
             if (devices.count != null) {
-                return Targets.synthetic(new SyntheticDevices(seed, devices.count,
-                        mix == null ? SyntheticDevices.defaultMix() : SyntheticDevices.parseMix(mix), "SYN-", Instant.now()));
+                return Targets.synthetic(synthetic());
             }
+            return Targets.fromRecords(records());
+        }
+
+        private SyntheticDevices synthetic() {
+            return new SyntheticDevices(seed, devices.count,
+                    mix == null ? SyntheticDevices.defaultMix() : SyntheticDevices.parseMix(mix), "SYN-", Instant.now());
+        }
+
+        /** The device records themselves (EAP-TLS issues a certificate per device). */
+        List<DeviceRecord> records() throws IOException {
             List<DeviceRecord> records = new ArrayList<>();
+            if (devices.count != null) {
+                SyntheticDevices set = synthetic();
+                for (int i = 0; i < set.count(); i++) {
+                    records.add(set.device(i));
+                }
+                return records;
+            }
             DeviceImporter importer = new DeviceImporter(batch -> {
                 records.addAll(batch);
                 return Collections.nCopies(batch.size(), UpsertOutcome.INSERTED);
@@ -60,7 +76,7 @@ final class LoadtestOptions {
             if (r.bad() > 0) {
                 throw new IllegalArgumentException(devices.file + ": " + r.bad() + " bad record(s), first: " + bad.get(0));
             }
-            return Targets.fromRecords(records);
+            return records;
         }
     }
 

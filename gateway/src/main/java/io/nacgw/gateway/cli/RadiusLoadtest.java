@@ -7,6 +7,8 @@ import io.nacgw.loadgen.RadiusLoadGenerator;
 import io.nacgw.loadgen.Report;
 import io.nacgw.loadgen.RequestShape;
 import io.nacgw.loadgen.Targets;
+import io.nacgw.loadgen.eap.EapTlsDevices;
+import io.nacgw.loadgen.eap.EapTlsLoadGenerator;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -66,10 +68,22 @@ public final class RadiusLoadtest implements Callable<Integer> {
 
     @Option(names = "--warmup", defaultValue = "0s", description = "Warm-up before measuring, e.g. 5s (default ${DEFAULT-VALUE}).")
     String warmup;
-    @Option(names = "--shape", defaultValue = "mab", description = "mab (PAP MAB, Call-Check), vpn (authorize-only, Cisco mdm-tlv=device-mac) or login (a user's PAP "
-            + "password 'loadgen-password' with the device MAC in Calling-Station-Id, for a proxy in front of a home server) "
-            + "(default ${DEFAULT-VALUE}).")
+    @Option(names = "--shape", defaultValue = "mab", description = "mab (PAP MAB, Call-Check), vpn (authorize-only, Cisco "
+            + "mdm-tlv=device-mac), login (a user's PAP password 'loadgen-password' with the device MAC in Calling-Station-Id, "
+            + "for a proxy in front of a home server) or eap-tls (802.1X conversations; --eap-* options) (default ${DEFAULT-VALUE}).")
     String shape;
+    @Option(names = "--eap-ca", paramLabel = "PEM", description = "eap-tls: CA certificate that issues the device certificates (the server must trust it).")
+    Path eapCa;
+    @Option(names = "--eap-ca-key", paramLabel = "PEM", description = "eap-tls: its unencrypted private key.")
+    Path eapCaKey;
+    @Option(names = "--eap-devices", defaultValue = "100", paramLabel = "N", description = "eap-tls: device certificates issued (Intune SAN URI), for the first N devices (default ${DEFAULT-VALUE}).")
+    int eapDevices;
+    @Option(names = "--eap-tls", defaultValue = "1.2", paramLabel = "V", description = "eap-tls: TLS version 1.2 or 1.3 (default ${DEFAULT-VALUE}).")
+    String eapTls;
+    @Option(names = "--eap-resume", description = "eap-tls: resume each device's TLS 1.2 session (measure resumed handshakes; warm up first).")
+    boolean eapResume;
+    @Option(names = "--eap-fragment-size", defaultValue = "1000", paramLabel = "B", description = "eap-tls: TLS bytes per EAP-TLS response (default ${DEFAULT-VALUE}).")
+    int eapFragmentSize;
     @Option(names = "--no-message-authenticator", description = "Do not send Message-Authenticator (answers are still checked when they carry one).")
     boolean noMessageAuthenticator;
     @Option(names = "--allow-reply-without-message-authenticator",
@@ -107,16 +121,37 @@ public final class RadiusLoadtest implements Callable<Integer> {
                 !noMessageAuthenticator, !allowReplyWithoutMa,
                 sources != null ? sources : LoadSettings.defaultSources(concurrency, rate), threads,
                 Duration.ofMillis(timeoutMs), retries, devices.unknown, devices.seed, !nio, serverPid);
-        err.println("loadtest radius: " + settings + ", " + targets.size() + " devices");
-        err.println("expected: " + expectations);
-        err.flush();
-        Report report = RadiusLoadGenerator.run(settings, targets, expectations, quiet ? null : err);
+        Report report;
+        if (settings.shape() == RequestShape.EAP_TLS) {
+            report = eapTls(settings, expectations, err);
+        } else {
+            err.println("loadtest radius: " + settings + ", " + targets.size() + " devices");
+            err.println("expected: " + expectations);
+            err.flush();
+            report = RadiusLoadGenerator.run(settings, targets, expectations, quiet ? null : err);
+        }
         out.print(report.toText());
         out.flush();
         if (json != null) {
             Files.writeString(json, report.toJson() + "\n", StandardCharsets.UTF_8);
         }
         return report.exitStatus();
+    }
+
+    private Report eapTls(LoadSettings settings, Expectations expectations, PrintWriter err) throws Exception {
+        if (eapCa == null || eapCaKey == null) {
+            throw new IllegalArgumentException("--shape eap-tls needs --eap-ca and --eap-ca-key");
+        }
+        if (!"1.2".equals(eapTls) && !"1.3".equals(eapTls)) {
+            throw new IllegalArgumentException("--eap-tls must be 1.2 or 1.3, got '" + eapTls + "'");
+        }
+        EapTlsLoadGenerator.Settings e = new EapTlsLoadGenerator.Settings("1.3".equals(eapTls), eapResume, eapFragmentSize);
+        List<EapTlsDevices.Device> certs = EapTlsDevices.issue(devices.records(), eapDevices,
+                EapTlsDevices.readCertificate(eapCa), EapTlsDevices.readKey(eapCaKey));
+        err.println("loadtest radius: " + settings + ", " + certs.size() + " device certificates, " + e.shapeName());
+        err.println("expected: " + expectations);
+        err.flush();
+        return EapTlsLoadGenerator.run(settings, e, certs, expectations, quiet ? null : err);
     }
 
     static InetSocketAddress address(String hostPort) throws UnknownHostException {
@@ -147,9 +182,9 @@ public final class RadiusLoadtest implements Callable<Integer> {
 
     private static RequestShape shape(String s) {
         try {
-            return RequestShape.valueOf(s.toUpperCase(Locale.ROOT));
+            return RequestShape.valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--shape must be mab, vpn or login, got '" + s + "'");
+            throw new IllegalArgumentException("--shape must be mab, vpn, login or eap-tls, got '" + s + "'");
         }
     }
 }

@@ -14,8 +14,8 @@ import java.util.concurrent.Callable;
 /** {@code nacgw reload}: asks the running gateway to re-read its configuration and prints what it did. */
 @Command(name = "reload", mixinStandardHelpOptions = true,
         description = "Ask the running gateway to re-read its config file, through its localhost operations port "
-                + "(metrics.host:metrics.port), and print what changed: policy profiles and RADIUS clients apply "
-                + "at once, without dropping requests in flight; keys that need a restart are named. An invalid "
+                + "(metrics.host:metrics.port), and print what changed: policy profiles, RADIUS clients, API users "
+                + "and log levels apply at once, without dropping requests in flight; keys that need a restart are named. An invalid "
                 + "config is refused and the running one stays. Exit status: 0 applied, 1 refused or no gateway, "
                 + "2 usage. SIGHUP does the same (the outcome then goes to the gateway's log).")
 public final class ReloadCommand implements Callable<Integer> {

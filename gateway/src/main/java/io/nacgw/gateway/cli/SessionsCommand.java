@@ -31,6 +31,13 @@ public final class SessionsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** A usage error unless {@code mac} (the --mac option, null when absent) is a MAC address in some notation. */
+    static void requireMac(String mac) {
+        if (mac != null && MacAddress.tryParse(mac.strip()) == null) {
+            throw new IllegalArgumentException("--mac '" + mac + "' is not a MAC address");
+        }
+    }
+
     /** {@code nacgw sessions list}. */
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Sessions from Access-Accepts and accounting, newest first (exit 0 also when none match).")
@@ -53,9 +60,7 @@ public final class SessionsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (mac != null && MacAddress.tryParse(mac.strip()) == null) {
-                throw new IllegalArgumentException("--mac '" + mac + "' is not a MAC address");
-            }
+            requireMac(mac);
             PrintWriter out = spec.commandLine().getOut();
             StringJoiner q = new StringJoiner("&", "?", "").setEmptyValue("");
             if (nas != null) {
@@ -124,9 +129,7 @@ public final class SessionsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (target.mac != null && MacAddress.tryParse(target.mac.strip()) == null) {
-                throw new IllegalArgumentException("--mac '" + target.mac + "' is not a MAC address");
-            }
+            requireMac(target.mac);
             PrintWriter out = spec.commandLine().getOut();
             String q = target.mac != null ? "?mac=" + URLEncoder.encode(target.mac.strip(), StandardCharsets.UTF_8)
                     : "?session=" + URLEncoder.encode(target.session.strip(), StandardCharsets.UTF_8);

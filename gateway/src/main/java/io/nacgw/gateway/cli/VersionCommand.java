@@ -15,10 +15,20 @@ public final class VersionCommand implements Runnable {
 
     /** The build's version, e.g. 0.1.0-SNAPSHOT. */
     public static String version() {
+        return buildProperty("version");
+    }
+
+    /** The commit the build was made from (12 hex digits), or "unknown" when built without git. */
+    public static String commit() {
+        return buildProperty("commit");
+    }
+
+    private static String buildProperty(String key) {
         try (InputStream in = VersionCommand.class.getResourceAsStream("/io/nacgw/gateway/version.properties")) {
             Properties p = new Properties();
             p.load(in);
-            return p.getProperty("version");
+            String v = p.getProperty(key);
+            return v == null || v.isBlank() || v.startsWith("${") ? "unknown" : v.strip();
         } catch (IOException | NullPointerException e) {
             return "unknown";
         }
@@ -26,7 +36,7 @@ public final class VersionCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().getOut().println("nacgw " + version() + " (Java " + Runtime.version() + ", "
+        spec.commandLine().getOut().println("nacgw " + version() + " (commit " + commit() + ", Java " + Runtime.version() + ", "
                 + System.getProperty("java.vm.name") + ")");
     }
 

@@ -2,6 +2,7 @@ package io.nacgw.gateway.config;
 
 import io.nacgw.radius.eap.DeviceIdSource;
 import io.nacgw.radius.eap.EapSettings;
+import io.nacgw.radius.eap.OcspSettings;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -17,8 +18,8 @@ import java.util.List;
 public record EapConfig(Boolean enabled, Integer maxConversations, Duration conversationTimeout, TlsConfig tls) {
     public EapConfig {
         enabled = enabled != null && enabled;
-        tls = tls == null ? new TlsConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null)
-                : tls;
+        tls = tls == null ? new TlsConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null) : tls;
     }
 
     static EapConfig defaults() {
@@ -29,7 +30,8 @@ public record EapConfig(Boolean enabled, Integer maxConversations, Duration conv
     public record TlsConfig(List<Path> trustedCaFiles, List<Path> crlFiles, List<URI> crlUrls, Duration crlRefresh,
                             Integer fragmentSize, String minVersion, Path serverCertificate, Path serverKey,
                             Boolean resumption, Integer sessionCacheSize, Duration sessionLifetime, Integer threads,
-                            Integer queue, List<String> deviceIdSources) {
+                            Integer queue, List<String> deviceIdSources, String ocsp, URI ocspUrl,
+                            Duration ocspTimeout, Boolean ocspNonce, Integer ocspCacheSize) {
     }
 
     /** The validated settings; {@code pki} is the gateway's certificate directory (for the default server files). */
@@ -53,7 +55,16 @@ public record EapConfig(Boolean enabled, Integer maxConversations, Duration conv
                 conversationTimeout != null ? conversationTimeout : d.conversationTimeout(),
                 t.threads() != null ? t.threads() : d.tlsThreads(), t.queue() != null ? t.queue() : d.tlsQueue(),
                 t.deviceIdSources() == null ? d.deviceIdSources()
-                        : t.deviceIdSources().stream().map(DeviceIdSource::fromName).toList());
+                        : t.deviceIdSources().stream().map(DeviceIdSource::parse).toList(),
+                ocsp(t));
+    }
+
+    private static OcspSettings ocsp(TlsConfig t) {
+        OcspSettings d = OcspSettings.OFF;
+        return new OcspSettings(t.ocsp() == null ? d.mode() : OcspSettings.Mode.fromName(t.ocsp()), t.ocspUrl(),
+                t.ocspTimeout() != null ? t.ocspTimeout() : d.timeout(),
+                t.ocspNonce() != null ? t.ocspNonce() : d.nonce(),
+                t.ocspCacheSize() != null ? t.ocspCacheSize() : d.cacheSize());
     }
 
     private static List<Path> resolve(Path dir, List<Path> files) {

@@ -19,9 +19,10 @@ import java.time.Duration;
  *                     power loss: every commit is flushed to the disk)
  * @param catchUpInterval PostgreSQL shared mode: longest wait between reads of the device change log
  * @param changeRetention PostgreSQL shared mode: age at which change-log entries are pruned
+ * @param reloadBehind    PostgreSQL shared mode: a node more changes behind than this reloads every device instead
  */
 public record StoreConfig(String url, String user, Path passwordFile, Integer maxPoolSize, String sync,
-                          Duration catchUpInterval, Duration changeRetention) {
+                          Duration catchUpInterval, Duration changeRetention, Long reloadBehind) {
     public StoreConfig {
         url = url == null ? "" : url.strip();
         user = user == null ? "" : user;
@@ -46,16 +47,17 @@ public record StoreConfig(String url, String user, Path passwordFile, Integer ma
         }
         catchUpInterval = catchUpInterval == null ? ChangeLogSettings.DEFAULTS.catchUpInterval() : catchUpInterval;
         changeRetention = changeRetention == null ? ChangeLogSettings.DEFAULTS.retention() : changeRetention;
-        new ChangeLogSettings(catchUpInterval, changeRetention); // validates
+        reloadBehind = reloadBehind == null ? ChangeLogSettings.DEFAULT_RELOAD_BEHIND : reloadBehind;
+        new ChangeLogSettings(catchUpInterval, changeRetention, reloadBehind); // validates
     }
 
     /** How a node follows the change log of a shared (PostgreSQL) store. */
     public ChangeLogSettings changeLog() {
-        return new ChangeLogSettings(catchUpInterval, changeRetention);
+        return new ChangeLogSettings(catchUpInterval, changeRetention, reloadBehind);
     }
 
     static StoreConfig defaults() {
-        return new StoreConfig(null, null, null, null, null, null, null);
+        return new StoreConfig(null, null, null, null, null, null, null, null);
     }
 
     /** Resolves the settings; the password comes from {@code passwordFile} or NACGW_STORE_PASSWORD. */

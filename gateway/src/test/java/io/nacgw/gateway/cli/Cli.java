@@ -7,15 +7,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the {@code nacgw} command line in-process and captures what it printed. */
-final class Cli {
+public final class Cli {
     private Cli() {
     }
 
     /** The exit status and the captured standard output and error. */
-    record Result(int status, String out, String err) {
+    public record Result(int status, String out, String err) {
     }
 
-    static Result run(String... args) {
+    public static Result run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

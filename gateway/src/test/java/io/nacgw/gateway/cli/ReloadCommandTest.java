@@ -58,4 +58,60 @@ final class ReloadCommandTest {
             assertEquals("200", g.policy().profile("wifi").attributesFor(io.nacgw.core.policy.Verdict.ALLOW).vlan());
         }
     }
+
+    private static final String API_CONFIG = """
+            dataDir: data
+            api: {host: 127.0.0.1, port: 0, users: [{name: ise, role: partner, passwordHash: "%s"}]}
+            metrics: {host: 127.0.0.1, port: %d}
+            radius: {enabled: false}
+            logging: {levels: {%s}}
+            policy:
+              profiles:
+                wifi: {allow: {vlan: "100"}}
+            """;
+
+    private static int basic(java.net.http.HttpClient client, String url, String user, String password) throws Exception {
+        String auth = java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                        .header("Authorization", "Basic " + auth).timeout(java.time.Duration.ofSeconds(60)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void reload_appliesApiUsersAndLogLevelsLive_andSaysSo() throws Exception {
+        int port = freePort();
+        String oldHash = io.nacgw.nacapi.PasswordHash.create("old password 1".toCharArray(), 10_000).encoded();
+        String newHash = io.nacgw.nacapi.PasswordHash.create("new password 2".toCharArray(), 10_000).encoded();
+        Path f = dir.resolve("nacgw.yaml");
+        Files.writeString(f, API_CONFIG.formatted(oldHash, port, "io.nacgw.sync: warn"));
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.nacgw.radius.coa");
+        ch.qos.logback.classic.Level before = logger.getLevel();
+        try (Gateway g = Gateway.start(new ConfigLoader().load(f), Clock.systemUTC(), () -> new ConfigLoader().load(f))) {
+            Path pki = g.config().dataDir().resolve("pki");
+            var client = java.net.http.HttpClient.newBuilder().sslContext(io.nacgw.certs.TlsContexts.client(
+                    java.util.List.of(pki.resolve("ca.pem"))).sslContext()).build();
+            String url = "https://127.0.0.1:" + g.api().orElseThrow().address().getPort() + "/api/v1/devices/lookup?mac=020000000001";
+            assertEquals(200, basic(client, url, "ise", "old password 1"), "authenticated (an unknown device is an answer)");
+
+            Files.writeString(f, API_CONFIG.formatted(newHash, port, "io.nacgw.radius.coa: debug"));
+            Cli.Result r = Cli.run("reload", "--config", f.toString());
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().contains("applied: api.users: 1 users (changed ise); cached verifications forgotten"), r.out());
+            assertTrue(r.out().contains("applied: logging.levels: io.nacgw.radius.coa=debug, io.nacgw.sync back to"),
+                    r.out());
+            assertTrue(!r.out().contains("needs a restart"), r.out());
+            assertEquals(ch.qos.logback.classic.Level.DEBUG, logger.getLevel());
+            assertEquals(401, basic(client, url, "ise", "old password 1"), "the old password, even cached, is refused");
+            assertEquals(200, basic(client, url, "ise", "new password 2"));
+
+            Files.writeString(f, API_CONFIG.formatted("not-a-hash", port, ""));
+            Cli.Result bad = Cli.run("reload", "--config", f.toString());
+            assertEquals(1, bad.status(), bad.out() + bad.err());
+            assertTrue(bad.err().contains("api.users[0]"), bad.err());
+            assertEquals(200, basic(client, url, "ise", "new password 2"), "a refused reload keeps the users");
+        } finally {
+            logger.setLevel(before);
+        }
+    }
 }

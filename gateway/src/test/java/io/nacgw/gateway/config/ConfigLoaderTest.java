@@ -70,6 +70,26 @@ final class ConfigLoaderTest {
     }
 
     @Test
+    void clusterAndChangeLogKeys_defaultsAndBadValuesNameTheKey() throws Exception {
+        NacgwConfig c = load(MINIMAL);
+        assertEquals("", c.cluster().nodeName());
+        assertEquals(Duration.ofSeconds(5), c.cluster().leaderCheckInterval());
+        assertTrue(c.cluster().settings(1812).nodeName().endsWith(":1812"));
+        assertEquals(100_000, c.store().reloadBehind());
+        NacgwConfig set = load("cluster: {nodeName: gw-a, leaderCheckInterval: 2s}\nstore: {reloadBehind: 5000}\n" + MINIMAL);
+        assertEquals("gw-a", set.cluster().settings(1812).nodeName());
+        assertEquals(5_000, set.store().changeLog().reloadBehind());
+        String m = error("cluster:\n  nodeName: \"gw a\"\n" + MINIMAL);
+        assertTrue(m.contains("cluster.nodeName"), m);
+        m = error("cluster:\n  leaderCheckInterval: 2m\n" + MINIMAL);
+        assertTrue(m.contains("cluster.leaderCheckInterval must be 100ms to 60s"), m);
+        m = error("store:\n  reloadBehind: 10\n" + MINIMAL);
+        assertTrue(m.contains("store.reloadBehind must be 1000 to 100000000"), m);
+        m = error("cluster:\n  leader: x\n" + MINIMAL);
+        assertTrue(m.contains("unknown key 'cluster.leader'"), m);
+    }
+
+    @Test
     void radiusSessionKeys_andNasIdentity_areValidatedNamingTheKey() throws Exception {
         NacgwConfig ok = load("radius:\n  acceptLifetime: 2h\n  sessionRetention: 30d\n  sessionQueue: 50\n"
                 + "  clients:\n    proxy: {address: 192.0.2.1, secrets: [s3cret-1234], nasIdentity: source}\n" + MINIMAL);
@@ -235,7 +255,43 @@ final class ConfigLoaderTest {
         assertEquals(java.util.List.of(io.nacgw.radius.eap.DeviceIdSource.CALLING_STATION_ID,
                 io.nacgw.radius.eap.DeviceIdSource.INTUNE_URI), c.radius().eap()
                 .settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).deviceIdSources());
+        c = load("radius:\n  eap:\n    tls:\n      deviceIdSources:\n        - 'dns-san matching ^([^.]+)\\. as serial'\n"
+                + "        - uri-san:IntuneDeviceId:// as intune-id\n" + MINIMAL);
+        assertEquals(java.util.List.of("dns-san matching ^([^.]+)\\. as serial", "uri-san:IntuneDeviceId:// as intune-id"),
+                c.radius().eap().settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).deviceIdSources().stream()
+                        .map(io.nacgw.radius.eap.DeviceIdSource::configName).toList());
+        m = error("radius:\n  eap:\n    tls:\n      deviceIdSources: [dns-san]\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.deviceIdSources") && m.contains("needs 'as KIND'"), m);
         m = error("radius:\n  eap:\n    tls:\n      ocsp: true\n" + MINIMAL);
         assertTrue(m.contains("radius.eap.tls.ocsp"), m);
+        c = load("radius:\n  eap:\n    tls:\n      ocsp: prefer\n      ocspUrl: http://ocsp.contoso.test/\n"
+                + "      ocspTimeout: 2s\n      ocspNonce: true\n      ocspCacheSize: 50\n" + MINIMAL);
+        io.nacgw.radius.eap.OcspSettings o = c.radius().eap().settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).ocsp();
+        assertEquals(new io.nacgw.radius.eap.OcspSettings(io.nacgw.radius.eap.OcspSettings.Mode.PREFER,
+                java.net.URI.create("http://ocsp.contoso.test/"), java.time.Duration.ofSeconds(2), true, 50), o);
+        c = load("radius:\n  eap:\n    tls:\n      ocsp: off\n" + MINIMAL);
+        assertEquals(io.nacgw.radius.eap.OcspSettings.OFF,
+                c.radius().eap().settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).ocsp(), "unquoted off");
+        m = error("radius:\n  eap:\n    tls:\n      ocsp: require\n      ocspUrl: https://ocsp.contoso.test/\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.ocspUrl"), m);
+        m = error("radius:\n  eap:\n    tls:\n      ocsp: sometimes\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.ocsp must be off, prefer or require"), m);
+    }
+
+    @Test
+    void auditRotateAndLoggingLevels_areValidatedNamingTheKey() throws Exception {
+        NacgwConfig c = load("audit:\n  rotate: {maxMegabytes: 100, interval: 1d, keep: 30}\n"
+                + "logging:\n  levels: {io.nacgw.radius: DEBUG, root: warn}\n" + MINIMAL);
+        assertEquals(100L << 20, c.audit().rotate().rotation().maxBytes());
+        assertEquals(java.time.Duration.ofDays(1), c.audit().rotate().rotation().interval());
+        assertEquals(30, c.audit().rotate().rotation().keep());
+        assertEquals(Map.of("io.nacgw.radius", "debug", "root", "warn"), c.logging().levels());
+        assertTrue(!load(MINIMAL).audit().rotate().rotation().enabled(), "off by default");
+        assertEquals(10, load(MINIMAL).audit().rotate().keep());
+        assertTrue(error("audit:\n  rotate: {keep: 0}\n" + MINIMAL).contains("audit.rotate.keep"));
+        assertTrue(error("audit:\n  rotate: {interval: 10s}\n" + MINIMAL).contains("audit.rotate.interval"));
+        assertTrue(error("audit:\n  rotate: {maxMegabytes: 0}\n" + MINIMAL).contains("audit.rotate.maxMegabytes"));
+        assertTrue(error("audit:\n  rotate: {maxSize: 5}\n" + MINIMAL).contains("audit.rotate.maxSize"));
+        assertTrue(error("logging:\n  levels: {io.nacgw: loud}\n" + MINIMAL).contains("logging.levels.io.nacgw"));
     }
 }

@@ -13,18 +13,18 @@ final class StoreConfigTest {
 
     @Test
     void postgres_acceptsTheDefaultSyncNormal_refusesFull() {
-        assertEquals("normal", new StoreConfig(PG, null, null, null, "normal", null, null).sync());
+        assertEquals("normal", new StoreConfig(PG, null, null, null, "normal", null, null, null).sync());
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new StoreConfig(PG, null, null, null, "full", null, null)).getMessage().contains("store.sync"));
+                () -> new StoreConfig(PG, null, null, null, "full", null, null, null)).getMessage().contains("store.sync"));
     }
 
     @Test
     void changeLogKeys_defaultAndValidated() {
-        StoreConfig d = new StoreConfig(PG, null, null, null, null, null, null);
+        StoreConfig d = new StoreConfig(PG, null, null, null, null, null, null, null);
         assertEquals(Duration.ofSeconds(1), d.changeLog().catchUpInterval());
         assertEquals(Duration.ofDays(1), d.changeLog().retention());
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new StoreConfig(PG, null, null, null, null, Duration.ofMinutes(5), null)).getMessage()
+                () -> new StoreConfig(PG, null, null, null, null, Duration.ofMinutes(5), null, null)).getMessage()
                 .contains("store.catchUpInterval"));
     }
 }

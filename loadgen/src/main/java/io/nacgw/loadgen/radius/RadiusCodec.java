@@ -179,6 +179,36 @@ public final class RadiusCodec {
         return Arrays.copyOf(out, end);
     }
 
+    /**
+     * Decrypts an MS-MPPE-Send/Recv-Key value (RFC 2548 §2.4.2-3: a 2-byte salt with its high bit set, then the
+     * key-length byte, key and padding, each 16 bytes XORed with MD5(secret + request authenticator + salt), then
+     * MD5(secret + previous ciphertext block)). Null when the value is malformed.
+     */
+    public byte[] decryptMppeKey(byte[] value, byte[] requestAuthenticator) {
+        if (value.length < 18 || (value.length - 2) % 16 != 0 || (value[0] & 0x80) == 0) {
+            return null;
+        }
+        byte[] plain = new byte[value.length - 2];
+        for (int i = 0; i < plain.length; i += 16) {
+            md5.update(secret);
+            if (i == 0) {
+                md5.update(requestAuthenticator, 0, 16);
+                md5.update(value, 0, 2);
+            } else {
+                md5.update(value, 2 + i - 16, 16);
+            }
+            byte[] b = md5.digest();
+            for (int j = 0; j < 16; j++) {
+                plain[i + j] = (byte) (value[2 + i + j] ^ b[j]);
+            }
+        }
+        int len = plain[0] & 0xFF;
+        if (len == 0 || len > plain.length - 1) {
+            return null;
+        }
+        return Arrays.copyOfRange(plain, 1, 1 + len);
+    }
+
     /** MD5(Code|Id|Length|RequestAuth|Attributes|Secret) of the first {@code len} bytes of {@code p}. */
     public byte[] responseAuthenticator(byte[] p, int len, byte[] requestAuthenticator) {
         md5.update(p, 0, 4);
@@ -230,8 +260,8 @@ public final class RadiusCodec {
 
     /**
      * Checks an answer to a request whose authenticator was {@code requestAuthenticator}: structure, Response
-     * Authenticator, then the Message-Authenticator (must be present when {@code requireMessageAuthenticator}, must be
-     * the first attribute whenever present, and must verify). Comparisons are constant-time.
+     * Authenticator, then the Message-Authenticator (with {@code requireMessageAuthenticator} it must be present and
+     * the first attribute; whenever present, wherever it is, it must verify). Comparisons are constant-time.
      */
     public RadiusPacket verifyResponse(byte[] data, int datagramLength, byte[] requestAuthenticator,
                                        boolean requireMessageAuthenticator) throws ReplyException {
@@ -247,7 +277,9 @@ public final class RadiusCodec {
         while (o < len) {
             int alen = data[o + 1] & 0xFF;
             if ((data[o] & 0xFF) == MESSAGE_AUTHENTICATOR) {
-                if (index != 0) {
+                if (index != 0 && requireMessageAuthenticator) {
+                    // servers from before the BlastRADIUS fixes (e.g. FreeRADIUS < 3.2.5) put it last in EAP answers;
+                    // without the requirement it is still verified wherever it is
                     throw new ReplyException(ReplyError.MESSAGE_AUTHENTICATOR_NOT_FIRST, "Message-Authenticator is attribute #" + (index + 1));
                 }
                 maOffset = o;

@@ -24,6 +24,12 @@ public enum ReplyError {
     UNEXPECTED_CODE("unexpected_code", true),
     /** A well-formed, authentic answer whose verdict differs from the synthetic truth. */
     VERDICT_MISMATCH("verdict_mismatch", true),
+    /** EAP-TLS: an Access-Accept whose MS-MPPE keys are missing or differ from the client's own derivation. */
+    MPPE_KEYS_MISMATCH("mppe_keys_mismatch", true),
+    /** EAP-TLS: the conversation broke (a TLS alert, EAP out of order, a Challenge without EAP-TLS data). */
+    EAP_PROTOCOL("eap_protocol", true),
+    /** EAP-TLS with resumption asked for: the server ran a full handshake although the client offered a session. */
+    NOT_RESUMED("not_resumed", false),
     /** Open loop only: the request was due but every id on every source port was busy until the run ended. */
     NOT_SENT("not_sent", false);
 

@@ -147,6 +147,12 @@ final class RadiusCodecTest {
         System.arraycopy(first, 20, last, first.length - 18, 18);
         resign(c, last, reqAuth);
         assertEquals(ReplyError.MESSAGE_AUTHENTICATOR_NOT_FIRST, error(c, last, reqAuth, true));
+        // the same, signed where it is (as FreeRADIUS < 3.2.5 sends EAP answers): accepted when MA is not required
+        assertEquals(ReplyError.BAD_MESSAGE_AUTHENTICATOR, error(c, last, reqAuth, false), "still verified");
+        signLastMessageAuthenticator(secret, last, reqAuth);
+        resign(c, last, reqAuth);
+        assertNull(error(c, last, reqAuth, false));
+        assertEquals(ReplyError.MESSAGE_AUTHENTICATOR_NOT_FIRST, error(c, last, reqAuth, true));
         // MA first but its HMAC wrong (Response Authenticator recomputed, so only the MA is off)
         byte[] bad = first.clone();
         bad[25] ^= 1;
@@ -186,6 +192,20 @@ final class RadiusCodecTest {
     }
 
     /** Recomputes the Response Authenticator so a test's deliberate change is the only thing wrong. */
+    /** HMAC-MD5 of the packet (request authenticator in the header, MA zeroed) into its last attribute, the MA. */
+    private static void signLastMessageAuthenticator(byte[] secret, byte[] p, byte[] reqAuth) {
+        try {
+            byte[] copy = p.clone();
+            System.arraycopy(reqAuth, 0, copy, 4, 16);
+            java.util.Arrays.fill(copy, p.length - 16, p.length, (byte) 0);
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacMD5");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacMD5"));
+            System.arraycopy(mac.doFinal(copy), 0, p, p.length - 16, 16);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void resign(RadiusCodec c, byte[] p, byte[] reqAuth) {
         byte[] ra = c.responseAuthenticator(p, p.length, reqAuth);
         System.arraycopy(ra, 0, p, 4, 16);

@@ -32,7 +32,12 @@ public interface AuditSink extends AutoCloseable {
      * line, flushed whenever the queue drains.
      */
     static AuditSink file(Path file) throws IOException {
-        return new FileSink(file);
+        return new FileSink(file, AuditRotation.NONE, java.time.Clock.systemUTC());
+    }
+
+    /** As {@link #file(Path)}, rotated by size and/or age with retention per {@code rotation}. */
+    static AuditSink file(Path file, AuditRotation rotation, java.time.Clock clock) throws IOException {
+        return new FileSink(file, rotation, clock);
     }
 
     /** Discards every line (audit disabled). */

@@ -24,6 +24,8 @@ final class Conversation {
     boolean methodStarted;
     byte[] md5Challenge;
     TlsConversation tls;
+    /** The OCSP status of the client certificate, asked for as soon as the certificate arrived. */
+    java.util.concurrent.CompletableFuture<OcspChecker.Status> ocsp;
 
     Conversation(byte[] state, RadiusRequest r, String identity, MacAddress identityMac) {
         this.state = state;

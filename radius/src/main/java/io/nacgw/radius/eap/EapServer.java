@@ -56,6 +56,7 @@ public final class EapServer implements AutoCloseable {
     private final Cache<ByteBuffer, Conversation> conversations;
     private final SecureRandom random = new SecureRandom();
     private final CrlFetcher crlFetcher;
+    private final OcspChecker ocsp;
     private final LongAdder started = new LongAdder();
     private final LongAdder challenges = new LongAdder();
     private final LongAdder authenticated = new LongAdder();
@@ -89,6 +90,8 @@ public final class EapServer implements AutoCloseable {
                 })
                 .build();
         this.crlFetcher = tls != null && !settings.crlUrls().isEmpty() ? CrlFetcher.start(settings, tls) : null;
+        this.ocsp = tls != null && settings.ocsp().enabled()
+                ? new OcspChecker(settings.ocsp(), clock, () -> tls.verifier().trustedCas()) : null;
     }
 
     /**
@@ -150,13 +153,17 @@ public final class EapServer implements AutoCloseable {
             // the pool's thread completes f; the caller continues on its own event loop (whenCompleteAsync)
             try {
                 tlsPool.execute(() -> {
+                    EapResult res;
                     try {
-                        f.complete(step(c, r, p));
+                        res = step(c, r, p);
                     } catch (Throwable t) {
-                        f.completeExceptionally(t);
-                    } finally {
                         release(c);
+                        f.completeExceptionally(t);
+                        return;
                     }
+                    // released before the answer leaves: the supplicant's next request may arrive at once
+                    release(c);
+                    deliver(c, res, p.identifier(), f);
                 });
             } catch (RejectedExecutionException e) {
                 c.busy.set(false);
@@ -169,6 +176,27 @@ public final class EapServer implements AutoCloseable {
         } finally {
             release(c);
         }
+    }
+
+    /** Completes {@code f} with an EAP-TLS step's answer; an authentication first waits for OCSP when it is on. */
+    private void deliver(Conversation c, EapResult res, int eapId, CompletableFuture<EapResult> f) {
+        if (res.kind() != EapResult.Kind.AUTHENTICATED) {
+            f.complete(res);
+            return;
+        }
+        if (c.ocsp == null) {
+            authenticated.increment();
+            f.complete(res);
+            return;
+        }
+        // the answer waits for the responder (or the cache), never a thread
+        c.ocsp.thenApply(st -> afterOcsp(res, st, eapId)).whenComplete((x, t) -> {
+            if (t != null) {
+                f.completeExceptionally(t);
+            } else {
+                f.complete(x);
+            }
+        });
     }
 
     private void release(Conversation c) {
@@ -298,6 +326,10 @@ public final class EapServer implements AutoCloseable {
         } catch (MalformedEapException e) {
             return end(c, reject("eap-tls", p.identifier(), seen(c), "eap_malformed", e.getMessage()));
         }
+        X509Certificate[] verified = c.tls.clientChain();
+        if (ocsp != null && c.ocsp == null && verified != null && verified.length > 0) {
+            c.ocsp = ocsp.check(verified); // starts the fetch while the handshake's last round trips go on
+        }
         switch (s.kind()) {
             case SEND:
                 return challenge(c, s.typeData());
@@ -324,47 +356,57 @@ public final class EapServer implements AutoCloseable {
         Map<String, String> seen = seen(c);
         seen.put("tls", peer.version() + (peer.resumed() ? " resumed" : ""));
         CertificateDeviceIds found = null;
+        X509Certificate leaf = null;
         if (chain != null && chain.length > 0) {
-            X509Certificate leaf = chain[0];
+            leaf = chain[0];
             seen.put("cert-subject", leaf.getSubjectX500Principal().getName());
             seen.put("cert-serial", leaf.getSerialNumber().toString(16).toUpperCase(Locale.ROOT));
             seen.put("cert-issuer", leaf.getIssuerX500Principal().getName());
             found = DeviceIds.fromCertificate(leaf);
         }
-        List<DeviceIdentifier> ids = deviceIds(settings.deviceIdSources(), found,
+        List<DeviceIdentifier> ids = deviceIds(settings.deviceIdSources(), leaf, found,
                 MacAddress.tryParse(r.text(AttributeType.CALLING_STATION_ID)));
         byte[] keys = peer.keyMaterial();
         List<Attribute> mppe = MppeKeys.attributes(keys, r.secret(), r.authenticator());
         java.util.Arrays.fill(keys, (byte) 0);
-        return authenticated(c, r, p, "eap-tls", ids, seen, mppe);
+        return accepted(p, "eap-tls", ids, seen, mppe);
+    }
+
+    /** The authenticated answer adjusted by the certificate's OCSP status, per {@code radius.eap.tls.ocsp}. */
+    private EapResult afterOcsp(EapResult res, OcspChecker.Status st, int eapId) {
+        Map<String, String> seen = new LinkedHashMap<>(res.seen());
+        seen.put("ocsp", st.kind().name().toLowerCase(Locale.ROOT) + ": " + st.detail());
+        boolean require = settings.ocsp().mode() == OcspSettings.Mode.REQUIRE;
+        switch (st.kind()) {
+            case GOOD:
+                break;
+            case REVOKED:
+                return reject("eap-tls", eapId, seen, "certificate_revoked",
+                        "client certificate refused: revoked (OCSP)");
+            case UNKNOWN:
+                if (require) {
+                    return reject("eap-tls", eapId, seen, "certificate_status_unknown",
+                            "client certificate refused: the OCSP responder does not know it");
+                }
+                break;
+            default:
+                if (require) {
+                    return reject("eap-tls", eapId, seen, "certificate_status_unavailable",
+                            "client certificate refused: no OCSP answer (radius.eap.tls.ocsp is require)");
+                }
+                break;
+        }
+        authenticated.increment();
+        return new EapResult(res.kind(), res.attributes(), res.failureAttributes(), res.method(), res.identifiers(),
+                seen, null, null);
     }
 
     /** The identifiers to look up, in the configured order of sources, each once. */
-    static List<DeviceIdentifier> deviceIds(List<DeviceIdSource> sources, CertificateDeviceIds found,
-                                            MacAddress calling) {
+    static List<DeviceIdentifier> deviceIds(List<DeviceIdSource> sources, X509Certificate leaf,
+                                            CertificateDeviceIds found, MacAddress calling) {
         java.util.LinkedHashSet<DeviceIdentifier> ids = new java.util.LinkedHashSet<>();
         for (DeviceIdSource s : sources) {
-            switch (s) {
-                case INTUNE_URI:
-                    if (found != null) {
-                        ids.addAll(found.intuneIds());
-                    }
-                    break;
-                case SUBJECT_CN:
-                    if (found != null) {
-                        found.entraId().ifPresent(e -> {
-                            ids.add(e);
-                            ids.add(e.as(IdentifierKind.INTUNE_ID)); // some SCEP profiles put the Intune id in the CN
-                        });
-                    }
-                    break;
-                case CALLING_STATION_ID:
-                default:
-                    if (calling != null) {
-                        ids.add(calling);
-                    }
-                    break;
-            }
+            ids.addAll(s.find(leaf, found, calling));
         }
         return new ArrayList<>(ids);
     }
@@ -372,6 +414,12 @@ public final class EapServer implements AutoCloseable {
     private EapResult authenticated(Conversation c, RadiusRequest r, EapPacket p, String method,
                                     List<DeviceIdentifier> ids, Map<String, String> seen, List<Attribute> keys) {
         authenticated.increment();
+        return accepted(p, method, ids, seen, keys);
+    }
+
+    /** An authenticated answer, not yet counted (EAP-TLS counts it when OCSP, if on, has agreed). */
+    private static EapResult accepted(EapPacket p, String method, List<DeviceIdentifier> ids, Map<String, String> seen,
+                                      List<Attribute> keys) {
         List<Attribute> accept = new ArrayList<>(EapPacket.result(EapPacket.SUCCESS, p.identifier()).attributes());
         accept.addAll(keys);
         return new EapResult(EapResult.Kind.AUTHENTICATED, accept,
@@ -411,7 +459,9 @@ public final class EapServer implements AutoCloseable {
         conversations.cleanUp();
         return new EapStats(conversations.estimatedSize(), started.sum(), challenges.sum(), authenticated.sum(),
                 rejected.sum(), unknownState.sum(), evicted.sum(), expired.sum(), tlsFull.sum(), tlsResumed.sum(),
-                tls == null ? 0 : tls.sessionsCached(), crlFetcher == null ? 0 : crlFetcher.failures());
+                tls == null ? 0 : tls.sessionsCached(), crlFetcher == null ? 0 : crlFetcher.failures(),
+                ocsp == null ? 0 : ocsp.good(), ocsp == null ? 0 : ocsp.revoked(), ocsp == null ? 0 : ocsp.unknown(),
+                ocsp == null ? 0 : ocsp.unavailable(), ocsp == null ? 0 : ocsp.requests());
     }
 
     /** Expires idle conversations now (also happens on every access). */
@@ -423,6 +473,9 @@ public final class EapServer implements AutoCloseable {
     public void close() {
         if (crlFetcher != null) {
             crlFetcher.close();
+        }
+        if (ocsp != null) {
+            ocsp.close();
         }
         conversations.invalidateAll();
     }

@@ -29,16 +29,17 @@ import java.util.Objects;
  * @param tlsThreads            threads doing TLS handshake work (key exchange, signatures, certificate checks)
  * @param tlsQueue              handshake steps waiting for a thread; beyond it a request is dropped and counted
  * @param deviceIdSources       where the device id is looked for after EAP-TLS, in order
+ * @param ocsp                  OCSP checking of client certificates
  */
 public record EapSettings(boolean enabled, List<Path> trustedCaFiles, List<Path> crlFiles, List<URI> crlUrls,
                           Duration crlRefresh, int fragmentSize, String minVersion,
                           Path serverCertificate, Path serverKey, boolean resumption, int sessionCacheSize,
                           Duration sessionLifetime, int maxConversations, Duration conversationTimeout,
-                          int tlsThreads, int tlsQueue, List<DeviceIdSource> deviceIdSources) {
+                          int tlsThreads, int tlsQueue, List<DeviceIdSource> deviceIdSources, OcspSettings ocsp) {
     /** EAP off: every EAP request is rejected with EAP-Failure. */
     public static final EapSettings DISABLED = new EapSettings(false, List.of(), List.of(), List.of(),
             Duration.ofHours(1), 1000, "1.2", null, null, true, 10_000, Duration.ofHours(1), 100_000,
-            Duration.ofSeconds(30), 2, 1000, List.of(DeviceIdSource.values()));
+            Duration.ofSeconds(30), 2, 1000, DeviceIdSource.defaults(), OcspSettings.OFF);
 
     public EapSettings {
         trustedCaFiles = List.copyOf(Objects.requireNonNull(trustedCaFiles, "radius.eap.tls.trustedCaFiles"));
@@ -78,6 +79,7 @@ public record EapSettings(boolean enabled, List<Path> trustedCaFiles, List<Path>
         if (deviceIdSources.isEmpty() || deviceIdSources.stream().distinct().count() != deviceIdSources.size()) {
             throw new IllegalArgumentException("radius.eap.tls.deviceIdSources must list at least one source, each once");
         }
+        Objects.requireNonNull(ocsp, "radius.eap.tls.ocsp");
         if (enabled && !trustedCaFiles.isEmpty() && serverCertificate == null) {
             throw new IllegalArgumentException("radius.eap.tls.serverCertificate is required for EAP-TLS "
                     + "(the gateway fills in its own pki/server.pem when unset)");
@@ -100,41 +102,48 @@ public record EapSettings(boolean enabled, List<Path> trustedCaFiles, List<Path>
     public EapSettings withTls(List<Path> caFiles, Path certificate, Path key) {
         return new EapSettings(true, caFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
                 certificate, key, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources);
+                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp);
     }
 
     /** A copy with EAP on or off. */
     public EapSettings withEnabled(boolean on) {
         return new EapSettings(on, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources);
+                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp);
     }
 
     /** A copy with other revocation sources. */
     public EapSettings withRevocation(List<Path> files, List<URI> urls) {
         return new EapSettings(enabled, trustedCaFiles, files, urls, crlRefresh, fragmentSize, minVersion,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources);
+                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp);
     }
 
     /** A copy with another lowest TLS version and fragment size. */
     public EapSettings withTlsLimits(String min, int fragment) {
         return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragment, min,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources);
+                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp);
     }
 
     /** A copy looking for the device id in {@code sources}, in order. */
     public EapSettings withDeviceIdSources(List<DeviceIdSource> sources) {
         return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue, sources);
+                conversationTimeout, tlsThreads, tlsQueue, sources, ocsp);
+    }
+
+    /** A copy with other OCSP settings. */
+    public EapSettings withOcsp(OcspSettings o) {
+        return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
+                serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
+                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, o);
     }
 
     /** A copy with other conversation and worker bounds. */
     public EapSettings withBounds(int conversations, Duration timeout, int threads, int queue) {
         return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, conversations, timeout,
-                threads, queue, deviceIdSources);
+                threads, queue, deviceIdSources, ocsp);
     }
 }

@@ -15,8 +15,14 @@ package io.nacgw.radius.eap;
  * @param tlsResumed         resumed EAP-TLS handshakes completed
  * @param tlsSessionsCached  TLS sessions held for resumption
  * @param crlFetchFailures   failed fetches of CRL URLs
+ * @param ocspGood           OCSP statuses looked at (fetched or cached): good
+ * @param ocspRevoked        … revoked
+ * @param ocspUnknown        … unknown to the responder
+ * @param ocspUnavailable    … not obtained (responder down, bad answer, no URL)
+ * @param ocspRequests       HTTP requests sent to OCSP responders
  */
 public record EapStats(long conversations, long started, long challenges, long authenticated, long rejected,
                        long unknownState, long evicted, long expired, long tlsFull, long tlsResumed,
-                       long tlsSessionsCached, long crlFetchFailures) {
+                       long tlsSessionsCached, long crlFetchFailures, long ocspGood, long ocspRevoked,
+                       long ocspUnknown, long ocspUnavailable, long ocspRequests) {
 }

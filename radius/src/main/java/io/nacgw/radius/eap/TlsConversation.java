@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * The EAP-TLS layer of one conversation (RFC 5216 §2.1.5, RFC 9190): reassembles the peer's fragments (L and M
@@ -152,7 +151,7 @@ final class TlsConversation {
 
     private Step rejected() {
         RejectReason r = peer.rejection();
-        return Step.failed("certificate_" + r.name().toLowerCase(Locale.ROOT), peer.rejectionDetail());
+        return Step.failed(io.nacgw.certs.TlsFailures.certificateReason(r), peer.rejectionDetail());
     }
 
     /** The next fragment of {@link #out}: L and the total length on the first of several, M on all but the last. */

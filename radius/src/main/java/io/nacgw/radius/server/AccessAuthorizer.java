@@ -55,13 +55,14 @@ final class AccessAuthorizer {
     private final Clock clock;
     private final Duration acceptLifetime;
     private final EapServer eap;
+    private final io.nacgw.radius.DebugTrace debug;
     private final RadiusProxy proxy;
     private final Map<String, String> profileUpstreams;
 
     /** {@code acceptLifetime}: fixed, or {@link Duration#ZERO} for the verdict's Session-Timeout. */
     AccessAuthorizer(AccessPolicy policy, ComplianceService compliance, Clock clock, Duration acceptLifetime,
-                     EapServer eap) {
-        this(policy, compliance, clock, acceptLifetime, eap, null, Map.of());
+                     EapServer eap, io.nacgw.radius.DebugTrace debug) {
+        this(policy, compliance, clock, acceptLifetime, eap, debug, null, Map.of());
     }
 
     /**
@@ -69,7 +70,9 @@ final class AccessAuthorizer {
      * {@code authenticateWith} goes to {@code proxy}; {@code profileUpstreams} maps profile names to pools.
      */
     AccessAuthorizer(AccessPolicy policy, ComplianceService compliance, Clock clock, Duration acceptLifetime,
-                     EapServer eap, RadiusProxy proxy, Map<String, String> profileUpstreams) {
+                     EapServer eap, io.nacgw.radius.DebugTrace debug, RadiusProxy proxy,
+                     Map<String, String> profileUpstreams) {
+        this.debug = debug;
         this.policy = policy;
         this.compliance = compliance;
         this.clock = clock;
@@ -177,17 +180,17 @@ final class AccessAuthorizer {
                         : "upstream_unavailable";
                 return CompletableFuture.completedFuture(new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_REJECT,
                         ReplyAttributes.reject(UPSTREAM_UNAVAILABLE_MESSAGE)), method, all, null, null, profile.name(),
-                        "reject", List.of(reason), null, Verdict.DENY, null));
+                        "reject", List.of(reason), null, Verdict.DENY, null, null));
             }
             if (a.code() == RadiusCode.ACCESS_CHALLENGE) {
                 return CompletableFuture.completedFuture(new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_CHALLENGE,
                         a.attributes()), method, all, null, null, profile.name(), "challenge", List.of(), null, null,
-                        null));
+                        null, null));
             }
             if (a.code() != RadiusCode.ACCESS_ACCEPT) {
                 return CompletableFuture.completedFuture(new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_REJECT,
                         a.attributes()), method, all, null, null, profile.name(), "reject", List.of("upstream_reject"),
-                        null, Verdict.DENY, null));
+                        null, Verdict.DENY, null, null));
             }
             List<DeviceIdentifier> ids = RequestFacts.identifiers(r, r.client());
             return lookup(ids, 0).thenApply(found -> decide(r, all, method, ids, found, profile,
@@ -211,13 +214,13 @@ final class AccessAuthorizer {
             case CHALLENGE:
                 return CompletableFuture.completedFuture(new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_CHALLENGE,
                         res.attributes()), res.method(), all, null, null, null, "challenge", List.of(), null, null,
-                        null));
+                        null, null));
             case REJECT: {
                 List<Attribute> attrs = new ArrayList<>(ReplyAttributes.reject(res.message()));
                 attrs.addAll(res.attributes());
                 return CompletableFuture.completedFuture(new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_REJECT,
                         attrs), res.method(), all, null, null, null, "reject", List.of(res.reason()), null, Verdict.DENY,
-                        null));
+                        null, null));
             }
             case AUTHENTICATED:
             default: {
@@ -312,17 +315,19 @@ final class AccessAuthorizer {
                 + found.by().canonical();
         String deviceId = found.device() == null ? null : found.device().deviceId().canonical();
         NasClient c = r.client();
+        // nacgw debug: every rule in words, only for a traced request (one volatile read otherwise)
+        String rules = debug.wants(r) ? profile.explain(found.device(), clock.instant()).render() : null;
         if (d.verdict() == Verdict.DENY) {
             return new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_REJECT, concat(ReplyAttributes.reject(d),
                     rejectExtra)), method, seen, used, deviceId, profile.name(), "reject", reasons, null, d.verdict(),
-                    null);
+                    null, rules);
         }
         String decisionId = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
         return new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_ACCEPT,
                 acceptAttributes.apply(ReplyAttributes.accept(d, c.vendor(), decisionId))),
                 method, seen, used, deviceId, profile.name(),
                 d.verdict() == Verdict.QUARANTINE ? "quarantine" : "accept", reasons, decisionId, d.verdict(),
-                authorization(r, d, found, decisionId));
+                authorization(r, d, found, decisionId), rules);
     }
 
     /** The session this Accept authorises, or null when neither a MAC nor a known device identifies it. */
@@ -357,6 +362,6 @@ final class AccessAuthorizer {
                                                      String reason, String message) {
         return CompletableFuture.completedFuture(new Outcome(
                 new RadiusResponse(r, RadiusCode.ACCESS_REJECT, ReplyAttributes.reject(message)), method, seen, null,
-                null, null, "reject", List.of(reason), null, Verdict.DENY, null));
+                null, null, "reject", List.of(reason), null, Verdict.DENY, null, null));
     }
 }

@@ -2,7 +2,9 @@ package io.nacgw.radius.server;
 
 import io.nacgw.core.policy.Verdict;
 import io.nacgw.core.service.OverloadedException;
+import io.nacgw.radius.DecisionStats;
 import io.nacgw.radius.DropReason;
+import io.nacgw.radius.codec.AttributeType;
 import io.nacgw.radius.audit.AuditLog;
 import io.nacgw.radius.codec.NoReply;
 import io.nacgw.radius.codec.RadiusCode;
@@ -33,9 +35,13 @@ final class AccessRequestHandler extends SimpleChannelInboundHandler<RadiusReque
     private final AcceptRecorder sessions;
     private final Counters counters;
     private final Clock clock;
+    private final DecisionStats decisions;
+    private final io.nacgw.radius.DebugTrace debug;
 
     AccessRequestHandler(AccessAuthorizer authorizer, AuditLog audit, AcceptRecorder sessions, Counters counters,
-                         Clock clock) {
+                         Clock clock, DecisionStats decisions, io.nacgw.radius.DebugTrace debug) {
+        this.debug = debug;
+        this.decisions = decisions;
         this.authorizer = authorizer;
         this.audit = audit;
         this.sessions = sessions;
@@ -71,6 +77,10 @@ final class AccessRequestHandler extends SimpleChannelInboundHandler<RadiusReque
             fail(ctx, r, e.getCause() != null ? e.getCause() : e);
             return;
         }
+        if (debug.wants(r)) {
+            debug.record(r, o.response().code(), o.response().attributes(), o.method(), o.identifierUsed(),
+                    o.deviceId(), o.profile(), o.verdictName(), o.reasons(), o.rules());
+        }
         if (o.response().code() == RadiusCode.ACCESS_CHALLENGE) {
             // one EAP round (counted by the EAP server); the conversation's outcome is audited at its end
             ctx.writeAndFlush(o.response(), ctx.voidPromise());
@@ -82,9 +92,17 @@ final class AccessRequestHandler extends SimpleChannelInboundHandler<RadiusReque
             counters.accepts.increment();
             if (o.verdict() == Verdict.QUARANTINE) {
                 counters.quarantines.increment();
+            } else {
+                counters.allowed.increment();
             }
         }
-        long micros = (System.nanoTime() - r.receivedNanos()) / 1_000;
+        long nanos = System.nanoTime() - r.receivedNanos();
+        decisions.decided(r.client().name(), o.profile(), o.verdict(), o.reasons(), nanos);
+        if (o.profile() == null && o.verdict() == Verdict.DENY && "eap-tls".equals(o.method())
+                && !o.reasons().isEmpty()) {
+            eapTlsFailed(r, o);
+        }
+        long micros = nanos / 1_000;
         audit.record(o.audit(clock.instant(), micros));
         if (o.authorization() != null) {
             sessions.record(o.authorization()); // queued: the write happens off the event loop
@@ -94,6 +112,12 @@ final class AccessRequestHandler extends SimpleChannelInboundHandler<RadiusReque
                     o.verdictName(), o.identifierUsed(), o.profile(), micros);
         }
         ctx.writeAndFlush(o.response(), ctx.voidPromise());
+    }
+
+    private void eapTlsFailed(RadiusRequest r, Outcome o) {
+        String station = r.text(AttributeType.CALLING_STATION_ID);
+        String peer = station != null ? station : r.sender().getAddress().getHostAddress();
+        decisions.eapTlsFailed(o.reasons().get(0), peer, r.client().name(), o.identifiers().get("tls-failure"));
     }
 
     private void fail(ChannelHandlerContext ctx, RadiusRequest r, Throwable t) {

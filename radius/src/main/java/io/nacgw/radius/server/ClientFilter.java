@@ -1,5 +1,6 @@
 package io.nacgw.radius.server;
 
+import io.nacgw.radius.DecisionStats;
 import io.nacgw.radius.DropReason;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.NasRegistry;
@@ -8,6 +9,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 
+import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
@@ -18,10 +20,14 @@ import java.util.function.Supplier;
 public final class ClientFilter extends SimpleChannelInboundHandler<InboundPacket> {
     private final Supplier<NasRegistry> registry;
     private final Counters counters;
+    private final DecisionStats decisions;
+    private final Clock clock;
 
-    public ClientFilter(Supplier<NasRegistry> registry, Counters counters) {
+    public ClientFilter(Supplier<NasRegistry> registry, Counters counters, DecisionStats decisions, Clock clock) {
         this.registry = registry;
         this.counters = counters;
+        this.decisions = decisions;
+        this.clock = clock;
     }
 
     @Override
@@ -32,6 +38,7 @@ public final class ClientFilter extends SimpleChannelInboundHandler<InboundPacke
             counters.drop(DropReason.UNKNOWN_CLIENT, p.sender(), "no NAS client matches the source address");
             return;
         }
+        decisions.seen(client.name(), clock.millis());
         ctx.fireChannelRead(p.withClient(client));
     }
 }

@@ -28,6 +28,7 @@ public final class Counters implements DropSink {
     private final AtomicLongArray lastWarn = new AtomicLongArray(REASONS.length);
     final LongAdder received = new LongAdder();
     final LongAdder accepts = new LongAdder();
+    final LongAdder allowed = new LongAdder();
     final LongAdder quarantines = new LongAdder();
     final LongAdder rejects = new LongAdder();
     final LongAdder accountingStored = new LongAdder();
@@ -73,6 +74,6 @@ public final class Counters implements DropSink {
         }
         return new RadiusStats(received.sum(), m, accepts.sum(), quarantines.sum(), rejects.sum(),
                 accountingStored.sum(), statusServer.sum(), duplicatesResent.sum(), auditWritten, auditDropped,
-                acceptsRecorded, acceptsUnrecorded);
+                acceptsRecorded, acceptsUnrecorded, allowed.sum());
     }
 }

@@ -1,6 +1,7 @@
 package io.nacgw.radius.server;
 
 import io.nacgw.core.policy.AccessPolicy;
+import io.nacgw.radius.DecisionStats;
 import io.nacgw.radius.NasRegistry;
 import io.nacgw.radius.RadiusServices;
 import io.nacgw.radius.RadiusSettings;
@@ -29,6 +30,8 @@ public final class ServerComponents implements AutoCloseable {
     private final AccessPolicy policy;
     private final AtomicReference<NasRegistry> registry;
     private final Counters counters;
+    private final DecisionStats decisions = new DecisionStats();
+    private final io.nacgw.radius.DebugTrace debug;
     private final AuditLog audit;
     private final SessionWriter writer;
     private final SessionWriter tlsPool;
@@ -86,11 +89,13 @@ public final class ServerComponents implements AutoCloseable {
         }
         this.registry = new AtomicReference<>(clients);
         this.counters = new Counters(services.clock());
+        this.debug = new io.nacgw.radius.DebugTrace(services.clock());
+        registerTallies(clients);
         this.audit = new AuditLog(services.audit(), settings.auditQueue());
         this.writer = new SessionWriter(settings.accountingThreads(), settings.accountingQueue());
         Executor sessionExecutor = accounting != null ? accounting : writer;
         DatagramCodec datagram = new DatagramCodec();
-        ClientFilter client = new ClientFilter(registry::get, counters);
+        ClientFilter client = new ClientFilter(registry::get, counters, decisions, services.clock());
         AuthenticatorVerifier authenticator = new AuthenticatorVerifier(counters);
         RadiusCodec codec = new RadiusCodec(counters);
         ErrorHandler errors = new ErrorHandler(counters);
@@ -100,13 +105,14 @@ public final class ServerComponents implements AutoCloseable {
         this.purger = new SessionPurger(services.sessions(), settings.sessionRetention(), services.clock());
         this.proxy = upstreams.enabled() ? RadiusProxy.start(upstreams) : null;
         AccessAuthorizer authorizer = new AccessAuthorizer(policy, services.compliance(), services.clock(),
-                settings.acceptLifetime(), eap, proxy, upstreams.profileUpstreams());
+                settings.acceptLifetime(), eap, debug, proxy, upstreams.profileUpstreams());
         this.auth = new RadiusInitializer(datagram, admission(settings), client,
                 new StructureValidator(ServicePort.AUTH, counters),
                 authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters), codec,
                 new StatusServerHandler(ServicePort.AUTH, counters),
-                new AccessRequestHandler(authorizer, audit, acceptRecorder, counters, services.clock()), errors);
+                new AccessRequestHandler(authorizer, audit, acceptRecorder, counters, services.clock(),
+                        decisions, debug), errors);
         this.acct = new RadiusInitializer(datagram, admission(settings), client,
                 new StructureValidator(ServicePort.ACCT, counters),
                 authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
@@ -183,7 +189,23 @@ public final class ServerComponents implements AutoCloseable {
     public void reload(NasRegistry clients) {
         checkProfiles(clients);
         checkUpstreams(clients);
+        registerTallies(clients);
         registry.set(clients);
+    }
+
+    /** Configured clients and profiles get their decision tallies before any request can name them. */
+    private void registerTallies(NasRegistry clients) {
+        decisions.register(clients.clients().stream().map(io.nacgw.radius.NasClient::name).toList(), policy.names());
+    }
+
+    /** The live trace of {@code nacgw debug} (off unless a session runs). */
+    public io.nacgw.radius.DebugTrace debug() {
+        return debug;
+    }
+
+    /** Decisions by client, profile and reason; last request per client; EAP-TLS failures. */
+    public DecisionStats decisions() {
+        return decisions;
     }
 
     /** The counters (drop reasons are shared by both ports). */

@@ -270,6 +270,30 @@ final class EapServerTest {
     }
 
     @Test
+    void nextRequest_sentTheMomentTheAnswerLeaves_isNotDroppedAsBusy() throws Exception {
+        List<Runnable> held = new ArrayList<>();
+        EapServer s = withTls(held::add);
+        EapResult c = get(s.handle(request(SWITCH, NAS, null, identity("host/pc1"))));
+        int id = packet(c).identifier();
+        // the first of several fragments (L and M flags): the server answers with an ACK request
+        byte[] first = eap(EapPacket.RESPONSE, id, EapPacket.TLS, new byte[]{(byte) 0xC0, 0, 0, 7, 0, 22, 3});
+        var answer = s.handle(request(SWITCH, NAS, state(c), first));
+        List<Object> next = new ArrayList<>();
+        answer.thenAccept(ack -> {
+            // a fast supplicant: its next fragment arrives while the pool thread is still returning
+            try {
+                byte[] more = eap(EapPacket.RESPONSE, packet(ack).identifier(), EapPacket.TLS, new byte[]{0, 1, 0, 0, 0});
+                next.add(s.handle(request(SWITCH, NAS, state(ack), more)));
+            } catch (Exception | AssertionError e) {
+                next.add(e);
+            }
+        });
+        held.remove(0).run();
+        assertEquals(1, next.size());
+        assertTrue(next.get(0) instanceof java.util.concurrent.CompletableFuture, () -> "dropped: " + next.get(0));
+    }
+
+    @Test
     void eapDisabled_rejectsWithEapFailure() throws Exception {
         eap = EapServer.create(EapSettings.DISABLED, clock, Runnable::run, mac -> List.of());
         EapResult r = get(eap.handle(request(SWITCH, NAS, null, identity("host/pc1"))));
@@ -287,12 +311,13 @@ final class EapServerTest {
                 org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth, TestWorld.NOW, Duration.ofDays(1));
         var found = io.nacgw.certs.DeviceIds.fromCertificate(cert.cert());
         io.nacgw.core.id.MacAddress mac = TestWorld.COMPLIANT;
-        List<String> all = names(EapServer.deviceIds(List.of(DeviceIdSource.values()), found, mac));
+        List<String> all = names(EapServer.deviceIds(DeviceIdSource.defaults(), cert.cert(), found, mac));
         assertEquals(List.of("intune_id:" + TestWorld.COMPLIANT_ID.canonical(), "entra_id:" + entra,
                 "intune_id:" + entra, "mac:" + mac.canonical()), all);
         assertEquals(List.of("mac:" + mac.canonical(), "intune_id:" + TestWorld.COMPLIANT_ID.canonical()),
-                names(EapServer.deviceIds(List.of(DeviceIdSource.CALLING_STATION_ID, DeviceIdSource.INTUNE_URI), found, mac)));
-        assertEquals(List.of(), names(EapServer.deviceIds(List.of(DeviceIdSource.CALLING_STATION_ID), found, null)));
+                names(EapServer.deviceIds(List.of(DeviceIdSource.CALLING_STATION_ID, DeviceIdSource.INTUNE_URI), cert.cert(),
+                        found, mac)));
+        assertEquals(List.of(), names(EapServer.deviceIds(List.of(DeviceIdSource.CALLING_STATION_ID), cert.cert(), found, null)));
     }
 
     private static List<String> names(List<io.nacgw.core.id.DeviceIdentifier> ids) {

@@ -115,6 +115,25 @@ final class TestPki {
     /** A device certificate: CN, SAN URIs, the given EKU, from {@code ca}, valid from {@code from} for {@code life}. */
     Issued leaf(String name, String dn, Issued ca, KeyPair keys, List<String> uris, KeyPurposeId eku, Instant from,
                 Duration life) {
+        return leafNamed(name, dn, ca, keys, uris.stream().map(u -> new GeneralName(GeneralName.uniformResourceIdentifier, u))
+                .toArray(GeneralName[]::new), eku, from, life, null);
+    }
+
+    /** {@link #device(String, String, KeyPair)} naming {@code ocspUrl} as its OCSP responder (AIA). */
+    Issued deviceWithOcsp(String name, String intuneId, String ocspUrl) {
+        return leafNamed(name, "CN=" + name, issuing, ec(),
+                new GeneralName[]{new GeneralName(GeneralName.uniformResourceIdentifier, "IntuneDeviceId://" + intuneId)},
+                KeyPurposeId.id_kp_clientAuth, now.minus(Duration.ofDays(1)), Duration.ofDays(365), ocspUrl);
+    }
+
+    /** A device certificate from the issuing CA, valid now, clientAuth, with any subject alternative names. */
+    Issued device(String name, String dn, GeneralName... names) {
+        return leafNamed(name, dn, issuing, ec(), names, KeyPurposeId.id_kp_clientAuth, now.minus(Duration.ofDays(1)),
+                Duration.ofDays(365), null);
+    }
+
+    private Issued leafNamed(String name, String dn, Issued ca, KeyPair keys, GeneralName[] names, KeyPurposeId eku,
+                             Instant from, Duration life, String ocspUrl) {
         try {
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
                     X500Name.getInstance(ca.cert().getSubjectX500Principal().getEncoded()),
@@ -123,9 +142,12 @@ final class TestPki {
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku));
-            if (!uris.isEmpty()) {
-                GeneralName[] names = uris.stream().map(u -> new GeneralName(GeneralName.uniformResourceIdentifier, u))
-                        .toArray(GeneralName[]::new);
+            if (ocspUrl != null) {
+                b.addExtension(Extension.authorityInfoAccess, false, new org.bouncycastle.asn1.x509.AuthorityInformationAccess(
+                        org.bouncycastle.asn1.x509.AccessDescription.id_ad_ocsp,
+                        new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl)));
+            }
+            if (names.length > 0) {
                 b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             }
             X509Certificate c = sign(b, ca.keys());

@@ -251,6 +251,55 @@ final class AccessRequestTest {
     }
 
     @Test
+    void debugTrace_showsTheTracedDevicesPacketMaskedRulesAndAnswer_only() {
+        var trace = p.components.debug();
+        assertTrue(!trace.active(), "off by default");
+        long id = trace.start(io.nacgw.core.id.MacAddress.parse("00:11:22:33:44:02"), null,
+                java.time.Duration.ofSeconds(60), 5);
+        send(mab(18, "001122334401", "00-11-22-33-44-01").pap("00:11:22:33:44:01")); // another device: not traced
+        send(mab(19, "001122334402", "00-11-22-33-44-02").pap("001122334402")
+                .text(AttributeType.CALLED_STATION_ID, "AA-BB-CC-DD-EE-FF:guest"));
+        send(mab(20, "001122334402", "00-11-22-33-44-02").pap("super-secret-pw"));
+        var batch = trace.poll(id);
+        assertEquals(2, batch.events().size(), batch.events().toString());
+        String e = batch.events().get(0);
+        assertTrue(e.contains("Access-Request id 19 from 192.0.2.10"), e);
+        assertTrue(e.contains("Calling-Station-Id = \"00-11-22-33-44-02\""), e);
+        assertTrue(e.contains("User-Password = <masked, 16 bytes>"), e);
+        assertTrue(e.contains("Message-Authenticator = <masked"), e);
+        assertTrue(e.contains("identity: mac:00:11:22:33:44:02 -> device " + TestWorld.NONCOMPLIANT_ID.canonical()), e);
+        assertTrue(e.contains("profile:  guest-wifi"), e);
+        assertTrue(e.contains("| rules:"), "every rule of the profile: " + e);
+        assertTrue(e.contains("answer:   Access-Accept quarantine [noncompliant]"), e);
+        String refused = batch.events().get(1);
+        assertTrue(refused.contains("profile:  (none: refused before any profile)"), refused);
+        assertTrue(refused.contains("answer:   Access-Reject reject [mab_password_mismatch]"), refused);
+        assertTrue(!refused.contains("super-secret"), refused);
+        trace.stop(id);
+        assertTrue(!trace.active());
+        assertTrue(trace.poll(id).ended());
+    }
+
+    @Test
+    void decisions_areTalliedByClientProfileAndReason_andQuarantineIsNotCountedAsAllowed() {
+        send(mab(16, "001122334401", "00-11-22-33-44-01").pap("00:11:22:33:44:01"));
+        send(mab(17, "001122334402", "00-11-22-33-44-02").pap("001122334402")
+                .text(AttributeType.CALLED_STATION_ID, "AA-BB-CC-DD-EE-FF:guest"));
+        var d = p.components.decisions();
+        assertEquals(2, p.components.stats().accepts(), "two Access-Accepts");
+        assertEquals(1, p.components.stats().allowed(), "the quarantine is not an allowed device");
+        assertEquals(1, d.client("switch").count("allow"));
+        assertEquals(1, d.client("switch").count("quarantine"));
+        assertEquals(0, d.client("switch").count("reject"));
+        assertEquals(1, d.profile("corp").count("allow"));
+        assertEquals(1, d.profile("guest-wifi").count("quarantine"));
+        assertEquals(0, d.profile("guest-wifi").count("allow"));
+        assertEquals(1, d.reason("noncompliant"));
+        assertEquals(world.clock.millis(), d.client("switch").lastRequestMillis(), "last request time of the client");
+        assertNull(d.client("not-configured"), "only configured clients have a tally");
+    }
+
+    @Test
     void profile_arubaVendor_getsUserRole() {
         p.components.reload(NasRegistry.of(List.of(TestWorld.switchClient("192.0.2.0/24")
                 .vendor(VendorProfile.ARUBA).build())));

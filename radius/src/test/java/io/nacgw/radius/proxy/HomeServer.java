@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  *       password {@code 123456};</li>
  *   <li>everyone else: Reject.</li>
  * </ul>
- * Accounting is acknowledged. {@link #stop()} and {@link #start()} again on the same ports.
+ * PAP and CHAP are both checked (modules pap and chap). Accounting is acknowledged. {@link #stop()} and {@link #start()} again on the same ports.
  */
 public final class HomeServer implements AutoCloseable {
     public static final String SECRET = "upstream-secret-42";
@@ -123,6 +123,8 @@ public final class HomeServer implements AutoCloseable {
                 \tpap {
                 \t\tnormalise = yes
                 \t}
+                \tchap {
+                \t}
                 \tfiles {
                 \t\tfilename = DIR/users
                 \t}
@@ -156,11 +158,15 @@ public final class HomeServer implements AutoCloseable {
                 \t\t\thandled
                 \t\t}
                 \t\tfiles
+                \t\tchap
                 \t\tpap
                 \t}
                 \tauthenticate {
                 \t\tAuth-Type PAP {
                 \t\t\tpap
+                \t\t}
+                \t\tAuth-Type CHAP {
+                \t\t\tchap
                 \t\t}
                 \t}
                 \tpreacct {

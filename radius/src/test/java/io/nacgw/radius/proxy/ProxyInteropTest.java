@@ -201,6 +201,18 @@ final class ProxyInteropTest {
     }
 
     @Test
+    void chapLogin_overTheNasAuthenticator_isVerifiedUpstream() throws Exception {
+        // radclient computes CHAP over its Request Authenticator; nacgw sends a new one, so it adds CHAP-Challenge
+        Run ok = radclient("127.0.0.1", "auth", "User-Name = \"alice\", CHAP-Password = \"alice-pass\", "
+                + "Calling-Station-Id = \"00-11-22-33-44-01\", NAS-Port-Type = Virtual, Message-Authenticator = 0x00");
+        assertTrue(ok.received("Access-Accept"), ok.output() + debug());
+        assertTrue(ok.output().contains("welcome alice from A"), ok.output());
+        Run bad = radclient("127.0.0.1", "auth", "User-Name = \"alice\", CHAP-Password = \"wrong\", "
+                + "Calling-Station-Id = \"00-11-22-33-44-01\", NAS-Port-Type = Virtual, Message-Authenticator = 0x00");
+        assertTrue(bad.received("Access-Reject"), bad.output() + debug());
+    }
+
+    @Test
     void challenge_passesThroughWithState_andTheNextRoundIsAccepted() throws Exception {
         Run first = radclient("127.0.0.1", "auth", login("mfa", "whatever", "00-11-22-33-44-01", null));
         assertTrue(first.received("Access-Challenge"), first.output() + debug());

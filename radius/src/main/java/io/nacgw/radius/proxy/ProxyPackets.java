@@ -19,10 +19,13 @@ import java.util.List;
  * CHAP-Challenge added when CHAP relied on the NAS's authenticator, nacgw's Proxy-State last (RFC 2865 §5.33), a
  * fresh Message-Authenticator first. Back from the upstream: a structurally checked, authenticated reply whose
  * Message-Authenticator and Proxy-State attributes are removed (the codec writes the NAS's own back) and whose
- * salt-encrypted attributes (MS-MPPE keys, Tunnel-Password) are re-hidden for the NAS's secret and authenticator.
+ * hidden attributes (MS-MPPE keys, MS-CHAP-MPPE-Keys, Tunnel-Password) are re-hidden for the NAS's secret and
+ * authenticator.
  */
 final class ProxyPackets {
     static final int TUNNEL_PASSWORD = 69;
+    /** MS-CHAP-MPPE-Keys (RFC 2548 §2.4.1): hidden like User-Password, with the request's authenticator. */
+    static final int MS_CHAP_MPPE_KEYS = 12;
 
     private ProxyPackets() {
     }
@@ -174,6 +177,11 @@ final class ProxyPackets {
             pos += l;
             if (t == MppeKeys.MS_MPPE_RECV_KEY || t == MppeKeys.MS_MPPE_SEND_KEY) {
                 v = MppeKeys.reencrypt(v, upstream, upstreamAuth, nas, nasAuth);
+            } else if (t == MS_CHAP_MPPE_KEYS && v.length > 0 && v.length % 16 == 0) {
+                // decryptPap drops trailing NULs; the keys' own zero bytes come back with the original length
+                byte[] plain = Arrays.copyOf(RadiusCrypto.decryptPap(upstream, upstreamAuth, v), v.length);
+                v = RadiusCrypto.encryptPap(nas, nasAuth, plain);
+                Arrays.fill(plain, (byte) 0);
             }
             subs.add(Attribute.vendor(AttributeType.VENDOR_MICROSOFT, t, v));
         }

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  *       password {@code 123456};</li>
  *   <li>everyone else: Reject.</li>
  * </ul>
- * PAP and CHAP are both checked (modules pap and chap). Accounting is acknowledged. {@link #stop()} and {@link #start()} again on the same ports.
+ * PAP, CHAP and MS-CHAP are checked (modules pap, chap, mschap with MPPE keys). Accounting is acknowledged. {@link #stop()} and {@link #start()} again on the same ports.
  */
 public final class HomeServer implements AutoCloseable {
     public static final String SECRET = "upstream-secret-42";
@@ -125,6 +125,9 @@ public final class HomeServer implements AutoCloseable {
                 \t}
                 \tchap {
                 \t}
+                \tmschap {
+                \t\tuse_mppe = yes
+                \t}
                 \tfiles {
                 \t\tfilename = DIR/users
                 \t}
@@ -159,6 +162,7 @@ public final class HomeServer implements AutoCloseable {
                 \t\t}
                 \t\tfiles
                 \t\tchap
+                \t\tmschap
                 \t\tpap
                 \t}
                 \tauthenticate {
@@ -167,6 +171,9 @@ public final class HomeServer implements AutoCloseable {
                 \t\t}
                 \t\tAuth-Type CHAP {
                 \t\t\tchap
+                \t\t}
+                \t\tAuth-Type MS-CHAP {
+                \t\t\tmschap
                 \t\t}
                 \t}
                 \tpreacct {

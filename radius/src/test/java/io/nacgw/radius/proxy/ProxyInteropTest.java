@@ -213,6 +213,16 @@ final class ProxyInteropTest {
     }
 
     @Test
+    void msChapLogin_isVerifiedUpstream() throws Exception {
+        // radclient turns MS-CHAP-Password into MS-CHAP-Challenge and MS-CHAP-Response
+        Run ok = radclient("127.0.0.1", "auth", "User-Name = \"alice\", MS-CHAP-Password = \"alice-pass\", "
+                + "Calling-Station-Id = \"00-11-22-33-44-01\", NAS-Port-Type = Virtual, Message-Authenticator = 0x00");
+        assertTrue(ok.received("Access-Accept"), ok.output() + debug());
+        assertTrue(ok.output().contains("MS-CHAP-MPPE-Keys") || ok.output().contains("MS-MPPE"), ok.output());
+        assertTrue(world.audit.stream().noneMatch(l -> l.contains("mschap_not_supported")), String.valueOf(world.audit));
+    }
+
+    @Test
     void challenge_passesThroughWithState_andTheNextRoundIsAccepted() throws Exception {
         Run first = radclient("127.0.0.1", "auth", login("mfa", "whatever", "00-11-22-33-44-01", null));
         assertTrue(first.received("Access-Challenge"), first.output() + debug());

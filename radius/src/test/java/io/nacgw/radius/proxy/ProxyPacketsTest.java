@@ -164,6 +164,17 @@ final class ProxyPacketsTest {
     }
 
     @Test
+    void forNas_msChapMppeKeys_areRehiddenWholeIncludingTrailingZeros() {
+        byte[] keys = new byte[32];
+        System.arraycopy(bytes(24, 9), 0, keys, 0, 24); // LM key, NT key, then zero padding
+        byte[] p = reply(RadiusCode.ACCESS_ACCEPT, 1, UP_AUTH, UP, true,
+                vsa(311, ProxyPackets.MS_CHAP_MPPE_KEYS, RadiusCrypto.encryptPap(UP, UP_AUTH, keys)));
+        Attribute a = ProxyPackets.forNas(p, UP, UP_AUTH, NAS, NAS_AUTH).get(0);
+        assertEquals(32, a.length());
+        assertArrayEquals(keys, Arrays.copyOf(RadiusCrypto.decryptPap(NAS, NAS_AUTH, a.value()), 32));
+    }
+
+    @Test
     void forNas_tunnelPassword_isRehiddenWithItsTag() {
         byte[] hidden = MppeKeys.attributes(bytes(64, 3), UP, UP_AUTH).get(0).value(); // salt + blocks, as RFC 2868
         byte[] tagged = new byte[hidden.length + 1];

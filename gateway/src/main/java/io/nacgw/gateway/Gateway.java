@@ -58,6 +58,7 @@ public final class Gateway implements AutoCloseable {
     /** API users and log levels as last applied (reload applies them live). */
     private volatile List<io.nacgw.gateway.config.ApiConfig.UserConfig> currentApiUsers;
     private volatile io.nacgw.gateway.config.LoggingConfig currentLogging;
+    private volatile io.nacgw.nacapi.IseSettings currentIse;
     private final LogLevels logLevels = new LogLevels();
     private final java.util.function.Supplier<NacgwConfig> reloadSource;
     private final Clock clock;
@@ -77,6 +78,8 @@ public final class Gateway implements AutoCloseable {
     private final ChangeLogFollower changeLog;
     private final ClusterNode cluster;
     private GatewayHealth healthChecks;
+    /** Shared mode's CoA coordination; null on the embedded store or with CoA off. */
+    private io.nacgw.radius.coa.CoaCoordinator coordinator;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
@@ -120,7 +123,7 @@ public final class Gateway implements AutoCloseable {
             metrics.bindBuildInfo(io.nacgw.gateway.cli.VersionCommand.version(),
                     io.nacgw.gateway.cli.VersionCommand.commit());
             metrics.bindIndex(compliance);
-            this.sessions = SessionStore.open(config.store().settings(config.dataDir()), clock);
+            this.sessions = SessionStore.open(storeSettings, clock, storeSettings.isPostgres() ? nodeName() : null);
             closeables.push(sessions);
             if (config.radius().enabled()) {
                 Path auditFile = config.dataDir().resolve(config.audit().file());
@@ -146,6 +149,9 @@ public final class Gateway implements AutoCloseable {
                     closeables.push(reauthorizer);
                     compliance.addListener(reauthorizer);
                     metrics.bindCoa(coa, reauthorizer);
+                    if (storeSettings.isPostgres()) {
+                        shareCoa(reauthorizer);
+                    }
                 } else {
                     this.coa = null;
                     this.reauthorizer = null;
@@ -202,6 +208,25 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /**
+     * This node's name as the owner of the sessions it records: {@code cluster.nodeName}, else the host name and the
+     * configured RADIUS authentication port (the HTTPS port without RADIUS) — the sync leader's name too, unless a
+     * port is 0 (tests), which is bound only later.
+     */
+    public String nodeName() {
+        int port = config.radius().enabled() ? config.radius().settings(1).authPort()
+                : config.api().enabled() ? config.api().settings().port() : (int) ProcessHandle.current().pid();
+        return config.cluster().settings(port).nodeName();
+    }
+
+    /** Shared mode: each CoA goes out from exactly one node (the session's owner, or another if it is dead). */
+    private void shareCoa(SessionReauthorizer r) {
+        io.nacgw.radius.coa.CoaCoordinator c = r.share(sessions.claims(), nodeName(), config.radius().coa().shared().settings());
+        closeables.push(c);
+        this.coordinator = c;
+        metrics.bindCoaCoordination(c);
+    }
+
     private static AuditSink openAudit(Path file, io.nacgw.radius.audit.AuditRotation rotation, Clock clock) {
         try {
             return AuditSink.file(file, rotation, clock);
@@ -231,8 +256,8 @@ public final class Gateway implements AutoCloseable {
         String partnerProfile = config.api().partnerProfile();
         ClientIdentityResolver certificates = cert -> Roles.of(cert).map(role -> new ApiPrincipal(
                 commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
-        ApiServer api = ApiServer.start(config.api().settings(),
-                config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version()),
+        currentIse = config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version());
+        ApiServer api = ApiServer.start(config.api().settings(), currentIse,
                 config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, coaActions, clock);
         // a revocation (crl.pem rewritten by `nacgw certs revoke`) also ends connections already open with that certificate
         tls.onReload(() -> api.closeUntrustedConnections(tls::stillTrusts));
@@ -360,7 +385,7 @@ public final class Gateway implements AutoCloseable {
         boolean usersChanged = api != null && !currentApiUsers.equals(fresh.api().users());
         boolean loggingChanged = !currentLogging.equals(fresh.logging());
         for (String key : ConfigDiff.changedKeys(config, fresh)) {
-            if (!liveKey(key) && !(api != null && key.equals("api.users"))) {
+            if (!liveKey(key) && !(api != null && (key.equals("api.users") || key.startsWith("ise.")))) {
                 restart.add(key);
             }
         }
@@ -401,6 +426,13 @@ public final class Gateway implements AutoCloseable {
                     userMap(fresh.api().users())) + "); cached verifications forgotten");
             currentApiUsers = fresh.api().users();
         }
+        io.nacgw.nacapi.IseSettings ise = api == null ? null
+                : fresh.ise().settings(redirectFallback(next), io.nacgw.gateway.cli.VersionCommand.version());
+        if (ise != null && !ise.equals(currentIse)) {
+            api.updateIse(ise);
+            applied.add("ise: " + iseChanges(currentIse, ise));
+            currentIse = ise;
+        }
         if (loggingChanged) {
             applied.add("logging.levels: " + logLevels.apply(fresh.logging().levels()));
             currentLogging = fresh.logging();
@@ -416,6 +448,24 @@ public final class Gateway implements AutoCloseable {
         log.info("reload: {}{}", result.unchanged() ? "no changes" : applied.isEmpty() ? "nothing applied" : String.join("; ", applied),
                 restart.isEmpty() ? "" : "; restart needed for " + restart);
         return result;
+    }
+
+    private static String iseChanges(io.nacgw.nacapi.IseSettings a, io.nacgw.nacapi.IseSettings b) {
+        List<String> parts = new ArrayList<>();
+        if (!a.redirectUrl().equals(b.redirectUrl())) {
+            parts.add("redirectUrl " + b.redirectUrl());
+        }
+        if (a.queryMaxSize() != b.queryMaxSize()) {
+            parts.add("queryMaxSize " + a.queryMaxSize() + " -> " + b.queryMaxSize());
+        }
+        if (!a.vendor().equals(b.vendor()) || !a.productName().equals(b.productName())
+                || !a.productVersion().equals(b.productVersion())) {
+            parts.add("mdminfo " + b.vendor() + " / " + b.productName() + " / " + b.productVersion());
+        }
+        if (a.busyWaitSeconds() != b.busyWaitSeconds()) {
+            parts.add("busyWaitSeconds " + a.busyWaitSeconds() + " -> " + b.busyWaitSeconds());
+        }
+        return String.join(", ", parts);
     }
 
     /** Keys a reload applies live (besides api.users, when the API runs). */
@@ -485,6 +535,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** What turns device changes and operator actions into CoA, when the CoA sender runs. */
+    public java.util.Optional<io.nacgw.radius.coa.CoaCoordinator> coaCoordinator() {
+        return java.util.Optional.ofNullable(coordinator);
+    }
+
+    /** The CoA trigger (device changes, policy reloads, operator actions), when CoA is on. */
     public java.util.Optional<SessionReauthorizer> reauthorizer() {
         return java.util.Optional.ofNullable(reauthorizer);
     }

@@ -298,6 +298,18 @@ public final class GatewayMetrics implements AutoCloseable {
                 .register(registry);
     }
 
+    /** Shared mode: who sent which CoA among the nodes. */
+    void bindCoaCoordination(io.nacgw.radius.coa.CoaCoordinator c) {
+        counter("nacgw_coa_shared_claimed", c, x -> x.stats().claimed(), "CoA claimed and sent as the session's owner");
+        counter("nacgw_coa_shared_lost", c, x -> x.stats().lost(), "CoA another node had claimed first (not sent here)");
+        counter("nacgw_coa_shared_deferred", c, x -> x.stats().deferred(), "CoA left to the session's owner node");
+        counter("nacgw_coa_shared_owner_handled", c, x -> x.stats().ownerHandled(), "Deferred CoA the owner took care of");
+        counter("nacgw_coa_shared_taken_over", c, x -> x.stats().takenOver(), "Deferred CoA sent here: the owner was dead");
+        counter("nacgw_coa_shared_abandoned", c, x -> x.stats().abandoned(), "Deferred CoA given up (owner behind too long, too many)");
+        counter("nacgw_coa_shared_store_errors", c, x -> x.stats().storeErrors(), "Heartbeats or checks that failed on the store");
+        gauge("nacgw_coa_shared_waiting", c, x -> x.stats().waiting(), "Deferred CoA waiting for their owner");
+    }
+
     private volatile Timer coaLatency;
 
     /** Records a CoA result (latency of answered requests); called by the CoA sender, must not block. */

@@ -33,16 +33,6 @@ final class GatewaySessionsTest {
     @TempDir
     Path dir;
 
-    private static String run(List<String> cmd, String stdin) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try (var in = p.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.US_ASCII));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "finished: " + cmd);
-        return out;
-    }
-
     private static String radclient(String hostPort, String command, String attributes) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Needs.executable("freeradius-utils", "/usr/bin/radclient").toString(),
                 "-x", "-t", "5", "-r", "2"));
@@ -50,14 +40,14 @@ final class GatewaySessionsTest {
             cmd.add("-6");
         }
         cmd.addAll(List.of(hostPort, command, "sessions-secret-1"));
-        return run(cmd, attributes + "\n");
+        return Processes.run(cmd, attributes + "\n");
     }
 
     private static String curl(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Needs.executable("curl", "/usr/bin/curl").toString(), "-sS", "-g",
                 "--max-time", "30", "-w", "\nHTTP %{http_code}\n"));
         cmd.addAll(List.of(args));
-        return run(cmd, "");
+        return Processes.run(cmd, "");
     }
 
     private record Result(int status, String out) {

@@ -58,11 +58,15 @@ public final class ApiServer implements AutoCloseable {
     private final GuardMetrics guards;
     private final ConnectionLimiter limiter;
     private final Authenticator authenticator;
+    private final IseApi iseApi;
+    private final JsonApi jsonApi;
 
     private ApiServer(EventLoopGroup boss, EventLoopGroup io, ThreadPoolExecutor workers, ThreadPoolExecutor writers,
                       ThreadPoolExecutor verifier, Channel channel, ApiMetrics metrics, Routes routes, GuardMetrics guards,
-                      ConnectionLimiter limiter, Authenticator authenticator) {
+                      ConnectionLimiter limiter, Authenticator authenticator, IseApi iseApi, JsonApi jsonApi) {
+        this.jsonApi = jsonApi;
         this.authenticator = authenticator;
+        this.iseApi = iseApi;
         this.boss = boss;
         this.io = io;
         this.workers = workers;
@@ -120,7 +124,8 @@ public final class ApiServer implements AutoCloseable {
         // that listings and lookups need
         ThreadPoolExecutor writers = pool("nacgw-api-writer", settings.workerThreads(), settings.workerQueue());
         ThreadPoolExecutor verifier = pool("nacgw-api-auth", 2, 64);
-        List<Route> all = new ArrayList<>(new IseApi(ise, service, policy, clock, workers, metrics).routes());
+        IseApi iseApi = new IseApi(ise, service, policy, clock, workers, metrics);
+        List<Route> all = new ArrayList<>(iseApi.routes());
         JsonApi json = new JsonApi(service, policy, clock, writers, settings.maxDecisionBatch(), ise.busyWaitSeconds(),
                 metrics);
         all.addAll(json.routes());
@@ -140,7 +145,7 @@ public final class ApiServer implements AutoCloseable {
                             guards, limiter))
                     .bind(DualStack.bindAddress(settings.host()), settings.port()).syncUninterruptibly().channel();
             ApiServer server = new ApiServer(boss, io, workers, writers, verifier, ch, metrics, routes, guards, limiter,
-                    authenticator);
+                    authenticator, iseApi, json);
             log.info("API listening on https://{} (ISE API {}, JSON API {})", hostPort(server.address()),
                     IseApi.API_BASE, JsonApi.BASE);
             return server;
@@ -218,6 +223,15 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         authenticator.replaceUsers(users);
+    }
+
+    /**
+     * Applies new ISE API settings (a reload): what {@code mdminfo} advertises, the redirect URL and the listing
+     * page size, and the Retry-After of shed requests (ISE and JSON API alike), from the next request on.
+     */
+    public void updateIse(IseSettings next) {
+        iseApi.update(next);
+        jsonApi.busyWaitSeconds(next.busyWaitSeconds());
     }
 
     /** Failed TLS handshakes by reason ({@code certificate_revoked}, {@code no_shared_cipher}, ...; every reason present). */

@@ -134,13 +134,19 @@ final class IseApi {
                  boolean keyByGuid) {
     }
 
-    private final IseSettings settings;
+    /** Replaced whole by a reload ({@link #update}); each use reads the current one. */
+    private volatile IseSettings settings;
     private final ComplianceService service;
     private final AccessPolicy policy;
     private final Clock clock;
     private final Executor workers;
     private final DeviceListing listing;
     private final ApiMetrics metrics;
+
+    /** New mdminfo values, redirect URL and page size from the next request on (a reload). */
+    void update(IseSettings next) {
+        this.settings = java.util.Objects.requireNonNull(next, "next");
+    }
 
     IseApi(IseSettings settings, ComplianceService service, AccessPolicy policy, Clock clock, Executor workers,
            ApiMetrics metrics) {

@@ -50,9 +50,15 @@ final class JsonApi {
     /** The pool for writes (PUT, DELETE): separate from the one listings use, so writes never starve reads. */
     private final Executor writers;
     private final int maxBatch;
-    private final int busyWaitSeconds;
+    /** Retry-After when shedding; a reload may change it ({@link #busyWaitSeconds(int)}). */
+    private volatile int busyWaitSeconds;
     private final ApiMetrics metrics;
     private final byte[] openApi;
+
+    /** A new Retry-After for shed requests (a reload of ise.busyWaitSeconds). */
+    void busyWaitSeconds(int seconds) {
+        this.busyWaitSeconds = seconds;
+    }
 
     JsonApi(ComplianceService service, AccessPolicy policy, Clock clock, Executor writers, int maxBatch,
             int busyWaitSeconds, ApiMetrics metrics) {

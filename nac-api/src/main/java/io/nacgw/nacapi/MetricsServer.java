@@ -151,6 +151,12 @@ public final class MetricsServer implements AutoCloseable {
             String path = Paths.path(req.uri());
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             Operation op = operations.get(path);
+            if (op != null && !fromLoopback(ctx)) {
+                // reload, backups, traces: only for the host itself, also when metrics.host opens the port for scrapers
+                respond(ctx, keepAlive, HttpResponseStatus.FORBIDDEN, "application/json",
+                        "{\"error\":\"operations are answered to loopback peers only (/metrics and /health to anyone)\"}");
+                return;
+            }
             if (op != null) {
                 // operations read files and the store: off the event loop, one at a time, a short queue
                 String method = req.method().name();
@@ -197,6 +203,11 @@ public final class MetricsServer implements AutoCloseable {
                 body = "not found\n";
             }
             respond(ctx, keepAlive, status, type, body);
+        }
+
+        static boolean fromLoopback(ChannelHandlerContext ctx) {
+            return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
+                    && a.getAddress() != null && a.getAddress().isLoopbackAddress();
         }
 
         private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status,

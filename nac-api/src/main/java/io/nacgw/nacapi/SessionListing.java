@@ -156,6 +156,7 @@ public final class SessionListing {
         if (s.terminateCause() != null) {
             g.writeNumberField("terminateCause", s.terminateCause());
         }
+        string(g, "owner", s.owner());
         g.writeEndObject();
     }
 

@@ -25,7 +25,7 @@ final class SessionListingTest {
 
     private static Session session(String id, Instant expires) {
         return new Session(id, NAS, null, 7L, "Gi1/0/7", MacAddress.parse("00:11:22:33:44:55"), null, "u", null,
-                "nacgw:ab", null, "corp", Verdict.QUARANTINE, "ab", T0, expires, T0, T0, null, null);
+                "nacgw:ab", null, "corp", Verdict.QUARANTINE, "ab", T0, expires, T0, T0, null, null, "gw-a");
     }
 
     @Test
@@ -75,6 +75,7 @@ final class SessionListingTest {
         assertEquals("quarantine", s.path("verdict").asText());
         assertEquals(7, s.path("nasPort").asInt());
         assertFalse(s.has("acctSessionId"), "not named by accounting yet");
+        assertEquals("gw-a", s.path("owner").asText());
         assertEquals(T0.plusSeconds(60).toString(), s.path("expiresAt").asText());
         assertFalse(new ObjectMapper().readTree(SessionListing.json(List.of(session("b", T0)), f, T0.plusSeconds(1)))
                 .path("sessions").get(0).path("active").asBoolean(), "expired");

@@ -35,7 +35,7 @@ final class JdbcSessionStore implements SessionStore {
     private static final int INSERT_RACE_RETRIES = 3;
     private static final String COLUMNS = "id, nas_id, acct_session_id, client, nas_ip, source_address, nas_port, "
             + "nas_port_id, mac, device_id, user_name, framed_ip, class_value, audit_session_id, profile, verdict, "
-            + "decision_id, authorized_at, expires_at, started_at, updated_at, stopped_at, terminate_cause";
+            + "decision_id, authorized_at, expires_at, started_at, updated_at, stopped_at, terminate_cause, owner_node";
     private static final String SELECT = "SELECT " + COLUMNS + " FROM nas_sessions";
     private static final String ACTIVE = "stopped_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
     private static final String NEWER = "updated_at = CASE WHEN updated_at > ? THEN updated_at ELSE ? END";
@@ -44,7 +44,8 @@ final class JdbcSessionStore implements SessionStore {
             + "nas_port = COALESCE(?, nas_port), nas_port_id = COALESCE(?, nas_port_id), mac = COALESCE(?, mac), "
             + "device_id = COALESCE(?, device_id), user_name = COALESCE(?, user_name), "
             + "framed_ip = COALESCE(?, framed_ip), class_value = COALESCE(?, class_value), "
-            + "audit_session_id = COALESCE(?, audit_session_id), expires_at = NULL, " + NEWER;
+            + "audit_session_id = COALESCE(?, audit_session_id), expires_at = NULL, "
+            + "owner_node = COALESCE(?, owner_node), " + NEWER;
     private static final String WHERE_KEY = " WHERE nas_id = ? AND acct_session_id = ?";
     private static final String UPDATE_START = MERGE_ACCOUNTING + ", started_at = ?, stopped_at = NULL, "
             + "terminate_cause = NULL" + WHERE_KEY;
@@ -52,12 +53,13 @@ final class JdbcSessionStore implements SessionStore {
     private static final String UPDATE_STOP = MERGE_ACCOUNTING + ", stopped_at = ?, "
             + "terminate_cause = COALESCE(?, terminate_cause)" + WHERE_KEY;
     private static final String INSERT = "INSERT INTO nas_sessions (" + COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     // an Accept: the authorisation's fields replace the old ones; what accounting reported is kept
     private static final String AUTHORIZE = "UPDATE nas_sessions SET client = ?, nas_ip = ?, source_address = ?, "
             + "profile = ?, verdict = ?, decision_id = ?, class_value = ?, authorized_at = ?, "
             + "device_id = COALESCE(?, device_id), user_name = COALESCE(user_name, ?), "
-            + "nas_port = COALESCE(nas_port, ?), nas_port_id = COALESCE(nas_port_id, ?), " + NEWER;
+            + "nas_port = COALESCE(nas_port, ?), nas_port_id = COALESCE(nas_port_id, ?), "
+            + "owner_node = COALESCE(?, owner_node), " + NEWER;
     private static final String AUTHORIZE_ACCOUNTED = AUTHORIZE
             + " WHERE nas_id = ? AND acct_session_id IS NOT NULL AND stopped_at IS NULL AND ";
     private static final String AUTHORIZE_ACCEPT_ONLY = AUTHORIZE + ", expires_at = ?, "
@@ -67,17 +69,25 @@ final class JdbcSessionStore implements SessionStore {
     private final StoreDatabase db;
     private final StoreEngine engine;
     private final Clock clock;
+    /** This node's name, written as the owner of every session it records; null: no owner (one node). */
+    private final String node;
+    private final CoaClaims claims;
 
-    private JdbcSessionStore(StoreDatabase db, Clock clock) {
+    private JdbcSessionStore(StoreDatabase db, Clock clock, String node) {
         this.db = db;
+        this.claims = new JdbcCoaClaims(db, clock);
         this.engine = db.engine();
         this.clock = clock;
+        this.node = node;
     }
 
-    static JdbcSessionStore open(StoreSettings s, Clock clock) {
+    static JdbcSessionStore open(StoreSettings s, Clock clock, String node) {
+        if (node != null && (node.isBlank() || node.length() > 64)) {
+            throw new IllegalArgumentException("node name must be 1-64 characters, got '" + node + "'");
+        }
         StoreDatabase db = StoreDatabase.open(s, "nacgw-sessions", Math.max(2, Math.min(8, s.maxPoolSize())));
-        log.info("session store open: {}", db.description());
-        return new JdbcSessionStore(db, clock);
+        log.info("session store open: {}{}", db.description(), node == null ? "" : " as node " + node);
+        return new JdbcSessionStore(db, clock, node);
     }
 
     static String newId() {
@@ -112,7 +122,7 @@ final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    private static int updateAccounted(Connection c, SessionEvent e) throws SQLException {
+    private int updateAccounted(Connection c, SessionEvent e) throws SQLException {
         String sql = e.kind() == SessionEvent.Kind.START ? UPDATE_START
                 : e.kind() == SessionEvent.Kind.STOP ? UPDATE_STOP : UPDATE_INTERIM;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -130,6 +140,7 @@ final class JdbcSessionStore implements SessionStore {
             ps.setString(k++, e.framedIp());
             ps.setString(k++, e.classValue());
             ps.setString(k++, e.auditSessionId());
+            ps.setString(k++, node);
             ps.setLong(k++, at);
             ps.setLong(k++, at);
             if (e.kind() == SessionEvent.Kind.START) {
@@ -180,7 +191,7 @@ final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    private static void insert(Connection c, SessionEvent e) throws SQLException {
+    private void insert(Connection c, SessionEvent e) throws SQLException {
         long at = e.at().toEpochMilli();
         boolean stop = e.kind() == SessionEvent.Kind.STOP;
         // an interim or stop for an unseen session: it started no later than this
@@ -189,7 +200,7 @@ final class JdbcSessionStore implements SessionStore {
                 stop ? at : null, stop ? e.terminateCause() : null);
     }
 
-    private static void insertRow(Connection c, String id, NasRef n, String acctSessionId, Long nasPort,
+    private void insertRow(Connection c, String id, NasRef n, String acctSessionId, Long nasPort,
                                   String nasPortId, MacAddress mac, DeviceGuid deviceId, String userName,
                                   String framedIp, String classValue, String auditSessionId, String profile,
                                   Verdict verdict, String decisionId, Long authorizedAt, Long expiresAt, long at,
@@ -218,6 +229,7 @@ final class JdbcSessionStore implements SessionStore {
             ps.setLong(21, at);
             setLong(ps, 22, stoppedAt);
             setInt(ps, 23, terminateCause);
+            ps.setString(24, node);
             ps.executeUpdate();
         }
     }
@@ -227,7 +239,7 @@ final class JdbcSessionStore implements SessionStore {
      * authorisation moves onto the accounted session (unless it already holds a newer one) and the Accept-only
      * rows go: they described the same session before accounting named it.
      */
-    private static void absorb(Connection c, String nasId, MacAddress mac) throws SQLException {
+    private void absorb(Connection c, String nasId, MacAddress mac) throws SQLException {
         String accounted = null;
         long accountedAuth = Long.MIN_VALUE;
         try (PreparedStatement ps = c.prepareStatement("SELECT id, authorized_at FROM nas_sessions WHERE nas_id = ? "
@@ -255,7 +267,7 @@ final class JdbcSessionStore implements SessionStore {
             try (PreparedStatement ps = c.prepareStatement(AUTHORIZE + " WHERE id = ?")) {
                 int k = bindAuthorize(ps, a.nas(), a.profile(), a.verdict(), a.decisionId(), a.classValue(),
                         a.authorizedAt().toEpochMilli(), a.deviceId(), a.userName(), a.nasPort(), a.nasPortId(),
-                        a.updatedAt().toEpochMilli());
+                        a.owner(), a.updatedAt().toEpochMilli());
                 ps.setString(k, accounted);
                 ps.executeUpdate();
             }
@@ -325,12 +337,12 @@ final class JdbcSessionStore implements SessionStore {
     }
 
     /** Applies {@code a} to the session {@code sql} selects (by MAC, else by device); returns rows changed. */
-    private static int authorize(Connection c, Authorization a, String sql) throws SQLException {
+    private int authorize(Connection c, Authorization a, String sql) throws SQLException {
         String key = a.mac() != null ? "mac = ?" : "mac IS NULL AND device_id = ?";
         try (PreparedStatement ps = c.prepareStatement(sql + key)) {
             long at = a.at().toEpochMilli();
             int k = bindAuthorize(ps, a.nas(), a.profile(), a.verdict(), a.decisionId(), a.classValue(), at,
-                    a.deviceId(), a.userName(), a.nasPort(), a.nasPortId(), at);
+                    a.deviceId(), a.userName(), a.nasPort(), a.nasPortId(), node, at);
             if (sql.equals(AUTHORIZE_ACCEPT_ONLY)) {
                 ps.setLong(k++, a.expiresAt().toEpochMilli());
                 ps.setLong(k++, at);
@@ -348,7 +360,8 @@ final class JdbcSessionStore implements SessionStore {
 
     private static int bindAuthorize(PreparedStatement ps, NasRef n, String profile, Verdict verdict,
                                      String decisionId, String classValue, long authorizedAt, DeviceGuid deviceId,
-                                     String userName, Long nasPort, String nasPortId, long updatedAt)
+                                     String userName, Long nasPort, String nasPortId, String owner,
+                                     long updatedAt)
             throws SQLException {
         int k = 1;
         ps.setString(k++, n.client());
@@ -363,6 +376,7 @@ final class JdbcSessionStore implements SessionStore {
         ps.setString(k++, userName);
         setLong(ps, k++, nasPort);
         ps.setString(k++, nasPortId);
+        ps.setString(k++, owner);
         ps.setLong(k++, updatedAt);
         ps.setLong(k++, updatedAt);
         return k;
@@ -524,7 +538,7 @@ final class JdbcSessionStore implements SessionStore {
                 rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15),
                 verdict == null ? null : Verdict.fromWire(verdict), rs.getString(17), instant(getLong(rs, 18)),
                 instant(getLong(rs, 19)), Instant.ofEpochMilli(rs.getLong(20)), Instant.ofEpochMilli(rs.getLong(21)),
-                instant(getLong(rs, 22)), cause);
+                instant(getLong(rs, 22)), cause, rs.getString(24));
     }
 
     private static Long getLong(ResultSet rs, int k) throws SQLException {
@@ -554,6 +568,11 @@ final class JdbcSessionStore implements SessionStore {
         } else {
             ps.setInt(k, v);
         }
+    }
+
+    @Override
+    public CoaClaims claims() {
+        return claims;
     }
 
     @Override

@@ -32,12 +32,14 @@ import java.util.Objects;
  * @param updatedAt       newest record applied
  * @param stoppedAt       when it stopped, or null
  * @param terminateCause  Acct-Terminate-Cause of the stop, or null
+ * @param owner           the node that recorded the last Access-Accept or accounting record (shared mode: it sends
+ *                        the session's CoA), or null when written without a node name
  */
 public record Session(String id, NasRef nas, String acctSessionId, Long nasPort, String nasPortId, MacAddress mac,
                       DeviceGuid deviceId, String userName, String framedIp, String classValue,
                       String auditSessionId, String profile, Verdict verdict, String decisionId,
                       Instant authorizedAt, Instant expiresAt, Instant startedAt, Instant updatedAt,
-                      Instant stoppedAt, Integer terminateCause) {
+                      Instant stoppedAt, Integer terminateCause, String owner) {
     public Session {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(nas, "nas");

@@ -27,7 +27,15 @@ public interface SessionStore extends AutoCloseable {
 
     /** As above; {@code clock} decides what "active now" means for sessions known only from an Access-Accept. */
     static SessionStore open(StoreSettings settings, Clock clock) {
-        return JdbcSessionStore.open(settings, clock);
+        return JdbcSessionStore.open(settings, clock, null);
+    }
+
+    /**
+     * As above, as node {@code node} of several sharing one PostgreSQL store: every session this store records is
+     * owned by {@code node} ({@link Session#owner()}), and {@link #claims()} coordinates CoA with the other nodes.
+     */
+    static SessionStore open(StoreSettings settings, Clock clock, String node) {
+        return JdbcSessionStore.open(settings, clock, node);
     }
 
     /** Applies one Start/Interim/Stop record, joining it with the Access-Accept it follows; committed on return. */
@@ -68,6 +76,9 @@ public interface SessionStore extends AutoCloseable {
 
     /** Deletes sessions that stopped, or expired without accounting, before {@code cutoff}; returns how many. */
     int purgeEndedBefore(Instant cutoff);
+
+    /** The CoA claims and node heartbeats in the same database (shared mode). */
+    CoaClaims claims();
 
     @Override
     void close();

@@ -97,6 +97,8 @@ public final class ConfigLoader {
                 cfg.radius().proxySettings(cfg.policy());
                 io.nacgw.certs.PkiLayout pki = new io.nacgw.certs.PkiLayout(cfg.dataDir().resolve("pki"));
                 cfg.radius().eap().settings(cfg.dataDir(), pki.serverCertificate(), pki.serverKey());
+                cfg.radius().coa().settings();
+                cfg.radius().coa().shared().settings();
             }
             if (cfg.sync().enabled()) {
                 cfg.sync().settings();

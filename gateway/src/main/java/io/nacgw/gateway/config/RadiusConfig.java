@@ -11,6 +11,7 @@ import io.nacgw.radius.RadiusSettings;
 import io.nacgw.radius.VendorIdentity;
 import io.nacgw.radius.VendorProfile;
 import io.nacgw.radius.coa.CoaSettings;
+import io.nacgw.radius.coa.SharedCoaSettings;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                            EapConfig eap, LinkedHashMap<String, UpstreamsConfig> upstreams) {
     public RadiusConfig {
         enabled = enabled == null || enabled;
-        coa = coa == null ? new CoaConfig(null, null, null, null, null, null) : coa;
+        coa = coa == null ? new CoaConfig(null, null, null, null, null, null, null) : coa;
         eap = eap == null ? EapConfig.defaults() : eap;
         clients = clients == null ? new LinkedHashMap<>() : clients;
         upstreams = upstreams == null ? new LinkedHashMap<>() : upstreams;
@@ -43,7 +44,11 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
 
     /** {@code radius.coa:} Change of Authorization (RFC 5176) sent to NASes when a live session's decision changes. */
     public record CoaConfig(Boolean enabled, Integer maxAttempts, Duration initialTimeout, Integer maxOutstandingPerNas,
-                            Integer ratePerNas, Integer queueSize) {
+                            Integer ratePerNas, Integer queueSize, SharedCoaConfig shared) {
+        public CoaConfig {
+            shared = shared == null ? new SharedCoaConfig(null, null, null, null) : shared;
+        }
+
         /** Validated settings; the message names the key. */
         public CoaSettings settings() {
             CoaSettings d = CoaSettings.DEFAULTS;
@@ -52,6 +57,18 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                     initialTimeout != null ? initialTimeout : d.initialTimeout(),
                     maxOutstandingPerNas != null ? maxOutstandingPerNas : d.maxOutstandingPerNas(),
                     ratePerNas != null ? ratePerNas : d.ratePerNas(), queueSize != null ? queueSize : d.queueSize());
+        }
+    }
+
+    /** {@code radius.coa.shared:} who sends a CoA when several nodes share a PostgreSQL store. */
+    public record SharedCoaConfig(Duration heartbeatInterval, Duration nodeTimeout, Duration ownerGrace,
+                                  Duration claimRetention) {
+        /** Validated settings; the message names the key. */
+        public SharedCoaSettings settings() {
+            SharedCoaSettings d = SharedCoaSettings.DEFAULTS;
+            return new SharedCoaSettings(heartbeatInterval != null ? heartbeatInterval : d.heartbeatInterval(),
+                    nodeTimeout != null ? nodeTimeout : d.nodeTimeout(), ownerGrace != null ? ownerGrace : d.ownerGrace(),
+                    claimRetention != null ? claimRetention : d.claimRetention());
         }
     }
 

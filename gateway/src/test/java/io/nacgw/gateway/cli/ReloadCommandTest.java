@@ -65,6 +65,7 @@ final class ReloadCommandTest {
             metrics: {host: 127.0.0.1, port: %d}
             radius: {enabled: false}
             logging: {levels: {%s}}
+            ise: {%s}
             policy:
               profiles:
                 wifi: {allow: {vlan: "100"}}
@@ -84,7 +85,7 @@ final class ReloadCommandTest {
         String oldHash = io.nacgw.nacapi.PasswordHash.create("old password 1".toCharArray(), 10_000).encoded();
         String newHash = io.nacgw.nacapi.PasswordHash.create("new password 2".toCharArray(), 10_000).encoded();
         Path f = dir.resolve("nacgw.yaml");
-        Files.writeString(f, API_CONFIG.formatted(oldHash, port, "io.nacgw.sync: warn"));
+        Files.writeString(f, API_CONFIG.formatted(oldHash, port, "io.nacgw.sync: warn", ""));
         var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.nacgw.radius.coa");
         ch.qos.logback.classic.Level before = logger.getLevel();
         try (Gateway g = Gateway.start(new ConfigLoader().load(f), Clock.systemUTC(), () -> new ConfigLoader().load(f))) {
@@ -94,7 +95,7 @@ final class ReloadCommandTest {
             String url = "https://127.0.0.1:" + g.api().orElseThrow().address().getPort() + "/api/v1/devices/lookup?mac=020000000001";
             assertEquals(200, basic(client, url, "ise", "old password 1"), "authenticated (an unknown device is an answer)");
 
-            Files.writeString(f, API_CONFIG.formatted(newHash, port, "io.nacgw.radius.coa: debug"));
+            Files.writeString(f, API_CONFIG.formatted(newHash, port, "io.nacgw.radius.coa: debug", ""));
             Cli.Result r = Cli.run("reload", "--config", f.toString());
             assertEquals(0, r.status(), r.err());
             assertTrue(r.out().contains("applied: api.users: 1 users (changed ise); cached verifications forgotten"), r.out());
@@ -105,11 +106,27 @@ final class ReloadCommandTest {
             assertEquals(401, basic(client, url, "ise", "old password 1"), "the old password, even cached, is refused");
             assertEquals(200, basic(client, url, "ise", "new password 2"));
 
-            Files.writeString(f, API_CONFIG.formatted("not-a-hash", port, ""));
+            Files.writeString(f, API_CONFIG.formatted("not-a-hash", port, "", ""));
             Cli.Result bad = Cli.run("reload", "--config", f.toString());
             assertEquals(1, bad.status(), bad.out() + bad.err());
             assertTrue(bad.err().contains("api.users[0]"), bad.err());
             assertEquals(200, basic(client, url, "ise", "new password 2"), "a refused reload keeps the users");
+
+            Files.writeString(f, API_CONFIG.formatted(newHash, port, "io.nacgw.radius.coa: debug",
+                    "vendor: ACME NAC, queryMaxSize: 5, busyWaitSeconds: 9"));
+            Cli.Result ise = Cli.run("reload", "--config", f.toString());
+            assertEquals(0, ise.status(), ise.err());
+            assertTrue(ise.out().contains("applied: ise: queryMaxSize 1000 -> 5, mdminfo ACME NAC /"), ise.out());
+            assertTrue(ise.out().contains(", busyWaitSeconds 30 -> 9"), ise.out());
+            assertTrue(!ise.out().contains("needs a restart"), ise.out());
+            String auth = java.util.Base64.getEncoder().encodeToString("ise:new password 2".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String info = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.replace(
+                    "/api/v1/devices/lookup?mac=020000000001", "/ciscoise/mdminfo/?ise_api_version=3")))
+                    .header("Authorization", "Basic " + auth).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(info.contains("<vendor>ACME NAC</vendor>") && info.contains("<query_max_size>5</query_max_size>"),
+                    info);
         } finally {
             logger.setLevel(before);
         }

@@ -112,6 +112,25 @@ final class ConfigLoaderTest {
     }
 
     @Test
+    void sharedCoaKeys_andNodeName_areValidatedNamingTheKey() throws Exception {
+        NacgwConfig ok = load("cluster: {nodeName: gw-1.example}\nradius:\n  coa:\n    shared: {heartbeatInterval: 500ms, "
+                + "nodeTimeout: 3s, ownerGrace: 0s, claimRetention: 2h}\n" + MINIMAL);
+        assertEquals("gw-1.example", ok.cluster().settings(1812).nodeName());
+        assertEquals(new io.nacgw.radius.coa.SharedCoaSettings(Duration.ofMillis(500), Duration.ofSeconds(3),
+                Duration.ZERO, Duration.ofHours(2)), ok.radius().coa().shared().settings());
+        NacgwConfig defaults = load(MINIMAL);
+        assertEquals(io.nacgw.radius.coa.SharedCoaSettings.DEFAULTS, defaults.radius().coa().shared().settings());
+        String m = error("radius:\n  coa:\n    shared: {heartbeatInterval: 2s, nodeTimeout: 3s}\n" + MINIMAL);
+        assertTrue(m.contains("radius.coa.shared.nodeTimeout"), m);
+        m = error("radius:\n  coa:\n    shared: {ownerGrace: 2m}\n" + MINIMAL);
+        assertTrue(m.contains("radius.coa.shared.ownerGrace"), m);
+        m = error("radius:\n  coa:\n    shared: {owner: x}\n" + MINIMAL);
+        assertTrue(m.contains("owner"), m);
+        m = error("radius:\n  coa: {maxAttempts: 11}\n" + MINIMAL);
+        assertTrue(m.contains("radius.coa.maxAttempts"), m);
+    }
+
+    @Test
     void contradictions_inProfiles_stopStart() {
         String m = error("policy:\n  profiles:\n    wifi:\n      noncompliant: quarantine\n");
         assertTrue(m.contains("policy.profiles.wifi.quarantine"), m);

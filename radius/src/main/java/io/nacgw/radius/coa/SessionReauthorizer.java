@@ -1,6 +1,7 @@
 package io.nacgw.radius.coa;
 
 import io.nacgw.core.device.DeviceRecord;
+import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.core.policy.Decision;
@@ -20,15 +21,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -57,6 +62,13 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     private final LongAdder queued = new LongAdder();
     private final LongAdder unchanged = new LongAdder();
     private final LongAdder sessionsClosed = new LongAdder();
+    /** Device changes handed to the worker, and finished there (done or dropped): see {@link #doneBefore}. */
+    private final AtomicLong submitted = new AtomicLong();
+    private final AtomicLong finished = new AtomicLong();
+    /** When the newest finished change was received (epoch ms). */
+    private volatile long finishedReceivedAt;
+    /** Shared mode: who sends which CoA; null on one node (every CoA is sent here). */
+    private volatile CoaCoordinator coordinator;
 
     /**
      * @param clients    NAS clients by name as configured now
@@ -74,11 +86,47 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
         this.worker = new SessionWriter("nacgw-coa-trigger", 1, queueSize);
     }
 
+    /**
+     * Shared mode: from now on a CoA a device change or policy reload calls for goes through a coordinator, so that
+     * of all the nodes on {@code claims}'s store exactly one sends it (see {@link CoaCoordinator}). Returns it
+     * started; the caller closes it.
+     */
+    public CoaCoordinator share(io.nacgw.core.session.CoaClaims claims, String node, SharedCoaSettings settings) {
+        CoaCoordinator c = CoaCoordinator.start(claims, node, settings, clock, this::doneBefore);
+        this.coordinator = c;
+        return c;
+    }
+
+    /** As {@link #share}, with a coordinator the caller drives (tests). */
+    void share(CoaCoordinator c) {
+        this.coordinator = c;
+    }
+
+    /**
+     * The time before which every device change this node received has been looked at (and its CoA claimed or
+     * deferred): now when none is waiting, else when the last finished one was received (the worker is FIFO).
+     */
+    Instant doneBefore() {
+        long now = clock.millis(); // first: a change counted after the reads below was received after now
+        long f = finished.get();
+        return Instant.ofEpochMilli(f == submitted.get() ? now : finishedReceivedAt);
+    }
+
     @Override
     public void onChange(DeviceChange change) {
+        submitted.incrementAndGet();
+        Instant receivedAt = clock.instant();
         try {
-            worker.execute(() -> reevaluate(change));
+            worker.execute(() -> {
+                try {
+                    reevaluate(change, receivedAt);
+                } finally {
+                    finishedReceivedAt = receivedAt.toEpochMilli();
+                    finished.incrementAndGet();
+                }
+            });
         } catch (RejectedExecutionException full) {
+            finished.incrementAndGet();
             DeviceRecord d = change.after() != null ? change.after() : change.before();
             drops.drop(DropReason.COA_QUEUE_FULL, null, "device change of " + d.deviceId().canonical()
                     + " not checked for CoA: " + (worker.isShutdown() ? "stopping" : "trigger queue full"));
@@ -90,6 +138,10 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * results to come (one per CoA queued). Runs on the calling thread (blocks on the session store).
      */
     List<CompletableFuture<CoaResult>> reevaluate(DeviceChange change) {
+        return reevaluate(change, clock.instant());
+    }
+
+    private List<CompletableFuture<CoaResult>> reevaluate(DeviceChange change, Instant receivedAt) {
         changes.increment();
         List<CompletableFuture<CoaResult>> out = new ArrayList<>();
         long now = clock.millis();
@@ -107,7 +159,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
             }
             String reason = before.verdict().wireName() + " -> " + after.verdict().wireName()
                     + " (" + after.primaryReason().wireName() + ")";
-            out.add(send(s, CoaTrigger.DEVICE_CHANGE, null, reason));
+            coordinated(s, changeKey(change), receivedAt, CoaTrigger.DEVICE_CHANGE, reason, out);
         }
         return out;
     }
@@ -148,8 +200,9 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 unchanged.increment();
                 continue;
             }
-            out.add(send(s, CoaTrigger.POLICY_RELOAD, null, "profile " + name + ": " + was.verdict().wireName()
-                    + " -> " + is.verdict().wireName() + " (" + is.primaryReason().wireName() + ")"));
+            coordinated(s, reloadKey(name, s, is), clock.instant(), CoaTrigger.POLICY_RELOAD, "profile " + name + ": "
+                    + was.verdict().wireName() + " -> " + is.verdict().wireName() + " (" + is.primaryReason().wireName()
+                    + ")", out);
         }
         return out;
     }
@@ -181,6 +234,44 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 disconnect ? "operator: disconnect" : "operator: reauthenticate");
     }
 
+    /**
+     * Sends the CoA at once on one node; in shared mode only if the coordinator says this node sends it (now, or
+     * later when the owner turns out dead: that result is not in {@code out}).
+     */
+    private void coordinated(Session s, String key, Instant receivedAt, CoaTrigger trigger, String reason,
+                             List<CompletableFuture<CoaResult>> out) {
+        CoaCoordinator c = coordinator;
+        if (c == null) {
+            out.add(send(s, trigger, null, reason));
+            return;
+        }
+        if (c.offer(s, key, receivedAt, () -> send(s, trigger, null, reason))) {
+            out.add(send(s, trigger, null, reason));
+        }
+    }
+
+    /**
+     * What identifies a device change on every node: the device and the MDM timestamp of its new version (a stored
+     * version is replaced only by a strictly newer one), or of the deleted one. Nodes that apply several changes of
+     * one device at once see the newest key only, which is the one that decides the session's answer.
+     */
+    static String changeKey(DeviceChange change) {
+        DeviceRecord d = change.after() != null ? change.after() : change.before();
+        return d.deviceId().canonical() + (change.after() != null ? "@" : "@deleted@")
+                + d.lastModified().toEpochMilli();
+    }
+
+    /** A reload's CoA: the profile, the authorisation the session holds, and the new answer (same on every node). */
+    static String reloadKey(String profile, Session s, Decision is) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest((is.verdict().wireName() + "|"
+                    + is.attributes()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "policy:" + profile + ":" + s.decisionId() + ":" + java.util.HexFormat.of().formatHex(h, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
     private CompletableFuture<CoaResult> send(Session s, CoaTrigger trigger, CoaAction action, String reason) {
         queued.increment();
         CompletableFuture<CoaResult> f = sender.submit(CoaRequest.of(s, trigger, action, reason));
@@ -207,20 +298,28 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
         }
     }
 
-    /** Sessions of the device active now: by its id and by every MAC it had or has, each session once. */
+    /**
+     * Sessions of the device active now: by its id and by every MAC it had or has, each session once. Each id and
+     * MAC is looked up once (before and after usually share them: half the queries on a remote store).
+     */
     private List<Session> liveSessions(DeviceChange change) {
-        Map<String, Session> found = new LinkedHashMap<>();
+        Set<DeviceGuid> ids = new LinkedHashSet<>();
+        Set<MacAddress> macs = new LinkedHashSet<>();
         for (DeviceRecord d : new DeviceRecord[]{change.before(), change.after()}) {
-            if (d == null) {
-                continue;
+            if (d != null) {
+                ids.add(d.deviceId());
+                macs.addAll(d.macs());
             }
-            for (Session s : sessions.activeSessionsForDevice(d.deviceId())) {
+        }
+        Map<String, Session> found = new LinkedHashMap<>();
+        for (DeviceGuid id : ids) {
+            for (Session s : sessions.activeSessionsForDevice(id)) {
                 found.putIfAbsent(s.id(), s);
             }
-            for (MacAddress m : d.macs()) {
-                for (Session s : sessions.activeSessionsForMac(m)) {
-                    found.putIfAbsent(s.id(), s);
-                }
+        }
+        for (MacAddress m : macs) {
+            for (Session s : sessions.activeSessionsForMac(m)) {
+                found.putIfAbsent(s.id(), s);
             }
         }
         return new ArrayList<>(found.values());

@@ -6,6 +6,7 @@ import io.nacgw.core.service.DeviceChange;
 import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.core.policy.Profile;
 import io.nacgw.core.policy.ResponseAttributes;
+import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.session.NasRef;
 import io.nacgw.core.session.Session;
 import io.nacgw.core.session.SessionEvent;
@@ -165,5 +166,61 @@ final class SessionReauthorizerTest {
         assertEquals(CoaTrigger.POLICY_RELOAD, r.request().trigger());
         assertEquals("profile corp: allow -> allow (compliant)", r.request().reason());
         assertEquals("sess-1", nas.received().get(0).text(AttributeType.ACCT_SESSION_ID));
+    }
+
+    @Test
+    void shared_aChangeIsClaimedOnce_aNewerVersionAgain() throws Exception {
+        CoaCoordinator c = new CoaCoordinator(world.sessions.claims(), "node-a", SharedCoaSettings.DEFAULTS, world.clock,
+                world.clock::instant, false);
+        trigger.share(c);
+        DeviceChange change = new DeviceChange(compliant(), noncompliant());
+        assertEquals(ComplianceState.NONCOMPLIANT, change.after().complianceState());
+        List<CompletableFuture<CoaResult>> first = trigger.reevaluate(change);
+        assertEquals(1, first.size());
+        assertEquals(CoaResult.Answer.ACK, first.get(0).get(10, TimeUnit.SECONDS).answer());
+        // the same change again (another node's event, or a replay): claimed already, nothing sent
+        assertTrue(trigger.reevaluate(new DeviceChange(compliant(), noncompliant())).isEmpty());
+        assertEquals(1, c.stats().lost());
+        // a newer version of the device is another change
+        DeviceRecord newer = noncompliant().toBuilder().lastModified(noncompliant().lastModified().plusSeconds(1)).build();
+        assertEquals(1, trigger.reevaluate(new DeviceChange(compliant(), newer)).size());
+        assertEquals(2, nas.await(2, 10).size());
+    }
+
+    @Test
+    void changeKey_isTheNewVersion_whateverTheNodeSawBefore() {
+        DeviceRecord older = compliant().toBuilder().lastModified(compliant().lastModified().minusSeconds(60)).build();
+        assertEquals(SessionReauthorizer.changeKey(new DeviceChange(compliant(), noncompliant())),
+                SessionReauthorizer.changeKey(new DeviceChange(older, noncompliant())));
+        assertEquals(SessionReauthorizer.changeKey(new DeviceChange(null, noncompliant())),
+                SessionReauthorizer.changeKey(new DeviceChange(compliant(), noncompliant())));
+        String deleted = SessionReauthorizer.changeKey(new DeviceChange(noncompliant(), null));
+        assertTrue(deleted.contains("@deleted@"), deleted);
+        assertFalse(deleted.equals(SessionReauthorizer.changeKey(new DeviceChange(null, noncompliant()))));
+        assertTrue(deleted.length() <= 128);
+    }
+
+    @Test
+    void reloadKey_isTheSameOnEveryNode_andDiffersByAnswer() {
+        var profile = world.policy.profile(world.policy.names().iterator().next());
+        var allow = profile.decide(compliant(), TestWorld.NOW.toEpochMilli());
+        var deny = profile.decide(noncompliant(), TestWorld.NOW.toEpochMilli());
+        assertEquals(SessionReauthorizer.reloadKey("wifi", session(), allow),
+                SessionReauthorizer.reloadKey("wifi", session(), profile.decide(compliant(), TestWorld.NOW.toEpochMilli())));
+        assertFalse(SessionReauthorizer.reloadKey("wifi", session(), allow)
+                .equals(SessionReauthorizer.reloadKey("wifi", session(), deny)));
+        assertTrue(SessionReauthorizer.reloadKey("p".repeat(64), session(), allow).length() <= 128);
+    }
+
+    @Test
+    void macMovedAway_theSessionOnTheOldMacStillGetsIt() throws Exception {
+        MacAddress old = MacAddress.parse("02:00:00:00:00:77");
+        world.sessions.apply(new SessionEvent(SessionEvent.Kind.START, NAS, "sess-old-mac", null, null, old, null,
+                null, null, null, null, null, TestWorld.NOW, null));
+        DeviceRecord before = TestWorld.device(TestWorld.NONCOMPLIANT_ID, old, ComplianceState.COMPLIANT);
+        DeviceRecord after = TestWorld.device(TestWorld.NONCOMPLIANT_ID, TestWorld.NONCOMPLIANT, ComplianceState.NONCOMPLIANT);
+        List<CompletableFuture<CoaResult>> sent = trigger.reevaluate(new DeviceChange(before, after));
+        assertEquals(1, sent.size());
+        assertEquals("sess-old-mac", sent.get(0).get(10, TimeUnit.SECONDS).request().acctSessionId());
     }
 }

@@ -1,0 +1,181 @@
+package io.nacgw.core.session;
+
+import io.nacgw.core.id.DeviceGuid;
+import io.nacgw.core.id.MacAddress;
+import io.nacgw.core.policy.Verdict;
+import io.nacgw.core.store.StoreSettings;
+import io.nacgw.core.testing.MutableClock;
+import io.nacgw.core.testing.Postgres;
+import io.nacgw.core.testing.TestStores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Session ownership and CoA claims: one store per node on one database (PostgreSQL), and the embedded store. */
+final class SharedSessionStoreTest {
+    private static final Instant T0 = Instant.parse("2026-11-30T08:00:00Z");
+    private static final MacAddress MAC = MacAddress.parse("00:11:22:33:44:55");
+    private static final DeviceGuid DEVICE = DeviceGuid.intune("11111111-2222-4333-8444-555555555555");
+    private static final NasRef NAS = new NasRef("ip:10.1.0.1", "sw", "10.1.0.1", "10.1.0.1");
+
+    @RegisterExtension
+    final Postgres pg = new Postgres();
+    private final MutableClock clock = new MutableClock(T0);
+    private final List<SessionStore> open = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        open.forEach(SessionStore::close);
+    }
+
+    private SessionStore open(StoreSettings s, String node) {
+        SessionStore store = SessionStore.open(s, clock, node);
+        open.add(store);
+        return store;
+    }
+
+    private StoreSettings settings(String kind) {
+        return kind.equals("postgres") ? pg.freshSchema() : TestStores.fresh(2);
+    }
+
+    private static SessionEvent start(String acctId, Instant at) {
+        return new SessionEvent(SessionEvent.Kind.START, NAS, acctId, 10L, "Gi1/0/10", MAC, DEVICE, "alice",
+                "10.0.0.5", null, null, null, at, null);
+    }
+
+    private static Authorization accept(String decisionId, Instant at) {
+        return new Authorization(NAS, 10L, "Gi1/0/10", MAC, DEVICE, MAC.toHex12(), "corp", Verdict.ALLOW,
+                "nacgw:" + decisionId, decisionId, at, at.plus(Duration.ofHours(8)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void owner_isTheNodeThatRecordedTheLastAcceptOrAccounting(String kind) {
+        SessionStore a = open(settings(kind), "node-a");
+        a.apply(start("s1", T0));
+        assertEquals("node-a", a.get(NAS.id(), "s1").orElseThrow().owner());
+        a.recordAuthorizations(List.of(accept("d2", T0.plusSeconds(5))));
+        Session s = a.get(NAS.id(), "s1").orElseThrow();
+        assertEquals("node-a", s.owner());
+        assertEquals("d2", s.decisionId());
+    }
+
+    @Test
+    void withoutNodeName_noOwner() {
+        SessionStore a = open(TestStores.fresh(2), null);
+        a.apply(start("s1", T0));
+        assertNull(a.get(NAS.id(), "s1").orElseThrow().owner());
+    }
+
+    @Test
+    void nodeName_isValidated() {
+        assertThrows(IllegalArgumentException.class, () -> SessionStore.open(TestStores.fresh(2), clock, " "));
+        assertThrows(IllegalArgumentException.class, () -> SessionStore.open(TestStores.fresh(2), clock, "n".repeat(65)));
+    }
+
+    @Test
+    void twoNodes_accountingOnA_isSeenFromB_andTheNodeRecordingLastOwnsIt() {
+        StoreSettings s = pg.freshSchema();
+        SessionStore a = open(s, "node-a");
+        SessionStore b = open(s, "node-b");
+        a.apply(start("s1", T0));
+        Session seen = b.get(NAS.id(), "s1").orElseThrow();
+        assertEquals("node-a", seen.owner());
+        assertEquals(List.of(seen.id()), b.activeSessionsForDevice(DEVICE).stream().map(Session::id).toList());
+        assertEquals(1, b.list(new SessionFilter(null, MAC, null, null, true, 10)).size());
+        // the NAS's secondary server is B now: B records the interim and owns the session
+        b.apply(new SessionEvent(SessionEvent.Kind.INTERIM, NAS, "s1", null, null, null, null, null, null, null,
+                null, null, T0.plusSeconds(60), null));
+        assertEquals("node-b", a.find(seen.id()).orElseThrow().owner());
+        // B stops it: A sees it ended
+        b.apply(new SessionEvent(SessionEvent.Kind.STOP, NAS, "s1", null, null, null, null, null, null, null,
+                null, null, T0.plusSeconds(90), 1));
+        assertTrue(a.activeSessionsForMac(MAC).isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void claim_onceForEachSessionAndChange(String kind) {
+        CoaClaims c = open(settings(kind), "node-a").claims();
+        assertTrue(c.claim("s1", "dev@1", "node-a"));
+        assertFalse(c.claim("s1", "dev@1", "node-a"));
+        assertFalse(c.claim("s1", "dev@1", "node-b"));
+        assertTrue(c.claim("s1", "dev@2", "node-b"));
+        assertTrue(c.claim("s2", "dev@1", "node-b"));
+    }
+
+    @Test
+    void claim_racingNodes_exactlyOneWins() throws Exception {
+        StoreSettings s = pg.freshSchema();
+        CoaClaims a = open(s, "node-a").claims();
+        CoaClaims b = open(s, "node-b").claims();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 50; round++) {
+                String key = "dev@" + round;
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<Boolean>> results = new ArrayList<>();
+                for (CoaClaims c : List.of(a, b, a, b)) {
+                    Callable<Boolean> claim = () -> {
+                        go.await();
+                        return c.claim("s1", key, c == a ? "node-a" : "node-b");
+                    };
+                    results.add(pool.submit(claim));
+                }
+                go.countDown();
+                int won = 0;
+                for (Future<Boolean> f : results) {
+                    won += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
+                }
+                assertEquals(1, won, "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void heartbeat_isUpdated_andLeaveRemovesIt(String kind) {
+        CoaClaims c = open(settings(kind), "node-a").claims();
+        assertTrue(c.nodes().isEmpty());
+        c.heartbeat("node-a", T0, T0.minusSeconds(1));
+        c.heartbeat("node-b", T0, T0);
+        c.heartbeat("node-a", T0.plusSeconds(1), T0.plusSeconds(1));
+        assertEquals(new CoaClaims.Beat("node-a", T0.plusSeconds(1), T0.plusSeconds(1)), c.nodes().get("node-a"));
+        assertEquals(2, c.nodes().size());
+        c.leave("node-a");
+        assertEquals(List.of("node-b"), List.copyOf(c.nodes().keySet()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void prune_deletesOldClaimsOnly(String kind) {
+        CoaClaims c = open(settings(kind), "node-a").claims();
+        assertTrue(c.claim("s1", "old", "node-a"));
+        clock.advance(Duration.ofMinutes(10));
+        assertTrue(c.claim("s1", "new", "node-a"));
+        assertEquals(1, c.pruneBefore(T0.plusSeconds(1)));
+        assertTrue(c.claim("s1", "old", "node-a"));
+        assertFalse(c.claim("s1", "new", "node-a"));
+    }
+}

@@ -67,6 +67,9 @@ start_nacgw() {
   java $JAVA_OPTS -jar "$JAR" run --config "$TMP/nacgw/nacgw.yaml" > "$TMP/nacgw/console.log" 2>&1 &
   local pid=$!; PIDS+=("$pid")
   wait_port udp "$port" "$pid" 120 || { SKIP[nacgw]="did not serve RADIUS on $port: $(tail -n 3 "$TMP/nacgw/console.log" | tr '\n' ' ')"; return; }
+  # the port is bound a moment before the gateway has finished starting: measure only once it says it is ready
+  for _ in $(seq 1200); do grep -q '^nacgw ready' "$TMP/nacgw/console.log" && break; sleep 0.1; done
+  grep -q '^nacgw ready' "$TMP/nacgw/console.log" || { SKIP[nacgw]="did not report ready: $(tail -n 3 "$TMP/nacgw/console.log" | tr '\n' ' ')"; return; }
   PORT[nacgw]=$port PID[nacgw]=$pid
   log "nacgw on 127.0.0.1:$port (pid $pid)"
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes the nacgw config for the benchmarks:
-#   [API_PORT=P [API_BASIC_HASH=H]] [EAP_CA=PEM EAP_CERT=PEM EAP_KEY=PEM [EAP_TLS_THREADS=N]] \
+#   [API_PORT=P [API_BASIC_HASH=H]] [EAP_CA=PEM EAP_CERT=PEM EAP_KEY=PEM [EAP_TLS_THREADS=N]] [RADSEC_PORT=P] \
 #     nacgw-conf.sh DIR AUTH_PORT ACCT_PORT SECRET_FILE [ALLOW_VLAN]
 # The policy mirrors the FreeRADIUS allow-list: compliant and grace devices get an Access-Accept with the VLAN,
 # everything else (noncompliant, unmanaged, unknown) an Access-Reject (over HTTPS: allow / deny). RADIUS is on; the
@@ -8,9 +8,11 @@
 # "bench" for HTTP Basic); metrics off. The secret is written into the file (mode 600), which lives in the
 # benchmark's temp dir. With EAP_CA, 802.1X is on: EAP-TLS trusting that CA, presenting EAP_CERT / EAP_KEY
 # (radius.eap.*; EAP_TLS_THREADS sets radius.eap.tls.threads, default: the gateway's).
+# With RADSEC_PORT, RadSec (RADIUS over TLS) also listens there on 127.0.0.1; the client "loadgen" is then
+# also the NAS whose certificate is named loadgen (`nacgw certs issue --role nas --name loadgen`).
 #
 # Keys used (gateway default-config.yaml and radius/README.md on main, 2026-11-23):
-#   radius.enabled, radius.bindAddress, radius.authPort, radius.acctPort,
+#   radius.enabled, radius.bindAddress, radius.authPort, radius.acctPort, radius.radsec.enabled | port,
 #   radius.clients.<name>.address | secrets[] | requireMessageAuthenticator | profile,
 #   api.enabled | host | port | users[], metrics.enabled, policy.defaultProfile, policy.profiles.<name>.*
 set -euo pipefail
@@ -33,6 +35,9 @@ $(if [[ -n ${EAP_CA:-} ]]; then
   printf '  eap:\n    enabled: true\n    tls:\n      trustedCaFiles: ["%s"]\n      serverCertificate: "%s"\n      serverKey: "%s"\n' \
     "$EAP_CA" "$EAP_CERT" "$EAP_KEY"
   [[ -n ${EAP_TLS_THREADS:-} ]] && printf '      threads: %s\n' "$EAP_TLS_THREADS"
+fi)
+$(if [[ -n ${RADSEC_PORT:-} ]]; then
+  printf '  radsec:\n    enabled: true\n    port: %s\n' "$RADSEC_PORT"
 fi)
   clients:
     loadgen:

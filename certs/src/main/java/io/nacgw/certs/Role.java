@@ -5,11 +5,13 @@ import java.util.Optional;
 
 /**
  * What a nacgw client certificate allows: {@code PARTNER} for a NAC appliance querying compliance, {@code ADMIN}
- * for an operator. Carried in the certificate as the subject-alternative-name URI {@link #uri()}.
+ * for an operator, {@code NAS} for a switch, controller or VPN concentrator speaking RadSec (RADIUS over TLS; no
+ * access to the HTTPS API). Carried in the certificate as the subject-alternative-name URI {@link #uri()}.
  */
 public enum Role {
     PARTNER,
-    ADMIN;
+    ADMIN,
+    NAS;
 
     /** The URI prefix of every role SAN; the lower-case role name follows it. */
     public static final String URI_PREFIX = "urn:nacgw:role:";
@@ -40,6 +42,6 @@ public enum Role {
                 return r;
             }
         }
-        throw new IllegalArgumentException("unknown role '" + Texts.printable(name) + "' (expected partner or admin)");
+        throw new IllegalArgumentException("unknown role '" + Texts.printable(name) + "' (expected partner, admin or nas)");
     }
 }

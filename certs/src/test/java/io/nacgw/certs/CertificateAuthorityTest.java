@@ -161,6 +161,15 @@ final class CertificateAuthorityTest {
     }
 
     @Test
+    void issue_nasRole_isReadBack_withClientAuthAndItsName() throws Exception {
+        IssuedClient c = initialized().issueClient("switch1", Role.NAS, 30, PASSWORD);
+        assertEquals(Optional.of(Role.NAS), Roles.of(c.certificate()));
+        assertEquals(Optional.of(Role.NAS), c.entry().role());
+        assertTrue(c.certificate().getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.2"));
+        assertTrue(c.certificate().getSubjectX500Principal().getName().contains("CN=switch1"));
+    }
+
+    @Test
     void issue_pkcs12_opensWithPasswordAndHoldsKeyAndChain() throws Exception {
         CertificateAuthority ca = initialized();
         IssuedClient c = ca.issueClient("ise1", Role.PARTNER, 30, PASSWORD);

@@ -14,6 +14,7 @@ final class RoleTest {
     void uri_isLowerCaseUrn() {
         assertEquals("urn:nacgw:role:partner", Role.PARTNER.uri());
         assertEquals("urn:nacgw:role:admin", Role.ADMIN.uri());
+        assertEquals("urn:nacgw:role:nas", Role.NAS.uri());
     }
 
     @Test
@@ -27,7 +28,8 @@ final class RoleTest {
     @Test
     void fromName_parsesCliSpelling_andRejectsOthersWithHint() {
         assertEquals(Role.PARTNER, Role.fromName(" Partner "));
+        assertEquals(Role.NAS, Role.fromName("nas"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Role.fromName("root"));
-        assertEquals("unknown role 'root' (expected partner or admin)", e.getMessage());
+        assertEquals("unknown role 'root' (expected partner, admin or nas)", e.getMessage());
     }
 }

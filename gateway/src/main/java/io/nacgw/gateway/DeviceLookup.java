@@ -1,20 +1,13 @@
 package io.nacgw.gateway;
 
 import io.nacgw.core.device.DeviceRecord;
-import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.DeviceIdentifier;
-import io.nacgw.core.id.IdentifierKind;
-import io.nacgw.core.id.Imei;
-import io.nacgw.core.id.MacAddress;
-import io.nacgw.core.id.Meid;
-import io.nacgw.core.id.SerialNumber;
-import io.nacgw.core.id.Udid;
+import io.nacgw.core.id.Identifiers;
 import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.core.policy.Profile;
 import io.nacgw.core.store.ComplianceStore;
 import io.nacgw.nacapi.DeviceJson;
 
-import java.util.ArrayList;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -61,39 +54,8 @@ public final class DeviceLookup {
         return p.explain(find(store, text, kind).orElse(null), at).render();
     }
 
-    /**
-     * The identifiers {@code text} may be, most likely first: a GUID is tried as Intune id then Entra id; digits
-     * as IMEI then serial. With {@code kind} given, exactly that kind (or a clear error).
-     */
+    /** The identifiers {@code text} may be, most likely first ({@link Identifiers#candidates}). */
     public static List<DeviceIdentifier> candidates(String text, String kind) {
-        if (kind != null) {
-            return List.of(DeviceIdentifier.parse(IdentifierKind.fromName(kind), text));
-        }
-        List<DeviceIdentifier> out = new ArrayList<>();
-        MacAddress mac = MacAddress.tryParse(text);
-        if (mac != null) {
-            out.add(mac);
-        }
-        DeviceGuid guid = DeviceGuid.tryParse(IdentifierKind.INTUNE_ID, text);
-        if (guid != null) {
-            out.add(guid);
-            out.add(guid.as(IdentifierKind.ENTRA_ID));
-        }
-        tryAdd(out, () -> Imei.parse(text));
-        tryAdd(out, () -> Meid.parse(text));
-        tryAdd(out, () -> Udid.parse(text));
-        tryAdd(out, () -> SerialNumber.parse(text));
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("'" + text + "' is not a MAC, GUID, IMEI, MEID, UDID or serial number");
-        }
-        return out;
-    }
-
-    private static void tryAdd(List<DeviceIdentifier> out, java.util.function.Supplier<DeviceIdentifier> s) {
-        try {
-            out.add(s.get());
-        } catch (IllegalArgumentException e) {
-            // not this kind
-        }
+        return Identifiers.candidates(text, kind);
     }
 }

@@ -81,6 +81,10 @@ public final class Gateway implements AutoCloseable {
     /** Shared mode's CoA coordination; null on the embedded store or with CoA off. */
     private io.nacgw.radius.coa.CoaCoordinator coordinator;
     private final GatewayMetrics metrics = new GatewayMetrics();
+    /** Every audit line, for the console's live pages. */
+    private final io.nacgw.nacapi.console.DecisionFeed decisionFeed;
+    /** The sync's operations endpoints once it runs (the API starts first and looks them up when called). */
+    private volatile Map<String, MetricsServer.Operation> syncEndpoints = SyncOperations.endpoints(null);
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
     private Gateway(NacgwConfig config, Clock clock, java.util.function.Supplier<NacgwConfig> reloadSource) {
@@ -93,6 +97,7 @@ public final class Gateway implements AutoCloseable {
         this.reloadSource = reloadSource;
         this.clock = clock;
         this.policy = config.policy().toAccessPolicy();
+        this.decisionFeed = new io.nacgw.nacapi.console.DecisionFeed(config.api().console().recentDecisions());
         createDataDir(config.dataDir());
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         closeables.push(lock);
@@ -123,6 +128,7 @@ public final class Gateway implements AutoCloseable {
             metrics.bindBuildInfo(io.nacgw.gateway.cli.VersionCommand.version(),
                     io.nacgw.gateway.cli.VersionCommand.commit());
             metrics.bindIndex(compliance);
+            metrics.bindConsole(decisionFeed);
             this.sessions = SessionStore.open(storeSettings, clock, storeSettings.isPostgres() ? nodeName() : null);
             closeables.push(sessions);
             if (config.radius().enabled()) {
@@ -134,12 +140,13 @@ public final class Gateway implements AutoCloseable {
                         pki.serverKey());
                 this.radius = RadiusServer.start(config.radius().settings(config.audit().queueSize()), eap,
                         config.radius().proxySettings(config.policy()), config.radius().nasClients(policy),
-                        new RadiusServices(policy, compliance, sessions, audit, clock));
+                        new RadiusServices(policy, compliance, sessions, ConsoleWiring.tee(audit, decisionFeed), clock));
                 closeables.push(radius);
                 metrics.bindRadius(radius);
                 radius.proxy().ifPresent(metrics::bindProxy);
                 metrics.bindEap(radius);
                 metrics.bindDecisions(radius);
+                startRadSec(radius, pki);
                 CoaSettings coaSettings = config.radius().coa().settings();
                 if (coaSettings.enabled()) {
                     this.coa = CoaSender.start(coaSettings, radius::client, radius::audit, clock, metrics::observeCoa);
@@ -188,6 +195,7 @@ public final class Gateway implements AutoCloseable {
             if (syncOps != null) {
                 closeables.push(syncOps);
             }
+            this.syncEndpoints = SyncOperations.endpoints(syncOps);
             if (config.metrics().enabled()) {
                 Map<String, MetricsServer.Operation> ops = new HashMap<>(SyncOperations.endpoints(syncOps));
                 ops.putAll(coaActions.endpoints());
@@ -196,6 +204,7 @@ public final class Gateway implements AutoCloseable {
                 ops.putAll(DeviceOperations.endpoints(store, policy, clock));
                 ops.putAll(StoreFiles.endpoints(store));
                 ops.putAll(DebugOperations.endpoints(radius == null ? null : radius.debug()));
+                ops.putAll(ConsoleWiring.endpoints(consoleParts(null)));
                 this.metricsServer = MetricsServer.startWithHealth(config.metrics().settings(), metrics::scrape, this::health,
                         ops);
                 closeables.push(metricsServer);
@@ -246,6 +255,31 @@ public final class Gateway implements AutoCloseable {
         return ca;
     }
 
+    /**
+     * RadSec (radius.radsec) on the RADIUS server's request path: server certificate from pki/, NAS certificates
+     * from nacgw's CA (role nas) or radius.radsec.trustedCaFiles, CRLs from pki/crl.pem and radius.radsec.crlFiles;
+     * a changed CRL also closes the open connections of revoked NASes.
+     */
+    private void startRadSec(RadiusServer radius, io.nacgw.certs.PkiLayout pki) {
+        var cfg = config.radius().radsec();
+        var settings = cfg.settings(config.radius().bindAddress());
+        if (!settings.enabled()) {
+            return;
+        }
+        ServerTlsConfig tlsConfig = ServerTlsConfig.fromPki(pki, ClientAuth.REQUIRE).withClock(clock);
+        for (Path ca : cfg.trustedCaFiles()) {
+            tlsConfig = tlsConfig.withExtraTrustedCa(config.dataDir().resolve(ca));
+        }
+        for (Path crl : cfg.crlFiles()) {
+            tlsConfig = tlsConfig.withCrl(config.dataDir().resolve(crl));
+        }
+        ReloadingTlsContext tls = ReloadingTlsContext.start(tlsConfig, Duration.ofSeconds(10));
+        closeables.push(tls);
+        var radsec = radius.startRadSec(settings, tls);
+        tls.onReload(() -> radsec.closeUntrusted(tls::stillTrusts));
+        metrics.bindRadSec(radsec);
+    }
+
     /** The HTTPS API's TLS from pki/. */
     private ApiServer startApi() {
         CertificateAuthority ca = pki();
@@ -254,14 +288,30 @@ public final class Gateway implements AutoCloseable {
                 Duration.ofSeconds(10));
         closeables.push(tls);
         String partnerProfile = config.api().partnerProfile();
-        ClientIdentityResolver certificates = cert -> Roles.of(cert).map(role -> new ApiPrincipal(
+        // a NAS certificate (RadSec) is no API identity
+        ClientIdentityResolver certificates = cert -> Roles.of(cert).filter(role -> role != Role.NAS).map(role -> new ApiPrincipal(
                 commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
         currentIse = config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version());
         ApiServer api = ApiServer.start(config.api().settings(), currentIse,
-                config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, coaActions, clock);
+                config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, coaActions,
+                console(ca), clock);
         // a revocation (crl.pem rewritten by `nacgw certs revoke`) also ends connections already open with that certificate
         tls.onReload(() -> api.closeUntrustedConnections(tls::stillTrusts));
         return api;
+    }
+
+    /** The console's settings and the admin operations its pages call (issue 17). */
+    private io.nacgw.nacapi.ConsoleServices console(CertificateAuthority ca) {
+        var c = config.api().console();
+        var parts = consoleParts(ca);
+        return new io.nacgw.nacapi.ConsoleServices(c.enabled(), c.idleTimeout(), c.maxSessions(), decisionFeed,
+                ConsoleWiring.operations(parts));
+    }
+
+    /** What the console's operations read ({@code ca} null: no certificate operations). */
+    private ConsoleWiring.Parts consoleParts(CertificateAuthority ca) {
+        return new ConsoleWiring.Parts(decisionFeed, metrics.registry(), compliance, this::health,
+                () -> syncEndpoints, ca, () -> currentClients, clock);
     }
 
     /** The default profile's remediation URL, else its enrolment URL (null: none). */

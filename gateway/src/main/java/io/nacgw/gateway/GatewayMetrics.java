@@ -39,6 +39,19 @@ public final class GatewayMetrics implements AutoCloseable {
         gc.bindTo(registry);
     }
 
+    /** The registry, for the console's overview (read, never registered into from outside). */
+    io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The console's decision feed: what its live streams lost to slow browsers, and how many are open. */
+    void bindConsole(io.nacgw.nacapi.console.DecisionFeed feed) {
+        counter("nacgw_console_stream_dropped", feed, io.nacgw.nacapi.console.DecisionFeed::dropped,
+                "Decisions a console live stream lost because its browser fell behind");
+        Gauge.builder("nacgw_console_stream_subscribers", feed, f -> f.subscribers())
+                .description("Console live decision streams open").register(registry);
+    }
+
     void bindIndex(ComplianceService svc) {
         Gauge.builder("nacgw_index_devices", svc, s -> s.stats().resident())
                 .description("Devices held in the in-memory index").register(registry);
@@ -174,6 +187,31 @@ public final class GatewayMetrics implements AutoCloseable {
             case "nacgw_proxy_probes_answered": return "Status-Server probes answered";
             case "nacgw_proxy_accounting_copied": return "Accounting-Requests copied and acknowledged";
             default: return "Accounting-Requests copied and never acknowledged";
+        }
+    }
+
+    void bindRadSec(io.nacgw.radius.radsec.RadSecServer radsec) {
+        counter("nacgw_radsec_connections_accepted", radsec, r -> r.stats().accepted(), "RadSec TCP connections accepted");
+        counter("nacgw_radsec_connections_established", radsec, r -> r.stats().established(),
+                "RadSec connections whose TLS handshake completed and whose NAS was found");
+        gauge("nacgw_radsec_connections_open", radsec, r -> r.stats().open(), "RadSec connections open");
+        counter("nacgw_radsec_packets", radsec, r -> r.stats().packets(), "Packets read from RadSec connections");
+        counter("nacgw_radsec_truncated", radsec, r -> r.stats().truncated(),
+                "RadSec connections that ended in the middle of a packet");
+        for (io.nacgw.radius.radsec.Refusal reason : io.nacgw.radius.radsec.Refusal.values()) {
+            FunctionCounter.builder("nacgw_radsec_refused", radsec, r -> r.stats().refusals(reason))
+                    .tag("reason", reason.wireName())
+                    .description("RadSec connections refused before their first packet, by reason").register(registry);
+        }
+        for (io.nacgw.radius.radsec.CloseReason reason : io.nacgw.radius.radsec.CloseReason.values()) {
+            FunctionCounter.builder("nacgw_radsec_closed", radsec, r -> r.stats().closes(reason))
+                    .tag("reason", reason.wireName())
+                    .description("RadSec connections closed by nacgw, by reason").register(registry);
+        }
+        for (String reason : io.nacgw.certs.TlsFailures.REASONS) {
+            FunctionCounter.builder("nacgw_tls_handshake_failures", radsec, r -> r.stats().tlsFailures(reason))
+                    .tags("transport", "radsec", "reason", reason)
+                    .description("Failed TLS handshakes, by transport and reason").register(registry);
         }
     }
 

@@ -11,6 +11,8 @@ import io.nacgw.gateway.cli.RunCommand;
 import io.nacgw.gateway.cli.SessionsCommand;
 import io.nacgw.gateway.cli.StoreCommand;
 import io.nacgw.gateway.cli.SyncCommand;
+import io.nacgw.gateway.cli.NasCommand;
+import io.nacgw.gateway.cli.DecisionsCommand;
 import io.nacgw.gateway.cli.VersionCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "nacgw", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Network access control compliance gateway: answers NAC appliances (HTTPS) and network gear "
                 + "(RADIUS) from a cached copy of every device's MDM compliance state.",
-        subcommands = {RunCommand.class, ReloadCommand.class, SyncCommand.class, SessionsCommand.class, DebugCommand.class, ApiCommand.class, DevicesCommand.class, StoreCommand.class, CertsCommand.class, LoadtestCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ReloadCommand.class, SyncCommand.class, SessionsCommand.class, NasCommand.class, DecisionsCommand.class, DebugCommand.class, ApiCommand.class, DevicesCommand.class, StoreCommand.class, CertsCommand.class, LoadtestCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

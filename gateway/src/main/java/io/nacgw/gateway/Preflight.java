@@ -65,6 +65,10 @@ public final class Preflight {
             var r = config.radius().settings(config.audit().queueSize());
             out.add(port("RADIUS authentication (radius.authPort)", true, r.bindAddress(), r.authPort()));
             out.add(port("RADIUS accounting (radius.acctPort)", true, r.bindAddress(), r.acctPort()));
+            var radsec = config.radius().radsec().settings(r.bindAddress());
+            if (radsec.enabled()) {
+                out.add(port("RadSec (radius.radsec.port)", false, radsec.bindAddress(), radsec.port()));
+            }
         }
         if (config.metrics().enabled()) {
             out.add(port("metrics (metrics.port)", false, config.metrics().settings().host(),

@@ -44,6 +44,11 @@ final class TimedComplianceStore implements ComplianceStore {
     }
 
     @Override
+    public List<DeviceRecord> getAll(java.util.Collection<DeviceGuid> deviceIds) {
+        return reads.record(() -> store.getAll(deviceIds));
+    }
+
+    @Override
     public List<DeviceRecord> find(DeviceIdentifier id) {
         return reads.record(() -> store.find(id));
     }

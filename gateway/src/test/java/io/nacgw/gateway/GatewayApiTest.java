@@ -68,6 +68,12 @@ final class GatewayApiTest {
                     "--key", partner.keyFile().toString(), base + "/api/v1/devices/lookup?mac=" + mac);
             assertTrue(byCert.contains("HTTP 200") && byCert.contains("\"verdict\":\"allow\""), byCert);
 
+            // a RadSec NAS certificate is no API identity
+            IssuedClient nas = CertificateAuthority.open(pki).issueClient("switch1", Role.NAS, 30, "p12-pass".toCharArray());
+            String byNasCert = curl("--cacert", pki.resolve("ca.pem").toString(), "--cert", nas.certificateFile().toString(),
+                    "--key", nas.keyFile().toString(), base + "/api/v1/devices/lookup?mac=" + mac);
+            assertTrue(byNasCert.contains("HTTP 401"), byNasCert);
+
             String byBasic = curl("--cacert", pki.resolve("ca.pem").toString(), "-u", "ise:correct horse battery",
                     base + "/ciscoise/mdminfo/?ise_api_version=3");
             assertTrue(byBasic.contains("HTTP 200") && byBasic.contains("<api_version>3</api_version>"), byBasic);

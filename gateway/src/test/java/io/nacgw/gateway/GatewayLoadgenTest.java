@@ -81,12 +81,25 @@ final class GatewayLoadgenTest {
         }
     }
 
-    @Test
-    void radiusAndApiLoad_everyClassGetsItsVerdict() throws Exception {
+    private static Properties radiusOnLoopback() {
         Properties p = new Properties();
         p.setProperty("nacgw.radius.bindAddress", "127.0.0.1");
         p.setProperty("nacgw.radius.authPort", "0");
         p.setProperty("nacgw.radius.acctPort", "0");
+        return p;
+    }
+
+    private static void store(Gateway g, SyntheticDevices set) {
+        List<io.nacgw.core.device.DeviceRecord> all = new ArrayList<>();
+        for (int i = 0; i < set.count(); i++) {
+            all.add(set.device(i));
+        }
+        g.compliance().upsertAll(all);
+    }
+
+    @Test
+    void radiusAndApiLoad_everyClassGetsItsVerdict() throws Exception {
+        Properties p = radiusOnLoopback();
         p.setProperty("nacgw.radius.clients.localhost.secrets", SECRET);
         p.setProperty("nacgw.api.host", "127.0.0.1");
         p.setProperty("nacgw.api.port", "0");
@@ -94,11 +107,7 @@ final class GatewayLoadgenTest {
         NacgwConfig config = new ConfigLoader().load(null, Map.of(), p).withDataDir(dir.resolve("data"));
         SyntheticDevices set = new SyntheticDevices(3, 2_000, SyntheticDevices.defaultMix(), "SYN-", Instant.now());
         try (Gateway g = Gateway.start(config, Clock.systemUTC())) {
-            List<io.nacgw.core.device.DeviceRecord> all = new ArrayList<>();
-            for (int i = 0; i < set.count(); i++) {
-                all.add(set.device(i));
-            }
-            g.compliance().upsertAll(all);
+            store(g, set);
             Path secret = dir.resolve("secret");
             Files.writeString(secret, SECRET + "\n");
 
@@ -120,6 +129,43 @@ final class GatewayLoadgenTest {
                 assertTrue(api.out.contains("result: OK"), api.out);
                 assertEveryClassAnswered(api.out);
             }
+        }
+    }
+
+    @Test
+    void radsecLoad_overFourConnections_everyClassGetsItsVerdict() throws Exception {
+        Properties p = radiusOnLoopback();
+        p.setProperty("nacgw.radius.radsec.enabled", "true");
+        p.setProperty("nacgw.radius.radsec.port", "0");
+        p.setProperty("nacgw.radius.clients.localhost.secrets", SECRET);
+        p.setProperty("nacgw.api.enabled", "false");
+        p.setProperty("nacgw.metrics.enabled", "false");
+        NacgwConfig config = new ConfigLoader().load(null, Map.of(), p).withDataDir(dir.resolve("data"));
+        SyntheticDevices set = new SyntheticDevices(5, 1_000, SyntheticDevices.defaultMix(), "SYN-", Instant.now());
+        try (Gateway g = Gateway.start(config, Clock.systemUTC())) {
+            store(g, set);
+            Path pki = config.dataDir().resolve("pki");
+            IssuedClient nas = CertificateAuthority.open(pki).issueClient("localhost", Role.NAS, 1, "x-p12".toCharArray());
+            String target = "127.0.0.1:" + g.radius().orElseThrow().radsec().orElseThrow().address().getPort();
+
+            Run radsec = run("loadtest", "radius", "--transport", "radsec", "--target", target,
+                    "--tls-cert", nas.chainFile().toString(), "--tls-key", nas.keyFile().toString(),
+                    "--tls-ca", pki.resolve("ca.pem").toString(), "--retries", "0", "--timeout", "10000",
+                    "--sources", "4", "--count", "1000", "--seed", "5", "--profile", "corp-wifi",
+                    "--concurrency", "16", "--requests", "3000", "--quiet");
+            assertEquals(0, radsec.status, radsec.out);
+            assertTrue(radsec.out.contains("result: OK"), radsec.out);
+            assertEveryClassAnswered(radsec.out);
+            assertEquals(4, g.radius().orElseThrow().radsec().orElseThrow().stats().established());
+
+            Run retries = run("loadtest", "radius", "--transport", "radsec", "--target", target,
+                    "--tls-cert", nas.chainFile().toString(), "--tls-key", nas.keyFile().toString(),
+                    "--tls-ca", pki.resolve("ca.pem").toString(), "--count", "10", "--concurrency", "1",
+                    "--requests", "1", "--quiet");
+            assertEquals(2, retries.status, "the default --retries 2 is refused over RadSec: " + retries.out);
+            Run noFiles = run("loadtest", "radius", "--transport", "radsec", "--target", target, "--retries", "0",
+                    "--count", "10", "--concurrency", "1", "--requests", "1", "--quiet");
+            assertEquals(2, noFiles.status, noFiles.out);
         }
     }
 

@@ -1,21 +1,18 @@
 package io.nacgw.gateway;
 
 import io.nacgw.core.device.ComplianceState;
-import io.nacgw.core.testing.Needs;
 import io.nacgw.core.testing.TestDevices;
 import io.nacgw.gateway.config.ConfigLoader;
 import io.nacgw.gateway.config.NacgwConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,14 +50,7 @@ final class GatewayRadiusTest {
     }
 
     private static String radclient(int port, String secret, String mac) throws Exception {
-        Needs.executable("freeradius-utils", "/usr/bin/radclient");
-        Process p = new ProcessBuilder("radclient", "-x", "-r", "2", "-t", "4", "127.0.0.1:" + port, "auth", secret)
-                .redirectErrorStream(true).start();
-        p.getOutputStream().write(("User-Name = \"" + mac + "\", User-Password = \"" + mac + "\", Calling-Station-Id = \""
-                + mac + "\", Service-Type = Call-Check, Message-Authenticator = 0x00\n").getBytes(StandardCharsets.US_ASCII));
-        p.getOutputStream().close();
-        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "radclient finished");
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return Radclient.mab(port, secret, mac);
     }
 
     @Test

@@ -113,7 +113,8 @@ final class GatewaySharedTest {
         await(() -> onB.size() == 3, "a deletion event on B");
         assertNull(onB.get(2).after());
         // A's own changes come back through the log without a second event there
-        await(() -> a.changeLog().stats().applied() >= 3, "A read its own changes");
+        // read through its third change (one read may cover several changes of one device, applied once)
+        await(() -> a.changeLog().stats().lastSequence() >= 3, "A read its own changes");
         assertEquals(3, onA.size(), "A emitted each of its changes once");
     }
 

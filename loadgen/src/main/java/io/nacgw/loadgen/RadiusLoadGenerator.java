@@ -44,6 +44,20 @@ public final class RadiusLoadGenerator {
      */
     public static Report run(LoadSettings settings, Targets targets, Expectations expectations, PrintWriter progress)
             throws InterruptedException {
+        return run(settings, null, targets, expectations, progress);
+    }
+
+    /**
+     * As {@link #run(LoadSettings, Targets, Expectations, PrintWriter)}; with {@code tls} every source is one RadSec
+     * connection (TLS over TCP, RFC 6614) instead of a UDP port: same identifiers, checks and report, no
+     * retransmission (RFC 6613 §2.6.1: {@code retries} must be 0), the secret is {@code radsec}.
+     */
+    public static Report run(LoadSettings settings, StreamTls tls, Targets targets, Expectations expectations,
+                             PrintWriter progress) throws InterruptedException {
+        if (tls != null && settings.retries() != 0) {
+            throw new IllegalArgumentException("--retries must be 0 over RadSec: a request is never retransmitted on "
+                    + "the same connection (RFC 6613 §2.6.1)");
+        }
         boolean epoll = settings.nativeTransport() && Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         int threads = Math.min(settings.threads(), settings.sources());
@@ -67,6 +81,10 @@ public final class RadiusLoadGenerator {
                 SourcePort port = new SourcePort(settings, targets, expectations, stats, i, slots, rate);
                 ports.add(port);
                 // connect every socket before the clock starts, so binding does not count as latency
+                if (tls != null) {
+                    channels.add(RadSecConnection.open(group, epoll, tls, settings.target(), port));
+                    continue;
+                }
                 Channel ch = new Bootstrap().group(group)
                         .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                         .option(ChannelOption.SO_RCVBUF, 4 << 20)

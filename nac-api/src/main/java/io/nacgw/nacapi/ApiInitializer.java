@@ -1,6 +1,8 @@
 package io.nacgw.nacapi;
 
 import io.nacgw.core.service.ComplianceService;
+import io.nacgw.nacapi.console.ConsoleAssets;
+import io.nacgw.nacapi.console.ConsoleSessions;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -30,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  * The request path, in order. Read top to bottom:
  * TLS (1.2/1.3; ALPN picks HTTP/2 or HTTP/1.1) → idle timeout → then, for HTTP/1.1: request deadline
  * (slowloris) → codec with line/header limits → the request handlers; for HTTP/2: frame codec with header limits →
- * one child channel per stream with its own request deadline and the same request handlers. The request handlers are: authentication →
+ * one child channel per stream with its own request deadline and the same request handlers. The request handlers are: the
+ * console's pages and sign-in (when the console is on) → authentication (console session cookie and CSRF token, client
+ * certificate, Basic) → live event streams (server-sent events; bypass aggregation) →
  * bulk NDJSON stream (bypasses aggregation) → aggregation with a body limit → typed request → router (in-order
  * answers) → last-resort error handler.
  */
@@ -51,6 +55,14 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
     private final ErrorHandler connectionErrors;
     private final ApiRequestDecoder requestDecoder = new ApiRequestDecoder();
     private final ErrorHandler errorHandler;
+    private final Console console;
+
+    /** The operator console's parts; {@code sessions} null when the console is off (its paths then answer 404). */
+    record Console(ConsoleSessions sessions, ConsoleAssets assets, ConsoleServices services) {
+        static Console none() {
+            return new Console(null, null, ConsoleServices.none());
+        }
+    }
 
     /** {@code tls} null only in tests that drive the pipeline through an EmbeddedChannel (HTTP/1.1 then). */
     ApiInitializer(ApiSettings settings, ServerEngineFactory tls, Authenticator authenticator, Routes routes,
@@ -62,6 +74,13 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
     ApiInitializer(ApiSettings settings, ServerEngineFactory tls, Authenticator authenticator, Routes routes,
                    ComplianceService service, Executor workers, ApiMetrics metrics, GuardMetrics guards,
                    ConnectionLimiter limiter) {
+        this(settings, tls, authenticator, routes, service, workers, metrics, guards, limiter, Console.none());
+    }
+
+    ApiInitializer(ApiSettings settings, ServerEngineFactory tls, Authenticator authenticator, Routes routes,
+                   ComplianceService service, Executor workers, ApiMetrics metrics, GuardMetrics guards,
+                   ConnectionLimiter limiter, Console console) {
+        this.console = console;
         this.settings = settings;
         this.tls = tls;
         this.authenticator = authenticator;
@@ -150,7 +169,11 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
     }
 
     private void requestHandlers(ChannelPipeline p) {
-        p.addLast("auth", new AuthHandler(authenticator, routes, metrics));
+        if (console.sessions() != null) {
+            p.addLast("console", new ConsoleHandler(console.sessions(), console.assets(), authenticator, metrics));
+        }
+        p.addLast("auth", new AuthHandler(authenticator, routes, metrics, console.sessions()));
+        p.addLast("events", new EventStreamHandler(console.services(), workers, settings.idleTimeout()));
         p.addLast("bulk", new BulkIngestHandler(service, workers, settings.bulkBatchSize(), metrics));
         p.addLast("aggregate", new ApiAggregator(settings.maxBodyBytes(), metrics));
         p.addLast("request", requestDecoder);

@@ -73,6 +73,10 @@ final class ApiRequest {
         return pathVariables.get(name);
     }
 
+    Map<String, String> pathVariables() {
+        return pathVariables;
+    }
+
     void pathVariables(Map<String, String> vars) {
         this.pathVariables = vars;
     }

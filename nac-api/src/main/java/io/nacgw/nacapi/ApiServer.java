@@ -4,6 +4,8 @@ import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.core.service.ComplianceService;
 import io.nacgw.core.session.SessionStore;
 import io.nacgw.core.net.DualStack;
+import io.nacgw.nacapi.console.ConsoleAssets;
+import io.nacgw.nacapi.console.ConsoleSessions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -108,7 +110,18 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(ApiSettings settings, IseSettings ise, AuthSettings auth, ServerEngineFactory tls,
                                   ComplianceService service, AccessPolicy policy, SessionStore sessions,
                                   SessionActions actions, Clock clock) {
+        return start(settings, ise, auth, tls, service, policy, sessions, actions, ConsoleServices.none(), clock);
+    }
+
+    /**
+     * As above, with the operator console ({@code /console/}) and the admin operations its pages call
+     * ({@link ConsoleServices#none()}: no console; the operation routes answer 404).
+     */
+    public static ApiServer start(ApiSettings settings, IseSettings ise, AuthSettings auth, ServerEngineFactory tls,
+                                  ComplianceService service, AccessPolicy policy, SessionStore sessions,
+                                  SessionActions actions, ConsoleServices console, Clock clock) {
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(console, "console");
         for (ApiUser u : auth.users()) {
             if (u.profile() != null && !policy.has(u.profile())) {
                 throw new IllegalArgumentException("api.users." + u.name() + ".profile '" + u.profile()
@@ -130,6 +143,11 @@ public final class ApiServer implements AutoCloseable {
                 metrics);
         all.addAll(json.routes());
         all.addAll(new SessionApi(sessions, actions, workers, clock, json::busy).routes());
+        all.addAll(new ConsoleApi(service, policy, clock, workers, console, json::busy).routes());
+        ApiInitializer.Console parts = console.enabled()
+                ? new ApiInitializer.Console(new ConsoleSessions(console.idleTimeout(), console.maxSessions(), clock),
+                        new ConsoleAssets(), console)
+                : new ApiInitializer.Console(null, null, console);
         Routes routes = new Routes(all);
         Authenticator authenticator = new Authenticator(auth, verifier, clock, guards);
         ApiInitializer.engine(tls).closeOutbound(); // fail at start, not on the first connection
@@ -142,12 +160,12 @@ public final class ApiServer implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ApiInitializer(settings, tls, authenticator, routes, service, writers, metrics,
-                            guards, limiter))
+                            guards, limiter, parts))
                     .bind(DualStack.bindAddress(settings.host()), settings.port()).syncUninterruptibly().channel();
             ApiServer server = new ApiServer(boss, io, workers, writers, verifier, ch, metrics, routes, guards, limiter,
                     authenticator, iseApi, json);
-            log.info("API listening on https://{} (ISE API {}, JSON API {})", hostPort(server.address()),
-                    IseApi.API_BASE, JsonApi.BASE);
+            log.info("API listening on https://{} (ISE API {}, JSON API {}{})", hostPort(server.address()),
+                    IseApi.API_BASE, JsonApi.BASE, console.enabled() ? ", console /console/" : "");
             return server;
         } catch (Exception e) { // Netty rethrows the checked BindException undeclared
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);

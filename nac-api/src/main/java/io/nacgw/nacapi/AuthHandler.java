@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import io.nacgw.nacapi.console.ConsoleSessions;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
 import java.net.InetAddress;
@@ -34,6 +35,8 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
     private final Authenticator authenticator;
     private final Routes routes;
     private final ApiMetrics metrics;
+    /** The console's sessions (its cookie stands for a caller), or null when the console is off. */
+    private final ConsoleSessions sessions;
     private final ArrayDeque<Object> held = new ArrayDeque<>();
     private boolean waiting;
     private boolean discarding;
@@ -41,9 +44,14 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
     private X509Certificate peer;
 
     AuthHandler(Authenticator authenticator, Routes routes, ApiMetrics metrics) {
+        this(authenticator, routes, metrics, null);
+    }
+
+    AuthHandler(Authenticator authenticator, Routes routes, ApiMetrics metrics, ConsoleSessions sessions) {
         this.authenticator = authenticator;
         this.routes = routes;
         this.metrics = metrics;
+        this.sessions = sessions;
     }
 
     @Override
@@ -64,6 +72,9 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             RouteGroup group = routes.match(req.method(), Paths.path(req.uri())).group();
+            if (browser(ctx, req, group)) {
+                return;
+            }
             CompletableFuture<Authenticator.Result> f = authenticator.authenticate(source(ctx),
                     req.headers().get(HttpHeaderNames.AUTHORIZATION), peer(ctx));
             if (f.isDone()) {
@@ -95,6 +106,37 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
+    /**
+     * The browser's share of authentication, before any other: a console session cookie stands for its admin (a
+     * state-changing request must also carry the session's CSRF token), and a state-changing request a browser
+     * marks as coming from another site is refused even with a client certificate (which a browser would present
+     * on its own). True when the request was dealt with here.
+     */
+    private boolean browser(ChannelHandlerContext ctx, HttpRequest req, RouteGroup group) {
+        boolean unsafe = !ConsoleHandler.safe(req.method());
+        if (sessions != null && !req.headers().contains(HttpHeaderNames.AUTHORIZATION)) {
+            String cookie = ConsoleHandler.sessionCookie(req.headers());
+            java.util.Optional<ConsoleSessions.Session> s = cookie == null ? java.util.Optional.empty()
+                    : sessions.resolve(cookie);
+            if (s.isPresent()) {
+                if (unsafe && !s.get().csrfMatches(req.headers().get(ConsoleHandler.CSRF_HEADER))) {
+                    metrics.authFailures.increment();
+                    reject(req, ctx, new ApiException(403, "missing or wrong CSRF token ("
+                            + ConsoleHandler.CSRF_HEADER + " header)"));
+                } else {
+                    apply(ctx, req, group, Authenticator.Result.ok(s.get().principal()));
+                }
+                return true;
+            }
+        }
+        if (unsafe && ConsoleHandler.crossSite(req.headers())) {
+            metrics.authFailures.increment();
+            reject(req, ctx, new ApiException(403, "cross-site request refused"));
+            return true;
+        }
+        return false;
+    }
+
     private void apply(ChannelHandlerContext ctx, HttpRequest req, RouteGroup group, Authenticator.Result result) {
         ApiPrincipal p = result.principal();
         if (p != null && p.role().covers(group.needs())) {
@@ -109,6 +151,9 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
         } else if (result.status() == 429) {
             error = new ApiException(429, "too many failed logins; retry after " + result.retryAfterSeconds() + " seconds",
                     Map.of(HttpHeaderNames.RETRY_AFTER.toString(), Long.toString(result.retryAfterSeconds())), false);
+        } else if (result.status() == 401 && req.headers().contains(ConsoleHandler.CONSOLE_HEADER)) {
+            // the console's own fetches: no Basic challenge, or the browser would pop up its password dialog
+            error = new ApiException(401, "sign in to the console again");
         } else if (result.status() == 401) {
             error = new ApiException(401, "authentication required",
                     Map.of(HttpHeaderNames.WWW_AUTHENTICATE.toString(), CHALLENGE), false);
@@ -119,6 +164,11 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
         } else {
             error = new ApiException(result.status(), "authentication is unavailable; retry later");
         }
+        reject(req, ctx, error);
+    }
+
+    /** Answers {@code req} with {@code error} (in order, through the router) and discards its body. */
+    private void reject(HttpRequest req, ChannelHandlerContext ctx, ApiException error) {
         boolean whole = req instanceof LastHttpContent;
         // a client waiting for 100-continue would leave the body framing open: close instead of reading it
         boolean close = !whole && HttpUtil.is100ContinueExpected(req);
@@ -135,25 +185,37 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
     private X509Certificate peer(ChannelHandlerContext ctx) {
         if (!peerKnown) {
             peerKnown = true;
-            SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-            if (ssl == null && ctx.channel().parent() != null) {
-                ssl = ctx.channel().parent().pipeline().get(SslHandler.class); // an HTTP/2 stream
-            }
-            if (ssl != null) {
-                try {
-                    Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-                    if (chain.length > 0 && chain[0] instanceof X509Certificate) {
-                        peer = (X509Certificate) chain[0];
-                    }
-                } catch (SSLPeerUnverifiedException e) {
-                    peer = null;
-                }
-            }
+            peer = peerCertificate(ctx);
         }
         return peer;
     }
 
-    private static InetAddress source(ChannelHandlerContext ctx) {
+    /** The connection's verified client certificate, or null (none, or no TLS). */
+    static X509Certificate peerCertificate(ChannelHandlerContext ctx) {
+        SslHandler ssl = tls(ctx);
+        if (ssl != null) {
+            try {
+                Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+                if (chain.length > 0 && chain[0] instanceof X509Certificate) {
+                    return (X509Certificate) chain[0];
+                }
+            } catch (SSLPeerUnverifiedException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** The connection's TLS handler (an HTTP/2 stream's is its parent's), or null when it has no TLS. */
+    static SslHandler tls(ChannelHandlerContext ctx) {
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl == null && ctx.channel().parent() != null) {
+            ssl = ctx.channel().parent().pipeline().get(SslHandler.class); // an HTTP/2 stream
+        }
+        return ssl;
+    }
+
+    static InetAddress source(ChannelHandlerContext ctx) {
         java.net.SocketAddress a = ctx.channel().remoteAddress();
         if (!(a instanceof InetSocketAddress) && ctx.channel().parent() != null) {
             a = ctx.channel().parent().remoteAddress();

@@ -58,7 +58,7 @@ final class SessionApi {
         }
         return actions.act(id, disconnect).thenApply(reply -> {
             if (reply.status() != 200) { // the API's own error format (problem+json) for the action's refusal
-                throw new ApiException(reply.status(), errorText(reply.json()));
+                throw new ApiException(reply.status(), ConsoleApi.errorText(reply.json()));
             }
             byte[] b = reply.json().getBytes(StandardCharsets.UTF_8);
             return ApiResponse.of(reply.status(), ApiResponse.JSON, r.alloc().buffer(b.length).writeBytes(b));
@@ -86,15 +86,6 @@ final class SessionApi {
                     });
         } catch (RejectedExecutionException e) {
             throw busy.get();
-        }
-    }
-
-    /** The {@code error} of an action's JSON refusal, or the JSON itself. */
-    private static String errorText(String json) {
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("error").asText(json);
-        } catch (java.io.IOException e) {
-            return json;
         }
     }
 }

@@ -139,6 +139,19 @@ final class OpenApiTest {
         check("post", bulk, 403, gw.send(partner, "POST", bulk, "application/x-ndjson", body, null));
         check("post", bulk, 415, gw.send(admin, "POST", bulk, "text/plain", body, null));
         check("get", "/api/v1/sessions", 404, gw.get(partner, "/api/v1/sessions?mac=02:00:00:00:00:01", null));
+        // the console's admin routes (this gateway has no console operations: those answer 404)
+        String search = "/api/v1/devices/search";
+        check("get", search, 200, gw.get(admin, search + "?q=0200.0000.0001", null));
+        check("get", search, 400, gw.get(admin, search + "?q=zz&kind=mac", null));
+        check("get", search, 200, gw.get(admin, search + "?q=nobody@example.com", null));
+        check("get", search, 403, gw.get(partner, search + "?q=0200.0000.0001", null));
+        check("get", "/api/v1/decisions/recent", 200, gw.get(admin, "/api/v1/decisions/recent?limit=5", null));
+        check("get", "/api/v1/decisions/recent", 400, gw.get(admin, "/api/v1/decisions/recent?limit=0", null));
+        check("get", "/api/v1/overview", 404, gw.get(admin, "/api/v1/overview", null));
+        check("get", "/api/v1/nas-clients", 404, gw.get(admin, "/api/v1/nas-clients", null));
+        check("get", "/api/v1/certificates", 404, gw.get(admin, "/api/v1/certificates", null));
+        check("post", "/api/v1/sync/run", 404, gw.send(admin, "POST", "/api/v1/sync/run?mode=full", null, null, null));
+        check("post", "/api/v1/sync/run", 403, gw.send(partner, "POST", "/api/v1/sync/run", null, null, null));
 
         // not an operation: the server-wide answers are documented as reusable responses and in the description
         HttpResponse<String> wrongMethod = gw.send(admin, "GET", "/api/v1/devices/" + ID, null, null, null);

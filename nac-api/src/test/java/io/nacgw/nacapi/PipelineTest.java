@@ -50,6 +50,31 @@ final class PipelineTest {
         ApiSettings settings = ApiSettings.defaults().withLimits(4096, 10, 3);
         ch = new EmbeddedChannel(new ApiInitializer(settings, null, new Authenticator(auth, direct, Clock.systemUTC()),
                 new Routes(routes), service, direct, metrics));
+        // the same pipeline with the console on, still without TLS
+        ConsoleServices console = new ConsoleServices(true, java.time.Duration.ofMinutes(15), 10,
+                new io.nacgw.nacapi.console.DecisionFeed(10), java.util.Map.of());
+        consoleCh = () -> new EmbeddedChannel(new ApiInitializer(settings, null,
+                new Authenticator(auth, direct, Clock.systemUTC()), new Routes(routes), service, direct, metrics,
+                new GuardMetrics(), new ConnectionLimiter(100, 100, new GuardMetrics()), new ApiInitializer.Console(
+                        new io.nacgw.nacapi.console.ConsoleSessions(console.idleTimeout(), 10, Clock.systemUTC()),
+                        new io.nacgw.nacapi.console.ConsoleAssets(), console)));
+    }
+
+    private java.util.function.Supplier<EmbeddedChannel> consoleCh;
+
+    @Test
+    void console_overPlainHttp_neverSignsIn_norSetsACookie() {
+        ch.finishAndReleaseAll();
+        ch = consoleCh.get();
+        String body = "{\"user\":\"ops\",\"password\":\"pw-for-ops\"}";
+        String res = exchange("POST /console/login HTTP/1.1\r\nHost: x\r\nX-Nacgw-Console: 1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+        assertTrue(res.startsWith("HTTP/1.1 403"), res);
+        assertTrue(res.contains("HTTPS only"), res);
+        assertFalse(res.toLowerCase(java.util.Locale.ROOT).contains("set-cookie"), res);
+        String page = exchange("GET /console/ HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(page.startsWith("HTTP/1.1 200"), page);
+        assertFalse(page.toLowerCase(java.util.Locale.ROOT).contains("set-cookie"), page);
     }
 
     @AfterEach

@@ -68,6 +68,16 @@ final class TestGateway implements AutoCloseable {
     }
 
     TestGateway(UnaryOperator<ApiSettings> settings, IseSettings ise, UnaryOperator<ComplianceService> wrap) throws Exception {
+        this(settings, ise, wrap, ConsoleServices.none());
+    }
+
+    /** With the operator console and the admin operations given. */
+    static TestGateway withConsole(ConsoleServices console) throws Exception {
+        return new TestGateway(s -> s, IseSettings.defaults(REDIRECT), null, console);
+    }
+
+    TestGateway(UnaryOperator<ApiSettings> settings, IseSettings ise, UnaryOperator<ComplianceService> wrap,
+                ConsoleServices console) throws Exception {
         dir = Files.createTempDirectory("nacgw-api-test");
         ca = CertificateAuthority.open(dir.resolve("pki"));
         ca.init(ServerNames.of(List.of("localhost", "127.0.0.1")), KeyType.ECDSA_P256, false);
@@ -93,7 +103,7 @@ final class TestGateway implements AutoCloseable {
         base = base.withAbuseLimits(base.minBodyRate(), base.maxConnections(), base.maxConnectionsPerAddress(),
                 Duration.ofSeconds(60));
         server = ApiServer.start(settings.apply(base), ise, auth,
-                tls::newEngine, service, policy, Clock.systemUTC());
+                tls::newEngine, service, policy, null, null, console, Clock.systemUTC());
         tls.onReload(() -> server.closeUntrustedConnections(tls::stillTrusts)); // as the gateway wires it
     }
 

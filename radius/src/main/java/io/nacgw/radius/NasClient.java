@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * @param coaAddress                   where the NAS listens for CoA when not at its source address, or null
  * @param coaAction                    what a CoA asks of the NAS; null picks the vendor's default (Cisco:
  *                                     reauthenticate, others: disconnect)
+ * @param certificateName              the certificate name (subject CN or a DNS SAN) a RadSec (RADIUS over TLS)
+ *                                     NAS presents; null: the client's {@code name}
  * @param authenticateWith             the {@code radius.upstreams} pool that authenticates this client's user logins
  *                                     (PAP, CHAP, MS-CHAP, EAP), or null for the profile's {@code authenticateWith}
  */
@@ -33,7 +35,7 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
                         boolean limitProxyState, VendorProfile vendor, List<IdentitySource> identitySources,
                         VendorIdentity vendorIdentity, String defaultProfile, List<ProfileRule> profileRules,
                         int coaPort, Secret coaSecret, InetAddress coaAddress, CoaAction coaAction,
-                        NasIdentity nasIdentity, String authenticateWith) {
+                        NasIdentity nasIdentity, String certificateName, String authenticateWith) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     public NasClient {
@@ -76,9 +78,29 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
                     + vendor.name().toLowerCase(java.util.Locale.ROOT) + "); use disconnect");
         }
         Objects.requireNonNull(nasIdentity, key + "nasIdentity");
+        if (certificateName != null && (certificateName.isBlank() || certificateName.length() > 255
+                || certificateName.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7F))) {
+            throw new IllegalArgumentException(key + "certificateName must be 1-255 printable characters");
+        }
         if (authenticateWith != null && authenticateWith.isBlank()) {
             throw new IllegalArgumentException(key + "authenticateWith must name a radius.upstreams pool");
         }
+    }
+
+    /** The name a RadSec NAS's certificate must carry to be this client. */
+    public String effectiveCertificateName() {
+        return certificateName != null ? certificateName : name;
+    }
+
+    /**
+     * This client as seen over RadSec (RFC 6614 §2.3): the fixed shared secret {@code secret} instead of the
+     * configured ones, and no Message-Authenticator demanded on Access-Requests (TLS protects every packet;
+     * Proxy-State without one is still refused).
+     */
+    public NasClient overTls(Secret secret) {
+        return new NasClient(name, address, List.of(secret), false, true, vendor, identitySources, vendorIdentity,
+                defaultProfile, profileRules, coaPort, coaSecret, coaAddress, coaAction, nasIdentity, certificateName,
+                authenticateWith);
     }
 
     /** A client with the defaults: MA required, generic vendor, default identity order, CoA on 3799. */
@@ -132,6 +154,7 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         private InetAddress coaAddress;
         private CoaAction coaAction;
         private NasIdentity nasIdentity = NasIdentity.ATTRIBUTES;
+        private String certificateName;
         private String authenticateWith;
 
         private Builder(String name, Cidr address, Secret secret) {
@@ -154,12 +177,13 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         public Builder coaAddress(InetAddress v) { coaAddress = v; return this; }
         public Builder coaAction(CoaAction v) { coaAction = v; return this; }
         public Builder nasIdentity(NasIdentity v) { nasIdentity = v; return this; }
+        public Builder certificateName(String v) { certificateName = v; return this; }
         public Builder authenticateWith(String pool) { authenticateWith = pool; return this; }
 
         public NasClient build() {
             return new NasClient(name, address, secrets, requireMessageAuthenticator, limitProxyState, vendor,
                     identitySources, vendorIdentity, defaultProfile, profileRules, coaPort, coaSecret, coaAddress,
-                    coaAction, nasIdentity, authenticateWith);
+                    coaAction, nasIdentity, certificateName, authenticateWith);
         }
     }
 }

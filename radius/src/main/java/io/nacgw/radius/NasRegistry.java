@@ -20,6 +20,7 @@ public final class NasRegistry {
     private final int[] v6Prefixes;
     private final Map<Key, NasClient> byNetwork;
     private final Map<String, NasClient> byName;
+    private final Map<String, NasClient> byCertificateName;
 
     private record Key(int prefix, long hi, long lo) {
     }
@@ -28,11 +29,17 @@ public final class NasRegistry {
         this.clients = List.copyOf(clients);
         Map<Key, NasClient> map = new HashMap<>();
         Map<String, NasClient> names = new HashMap<>();
+        Map<String, NasClient> certificateNames = new HashMap<>();
         Set<Integer> p4 = new HashSet<>();
         Set<Integer> p6 = new HashSet<>();
         for (NasClient c : this.clients) {
             if (names.putIfAbsent(c.name(), c) != null) {
                 throw new IllegalArgumentException("radius.clients defines '" + c.name() + "' twice");
+            }
+            NasClient sameCertificate = certificateNames.putIfAbsent(c.effectiveCertificateName(), c);
+            if (sameCertificate != null) {
+                throw new IllegalArgumentException("radius.clients '" + sameCertificate.name() + "' and '" + c.name()
+                        + "' both use the certificate name '" + c.effectiveCertificateName() + "' (certificateName)");
             }
             byte[] a = c.address().network().getAddress();
             Key k = key(a, c.address().prefix());
@@ -45,6 +52,7 @@ public final class NasRegistry {
         }
         this.byNetwork = Map.copyOf(map);
         this.byName = Map.copyOf(names);
+        this.byCertificateName = Map.copyOf(certificateNames);
         this.v4Prefixes = descending(p4);
         this.v6Prefixes = descending(p6);
     }
@@ -52,6 +60,11 @@ public final class NasRegistry {
     /** The client with this name, or null. */
     public NasClient byName(String name) {
         return byName.get(name);
+    }
+
+    /** The client a RadSec NAS presenting a certificate with this name is (its certificateName, or its name), or null. */
+    public NasClient byCertificateName(String certificateName) {
+        return byCertificateName.get(certificateName);
     }
 
     /** A registry of these clients; rejects duplicate names and two clients claiming the same network. */

@@ -6,6 +6,9 @@ import io.nacgw.radius.eap.EapSettings;
 import io.nacgw.radius.eap.EapStats;
 import io.nacgw.radius.proxy.ProxySettings;
 import io.nacgw.radius.proxy.RadiusProxy;
+import io.nacgw.radius.radsec.RadSecServer;
+import io.nacgw.radius.radsec.RadSecSettings;
+import io.nacgw.certs.ServerTls;
 import io.nacgw.radius.server.ServerComponents;
 import io.nacgw.radius.server.ServicePort;
 import io.netty.bootstrap.Bootstrap;
@@ -53,9 +56,13 @@ public final class RadiusServer implements AutoCloseable {
     private final InetSocketAddress authAddress;
     private final InetSocketAddress acctAddress;
     private final String transport;
+    private final boolean nativeTransport;
+    private volatile RadSecServer radsec;
 
     private RadiusServer(ServerComponents components, EventLoopGroup group, List<Channel> channels,
-                         InetSocketAddress authAddress, InetSocketAddress acctAddress, String transport) {
+                         InetSocketAddress authAddress, InetSocketAddress acctAddress, String transport,
+                         boolean nativeTransport) {
+        this.nativeTransport = nativeTransport;
         this.components = components;
         this.group = group;
         this.channels = channels;
@@ -97,7 +104,8 @@ public final class RadiusServer implements AutoCloseable {
             String transport = epoll ? "epoll x" + perPort : "nio";
             log.info("RADIUS listening on {} (auth) and {} (accounting), {} channel(s) per port via {}, {} NAS client(s)",
                     auth, acct, perPort, transport, clients.size());
-            return new RadiusServer(components, group, List.copyOf(channels), auth, acct, transport);
+            return new RadiusServer(components, group, List.copyOf(channels), auth, acct, transport,
+                    settings.nativeTransport());
         } catch (RuntimeException e) {
             channels.forEach(Channel::close);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -159,6 +167,25 @@ public final class RadiusServer implements AutoCloseable {
             }
         }
         return bound;
+    }
+
+    /**
+     * Starts the RadSec listener (RFC 6614) on this server's request path: same clients (found by certificate
+     * name), decisions, audit log and session table; closed with this server. {@code tls} must require client
+     * certificates. Throws {@link IllegalStateException} when the port cannot be bound or RadSec already runs.
+     */
+    public synchronized RadSecServer startRadSec(RadSecSettings settings, ServerTls tls) {
+        if (radsec != null) {
+            throw new IllegalStateException("RadSec is already running on " + radsec.address());
+        }
+        radsec = RadSecServer.start(settings, tls, components, Math.max(1, Runtime.getRuntime().availableProcessors()),
+                nativeTransport);
+        return radsec;
+    }
+
+    /** The RadSec listener, when started. */
+    public java.util.Optional<RadSecServer> radsec() {
+        return java.util.Optional.ofNullable(radsec);
     }
 
     /** The bound authentication address (the real port when 0 was asked for). */
@@ -247,6 +274,10 @@ public final class RadiusServer implements AutoCloseable {
     /** Closes the ports, then finishes queued accounting writes and audit lines. */
     @Override
     public void close() {
+        RadSecServer r = radsec;
+        if (r != null) {
+            r.close();
+        }
         for (Channel ch : channels) {
             ch.close().syncUninterruptibly();
         }

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Runs FreeRADIUS's {@code radclient} (Debian freeradius-utils) once and captures what it printed. */
+/** Runs FreeRADIUS's {@code radclient} (Debian freeradius-utils) with attributes on its standard input, for tests. */
 public final class Radclient {
     public static final String BINARY = "/usr/bin/radclient";
 
@@ -37,7 +37,13 @@ public final class Radclient {
             cmd.add("-6");
         }
         cmd.addAll(List.of(host.contains(":") ? "[" + host + "]:" + port : host + ":" + port, command, secret));
-        Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return run(cmd, attributes, timeoutSeconds * (retries + 1) + 30);
+    }
+
+    /** Runs {@code command} (radclient and its arguments), feeding it {@code attributes}; at most {@code waitSeconds}. */
+    public static Run run(List<String> command, String attributes, int waitSeconds) throws IOException,
+            InterruptedException {
+        Process proc = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (OutputStream in = proc.getOutputStream()) {
             in.write(attributes.getBytes(StandardCharsets.UTF_8));
         }
@@ -45,7 +51,7 @@ public final class Radclient {
         try (InputStream s = proc.getInputStream()) {
             s.transferTo(out);
         }
-        if (!proc.waitFor((long) timeoutSeconds * (retries + 1) + 30, TimeUnit.SECONDS)) {
+        if (!proc.waitFor(waitSeconds, TimeUnit.SECONDS)) {
             proc.destroyForcibly();
             fail("radclient did not finish");
         }

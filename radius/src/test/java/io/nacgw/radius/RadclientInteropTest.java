@@ -48,12 +48,12 @@ final class RadclientInteropTest {
         return radclient("127.0.0.1", port, command, secret, attributes);
     }
 
-    private static Run radclient(String host, int port, String command, String secret, String attributes)
+    private static Radclient.Run radclient(String host, int port, String command, String secret, String attributes)
             throws IOException, InterruptedException {
         return Radclient.run(host, port, command, secret, attributes, 5, 2); // a loaded CI machine
     }
 
-    private static Run auth(String attributes) throws Exception {
+    private static Radclient.Run auth(String attributes) throws Exception {
         return radclient(server.authAddress().getPort(), "auth", TestWorld.SECRET, attributes);
     }
 
@@ -65,7 +65,7 @@ final class RadclientInteropTest {
 
     @Test
     void radclient_compliantMab_getsAcceptWithVlan() throws Exception {
-        Run r = auth(mab("00-11-22-33-44-01"));
+        Radclient.Run r = auth(mab("00-11-22-33-44-01"));
         assertTrue(r.received("Access-Accept"), r.output());
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("Tunnel-Type:0 = VLAN"), r.output());
@@ -79,14 +79,14 @@ final class RadclientInteropTest {
 
     @Test
     void radclient_noncompliantMab_getsRejectWithReplyMessage() throws Exception {
-        Run r = auth(mab("00-11-22-33-44-02"));
+        Radclient.Run r = auth(mab("00-11-22-33-44-02"));
         assertTrue(r.received("Access-Reject"), r.output());
         assertTrue(r.output().contains("Reply-Message = \"Denied: the device is not compliant"), r.output());
     }
 
     @Test
     void radclient_unknownDeviceOnGuestSsid_isQuarantinedWithRedirect() throws Exception {
-        Run r = auth(mab("00-11-22-33-44-0F") + ", Called-Station-Id = \"AA-BB-CC-DD-EE-FF:guest\"");
+        Radclient.Run r = auth(mab("00-11-22-33-44-0F") + ", Called-Station-Id = \"AA-BB-CC-DD-EE-FF:guest\"");
         assertTrue(r.received("Access-Accept"), r.output());
         assertTrue(r.output().contains("Tunnel-Private-Group-Id:0 = \"999\""), r.output());
         assertTrue(r.output().contains("Cisco-AVPair = \"url-redirect=https://portal.example.com/q\""), r.output());
@@ -95,13 +95,13 @@ final class RadclientInteropTest {
 
     @Test
     void radclient_unknownDeviceOnCorp_isRejected() throws Exception {
-        Run r = auth(mab("00-11-22-33-44-0F"));
+        Radclient.Run r = auth(mab("00-11-22-33-44-0F"));
         assertTrue(r.received("Access-Reject"), r.output());
     }
 
     @Test
     void radclient_chapMab_isAccepted() throws Exception {
-        Run r = auth("User-Name = \"00-11-22-33-44-01\", CHAP-Password = \"00-11-22-33-44-01\", "
+        Radclient.Run r = auth("User-Name = \"00-11-22-33-44-01\", CHAP-Password = \"00-11-22-33-44-01\", "
                 + "Calling-Station-Id = \"00-11-22-33-44-01\", Service-Type = Call-Check, Message-Authenticator = 0x00");
         assertTrue(r.received("Access-Accept"), r.output());
     }
@@ -109,7 +109,7 @@ final class RadclientInteropTest {
     @Test
     void radclient_wrongSecret_getsNoAnswer() throws Exception {
         long before = server.stats().drops(DropReason.BAD_MESSAGE_AUTHENTICATOR);
-        Run r = radclient(server.authAddress().getPort(), "auth", "wrong-secret", mab("00-11-22-33-44-01"));
+        Radclient.Run r = radclient(server.authAddress().getPort(), "auth", "wrong-secret", mab("00-11-22-33-44-01"));
         assertTrue(!r.output().contains("Received "), r.output());
         assertTrue(r.exit() != 0, r.output());
         assertTrue(server.stats().drops(DropReason.BAD_MESSAGE_AUTHENTICATOR) >= before + 1);
@@ -117,10 +117,10 @@ final class RadclientInteropTest {
 
     @Test
     void radclient_statusServer_isAnsweredOnBothPorts() throws Exception {
-        Run auth = radclient(server.authAddress().getPort(), "status", TestWorld.SECRET,
+        Radclient.Run auth = radclient(server.authAddress().getPort(), "status", TestWorld.SECRET,
                 "Message-Authenticator = 0x00");
         assertTrue(auth.received("Access-Accept"), auth.output());
-        Run acct = radclient(server.acctAddress().getPort(), "status", TestWorld.SECRET,
+        Radclient.Run acct = radclient(server.acctAddress().getPort(), "status", TestWorld.SECRET,
                 "Message-Authenticator = 0x00");
         assertTrue(acct.received("Accounting-Response"), acct.output());
     }
@@ -130,7 +130,7 @@ final class RadclientInteropTest {
         String common = "Acct-Session-Id = \"radclient-1\", User-Name = \"001122334401\", "
                 + "Calling-Station-Id = \"00-11-22-33-44-01\", Framed-IP-Address = 10.9.8.7, "
                 + "Class = \"nacgw:0123456789abcdef\"";
-        Run start = radclient(server.acctAddress().getPort(), "acct", TestWorld.SECRET,
+        Radclient.Run start = radclient(server.acctAddress().getPort(), "acct", TestWorld.SECRET,
                 "Acct-Status-Type = Start, " + common);
         assertTrue(start.received("Accounting-Response"), start.output());
         Session live = world.sessions.get("ip:127.0.0.1", "radclient-1").orElseThrow();
@@ -138,7 +138,7 @@ final class RadclientInteropTest {
         assertEquals(TestWorld.COMPLIANT_ID, live.deviceId());
         assertEquals("10.9.8.7", live.framedIp());
         assertEquals("nacgw:0123456789abcdef", live.classValue());
-        Run stop = radclient(server.acctAddress().getPort(), "acct", TestWorld.SECRET,
+        Radclient.Run stop = radclient(server.acctAddress().getPort(), "acct", TestWorld.SECRET,
                 "Acct-Status-Type = Stop, Acct-Terminate-Cause = User-Request, " + common);
         assertTrue(stop.received("Accounting-Response"), stop.output());
         Session ended = world.sessions.get("ip:127.0.0.1", "radclient-1").orElseThrow();
@@ -150,11 +150,11 @@ final class RadclientInteropTest {
     void radclient_overIpv6AndIpv4_isAnsweredByTheDualStackServer() throws Exception {
         assertTrue(server.authAddress().getAddress().getAddress().length == 16, "bound to " + server.authAddress());
         for (String host : List.of("::1", "127.0.0.1")) {
-            Run r = radclient(host, server.authAddress().getPort(), "auth", TestWorld.SECRET, mab("00-11-22-33-44-01"));
+            Radclient.Run r = radclient(host, server.authAddress().getPort(), "auth", TestWorld.SECRET, mab("00-11-22-33-44-01"));
             assertTrue(r.received("Access-Accept"), host + ": " + r.output());
         }
         String ipv6Start = "Acct-Status-Type = Start, Acct-Session-Id = \"v6-1\", Calling-Station-Id = \"00-11-22-33-44-01\"";
-        Run acct = radclient("::1", server.acctAddress().getPort(), "acct", TestWorld.SECRET, ipv6Start);
+        Radclient.Run acct = radclient("::1", server.acctAddress().getPort(), "acct", TestWorld.SECRET, ipv6Start);
         assertTrue(acct.received("Accounting-Response"), acct.output());
         Session s = world.sessions.get("ipv6:::1", "v6-1").orElseThrow();
         assertEquals("switch6", s.nas().client());
@@ -165,10 +165,10 @@ final class RadclientInteropTest {
     void radclient_vendorMacSpellings_areAccepted() throws Exception {
         for (String m : List.of("001122-334401", "001122.334401", "00.11.22.33.44.01", "0011:2233:4401")) {
             String upper = m.toUpperCase(java.util.Locale.ROOT);
-            Run pap = auth("User-Name = \"" + m + "\", User-Password = \"" + m + "\", Calling-Station-Id = \""
+            Radclient.Run pap = auth("User-Name = \"" + m + "\", User-Password = \"" + m + "\", Calling-Station-Id = \""
                     + upper + "\", Service-Type = Call-Check, Message-Authenticator = 0x00");
             assertTrue(pap.received("Access-Accept"), m + " (PAP): " + pap.output());
-            Run chap = auth("User-Name = \"" + upper + "\", CHAP-Password = \"" + m + "\", Calling-Station-Id = \""
+            Radclient.Run chap = auth("User-Name = \"" + upper + "\", CHAP-Password = \"" + m + "\", Calling-Station-Id = \""
                     + m + "\", Service-Type = Call-Check, Message-Authenticator = 0x00");
             assertTrue(chap.received("Access-Accept"), m + " (CHAP): " + chap.output());
         }
@@ -182,7 +182,7 @@ final class RadclientInteropTest {
         for (String record : List.of(common + "Acct-Status-Type = Start, NAS-IP-Address = 10.20.0.1",
                 common + "Acct-Status-Type = Start, NAS-IP-Address = 10.20.0.2",
                 "Acct-Status-Type = Accounting-On, NAS-IP-Address = 10.20.0.2")) {
-            Run r = radclient(port, "acct", TestWorld.SECRET, record);
+            Radclient.Run r = radclient(port, "acct", TestWorld.SECRET, record);
             assertTrue(r.received("Accounting-Response"), r.output());
         }
         java.time.Instant now = world.clock.instant();

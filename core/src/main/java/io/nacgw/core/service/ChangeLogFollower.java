@@ -161,12 +161,7 @@ public final class ChangeLogFollower implements AutoCloseable {
             try {
                 read = readAfter(c, devices);
                 readGaps(c, devices);
-                for (UUID id : devices) {
-                    DeviceGuid guid = DeviceGuid.of(IdentifierKind.INTUNE_ID, id);
-                    DeviceRecord current = target.store().get(guid).orElse(null);
-                    target.applyStored(guid, current);
-                    applied.incrementAndGet();
-                }
+                apply(devices);
             } catch (SQLException | RuntimeException e) {
                 lastApplied.set(before);
                 gaps.clear();
@@ -179,6 +174,25 @@ public final class ChangeLogFollower implements AutoCloseable {
                 caughtUpAt.set(clock.millis());
                 return;
             }
+        }
+    }
+
+    /** Reads the changed devices from the store in one query per chunk and applies each (absent: deleted). */
+    private void apply(Set<UUID> devices) {
+        if (devices.isEmpty()) {
+            return;
+        }
+        List<DeviceGuid> ids = new ArrayList<>(devices.size());
+        for (UUID id : devices) {
+            ids.add(DeviceGuid.of(IdentifierKind.INTUNE_ID, id));
+        }
+        Map<UUID, DeviceRecord> stored = new java.util.HashMap<>();
+        for (DeviceRecord r : target.store().getAll(ids)) {
+            stored.put(r.deviceId().uuid(), r);
+        }
+        for (DeviceGuid guid : ids) {
+            target.applyStored(guid, stored.get(guid.uuid()));
+            applied.incrementAndGet();
         }
     }
 

@@ -47,6 +47,18 @@ public interface ComplianceStore extends AutoCloseable {
     /** The device with this MDM device id. */
     Optional<DeviceRecord> get(DeviceGuid deviceId);
 
+    /**
+     * The stored devices among {@code deviceIds} (absent ones are left out), in no particular order; one query per
+     * chunk where the engine allows, so applying a batch of the change log costs a round trip, not one per device.
+     */
+    default List<DeviceRecord> getAll(java.util.Collection<DeviceGuid> deviceIds) {
+        List<DeviceRecord> out = new ArrayList<>(deviceIds.size());
+        for (DeviceGuid id : deviceIds) {
+            get(id).ifPresent(out::add);
+        }
+        return out;
+    }
+
     /** Every device carrying {@code id} (usually zero or one; a MAC can linger on a retired device). */
     List<DeviceRecord> find(DeviceIdentifier id);
 

@@ -372,6 +372,30 @@ final class JdbcComplianceStore implements ComplianceStore {
     }
 
     @Override
+    public List<DeviceRecord> getAll(java.util.Collection<DeviceGuid> deviceIds) {
+        if (engine != StoreEngine.POSTGRESQL) {
+            return ComplianceStore.super.getAll(deviceIds);
+        }
+        db.ensureUp();
+        List<DeviceRecord> out = new ArrayList<>(deviceIds.size());
+        List<DeviceGuid> ids = new ArrayList<>(deviceIds);
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(SELECT + " WHERE device_id = ANY (?)")) {
+            for (int from = 0; from < ids.size(); from += 1_000) {
+                List<DeviceGuid> chunk = ids.subList(from, Math.min(ids.size(), from + 1_000));
+                ps.setArray(1, c.createArrayOf("uuid", chunk.stream().map(DeviceGuid::uuid).toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(read(rs));
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw db.failed("reading " + ids.size() + " devices", e);
+        }
+    }
+
+    @Override
     public List<DeviceRecord> find(DeviceIdentifier id) {
         switch (id.kind()) {
             case MAC:

@@ -101,4 +101,24 @@ final class IdentifiersTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IdentifierKind.fromName("phone"));
         assertTrue(e.getMessage().contains("expected mac"), e.getMessage());
     }
+
+    @Test
+    void candidates_dottedMac_isTheMacFirst() {
+        java.util.List<DeviceIdentifier> c = Identifiers.candidates("aabb.ccdd.eeff", null);
+        assertEquals(MacAddress.parse("AA:BB:CC:DD:EE:FF"), c.get(0));
+    }
+
+    @Test
+    void candidates_guid_isIntuneThenEntra() {
+        java.util.List<DeviceIdentifier> c = Identifiers.candidates("3f2504e0-4f89-11d3-9a0c-0305e82c3301", null);
+        assertEquals(IdentifierKind.INTUNE_ID, c.get(0).kind());
+        assertEquals(IdentifierKind.ENTRA_ID, c.get(1).kind());
+    }
+
+    @Test
+    void candidates_gibberish_isRefusedWithTheText() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Identifiers.candidates("not an id!", null));
+        assertTrue(e.getMessage().contains("not an id!"));
+    }
 }

@@ -110,10 +110,10 @@ final class ChangeLogFollowerTest {
         StoreSettings s = pg.freshSchema();
         ComplianceStore real = track(ComplianceStore.open(s));
         java.util.concurrent.atomic.AtomicInteger failGets = new java.util.concurrent.atomic.AtomicInteger();
-        // the store as the follower's index sees it: its next get fails once (the store went away for a moment)
+        // the store as the follower's index sees it: its next read of changed devices fails once (the store went away)
         ComplianceStore flaky = (ComplianceStore) java.lang.reflect.Proxy.newProxyInstance(
                 ComplianceStore.class.getClassLoader(), new Class<?>[] {ComplianceStore.class}, (proxy, m, args) -> {
-                    if (m.getName().equals("get") && failGets.getAndDecrement() > 0) {
+                    if (m.getName().equals("getAll") && failGets.getAndDecrement() > 0) {
                         throw new io.nacgw.core.store.StoreUnavailableException("store unreachable (test)", 5, null);
                     }
                     try {

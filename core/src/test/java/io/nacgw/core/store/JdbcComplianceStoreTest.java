@@ -59,6 +59,27 @@ final class JdbcComplianceStoreTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgres"})
+    void getAll_returnsTheStoredOnes_acrossChunks_leavingOutTheAbsent(String kind) {
+        try (ComplianceStore s = open(kind)) {
+            List<DeviceRecord> stored = new java.util.ArrayList<>();
+            for (int n = 1; n <= 1_200; n++) {
+                stored.add(full(n));
+            }
+            s.upsertAll(stored);
+            List<io.nacgw.core.id.DeviceGuid> ask = new java.util.ArrayList<>();
+            for (DeviceRecord r : stored) {
+                ask.add(r.deviceId());
+            }
+            ask.add(full(5_000).deviceId()); // never stored
+            List<DeviceRecord> got = s.getAll(ask);
+            assertEquals(1_200, got.size());
+            assertEquals(new java.util.HashSet<>(stored), new java.util.HashSet<>(got));
+            assertEquals(List.of(), s.getAll(List.of()));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
     void upsert_thenGet_roundTripsEveryField(String kind) {
         try (ComplianceStore s = open(kind)) {
             DeviceRecord r = full(1);

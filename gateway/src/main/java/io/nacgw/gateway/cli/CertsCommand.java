@@ -147,7 +147,7 @@ public final class CertsCommand implements Runnable {
         @Option(names = "--name", required = true, paramLabel = "NAME",
                 description = "The certificate's CN and file name, e.g. ise1 (letters, digits, . _ @ -).")
         String name;
-        @Option(names = "--role", required = true, paramLabel = "ROLE", description = "partner or admin.")
+        @Option(names = "--role", required = true, paramLabel = "ROLE", description = "partner, admin or nas (a RadSec NAS).")
         String role;
         @Option(names = "--days", paramLabel = "N", description = "Validity in days (default: "
                 + CertificateAuthority.DEFAULT_CLIENT_DAYS + ", never beyond the CA's own expiry).")

@@ -4,6 +4,7 @@ import io.nacgw.gateway.config.Durations;
 import io.nacgw.loadgen.Expectations;
 import io.nacgw.loadgen.LoadSettings;
 import io.nacgw.loadgen.RadiusLoadGenerator;
+import io.nacgw.loadgen.StreamTls;
 import io.nacgw.loadgen.Report;
 import io.nacgw.loadgen.RequestShape;
 import io.nacgw.loadgen.Targets;
@@ -45,8 +46,21 @@ public final class RadiusLoadtest implements Callable<Integer> {
 
     @Option(names = "--target", required = true, paramLabel = "HOST:PORT", description = "RADIUS server, e.g. 127.0.0.1:1812.")
     String target;
-    @Option(names = "--secret-file", required = true, paramLabel = "FILE", description = "File whose first line is the shared secret.")
+    @Option(names = "--secret-file", paramLabel = "FILE", description = "File whose first line is the shared secret "
+            + "(required for udp; RadSec always uses 'radsec').")
     Path secretFile;
+    @Option(names = "--transport", defaultValue = "udp", paramLabel = "T", description = "udp, or radsec: each source "
+            + "is one RADIUS-over-TLS connection (RFC 6614), needs --tls-cert, --tls-key, --tls-ca and --retries 0 "
+            + "(default ${DEFAULT-VALUE}).")
+    String transport;
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "RadSec: PEM client certificate (chain), e.g. "
+            + "pki/clients/NAME/NAME-chain.pem from `nacgw certs issue --role nas`.")
+    Path tlsCert;
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "RadSec: its PEM private key.")
+    Path tlsKey;
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "RadSec: PEM CA the server certificate must chain to "
+            + "(nacgw: pki/ca.pem).")
+    Path tlsCa;
 
     @Mixin
     LoadtestOptions.Devices devices;
@@ -89,7 +103,7 @@ public final class RadiusLoadtest implements Callable<Integer> {
     @Option(names = "--allow-reply-without-message-authenticator",
             description = "Accept answers without Message-Authenticator (servers older than the BlastRADIUS fixes, e.g. FreeRADIUS < 3.2.5).")
     boolean allowReplyWithoutMa;
-    @Option(names = "--sources", description = "UDP source ports, 256 identifiers each (default: concurrency/64 rounded up, 8 for --rate).")
+    @Option(names = "--sources", description = "UDP source ports or RadSec connections, 256 identifiers each (default: concurrency/64 rounded up, 8 for --rate).")
     Integer sources;
     @Option(names = "--threads", defaultValue = "1", description = "Event-loop threads (default ${DEFAULT-VALUE}; the generator shares the CPU with the server).")
     int threads;
@@ -115,7 +129,9 @@ public final class RadiusLoadtest implements Callable<Integer> {
         Targets targets = devices.targets();
         int concurrency = load.concurrency != null ? load.concurrency : 0;
         double rate = load.rate != null ? load.rate : 0;
-        LoadSettings settings = new LoadSettings(address(target), secret(secretFile), concurrency, rate,
+        StreamTls tls = streamTls();
+        LoadSettings settings = new LoadSettings(address(target), tls != null ? StreamTls.SECRET : secret(secretFile),
+                concurrency, rate,
                 length.duration(),
                 length.requests(), Durations.parse(warmup), shape(shape),
                 !noMessageAuthenticator, !allowReplyWithoutMa,
@@ -123,12 +139,15 @@ public final class RadiusLoadtest implements Callable<Integer> {
                 Duration.ofMillis(timeoutMs), retries, devices.unknown, devices.seed, !nio, serverPid);
         Report report;
         if (settings.shape() == RequestShape.EAP_TLS) {
+            if (tls != null) {
+                throw new IllegalArgumentException("--shape eap-tls runs over --transport udp only");
+            }
             report = eapTls(settings, expectations, err);
         } else {
             err.println("loadtest radius: " + settings + ", " + targets.size() + " devices");
             err.println("expected: " + expectations);
             err.flush();
-            report = RadiusLoadGenerator.run(settings, targets, expectations, quiet ? null : err);
+            report = RadiusLoadGenerator.run(settings, tls, targets, expectations, quiet ? null : err);
         }
         out.print(report.toText());
         out.flush();
@@ -136,6 +155,27 @@ public final class RadiusLoadtest implements Callable<Integer> {
             Files.writeString(json, report.toJson() + "\n", StandardCharsets.UTF_8);
         }
         return report.exitStatus();
+    }
+
+    /** The RadSec files for {@code --transport radsec}, null for udp; wrong combinations name the option. */
+    private StreamTls streamTls() {
+        switch (transport) {
+            case "udp":
+                if (tlsCert != null || tlsKey != null || tlsCa != null) {
+                    throw new IllegalArgumentException("--tls-cert, --tls-key and --tls-ca need --transport radsec");
+                }
+                if (secretFile == null) {
+                    throw new IllegalArgumentException("--secret-file is required with --transport udp");
+                }
+                return null;
+            case "radsec":
+                if (tlsCert == null || tlsKey == null || tlsCa == null) {
+                    throw new IllegalArgumentException("--transport radsec needs --tls-cert, --tls-key and --tls-ca");
+                }
+                return new StreamTls(tlsCert, tlsKey, tlsCa);
+            default:
+                throw new IllegalArgumentException("--transport must be udp or radsec, got '" + transport + "'");
+        }
     }
 
     private Report eapTls(LoadSettings settings, Expectations expectations, PrintWriter err) throws Exception {

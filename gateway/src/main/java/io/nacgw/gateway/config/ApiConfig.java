@@ -25,8 +25,9 @@ public record ApiConfig(Boolean enabled, String host, Integer port, Integer maxB
                         Integer bulkBatchSize, Integer workerThreads, Integer workerQueue, Integer ioThreads,
                         Boolean http2, String clientCertificates, String partnerProfile, List<UserConfig> users,
                         AuthConfig auth, Integer minBodyRate, Integer maxConnections,
-                        Integer maxConnectionsPerAddress, Duration handshakeTimeout) {
+                        Integer maxConnectionsPerAddress, Duration handshakeTimeout, ConsoleConfig console) {
     public ApiConfig {
+        console = console == null ? new ConsoleConfig(null, null, null, null) : console;
         enabled = enabled == null || enabled;
         clientCertificates = clientCertificates == null ? "optional" : clientCertificates.toLowerCase(Locale.ROOT);
         if (!List.of("none", "optional", "require").contains(clientCertificates)) {
@@ -39,7 +40,35 @@ public record ApiConfig(Boolean enabled, String host, Integer port, Integer maxB
 
     static ApiConfig defaults() {
         return new ApiConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * {@code api.console}: the operator console at {@code /console/} on the HTTPS port.
+     *
+     * @param enabled         serve it (default true)
+     * @param idleTimeout     a session ends after this long without a request (default 15m; 1m-24h)
+     * @param maxSessions     sessions open at once, the least recently used ending first (default 100; 1-100000)
+     * @param recentDecisions decisions kept in memory for the pages (default 10000; 1-1000000)
+     */
+    public record ConsoleConfig(Boolean enabled, Duration idleTimeout, Integer maxSessions, Integer recentDecisions) {
+        public ConsoleConfig {
+            enabled = enabled == null || enabled;
+            idleTimeout = idleTimeout == null ? Duration.ofMinutes(15) : idleTimeout;
+            maxSessions = maxSessions == null ? 100 : maxSessions;
+            recentDecisions = recentDecisions == null ? io.nacgw.nacapi.console.DecisionFeed.DEFAULT_RECENT
+                    : recentDecisions;
+            if (idleTimeout.compareTo(Duration.ofMinutes(1)) < 0 || idleTimeout.compareTo(Duration.ofHours(24)) > 0) {
+                throw new IllegalArgumentException("api.console.idleTimeout must be 1m to 24h, got " + idleTimeout);
+            }
+            if (maxSessions < 1 || maxSessions > 100_000) {
+                throw new IllegalArgumentException("api.console.maxSessions must be 1 to 100000, got " + maxSessions);
+            }
+            if (recentDecisions < 1 || recentDecisions > 1_000_000) {
+                throw new IllegalArgumentException("api.console.recentDecisions must be 1 to 1000000, got "
+                        + recentDecisions);
+            }
+        }
     }
 
     /** One HTTP Basic account; the password is stored as a PBKDF2 hash ({@code nacgw api hash-password}). */

@@ -93,12 +93,14 @@ public final class ConfigLoader {
             IpLiterals.require("metrics.host", cfg.metrics().host());
             if (cfg.radius().enabled()) {
                 cfg.radius().settings(cfg.audit().queueSize());
-                cfg.radius().nasClients(policy);
+                io.nacgw.radius.NasRegistry.of(cfg.radius().nasClients(policy)); // also: two clients, one network or certificate name
                 cfg.radius().proxySettings(cfg.policy());
                 io.nacgw.certs.PkiLayout pki = new io.nacgw.certs.PkiLayout(cfg.dataDir().resolve("pki"));
                 cfg.radius().eap().settings(cfg.dataDir(), pki.serverCertificate(), pki.serverKey());
                 cfg.radius().coa().settings();
                 cfg.radius().coa().shared().settings();
+                IpLiterals.require("radius.radsec.bindAddress", cfg.radius().radsec().bindAddress());
+                cfg.radius().radsec().settings(cfg.radius().bindAddress());
             }
             if (cfg.sync().enabled()) {
                 cfg.sync().settings();

@@ -12,6 +12,7 @@ import io.nacgw.radius.VendorIdentity;
 import io.nacgw.radius.VendorProfile;
 import io.nacgw.radius.coa.CoaSettings;
 import io.nacgw.radius.coa.SharedCoaSettings;
+import io.nacgw.radius.radsec.RadSecSettings;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,18 +29,19 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                            Integer accountingThreads, Integer accountingQueue, Integer receiveBufferBytes,
                            Duration acceptLifetime, Integer sessionQueue, Duration sessionRetention,
                            Integer maxRequestsPerSecond, CoaConfig coa, LinkedHashMap<String, ClientConfig> clients,
-                           EapConfig eap, LinkedHashMap<String, UpstreamsConfig> upstreams) {
+                           EapConfig eap, RadSecConfig radsec, LinkedHashMap<String, UpstreamsConfig> upstreams) {
     public RadiusConfig {
         enabled = enabled == null || enabled;
         coa = coa == null ? new CoaConfig(null, null, null, null, null, null, null) : coa;
         eap = eap == null ? EapConfig.defaults() : eap;
+        radsec = radsec == null ? new RadSecConfig(null, null, null, null, null, null, null, null) : radsec;
         clients = clients == null ? new LinkedHashMap<>() : clients;
         upstreams = upstreams == null ? new LinkedHashMap<>() : upstreams;
     }
 
     static RadiusConfig defaults() {
         return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     /** {@code radius.coa:} Change of Authorization (RFC 5176) sent to NASes when a live session's decision changes. */
@@ -72,12 +74,36 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
         }
     }
 
+    /**
+     * {@code radius.radsec:} RADIUS over TLS (RFC 6614). NAS certificates come from nacgw's CA (role nas) or from
+     * {@code trustedCaFiles}; revocation from {@code pki/crl.pem} and {@code crlFiles}. Needs a restart to change;
+     * the TLS files are re-read when they change.
+     */
+    public record RadSecConfig(Boolean enabled, String bindAddress, Integer port, Duration idleTimeout,
+                               Duration handshakeTimeout, Integer maxConnections, List<java.nio.file.Path> trustedCaFiles,
+                               List<java.nio.file.Path> crlFiles) {
+        public RadSecConfig {
+            trustedCaFiles = trustedCaFiles == null ? List.of() : List.copyOf(trustedCaFiles);
+            crlFiles = crlFiles == null ? List.of() : List.copyOf(crlFiles);
+        }
+
+        /** Validated settings; {@code radiusBindAddress} is the default bind address. */
+        public RadSecSettings settings(String radiusBindAddress) {
+            RadSecSettings d = RadSecSettings.DEFAULTS;
+            String bind = bindAddress != null ? bindAddress : radiusBindAddress != null ? radiusBindAddress : d.bindAddress();
+            return new RadSecSettings(enabled != null && enabled, bind, port != null ? port : d.port(),
+                    idleTimeout != null ? idleTimeout : d.idleTimeout(),
+                    handshakeTimeout != null ? handshakeTimeout : d.handshakeTimeout(),
+                    maxConnections != null ? maxConnections : d.maxConnections());
+        }
+    }
+
     /** One NAS or NAS network. */
     public record ClientConfig(String address, List<String> secrets, Boolean requireMessageAuthenticator,
                                Boolean limitProxyState, String vendor, List<String> identitySources,
                                VendorIdentityConfig vendorIdentity, String profile, List<ProfileRuleConfig> profileRules,
                                Integer coaPort, String coaSecret, String coaAddress, String coaAction,
-                               String nasIdentity, String authenticateWith) {
+                               String nasIdentity, String certificateName, String authenticateWith) {
         @Override
         public String toString() {
             return "ClientConfig[" + address + ", secrets=***]";
@@ -153,6 +179,7 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                 if (c.coaAddress() != null) b.coaAddress(NasClient.ipLiteral(key + ".coaAddress", c.coaAddress()));
                 if (c.coaAction() != null) b.coaAction(CoaAction.fromName(c.coaAction()));
                 if (c.nasIdentity() != null) b.nasIdentity(NasIdentity.fromName(c.nasIdentity()));
+                if (c.certificateName() != null) b.certificateName(c.certificateName());
                 if (c.authenticateWith() != null) {
                     if (!upstreams.containsKey(c.authenticateWith())) {
                         throw new IllegalArgumentException(key + ".authenticateWith '" + c.authenticateWith()

@@ -119,6 +119,30 @@ final class RunCheckTest {
         return graph;
     }
 
+    @Test
+    void check_radsecPortHeld_isReportedAsInUse() throws Exception {
+        Needs.that(Files.isReadable(Path.of("/proc/net/tcp")), "/proc/net/tcp (Linux)");
+        try (ServerSocket holder = new ServerSocket(0, 5, LOOPBACK)) {
+            Path cfg = dir.resolve("radsec.yaml");
+            Files.writeString(cfg, """
+                    radius:
+                      bindAddress: 127.0.0.1
+                      authPort: 0
+                      acctPort: 0
+                      radsec: {enabled: true, port: %d}
+                    api: {enabled: false}
+                    metrics: {enabled: false}
+                    policy:
+                      profiles:
+                        wifi: {}
+                    """.formatted(holder.getLocalPort()));
+            Cli.Result r = Cli.run("run", "--config", cfg.toString(), "--check");
+            assertEquals(1, r.status(), r.out() + r.err());
+            assertTrue(r.out().contains("FAILED  RadSec (radius.radsec.port): TCP 127.0.0.1:" + holder.getLocalPort()
+                    + " is in use by another socket"), r.out());
+        }
+    }
+
     private Path config(HttpServer graph, int radiusPort, int apiPort, int metricsPort) throws IOException {
         String root = "http://127.0.0.1:" + graph.getAddress().getPort();
         Path secret = dir.resolve("graph.secret");

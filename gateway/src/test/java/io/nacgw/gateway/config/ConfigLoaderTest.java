@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -57,6 +58,29 @@ final class ConfigLoaderTest {
         String m = error("store:\n  urll: x\n" + MINIMAL);
         assertTrue(m.contains("unknown key 'store.urll'"), m);
         assertTrue(m.contains("maxPoolSize"), m);
+    }
+
+    @Test
+    void consoleKeys_defaultsAndValidation_nameTheKey() throws Exception {
+        NacgwConfig d = load(MINIMAL);
+        assertTrue(d.api().console().enabled());
+        assertEquals(Duration.ofMinutes(15), d.api().console().idleTimeout());
+        assertEquals(100, d.api().console().maxSessions());
+        assertEquals(10_000, d.api().console().recentDecisions());
+        NacgwConfig set = load("api:\n  console: {enabled: false, idleTimeout: 1h, maxSessions: 5, recentDecisions: 50}\n"
+                + MINIMAL);
+        assertEquals(false, set.api().console().enabled());
+        assertEquals(Duration.ofHours(1), set.api().console().idleTimeout());
+        assertEquals(5, set.api().console().maxSessions());
+        assertEquals(50, set.api().console().recentDecisions());
+        String m = error("api:\n  console: {idleTimeout: 10s}\n" + MINIMAL);
+        assertTrue(m.contains("api.console.idleTimeout must be 1m to 24h"), m);
+        m = error("api:\n  console: {maxSessions: 0}\n" + MINIMAL);
+        assertTrue(m.contains("api.console.maxSessions"), m);
+        m = error("api:\n  console: {recentDecisions: 0}\n" + MINIMAL);
+        assertTrue(m.contains("api.console.recentDecisions"), m);
+        m = error("api:\n  console: {idle: 5m}\n" + MINIMAL);
+        assertTrue(m.contains("unknown key 'api.console.idle'"), m);
     }
 
     @Test
@@ -128,6 +152,33 @@ final class ConfigLoaderTest {
         assertTrue(m.contains("owner"), m);
         m = error("radius:\n  coa: {maxAttempts: 11}\n" + MINIMAL);
         assertTrue(m.contains("radius.coa.maxAttempts"), m);
+    }
+
+    @Test
+    void radsecKeys_defaultsAndBadValues_nameTheKey() throws Exception {
+        NacgwConfig defaults = load(MINIMAL);
+        var d = defaults.radius().radsec().settings(defaults.radius().bindAddress());
+        assertEquals(false, d.enabled());
+        assertEquals(2083, d.port());
+        NacgwConfig on = load("radius:\n  bindAddress: 127.0.0.1\n  radsec:\n    enabled: true\n    idleTimeout: 2m\n"
+                + "    handshakeTimeout: 3s\n    maxConnections: 10\n    trustedCaFiles: [nas-ca.pem]\n" + MINIMAL);
+        var s = on.radius().radsec().settings(on.radius().bindAddress());
+        assertEquals("127.0.0.1", s.bindAddress(), "the RADIUS bind address by default");
+        assertEquals(Duration.ofMinutes(2), s.idleTimeout());
+        assertEquals(Duration.ofSeconds(3), s.handshakeTimeout());
+        assertEquals(10, s.maxConnections());
+        assertEquals(List.of(Path.of("nas-ca.pem")), on.radius().radsec().trustedCaFiles());
+        String m = error("radius:\n  radsec:\n    enabled: true\n    prot: 2083\n" + MINIMAL);
+        assertTrue(m.contains("unknown key 'radius.radsec.prot'"), m);
+        m = error("radius:\n  radsec:\n    port: 99999\n" + MINIMAL);
+        assertTrue(m.contains("radius.radsec.port must be 0-65535"), m);
+        m = error("radius:\n  radsec:\n    maxConnections: 0\n" + MINIMAL);
+        assertTrue(m.contains("radius.radsec.maxConnections"), m);
+        m = error("radius:\n  radsec:\n    bindAddress: nacgw.example.org\n" + MINIMAL);
+        assertTrue(m.contains("radius.radsec.bindAddress must be an IP address"), m);
+        m = error("radius:\n  clients:\n    a: {address: 192.0.2.1, secrets: [s3cret-1234], certificateName: sw}\n"
+                + "    b: {address: 192.0.2.2, secrets: [s3cret-1234], certificateName: sw}\n" + MINIMAL);
+        assertTrue(m.contains("both use the certificate name 'sw'"), m);
     }
 
     @Test

@@ -116,7 +116,12 @@ final class EapTlsSupplicant implements AutoCloseable {
                 id = (id + 1) & 0xFF;
                 byte[] packet = codec.accessRequest(id, authenticator, attributes(device, identity, eap, state, nasPort),
                         messageAuthenticator);
-                Exchange x = exchange(packet, authenticator);
+                Exchange x;
+                try {
+                    x = exchange(packet, authenticator);
+                } catch (IOException e) {
+                    throw new SocketProblem(e);
+                }
                 sent += 1 + x.retransmissions;
                 retransmitted += x.retransmissions;
                 if (x.reply == null) {
@@ -211,6 +216,8 @@ final class EapTlsSupplicant implements AutoCloseable {
             }
             return new Outcome(false, null, false, null, ReplyError.EAP_PROTOCOL, "more than " + MAX_ROUNDS + " rounds",
                     sent, retransmitted);
+        } catch (SocketProblem e) {
+            throw e.io;
         } catch (IOException e) {
             // a TLS alert from either side (bctls throws TlsFatalAlert), or a TLS record the client cannot read
             return new Outcome(false, null, false, null, ReplyError.EAP_PROTOCOL, "TLS: " + e.getMessage(), sent,
@@ -231,6 +238,16 @@ final class EapTlsSupplicant implements AutoCloseable {
         return b;
     }
 
+    /** A socket failure, kept apart from the TLS failures (IOExceptions too) while it leaves the conversation. */
+    private static final class SocketProblem extends RuntimeException {
+        final IOException io;
+
+        SocketProblem(IOException io) {
+            super(io.getMessage(), null, false, false);
+            this.io = io;
+        }
+    }
+
     private record Exchange(RadiusPacket reply, int retransmissions, ReplyError error, String detail) {
     }
 
@@ -238,12 +255,21 @@ final class EapTlsSupplicant implements AutoCloseable {
     private Exchange exchange(byte[] packet, byte[] authenticator) throws IOException {
         DatagramPacket d = new DatagramPacket(receive, receive.length);
         for (int attempt = 0; attempt <= retries; attempt++) {
-            socket.send(new DatagramPacket(packet, packet.length));
+            try {
+                socket.send(new DatagramPacket(packet, packet.length));
+            } catch (java.net.PortUnreachableException e) {
+                pause(socket.getSoTimeout());
+                continue;
+            }
             while (true) {
                 try {
                     d.setLength(receive.length);
                     socket.receive(d);
                 } catch (SocketTimeoutException e) {
+                    break;
+                } catch (java.net.PortUnreachableException e) {
+                    // nothing listens there (ICMP port unreachable): wait out the timeout like for a silent server
+                    pause(socket.getSoTimeout());
                     break;
                 }
                 if (d.getLength() < RadiusCodec.HEADER || (receive[1] & 0xFF) != id) {
@@ -258,6 +284,15 @@ final class EapTlsSupplicant implements AutoCloseable {
             }
         }
         return new Exchange(null, retries, ReplyError.TIMEOUT, "no answer after " + retries + " retransmissions");
+    }
+
+    private static void pause(int millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted");
+        }
     }
 
     private List<RadiusAttribute> attributes(EapTlsDevices.Device device, byte[] identity, byte[] eap, byte[] state,

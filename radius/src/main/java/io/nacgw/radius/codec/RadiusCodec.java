@@ -92,30 +92,63 @@ public final class RadiusCodec extends MessageToMessageCodec<InboundPacket, Radi
     }
 
     /**
-     * The signed wire form of a request nacgw sends as a client whose authenticator is computed, not random
-     * (CoA-, Disconnect-, Accounting-Request): header, Message-Authenticator first, the attributes; then the MA
-     * over a zero authenticator and the Request Authenticator (RFC 5176 §2.3).
+     * The signed wire form of a request nacgw sends as a client: header, Message-Authenticator first, the
+     * attributes. CoA-, Disconnect- and Accounting-Request get the MA over a zero authenticator and then their
+     * Request Authenticator (RFC 5176 §2.3); Access-Request and Status-Server get a random authenticator (from
+     * {@code random}) and the MA over it, and a User-Password given in clear text is hidden (RFC 2865 §5.2).
      */
     public static byte[] encodeRequest(int code, int identifier, List<Attribute> attributes, Secret secret) {
-        if (!RadiusCrypto.hasComputedRequestAuthenticator(code)) {
+        return encodeRequest(code, identifier, attributes, secret, null);
+    }
+
+    /** As {@link #encodeRequest(int, int, List, Secret)}; {@code random} is needed for a random authenticator. */
+    public static byte[] encodeRequest(int code, int identifier, List<Attribute> attributes, Secret secret,
+                                       java.util.Random random) {
+        boolean computed = RadiusCrypto.hasComputedRequestAuthenticator(code);
+        if (!computed && code != RadiusCode.ACCESS_REQUEST && code != RadiusCode.STATUS_SERVER) {
+            throw new IllegalArgumentException(RadiusCode.name(code) + " is not a request nacgw sends");
+        }
+        if (!computed && random == null) {
             throw new IllegalArgumentException(RadiusCode.name(code) + " needs a random authenticator");
         }
         if (identifier < 0 || identifier > 255) {
             throw new IllegalArgumentException("identifier must be 0-255, got " + identifier);
         }
-        byte[] packet = assemble(code, identifier, attributes);
-        RadiusCrypto.signRequest(secret, packet, RadiusCrypto.HEADER_LENGTH);
-        return packet;
+        byte[] authenticator = new byte[RadiusCrypto.AUTH_LENGTH];
+        if (!computed) {
+            random.nextBytes(authenticator);
+        }
+        return signedRequest(code, identifier, authenticator, computed, attributes, secret);
     }
 
-    /** Header (code, identifier, length), a zeroed Message-Authenticator first, the attributes; at most 4096 bytes. */
-    private static byte[] assemble(int code, int identifier, List<Attribute> attributes) {
+    /**
+     * The signed wire form of an Access-Request or Status-Server nacgw sends with the random {@code authenticator}
+     * it chose (the proxy keeps it to check the reply): as {@link #encodeRequest(int, int, List, Secret, java.util.Random)},
+     * a User-Password given in clear text hidden with this authenticator. Throws {@link IllegalStateException}
+     * beyond 4096 bytes.
+     */
+    public static byte[] encodeRequest(int code, int identifier, byte[] authenticator, List<Attribute> attributes,
+                                       Secret secret) {
+        if (code != RadiusCode.ACCESS_REQUEST && code != RadiusCode.STATUS_SERVER) {
+            throw new IllegalArgumentException(RadiusCode.name(code) + " does not take a random authenticator");
+        }
+        if (identifier < 0 || identifier > 255 || authenticator.length != RadiusCrypto.AUTH_LENGTH) {
+            throw new IllegalArgumentException("identifier must be 0-255 and the authenticator 16 bytes");
+        }
+        return signedRequest(code, identifier, authenticator.clone(), false, attributes, secret);
+    }
+
+    private static byte[] signedRequest(int code, int identifier, byte[] authenticator, boolean computed,
+                                        List<Attribute> attributes, Secret secret) {
         ByteArrayOutputStream bos = new ByteArrayOutputStream(256);
         bos.write(new byte[RadiusCrypto.HEADER_LENGTH], 0, RadiusCrypto.HEADER_LENGTH);
         bos.write(AttributeType.MESSAGE_AUTHENTICATOR);
         bos.write(18);
         bos.write(new byte[16], 0, 16);
         for (Attribute a : attributes) {
+            if (!computed && !a.isVendor() && a.type() == AttributeType.USER_PASSWORD) {
+                a = Attribute.of(AttributeType.USER_PASSWORD, RadiusCrypto.encryptPap(secret, authenticator, a.value()));
+            }
             byte[] w = wire(a);
             bos.write(w, 0, w.length);
         }
@@ -127,23 +160,6 @@ public final class RadiusCodec extends MessageToMessageCodec<InboundPacket, Radi
         packet[1] = (byte) identifier;
         packet[2] = (byte) (packet.length >>> 8);
         packet[3] = (byte) packet.length;
-        return packet;
-    }
-
-    /**
-     * The signed wire form of a request with a random authenticator nacgw sends as a client (an Access-Request it
-     * proxies, a Status-Server probe): header with {@code authenticator}, Message-Authenticator first, the
-     * attributes in order; then the MA over the whole packet. Throws {@link IllegalStateException} beyond 4096 bytes.
-     */
-    public static byte[] encodeRandomRequest(int code, int identifier, byte[] authenticator, List<Attribute> attributes,
-                                             Secret secret) {
-        if (RadiusCrypto.hasComputedRequestAuthenticator(code)) {
-            throw new IllegalArgumentException(RadiusCode.name(code) + " has a computed authenticator");
-        }
-        if (identifier < 0 || identifier > 255 || authenticator.length != RadiusCrypto.AUTH_LENGTH) {
-            throw new IllegalArgumentException("identifier must be 0-255 and the authenticator 16 bytes");
-        }
-        byte[] packet = assemble(code, identifier, attributes);
         System.arraycopy(authenticator, 0, packet, RadiusCrypto.AUTH_OFFSET, RadiusCrypto.AUTH_LENGTH);
         RadiusCrypto.signRequest(secret, packet, RadiusCrypto.HEADER_LENGTH);
         return packet;

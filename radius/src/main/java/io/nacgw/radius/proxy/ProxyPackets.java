@@ -40,9 +40,9 @@ final class ProxyPackets {
                 continue;
             }
             if (!a.isVendor() && a.type() == AttributeType.USER_PASSWORD) {
-                byte[] plain = RadiusCrypto.decryptPap(r.secret(), r.authenticator(), a.value());
-                out.add(Attribute.of(AttributeType.USER_PASSWORD, RadiusCrypto.encryptPap(upstream, authenticator, plain)));
-                Arrays.fill(plain, (byte) 0);
+                // in clear text here: the codec hides it again for the upstream's secret and nacgw's authenticator
+                out.add(Attribute.of(AttributeType.USER_PASSWORD,
+                        RadiusCrypto.decryptPap(r.secret(), r.authenticator(), a.value())));
                 continue;
             }
             out.add(a);
@@ -52,12 +52,12 @@ final class ProxyPackets {
             out.add(Attribute.of(AttributeType.CHAP_CHALLENGE, r.authenticator()));
         }
         out.add(Attribute.of(AttributeType.PROXY_STATE, proxyState));
-        return RadiusCodec.encodeRandomRequest(RadiusCode.ACCESS_REQUEST, identifier, authenticator, out, upstream);
+        return RadiusCodec.encodeRequest(RadiusCode.ACCESS_REQUEST, identifier, authenticator, out, upstream);
     }
 
     /** A Status-Server probe (RFC 5997 §3: Message-Authenticator required). */
     static byte[] statusServer(int identifier, byte[] authenticator, Secret upstream) {
-        return RadiusCodec.encodeRandomRequest(RadiusCode.STATUS_SERVER, identifier, authenticator,
+        return RadiusCodec.encodeRequest(RadiusCode.STATUS_SERVER, identifier, authenticator,
                 List.of(Attribute.text(AttributeType.NAS_IDENTIFIER, "nacgw")), upstream);
     }
 

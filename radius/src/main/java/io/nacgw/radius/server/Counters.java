@@ -61,6 +61,11 @@ public final class Counters implements DropSink {
         }
     }
 
+    /** Counts a request received on a stream transport (RadSec), where no source lookup counts it. */
+    public void countReceived() {
+        received.increment();
+    }
+
     /** Drops counted for {@code reason} so far. */
     public long drops(DropReason reason) {
         return drops[reason.ordinal()].sum();

@@ -16,6 +16,10 @@ import io.nacgw.radius.eap.EapStats;
 import io.nacgw.radius.proxy.ProxySettings;
 import io.nacgw.radius.proxy.RadiusProxy;
 
+import io.nacgw.radius.codec.DropSink;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
@@ -42,6 +46,9 @@ public final class ServerComponents implements AutoCloseable {
     private final RadiusInitializer acct;
     private final ProxySettings proxySettings;
     private final RadiusProxy proxy;
+    private final AccessRequestHandler accessHandler;
+    private final AccountingRequestHandler accountingHandler;
+    private final ChannelHandler streamDuplicates;
 
     public ServerComponents(RadiusSettings settings, NasRegistry clients, RadiusServices services) {
         this(settings, EapSettings.DISABLED, clients, services, null);
@@ -106,20 +113,25 @@ public final class ServerComponents implements AutoCloseable {
         this.proxy = upstreams.enabled() ? RadiusProxy.start(upstreams) : null;
         AccessAuthorizer authorizer = new AccessAuthorizer(policy, services.compliance(), services.clock(),
                 settings.acceptLifetime(), eap, debug, proxy, upstreams.profileUpstreams());
+        this.accessHandler = new AccessRequestHandler(authorizer, audit, acceptRecorder, counters, services.clock(),
+                decisions, debug);
+        this.accountingHandler = new AccountingRequestHandler(services.sessions(), sessionExecutor, services.compliance(),
+                counters, services.clock(), this::copyAccounting);
+        // RadSec connections share one cache; a connection's address and port key its entries (RFC 6613 §2.6.1)
+        this.streamDuplicates = new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
+                settings.duplicateTtl(), services.clock()), counters);
         this.auth = new RadiusInitializer(datagram, admission(settings), client,
                 new StructureValidator(ServicePort.AUTH, counters),
                 authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters), codec,
                 new StatusServerHandler(ServicePort.AUTH, counters),
-                new AccessRequestHandler(authorizer, audit, acceptRecorder, counters, services.clock(),
-                        decisions, debug), errors);
+                accessHandler, errors);
         this.acct = new RadiusInitializer(datagram, admission(settings), client,
                 new StructureValidator(ServicePort.ACCT, counters),
                 authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters), codec,
                 new StatusServerHandler(ServicePort.ACCT, counters),
-                new AccountingRequestHandler(services.sessions(), sessionExecutor, services.compliance(), counters,
-                        services.clock(), this::copyAccounting), errors);
+                accountingHandler, errors);
     }
 
     /** One admission bucket per port: accounting bursts do not eat the authentication budget. */
@@ -175,6 +187,30 @@ public final class ServerComponents implements AutoCloseable {
     /** The pipeline of a port. */
     public RadiusInitializer initializer(ServicePort port) {
         return port == ServicePort.AUTH ? auth : acct;
+    }
+
+    /**
+     * Appends the request path of a RadSec connection (after its TLS, framing and NAS lookup, which hand on
+     * {@link io.nacgw.radius.codec.InboundPacket}s carrying the NAS client and the RadSec secret) to {@code p}:
+     * <pre>
+     *   structure      as on UDP; Access-Request, Accounting-Request and Status-Server on one stream
+     *   authenticator  as on UDP, with the RadSec secret
+     *   duplicates     RFC 5080 / RFC 6613 §2.6.1 (a connection's address is its key)
+     *   codec, status, access, accounting   the same handlers, decisions and session table as UDP (a login whose
+     *                  client or profile names a radius.upstreams pool is proxied, its reply written back on this stream)
+     * </pre>
+     * {@code drops} receives the drops of the structure and authenticator checks (the caller closes the
+     * connection for them, RFC 6613 §2.6.4); everything else is counted as on UDP. The caller adds the last
+     * (error) handler.
+     */
+    public void addStreamRequestPath(ChannelPipeline p, DropSink drops) {
+        p.addLast("structure", new StructureValidator(ServicePort.STREAM, drops))
+                .addLast("authenticator", new AuthenticatorVerifier(drops))
+                .addLast("duplicates", streamDuplicates)
+                .addLast("codec", new RadiusCodec(drops))
+                .addLast("status", new StatusServerHandler(ServicePort.STREAM, counters))
+                .addLast("access", accessHandler)
+                .addLast("accounting", accountingHandler);
     }
 
     /** The registry requests are matched against now. */

@@ -1,0 +1,88 @@
+package io.nacgw.radius.radsec;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.SocketAddress;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * RadSec connection counters and their log policy: DEBUG per event, WARN at most once per reason per 10 s with the
+ * number since the last warning (a flood of bad connections must not flood the log).
+ */
+final class RadSecCounters {
+    private static final Logger log = LoggerFactory.getLogger(RadSecServer.class);
+    private static final long WARN_INTERVAL_NANOS = 10_000_000_000L;
+
+    final LongAdder accepted = new LongAdder();
+    final LongAdder open = new LongAdder();
+    final LongAdder established = new LongAdder();
+    final LongAdder truncated = new LongAdder();
+    final LongAdder packets = new LongAdder();
+    private final Map<Refusal, LongAdder> refusals = new EnumMap<>(Refusal.class);
+    private final Map<CloseReason, LongAdder> closes = new EnumMap<>(CloseReason.class);
+    /** Failed TLS handshakes by {@link io.nacgw.certs.TlsFailures} reason (as EAP-TLS and HTTPS report theirs). */
+    private final Map<String, LongAdder> tlsFailures = new java.util.HashMap<>();
+    private final Map<Enum<?>, AtomicLong> lastWarn = new java.util.HashMap<>();
+    private final Map<Enum<?>, LongAdder> sinceWarn = new java.util.HashMap<>();
+
+    RadSecCounters() {
+        for (String r : io.nacgw.certs.TlsFailures.REASONS) {
+            tlsFailures.put(r, new LongAdder());
+        }
+        for (Refusal r : Refusal.values()) {
+            refusals.put(r, new LongAdder());
+            lastWarn.put(r, new AtomicLong(Long.MIN_VALUE));
+            sinceWarn.put(r, new LongAdder());
+        }
+        for (CloseReason c : CloseReason.values()) {
+            closes.put(c, new LongAdder());
+            lastWarn.put(c, new AtomicLong(Long.MIN_VALUE));
+            sinceWarn.put(c, new LongAdder());
+        }
+    }
+
+    void refused(Refusal r, SocketAddress peer, String detail) {
+        refusals.get(r).increment();
+        note(r, "refused", peer, detail);
+    }
+
+    /** A failed TLS handshake (besides its refusal reason), classified by {@link io.nacgw.certs.TlsFailures}. */
+    void tlsFailure(Throwable cause) {
+        LongAdder a = tlsFailures.get(io.nacgw.certs.TlsFailures.reason(cause));
+        (a != null ? a : tlsFailures.get("other")).increment();
+    }
+
+    void closed(CloseReason c, SocketAddress peer, String detail) {
+        closes.get(c).increment();
+        note(c, "closed", peer, detail);
+    }
+
+    private void note(Enum<?> reason, String what, SocketAddress peer, String detail) {
+        String name = reason.name().toLowerCase(java.util.Locale.ROOT);
+        if (log.isDebugEnabled()) {
+            log.debug("RadSec connection from {} {} ({}): {}", peer, what, name, detail);
+        }
+        sinceWarn.get(reason).increment();
+        AtomicLong last = lastWarn.get(reason);
+        long now = System.nanoTime();
+        long l = last.get();
+        if ((l == Long.MIN_VALUE || now - l >= WARN_INTERVAL_NANOS) && last.compareAndSet(l, now)) {
+            log.warn("RadSec: {} {} connection(s) for {} since the last warning; latest from {}: {}", what,
+                    sinceWarn.get(reason).sumThenReset(), name, peer, detail);
+        }
+    }
+
+    RadSecStats snapshot() {
+        Map<Refusal, Long> r = new EnumMap<>(Refusal.class);
+        refusals.forEach((k, v) -> r.put(k, v.sum()));
+        Map<CloseReason, Long> c = new EnumMap<>(CloseReason.class);
+        closes.forEach((k, v) -> c.put(k, v.sum()));
+        Map<String, Long> t = new java.util.TreeMap<>();
+        tlsFailures.forEach((k, v) -> t.put(k, v.sum()));
+        return new RadSecStats(accepted.sum(), open.sum(), established.sum(), r, c, truncated.sum(), packets.sum(), t);
+    }
+}

@@ -1,0 +1,40 @@
+package io.nacgw.radius.radsec;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The RadSec listener (config keys {@code radius.radsec.*}).
+ *
+ * @param enabled           listen at all (default false)
+ * @param bindAddress       IP literal to bind ({@code ::} dual stack, {@code 0.0.0.0}, one interface's address)
+ * @param port              TCP port (2083; 0 picks a free port, for tests)
+ * @param idleTimeout       a connection with no packet either way for this long is closed (NASes keep theirs open
+ *                          with Status-Server or reconnect)
+ * @param handshakeTimeout  a TLS handshake must complete within this, else the connection is closed
+ * @param maxConnections    connections open at once; beyond it new ones are closed at once
+ */
+public record RadSecSettings(boolean enabled, String bindAddress, int port, Duration idleTimeout,
+                             Duration handshakeTimeout, int maxConnections) {
+    /** Off; {@code ::}:2083, 5 min idle, 10 s handshake, 1,024 connections. */
+    public static final RadSecSettings DEFAULTS = new RadSecSettings(false, "::", RadSec.DEFAULT_PORT,
+            Duration.ofMinutes(5), Duration.ofSeconds(10), 1024);
+
+    public RadSecSettings {
+        Objects.requireNonNull(bindAddress, "radius.radsec.bindAddress");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("radius.radsec.port must be 0-65535, got " + port);
+        }
+        requirePositive("radius.radsec.idleTimeout", idleTimeout);
+        requirePositive("radius.radsec.handshakeTimeout", handshakeTimeout);
+        if (maxConnections < 1 || maxConnections > 1_000_000) {
+            throw new IllegalArgumentException("radius.radsec.maxConnections must be 1-1000000, got " + maxConnections);
+        }
+    }
+
+    private static void requirePositive(String key, Duration d) {
+        if (d == null || d.isNegative() || d.isZero() || d.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException(key + " must be more than 0 and at most 1 day, got " + d);
+        }
+    }
+}

@@ -1,6 +1,24 @@
 package io.nacgw.radius.proxy;
 
 import io.nacgw.core.policy.AccessPolicy;
+import io.nacgw.certs.CertificateAuthority;
+import io.nacgw.certs.ClientAuth;
+import io.nacgw.certs.IssuedClient;
+import io.nacgw.certs.KeyType;
+import io.nacgw.certs.ReloadingTlsContext;
+import io.nacgw.certs.Role;
+import io.nacgw.certs.ServerNames;
+import io.nacgw.certs.ServerTlsConfig;
+import io.nacgw.certs.TlsContexts;
+import io.nacgw.radius.codec.Attribute;
+import io.nacgw.radius.codec.RadiusCode;
+import io.nacgw.radius.codec.RadiusCodec;
+import io.nacgw.radius.radsec.RadSecClient;
+import io.nacgw.radius.radsec.RadSecServer;
+import io.nacgw.radius.radsec.RadSecSettings;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.nacgw.core.policy.Profile;
 import io.nacgw.core.policy.ResponseAttributes;
 import io.nacgw.core.policy.Verdict;
@@ -170,6 +188,45 @@ final class ProxyInteropTest {
         assertTrue(o.contains("Tunnel-Private-Group-Id:0 = \"100\""), o);
         waitFor(() -> world.audit.stream().anyMatch(l -> l.contains("\"method\":\"proxy-pap\"")
                 && l.contains("\"verdict\":\"accept\"") && l.contains("main/a")), "audit of the accept");
+    }
+
+    /**
+     * A RadSec NAS's login takes the same proxy path as a UDP one: its User-Password (hidden with the RadSec secret)
+     * is re-hidden for the upstream, and the merged Accept comes back on the TLS connection.
+     */
+    @Test
+    void radsecNas_papLogin_isProxied_andTheMergedAcceptComesBackOverTls() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.open(tmp.resolve("pki"));
+        ca.init(ServerNames.defaults(), KeyType.ECDSA_P256, false);
+        IssuedClient cert = ca.issueClient("vpn", Role.NAS, 30, "unused-p12".toCharArray());
+        Duration wait = Duration.ofSeconds(20);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try (ReloadingTlsContext tls = ReloadingTlsContext.create(ServerTlsConfig.fromPki(ca.layout(),
+                ClientAuth.REQUIRE))) {
+            RadSecServer radsec = server.startRadSec(new RadSecSettings(true, "127.0.0.1", 0, Duration.ofMinutes(5),
+                    Duration.ofSeconds(10), 8), tls);
+            long accepts = stats("a").accepts();
+            try (RadSecClient c = RadSecClient.connect(new InetSocketAddress("127.0.0.1", radsec.address().getPort()),
+                    TlsContexts.client(List.of(ca.layout().caCertificate()), cert.chainFile(), cert.keyFile()), group,
+                    wait).join()) {
+                byte[] reply = c.send(RadiusCode.ACCESS_REQUEST, List.of(Attribute.text(AttributeType.USER_NAME, "alice"),
+                        Attribute.text(AttributeType.USER_PASSWORD, "alice-pass"),
+                        Attribute.text(AttributeType.CALLING_STATION_ID, "00-11-22-33-44-01"),
+                        Attribute.integer(AttributeType.NAS_PORT_TYPE, 5)), wait).join();
+                assertEquals(RadiusCode.ACCESS_ACCEPT, reply[0] & 0xFF, debug());
+                List<Attribute> attributes = RadiusCodec.attributes(reply);
+                assertTrue(attributes.contains(Attribute.text(AttributeType.REPLY_MESSAGE, "welcome alice from A")),
+                        attributes + debug()); // the upstream checked the password
+                assertTrue(attributes.contains(Attribute.text(AttributeType.FILTER_ID, "corp-acl")), attributes.toString());
+                byte[] wrong = c.send(RadiusCode.ACCESS_REQUEST, List.of(Attribute.text(AttributeType.USER_NAME, "alice"),
+                        Attribute.text(AttributeType.USER_PASSWORD, "wrong"),
+                        Attribute.text(AttributeType.CALLING_STATION_ID, "00-11-22-33-44-01")), wait).join();
+                assertEquals(RadiusCode.ACCESS_REJECT, wrong[0] & 0xFF, debug());
+            }
+            assertEquals(accepts + 1, stats("a").accepts());
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 
     @Test

@@ -74,6 +74,21 @@ final class ProxyPacketsTest {
     }
 
     @Test
+    void encodeRequest_withAGivenAuthenticator_refusesOtherCodesBadIdentifiersAndLengths() {
+        List<Attribute> attrs = List.of(Attribute.text(AttributeType.USER_NAME, "alice"));
+        IllegalArgumentException code = assertThrows(IllegalArgumentException.class,
+                () -> RadiusCodec.encodeRequest(RadiusCode.ACCOUNTING_REQUEST, 1, UP_AUTH, attrs, UP));
+        assertTrue(code.getMessage().contains("does not take a random authenticator"), code.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> RadiusCodec.encodeRequest(RadiusCode.ACCESS_REQUEST, 256, UP_AUTH, attrs, UP));
+        assertThrows(IllegalArgumentException.class,
+                () -> RadiusCodec.encodeRequest(RadiusCode.ACCESS_REQUEST, 1, new byte[15], attrs, UP));
+        byte[] probe = RadiusCodec.encodeRequest(RadiusCode.STATUS_SERVER, 3, UP_AUTH, attrs, UP);
+        assertArrayEquals(UP_AUTH, Arrays.copyOfRange(probe, 4, 20));
+        assertTrue(RadiusCrypto.verifyMessageAuthenticator(UP, probe, 20, false));
+    }
+
+    @Test
     void accessRequest_chapOverTheNasAuthenticator_getsItAsChapChallenge() throws Exception {
         byte[] chap = RadiusCrypto.chapPassword(7, NAS_AUTH, "pw".getBytes(StandardCharsets.UTF_8));
         byte[] p = ProxyPackets.accessRequest(request(Attribute.text(AttributeType.USER_NAME, "bob"),

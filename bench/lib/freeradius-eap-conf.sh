@@ -10,7 +10,8 @@
 #              every valid certificate gets it
 # TLS_MAX      tls_max_version, 1.2 (FreeRADIUS's recommendation, the default) or 1.3
 # FRAGMENT     fragment_size (default 1000, nacgw's radius.eap.tls.fragmentSize default)
-# The eap module (tls-config with session resumption on: cache enable = yes) is the only authorize/authenticate
+# The eap module (tls-config with session resumption on: cache enable = yes with a name and persist_dir, the only
+# session store FreeRADIUS 3.2 resumes from: two small files per session in DIR/tlscache) is the only authorize/authenticate
 # step; Message-Authenticator is required in requests. Start it with: freeradius -f -d DIR -l DIR/radius.log
 set -euo pipefail
 dir=$1 port=$2 secret_file=$3 cert=$4 key=$5 ca=$6 vlan=${7:-100} tls_max=${8:-1.2} fragment=${9:-1000}
@@ -87,10 +88,14 @@ modules {
 			ecdh_curve = ""
 			tls_min_version = "1.2"
 			tls_max_version = "$tls_max"
+			# FreeRADIUS 3.2 resumes only from its own store: OpenSSL's internal cache is disabled, and without
+			# "name" and "persist_dir" every offered session id gets a full handshake (mods-available/eap)
 			cache {
 				enable = yes
 				lifetime = 1
 				max_entries = 100000
+				name = "nacgw-bench"
+				persist_dir = "$dir/tlscache"
 			}
 			verify {
 			}

@@ -328,6 +328,7 @@ public final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_coa_trigger_changes", trigger, t -> t.stats().changes(), "Device changes checked for live sessions");
         counter("nacgw_coa_trigger_unchanged", trigger, t -> t.stats().unchanged(), "Live sessions whose decision a change did not alter");
         counter("nacgw_coa_trigger_dropped", trigger, t -> t.stats().dropped(), "Device changes dropped: trigger queue full");
+        counter("nacgw_coa_trigger_failed", trigger, t -> t.stats().failed(), "Device changes not checked: session lookup failed");
         counter("nacgw_coa_sessions_closed", trigger, t -> t.stats().sessionsClosed(), "Sessions stopped after a NAK 503");
         gauge("nacgw_coa_trigger_backlog", trigger, t -> t.stats().backlog(), "Device changes waiting to be checked");
         coaLatency = Timer.builder("nacgw_coa_latency").description("From queueing a CoA to the NAS's ACK or NAK")

@@ -241,6 +241,8 @@ final class GatewayLoadgenTest {
                 assertTrue(count(full.out, "compliant accept:100 full") > 0, full.out);
                 assertTrue(count(full.out, "noncompliant accept:999 full") > 0, full.out);
                 assertEquals(0, count(full.out, "mppe_keys_mismatch"), full.out);
+                // issue #13: over real UDP sockets no round of any conversation waits for a retransmission
+                assertNoRetransmission(full.out);
             }
 
             // each device's first conversation is full (nothing to offer), every later one must resume
@@ -250,6 +252,7 @@ final class GatewayLoadgenTest {
             assertTrue(fullOnes >= 1 && fullOnes <= 40, "at most one full handshake per device\n" + resumed.out);
             assertEquals(120 - fullOnes, sum(resumed.out, " resumed"), resumed.out);
             assertEquals(0, count(resumed.out, "not_resumed"), resumed.out);
+            assertNoRetransmission(resumed.out);
 
             Run wrongCa = run("loadtest", "radius", "--target", target, "--secret-file", secret.toString(),
                     "--count", "200", "--seed", "5", "--shape", "eap-tls", "--eap-ca", foreign[0].toString(),
@@ -268,6 +271,17 @@ final class GatewayLoadgenTest {
             assertEquals(3, badSecret.status, "the gateway drops requests with a wrong Message-Authenticator\n" + badSecret.out);
             assertEquals(3, count(badSecret.out, "timeout"), badSecret.out);
         }
+    }
+
+    /**
+     * Every request of the report was answered at its first transmission (no drop answered only after the load
+     * generator's retransmission timer: the "sent incl. N retransmissions" of its requests line is 0).
+     */
+    private static void assertNoRetransmission(String report) {
+        Matcher m = Pattern.compile("\\((\\d+) sent incl\\. (\\d+) retransmissions").matcher(report);
+        assertTrue(m.find(), report);
+        assertTrue(Long.parseLong(m.group(1)) > 0, report);
+        assertEquals(0, Long.parseLong(m.group(2)), "a request was dropped and answered only when retransmitted\n" + report);
     }
 
     /** The sum of the verdict counts whose key ends with {@code suffix}. */

@@ -1,8 +1,10 @@
 package io.nacgw.core.session;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Shared mode: what lets several nodes on one store send each CoA exactly once. A CoA for a session, caused by one
@@ -15,6 +17,20 @@ public interface CoaClaims {
 
     /** Claims the CoA of {@code sessionId} for the change {@code changeKey}; true when this call won it. */
     boolean claim(String sessionId, String changeKey, String node);
+
+    /**
+     * Claims the CoA of each of {@code claims} for {@code node} at once (one transaction: on failure none is
+     * claimed); returns those this call won. A claim listed twice is won at most once.
+     */
+    Set<Claim> claimAll(Collection<Claim> claims, String node);
+
+    /** One CoA to claim: of session {@code sessionId}, for the change {@code changeKey}. */
+    record Claim(String sessionId, String changeKey) {
+        public Claim {
+            Objects.requireNonNull(sessionId, "sessionId");
+            Objects.requireNonNull(changeKey, "changeKey");
+        }
+    }
 
     /**
      * Records that {@code node} is alive at {@code at} and has looked at every device change it received before

@@ -8,8 +8,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@link CoaClaims} over the session store's pool (tables {@code coa_claims} and {@code coa_nodes}, migration V45).
@@ -19,6 +25,9 @@ import java.util.Map;
 final class JdbcCoaClaims implements CoaClaims {
     private final StoreDatabase db;
     private final Clock clock;
+
+    /** Rows of one claiming INSERT (4 parameters each: well under either engine's parameter limit). */
+    static final int CLAIMS_PER_STATEMENT = 500;
 
     JdbcCoaClaims(StoreDatabase db, Clock clock) {
         this.db = db;
@@ -34,6 +43,62 @@ final class JdbcCoaClaims implements CoaClaims {
             ps.setString(3, node);
             ps.setLong(4, clock.millis());
         }) == 1;
+    }
+
+    /**
+     * One multi-row {@code INSERT ... ON CONFLICT DO NOTHING RETURNING} per {@value #CLAIMS_PER_STATEMENT} claims
+     * (PostgreSQL, and SQLite from 3.35), all in one transaction: the rows returned are the claims won.
+     */
+    @Override
+    public Set<Claim> claimAll(Collection<Claim> claims, String node) {
+        List<Claim> todo = List.copyOf(new LinkedHashSet<>(claims));
+        Set<Claim> won = new HashSet<>();
+        if (todo.isEmpty()) {
+            return won;
+        }
+        db.ensureUp();
+        long now = clock.millis();
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try {
+                for (int from = 0; from < todo.size(); from += CLAIMS_PER_STATEMENT) {
+                    List<Claim> part = todo.subList(from, Math.min(todo.size(), from + CLAIMS_PER_STATEMENT));
+                    String sql = "INSERT INTO coa_claims (session_id, change_key, node, claimed_at) VALUES "
+                            + String.join(",", Collections.nCopies(part.size(), "(?, ?, ?, ?)"))
+                            + " ON CONFLICT (session_id, change_key) DO NOTHING RETURNING session_id, change_key";
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        int i = 0;
+                        for (Claim k : part) {
+                            ps.setString(++i, k.sessionId());
+                            ps.setString(++i, k.changeKey());
+                            ps.setString(++i, node);
+                            ps.setLong(++i, now);
+                        }
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                won.add(new Claim(rs.getString(1), rs.getString(2)));
+                            }
+                        }
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            return won;
+        } catch (SQLException e) {
+            throw db.failed("claiming " + todo.size() + " CoA", e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) { // the connection is broken: the transaction is gone with it
+        }
     }
 
     @Override

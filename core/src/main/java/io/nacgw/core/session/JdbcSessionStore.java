@@ -17,6 +17,11 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -439,6 +444,38 @@ final class JdbcSessionStore implements SessionStore {
     @Override
     public List<Session> activeSessionsForDevice(DeviceGuid deviceId) {
         return read(SELECT + " WHERE device_id = ? AND " + ACTIVE + " ORDER BY updated_at DESC", device(deviceId), now());
+    }
+
+    @Override
+    public List<Session> activeSessionsFor(Collection<DeviceGuid> deviceIds, Collection<MacAddress> macs) {
+        List<Object> ids = deviceIds.stream().<Object>map(JdbcSessionStore::device).distinct().toList();
+        List<Object> mcs = macs.stream().<Object>map(MacAddress::value).distinct().toList();
+        Map<String, Session> found = new LinkedHashMap<>();
+        int queries = 0;
+        for (int i = 0, j = 0; i < ids.size() || j < mcs.size(); queries++) {
+            int ni = Math.min(ids.size() - i, MAX_LOOKUP_KEYS);
+            int nm = Math.min(mcs.size() - j, MAX_LOOKUP_KEYS - ni);
+            List<Object> args = new ArrayList<>(ids.subList(i, i + ni));
+            args.addAll(mcs.subList(j, j + nm));
+            args.add(now());
+            String where = ni == 0 ? "" : "device_id IN (" + placeholders(ni) + ")";
+            where += nm == 0 ? "" : (ni == 0 ? "" : " OR ") + "mac IN (" + placeholders(nm) + ")";
+            for (Session s : read(SELECT + " WHERE (" + where + ") AND " + ACTIVE + " ORDER BY updated_at DESC",
+                    args.toArray())) {
+                found.putIfAbsent(s.id(), s);
+            }
+            i += ni;
+            j += nm;
+        }
+        List<Session> out = new ArrayList<>(found.values());
+        if (queries > 1) { // newest first across the queries too
+            out.sort(Comparator.comparing(Session::updatedAt).reversed());
+        }
+        return out;
+    }
+
+    private static String placeholders(int n) {
+        return String.join(",", Collections.nCopies(n, "?"));
     }
 
     @Override

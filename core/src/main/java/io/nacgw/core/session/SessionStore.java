@@ -6,6 +6,7 @@ import io.nacgw.core.store.StoreSettings;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -67,6 +68,16 @@ public interface SessionStore extends AutoCloseable {
 
     /** Sessions of this MDM device active now, on any NAS, newest first. */
     List<Session> activeSessionsForDevice(DeviceGuid deviceId);
+
+    /**
+     * Sessions active now of any of these MDM devices or of the endpoints with any of these MACs, on any NAS, each
+     * once, newest first: what {@link #activeSessionsForDevice} and {@link #activeSessionsForMac} give for each of
+     * them, in one query per {@value #MAX_LOOKUP_KEYS} keys (the CoA trigger's batches).
+     */
+    List<Session> activeSessionsFor(Collection<DeviceGuid> deviceIds, Collection<MacAddress> macs);
+
+    /** Device ids and MACs one query of {@link #activeSessionsFor} carries at most; more take several queries. */
+    int MAX_LOOKUP_KEYS = 1000;
 
     /** Sessions matching {@code filter}, newest first. */
     List<Session> list(SessionFilter filter);

@@ -178,4 +178,54 @@ final class SharedSessionStoreTest {
         assertTrue(c.claim("s1", "old", "node-a"));
         assertFalse(c.claim("s1", "new", "node-a"));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void claimAll_winsWhatNobodyClaimed_eachOnce_acrossStatements(String kind) {
+        CoaClaims c = open(settings(kind), "node-a").claims();
+        assertTrue(c.claim("s1", "k", "node-b"));
+        List<CoaClaims.Claim> batch = new ArrayList<>(List.of(new CoaClaims.Claim("s1", "k"),
+                new CoaClaims.Claim("s2", "k"), new CoaClaims.Claim("s2", "k"), new CoaClaims.Claim("s1", "k2")));
+        for (int i = 0; i < JdbcCoaClaims.CLAIMS_PER_STATEMENT * 2; i++) {
+            batch.add(new CoaClaims.Claim("bulk-" + i, "k"));
+        }
+        var won = c.claimAll(batch, "node-a");
+        assertEquals(2 + JdbcCoaClaims.CLAIMS_PER_STATEMENT * 2, won.size());
+        assertFalse(won.contains(new CoaClaims.Claim("s1", "k")), "node-b had it");
+        assertTrue(won.contains(new CoaClaims.Claim("s2", "k")));
+        assertTrue(won.contains(new CoaClaims.Claim("bulk-" + (JdbcCoaClaims.CLAIMS_PER_STATEMENT * 2 - 1), "k")));
+        assertTrue(c.claimAll(batch, "node-b").isEmpty(), "all taken now");
+        assertFalse(c.claim("bulk-0", "k", "node-b"));
+        assertTrue(c.claimAll(List.of(), "node-a").isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void activeSessionsFor_findsByDeviceOrMac_eachOnce_liveOnly_alsoOverManyQueries(String kind) {
+        SessionStore a = open(settings(kind), "node-a");
+        a.apply(start("s1", T0)); // MAC and DEVICE
+        DeviceGuid other = DeviceGuid.intune("11111111-2222-4333-8444-666666666666");
+        MacAddress otherMac = MacAddress.parse("00:11:22:33:44:66");
+        a.apply(new SessionEvent(SessionEvent.Kind.START, NAS, "s2", 11L, null, otherMac, null, null, null, null,
+                null, null, T0.plusSeconds(1), null));
+        a.apply(new SessionEvent(SessionEvent.Kind.START, NAS, "s3", 12L, null, null, other, null, null, null, null,
+                null, T0.plusSeconds(2), null));
+        a.apply(new SessionEvent(SessionEvent.Kind.START, NAS, "s4", 13L, null, otherMac, null, null, null, null,
+                null, null, T0, null));
+        a.apply(new SessionEvent(SessionEvent.Kind.STOP, NAS, "s4", 13L, null, otherMac, null, null, null, null,
+                null, null, T0.plusSeconds(3), null));
+        assertEquals(List.of("s1"), acct(a.activeSessionsFor(List.of(DEVICE), List.of(MAC))));
+        assertEquals(List.of("s3", "s2", "s1"), acct(a.activeSessionsFor(List.of(DEVICE, other), List.of(otherMac))));
+        assertEquals(List.of(), acct(a.activeSessionsFor(List.of(), List.of())));
+        List<MacAddress> many = new ArrayList<>();
+        for (int i = 0; i < SessionStore.MAX_LOOKUP_KEYS + 10; i++) {
+            many.add(MacAddress.parse(String.format("02:00:00:00:%02x:%02x", i / 256, i % 256)));
+        }
+        many.add(otherMac);
+        assertEquals(List.of("s3", "s2", "s1"), acct(a.activeSessionsFor(List.of(DEVICE, other), many)));
+    }
+
+    private static List<String> acct(List<Session> l) {
+        return l.stream().map(Session::acctSessionId).toList();
+    }
 }

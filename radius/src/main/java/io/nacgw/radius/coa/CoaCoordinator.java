@@ -9,8 +9,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,7 +36,8 @@ import java.util.function.Supplier;
  * nodes racing for one CoA exactly one sends it. Heartbeats carry each node's own clock: nodes need synchronised
  * clocks (NTP), to well within {@code nodeTimeout}.
  *
- * <p>Threads: {@link #offer} runs on the CoA trigger's thread (it may claim, one database round trip);
+ * <p>Threads: {@link #offerAll} runs on the CoA trigger's thread (it claims a whole batch of the trigger's CoA in
+ * one transaction, one round trip per 500);
  * heartbeats and deferred checks run on this class's own thread; neither touches an event loop.
  */
 public final class CoaCoordinator implements AutoCloseable {
@@ -109,37 +112,70 @@ public final class CoaCoordinator implements AutoCloseable {
      * Blocks on one database round trip when this node owns the session.
      */
     boolean offer(Session s, String changeKey, Instant receivedAt, Runnable later) {
-        if (s.owner() == null || s.owner().equals(node)) {
-            boolean won;
-            try {
-                won = claims.claim(s.id(), changeKey, node);
-            } catch (RuntimeException e) { // store unreachable: without a claim nothing is sent (never twice)
-                storeErrors.increment();
-                long now = clock.millis();
-                if (now - lastClaimWarning >= CLAIM_WARNING_EVERY_MS) {
-                    lastClaimWarning = now;
-                    log.warn("CoA of session {} not sent: cannot claim it ({}); {} such failures so far", s.id(),
-                            e.getMessage(), storeErrors.sum());
-                }
-                return false;
+        return offerAll(List.of(new Offer(s, changeKey, receivedAt, later)))[0];
+    }
+
+    /**
+     * {@link #offer} for many CoA at once (the trigger's batch): this node's own are claimed in one transaction;
+     * element i of the answer is true when offer i is to be sent now. When that claim fails on the store nothing is
+     * sent now: the failure is counted and this node's CoA wait for the next heartbeat to claim them again (a claim
+     * the failed transaction did make is found taken then, so nothing goes out twice).
+     */
+    boolean[] offerAll(List<Offer> offers) {
+        boolean[] now = new boolean[offers.size()];
+        List<CoaClaims.Claim> own = new ArrayList<>();
+        for (Offer o : offers) {
+            if (owns(o.session())) {
+                own.add(new CoaClaims.Claim(o.session().id(), o.changeKey()));
             }
-            if (won) {
-                claimed.increment();
-                return true;
-            }
-            lost.increment();
-            return false;
         }
+        Set<CoaClaims.Claim> won;
+        try {
+            won = own.isEmpty() ? Set.of() : new HashSet<>(claims.claimAll(own, node));
+        } catch (RuntimeException e) { // store unreachable: without a claim nothing is sent (never twice)
+            storeErrors.increment();
+            long at = clock.millis();
+            if (at - lastClaimWarning >= CLAIM_WARNING_EVERY_MS) {
+                lastClaimWarning = at;
+                log.warn("{} CoA not sent yet: cannot claim them ({}); retried at the next heartbeat; {} such failures "
+                        + "so far", own.size(), e.getMessage(), storeErrors.sum());
+            }
+            won = null;
+        }
+        for (int i = 0; i < offers.size(); i++) {
+            Offer o = offers.get(i);
+            if (!owns(o.session())) {
+                defer(new Deferred(o.session().id(), o.session().owner(), o.changeKey(), o.receivedAt(), o.later()));
+            } else if (won == null) {
+                defer(new Deferred(o.session().id(), node, o.changeKey(), o.receivedAt(), o.later()));
+            } else if (won.remove(new CoaClaims.Claim(o.session().id(), o.changeKey()))) {
+                claimed.increment();
+                now[i] = true;
+            } else {
+                lost.increment();
+            }
+        }
+        return now;
+    }
+
+    /** One CoA for {@link #offerAll}; {@code later} sends it (on this class's thread) if this node sends it later. */
+    record Offer(Session session, String changeKey, Instant receivedAt, Runnable later) {
+    }
+
+    private boolean owns(Session s) {
+        return s.owner() == null || s.owner().equals(node);
+    }
+
+    private void defer(Deferred d) {
         if (deferredCount.incrementAndGet() > MAX_DEFERRED) {
             deferredCount.decrementAndGet();
             overflow.increment();
-            log.debug("CoA of session {} ({}) left to its owner {}: {} deferred already", s.id(), changeKey, s.owner(),
-                    MAX_DEFERRED);
-            return false;
+            log.debug("CoA of session {} ({}) given up ({}): {} deferred already", d.sessionId(), d.changeKey(),
+                    d.owner().equals(node) ? "its claim failed" : "left to its owner " + d.owner(), MAX_DEFERRED);
+            return;
         }
         deferredTotal.increment();
-        deferred.add(new Deferred(s.id(), s.owner(), changeKey, receivedAt, later));
-        return false;
+        deferred.add(d);
     }
 
     private void tickQuietly() {
@@ -177,7 +213,16 @@ public final class CoaCoordinator implements AutoCloseable {
         try {
             for (Deferred d; (d = deferred.poll()) != null; ) {
                 CoaClaims.Beat owner = beats.get(d.owner());
-                if (owner == null || owner.heartbeatAt().isBefore(now.minus(settings.nodeTimeout()))) {
+                if (d.owner().equals(node)) { // this node's own, whose claim failed: claim it again
+                    deferredCount.decrementAndGet();
+                    if (d.receivedAt().isBefore(now.minus(settings.claimRetention()))) {
+                        expired.increment();
+                        log.warn("CoA of session {} ({}) dropped: not claimed in {}", d.sessionId(), d.changeKey(),
+                                settings.claimRetention());
+                    } else {
+                        claimAgain(d);
+                    }
+                } else if (owner == null || owner.heartbeatAt().isBefore(now.minus(settings.nodeTimeout()))) {
                     deferredCount.decrementAndGet();
                     takeOver(d, owner);
                 } else if (!owner.doneAt().isBefore(d.receivedAt().plus(settings.ownerGrace()))) {
@@ -197,16 +242,28 @@ public final class CoaCoordinator implements AutoCloseable {
         }
     }
 
-    private void takeOver(Deferred d, CoaClaims.Beat owner) {
-        boolean won;
+    private void claimAgain(Deferred d) {
+        if (claimOrKeep(d)) {
+            claimed.increment();
+            d.send().run();
+        } else {
+            lost.increment();
+        }
+    }
+
+    /** Claims a deferred CoA; when the store fails, puts it back and rethrows. */
+    private boolean claimOrKeep(Deferred d) {
         try {
-            won = claims.claim(d.sessionId(), d.changeKey(), node);
+            return claims.claim(d.sessionId(), d.changeKey(), node);
         } catch (RuntimeException e) {
             deferredCount.incrementAndGet();
             deferred.add(d);
             throw e;
         }
-        if (won) {
+    }
+
+    private void takeOver(Deferred d, CoaClaims.Beat owner) {
+        if (claimOrKeep(d)) {
             takenOver.increment();
             log.info("CoA of session {} ({}) sent by {}: its owner {} is {}", d.sessionId(), d.changeKey(), node,
                     d.owner(), owner == null ? "gone" : "silent since " + owner.heartbeatAt());
@@ -230,7 +287,7 @@ public final class CoaCoordinator implements AutoCloseable {
     /**
      * @param claimed      CoA this node claimed and sent as the owner
      * @param lost         claims another node had made first (nothing sent here)
-     * @param deferred     CoA deferred to their owner
+     * @param deferred     CoA deferred to their owner, or to the next heartbeat when this node's claim failed
      * @param waiting      deferred CoA still waiting
      * @param ownerHandled deferred CoA the owner took care of
      * @param takenOver    deferred CoA this node sent because the owner was dead

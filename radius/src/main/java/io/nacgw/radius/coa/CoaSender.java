@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -55,6 +56,8 @@ public final class CoaSender implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private final ConcurrentLinkedQueue<CoaEngine.Pending> inbox = new ConcurrentLinkedQueue<>();
+    /** How long {@link #close} keeps transmitting what is queued. */
+    static final Duration STOP_DRAIN = Duration.ofSeconds(10);
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile boolean closed;
 
@@ -158,13 +161,18 @@ public final class CoaSender implements AutoCloseable {
                 r.sent(), r.answer().wireName(), r.errorCause(), r.attempts(), r.latencyNanos() / 1_000);
     }
 
-    /** Ends what is queued or outstanding with {@link CoaResult.Answer#CLOSED}, then closes the socket. */
+    /**
+     * Stops taking requests, then transmits what is queued (claimed CoA included: the NAS still gets them at the
+     * per-NAS rate) for up to {@link #STOP_DRAIN}; ends what is still queued or outstanding then with
+     * {@link CoaResult.Answer#CLOSED} (logged) and closes the socket.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        awaitQueueSent(STOP_DRAIN);
         try {
             channel.eventLoop().submit(() -> {
                 drain();
@@ -176,6 +184,22 @@ public final class CoaSender implements AutoCloseable {
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         log.info("CoA sender stopped");
+    }
+
+    /** Waits, at most {@code limit}, until every queued request has been transmitted once. */
+    private void awaitQueueSent(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try {
+            while (engine.queued.get() > 0 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long left = engine.queued.get();
+        if (left > 0) {
+            log.warn("CoA sender stopping: {} CoA still queued after {} are not sent", left, limit);
+        }
     }
 
     /** Hands datagrams at the CoA socket to the engine (same thread). */

@@ -33,6 +33,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -49,6 +51,8 @@ import java.util.function.Function;
  */
 public final class SessionReauthorizer implements ChangeListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionReauthorizer.class);
+    /** Device changes the trigger's thread looks at together (one session query, one claim transaction). */
+    static final int BATCH = 256;
 
     private final AccessPolicy policy;
     private final ComplianceService compliance;
@@ -62,6 +66,9 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     private final LongAdder queued = new LongAdder();
     private final LongAdder unchanged = new LongAdder();
     private final LongAdder sessionsClosed = new LongAdder();
+    private final LongAdder failedChanges = new LongAdder();
+    /** Device changes waiting for the trigger's thread, oldest first (each also has a task in the worker). */
+    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
     /** Device changes handed to the worker, and finished there (done or dropped): see {@link #doneBefore}. */
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong finished = new AtomicLong();
@@ -115,21 +122,60 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     @Override
     public void onChange(DeviceChange change) {
         submitted.incrementAndGet();
-        Instant receivedAt = clock.instant();
+        Pending p = new Pending(change, clock.instant());
+        pending.add(p);
         try {
-            worker.execute(() -> {
-                try {
-                    reevaluate(change, receivedAt);
-                } finally {
-                    finishedReceivedAt = receivedAt.toEpochMilli();
-                    finished.incrementAndGet();
-                }
-            });
+            worker.execute(() -> drainThrough(p));
         } catch (RejectedExecutionException full) {
-            finished.incrementAndGet();
-            DeviceRecord d = change.after() != null ? change.after() : change.before();
-            drops.drop(DropReason.COA_QUEUE_FULL, null, "device change of " + d.deviceId().canonical()
-                    + " not checked for CoA: " + (worker.isShutdown() ? "stopping" : "trigger queue full"));
+            if (p.take()) { // else a batch already holds it: it is looked at
+                finished.incrementAndGet();
+                DeviceRecord d = change.after() != null ? change.after() : change.before();
+                drops.drop(DropReason.COA_QUEUE_FULL, null, "device change of " + d.deviceId().canonical()
+                        + " not checked for CoA: " + (worker.isShutdown() ? "stopping" : "trigger queue full"));
+            }
+        }
+    }
+
+    /** A device change waiting for the trigger's thread; taken once, by a batch or by the full-queue drop. */
+    private static final class Pending {
+        final DeviceChange change;
+        final Instant receivedAt;
+        private final AtomicBoolean taken = new AtomicBoolean();
+
+        Pending(DeviceChange change, Instant receivedAt) {
+            this.change = change;
+            this.receivedAt = receivedAt;
+        }
+
+        boolean take() {
+            return taken.compareAndSet(false, true);
+        }
+    }
+
+    /**
+     * {@code p}'s task on the trigger's thread: looks at the waiting changes in batches of up to {@link #BATCH},
+     * oldest first, until {@code p}'s batch is done (a task whose change an earlier batch took does nothing).
+     */
+    private void drainThrough(Pending p) {
+        while (!p.taken.get()) {
+            List<Pending> batch = new ArrayList<>();
+            for (Pending q; batch.size() < BATCH && (q = pending.poll()) != null; ) {
+                if (q.take()) {
+                    batch.add(q);
+                }
+            }
+            if (batch.isEmpty()) {
+                return; // cannot happen: p waits in the queue until taken
+            }
+            try {
+                reevaluate(batch);
+            } catch (RuntimeException e) {
+                failedChanges.add(batch.size());
+                log.warn("{} device change(s) not checked for CoA: {}", batch.size(), e.toString());
+            } finally {
+                finishedReceivedAt = batch.get(batch.size() - 1).receivedAt.toEpochMilli();
+                finished.addAndGet(batch.size());
+            }
         }
     }
 
@@ -138,28 +184,69 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * results to come (one per CoA queued). Runs on the calling thread (blocks on the session store).
      */
     List<CompletableFuture<CoaResult>> reevaluate(DeviceChange change) {
-        return reevaluate(change, clock.instant());
+        return reevaluate(List.of(new Pending(change, clock.instant())));
     }
 
-    private List<CompletableFuture<CoaResult>> reevaluate(DeviceChange change, Instant receivedAt) {
-        changes.increment();
-        List<CompletableFuture<CoaResult>> out = new ArrayList<>();
+    /**
+     * {@link #reevaluate(DeviceChange)} for a batch: one session query for all their devices and MACs, and (shared
+     * mode) one claim transaction for all the CoA they call for; the CoA go to the sender at once.
+     */
+    private List<CompletableFuture<CoaResult>> reevaluate(List<Pending> batch) {
+        changes.add(batch.size());
+        Set<DeviceGuid> ids = new LinkedHashSet<>();
+        Set<MacAddress> macs = new LinkedHashSet<>();
+        for (Pending p : batch) {
+            addKeys(p.change, ids, macs);
+        }
+        List<Session> live = sessions.activeSessionsFor(ids, macs);
+        List<Coa> coa = new ArrayList<>();
         long now = clock.millis();
-        for (Session s : liveSessions(change)) {
-            NasClient c = clients.apply(s.nas().client());
-            if (c == null) {
-                continue; // a client removed by a reload: nowhere to send it (the sender would refuse it too)
+        for (Pending p : batch) {
+            for (Session s : sessionsOf(p.change, live)) {
+                NasClient c = clients.apply(s.nas().client());
+                if (c == null) {
+                    continue; // a client removed by a reload: nowhere to send it (the sender would refuse it too)
+                }
+                Profile prof = policy.profile(profileOf(s, c));
+                Decision before = prof.decide(p.change.before(), now);
+                Decision after = prof.decide(p.change.after(), now);
+                if (before.verdict() == after.verdict() && before.attributes().equals(after.attributes())
+                        || alreadyDecidedWithIt(s, p, after)) {
+                    unchanged.increment();
+                    continue;
+                }
+                String reason = before.verdict().wireName() + " -> " + after.verdict().wireName()
+                        + " (" + after.primaryReason().wireName() + ")";
+                coa.add(new Coa(s, changeKey(p.change), p.receivedAt, CoaTrigger.DEVICE_CHANGE, reason));
             }
-            Profile p = policy.profile(profileOf(s, c));
-            Decision before = p.decide(change.before(), now);
-            Decision after = p.decide(change.after(), now);
-            if (before.verdict() == after.verdict() && before.attributes().equals(after.attributes())) {
-                unchanged.increment();
-                continue;
+        }
+        List<CompletableFuture<CoaResult>> out = new ArrayList<>();
+        coordinated(coa, out);
+        return out;
+    }
+
+    /**
+     * True when the session was authorised here after this node received the change and got the new answer's verdict:
+     * the index held the new record before the change was handed to us, so that Access-Accept was decided with it and
+     * a CoA would only repeat it (a busy trigger queue used to send "deny -> allow" to a device that had already been
+     * let in with its new record). Only for sessions this node decided: another node may have decided with the old one.
+     */
+    private boolean alreadyDecidedWithIt(Session s, Pending p, Decision after) {
+        CoaCoordinator shared = coordinator;
+        return s.authorizedAt() != null && s.authorizedAt().isAfter(p.receivedAt) && s.verdict() == after.verdict()
+                && (shared == null || java.util.Objects.equals(s.owner(), shared.node()));
+    }
+
+    /** The sessions among {@code live} of the change's device (by id) or of any MAC it had or has. */
+    private static List<Session> sessionsOf(DeviceChange change, List<Session> live) {
+        Set<DeviceGuid> ids = new LinkedHashSet<>();
+        Set<MacAddress> macs = new LinkedHashSet<>();
+        addKeys(change, ids, macs);
+        List<Session> out = new ArrayList<>();
+        for (Session s : live) {
+            if ((s.deviceId() != null && ids.contains(s.deviceId())) || (s.mac() != null && macs.contains(s.mac()))) {
+                out.add(s);
             }
-            String reason = before.verdict().wireName() + " -> " + after.verdict().wireName()
-                    + " (" + after.primaryReason().wireName() + ")";
-            coordinated(s, changeKey(change), receivedAt, CoaTrigger.DEVICE_CHANGE, reason, out);
         }
         return out;
     }
@@ -182,6 +269,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     /** {@link #policyReloaded}'s work, on the calling thread; the results to come. */
     List<CompletableFuture<CoaResult>> reevaluateAll(Map<String, Profile> before) {
         List<CompletableFuture<CoaResult>> out = new ArrayList<>();
+        List<Coa> coa = new ArrayList<>();
         long now = clock.millis();
         for (Session s : sessions.list(new SessionFilter(null, null, null, null, true, SessionFilter.MAX_LIMIT))) {
             NasClient c = clients.apply(s.nas().client());
@@ -200,10 +288,11 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 unchanged.increment();
                 continue;
             }
-            coordinated(s, reloadKey(name, s, is), clock.instant(), CoaTrigger.POLICY_RELOAD, "profile " + name + ": "
-                    + was.verdict().wireName() + " -> " + is.verdict().wireName() + " (" + is.primaryReason().wireName()
-                    + ")", out);
+            coa.add(new Coa(s, reloadKey(name, s, is), clock.instant(), CoaTrigger.POLICY_RELOAD, "profile " + name
+                    + ": " + was.verdict().wireName() + " -> " + is.verdict().wireName() + " ("
+                    + is.primaryReason().wireName() + ")"));
         }
+        coordinated(coa, out);
         return out;
     }
 
@@ -234,19 +323,31 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 disconnect ? "operator: disconnect" : "operator: reauthenticate");
     }
 
+    /** A CoA a change or reload calls for. */
+    private record Coa(Session session, String key, Instant receivedAt, CoaTrigger trigger, String reason) {
+    }
+
     /**
-     * Sends the CoA at once on one node; in shared mode only if the coordinator says this node sends it (now, or
-     * later when the owner turns out dead: that result is not in {@code out}).
+     * Sends the CoA at once on one node; in shared mode only those the coordinator says this node sends (now, or
+     * later when the owner turns out dead: those results are not in {@code out}).
      */
-    private void coordinated(Session s, String key, Instant receivedAt, CoaTrigger trigger, String reason,
-                             List<CompletableFuture<CoaResult>> out) {
+    private void coordinated(List<Coa> coa, List<CompletableFuture<CoaResult>> out) {
         CoaCoordinator c = coordinator;
         if (c == null) {
-            out.add(send(s, trigger, null, reason));
+            coa.forEach(k -> out.add(send(k.session(), k.trigger(), null, k.reason())));
             return;
         }
-        if (c.offer(s, key, receivedAt, () -> send(s, trigger, null, reason))) {
-            out.add(send(s, trigger, null, reason));
+        List<CoaCoordinator.Offer> offers = new ArrayList<>(coa.size());
+        for (Coa k : coa) {
+            offers.add(new CoaCoordinator.Offer(k.session(), k.key(), k.receivedAt(),
+                    () -> send(k.session(), k.trigger(), null, k.reason())));
+        }
+        boolean[] now = c.offerAll(offers);
+        for (int i = 0; i < now.length; i++) {
+            if (now[i]) {
+                Coa k = coa.get(i);
+                out.add(send(k.session(), k.trigger(), null, k.reason()));
+            }
         }
     }
 
@@ -298,31 +399,14 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
         }
     }
 
-    /**
-     * Sessions of the device active now: by its id and by every MAC it had or has, each session once. Each id and
-     * MAC is looked up once (before and after usually share them: half the queries on a remote store).
-     */
-    private List<Session> liveSessions(DeviceChange change) {
-        Set<DeviceGuid> ids = new LinkedHashSet<>();
-        Set<MacAddress> macs = new LinkedHashSet<>();
+    /** The device ids and MACs, before and after, whose sessions a change concerns. */
+    private static void addKeys(DeviceChange change, Set<DeviceGuid> ids, Set<MacAddress> macs) {
         for (DeviceRecord d : new DeviceRecord[]{change.before(), change.after()}) {
             if (d != null) {
                 ids.add(d.deviceId());
                 macs.addAll(d.macs());
             }
         }
-        Map<String, Session> found = new LinkedHashMap<>();
-        for (DeviceGuid id : ids) {
-            for (Session s : sessions.activeSessionsForDevice(id)) {
-                found.putIfAbsent(s.id(), s);
-            }
-        }
-        for (MacAddress m : macs) {
-            for (Session s : sessions.activeSessionsForMac(m)) {
-                found.putIfAbsent(s.id(), s);
-            }
-        }
-        return new ArrayList<>(found.values());
     }
 
     /**
@@ -336,7 +420,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     /** Counters for metrics. */
     public Stats stats() {
         return new Stats(changes.sum(), queued.sum(), unchanged.sum(), drops.drops(DropReason.COA_QUEUE_FULL),
-                sessionsClosed.sum(), worker.backlog());
+                sessionsClosed.sum(), submitted.get() - finished.get(), failedChanges.sum());
     }
 
     /**
@@ -346,8 +430,10 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * @param dropped         device changes dropped because the trigger queue was full
      * @param sessionsClosed  sessions stopped after a NAK 503
      * @param backlog         device changes waiting
+     * @param failed          device changes not checked because the session lookup or the policy failed (logged)
      */
-    public record Stats(long changes, long coaQueued, long unchanged, long dropped, long sessionsClosed, long backlog) {
+    public record Stats(long changes, long coaQueued, long unchanged, long dropped, long sessionsClosed, long backlog,
+                        long failed) {
     }
 
     /** Stops taking changes, finishes the queued ones (up to 10 s). */

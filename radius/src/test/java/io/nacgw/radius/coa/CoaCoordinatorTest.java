@@ -12,9 +12,15 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -144,6 +150,128 @@ final class CoaCoordinatorTest {
         assertFalse(a.offer(ownedBy("a"), "dev@2", T0, sent::incrementAndGet), "no claim, no CoA");
         assertEquals(1, a.stats().storeErrors());
         assertEquals(0, a.stats().claimed());
+        assertEquals(0, sent.get());
+    }
+
+    private static Session session(String id, String owner) {
+        Session s = ownedBy(owner);
+        return new Session(id, s.nas(), "acct-" + id, null, null, s.mac(), null, null, null, null, null, "corp", null,
+                null, T0, null, T0, T0, null, null, owner);
+    }
+
+    private static CoaCoordinator.Offer offer(Session s, AtomicInteger sent) {
+        return new CoaCoordinator.Offer(s, "dev@1", T0, sent::incrementAndGet);
+    }
+
+    @Test
+    void batch_mixingOwnedNotOwnedAndAlreadyClaimed_sendsOnlyWhatItWon() {
+        AtomicInteger later = new AtomicInteger();
+        assertTrue(claims.claim("s3", "dev@1", "c")); // another node got there first (the owner was dead)
+        boolean[] now = a.offerAll(List.of(offer(session("s1", "a"), later), offer(session("s2", "b"), later),
+                offer(session("s3", "a"), later), offer(session("s4", null), later),
+                offer(session("s1", "a"), later))); // the same CoA twice in one batch: sent once
+        assertArrayEquals(new boolean[]{true, false, false, true, false}, now);
+        assertEquals(new CoaCoordinator.Stats(2, 2, 1, 1, 0, 0, 0, 0), a.stats());
+        assertEquals(0, later.get());
+        assertEquals(Set.of(), claims.claimAll(List.of(new CoaClaims.Claim("s1", "dev@1"),
+                new CoaClaims.Claim("s4", "dev@1")), "b"), "claimed in the store");
+    }
+
+    /** The store's claims, but claimAll fails once: before touching the store, or after its transaction committed. */
+    private CoaCoordinator flakyNode(String name, boolean afterCommit) {
+        AtomicBoolean failed = new AtomicBoolean();
+        CoaClaims flaky = new CoaClaims() {
+            @Override
+            public boolean claim(String sessionId, String changeKey, String node) {
+                return claims.claim(sessionId, changeKey, node);
+            }
+
+            @Override
+            public Set<Claim> claimAll(Collection<Claim> all, String node) {
+                if (failed.compareAndSet(false, true)) {
+                    if (afterCommit) {
+                        claims.claimAll(all, node);
+                    }
+                    throw new IllegalStateException("connection reset");
+                }
+                return claims.claimAll(all, node);
+            }
+
+            @Override
+            public void heartbeat(String node, Instant at, Instant doneAt) {
+                claims.heartbeat(node, at, doneAt);
+            }
+
+            @Override
+            public Map<String, Beat> nodes() {
+                return claims.nodes();
+            }
+
+            @Override
+            public void leave(String node) {
+                claims.leave(node);
+            }
+
+            @Override
+            public int pruneBefore(Instant cutoff) {
+                return claims.pruneBefore(cutoff);
+            }
+        };
+        return new CoaCoordinator(flaky, name, SETTINGS, clock, clock::instant, false);
+    }
+
+    @Test
+    void batch_whoseClaimFails_isCountedDeferred_andClaimedAgainAtTheNextHeartbeat_once() {
+        CoaCoordinator n = flakyNode("a", false);
+        AtomicInteger sent = new AtomicInteger();
+        boolean[] now = n.offerAll(List.of(offer(session("s1", "a"), sent), offer(session("s2", "a"), sent),
+                offer(session("s3", "b"), sent)));
+        assertArrayEquals(new boolean[3], now, "no claim, no CoA now");
+        assertEquals(1, n.stats().storeErrors());
+        assertEquals(3, n.deferred());
+        b.tick();
+        n.tick(); // claims its own two again and sends them; s3 stays with its live owner b
+        assertEquals(2, sent.get());
+        assertEquals(2, n.stats().claimed());
+        assertEquals(1, n.deferred());
+        n.tick();
+        assertEquals(2, sent.get(), "sent once");
+        assertFalse(b.offer(session("s1", "a"), "dev@1", T0, () -> { }), "the claims are in the store");
+    }
+
+    @Test
+    void batch_whoseClaimCommittedButTheAnswerWasLost_isNeverSentTwice() {
+        CoaCoordinator n = flakyNode("a", true);
+        AtomicInteger sent = new AtomicInteger();
+        assertArrayEquals(new boolean[2], n.offerAll(List.of(offer(session("s1", "a"), sent),
+                offer(session("s2", "a"), sent))));
+        n.tick();
+        assertEquals(0, sent.get(), "at most once: the claims exist, so the retry does not send them");
+        assertEquals(2, n.stats().lost());
+        assertEquals(0, n.deferred());
+    }
+
+    @Test
+    void ownClaimNotMadeWithinClaimRetention_isDropped_counted() {
+        CoaCoordinator n = flakyNode("a", false);
+        AtomicInteger sent = new AtomicInteger();
+        n.offerAll(List.of(offer(session("s1", "a"), sent)));
+        clock.advance(SETTINGS.claimRetention().plusMillis(1));
+        n.tick();
+        assertEquals(0, sent.get());
+        assertEquals(1, n.stats().abandoned());
+        assertEquals(0, n.deferred());
+    }
+
+    @Test
+    void ownClaimFailing_whileTheStoreIsDown_waits() {
+        AtomicInteger sent = new AtomicInteger();
+        a.tick();
+        store.close();
+        assertFalse(a.offer(session("s1", "a"), "dev@1", T0, sent::incrementAndGet));
+        assertEquals(1, a.deferred());
+        assertThrows(RuntimeException.class, a::tick);
+        assertEquals(1, a.deferred(), "kept for the next heartbeat");
         assertEquals(0, sent.get());
     }
 

@@ -57,6 +57,19 @@ final class CoaSenderTest {
     }
 
     @Test
+    void close_transmitsWhatIsStillQueued_firstTheRateLimitHeldBack() throws Exception {
+        start(SECRET, new CoaSettings(true, 3, Duration.ofSeconds(1), 32, 20, 1000)); // 2 at once, then 20/s
+        List<java.util.concurrent.CompletableFuture<CoaResult>> f = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            f.add(sender.submit(request("sess-" + i)));
+        }
+        sender.close();
+        assertEquals(12, nas.await(12, 10).size(), "every queued CoA reached the NAS");
+        assertEquals(0, f.stream().filter(x -> x.join().answer() == CoaResult.Answer.CLOSED
+                && x.join().attempts() == 0).count(), "none abandoned unsent");
+    }
+
+    @Test
     void ack_overUdp_isAuditedAndObserved() throws Exception {
         start(SECRET, CoaSettings.DEFAULTS);
         CoaResult r = sender.submit(request("sess-1")).get(10, TimeUnit.SECONDS);

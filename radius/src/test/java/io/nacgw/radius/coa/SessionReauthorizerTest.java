@@ -84,6 +84,30 @@ final class SessionReauthorizerTest {
         assertTrue(got.ciscoAvPairs().contains("audit-session-id=AUDIT-1"), got.ciscoAvPairs().toString());
     }
 
+    /** An Access-Accept recorded for the session at {@code at}, with the verdict corp gives {@code device}. */
+    private void authorized(DeviceRecord device, java.time.Instant at) {
+        var verdict = world.policy.profile("corp").decide(device, at.toEpochMilli()).verdict();
+        world.sessions.recordAuthorizations(List.of(new io.nacgw.core.session.Authorization(NAS, null, null,
+                TestWorld.COMPLIANT, TestWorld.COMPLIANT_ID, null, "corp", verdict, null, "d-1", at, at.plusSeconds(3600))));
+    }
+
+    @Test
+    void sessionAuthorisedAfterTheChangeArrived_withTheNewVerdict_getsNoCoa() {
+        // the trigger's queue was busy: by the time it looks at "noncompliant -> compliant", the device has already
+        // been let in with its new record; a CoA would only repeat that answer
+        authorized(compliant(), TestWorld.NOW.plusSeconds(2));
+        assertTrue(trigger.reevaluate(new DeviceChange(noncompliant(), compliant())).isEmpty(),
+                "no CoA for an authorisation decided with the new record");
+        assertEquals(1, trigger.stats().unchanged());
+    }
+
+    @Test
+    void sessionAuthorisedBeforeTheChangeArrived_getsItsCoa_evenWithTheSameVerdict() {
+        // decided before this node received the change: possibly with an older record, so the CoA goes out
+        authorized(compliant(), TestWorld.NOW.minusSeconds(2));
+        assertEquals(1, trigger.reevaluate(new DeviceChange(noncompliant(), compliant())).size());
+    }
+
     @Test
     void deletedDevice_isAChangeToUnknown() throws Exception {
         List<CompletableFuture<CoaResult>> sent = trigger.reevaluate(new DeviceChange(compliant(), null));
@@ -166,6 +190,49 @@ final class SessionReauthorizerTest {
         assertEquals(CoaTrigger.POLICY_RELOAD, r.request().trigger());
         assertEquals("profile corp: allow -> allow (compliant)", r.request().reason());
         assertEquals("sess-1", nas.received().get(0).text(AttributeType.ACCT_SESSION_ID));
+    }
+
+    @Test
+    void bulkChanges_areLookedAtInBatches_eachSessionGetsItsCoaOnce() throws Exception {
+        int n = SessionReauthorizer.BATCH + 44; // two batches at least
+        try (SessionReauthorizer bulk = new SessionReauthorizer(world.policy, world.compliance, world.sessions,
+                clients::get, sender, world.clock, 2 * n)) {
+            CoaCoordinator c = new CoaCoordinator(world.sessions.claims(), "node-a", SharedCoaSettings.DEFAULTS,
+                    world.clock, world.clock::instant, false);
+            bulk.share(c);
+            List<DeviceChange> changes = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                MacAddress mac = MacAddress.parse(String.format("02:00:00:00:%02x:%02x", i / 256, i % 256));
+                world.sessions.apply(new SessionEvent(SessionEvent.Kind.START, NAS, "bulk-" + i, null, null, mac,
+                        null, null, null, null, null, null, TestWorld.NOW, null));
+                io.nacgw.core.id.DeviceGuid id = io.nacgw.core.id.DeviceGuid.intune(
+                        String.format("22222222-2222-4333-8444-%012d", i));
+                changes.add(new DeviceChange(TestWorld.device(id, mac, ComplianceState.COMPLIANT),
+                        TestWorld.device(id, mac, ComplianceState.NONCOMPLIANT)));
+            }
+            changes.forEach(bulk::onChange);
+            List<NasStandIn.Received> got = nas.await(n, 50);
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            got.forEach(r -> assertTrue(ids.add(r.text(AttributeType.ACCT_SESSION_ID)), "one CoA per session"));
+            assertEquals(n, ids.size());
+            assertEquals(n, c.stats().claimed());
+            assertEquals(n, bulk.stats().changes());
+            assertEquals(0, bulk.stats().backlog());
+            assertEquals(0, bulk.stats().failed());
+        }
+    }
+
+    @Test
+    void batchWhoseSessionLookupFails_isCounted_nothingIsSent() throws Exception {
+        world.sessions.close();
+        trigger.onChange(new DeviceChange(compliant(), noncompliant()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (trigger.stats().failed() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(1, trigger.stats().failed());
+        assertEquals(0, trigger.stats().backlog());
+        assertTrue(nas.received().isEmpty());
     }
 
     @Test

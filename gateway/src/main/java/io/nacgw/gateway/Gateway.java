@@ -139,10 +139,11 @@ public final class Gateway implements AutoCloseable {
                 EapSettings eap = config.radius().eap().settings(config.dataDir(), pki.serverCertificate(),
                         pki.serverKey());
                 this.radius = RadiusServer.start(config.radius().settings(config.audit().queueSize()), eap,
-                        config.radius().nasClients(policy), new RadiusServices(policy, compliance, sessions,
-                        ConsoleWiring.tee(audit, decisionFeed), clock));
+                        config.radius().proxySettings(config.policy()), config.radius().nasClients(policy),
+                        new RadiusServices(policy, compliance, sessions, ConsoleWiring.tee(audit, decisionFeed), clock));
                 closeables.push(radius);
                 metrics.bindRadius(radius);
+                radius.proxy().ifPresent(metrics::bindProxy);
                 metrics.bindEap(radius);
                 metrics.bindDecisions(radius);
                 startRadSec(radius, pki);
@@ -426,11 +427,17 @@ public final class Gateway implements AutoCloseable {
                 restart.add(key);
             }
         }
+        if (radius != null && !profileUpstreams(currentPolicy).equals(profileUpstreams(fresh.policy()))) {
+            restart.add("policy.profiles.*.authenticateWith");
+        }
         // build and check everything first: a refused reload leaves the running gateway exactly as it was
         LiveSync.Plan syncPlan = sync.plan(fresh.sync());
         AccessPolicy next = policyChanged ? fresh.policy().toAccessPolicy() : policy;
         List<io.nacgw.radius.NasClient> clients = radius != null && (clientsChanged || policyChanged)
                 ? fresh.radius().nasClients(next) : null;
+        if (clients != null) {
+            radius.checkUpstreams(clients); // a pool the running proxy lacks: refused before anything changes
+        }
         List<io.nacgw.nacapi.ApiUser> users = api != null && (policyChanged || usersChanged)
                 // API users name existing profiles; a bad hash or role is refused here, before anything changes
                 ? fresh.api().auth(next, io.nacgw.nacapi.ClientIdentityResolver.NONE).users() : null;
@@ -525,6 +532,17 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         ReloadOperation.run(this, reloadSource);
+    }
+
+    /** Profile → upstream pool, as the running proxy routes logins (fixed until a restart). */
+    private static Map<String, String> profileUpstreams(io.nacgw.gateway.config.PolicyConfig p) {
+        Map<String, String> out = new HashMap<>();
+        p.profiles().forEach((name, c) -> {
+            if (c != null && c.authenticateWith() != null) {
+                out.put(name, c.authenticateWith());
+            }
+        });
+        return out;
     }
 
     private static String profileChanges(io.nacgw.gateway.config.PolicyConfig a, io.nacgw.gateway.config.PolicyConfig b) {

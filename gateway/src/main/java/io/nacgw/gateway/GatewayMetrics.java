@@ -143,6 +143,53 @@ public final class GatewayMetrics implements AutoCloseable {
         }
     }
 
+    /** Per upstream (tags pool, upstream): traffic, answers, health; per pool: requests no upstream answered. */
+    void bindProxy(io.nacgw.radius.proxy.RadiusProxy proxy) {
+        for (io.nacgw.radius.proxy.UpstreamStats u : proxy.stats()) {
+            String name = u.upstream();
+            java.util.function.BiConsumer<String, java.util.function.ToDoubleFunction<io.nacgw.radius.proxy.UpstreamStats>>
+                    count = (metric, f) -> FunctionCounter.builder(metric, proxy, p -> f.applyAsDouble(p.stats(name)))
+                    .tag("pool", u.pool()).tag("upstream", name).description(upstreamHelp(metric)).register(registry);
+            count.accept("nacgw_proxy_requests", io.nacgw.radius.proxy.UpstreamStats::requests);
+            count.accept("nacgw_proxy_retransmissions", io.nacgw.radius.proxy.UpstreamStats::retransmissions);
+            count.accept("nacgw_proxy_timeouts", io.nacgw.radius.proxy.UpstreamStats::timeouts);
+            count.accept("nacgw_proxy_accepts", io.nacgw.radius.proxy.UpstreamStats::accepts);
+            count.accept("nacgw_proxy_rejects", io.nacgw.radius.proxy.UpstreamStats::rejects);
+            count.accept("nacgw_proxy_challenges", io.nacgw.radius.proxy.UpstreamStats::challenges);
+            count.accept("nacgw_proxy_bad_replies", io.nacgw.radius.proxy.UpstreamStats::badReplies);
+            count.accept("nacgw_proxy_probes", io.nacgw.radius.proxy.UpstreamStats::probes);
+            count.accept("nacgw_proxy_probes_answered", io.nacgw.radius.proxy.UpstreamStats::probesAnswered);
+            count.accept("nacgw_proxy_accounting_copied", io.nacgw.radius.proxy.UpstreamStats::accountingCopied);
+            count.accept("nacgw_proxy_accounting_lost", io.nacgw.radius.proxy.UpstreamStats::accountingLost);
+            for (io.nacgw.radius.proxy.UpstreamState st : io.nacgw.radius.proxy.UpstreamState.values()) {
+                Gauge.builder("nacgw_proxy_upstream_state", proxy, p -> p.stats(name).state() == st ? 1 : 0)
+                        .tag("pool", u.pool()).tag("upstream", name).tag("state", st.wireName())
+                        .description("1 for the upstream's health now (alive, zombie, dead)").register(registry);
+            }
+        }
+        for (String pool : proxy.poolNames()) {
+            FunctionCounter.builder("nacgw_proxy_pool_failures", proxy, p -> p.failures(pool)).tag("pool", pool)
+                    .description("Proxied requests no upstream of the pool answered (answered Access-Reject)")
+                    .register(registry);
+        }
+    }
+
+    private static String upstreamHelp(String metric) {
+        switch (metric) {
+            case "nacgw_proxy_requests": return "Access-Requests forwarded to the upstream (first transmissions)";
+            case "nacgw_proxy_retransmissions": return "Retransmissions to the upstream on nacgw's own timer";
+            case "nacgw_proxy_timeouts": return "Requests the upstream never answered (failed over or given up)";
+            case "nacgw_proxy_accepts": return "Access-Accepts from the upstream";
+            case "nacgw_proxy_rejects": return "Access-Rejects from the upstream";
+            case "nacgw_proxy_challenges": return "Access-Challenges from the upstream";
+            case "nacgw_proxy_bad_replies": return "Datagrams from the upstream dropped: malformed, unexpected, not authentic";
+            case "nacgw_proxy_probes": return "Status-Server probes sent";
+            case "nacgw_proxy_probes_answered": return "Status-Server probes answered";
+            case "nacgw_proxy_accounting_copied": return "Accounting-Requests copied and acknowledged";
+            default: return "Accounting-Requests copied and never acknowledged";
+        }
+    }
+
     void bindRadSec(io.nacgw.radius.radsec.RadSecServer radsec) {
         counter("nacgw_radsec_connections_accepted", radsec, r -> r.stats().accepted(), "RadSec TCP connections accepted");
         counter("nacgw_radsec_connections_established", radsec, r -> r.stats().established(),

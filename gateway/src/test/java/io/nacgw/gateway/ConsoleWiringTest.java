@@ -54,7 +54,7 @@ final class ConsoleWiringTest {
         ca = CertificateAuthority.open(dir.resolve("pki"));
         ca.init(ServerNames.of(List.of("localhost")), KeyType.ECDSA_P256, false);
         Map<String, RadiusConfig.ClientConfig> clients = Map.of("sw1", new RadiusConfig.ClientConfig("192.0.2.0/24",
-                List.of("s3cret-1234"), null, null, "cisco", null, null, "wifi", null, null, null, null, null, null, null));
+                List.of("s3cret-1234"), null, null, "cisco", null, null, "wifi", null, null, null, null, null, null, null, null));
         ops = ConsoleWiring.operations(new ConsoleWiring.Parts(feed, registry, compliance, () -> Health.UP,
                 () -> sync, ca, () -> clients, Clock.systemUTC()));
     }

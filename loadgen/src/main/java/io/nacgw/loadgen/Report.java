@@ -36,7 +36,7 @@ public record Report(String target, String mode, String shape, boolean messageAu
 
     public String toText() {
         StringBuilder b = new StringBuilder();
-        if (shape.equals("mab") || shape.equals("vpn") || shape.startsWith("eap-tls")) {
+        if (shape.equals("mab") || shape.equals("vpn") || shape.equals("login") || shape.startsWith("eap-tls")) {
             b.append(String.format(Locale.ROOT, "target %s, %s, shape %s, Message-Authenticator %s, %d source port(s)%n",
                     target, mode, shape, messageAuthenticator ? "on" : "off", sources));
         } else {

@@ -20,10 +20,20 @@ public enum RequestShape {
      */
     VPN,
     /**
+     * VPN user login through a proxy (NetScaler, FortiGate): User-Name is the user, PAP User-Password
+     * {@link #LOGIN_PASSWORD} (the home server behind the proxy accepts it for every user), Service-Type Framed,
+     * NAS-Port-Type Virtual, Calling-Station-Id the device MAC in RFC 3580 form (FortiGate's
+     * {@code call-station-id-type mac}).
+     */
+    LOGIN,
+    /**
      * 802.1X EAP-TLS over RADIUS: whole conversations (identity, TLS handshake in EAP-TLS fragments, EAP-Success with
      * MS-MPPE keys), run by {@link io.nacgw.loadgen.eap.EapTlsLoadGenerator}, which builds its own requests.
      */
     EAP_TLS;
+
+    /** The password every {@link #LOGIN} request carries. */
+    public static final String LOGIN_PASSWORD = "loadgen-password";
 
     private static final byte[] NAS_IP = {127, 0, 0, 1};
     private static final String CALLED = "00-00-5E-00-53-01";
@@ -42,6 +52,12 @@ public enum RequestShape {
             a.add(RadiusAttribute.text(RadiusCodec.CALLING_STATION_ID, Targets.rfc3580(mac)));
             a.add(RadiusAttribute.text(RadiusCodec.CALLED_STATION_ID, CALLED));
             a.add(RadiusAttribute.integer(RadiusCodec.NAS_PORT_TYPE, 15)); // Ethernet
+        } else if (this == LOGIN) {
+            a.add(RadiusAttribute.text(RadiusCodec.USER_NAME, user));
+            a.add(new RadiusAttribute(RadiusCodec.USER_PASSWORD, LOGIN_PASSWORD.getBytes(StandardCharsets.US_ASCII)));
+            a.add(RadiusAttribute.integer(RadiusCodec.SERVICE_TYPE, 2)); // Framed
+            a.add(RadiusAttribute.text(RadiusCodec.CALLING_STATION_ID, Targets.rfc3580(mac)));
+            a.add(RadiusAttribute.integer(RadiusCodec.NAS_PORT_TYPE, 5)); // Virtual
         } else {
             a.add(RadiusAttribute.text(RadiusCodec.USER_NAME, user));
             a.add(RadiusAttribute.integer(RadiusCodec.SERVICE_TYPE, 17)); // Authorize-Only

@@ -165,12 +165,18 @@ public final class FakeRadiusServer implements AutoCloseable {
         return out;
     }
 
-    /** The MAC a request is about: MAB User-Name (whose PAP password must equal it), or Cisco mdm-tlv=device-mac. */
+    /**
+     * The MAC a request is about: MAB User-Name (whose PAP password must equal it), a user login's Calling-Station-Id
+     * (password {@link RequestShape#LOGIN_PASSWORD}), or Cisco mdm-tlv=device-mac.
+     */
     private Long mac(RadiusPacket p) {
         RadiusAttribute pw = p.first(RadiusCodec.USER_PASSWORD);
         if (pw != null) {
             String user = p.first(RadiusCodec.USER_NAME).asText();
             String plain = new String(codec.unhidePassword(pw.value(), p.authenticator()), StandardCharsets.US_ASCII);
+            if (plain.equals(RequestShape.LOGIN_PASSWORD) && p.first(RadiusCodec.CALLING_STATION_ID) != null) {
+                return Long.parseLong(p.first(RadiusCodec.CALLING_STATION_ID).asText().replace("-", ""), 16);
+            }
             if (!plain.equals(user)) {
                 return null;
             }

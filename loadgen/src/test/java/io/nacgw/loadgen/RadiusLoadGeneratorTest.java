@@ -191,6 +191,18 @@ final class RadiusLoadGeneratorTest {
     }
 
     @Test
+    void run_loginShape_sendsTheUserPasswordAndTheDeviceMacInCallingStationId() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
+            LoadSettings s = new LoadSettings(server.address(), SECRET, 8, 0, null, 500, Duration.ZERO, RequestShape.LOGIN,
+                    true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0);
+            Report r = run(s, CORP, new StringWriter());
+            assertEquals(0, r.exitStatus(), r.toText());
+            assertEquals(0, server.badRequests.get());
+            assertEquals("login", r.shape());
+        }
+    }
+
+    @Test
     void run_openLoopServerStall_showsInLatencyFromIntendedSendTime() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.STALL_ONCE)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 0, 400, Duration.ofSeconds(1), 0, Duration.ZERO,

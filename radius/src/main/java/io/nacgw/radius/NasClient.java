@@ -28,12 +28,14 @@ import java.util.regex.Pattern;
  *                                     reauthenticate, others: disconnect)
  * @param certificateName              the certificate name (subject CN or a DNS SAN) a RadSec (RADIUS over TLS)
  *                                     NAS presents; null: the client's {@code name}
+ * @param authenticateWith             the {@code radius.upstreams} pool that authenticates this client's user logins
+ *                                     (PAP, CHAP, MS-CHAP, EAP), or null for the profile's {@code authenticateWith}
  */
 public record NasClient(String name, Cidr address, List<Secret> secrets, boolean requireMessageAuthenticator,
                         boolean limitProxyState, VendorProfile vendor, List<IdentitySource> identitySources,
                         VendorIdentity vendorIdentity, String defaultProfile, List<ProfileRule> profileRules,
                         int coaPort, Secret coaSecret, InetAddress coaAddress, CoaAction coaAction,
-                        NasIdentity nasIdentity, String certificateName) {
+                        NasIdentity nasIdentity, String certificateName, String authenticateWith) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     public NasClient {
@@ -80,6 +82,9 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
                 || certificateName.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7F))) {
             throw new IllegalArgumentException(key + "certificateName must be 1-255 printable characters");
         }
+        if (authenticateWith != null && authenticateWith.isBlank()) {
+            throw new IllegalArgumentException(key + "authenticateWith must name a radius.upstreams pool");
+        }
     }
 
     /** The name a RadSec NAS's certificate must carry to be this client. */
@@ -94,7 +99,8 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
      */
     public NasClient overTls(Secret secret) {
         return new NasClient(name, address, List.of(secret), false, true, vendor, identitySources, vendorIdentity,
-                defaultProfile, profileRules, coaPort, coaSecret, coaAddress, coaAction, nasIdentity, certificateName);
+                defaultProfile, profileRules, coaPort, coaSecret, coaAddress, coaAction, nasIdentity, certificateName,
+                authenticateWith);
     }
 
     /** A client with the defaults: MA required, generic vendor, default identity order, CoA on 3799. */
@@ -149,6 +155,7 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         private CoaAction coaAction;
         private NasIdentity nasIdentity = NasIdentity.ATTRIBUTES;
         private String certificateName;
+        private String authenticateWith;
 
         private Builder(String name, Cidr address, Secret secret) {
             this.name = name;
@@ -171,11 +178,12 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         public Builder coaAction(CoaAction v) { coaAction = v; return this; }
         public Builder nasIdentity(NasIdentity v) { nasIdentity = v; return this; }
         public Builder certificateName(String v) { certificateName = v; return this; }
+        public Builder authenticateWith(String pool) { authenticateWith = pool; return this; }
 
         public NasClient build() {
             return new NasClient(name, address, secrets, requireMessageAuthenticator, limitProxyState, vendor,
                     identitySources, vendorIdentity, defaultProfile, profileRules, coaPort, coaSecret, coaAddress,
-                    coaAction, nasIdentity, certificateName);
+                    coaAction, nasIdentity, certificateName, authenticateWith);
         }
     }
 }

@@ -4,6 +4,8 @@ import io.nacgw.core.net.DualStack;
 import io.nacgw.radius.audit.AuditRecord;
 import io.nacgw.radius.eap.EapSettings;
 import io.nacgw.radius.eap.EapStats;
+import io.nacgw.radius.proxy.ProxySettings;
+import io.nacgw.radius.proxy.RadiusProxy;
 import io.nacgw.radius.radsec.RadSecServer;
 import io.nacgw.radius.radsec.RadSecSettings;
 import io.nacgw.certs.ServerTls;
@@ -81,7 +83,13 @@ public final class RadiusServer implements AutoCloseable {
     /** As {@link #start(RadiusSettings, List, RadiusServices)}, with EAP (802.1X) per {@code eap}. */
     public static RadiusServer start(RadiusSettings settings, EapSettings eap, List<NasClient> clients,
                                      RadiusServices services) {
-        ServerComponents components = new ServerComponents(settings, eap, NasRegistry.of(clients), services);
+        return start(settings, eap, ProxySettings.NONE, clients, services);
+    }
+
+    /** As above, with user logins of clients and profiles that name a pool proxied to {@code upstreams}. */
+    public static RadiusServer start(RadiusSettings settings, EapSettings eap, ProxySettings upstreams,
+                                     List<NasClient> clients, RadiusServices services) {
+        ServerComponents components = new ServerComponents(settings, eap, upstreams, NasRegistry.of(clients), services);
         boolean epoll = settings.nativeTransport() && Epoll.isAvailable();
         int perPort = epoll ? (settings.channels() == 0 ? Runtime.getRuntime().availableProcessors() : settings.channels()) : 1;
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(perPort,
@@ -215,6 +223,14 @@ public final class RadiusServer implements AutoCloseable {
         log.info("RADIUS clients reloaded: {}", next);
     }
 
+    /**
+     * Throws {@link IllegalArgumentException} when a client's {@code authenticateWith} names a pool the running
+     * proxy does not have (pools change only with a restart); changes nothing.
+     */
+    public void checkUpstreams(List<NasClient> clients) {
+        components.checkUpstreams(NasRegistry.of(clients));
+    }
+
     /** The clients in use. */
     public List<NasClient> clients() {
         return components.registry().clients();
@@ -233,6 +249,11 @@ public final class RadiusServer implements AutoCloseable {
     /** Counters for metrics. */
     public RadiusStats stats() {
         return components.stats();
+    }
+
+    /** The upstream proxy (pools, per-upstream counters), when radius.upstreams defines pools. */
+    public java.util.Optional<RadiusProxy> proxy() {
+        return components.proxy();
     }
 
     /** Decisions by NAS client, profile and reason; each client's last request; EAP-TLS failures; latency hook. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -12,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** Runs FreeRADIUS's {@code radclient} (Debian freeradius-utils) with attributes on its standard input, for tests. */
 public final class Radclient {
-    public static final String PATH = "/usr/bin/radclient";
+    public static final String BINARY = "/usr/bin/radclient";
 
     private Radclient() {
     }
@@ -22,6 +23,21 @@ public final class Radclient {
         public boolean received(String code) {
             return output.contains("Received " + code);
         }
+    }
+
+    /**
+     * Sends {@code attributes} (radclient's text form) as {@code command} (auth, acct, status) to host:port, waiting
+     * {@code timeoutSeconds} per try with {@code retries} tries (generous: the machine may be loaded).
+     */
+    public static Run run(String host, int port, String command, String secret, String attributes, int timeoutSeconds,
+                          int retries) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(BINARY, "-x", "-t", Integer.toString(timeoutSeconds), "-r",
+                Integer.toString(retries)));
+        if (host.contains(":")) {
+            cmd.add("-6");
+        }
+        cmd.addAll(List.of(host.contains(":") ? "[" + host + "]:" + port : host + ":" + port, command, secret));
+        return run(cmd, attributes, timeoutSeconds * (retries + 1) + 30);
     }
 
     /** Runs {@code command} (radclient and its arguments), feeding it {@code attributes}; at most {@code waitSeconds}. */

@@ -2,18 +2,13 @@ package io.nacgw.radius;
 
 import io.nacgw.core.session.Session;
 import io.nacgw.core.testing.Needs;
+import io.nacgw.radius.Radclient.Run;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,13 +21,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * missing radclient fails the build.
  */
 final class RadclientInteropTest {
-    private static final String RADCLIENT = "/usr/bin/radclient";
     private static TestWorld world;
     private static RadiusServer server;
 
     @BeforeAll
     static void start() {
-        Needs.executable("freeradius-utils", RADCLIENT);
+        Needs.executable("freeradius-utils", Radclient.BINARY);
         world = new TestWorld();
         server = RadiusServer.start(TestWorld.settings().withBindAddress("::"), List.of(
                 TestWorld.switchClient("127.0.0.1").build(),
@@ -49,19 +43,14 @@ final class RadclientInteropTest {
         }
     }
 
-    private static Radclient.Run radclient(int port, String command, String secret, String attributes) throws IOException,
+    private static Run radclient(int port, String command, String secret, String attributes) throws IOException,
             InterruptedException {
         return radclient("127.0.0.1", port, command, secret, attributes);
     }
 
     private static Radclient.Run radclient(String host, int port, String command, String secret, String attributes)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(RADCLIENT, "-x", "-t", "5", "-r", "2")); // a loaded CI machine
-        if (host.contains(":")) {
-            cmd.add("-6");
-        }
-        cmd.addAll(List.of(host.contains(":") ? "[" + host + "]:" + port : host + ":" + port, command, secret));
-        return Radclient.run(cmd, attributes, 30);
+        return Radclient.run(host, port, command, secret, attributes, 5, 2); // a loaded CI machine
     }
 
     private static Radclient.Run auth(String attributes) throws Exception {

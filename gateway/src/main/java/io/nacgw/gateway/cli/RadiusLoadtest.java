@@ -82,7 +82,9 @@ public final class RadiusLoadtest implements Callable<Integer> {
 
     @Option(names = "--warmup", defaultValue = "0s", description = "Warm-up before measuring, e.g. 5s (default ${DEFAULT-VALUE}).")
     String warmup;
-    @Option(names = "--shape", defaultValue = "mab", description = "mab (PAP MAB, Call-Check), vpn (authorize-only, Cisco mdm-tlv=device-mac) or eap-tls (802.1X conversations; --eap-* options) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--shape", defaultValue = "mab", description = "mab (PAP MAB, Call-Check), vpn (authorize-only, Cisco "
+            + "mdm-tlv=device-mac), login (a user's PAP password 'loadgen-password' with the device MAC in Calling-Station-Id, "
+            + "for a proxy in front of a home server) or eap-tls (802.1X conversations; --eap-* options) (default ${DEFAULT-VALUE}).")
     String shape;
     @Option(names = "--eap-ca", paramLabel = "PEM", description = "eap-tls: CA certificate that issues the device certificates (the server must trust it).")
     Path eapCa;
@@ -222,7 +224,7 @@ public final class RadiusLoadtest implements Callable<Integer> {
         try {
             return RequestShape.valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--shape must be mab, vpn or eap-tls, got '" + s + "'");
+            throw new IllegalArgumentException("--shape must be mab, vpn, login or eap-tls, got '" + s + "'");
         }
     }
 }

@@ -22,7 +22,7 @@ public record PolicyConfig(String defaultProfile, LinkedHashMap<String, ProfileC
         List<Profile> list = new ArrayList<>();
         for (Map.Entry<String, ProfileConfig> e : profiles.entrySet()) {
             ProfileConfig pc = e.getValue() == null ? new ProfileConfig(null, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null, null, null, null) : e.getValue();
+                    null, null, null, null, null, null, null, null, null, null, null) : e.getValue();
             list.add(pc.toProfile(e.getKey()));
         }
         return AccessPolicy.of(list, defaultProfile);

@@ -11,13 +11,17 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** One entry of {@code policy.profiles}: a network's requirements and its answers per verdict. */
+/**
+ * One entry of {@code policy.profiles}: a network's requirements and its answers per verdict, and optionally the
+ * {@code radius.upstreams} pool that checks the passwords of its user logins ({@code authenticateWith}; a NAS
+ * client's own {@code authenticateWith} takes precedence).
+ */
 public record ProfileConfig(String unknownDevice, String unmanaged, String noncompliant, String indeterminate,
                             Boolean noPolicyMeansCompliant, Integer maxDaysSinceCheckIn, List<String> allowedPlatforms,
                             List<String> blockedPlatforms, List<String> allowedOwnership, String maxThreatLevel,
                             Boolean denyJailbroken, Boolean requireEncryption, String enrollmentUrl, String remediationUrl,
                             AttributesConfig allow, AttributesConfig quarantine, AttributesConfig deny,
-                            String registrationHeld) {
+                            String registrationHeld, String authenticateWith) {
 
     /** What a verdict means on the wire; see {@link ResponseAttributes}. */
     public record AttributesConfig(String vlan, String filterId, String role, Integer sessionTimeout, String redirectUrl,

@@ -29,18 +29,19 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                            Integer accountingThreads, Integer accountingQueue, Integer receiveBufferBytes,
                            Duration acceptLifetime, Integer sessionQueue, Duration sessionRetention,
                            Integer maxRequestsPerSecond, CoaConfig coa, LinkedHashMap<String, ClientConfig> clients,
-                           EapConfig eap, RadSecConfig radsec) {
+                           EapConfig eap, RadSecConfig radsec, LinkedHashMap<String, UpstreamsConfig> upstreams) {
     public RadiusConfig {
         enabled = enabled == null || enabled;
         coa = coa == null ? new CoaConfig(null, null, null, null, null, null, null) : coa;
         eap = eap == null ? EapConfig.defaults() : eap;
         radsec = radsec == null ? new RadSecConfig(null, null, null, null, null, null, null, null) : radsec;
         clients = clients == null ? new LinkedHashMap<>() : clients;
+        upstreams = upstreams == null ? new LinkedHashMap<>() : upstreams;
     }
 
     static RadiusConfig defaults() {
         return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     /** {@code radius.coa:} Change of Authorization (RFC 5176) sent to NASes when a live session's decision changes. */
@@ -102,7 +103,7 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                                Boolean limitProxyState, String vendor, List<String> identitySources,
                                VendorIdentityConfig vendorIdentity, String profile, List<ProfileRuleConfig> profileRules,
                                Integer coaPort, String coaSecret, String coaAddress, String coaAction,
-                               String nasIdentity, String certificateName) {
+                               String nasIdentity, String certificateName, String authenticateWith) {
         @Override
         public String toString() {
             return "ClientConfig[" + address + ", secrets=***]";
@@ -179,6 +180,13 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                 if (c.coaAction() != null) b.coaAction(CoaAction.fromName(c.coaAction()));
                 if (c.nasIdentity() != null) b.nasIdentity(NasIdentity.fromName(c.nasIdentity()));
                 if (c.certificateName() != null) b.certificateName(c.certificateName());
+                if (c.authenticateWith() != null) {
+                    if (!upstreams.containsKey(c.authenticateWith())) {
+                        throw new IllegalArgumentException(key + ".authenticateWith '" + c.authenticateWith()
+                                + "' is not a pool in radius.upstreams " + upstreams.keySet());
+                    }
+                    b.authenticateWith(c.authenticateWith());
+                }
                 out.add(b.build());
             } catch (IllegalArgumentException ex) {
                 String m = ex.getMessage();
@@ -186,6 +194,16 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
             }
         }
         return out;
+    }
+
+    /**
+     * The upstream pools ({@code radius.upstreams}) and the profiles of {@code policy} that authenticate with one;
+     * checked against {@code radius.duplicateTtl}. Messages name the key.
+     */
+    public io.nacgw.radius.proxy.ProxySettings proxySettings(PolicyConfig policy) {
+        io.nacgw.radius.proxy.ProxySettings s = UpstreamsConfig.settings(upstreams, policy);
+        s.requireWithin(duplicateTtl != null ? duplicateTtl : RadiusSettings.DEFAULTS.duplicateTtl());
+        return s;
     }
 
     private static void requireProfile(AccessPolicy policy, String key, String profile) {

@@ -118,7 +118,29 @@ public final class RadiusCodec extends MessageToMessageCodec<InboundPacket, Radi
         if (!computed) {
             random.nextBytes(authenticator);
         }
-        ByteArrayOutputStream bos = new ByteArrayOutputStream(128);
+        return signedRequest(code, identifier, authenticator, computed, attributes, secret);
+    }
+
+    /**
+     * The signed wire form of an Access-Request or Status-Server nacgw sends with the random {@code authenticator}
+     * it chose (the proxy keeps it to check the reply): as {@link #encodeRequest(int, int, List, Secret, java.util.Random)},
+     * a User-Password given in clear text hidden with this authenticator. Throws {@link IllegalStateException}
+     * beyond 4096 bytes.
+     */
+    public static byte[] encodeRequest(int code, int identifier, byte[] authenticator, List<Attribute> attributes,
+                                       Secret secret) {
+        if (code != RadiusCode.ACCESS_REQUEST && code != RadiusCode.STATUS_SERVER) {
+            throw new IllegalArgumentException(RadiusCode.name(code) + " does not take a random authenticator");
+        }
+        if (identifier < 0 || identifier > 255 || authenticator.length != RadiusCrypto.AUTH_LENGTH) {
+            throw new IllegalArgumentException("identifier must be 0-255 and the authenticator 16 bytes");
+        }
+        return signedRequest(code, identifier, authenticator.clone(), false, attributes, secret);
+    }
+
+    private static byte[] signedRequest(int code, int identifier, byte[] authenticator, boolean computed,
+                                        List<Attribute> attributes, Secret secret) {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream(256);
         bos.write(new byte[RadiusCrypto.HEADER_LENGTH], 0, RadiusCrypto.HEADER_LENGTH);
         bos.write(AttributeType.MESSAGE_AUTHENTICATOR);
         bos.write(18);

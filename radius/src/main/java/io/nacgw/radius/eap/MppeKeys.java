@@ -13,17 +13,17 @@ import java.util.List;
  * first 32 octets, Send-Key the next 32 (RFC 5216 §2.3), each salt-encrypted with the shared secret and the
  * request's authenticator. Without them the access point cannot start WPA2/WPA3-Enterprise.
  */
-final class MppeKeys {
+public final class MppeKeys {
     static final int VENDOR_MICROSOFT = 311;
-    static final int MS_MPPE_SEND_KEY = 16;
-    static final int MS_MPPE_RECV_KEY = 17;
+    public static final int MS_MPPE_SEND_KEY = 16;
+    public static final int MS_MPPE_RECV_KEY = 17;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private MppeKeys() {
     }
 
     /** The two attributes for {@code msk} (at least 64 bytes). */
-    static List<Attribute> attributes(byte[] msk, Secret secret, byte[] requestAuthenticator) {
+    public static List<Attribute> attributes(byte[] msk, Secret secret, byte[] requestAuthenticator) {
         if (msk.length < 64) {
             throw new IllegalArgumentException("MSK must be at least 64 bytes");
         }
@@ -63,10 +63,31 @@ final class MppeKeys {
         return out;
     }
 
-    /** The inverse of {@link #encrypt}, for tests and the load generator. */
-    static byte[] decrypt(byte[] value, Secret secret, byte[] requestAuthenticator) {
+    /**
+     * An MS-MPPE key attribute value hidden for one leg (secret and request authenticator) re-hidden for another,
+     * with a fresh salt: what a proxy does with the keys its home server sends (RFC 2548 §2.4.2); throws
+     * {@link IllegalArgumentException} for a value that is not a salt and whole 16-byte blocks.
+     */
+    public static byte[] reencrypt(byte[] value, Secret from, byte[] fromAuthenticator, Secret to, byte[] toAuthenticator) {
+        if (value.length < 18 || (value.length - 2) % 16 != 0 || (value[0] & 0x80) == 0) {
+            throw new IllegalArgumentException("not a salt-encrypted MS-MPPE key");
+        }
+        byte[] plain = new byte[value.length - 2];
+        decryptInto(value, from, fromAuthenticator, plain);
+        int keyLength = plain[0] & 0xFF;
+        if (keyLength > plain.length - 1) {
+            java.util.Arrays.fill(plain, (byte) 0);
+            throw new IllegalArgumentException("MS-MPPE key length does not fit its value (wrong secret?)");
+        }
+        byte[] key = java.util.Arrays.copyOfRange(plain, 1, 1 + keyLength);
+        java.util.Arrays.fill(plain, (byte) 0);
+        byte[] out = encrypt(key, 0x8000 | RANDOM.nextInt(0x8000), to, toAuthenticator);
+        java.util.Arrays.fill(key, (byte) 0);
+        return out;
+    }
+
+    private static void decryptInto(byte[] value, Secret secret, byte[] requestAuthenticator, byte[] p) {
         MessageDigest md5 = md5();
-        byte[] p = new byte[value.length - 2];
         secret.feed(md5);
         md5.update(requestAuthenticator);
         md5.update(value, 0, 2);
@@ -78,6 +99,12 @@ final class MppeKeys {
             secret.feed(md5);
             md5.update(value, 2 + i, 16);
         }
+    }
+
+    /** The inverse of {@link #encrypt}, for tests and the load generator. */
+    public static byte[] decrypt(byte[] value, Secret secret, byte[] requestAuthenticator) {
+        byte[] p = new byte[value.length - 2];
+        decryptInto(value, secret, requestAuthenticator, p);
         return java.util.Arrays.copyOfRange(p, 1, 1 + (p[0] & 0xFF));
     }
 

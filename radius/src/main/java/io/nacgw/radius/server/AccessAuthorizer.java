@@ -19,6 +19,8 @@ import io.nacgw.radius.codec.RadiusRequest;
 import io.nacgw.radius.codec.RadiusResponse;
 import io.nacgw.radius.eap.EapResult;
 import io.nacgw.radius.eap.EapServer;
+import io.nacgw.radius.proxy.ProxyAnswer;
+import io.nacgw.radius.proxy.RadiusProxy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * Decides an Access-Request: classifies it (MAB, authorize-only, or an authentication nacgw cannot perform),
@@ -42,6 +45,7 @@ final class AccessAuthorizer {
     static final String MSCHAP_MESSAGE = "nacgw does not perform MS-CHAP authentication; use MAB or authorize-only";
     static final String PASSWORD_MESSAGE = "nacgw cannot verify user passwords; send authorize-only requests or MAB";
     static final String MAB_MISMATCH_MESSAGE = "MAB password does not match the MAC address";
+    static final String UPSTREAM_UNAVAILABLE_MESSAGE = "no upstream RADIUS server answered; try again later";
 
     /** How long an Accept counts as an active session when its verdict sets no Session-Timeout. */
     static final Duration FALLBACK_ACCEPT_LIFETIME = Duration.ofHours(8);
@@ -52,21 +56,46 @@ final class AccessAuthorizer {
     private final Duration acceptLifetime;
     private final EapServer eap;
     private final io.nacgw.radius.DebugTrace debug;
+    private final RadiusProxy proxy;
+    private final Map<String, String> profileUpstreams;
 
     /** {@code acceptLifetime}: fixed, or {@link Duration#ZERO} for the verdict's Session-Timeout. */
     AccessAuthorizer(AccessPolicy policy, ComplianceService compliance, Clock clock, Duration acceptLifetime,
                      EapServer eap, io.nacgw.radius.DebugTrace debug) {
+        this(policy, compliance, clock, acceptLifetime, eap, debug, null, Map.of());
+    }
+
+    /**
+     * With upstream pools: a user login (PAP, CHAP, MS-CHAP, EAP) from a client or profile with
+     * {@code authenticateWith} goes to {@code proxy}; {@code profileUpstreams} maps profile names to pools.
+     */
+    AccessAuthorizer(AccessPolicy policy, ComplianceService compliance, Clock clock, Duration acceptLifetime,
+                     EapServer eap, io.nacgw.radius.DebugTrace debug, RadiusProxy proxy,
+                     Map<String, String> profileUpstreams) {
         this.debug = debug;
         this.policy = policy;
         this.compliance = compliance;
         this.clock = clock;
         this.acceptLifetime = acceptLifetime;
         this.eap = eap;
+        this.proxy = proxy;
+        this.profileUpstreams = Map.copyOf(profileUpstreams);
     }
 
     /** The reply and audit facts for {@code r}; fails only when the compliance lookup fails (e.g. overloaded). */
     CompletableFuture<Outcome> authorize(RadiusRequest r) {
         Map<String, String> seen = RequestFacts.seen(r);
+        if (proxy != null) {
+            String login = userLogin(r);
+            if (login != null) {
+                Profile profile = profileOf(r);
+                String pool = r.client().authenticateWith() != null ? r.client().authenticateWith()
+                        : profileUpstreams.get(profile.name());
+                if (pool != null) {
+                    return proxied(r, seen, login, pool, profile);
+                }
+            }
+        }
         if (r.has(AttributeType.EAP_MESSAGE)) {
             return eap.handle(r).thenCompose(res -> eapOutcome(r, seen, res));
         }
@@ -75,9 +104,7 @@ final class AccessAuthorizer {
         }
         MacAddress userMac = RequestFacts.userNameMac(r);
         MacAddress callingMac = RequestFacts.callingStationMac(r);
-        Integer serviceType = r.integer(AttributeType.SERVICE_TYPE);
-        boolean mab = (serviceType != null && serviceType == AttributeType.SERVICE_TYPE_CALL_CHECK)
-                || (userMac != null && userMac.equals(callingMac));
+        boolean mab = isMab(r, userMac, callingMac);
         MacAddress mabMac = userMac != null ? userMac : callingMac;
         Attribute pap = r.first(AttributeType.USER_PASSWORD);
         Attribute chap = r.first(AttributeType.CHAP_PASSWORD);
@@ -102,7 +129,73 @@ final class AccessAuthorizer {
             ids = RequestFacts.identifiers(r, r.client());
         }
         Profile profile = profileOf(r);
-        return lookup(ids, 0).thenApply(found -> decide(r, seen, method, ids, found, profile, List.of(), List.of()));
+        return lookup(ids, 0).thenApply(found -> decide(r, seen, method, ids, found, profile, own -> own, List.of()));
+    }
+
+    private static boolean isMab(RadiusRequest r, MacAddress userMac, MacAddress callingMac) {
+        Integer serviceType = r.integer(AttributeType.SERVICE_TYPE);
+        return (serviceType != null && serviceType == AttributeType.SERVICE_TYPE_CALL_CHECK)
+                || (userMac != null && userMac.equals(callingMac));
+    }
+
+    /**
+     * The kind of user login {@code r} is (eap, mschap, pap, chap), which an upstream must check; null for MAB
+     * (a password that is the MAC) and authorize-only, which nacgw answers itself.
+     */
+    private static String userLogin(RadiusRequest r) {
+        if (r.has(AttributeType.EAP_MESSAGE)) {
+            return "eap";
+        }
+        if (isMsChap(r)) {
+            return "mschap";
+        }
+        boolean pap = r.has(AttributeType.USER_PASSWORD);
+        if (!pap && !r.has(AttributeType.CHAP_PASSWORD)) {
+            return null;
+        }
+        MacAddress userMac = RequestFacts.userNameMac(r);
+        MacAddress callingMac = RequestFacts.callingStationMac(r);
+        if (isMab(r, userMac, callingMac) && (userMac != null || callingMac != null)) {
+            return null;
+        }
+        return pap ? "pap" : "chap";
+    }
+
+    /**
+     * A login checked by {@code pool}: the upstream's Reject and Challenge go back as they are (State kept); its
+     * Accept becomes the profile's decision on the device the request identifies: allow or quarantine → the
+     * upstream's attributes merged with the profile's ({@link UpstreamMerge}), deny → Access-Reject with the reason.
+     * No answer at all → Access-Reject, audited as upstream_unavailable.
+     */
+    private CompletableFuture<Outcome> proxied(RadiusRequest r, Map<String, String> seen, String login, String pool,
+                                               Profile profile) {
+        String method = "proxy-" + login;
+        return proxy.forward(r, pool).thenCompose(a -> {
+            Map<String, String> all = new LinkedHashMap<>(seen);
+            if (a.upstream() != null) {
+                all.put("upstream", pool + "/" + a.upstream());
+            }
+            if (a.kind() != ProxyAnswer.Kind.ANSWERED) {
+                String reason = a.kind() == ProxyAnswer.Kind.TOO_LARGE ? "upstream_request_too_large"
+                        : "upstream_unavailable";
+                return CompletableFuture.completedFuture(new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_REJECT,
+                        ReplyAttributes.reject(UPSTREAM_UNAVAILABLE_MESSAGE)), method, all, null, null, profile.name(),
+                        "reject", List.of(reason), null, Verdict.DENY, null, null));
+            }
+            if (a.code() == RadiusCode.ACCESS_CHALLENGE) {
+                return CompletableFuture.completedFuture(new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_CHALLENGE,
+                        a.attributes()), method, all, null, null, profile.name(), "challenge", List.of(), null, null,
+                        null, null));
+            }
+            if (a.code() != RadiusCode.ACCESS_ACCEPT) {
+                return CompletableFuture.completedFuture(new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_REJECT,
+                        a.attributes()), method, all, null, null, profile.name(), "reject", List.of("upstream_reject"),
+                        null, Verdict.DENY, null, null));
+            }
+            List<DeviceIdentifier> ids = RequestFacts.identifiers(r, r.client());
+            return lookup(ids, 0).thenApply(found -> decide(r, all, method, ids, found, profile,
+                    own -> UpstreamMerge.accept(a.attributes(), own), UpstreamMerge.eapFailureFor(a.attributes())));
+        });
     }
 
     private Profile profileOf(RadiusRequest r) {
@@ -134,7 +227,7 @@ final class AccessAuthorizer {
                 Profile profile = profileOf(r);
                 List<DeviceIdentifier> ids = res.identifiers();
                 return lookup(ids, 0).thenApply(found -> decide(r, all, res.method(), ids, found, profile,
-                        res.attributes(), res.failureAttributes()));
+                        own -> concat(own, res.attributes()), res.failureAttributes()));
             }
         }
     }
@@ -208,7 +301,8 @@ final class AccessAuthorizer {
     }
 
     private Outcome decide(RadiusRequest r, Map<String, String> seen, String method, List<DeviceIdentifier> ids,
-                           Found found, Profile profile, List<Attribute> acceptExtra, List<Attribute> rejectExtra) {
+                           Found found, Profile profile, UnaryOperator<List<Attribute>> acceptAttributes,
+                           List<Attribute> rejectExtra) {
         Decision d = profile.decide(found.device(), clock.millis());
         List<String> reasons = new ArrayList<>(4);
         if (ids.isEmpty()) {
@@ -230,7 +324,7 @@ final class AccessAuthorizer {
         }
         String decisionId = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
         return new Outcome(new RadiusResponse(r, RadiusCode.ACCESS_ACCEPT,
-                concat(ReplyAttributes.accept(d, c.vendor(), decisionId), acceptExtra)),
+                acceptAttributes.apply(ReplyAttributes.accept(d, c.vendor(), decisionId))),
                 method, seen, used, deviceId, profile.name(),
                 d.verdict() == Verdict.QUARANTINE ? "quarantine" : "accept", reasons, decisionId, d.verdict(),
                 authorization(r, d, found, decisionId), rules);

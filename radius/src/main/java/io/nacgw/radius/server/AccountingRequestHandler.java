@@ -44,14 +44,22 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
     private final ComplianceService compliance;
     private final Counters counters;
     private final Clock clock;
+    private final java.util.function.Consumer<RadiusRequest> acknowledged;
 
     AccountingRequestHandler(SessionStore sessions, Executor writer, ComplianceService compliance, Counters counters,
                              Clock clock) {
+        this(sessions, writer, compliance, counters, clock, r -> { });
+    }
+
+    /** {@code acknowledged} sees every request nacgw acknowledges (the upstream accounting copy); must not block. */
+    AccountingRequestHandler(SessionStore sessions, Executor writer, ComplianceService compliance, Counters counters,
+                             Clock clock, java.util.function.Consumer<RadiusRequest> acknowledged) {
         this.sessions = sessions;
         this.writer = writer;
         this.compliance = compliance;
         this.counters = counters;
         this.clock = clock;
+        this.acknowledged = acknowledged;
     }
 
     @Override
@@ -131,6 +139,7 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
                     r.text(AttributeType.ACCT_SESSION_ID));
         }
         ctx.writeAndFlush(new RadiusResponse(r, RadiusCode.ACCOUNTING_RESPONSE, List.of()), ctx.voidPromise());
+        acknowledged.accept(r);
     }
 
     private void incomplete(ChannelHandlerContext ctx, RadiusRequest r, String why) {

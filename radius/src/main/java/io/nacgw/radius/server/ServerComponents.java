@@ -13,6 +13,8 @@ import io.nacgw.radius.codec.RadiusCodec;
 import io.nacgw.radius.eap.EapServer;
 import io.nacgw.radius.eap.EapSettings;
 import io.nacgw.radius.eap.EapStats;
+import io.nacgw.radius.proxy.ProxySettings;
+import io.nacgw.radius.proxy.RadiusProxy;
 
 import io.nacgw.radius.codec.DropSink;
 import io.netty.channel.ChannelHandler;
@@ -42,6 +44,8 @@ public final class ServerComponents implements AutoCloseable {
     private final SessionPurger purger;
     private final RadiusInitializer auth;
     private final RadiusInitializer acct;
+    private final ProxySettings proxySettings;
+    private final RadiusProxy proxy;
     private final AccessRequestHandler accessHandler;
     private final AccountingRequestHandler accountingHandler;
     private final ChannelHandler streamDuplicates;
@@ -65,8 +69,31 @@ public final class ServerComponents implements AutoCloseable {
      */
     ServerComponents(RadiusSettings settings, EapSettings eapSettings, NasRegistry clients, RadiusServices services,
                      Executor accounting) {
+        this(settings, eapSettings, ProxySettings.NONE, clients, services, accounting);
+    }
+
+    /**
+     * With upstream pools per {@code upstreams} (the proxy's socket opens here); throws
+     * {@link IllegalArgumentException} when a client or profile names a pool that does not exist.
+     */
+    public ServerComponents(RadiusSettings settings, EapSettings eap, ProxySettings upstreams, NasRegistry clients,
+                            RadiusServices services) {
+        this(settings, eap, upstreams, clients, services, null);
+    }
+
+    ServerComponents(RadiusSettings settings, EapSettings eapSettings, ProxySettings upstreams, NasRegistry clients,
+                     RadiusServices services, Executor accounting) {
         this.policy = services.policy();
+        this.proxySettings = upstreams;
         checkProfiles(clients);
+        checkUpstreams(clients);
+        upstreams.requireWithin(settings.duplicateTtl());
+        for (String profile : upstreams.profileUpstreams().keySet()) {
+            if (!policy.has(profile)) {
+                throw new IllegalArgumentException("radius.upstreams are named by a profile '" + profile
+                        + "' that policy.profiles does not define");
+            }
+        }
         this.registry = new AtomicReference<>(clients);
         this.counters = new Counters(services.clock());
         this.debug = new io.nacgw.radius.DebugTrace(services.clock());
@@ -83,12 +110,13 @@ public final class ServerComponents implements AutoCloseable {
         this.eap = EapServer.create(eapSettings, services.clock(), tlsPool, AccessAuthorizer::macForms);
         this.acceptRecorder = new AcceptRecorder(services.sessions(), settings.sessionQueue(), services.clock());
         this.purger = new SessionPurger(services.sessions(), settings.sessionRetention(), services.clock());
+        this.proxy = upstreams.enabled() ? RadiusProxy.start(upstreams) : null;
         AccessAuthorizer authorizer = new AccessAuthorizer(policy, services.compliance(), services.clock(),
-                settings.acceptLifetime(), eap, debug);
+                settings.acceptLifetime(), eap, debug, proxy, upstreams.profileUpstreams());
         this.accessHandler = new AccessRequestHandler(authorizer, audit, acceptRecorder, counters, services.clock(),
                 decisions, debug);
         this.accountingHandler = new AccountingRequestHandler(services.sessions(), sessionExecutor, services.compliance(),
-                counters, services.clock());
+                counters, services.clock(), this::copyAccounting);
         // RadSec connections share one cache; a connection's address and port key its entries (RFC 6613 §2.6.1)
         this.streamDuplicates = new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters);
@@ -125,6 +153,37 @@ public final class ServerComponents implements AutoCloseable {
         }
     }
 
+    /** Every pool a client names must exist in radius.upstreams. */
+    public void checkUpstreams(NasRegistry clients) {
+        for (io.nacgw.radius.NasClient c : clients.clients()) {
+            if (c.authenticateWith() != null && !proxySettings.has(c.authenticateWith())) {
+                throw new IllegalArgumentException("radius.clients." + c.name() + ".authenticateWith '"
+                        + c.authenticateWith() + "' is not a pool in radius.upstreams " + new TreeSet<>(
+                        proxySettings.pools().keySet()));
+            }
+        }
+    }
+
+    /**
+     * Copies an acknowledged Accounting-Request to the pool that authenticates the client's logins (its own
+     * {@code authenticateWith}, else its default profile's) when that pool has {@code copyAccounting}.
+     */
+    private void copyAccounting(io.nacgw.radius.codec.RadiusRequest r) {
+        if (proxy == null) {
+            return;
+        }
+        String pool = r.client().authenticateWith() != null ? r.client().authenticateWith()
+                : proxySettings.profileUpstreams().get(r.client().defaultProfile());
+        if (pool != null && proxySettings.pools().get(pool).copyAccounting()) {
+            proxy.copyAccounting(r, pool);
+        }
+    }
+
+    /** The upstream proxy, when radius.upstreams defines pools. */
+    public java.util.Optional<RadiusProxy> proxy() {
+        return java.util.Optional.ofNullable(proxy);
+    }
+
     /** The pipeline of a port. */
     public RadiusInitializer initializer(ServicePort port) {
         return port == ServicePort.AUTH ? auth : acct;
@@ -137,7 +196,8 @@ public final class ServerComponents implements AutoCloseable {
      *   structure      as on UDP; Access-Request, Accounting-Request and Status-Server on one stream
      *   authenticator  as on UDP, with the RadSec secret
      *   duplicates     RFC 5080 / RFC 6613 §2.6.1 (a connection's address is its key)
-     *   codec, status, access, accounting   the same handlers, decisions and session table as UDP
+     *   codec, status, access, accounting   the same handlers, decisions and session table as UDP (a login whose
+     *                  client or profile names a radius.upstreams pool is proxied, its reply written back on this stream)
      * </pre>
      * {@code drops} receives the drops of the structure and authenticator checks (the caller closes the
      * connection for them, RFC 6613 §2.6.4); everything else is counted as on UDP. The caller adds the last
@@ -164,6 +224,7 @@ public final class ServerComponents implements AutoCloseable {
      */
     public void reload(NasRegistry clients) {
         checkProfiles(clients);
+        checkUpstreams(clients);
         registerTallies(clients);
         registry.set(clients);
     }
@@ -210,6 +271,9 @@ public final class ServerComponents implements AutoCloseable {
     /** Finishes queued accounting writes, Accept records and audit lines; call after the channels are closed. */
     @Override
     public void close() {
+        if (proxy != null) {
+            proxy.close();
+        }
         eap.close();
         tlsPool.close();
         purger.close();

@@ -125,39 +125,7 @@ final class FreeRadiusCoaInteropTest {
     }
 
     private static void writeConfig(Path d, int port) throws IOException {
-        Files.createDirectories(d.resolve("run"));
-        Files.createDirectories(d.resolve("log"));
-        Files.writeString(d.resolve("dictionary"), "");
-        String conf = """
-                prefix = /usr
-                exec_prefix = /usr
-                sysconfdir = /etc
-                localstatedir = /var
-                sbindir = /usr/sbin
-                logdir = DIR/log
-                raddbdir = DIR
-                radacctdir = DIR/log
-                name = freeradius
-                confdir = ${raddbdir}
-                modconfdir = ${confdir}/mods-config
-                run_dir = DIR/run
-                db_dir = DIR
-                libdir = /usr/lib/freeradius
-                pidfile = ${run_dir}/freeradius.pid
-                max_request_time = 30
-                cleanup_delay = 5
-                max_requests = 65536
-                hostname_lookups = no
-                log {
-                \tdestination = files
-                \tfile = ${logdir}/radius.log
-                }
-                security {
-                \tallow_core_dumps = no
-                \tmax_attributes = 200
-                \treject_delay = 0
-                \tstatus_server = no
-                }
+        String conf = io.nacgw.radius.FreeRadiusConfig.preamble(d, false) + """
                 client nacgw {
                 \tipaddr = 127.0.0.1
                 \tsecret = "SECRET"

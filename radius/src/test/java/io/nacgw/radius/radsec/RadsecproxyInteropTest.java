@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * skipping when {@code CI=true}.
  */
 final class RadsecproxyInteropTest {
-    private static final String RADCLIENT = Radclient.PATH;
+    private static final String RADCLIENT = Radclient.BINARY;
     private static final String UDP_SECRET = "proxy-udp-secret";
 
     @TempDir

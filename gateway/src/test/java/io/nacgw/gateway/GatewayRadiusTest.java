@@ -112,6 +112,13 @@ final class GatewayRadiusTest {
 
             // logrotate renames the audit log, then runs `nacgw reload`: later decisions go to a new file
             Path audit = config.dataDir().resolve("audit.jsonl");
+            // the audit writer is asynchronous: let it write the three decisions above before the file is renamed,
+            // else the last of them may land in the new file (correct, but not what this test counts)
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (Files.readAllLines(audit).stream().filter(l -> l.contains("\"method\":\"mab\"")).count() < 3
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             Files.move(audit, dir.resolve("audit.jsonl.1"));
             Files.writeString(f, CONFIG.formatted("first-secret-123"));
             g.reload(new ConfigLoader().load(f, Map.of(), new Properties()));

@@ -97,7 +97,9 @@ public final class Gateway implements AutoCloseable {
         this.reloadSource = reloadSource;
         this.clock = clock;
         this.policy = config.policy().toAccessPolicy();
-        this.decisionFeed = new io.nacgw.nacapi.console.DecisionFeed(config.api().console().recentDecisions());
+        this.decisionFeed = new io.nacgw.nacapi.console.DecisionFeed(config.api().console().recentDecisions(),
+                new io.nacgw.nacapi.console.AuditHistory(config.dataDir().resolve(config.audit().file()),
+                        config.api().console().recentDecisions()));
         createDataDir(config.dataDir());
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         closeables.push(lock);

@@ -8,6 +8,7 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -106,7 +107,9 @@ public class EapTlsHandshakeBenchmark {
         Path keyFile = pem(dir.resolve("server.key"), new JcaPKCS8Generator(serverKeys.getPrivate(), null));
         EapSettings s = EapSettings.DISABLED.withEnabled(true).withTls(List.of(caFile), certFile, keyFile);
         material = TlsMaterial.load(s, Clock.systemUTC());
-        clientCrypto = (JcaTlsCrypto) new JcaTlsCryptoProvider().create(new SecureRandom());
+        // the JDK's providers lack the RSA-PSS names bctls asks for (an RSA server signs with PSS)
+        clientCrypto = (JcaTlsCrypto) new JcaTlsCryptoProvider().setProvider(new BouncyCastleProvider())
+                .create(new SecureRandom());
         if (!handshake()) {
             throw new IllegalStateException("the in-memory handshake did not complete");
         }

@@ -35,7 +35,7 @@ import java.util.Objects;
  * @param owner           the node that recorded the last Access-Accept or accounting record (shared mode: it sends
  *                        the session's CoA), or null when written without a node name
  * @param answerHash      {@link io.nacgw.core.policy.Decision#answerHash()} of the last authorisation (the answer
- *                        the NAS holds), or null when not recorded (accounting only, or recorded before V46)
+ *                        the NAS holds), or null when not recorded (accounting only, or recorded before V48)
  */
 public record Session(String id, NasRef nas, String acctSessionId, Long nasPort, String nasPortId, MacAddress mac,
                       DeviceGuid deviceId, String userName, String framedIp, String classValue,

@@ -408,6 +408,14 @@ final class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public boolean answered(String sessionId, String decisionId, long answerHash) {
+        return update("recording the answer of session " + sessionId, "UPDATE nas_sessions SET answer_hash = ? "
+                + "WHERE id = ? AND stopped_at IS NULL AND " + (decisionId == null ? "decision_id IS NULL"
+                : "decision_id = ?"), decisionId == null ? new Object[]{answerHash, sessionId}
+                : new Object[]{answerHash, sessionId, decisionId}) > 0;
+    }
+
+    @Override
     public int purgeEndedBefore(Instant cutoff) {
         long t = cutoff.toEpochMilli();
         return update("purging ended sessions", "DELETE FROM nas_sessions WHERE stopped_at < ? "

@@ -183,6 +183,23 @@ final class JdbcSessionStoreTest {
         assertEquals(7L, all.get(0).answerHash());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void answered_recordsTheCoasAnswer_unlessANewerAcceptReplacedTheAuthorisation(String kind) {
+        open(kind);
+        store.recordAuthorizations(List.of(withHash(accept(A, MAC, "d1", T0, Verdict.ALLOW), 1L)));
+        Session s = store.activeSessionsForMac(MAC).get(0);
+        assertTrue(store.answered(s.id(), "d1", 2L));
+        assertEquals(2L, store.find(s.id()).orElseThrow().answerHash());
+        store.recordAuthorizations(List.of(withHash(accept(A, MAC, "d2", T0.plusSeconds(1), Verdict.ALLOW), 3L)));
+        assertFalse(store.answered(s.id(), "d1", 4L), "the Accept d2 decided after the CoA: its answer stands");
+        assertEquals(3L, store.find(s.id()).orElseThrow().answerHash());
+        store.apply(acct(SessionEvent.Kind.START, B, "acct-b", T0, MAC2, "u", null));
+        Session accounted = store.get(B.id(), "acct-b").orElseThrow();
+        assertTrue(store.answered(accounted.id(), null, 5L), "a session known from accounting only");
+        assertEquals(5L, store.get(B.id(), "acct-b").orElseThrow().answerHash());
+    }
+
     private static Authorization withHash(Authorization a, long hash) {
         return new Authorization(a.nas(), a.nasPort(), a.nasPortId(), a.mac(), a.deviceId(), a.userName(), a.profile(),
                 a.verdict(), a.classValue(), a.decisionId(), a.at(), a.expiresAt(), hash);

@@ -309,7 +309,8 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 }
                 String reason = (s.answerHash() != null && s.verdict() != null ? s.verdict() : before.verdict())
                         .wireName() + " -> " + after.verdict().wireName() + " (" + after.primaryReason().wireName() + ")";
-                coa.add(new Coa(s, changeKey(p.change), p.receivedAt, CoaTrigger.DEVICE_CHANGE, reason));
+                coa.add(new Coa(s, changeKey(p.change), p.receivedAt, CoaTrigger.DEVICE_CHANGE, reason,
+                        after.answerHash()));
             }
         }
         List<CompletableFuture<CoaResult>> out = new ArrayList<>();
@@ -394,7 +395,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
             }
             coa.add(new Coa(s, reloadKey(name, s, is), clock.instant(), CoaTrigger.POLICY_RELOAD, "re-check: "
                     + (s.verdict() == null ? "?" : s.verdict().wireName()) + " -> " + is.verdict().wireName() + " ("
-                    + is.primaryReason().wireName() + ")"));
+                    + is.primaryReason().wireName() + ")", is.answerHash()));
         }
         coordinated(coa, out);
     }
@@ -424,7 +425,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
             Verdict held = s.answerHash() != null && s.verdict() != null ? s.verdict() : was.verdict();
             coa.add(new Coa(s, reloadKey(name, s, is), clock.instant(), CoaTrigger.POLICY_RELOAD, "profile " + name
                     + ": " + held.wireName() + " -> " + is.verdict().wireName() + " ("
-                    + is.primaryReason().wireName() + ")"));
+                    + is.primaryReason().wireName() + ")", is.answerHash()));
         }
         coordinated(coa, out);
         return out;
@@ -457,8 +458,8 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 disconnect ? "operator: disconnect" : "operator: reauthenticate");
     }
 
-    /** A CoA a change or reload calls for. */
-    private record Coa(Session session, String key, Instant receivedAt, CoaTrigger trigger, String reason) {
+    /** A CoA a change or reload calls for, toward the answer {@code target} ({@link Decision#answerHash()}). */
+    private record Coa(Session session, String key, Instant receivedAt, CoaTrigger trigger, String reason, long target) {
     }
 
     /**
@@ -468,19 +469,19 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     private void coordinated(List<Coa> coa, List<CompletableFuture<CoaResult>> out) {
         CoaCoordinator c = coordinator;
         if (c == null) {
-            coa.forEach(k -> out.add(send(k.session(), k.trigger(), null, k.reason())));
+            coa.forEach(k -> out.add(send(k.session(), k.trigger(), null, k.reason(), k.target())));
             return;
         }
         List<CoaCoordinator.Offer> offers = new ArrayList<>(coa.size());
         for (Coa k : coa) {
             offers.add(new CoaCoordinator.Offer(k.session(), k.key(), k.receivedAt(),
-                    () -> send(k.session(), k.trigger(), null, k.reason())));
+                    () -> send(k.session(), k.trigger(), null, k.reason(), k.target())));
         }
         boolean[] now = c.offerAll(offers);
         for (int i = 0; i < now.length; i++) {
             if (now[i]) {
                 Coa k = coa.get(i);
-                out.add(send(k.session(), k.trigger(), null, k.reason()));
+                out.add(send(k.session(), k.trigger(), null, k.reason(), k.target()));
             }
         }
     }
@@ -508,9 +509,27 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     }
 
     private CompletableFuture<CoaResult> send(Session s, CoaTrigger trigger, CoaAction action, String reason) {
+        return send(s, trigger, action, reason, null);
+    }
+
+    /**
+     * Sends one CoA; when the NAS acknowledges one toward {@code target}, that answer is recorded as the one the
+     * session holds (the NAS re-authorises it now: a change that comes back before its Access-Accept is recorded is
+     * compared with the answer the NAS was sent, not with the older one).
+     */
+    private CompletableFuture<CoaResult> send(Session s, CoaTrigger trigger, CoaAction action, String reason,
+                                              Long target) {
         queued.increment();
         CompletableFuture<CoaResult> f = sender.submit(CoaRequest.of(s, trigger, action, reason));
         f.thenAccept(r -> {
+            if (target != null && r.answer() == CoaResult.Answer.ACK) {
+                try {
+                    worker.execute(() -> answered(s, target));
+                } catch (RejectedExecutionException full) {
+                    log.debug("session {}: the answer its CoA asked for not recorded: trigger queue full or stopping",
+                            s.id());
+                }
+            }
             if (r.sessionGone()) {
                 try {
                     worker.execute(() -> stop(s));
@@ -520,6 +539,14 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
             }
         });
         return f;
+    }
+
+    private void answered(Session s, long target) {
+        try {
+            sessions.answered(s.id(), s.decisionId(), target);
+        } catch (RuntimeException e) {
+            log.warn("cannot record the answer of session {} after its CoA-ACK: {}", s.id(), e.toString());
+        }
     }
 
     /** The NAS does not know the session (NAK 503): stop it, so later changes do not target it. */

@@ -120,6 +120,23 @@ final class SessionReauthorizerTest {
     }
 
     @Test
+    void ackedCoa_recordsTheAnswerItAskedFor_soAChangeBackBeforeTheReauthIsSentToo() throws Exception {
+        authorized(compliant(), TestWorld.NOW);
+        assertEquals(CoaResult.Answer.ACK, trigger.reevaluate(new DeviceChange(compliant(), noncompliant())).get(0)
+                .get(10, TimeUnit.SECONDS).answer());
+        long deny = world.policy.profile("corp").decide(noncompliant(), TestWorld.NOW.toEpochMilli()).answerHash();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Long.valueOf(deny).equals(session().answerHash()) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(deny, session().answerHash(), "the NAS was told to re-authorise toward the new answer");
+        // the device is compliant again before the NAS's new Access-Request was recorded: the NAS holds (or is
+        // getting) the deny, so the change back is sent as well
+        DeviceRecord back = compliant().toBuilder().lastModified(noncompliant().lastModified().plusSeconds(1)).build();
+        assertEquals(1, trigger.reevaluate(new DeviceChange(noncompliant(), back)).size());
+    }
+
+    @Test
     void sessionHoldingTheSameAnswer_getsNothing_evenWhenTheChangeAltersTheDecision() {
         // recorded "allow" although the change says it was noncompliant before: the NAS already has the answer
         authorized(compliant(), TestWorld.NOW.minusSeconds(2));
@@ -145,12 +162,21 @@ final class SessionReauthorizerTest {
         List<CompletableFuture<CoaResult>> sent = trigger.reevaluateAll(before2);
         assertEquals(1, sent.size());
         assertEquals("profile corp: allow -> allow (compliant)", sent.get(0).get(10, TimeUnit.SECONDS).request().reason());
-        // a reload back to the rules the session was authorised with: its answer is the recorded one again
-        Map<String, Profile> before3 = Map.of("corp", world.policy.profile("corp"), "guest-wifi", guest);
+        assertEquals(1, trigger.stats().unchanged());
+    }
+
+    @Test
+    void policyReload_backToTheRulesTheSessionWasAuthorisedWith_sendsNothing() {
+        authorized(compliant(), TestWorld.NOW);
+        Profile corp = world.policy.profile("corp");
+        Profile guest = world.policy.profile("guest-wifi");
+        // the session was authorised, then VLAN 300 was configured and reverted before the trigger looked
+        Map<String, Profile> before = Map.of("corp", Profile.builder("corp")
+                .allow(new ResponseAttributes("300", null, null, null, null, null, null)).build(), "guest-wifi", guest);
         world.policy.update(AccessPolicy.of(List.of(corp, guest), "corp"));
-        assertTrue(trigger.reevaluateAll(before3).isEmpty(),
-                "the old rules' answer differs from the new, but it is the one the session holds");
-        assertEquals(2, trigger.stats().unchanged());
+        assertTrue(trigger.reevaluateAll(before).isEmpty(),
+                "the old rules' answer differs from the new, but the new one is the one the session holds");
+        assertEquals(1, trigger.stats().unchanged());
     }
 
     /** Sessions on distinct MACs/devices, each authorised allow by corp; their "compliant -> noncompliant" changes. */
@@ -258,7 +284,7 @@ final class SessionReauthorizerTest {
                 assertTrue(trigger.reevaluate(c).isEmpty());
             }
             assertEquals(n, a.stats().claimed());
-            assertEquals(n, b.stats().lost());
+            assertEquals(0, b.stats().claimed());
         }
         assertEquals(n, oncePerSession(nas.received()).size());
     }
@@ -421,11 +447,13 @@ final class SessionReauthorizerTest {
         CoaCoordinator c = new CoaCoordinator(world.sessions.claims(), "node-a", SharedCoaSettings.DEFAULTS, world.clock,
                 world.clock::instant, false);
         trigger.share(c);
+        // NAKed (not 503, not retried): the session keeps its answer, so the same change is still a CoA to make
+        nas.answering(r -> NasStandIn.Answer.nak(404));
         DeviceChange change = new DeviceChange(compliant(), noncompliant());
         assertEquals(ComplianceState.NONCOMPLIANT, change.after().complianceState());
         List<CompletableFuture<CoaResult>> first = trigger.reevaluate(change);
         assertEquals(1, first.size());
-        assertEquals(CoaResult.Answer.ACK, first.get(0).get(10, TimeUnit.SECONDS).answer());
+        assertEquals(CoaResult.Answer.NAK, first.get(0).get(10, TimeUnit.SECONDS).answer());
         // the same change again (another node's event, or a replay): claimed already, nothing sent
         assertTrue(trigger.reevaluate(new DeviceChange(compliant(), noncompliant())).isEmpty());
         assertEquals(1, c.stats().lost());

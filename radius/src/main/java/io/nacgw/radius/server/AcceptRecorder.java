@@ -1,7 +1,9 @@
 package io.nacgw.radius.server;
 
+import io.nacgw.core.concurrent.DaemonThreads;
 import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.MacAddress;
+import io.nacgw.core.log.LogThrottle;
 import io.nacgw.core.session.Authorization;
 import io.nacgw.core.session.NasRef;
 import io.nacgw.core.session.SessionStore;
@@ -37,7 +39,6 @@ import java.util.concurrent.atomic.LongAdder;
 final class AcceptRecorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AcceptRecorder.class);
     static final int BATCH = 256;
-    private static final long WARN_INTERVAL_MS = 10_000;
     /** How long an Accept identical to the last one written for its MAC is taken as already recorded. */
     static final Duration COALESCE = Duration.ofSeconds(10);
     /** MACs whose last written Accept is remembered. */
@@ -45,7 +46,6 @@ final class AcceptRecorder implements AutoCloseable {
 
     private final SessionStore sessions;
     private final BlockingQueue<Authorization> queue;
-    private final Clock clock;
     private final Thread writer;
     private final LongAdder recorded = new LongAdder();
     private final LongAdder dropped = new LongAdder();
@@ -58,7 +58,7 @@ final class AcceptRecorder implements AutoCloseable {
         }
     };
     private final List<Authorization> toWrite = new ArrayList<>(BATCH);
-    private final AtomicLong lastWarn = new AtomicLong(Long.MIN_VALUE);
+    private final LogThrottle warn;
     private final Object idle = new Object();
     /** Records queued or being written: what {@link #awaitIdle} waits for. */
     private final AtomicLong pending = new AtomicLong();
@@ -67,9 +67,8 @@ final class AcceptRecorder implements AutoCloseable {
     AcceptRecorder(SessionStore sessions, int capacity, Clock clock) {
         this.sessions = sessions;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.clock = clock;
-        this.writer = new Thread(this::run, "nacgw-accept-recorder");
-        writer.setDaemon(true);
+        this.warn = new LogThrottle(Duration.ofSeconds(10), () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
+        this.writer = DaemonThreads.thread(this::run, "nacgw-accept-recorder");
         writer.start();
     }
 
@@ -156,9 +155,7 @@ final class AcceptRecorder implements AutoCloseable {
 
     private void drop(int n, String why) {
         dropped.add(n);
-        long now = clock.millis();
-        long last = lastWarn.get();
-        if ((last == Long.MIN_VALUE || now - last >= WARN_INTERVAL_MS) && lastWarn.compareAndSet(last, now)) {
+        if (warn.admit() >= 0) {
             log.warn("Access-Accept session record(s) dropped ({} so far): {}", dropped.sum(), why);
         }
     }

@@ -20,17 +20,17 @@ import java.util.UUID;
  * Realistic devices for benchmarks: every one carries an Intune id, an Entra id, 1-3 MACs, a serial, a name, a UPN,
  * model, manufacturer and OS version; phones an IMEI. The same mix as the load generator's synthetic set.
  */
-final class BenchDevices {
-    static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+public final class BenchDevices {
+    public static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
 
     private BenchDevices() {
     }
 
-    static MacAddress mac(int i) {
+    public static MacAddress mac(int i) {
         return MacAddress.of((0x02L << 40) | ((long) i << 2));
     }
 
-    static DeviceRecord device(int i) {
+    public static DeviceRecord device(int i) {
         SplittableRandom r = new SplittableRandom(0x5EEDL * 31 + i);
         Platform p = Platform.values()[r.nextInt(4)];
         int cls = r.nextInt(100);

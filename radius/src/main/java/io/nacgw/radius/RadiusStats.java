@@ -15,7 +15,7 @@ import java.util.Map;
  * @param duplicatesResent  retransmissions answered from the duplicate cache
  * @param auditWritten      audit lines handed to the sink
  * @param auditDropped      audit lines dropped because the audit queue was full or the sink failed
- * @param acceptsRecorded   Access-Accepts written to the session table
+ * @param acceptsRecorded   Access-Accepts the session table holds (written, or an identical one written &lt;10 s before)
  * @param acceptsUnrecorded Access-Accepts not written there (session queue full or the write failed)
  * @param allowed           Access-Accepts for allowed devices (quarantines not included)
  */

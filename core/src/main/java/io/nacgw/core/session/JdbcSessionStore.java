@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
@@ -116,7 +117,9 @@ final class JdbcSessionStore implements SessionStore {
                     insert(c, e);
                 }
                 if (e.mac() != null) {
-                    absorb(c, e.nas().id(), e.mac());
+                    try (Statements st = new Statements(c)) {
+                        absorb(st, e.nas().id(), e.mac());
+                    }
                 }
                 return;
             } catch (SQLException ex) {
@@ -249,19 +252,19 @@ final class JdbcSessionStore implements SessionStore {
      * authorisation moves onto the accounted session (unless it already holds a newer one) and the Accept-only
      * rows go: they described the same session before accounting named it.
      */
-    private void absorb(Connection c, String nasId, MacAddress mac) throws SQLException {
+    private void absorb(Statements st, String nasId, MacAddress mac) throws SQLException {
+        Connection c = st.connection;
         String accounted = null;
         long accountedAuth = Long.MIN_VALUE;
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, authorized_at FROM nas_sessions WHERE nas_id = ? "
-                + "AND mac = ? AND acct_session_id IS NOT NULL AND stopped_at IS NULL ORDER BY updated_at DESC LIMIT 1")) {
-            ps.setString(1, nasId);
-            ps.setLong(2, mac.value());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    accounted = rs.getString(1);
-                    long a = rs.getLong(2);
-                    accountedAuth = rs.wasNull() ? Long.MIN_VALUE : a;
-                }
+        PreparedStatement find = st.prepare("SELECT id, authorized_at FROM nas_sessions WHERE nas_id = ? "
+                + "AND mac = ? AND acct_session_id IS NOT NULL AND stopped_at IS NULL ORDER BY updated_at DESC LIMIT 1");
+        find.setString(1, nasId);
+        find.setLong(2, mac.value());
+        try (ResultSet rs = find.executeQuery()) {
+            if (rs.next()) {
+                accounted = rs.getString(1);
+                long a = rs.getLong(2);
+                accountedAuth = rs.wasNull() ? Long.MIN_VALUE : a;
             }
         }
         if (accounted == null) {
@@ -299,21 +302,21 @@ final class JdbcSessionStore implements SessionStore {
         }
         db.ensureUp();
         List<Authorization> acceptOnly = new ArrayList<>();
-        try (Connection c = db.connection()) {
+        try (Connection c = db.connection(); Statements st = new Statements(c)) {
             c.setAutoCommit(false);
             try {
                 for (Authorization a : batch) {
-                    if (authorize(c, a, AUTHORIZE_ACCOUNTED) > 0) {
+                    if (authorize(st, a, AUTHORIZE_ACCOUNTED) > 0) {
                         continue;
                     }
-                    if (authorize(c, a, AUTHORIZE_ACCEPT_ONLY) == 0) {
+                    if (authorize(st, a, AUTHORIZE_ACCEPT_ONLY) == 0) {
                         long at = a.at().toEpochMilli();
                         insertRow(c, newId(), a.nas(), null, a.nasPort(), a.nasPortId(), a.mac(), a.deviceId(),
                                 a.userName(), null, a.classValue(), null, a.profile(), a.verdict(), a.decisionId(),
                                 at, a.expiresAt().toEpochMilli(), at, null, null, a.answerHash());
                     }
                     if (a.mac() != null) {
-                        endElsewhere(c, a);
+                        endElsewhere(st, a);
                         acceptOnly.add(a);
                     }
                 }
@@ -325,7 +328,7 @@ final class JdbcSessionStore implements SessionStore {
                 c.setAutoCommit(true);
             }
             for (Authorization a : acceptOnly) {
-                absorb(c, a.nas().id(), a.mac());
+                absorb(st, a.nas().id(), a.mac());
             }
         } catch (SQLException ex) {
             throw db.failed("recording " + batch.size() + " Access-Accept(s)", ex);
@@ -336,36 +339,72 @@ final class JdbcSessionStore implements SessionStore {
      * The endpoint was just authorised on {@code a}'s NAS: its Accept-only sessions on other NASes end (it roamed or
      * moved ports). Sessions accounting reports are left to accounting's Stop.
      */
-    private static void endElsewhere(Connection c, Authorization a) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE nas_sessions SET stopped_at = ? WHERE mac = ? "
-                + "AND nas_id <> ? AND acct_session_id IS NULL AND stopped_at IS NULL")) {
-            ps.setLong(1, a.at().toEpochMilli());
-            ps.setLong(2, a.mac().value());
-            ps.setString(3, a.nas().id());
-            ps.executeUpdate();
+    private static void endElsewhere(Statements st, Authorization a) throws SQLException {
+        PreparedStatement ps = st.prepare("UPDATE nas_sessions SET stopped_at = ? WHERE mac = ? "
+                + "AND nas_id <> ? AND acct_session_id IS NULL AND stopped_at IS NULL");
+        ps.setLong(1, a.at().toEpochMilli());
+        ps.setLong(2, a.mac().value());
+        ps.setString(3, a.nas().id());
+        ps.executeUpdate();
+    }
+
+    /**
+     * The statements of one batch on one connection, each prepared once: preparing (SQLite compiles the SQL every
+     * time) cost more than executing when every Access-Accept prepared its four statements afresh.
+     */
+    private static final class Statements implements AutoCloseable {
+        final Connection connection;
+        private final Map<String, PreparedStatement> prepared = new HashMap<>();
+
+        Statements(Connection connection) {
+            this.connection = connection;
+        }
+
+        PreparedStatement prepare(String sql) throws SQLException {
+            PreparedStatement ps = prepared.get(sql);
+            if (ps == null) {
+                ps = connection.prepareStatement(sql);
+                prepared.put(sql, ps);
+            }
+            return ps;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            SQLException first = null;
+            for (PreparedStatement ps : prepared.values()) {
+                try {
+                    ps.close();
+                } catch (SQLException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            prepared.clear();
+            if (first != null) {
+                throw first;
+            }
         }
     }
 
     /** Applies {@code a} to the session {@code sql} selects (by MAC, else by device); returns rows changed. */
-    private int authorize(Connection c, Authorization a, String sql) throws SQLException {
+    private int authorize(Statements st, Authorization a, String sql) throws SQLException {
         String key = a.mac() != null ? "mac = ?" : "mac IS NULL AND device_id = ?";
-        try (PreparedStatement ps = c.prepareStatement(sql + key)) {
-            long at = a.at().toEpochMilli();
-            int k = bindAuthorize(ps, a.nas(), a.profile(), a.verdict(), a.decisionId(), a.answerHash(), a.classValue(), at,
-                    a.deviceId(), a.userName(), a.nasPort(), a.nasPortId(), node, at);
-            if (sql.equals(AUTHORIZE_ACCEPT_ONLY)) {
-                ps.setLong(k++, a.expiresAt().toEpochMilli());
-                ps.setLong(k++, at);
-                ps.setLong(k++, at);
-            }
-            ps.setString(k++, a.nas().id());
-            if (a.mac() != null) {
-                ps.setLong(k, a.mac().value());
-            } else {
-                ps.setString(k, device(a.deviceId()));
-            }
-            return ps.executeUpdate();
+        PreparedStatement ps = st.prepare(sql + key);
+        long at = a.at().toEpochMilli();
+        int k = bindAuthorize(ps, a.nas(), a.profile(), a.verdict(), a.decisionId(), a.answerHash(), a.classValue(),
+                at, a.deviceId(), a.userName(), a.nasPort(), a.nasPortId(), node, at);
+        if (sql.equals(AUTHORIZE_ACCEPT_ONLY)) {
+            ps.setLong(k++, a.expiresAt().toEpochMilli());
+            ps.setLong(k++, at);
+            ps.setLong(k++, at);
         }
+        ps.setString(k++, a.nas().id());
+        if (a.mac() != null) {
+            ps.setLong(k, a.mac().value());
+        } else {
+            ps.setString(k, device(a.deviceId()));
+        }
+        return ps.executeUpdate();
     }
 
     private static int bindAuthorize(PreparedStatement ps, NasRef n, String profile, Verdict verdict,

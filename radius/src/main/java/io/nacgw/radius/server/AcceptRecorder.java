@@ -1,8 +1,11 @@
 package io.nacgw.radius.server;
 
 import io.nacgw.core.concurrent.DaemonThreads;
+import io.nacgw.core.id.DeviceGuid;
+import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.log.LogThrottle;
 import io.nacgw.core.session.Authorization;
+import io.nacgw.core.session.NasRef;
 import io.nacgw.core.session.SessionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +13,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -22,16 +28,36 @@ import java.util.concurrent.atomic.LongAdder;
  * queue (never waits); one thread writes batches of up to {@link #BATCH} per transaction. A full queue or a failed
  * write drops the records, counted and logged at most once per 10 s: the Accept itself was already sent, and the
  * NAS's accounting (when on) still builds the session.
+ * <p>
+ * An Accept that repeats the last one written for its MAC (same NAS, port, device, user, profile and verdict) less
+ * than {@link #COALESCE} ago (and within half its lifetime) is not written again: the session table already holds
+ * that session. Without this, every Accept was one SQLite write on a second thread, which cost more CPU than the
+ * whole RADIUS event loop when NASes re-authenticate the same endpoints (bench/radius-vs-freeradius.sh). The stored
+ * session then keeps the earlier Class, decision id and expiry (at most {@link #COALESCE} older). The memory of what
+ * was written lives on the writer thread only, bounded to {@link #MEMO_ENTRIES} MACs (least recently written go).
  */
 final class AcceptRecorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AcceptRecorder.class);
     static final int BATCH = 256;
+    /** How long an Accept identical to the last one written for its MAC is taken as already recorded. */
+    static final Duration COALESCE = Duration.ofSeconds(10);
+    /** MACs whose last written Accept is remembered. */
+    static final int MEMO_ENTRIES = 65_536;
 
     private final SessionStore sessions;
     private final BlockingQueue<Authorization> queue;
     private final Thread writer;
     private final LongAdder recorded = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder coalesced = new LongAdder();
+    /** The last Accept written per MAC; touched by the writer thread only. */
+    private final Map<MacAddress, Written> written = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<MacAddress, Written> eldest) {
+            return size() > MEMO_ENTRIES;
+        }
+    };
+    private final List<Authorization> toWrite = new ArrayList<>(BATCH);
     private final LogThrottle warn;
     private final Object idle = new Object();
     /** Records queued or being written: what {@link #awaitIdle} waits for. */
@@ -78,11 +104,54 @@ final class AcceptRecorder implements AutoCloseable {
     }
 
     private void write(List<Authorization> batch) {
+        toWrite.clear();
+        for (Authorization a : batch) {
+            Written w = a.mac() == null ? null : written.get(a.mac());
+            if (w != null && w.covers(a)) {
+                coalesced.increment();
+            } else {
+                toWrite.add(a);
+            }
+        }
+        int held = batch.size() - toWrite.size();
+        recorded.add(held);
+        if (toWrite.isEmpty()) {
+            return;
+        }
         try {
-            sessions.recordAuthorizations(batch);
-            recorded.add(batch.size());
+            sessions.recordAuthorizations(toWrite);
+            recorded.add(toWrite.size());
+            for (Authorization a : toWrite) {
+                if (a.mac() != null) {
+                    written.put(a.mac(), new Written(a));
+                }
+            }
         } catch (RuntimeException e) {
-            drop(batch.size(), "writing to the session table failed: " + e.getMessage());
+            drop(toWrite.size(), "writing to the session table failed: " + e.getMessage());
+        }
+    }
+
+    /** What was written for a MAC, and until when an identical Accept needs no new write. */
+    private record Written(NasRef nas, Long nasPort, String nasPortId, DeviceGuid deviceId, String userName,
+                           String profile, io.nacgw.core.policy.Verdict verdict, Long answerHash,
+                           long freshUntilMillis) {
+        Written(Authorization a) {
+            this(a.nas(), a.nasPort(), a.nasPortId(), a.deviceId(), a.userName(), a.profile(), a.verdict(),
+                    a.answerHash(), freshUntil(a));
+        }
+
+        private static long freshUntil(Authorization a) {
+            long at = a.at().toEpochMilli();
+            long halfLife = (a.expiresAt().toEpochMilli() - at) / 2;
+            return at + Math.min(COALESCE.toMillis(), halfLife);
+        }
+
+        boolean covers(Authorization a) {
+            return a.at().toEpochMilli() < freshUntilMillis && nas.equals(a.nas()) && verdict == a.verdict()
+                    && profile.equals(a.profile()) && Objects.equals(answerHash, a.answerHash())
+                    && Objects.equals(nasPort, a.nasPort())
+                    && Objects.equals(nasPortId, a.nasPortId()) && Objects.equals(deviceId, a.deviceId())
+                    && Objects.equals(userName, a.userName());
         }
     }
 
@@ -120,6 +189,11 @@ final class AcceptRecorder implements AutoCloseable {
 
     long dropped() {
         return dropped.sum();
+    }
+
+    /** Accepts not written because an identical one was written less than {@link #COALESCE} before. */
+    long coalesced() {
+        return coalesced.sum();
     }
 
     /** Writes what is queued (up to 10 s), then stops; later records are dropped. */

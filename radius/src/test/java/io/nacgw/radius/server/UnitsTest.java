@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,6 +58,35 @@ final class UnitsTest {
         c.abandon(PEER, 1, 7, auth);
         assertEquals(DuplicateCache.Verdict.RESEND, c.begin(PEER, 1, 7, auth).verdict());
         assertEquals(DuplicateCache.Verdict.NEW, c.begin(PEER, 4, 7, auth).verdict(), "code is part of the key");
+    }
+
+    @Test
+    void duplicateCache_keysSharingASlot_newestWins() {
+        DuplicateCache c = new DuplicateCache(1, Duration.ofSeconds(10), new MutableClock(Instant.EPOCH));
+        byte[] auth = new byte[16];
+        assertEquals(DuplicateCache.Verdict.NEW, c.begin(PEER, 1, 7, auth).verdict());
+        c.complete(PEER, 1, 7, auth, new byte[]{9});
+        assertEquals(DuplicateCache.Verdict.NEW, c.begin(PEER, 1, 8, auth).verdict(), "one slot: id 8 replaces id 7");
+        c.complete(PEER, 1, 7, auth, new byte[]{9}); // a late reply for the replaced entry is ignored
+        assertEquals(DuplicateCache.Verdict.IN_PROGRESS, c.begin(PEER, 1, 8, auth).verdict());
+        assertEquals(DuplicateCache.Verdict.NEW, c.begin(PEER, 1, 7, auth).verdict(), "id 7 is decided again");
+        assertEquals(1, c.size());
+    }
+
+    @Test
+    void duplicateCache_entryCountsForTheTtlAfterArrival() {
+        MutableClock clock = new MutableClock(Instant.EPOCH);
+        DuplicateCache c = new DuplicateCache(100, Duration.ofSeconds(10), clock);
+        byte[] auth = new byte[16];
+        assertEquals(DuplicateCache.Verdict.NEW, c.begin(PEER, 1, 7, auth).verdict());
+        c.complete(PEER, 1, 7, auth, new byte[]{9});
+        clock.advance(Duration.ofMillis(9_999));
+        DuplicateCache.Lookup resend = c.begin(PEER, 1, 7, auth);
+        assertEquals(DuplicateCache.Verdict.RESEND, resend.verdict());
+        assertArrayEquals(new byte[]{9}, resend.reply());
+        clock.advance(Duration.ofMillis(1));
+        assertEquals(0, c.size());
+        assertEquals(DuplicateCache.Verdict.NEW, c.begin(PEER, 1, 7, auth).verdict(), "expired: a new request");
     }
 
     @Test

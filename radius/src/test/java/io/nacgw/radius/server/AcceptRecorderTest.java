@@ -1,0 +1,117 @@
+package io.nacgw.radius.server;
+
+import io.nacgw.core.id.MacAddress;
+import io.nacgw.core.policy.Verdict;
+import io.nacgw.core.session.Authorization;
+import io.nacgw.core.session.NasRef;
+import io.nacgw.core.session.Session;
+import io.nacgw.radius.TestWorld;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Access-Accepts into the session table, with identical repeats within {@link AcceptRecorder#COALESCE} held back. */
+final class AcceptRecorderTest {
+    private static final NasRef SWITCH_A = new NasRef("ip:10.1.0.1", "switches", "10.1.0.1", "192.0.2.10");
+    private static final NasRef SWITCH_B = new NasRef("ip:10.1.0.2", "switches", "10.1.0.2", "192.0.2.11");
+    private static final MacAddress MAC = TestWorld.COMPLIANT;
+
+    private final TestWorld world = new TestWorld();
+    private final AcceptRecorder recorder = new AcceptRecorder(world.sessions, 1024, world.clock);
+
+    @AfterEach
+    void close() {
+        recorder.close();
+        world.close();
+    }
+
+    private static Authorization accept(NasRef nas, String profile, Verdict verdict, String decision, Instant at) {
+        return new Authorization(nas, 50110L, "Gi1/0/10", MAC, TestWorld.COMPLIANT_ID, "001122334401", profile,
+                verdict, "nacgw:" + decision, decision, at, at.plus(Duration.ofHours(8)));
+    }
+
+    private void record(Authorization a) throws InterruptedException {
+        recorder.record(a);
+        assertTrue(recorder.awaitIdle(Duration.ofSeconds(10)));
+    }
+
+    private Session activeOn(NasRef nas) {
+        List<Session> s = world.sessions.activeSessionsForMac(MAC).stream().filter(x -> x.nas().id().equals(nas.id()))
+                .toList();
+        assertEquals(1, s.size(), "one active session on " + nas.id() + ": " + s);
+        return s.get(0);
+    }
+
+    @Test
+    void identicalAccept_withinTheWindow_isNotWrittenAgain() throws Exception {
+        Instant t = TestWorld.NOW;
+        record(accept(SWITCH_A, "corp", Verdict.ALLOW, "d1", t));
+        record(accept(SWITCH_A, "corp", Verdict.ALLOW, "d2", t.plusSeconds(9)));
+        assertEquals("d1", activeOn(SWITCH_A).decisionId(), "the repeat was taken as already recorded");
+        assertEquals(1, recorder.coalesced());
+        assertEquals(2, recorder.recorded(), "both count as recorded: the table holds the session");
+    }
+
+    @Test
+    void identicalAccept_afterTheWindow_isWritten() throws Exception {
+        record(accept(SWITCH_A, "corp", Verdict.ALLOW, "d1", TestWorld.NOW));
+        record(accept(SWITCH_A, "corp", Verdict.ALLOW, "d2", TestWorld.NOW.plus(AcceptRecorder.COALESCE)));
+        assertEquals("d2", activeOn(SWITCH_A).decisionId());
+        assertEquals(0, recorder.coalesced());
+    }
+
+    @Test
+    void changedVerdictOrProfile_isWrittenAtOnce() throws Exception {
+        record(accept(SWITCH_A, "corp", Verdict.ALLOW, "d1", TestWorld.NOW));
+        record(accept(SWITCH_A, "corp", Verdict.QUARANTINE, "d2", TestWorld.NOW.plusSeconds(1)));
+        Session quarantined = activeOn(SWITCH_A);
+        assertEquals(List.of("d2", Verdict.QUARANTINE), List.of(quarantined.decisionId(), quarantined.verdict()));
+        record(accept(SWITCH_A, "guest-wifi", Verdict.QUARANTINE, "d3", TestWorld.NOW.plusSeconds(2)));
+        assertEquals("guest-wifi", activeOn(SWITCH_A).profile(), "a new profile is written at once too");
+        assertEquals(0, recorder.coalesced());
+    }
+
+    @Test
+    void changedAnswer_sameVerdictAndProfile_isWrittenAtOnce() throws Exception {
+        // a reload that changes only the attributes (another VLAN): the session must record the new answer, or the
+        // CoA trigger would compare later changes with an answer the NAS no longer holds
+        Instant t = TestWorld.NOW;
+        record(withAnswer(accept(SWITCH_A, "corp", Verdict.ALLOW, "d1", t), 100L));
+        record(withAnswer(accept(SWITCH_A, "corp", Verdict.ALLOW, "d2", t.plusSeconds(1)), 200L));
+        assertEquals(List.of("d2", 200L), List.of(activeOn(SWITCH_A).decisionId(), activeOn(SWITCH_A).answerHash()));
+        record(withAnswer(accept(SWITCH_A, "corp", Verdict.ALLOW, "d3", t.plusSeconds(2)), 200L));
+        assertEquals(1, recorder.coalesced(), "the same answer again is coalesced");
+    }
+
+    private static Authorization withAnswer(Authorization a, long answerHash) {
+        return new Authorization(a.nas(), a.nasPort(), a.nasPortId(), a.mac(), a.deviceId(), a.userName(), a.profile(),
+                a.verdict(), a.classValue(), a.decisionId(), a.at(), a.expiresAt(), answerHash);
+    }
+
+    @Test
+    void roamingBack_toTheFirstNas_withinTheWindow_isWritten() throws Exception {
+        Instant t = TestWorld.NOW;
+        record(accept(SWITCH_A, "corp", Verdict.ALLOW, "d1", t));
+        record(accept(SWITCH_B, "corp", Verdict.ALLOW, "d2", t.plusSeconds(1))); // ends the session on A
+        record(accept(SWITCH_A, "corp", Verdict.ALLOW, "d3", t.plusSeconds(2)));
+        assertEquals("d3", activeOn(SWITCH_A).decisionId(), "back on A: a live session there again");
+        assertEquals(0, recorder.coalesced());
+    }
+
+    @Test
+    void shortLifetime_coalescesForHalfOfIt_only() throws Exception {
+        Instant t = TestWorld.NOW;
+        Authorization first = new Authorization(SWITCH_A, 1L, null, MAC, TestWorld.COMPLIANT_ID, null, "corp",
+                Verdict.ALLOW, "nacgw:d1", "d1", t, t.plusSeconds(4));
+        record(first);
+        record(new Authorization(SWITCH_A, 1L, null, MAC, TestWorld.COMPLIANT_ID, null, "corp", Verdict.ALLOW,
+                "nacgw:d2", "d2", t.plusSeconds(2), t.plusSeconds(6)));
+        assertEquals("d2", activeOn(SWITCH_A).decisionId(), "past half of a 4 s lifetime: refreshed");
+    }
+}

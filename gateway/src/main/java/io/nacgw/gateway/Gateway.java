@@ -29,6 +29,7 @@ import io.nacgw.radius.coa.CoaSender;
 import io.nacgw.radius.coa.CoaSettings;
 import io.nacgw.radius.coa.SessionReauthorizer;
 import io.nacgw.radius.eap.EapSettings;
+import io.nacgw.radius.radsec.RadSecServer;
 import io.nacgw.sync.SyncService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,7 +152,8 @@ public final class Gateway implements AutoCloseable {
                 startRadSec(radius, pki);
                 CoaSettings coaSettings = config.radius().coa().settings();
                 if (coaSettings.enabled()) {
-                    this.coa = CoaSender.start(coaSettings, radius::client, radius::audit, clock, metrics::observeCoa);
+                    this.coa = CoaSender.start(coaSettings, radius::client, radius::audit, clock, metrics::observeCoa,
+                            radius.radsec().map(RadSecServer::links).orElse(null));
                     closeables.push(coa);
                     this.reauthorizer = new SessionReauthorizer(policy, compliance, sessions, radius::client, coa, clock,
                             coaSettings.queueSize());
@@ -311,12 +313,19 @@ public final class Gateway implements AutoCloseable {
         return r != null ? r : policy.defaultProfile().enrollmentUrl();
     }
 
-    private static String commonName(java.security.cert.X509Certificate cert) {
+    /** The subject's most specific CN, unescaped (RFC 4514: {@code CN=Smith\, John}); the whole DN when it has none. */
+    static String commonName(java.security.cert.X509Certificate cert) {
         String dn = cert.getSubjectX500Principal().getName();
-        for (String part : dn.split(",")) {
-            if (part.startsWith("CN=")) {
-                return part.substring(3);
+        try {
+            java.util.List<javax.naming.ldap.Rdn> rdns = new javax.naming.ldap.LdapName(dn).getRdns();
+            for (int i = rdns.size() - 1; i >= 0; i--) { // LdapName lists the RDNs right to left
+                javax.naming.directory.Attribute cn = rdns.get(i).toAttributes().get("CN");
+                if (cn != null && cn.get() instanceof String value) {
+                    return value;
+                }
             }
+        } catch (javax.naming.NamingException e) {
+            // the JDK printed it, so it parses; if not, the whole DN still names the certificate
         }
         return dn;
     }

@@ -1,6 +1,6 @@
 package io.nacgw.gateway.config;
 
-import io.nacgw.radius.Secret;
+import io.nacgw.radius.NasClient;
 import io.nacgw.radius.proxy.PoolSettings;
 import io.nacgw.radius.proxy.ProxySettings;
 import io.nacgw.radius.proxy.UpstreamSettings;
@@ -86,7 +86,7 @@ public record UpstreamsConfig(String balance, Duration timeout, Boolean statusCh
                 : UpstreamSettings.Transport.fromName(key + ".transport", c.transport());
         try {
             return new UpstreamSettings(name, address, auth, c.acctPort() != null ? c.acctPort() : d.acctPort(),
-                    Secret.of(c.secret()), transport,
+                    NasClient.sharedSecret(c.secret()), transport,
                     c.responseTimeout() != null ? c.responseTimeout() : d.responseTimeout(),
                     c.maxAttempts() != null ? c.maxAttempts() : d.maxAttempts(),
                     c.requireMessageAuthenticator() == null || c.requireMessageAuthenticator());

@@ -1,6 +1,7 @@
 package io.nacgw.radius.proxy;
 
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
+import io.nacgw.radius.NasClient;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -69,8 +70,8 @@ public record UpstreamSettings(String name, InetAddress address, int authPort, i
 
     /** An upstream on UDP with the defaults: 1812/1813, 2 s per transmission, 2 transmissions, MA required. */
     public static UpstreamSettings udp(String name, InetAddress address, int authPort, String secret) {
-        return new UpstreamSettings(name, address, authPort, authPort == 1812 ? 1813 : authPort + 1, Secret.of(secret),
-                Transport.UDP, Duration.ofSeconds(2), 2, true);
+        return new UpstreamSettings(name, address, authPort, authPort == 1812 ? 1813 : authPort + 1,
+                NasClient.sharedSecret(secret), Transport.UDP, Duration.ofSeconds(2), 2, true);
     }
 
     /** A copy with other retransmission settings. */

@@ -6,7 +6,7 @@ import io.nacgw.radius.DropReason;
 import io.nacgw.core.testing.MutableClock;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.Replies;
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
 import io.nacgw.radius.VendorProfile;
 import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;
@@ -74,7 +74,7 @@ final class CoaEngineTest {
 
     private void engine(CoaSettings s) {
         engine = new CoaEngine(s, clients::get, (to, p) -> sent.add(new Sent(to, p)), () -> now, clock, results::add,
-                counters);
+                counters, null);
     }
 
     private static InetAddress ip(String s) {

@@ -6,7 +6,6 @@ import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.store.StoreSettings;
 import io.nacgw.core.testing.Postgres;
 import io.nacgw.core.testing.TestDevices;
-import io.nacgw.gateway.config.ConfigLoader;
 import io.nacgw.gateway.config.NacgwConfig;
 import io.nacgw.nacapi.DeviceJson;
 import io.nacgw.nacapi.PasswordHash;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -74,40 +72,16 @@ public final class CoaBench {
 
     private static NacgwConfig config(Path dir, String node, StoreSettings store, List<NasStandIn> standIns)
             throws Exception {
-        StringBuilder clients = new StringBuilder();
-        for (int i = 1; i <= standIns.size(); i++) {
-            clients.append("    nas").append(i).append(": {address: 127.0.0.").append(i)
-                    .append("/32, secrets: [coa-bench-secret], vendor: cisco, coaPort: ").append(standIns.get(i - 1).port())
-                    .append(", coaAddress: 127.0.0.1}\n");
+        TestConfig c = TestConfig.gateway().line("dataDir: .").line("cluster: {nodeName: " + node + "}");
+        if (store != null) {
+            c.line("store: {url: \"" + store.jdbcUrl() + "\", user: \"" + store.user() + "\", catchUpInterval: 1s}");
         }
-        Path d = Files.createDirectories(dir.resolve(node));
-        Path f = d.resolve("nacgw.yaml");
-        Files.writeString(f, """
-                dataDir: .
-                cluster: {nodeName: %s}
-                %s
-                api:
-                  host: 127.0.0.1
-                  port: 0
-                  users:
-                    - {name: admin, role: admin, passwordHash: "%s"}
-                metrics: {enabled: false}
-                radius:
-                  bindAddress: 127.0.0.1
-                  authPort: 0
-                  acctPort: 0
-                  clients:
-                %s
-                policy:
-                  profiles:
-                    wifi:
-                      noncompliant: quarantine
-                      allow: {vlan: "100"}
-                      quarantine: {vlan: "999"}
-                """.formatted(node, store == null ? "" : "store: {url: \"" + store.jdbcUrl() + "\", user: \""
-                        + store.user() + "\", catchUpInterval: 1s}", PasswordHash.create(PASSWORD.toCharArray(), 10_000).encoded(),
-                clients));
-        return new ConfigLoader().load(f, Map.of(), new Properties());
+        c.apiUser("admin", "admin", PasswordHash.create(PASSWORD.toCharArray(), 10_000).encoded());
+        for (int i = 1; i <= standIns.size(); i++) {
+            c.client("nas" + i, "127.0.0." + i + "/32", "coa-bench-secret", "vendor: cisco",
+                    "coaPort: " + standIns.get(i - 1).port(), "coaAddress: 127.0.0.1");
+        }
+        return c.load(Files.createDirectories(dir.resolve(node)).resolve("nacgw.yaml"));
     }
 
     private static void run(int nases, int sessions, int bulk, int puts, String mode, StoreSettings store)

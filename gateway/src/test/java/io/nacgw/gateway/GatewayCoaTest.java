@@ -75,41 +75,12 @@ final class GatewayCoaTest {
 
     /** A config with two NAS clients whose CoA goes to the stand-ins; {@code coa} adds radius.coa keys. */
     private NacgwConfig config(int coaPort1, int coaPort2, String coaSecret2, String coa) throws Exception {
-        Path f = dir.resolve("nacgw.yaml");
-        Files.writeString(f, """
-                api:
-                  host: 127.0.0.1
-                  port: 0
-                  users:
-                    - {name: admin, role: admin, passwordHash: "%s"}
-                %s
-                radius:
-                  bindAddress: 127.0.0.1
-                  authPort: 0
-                  acctPort: 0
-                  coa: {%s}
-                  %s
-                  clients:
-                    sw1:
-                      address: 127.0.0.1/32
-                      secrets: [radius-secret-one]
-                      vendor: cisco
-                      coaPort: %d
-                      coaSecret: coa-secret-one
-                    sw2:
-                      address: 127.0.0.2/32
-                      secrets: [coa-secret-two]
-                      coaPort: %d
-                      coaSecret: %s
-                      coaAddress: 127.0.0.1
-                policy:
-                  profiles:
-                    wifi:
-                      noncompliant: quarantine
-                      allow: {vlan: "100"}
-                      quarantine: {vlan: "999"}
-                """.formatted(HASH, metrics, coa, radiusExtra, coaPort1, coaPort2, coaSecret2));
-        return new ConfigLoader().load(f, Map.of(), new Properties());
+        return TestConfig.gateway().apiUser("admin", "admin", HASH).metrics(metrics).coa(coa).radius(radiusExtra)
+                .client("sw1", "127.0.0.1/32", "radius-secret-one", "vendor: cisco", "coaPort: " + coaPort1,
+                        "coaSecret: coa-secret-one")
+                .client("sw2", "127.0.0.2/32", "coa-secret-two", "coaPort: " + coaPort2, "coaSecret: " + coaSecret2,
+                        "coaAddress: 127.0.0.1")
+                .load(dir.resolve("nacgw.yaml"));
     }
 
     private Gateway start(NacgwConfig c) {

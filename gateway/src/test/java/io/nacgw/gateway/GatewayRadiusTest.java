@@ -24,29 +24,13 @@ final class GatewayRadiusTest {
     @TempDir
     Path dir;
 
-    private static final String CONFIG = """
-            api: {enabled: false}
-            metrics: {enabled: false}
-            radius:
-              bindAddress: 127.0.0.1
-              authPort: 0
-              acctPort: 0
-              clients:
-                lo:
-                  address: 127.0.0.0/8
-                  secrets: [%s]
-            policy:
-              profiles:
-                wifi:
-                  noncompliant: quarantine
-                  allow: {vlan: "100"}
-                  quarantine: {vlan: "999"}
-            """;
+    /** One client for 127.0.0.0/8 with {@code secret}; the wifi profile. */
+    private static String config(String secret) {
+        return TestConfig.gateway().client("lo", "127.0.0.0/8", secret).yaml();
+    }
 
     private NacgwConfig write(String secret) throws Exception {
-        Path f = dir.resolve("nacgw.yaml");
-        Files.writeString(f, CONFIG.formatted(secret));
-        return new ConfigLoader().load(f, Map.of(), new Properties());
+        return TestConfig.gateway().client("lo", "127.0.0.0/8", secret).load(dir.resolve("nacgw.yaml"));
     }
 
     private static String radclient(int port, String secret, String mac) throws Exception {
@@ -73,7 +57,7 @@ final class GatewayRadiusTest {
             assertFalse(old.contains("Received"), "the old secret gets no answer: " + old);
             assertTrue(radclient(port, "second-secret-456", mac1).contains("Received Access-Accept"));
 
-            Files.writeString(dir.resolve("nacgw.yaml"), CONFIG.formatted("x").replace("127.0.0.0/8", "not-an-address"));
+            Files.writeString(dir.resolve("nacgw.yaml"), config("x").replace("127.0.0.0/8", "not-an-address"));
             assertThrows(RuntimeException.class, () -> g.reload(new ConfigLoader().load(dir.resolve("nacgw.yaml"))));
             assertTrue(radclient(port, "second-secret-456", mac1).contains("Received Access-Accept"),
                     "a refused reload keeps the running clients");
@@ -95,7 +79,7 @@ final class GatewayRadiusTest {
             assertTrue(before.contains("Tunnel-Private-Group-Id:0 = \"100\""), before);
 
             Path f = dir.resolve("nacgw.yaml");
-            Files.writeString(f, CONFIG.formatted("first-secret-123").replace("allow: {vlan: \"100\"}",
+            Files.writeString(f, config("first-secret-123").replace("allow: {vlan: \"100\"}",
                     "allow: {vlan: \"200\"}").replace("acctPort: 0", "acctPort: 0\n  duplicateCacheSize: 4321"));
             ReloadResult r = g.reload(new ConfigLoader().load(f, Map.of(), new Properties()));
             assertEquals(List.of("policy.profiles: changed wifi"), r.applied());
@@ -104,8 +88,8 @@ final class GatewayRadiusTest {
             assertTrue(after.contains("Tunnel-Private-Group-Id:0 = \"200\""), "the new VLAN, no restart: " + after);
 
             // a client that names a profile the new file removes: refused as a whole, the old policy stays
-            Files.writeString(f, CONFIG.formatted("first-secret-123").replace("wifi:", "guest:")
-                    .replace("secrets: [first-secret-123]", "secrets: [first-secret-123]\n      profile: wifi"));
+            Files.writeString(f, TestConfig.gateway().client("lo", "127.0.0.0/8", "first-secret-123", "profile: wifi")
+                    .profiles(TestConfig.WIFI.replace("wifi:", "guest:")).yaml());
             assertThrows(RuntimeException.class, () -> g.reload(new ConfigLoader().load(f, Map.of(), new Properties())));
             assertTrue(g.policy().has("wifi") && !g.policy().has("guest"));
             assertTrue(radclient(port, "first-secret-123", mac1).contains("Tunnel-Private-Group-Id:0 = \"200\""));
@@ -120,7 +104,7 @@ final class GatewayRadiusTest {
                 Thread.sleep(20);
             }
             Files.move(audit, dir.resolve("audit.jsonl.1"));
-            Files.writeString(f, CONFIG.formatted("first-secret-123"));
+            Files.writeString(f, config("first-secret-123"));
             g.reload(new ConfigLoader().load(f, Map.of(), new Properties()));
             assertTrue(radclient(port, "first-secret-123", mac1).contains("Received Access-Accept"));
         }

@@ -86,40 +86,12 @@ final class GatewaySharedCoaTest {
      */
     private NacgwConfig config(StoreSettings store, String node, int coaPort, int authPort, String nodeTimeout)
             throws Exception {
-        Path d = Files.createDirectories(dir.resolve(node));
-        Path f = d.resolve("nacgw.yaml");
-        Files.writeString(f, """
-                dataDir: .
-                cluster: {nodeName: %s}
-                store: {url: "%s", user: "%s", catchUpInterval: 500ms}
-                api:
-                  host: 127.0.0.1
-                  port: 0
-                  users:
-                    - {name: admin, role: admin, passwordHash: "%s"}
-                metrics: {enabled: false}
-                radius:
-                  bindAddress: 127.0.0.1
-                  authPort: %d
-                  acctPort: %d
-                  coa:
-                    shared: {heartbeatInterval: 200ms, nodeTimeout: %s, ownerGrace: 1s}
-                  clients:
-                    sw1:
-                      address: 127.0.0.1/32
-                      secrets: [%s]
-                      vendor: cisco
-                      coaPort: %d
-                      coaSecret: %s
-                policy:
-                  profiles:
-                    wifi:
-                      noncompliant: quarantine
-                      allow: {vlan: "100"}
-                      quarantine: {vlan: "999"}
-                """.formatted(node, store.jdbcUrl(), store.user(), HASH, authPort, authPort == 0 ? 0 : authPort + 1,
-                nodeTimeout, SECRET, coaPort, COA_SECRET));
-        return new ConfigLoader().load(f, Map.of(), new Properties());
+        return TestConfig.gateway().line("dataDir: .").line("cluster: {nodeName: " + node + "}")
+                .line("store: {url: \"" + store.jdbcUrl() + "\", user: \"" + store.user() + "\", catchUpInterval: 500ms}")
+                .apiUser("admin", "admin", HASH).radiusPorts(authPort, authPort == 0 ? 0 : authPort + 1)
+                .coa("shared: {heartbeatInterval: 200ms, nodeTimeout: " + nodeTimeout + ", ownerGrace: 1s}")
+                .client("sw1", "127.0.0.1/32", SECRET, "vendor: cisco", "coaPort: " + coaPort, "coaSecret: " + COA_SECRET)
+                .load(Files.createDirectories(dir.resolve(node)).resolve("nacgw.yaml"));
     }
 
     /** A node; the last one started is closed first. */

@@ -34,6 +34,7 @@ public final class TestConfig {
     private int authPort;
     private int acctPort;
     private String coa;
+    private String radius = "";
     private final List<String> clients = new ArrayList<>();
     private String profiles = WIFI;
 
@@ -95,6 +96,12 @@ public final class TestConfig {
         return this;
     }
 
+    /** A line of further {@code radius} keys, as is (e.g. {@code radsec: {enabled: true, port: 0}}); empty: none. */
+    public TestConfig radius(String yaml) {
+        this.radius = yaml;
+        return this;
+    }
+
     /** A RADIUS client {@code name} at {@code address} with one secret; {@code more}: further keys, as is. */
     public TestConfig client(String name, String address, String secret, String... more) {
         StringBuilder sb = new StringBuilder("    ").append(name).append(": {address: ").append(address)
@@ -129,6 +136,9 @@ public final class TestConfig {
                 .append(acctPort).append('\n');
         if (coa != null) {
             sb.append("  coa: {").append(coa).append("}\n");
+        }
+        if (!radius.isEmpty()) {
+            sb.append("  ").append(radius).append('\n');
         }
         sb.append("  clients:\n");
         clients.forEach(sb::append);

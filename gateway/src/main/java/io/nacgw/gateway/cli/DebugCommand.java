@@ -1,7 +1,6 @@
 package io.nacgw.gateway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nacgw.gateway.config.NacgwConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,9 +8,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 
 /** {@code nacgw debug --mac M | --nas N}: a live trace of one device's or one NAS's Access- and Accounting-Requests. */
@@ -23,8 +19,6 @@ import java.util.concurrent.Callable;
                 + "was stored and the answer. Printed as they happen (the operations port is polled twice a second) until --seconds "
                 + "pass or --events were traced. One trace at a time; it costs nothing when none runs.")
 public final class DebugCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
     @Mixin
@@ -53,19 +47,14 @@ public final class DebugCommand implements Callable<Integer> {
             throw new IllegalStateException("no running gateway on the data directory " + c.dataDir()
                     + ": debug traces a running one");
         }
-        String base = SyncCommand.base(c);
-        String who = target.mac != null ? "mac=" + URLEncoder.encode(target.mac.strip(), StandardCharsets.UTF_8)
-                : "nas=" + URLEncoder.encode(target.nas.strip(), StandardCharsets.UTF_8);
-        HttpResponse<String> r = SyncCommand.call(base + "/debug/start?" + who + "&seconds=" + seconds + "&events="
-                + events, "POST");
-        JsonNode n = JSON.readTree(r.body());
-        if (r.statusCode() != 200) {
-            throw new IllegalArgumentException(n.path("error").asText("HTTP " + r.statusCode()));
-        }
+        OpsClient ops = OpsClient.of(c);
+        JsonNode n = ops.post("/debug/start" + OpsClient.query("mac", target.mac == null ? null : target.mac.strip(),
+                "nas", target.nas == null ? null : target.nas.strip(), "seconds", Integer.toString(seconds), "events",
+                Integer.toString(events))).require(200, IllegalArgumentException::new).json();
         long session = n.path("session").asLong();
         Thread stopper = new Thread(() -> {
             try {
-                SyncCommand.call(base + "/debug/stop?session=" + session, "POST");
+                ops.post("/debug/stop?session=" + session);
             } catch (Exception ignored) {
                 // the gateway ends the session at its deadline anyway
             }
@@ -76,11 +65,7 @@ public final class DebugCommand implements Callable<Integer> {
         out.flush();
         try {
             while (true) {
-                r = SyncCommand.call(base + "/debug/poll?session=" + session, "GET");
-                n = JSON.readTree(r.body());
-                if (r.statusCode() != 200) {
-                    throw new IllegalStateException(n.path("error").asText("HTTP " + r.statusCode()));
-                }
+                n = ops.get("/debug/poll?session=" + session).require(200, IllegalStateException::new).json();
                 for (JsonNode e : n.path("events")) {
                     out.print(e.asText());
                     out.println();

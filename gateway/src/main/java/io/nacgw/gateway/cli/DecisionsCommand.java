@@ -1,17 +1,12 @@
 package io.nacgw.gateway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nacgw.core.id.MacAddress;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 
@@ -21,8 +16,6 @@ import java.util.concurrent.Callable;
                 + "port, metrics.host:metrics.port; the full record is the audit log).",
         subcommands = {DecisionsCommand.Recent.class})
 public final class DecisionsCommand implements Runnable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -53,21 +46,12 @@ public final class DecisionsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (mac != null && MacAddress.tryParse(mac.strip()) == null) {
-                throw new IllegalArgumentException("--mac '" + mac + "' is not a MAC address");
-            }
+            SessionsCommand.requireMac(mac);
             PrintWriter out = spec.commandLine().getOut();
-            StringJoiner q = new StringJoiner("&", "?", "");
-            add(q, "mac", mac == null ? null : mac.strip());
-            add(q, "deviceId", device);
-            add(q, "nas", nas);
-            q.add("limit=" + limit);
-            HttpResponse<String> r = SyncCommand.call(SyncCommand.base(options.load(out, false)) + "/decisions/recent"
-                    + q, "GET");
-            JsonNode n = JSON.readTree(r.body());
-            if (r.statusCode() != 200) {
-                throw new IllegalArgumentException(n.path("error").asText("HTTP " + r.statusCode()));
-            }
+            OpsClient.Answer r = OpsClient.of(options.load(out, false)).get("/decisions/recent" + OpsClient.query(
+                    "mac", mac == null ? null : mac.strip(), "deviceId", device, "nas", nas, "limit", Integer.toString(limit)))
+                    .require(200, IllegalArgumentException::new);
+            JsonNode n = r.json();
             if (json) {
                 out.println(r.body());
                 return 0;
@@ -81,12 +65,6 @@ public final class DecisionsCommand implements Runnable {
                         reasons);
             }
             return 0;
-        }
-
-        private static void add(StringJoiner q, String name, String value) {
-            if (value != null) {
-                q.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
-            }
         }
     }
 }

@@ -39,7 +39,7 @@ final class Demo {
         return "--cacert " + ca.layout().caCertificate() + " --cert " + cert + " --key " + key;
     }
 
-    static void seedAndShow(Gateway gateway, PrintWriter out) {
+    static void seedAndShow(Gateway gateway, java.nio.file.Path configFile, PrintWriter out) {
         SyntheticDevices set = new SyntheticDevices(SEED, COUNT, SyntheticDevices.defaultMix(), "DEMO-", gateway.clock().instant());
         if (gateway.compliance().store().count() == 0) {
             List<DeviceRecord> all = new ArrayList<>(COUNT);
@@ -81,8 +81,9 @@ final class Demo {
                 out.println("  curl " + curlAuth + " 'https://127.0.0.1:" + gateway.api().get().address().getPort()
                         + "/api/v1/devices/lookup?mac=" + mac + "&profile=" + profile + "'");
             }
+            // explain asks the running gateway through its operations port (offline once it is stopped)
             out.println("  java -jar gateway/target/nacgw.jar devices explain " + mac + " --profile " + profile
-                    + " --data-dir " + gateway.config().dataDir() + "   (after stopping the gateway)");
+                    + " --config " + configFile.toAbsolutePath());
         }
         out.flush();
     }

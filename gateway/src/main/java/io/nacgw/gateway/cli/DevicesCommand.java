@@ -1,7 +1,5 @@
 package io.nacgw.gateway.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.core.store.ComplianceStore;
 import io.nacgw.gateway.DeviceLookup;
@@ -15,9 +13,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,7 +20,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 
 /** {@code nacgw devices ...}: import, inspect and explain device records in the store. */
@@ -76,21 +70,13 @@ public final class DevicesCommand implements Runnable {
 
     /** GETs an operations endpoint; the answer's {@code field}, or empty on 404; other errors throw with its text. */
     static Optional<String> ask(NacgwConfig c, String path, Map<String, String> params, String field) throws Exception {
-        StringJoiner q = new StringJoiner("&", "?", "");
-        params.forEach((k, v) -> {
-            if (v != null) {
-                q.add(k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8));
-            }
-        });
-        HttpResponse<String> r = SyncCommand.call(SyncCommand.base(c) + path + q, "GET");
-        JsonNode n = new ObjectMapper().readTree(r.body());
-        if (r.statusCode() == 404) {
+        String[] pairs = params.entrySet().stream().flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue()))
+                .toArray(String[]::new);
+        OpsClient.Answer r = OpsClient.of(c).get(path + OpsClient.query(pairs));
+        if (r.status() == 404) {
             return Optional.empty();
         }
-        if (r.statusCode() != 200) {
-            throw new IllegalArgumentException(n.path("error").asText("HTTP " + r.statusCode()));
-        }
-        return Optional.of(n.path(field).asText());
+        return Optional.of(r.require(200, IllegalArgumentException::new).json().path(field).asText());
     }
 
     /** {@code nacgw devices import FILE}. */

@@ -1,14 +1,12 @@
 package io.nacgw.gateway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.net.http.HttpResponse;
 import java.util.concurrent.Callable;
 
 /** {@code nacgw nas list}: the running gateway's RADIUS clients and their activity (the console's NAS page). */
@@ -17,8 +15,6 @@ import java.util.concurrent.Callable;
                 + "(talks to its metrics port, metrics.host:metrics.port).",
         subcommands = {NasCommand.ListNas.class})
 public final class NasCommand implements Runnable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -41,11 +37,9 @@ public final class NasCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            HttpResponse<String> r = SyncCommand.call(SyncCommand.base(options.load(out, false)) + "/nas/clients", "GET");
-            JsonNode n = JSON.readTree(r.body());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException(n.path("error").asText("HTTP " + r.statusCode()));
-            }
+            OpsClient.Answer r = OpsClient.of(options.load(out, false)).get("/nas/clients")
+                    .require(200, IllegalStateException::new);
+            JsonNode n = r.json();
             if (json) {
                 out.println(r.body());
                 return 0;

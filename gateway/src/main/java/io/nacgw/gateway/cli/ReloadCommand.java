@@ -1,14 +1,12 @@
 package io.nacgw.gateway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nacgw.gateway.config.NacgwConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.io.PrintWriter;
-import java.net.http.HttpResponse;
 import java.util.concurrent.Callable;
 
 /** {@code nacgw reload}: asks the running gateway to re-read its configuration and prints what it did. */
@@ -19,8 +17,6 @@ import java.util.concurrent.Callable;
                 + "config is refused and the running one stays. Exit status: 0 applied, 1 refused or no gateway, "
                 + "2 usage. SIGHUP does the same (the outcome then goes to the gateway's log).")
 public final class ReloadCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
     @Mixin
@@ -46,17 +42,15 @@ public final class ReloadCommand implements Callable<Integer> {
                     + " send it SIGHUP (kill -HUP $(cat " + c.dataDir().resolve(io.nacgw.gateway.DataDirLock.FILE)
                     + ")) and read its log");
         }
-        HttpResponse<String> r = SyncCommand.call(SyncCommand.base(c) + "/reload", "POST",
+        OpsClient.Answer r = OpsClient.of(c).post("/reload",
                 java.time.Duration.ofSeconds(60)); // a reload re-reads the file and rebuilds every profile
-        JsonNode n = JSON.readTree(r.body());
-        if (r.statusCode() == 422) {
+        JsonNode n = r.json();
+        if (r.status() == 422) {
             spec.commandLine().getErr().println("nacgw: reload refused, the gateway keeps its running configuration: "
                     + n.path("refused").asText());
             return 1;
         }
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException(n.path("error").asText("HTTP " + r.statusCode()));
-        }
+        r.require(200, IllegalStateException::new);
         JsonNode applied = n.path("applied");
         JsonNode restart = n.path("restartNeeded");
         if (applied.isEmpty() && restart.isEmpty()) {

@@ -58,7 +58,7 @@ public final class RunCommand implements Callable<Integer> {
             org.slf4j.LoggerFactory.getLogger(RunCommand.class).warn("{}", w);
         }
         if (demo) {
-            Demo.seedAndShow(gateway, out);
+            Demo.seedAndShow(gateway, options.configFile(), out);
         }
         out.flush();
         Reloader.onSighup(gateway::reloadFromSource); // same outcome as `nacgw reload`, in the log

@@ -1,7 +1,6 @@
 package io.nacgw.gateway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nacgw.core.id.MacAddress;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,10 +8,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 
 /** {@code nacgw sessions list}: the running gateway's session table, through its localhost operations port. */
@@ -21,8 +16,6 @@ import java.util.concurrent.Callable;
                 + "(talks to its metrics port, metrics.host:metrics.port).",
         subcommands = {SessionsCommand.ListSessions.class, SessionsCommand.Reauth.class})
 public final class SessionsCommand implements Runnable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -62,22 +55,10 @@ public final class SessionsCommand implements Runnable {
         public Integer call() throws Exception {
             requireMac(mac);
             PrintWriter out = spec.commandLine().getOut();
-            StringJoiner q = new StringJoiner("&", "?", "").setEmptyValue("");
-            if (nas != null) {
-                q.add("nas=" + URLEncoder.encode(nas, StandardCharsets.UTF_8));
-            }
-            if (mac != null) {
-                q.add("mac=" + URLEncoder.encode(mac.strip(), StandardCharsets.UTF_8));
-            }
-            if (active) {
-                q.add("active=true");
-            }
-            q.add("limit=" + limit);
-            HttpResponse<String> r = SyncCommand.call(SyncCommand.base(options.load(out, false)) + "/sessions" + q, "GET");
-            JsonNode n = JSON.readTree(r.body());
-            if (r.statusCode() != 200) {
-                throw new IllegalArgumentException(n.path("error").asText("HTTP " + r.statusCode()));
-            }
+            OpsClient.Answer r = OpsClient.of(options.load(out, false)).get("/sessions" + OpsClient.query("nas", nas,
+                    "mac", mac == null ? null : mac.strip(), "active", active ? "true" : null, "limit",
+                    Integer.toString(limit))).require(200, IllegalArgumentException::new);
+            JsonNode n = r.json();
             if (json) {
                 out.println(r.body());
             } else {
@@ -131,20 +112,18 @@ public final class SessionsCommand implements Runnable {
         public Integer call() throws Exception {
             requireMac(target.mac);
             PrintWriter out = spec.commandLine().getOut();
-            String q = target.mac != null ? "?mac=" + URLEncoder.encode(target.mac.strip(), StandardCharsets.UTF_8)
-                    : "?session=" + URLEncoder.encode(target.session.strip(), StandardCharsets.UTF_8);
+            String q = OpsClient.query("mac", target.mac == null ? null : target.mac.strip(), "session",
+                    target.session == null ? null : target.session.strip(), "disconnect", disconnect ? "true" : null);
             // up to 3 attempts with backoff (7 s by default) per NAS: allow for it
-            HttpResponse<String> r = SyncCommand.call(SyncCommand.base(options.load(out, false)) + "/sessions/reauth" + q
-                    + (disconnect ? "&disconnect=true" : ""), "POST", java.time.Duration.ofSeconds(60));
-            JsonNode n = JSON.readTree(r.body());
-            if (r.statusCode() == 404) {
-                out.println(n.path("error").asText());
+            OpsClient.Answer r = OpsClient.of(options.load(out, false)).post("/sessions/reauth" + q,
+                    java.time.Duration.ofSeconds(60));
+            JsonNode n = r.json();
+            if (r.status() == 404) {
+                out.println(r.error());
                 out.flush();
                 return 1;
             }
-            if (r.statusCode() != 200) {
-                throw new IllegalArgumentException(n.path("error").asText("HTTP " + r.statusCode()));
-            }
+            r.require(200, IllegalArgumentException::new);
             boolean allAcked = true;
             if (json) {
                 out.println(r.body());

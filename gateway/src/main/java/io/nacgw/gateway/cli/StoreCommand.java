@@ -1,6 +1,5 @@
 package io.nacgw.gateway.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nacgw.gateway.DataDirLock;
 import io.nacgw.gateway.StoreFiles;
 import io.nacgw.gateway.config.NacgwConfig;
@@ -10,9 +9,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,12 +38,8 @@ public final class StoreCommand implements Runnable {
             throw new IllegalArgumentException("backup file " + target + " exists already; choose a new name");
         }
         if (DevicesCommand.viaGateway(c)) {
-            HttpResponse<String> r = SyncCommand.call(SyncCommand.base(c) + "/store/backup?file="
-                    + URLEncoder.encode(target.toString(), StandardCharsets.UTF_8), "POST", Duration.ofMinutes(30));
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException(new ObjectMapper().readTree(r.body()).path("error")
-                        .asText("HTTP " + r.statusCode()));
-            }
+            OpsClient.of(c).post("/store/backup" + OpsClient.query("file", target.toString()), Duration.ofMinutes(30))
+                    .require(200, IllegalStateException::new);
         } else {
             StoreFiles.backupStopped(c, target);
         }

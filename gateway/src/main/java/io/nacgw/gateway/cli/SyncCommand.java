@@ -1,8 +1,6 @@
 package io.nacgw.gateway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nacgw.gateway.config.NacgwConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,11 +8,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
@@ -26,8 +19,6 @@ import java.util.concurrent.Callable;
         description = "Show or start the running gateway's MDM sync (talks to its metrics port, metrics.host:metrics.port).",
         subcommands = {SyncCommand.Status.class, SyncCommand.Run.class})
 public final class SyncCommand implements Runnable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -36,39 +27,8 @@ public final class SyncCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    static String base(NacgwConfig c) {
-        String host = c.metrics().settings().host();
-        if (host.equals("0.0.0.0") || host.equals("::")) {
-            host = "127.0.0.1";
-        }
-        if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        return "http://" + host + ":" + c.metrics().settings().port();
-    }
-
-    static HttpResponse<String> call(String url, String method) throws IOException, InterruptedException {
-        return call(url, method, Duration.ofSeconds(10));
-    }
-
-    static HttpResponse<String> call(String url, String method, Duration timeout) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
-        b = method.equals("POST") ? b.POST(HttpRequest.BodyPublishers.noBody()) : b.GET();
-        try {
-            return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (ConnectException e) {
-            throw new IllegalStateException("no gateway answers on " + url + " (is it running, with metrics.enabled?)");
-        }
-    }
-
-    static JsonNode status(String base) throws IOException, InterruptedException {
-        HttpResponse<String> r = call(base + "/sync/status", "GET");
-        JsonNode n = JSON.readTree(r.body());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException(n.path("error").asText("HTTP " + r.statusCode()));
-        }
-        return n;
+    static JsonNode status(OpsClient ops) throws IOException, InterruptedException {
+        return ops.get("/sync/status").require(200, IllegalStateException::new).json();
     }
 
     static void print(JsonNode n, PrintWriter out, String indent) {
@@ -95,7 +55,7 @@ public final class SyncCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            print(status(base(options.load(out, false))), out, "");
+            print(status(OpsClient.of(options.load(out, false))), out, "");
             return 0;
         }
     }
@@ -123,13 +83,10 @@ public final class SyncCommand implements Runnable {
                 throw new IllegalArgumentException("--full and --incremental exclude each other");
             }
             PrintWriter out = spec.commandLine().getOut();
-            String base = base(options.load(out, false));
+            OpsClient ops = OpsClient.of(options.load(out, false));
             Instant before = Instant.now().minusSeconds(1);
-            HttpResponse<String> r = SyncCommand.call(base + "/sync/run?mode=" + (incremental ? "incremental" : "full"), "POST");
-            JsonNode n = JSON.readTree(r.body());
-            if (r.statusCode() != 202) {
-                throw new IllegalStateException(n.path("error").asText("HTTP " + r.statusCode()));
-            }
+            JsonNode n = ops.post("/sync/run?mode=" + (incremental ? "incremental" : "full"))
+                    .require(202, IllegalStateException::new).json();
             out.println("sync started (" + n.path("mode").asText() + ")");
             out.flush();
             if (noWait) {
@@ -137,7 +94,7 @@ public final class SyncCommand implements Runnable {
             }
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
-                JsonNode s = status(base);
+                JsonNode s = status(ops);
                 JsonNode last = s.path("lastRun");
                 if (!s.path("running").asBoolean() && last.has("started")
                         && Instant.parse(last.path("started").asText()).isAfter(before)) {

@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -72,8 +71,7 @@ public final class SyncCommand implements Runnable {
     }
 
     static void print(JsonNode n, PrintWriter out, String indent) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
             if (e.getValue().isObject()) {
                 out.println(indent + e.getKey() + ":");
                 print(e.getValue(), out, indent + "  ");

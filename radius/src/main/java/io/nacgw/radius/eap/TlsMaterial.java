@@ -91,7 +91,7 @@ final class TlsMaterial {
         PrivateKey key = readKey(s.serverKey());
         // a BouncyCastle provider instance for bctls only (never registered): the JDK lacks the names bctls uses
         // for RSA-PSS (TLS 1.3 CertificateVerify from RSA keys)
-        JcaTlsCrypto crypto = (JcaTlsCrypto) new JcaTlsCryptoProvider().setProvider(new BouncyCastleProvider())
+        JcaTlsCrypto crypto = new JcaTlsCryptoProvider().setProvider(new BouncyCastleProvider())
                 .create(new SecureRandom());
         Cache<ByteBuffer, TlsSession> sessions = s.resumption() ? Caffeine.newBuilder()
                 .maximumSize(s.sessionCacheSize())

@@ -29,6 +29,7 @@ import io.nacgw.radius.coa.CoaSender;
 import io.nacgw.radius.coa.CoaSettings;
 import io.nacgw.radius.coa.SessionReauthorizer;
 import io.nacgw.radius.eap.EapSettings;
+import io.nacgw.radius.radsec.RadSecServer;
 import io.nacgw.sync.SyncService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,7 +98,9 @@ public final class Gateway implements AutoCloseable {
         this.reloadSource = reloadSource;
         this.clock = clock;
         this.policy = config.policy().toAccessPolicy();
-        this.decisionFeed = new io.nacgw.nacapi.console.DecisionFeed(config.api().console().recentDecisions());
+        this.decisionFeed = new io.nacgw.nacapi.console.DecisionFeed(config.api().console().recentDecisions(),
+                new io.nacgw.nacapi.console.AuditHistory(config.dataDir().resolve(config.audit().file()),
+                        config.api().console().recentDecisions()));
         createDataDir(config.dataDir());
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         closeables.push(lock);
@@ -149,7 +152,8 @@ public final class Gateway implements AutoCloseable {
                 startRadSec(radius, pki);
                 CoaSettings coaSettings = config.radius().coa().settings();
                 if (coaSettings.enabled()) {
-                    this.coa = CoaSender.start(coaSettings, radius::client, radius::audit, clock, metrics::observeCoa);
+                    this.coa = CoaSender.start(coaSettings, radius::client, radius::audit, clock, metrics::observeCoa,
+                            radius.radsec().map(RadSecServer::links).orElse(null));
                     closeables.push(coa);
                     this.reauthorizer = new SessionReauthorizer(policy, compliance, sessions, radius::client, coa, clock,
                             coaSettings.queueSize());

@@ -322,6 +322,8 @@ public final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_coa_timed_out", coa, c -> c.stats().timedOut(), "CoA/Disconnect given up without a valid answer");
         counter("nacgw_coa_queue_full", coa, c -> c.stats().queueFull(), "CoA refused: sender queue full");
         counter("nacgw_coa_no_client", coa, c -> c.stats().noClient(), "CoA not sent: NAS client not configured");
+        counter("nacgw_coa_no_connection", coa, c -> c.stats().noConnection(),
+                "CoA not sent: the session came over RadSec and its NAS has no TLS connection open");
         counter("nacgw_coa_bad_replies", coa, c -> c.stats().badReplies(), "Datagrams at the CoA socket dropped (unexpected, bad authenticator)");
         gauge("nacgw_coa_queue_depth", coa, c -> c.stats().queued(), "CoA requests waiting to be sent");
         gauge("nacgw_coa_outstanding", coa, c -> c.stats().outstanding(), "CoA requests awaiting an answer");

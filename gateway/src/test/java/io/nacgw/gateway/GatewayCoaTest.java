@@ -1,5 +1,9 @@
 package io.nacgw.gateway;
 
+import io.nacgw.certs.CertificateAuthority;
+import io.nacgw.certs.IssuedClient;
+import io.nacgw.certs.Role;
+import io.nacgw.certs.TlsContexts;
 import io.nacgw.core.device.ComplianceState;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.testing.Needs;
@@ -8,20 +12,30 @@ import io.nacgw.gateway.config.ConfigLoader;
 import io.nacgw.gateway.config.NacgwConfig;
 import io.nacgw.nacapi.DeviceJson;
 import io.nacgw.nacapi.PasswordHash;
+import io.nacgw.radius.Secret;
+import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;
+import io.nacgw.radius.codec.RadiusCrypto;
 import io.nacgw.radius.codec.RadiusCode;
 import io.nacgw.radius.coa.NasStandIn;
+import io.nacgw.radius.radsec.RadSecClient;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -44,6 +58,8 @@ final class GatewayCoaTest {
     Path dir;
     private final List<AutoCloseable> open = new ArrayList<>();
     private String metrics = "metrics: {enabled: false}";
+    /** More radius keys (one line, e.g. radsec). */
+    private String radiusExtra = "";
 
     @AfterEach
     void close() throws Exception {
@@ -72,6 +88,7 @@ final class GatewayCoaTest {
                   authPort: 0
                   acctPort: 0
                   coa: {%s}
+                  %s
                   clients:
                     sw1:
                       address: 127.0.0.1/32
@@ -91,7 +108,7 @@ final class GatewayCoaTest {
                       noncompliant: quarantine
                       allow: {vlan: "100"}
                       quarantine: {vlan: "999"}
-                """.formatted(HASH, metrics, coa, coaPort1, coaPort2, coaSecret2));
+                """.formatted(HASH, metrics, coa, radiusExtra, coaPort1, coaPort2, coaSecret2));
         return new ConfigLoader().load(f, Map.of(), new Properties());
     }
 
@@ -325,5 +342,63 @@ final class GatewayCoaTest {
         g.close();
         String audit = Files.readString(c.dataDir().resolve("audit.jsonl"));
         assertTrue(audit.contains("\"trigger\":\"policy-reload\",\"reason\":\"profile wifi: allow -> allow (compliant)\""), audit);
+    }
+
+    @Test
+    void radsecNas_putNoncompliant_coaArrivesOverItsTlsConnection_thenQuarantine() throws Exception {
+        radiusExtra = "radsec: {enabled: true, port: 0}";
+        NasStandIn udp = track(new NasStandIn("coa-secret-two")); // sw2's UDP CoA port: must stay silent
+        NacgwConfig c = config(udp.port(), udp.port(), "coa-secret-two", ""); // sw2 (generic) is the RadSec NAS
+        Gateway g = start(c);
+        g.compliance().upsert(device(7, ComplianceState.COMPLIANT, Instant.now().minusSeconds(60)));
+        CertificateAuthority ca = CertificateAuthority.open(c.dataDir().resolve("pki"));
+        IssuedClient cert = ca.issueClient("sw2", Role.NAS, 30, "p12-pass".toCharArray());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        open.add(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
+        RadSecClient nas = track(RadSecClient.connect(new InetSocketAddress("127.0.0.1",
+                g.radius().orElseThrow().radsec().orElseThrow().address().getPort()),
+                TlsContexts.client(List.of(ca.layout().caCertificate()), cert.chainFile(), cert.keyFile()), group,
+                Duration.ofSeconds(20)).join());
+        List<byte[]> coa = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Secret radsec = Secret.of("radsec");
+        nas.answerServerRequests(d -> {
+            int ma = RadiusCrypto.find(d, AttributeType.MESSAGE_AUTHENTICATOR);
+            if (!RadiusCrypto.verifyAccountingRequest(radsec, d) || ma < 0
+                    || !RadiusCrypto.verifyMessageAuthenticator(radsec, d, ma, true)) {
+                return null;
+            }
+            coa.add(d);
+            return NasStandIn.signedReply((d[0] & 0xFF) + 1, d[1] & 0xFF, null, radsec, Arrays.copyOfRange(d, 4, 20));
+        });
+        String mac = TestDevices.mac(7).toHex12();
+        List<Attribute> mab = List.of(Attribute.text(AttributeType.USER_NAME, mac),
+                Attribute.text(AttributeType.USER_PASSWORD, mac),
+                Attribute.text(AttributeType.CALLING_STATION_ID, TestDevices.mac(7).toRfc3580()));
+        byte[] accept = nas.send(RadiusCode.ACCESS_REQUEST, mab, Duration.ofSeconds(20)).join();
+        assertEquals(RadiusCode.ACCESS_ACCEPT, accept[0] & 0xFF);
+        assertEquals(RadiusCode.ACCOUNTING_RESPONSE, nas.send(RadiusCode.ACCOUNTING_REQUEST, List.of(
+                Attribute.integer(AttributeType.ACCT_STATUS_TYPE, 1),
+                Attribute.text(AttributeType.ACCT_SESSION_ID, "tls-sess-7"),
+                Attribute.text(AttributeType.CALLING_STATION_ID, TestDevices.mac(7).toRfc3580())),
+                Duration.ofSeconds(20)).join()[0] & 0xFF);
+
+        String out = put(g, c, device(7, ComplianceState.NONCOMPLIANT, Instant.now()));
+        assertTrue(out.contains("HTTP 200") || out.contains("HTTP 204"), out);
+        await(() -> g.coa().orElseThrow().stats().acked() == 1, "the ACK read on the TLS connection");
+        assertEquals(1, coa.size(), "the CoA came over the NAS's TLS connection");
+        byte[] d = coa.get(0);
+        assertEquals(RadiusCode.DISCONNECT_REQUEST, d[0] & 0xFF, "a generic NAS: Disconnect-Request");
+        assertTrue(new String(d, StandardCharsets.ISO_8859_1).contains("tls-sess-7"), "names the session");
+        assertEquals(1, g.coa().orElseThrow().stats().sent(), "one request, nothing by UDP besides");
+        byte[] again = nas.send(RadiusCode.ACCESS_REQUEST, mab, Duration.ofSeconds(20)).join();
+        assertTrue(new String(again, StandardCharsets.ISO_8859_1).contains("999"), "the re-authentication is quarantined");
+
+        nas.close();
+        await(() -> g.radius().orElseThrow().radsec().orElseThrow().links().find("sw2", "127.0.0.1") == null,
+                "the connection forgotten");
+        g.compliance().upsert(device(7, ComplianceState.COMPLIANT, Instant.now().plusSeconds(1)));
+        await(() -> g.coa().orElseThrow().stats().noConnection() == 1, "no connection: not sent, counted");
+        assertEquals(1, g.coa().orElseThrow().stats().sent(), "no UDP fallback");
+        assertTrue(udp.received().isEmpty(), "nothing ever went to the NAS's UDP CoA port");
     }
 }

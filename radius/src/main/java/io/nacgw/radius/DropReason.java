@@ -49,6 +49,8 @@ public enum DropReason {
     EAP_OVERLOADED,
     /** An unexpected error in a handler (a bug): logged with its stack trace. */
     INTERNAL_ERROR,
+    /** A CoA/Disconnect ACK or NAK a NAS sent on its RadSec connection while nacgw's CoA is off (the connection stays). */
+    UNSOLICITED_COA_ANSWER,
     /** A datagram at the CoA client's socket that answers nothing outstanding, or is malformed. */
     COA_REPLY_UNEXPECTED,
     /** A CoA/Disconnect ACK or NAK whose Response Authenticator or Message-Authenticator is wrong (coaSecret?). */
@@ -57,6 +59,8 @@ public enum DropReason {
     COA_QUEUE_FULL,
     /** A CoA not sent: its NAS client is no longer configured, or the session's NAS address is not an IP address. */
     COA_NO_CLIENT,
+    /** A CoA not sent: the session came over RadSec and its NAS has no TLS connection open (no UDP fallback). */
+    COA_NO_CONNECTION,
     /** A CoA given up: no valid answer after every attempt. */
     COA_TIMEOUT;
 

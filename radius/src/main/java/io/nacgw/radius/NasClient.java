@@ -32,12 +32,15 @@ import java.util.regex.Pattern;
  *                                     NAS presents; null: the client's {@code name}
  * @param authenticateWith             the {@code radius.upstreams} pool that authenticates this client's user logins
  *                                     (PAP, CHAP, MS-CHAP, EAP), or null for the profile's {@code authenticateWith}
+ * @param overTls                      true for the view of a RadSec connection ({@link #overTls}): its requests came
+ *                                     over TLS, and so do its sessions' CoA
  */
 public record NasClient(String name, Cidr address, List<Secret> secrets, boolean requireMessageAuthenticator,
                         boolean limitProxyState, VendorProfile vendor, List<IdentitySource> identitySources,
                         VendorIdentity vendorIdentity, String defaultProfile, List<ProfileRule> profileRules,
                         int coaPort, Secret coaSecret, InetAddress coaAddress, CoaAction coaAction,
-                        NasIdentity nasIdentity, String certificateName, String authenticateWith) {
+                        NasIdentity nasIdentity, String certificateName, String authenticateWith,
+                        boolean overTls) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     public NasClient {
@@ -102,7 +105,7 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
     public NasClient overTls(Secret secret) {
         return new NasClient(name, address, List.of(secret), false, true, vendor, identitySources, vendorIdentity,
                 defaultProfile, profileRules, coaPort, coaSecret, coaAddress, coaAction, nasIdentity, certificateName,
-                authenticateWith);
+                authenticateWith, true);
     }
 
     /** A client with the defaults: MA required, generic vendor, default identity order, CoA on 3799. */
@@ -190,7 +193,7 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         public NasClient build() {
             return new NasClient(name, address, secrets, requireMessageAuthenticator, limitProxyState, vendor,
                     identitySources, vendorIdentity, defaultProfile, profileRules, coaPort, coaSecret, coaAddress,
-                    coaAction, nasIdentity, certificateName, authenticateWith);
+                    coaAction, nasIdentity, certificateName, authenticateWith, false);
         }
     }
 }

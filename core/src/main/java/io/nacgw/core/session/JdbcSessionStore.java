@@ -40,13 +40,14 @@ final class JdbcSessionStore implements SessionStore {
     private static final int INSERT_RACE_RETRIES = 3;
     private static final String COLUMNS = "id, nas_id, acct_session_id, client, nas_ip, source_address, nas_port, "
             + "nas_port_id, mac, device_id, user_name, framed_ip, class_value, audit_session_id, profile, verdict, "
-            + "decision_id, authorized_at, expires_at, started_at, updated_at, stopped_at, terminate_cause, owner_node";
+            + "decision_id, authorized_at, expires_at, started_at, updated_at, stopped_at, terminate_cause, owner_node, "
+            + "transport";
     private static final String SELECT = "SELECT " + COLUMNS + " FROM nas_sessions";
     private static final String ACTIVE = "stopped_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
     private static final String NEWER = "updated_at = CASE WHEN updated_at > ? THEN updated_at ELSE ? END";
     // accounting: a null in the record never erases what an earlier record or the Accept stored
     private static final String MERGE_ACCOUNTING = "UPDATE nas_sessions SET client = ?, nas_ip = ?, source_address = ?, "
-            + "nas_port = COALESCE(?, nas_port), nas_port_id = COALESCE(?, nas_port_id), mac = COALESCE(?, mac), "
+            + "transport = ?, nas_port = COALESCE(?, nas_port), nas_port_id = COALESCE(?, nas_port_id), mac = COALESCE(?, mac), "
             + "device_id = COALESCE(?, device_id), user_name = COALESCE(?, user_name), "
             + "framed_ip = COALESCE(?, framed_ip), class_value = COALESCE(?, class_value), "
             + "audit_session_id = COALESCE(?, audit_session_id), expires_at = NULL, "
@@ -58,10 +59,10 @@ final class JdbcSessionStore implements SessionStore {
     private static final String UPDATE_STOP = MERGE_ACCOUNTING + ", stopped_at = ?, "
             + "terminate_cause = COALESCE(?, terminate_cause)" + WHERE_KEY;
     private static final String INSERT = "INSERT INTO nas_sessions (" + COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     // an Accept: the authorisation's fields replace the old ones; what accounting reported is kept
     private static final String AUTHORIZE = "UPDATE nas_sessions SET client = ?, nas_ip = ?, source_address = ?, "
-            + "profile = ?, verdict = ?, decision_id = ?, class_value = ?, authorized_at = ?, "
+            + "transport = ?, profile = ?, verdict = ?, decision_id = ?, class_value = ?, authorized_at = ?, "
             + "device_id = COALESCE(?, device_id), user_name = COALESCE(user_name, ?), "
             + "nas_port = COALESCE(nas_port, ?), nas_port_id = COALESCE(nas_port_id, ?), "
             + "owner_node = COALESCE(?, owner_node), " + NEWER;
@@ -137,6 +138,7 @@ final class JdbcSessionStore implements SessionStore {
             ps.setString(k++, n.client());
             ps.setString(k++, n.address());
             ps.setString(k++, n.source());
+            ps.setString(k++, n.transport().wireName());
             setLong(ps, k++, e.nasPort());
             ps.setString(k++, e.nasPortId());
             setLong(ps, k++, e.mac() == null ? null : e.mac().value());
@@ -235,6 +237,7 @@ final class JdbcSessionStore implements SessionStore {
             setLong(ps, 22, stoppedAt);
             setInt(ps, 23, terminateCause);
             ps.setString(24, node);
+            ps.setString(25, n.transport().wireName());
             ps.executeUpdate();
         }
     }
@@ -372,6 +375,7 @@ final class JdbcSessionStore implements SessionStore {
         ps.setString(k++, n.client());
         ps.setString(k++, n.address());
         ps.setString(k++, n.source());
+        ps.setString(k++, n.transport().wireName());
         ps.setString(k++, profile);
         ps.setString(k++, verdict == null ? null : verdict.wireName());
         ps.setString(k++, decisionId);
@@ -564,7 +568,8 @@ final class JdbcSessionStore implements SessionStore {
     }
 
     private static Session row(ResultSet rs) throws SQLException {
-        NasRef nas = new NasRef(rs.getString(2), rs.getString(4), rs.getString(5), rs.getString(6));
+        NasRef nas = new NasRef(rs.getString(2), rs.getString(4), rs.getString(5), rs.getString(6),
+                NasTransport.fromWire(rs.getString(25)));
         Long mac = getLong(rs, 9);
         String dev = rs.getString(10);
         String verdict = rs.getString(16);

@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
  * @param client  the configured RADIUS client the packet came through (a proxy, a switch or a whole network)
  * @param address the NAS's own IP address (NAS-IP-Address / NAS-IPv6-Address, else the source address): where a
  *                CoA/Disconnect goes unless the client says otherwise
- * @param source  the packet's source address (the proxy's, behind a proxy)
+ * @param source  the packet's source address (the proxy's, behind a proxy); over RadSec the TLS connection's peer
+ * @param transport how the packets came: UDP, or RadSec (then CoA goes back over the NAS's TLS connection)
  */
-public record NasRef(String id, String client, String address, String source) {
+public record NasRef(String id, String client, String address, String source, NasTransport transport) {
     private static final Pattern V4_LITERAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     private static final Pattern V6_LITERAL = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
@@ -31,6 +32,12 @@ public record NasRef(String id, String client, String address, String source) {
         if (address.isEmpty() || address.length() > 45 || source.isEmpty() || source.length() > 45) {
             throw new IllegalArgumentException("address and source must be IP addresses");
         }
+        Objects.requireNonNull(transport, "transport");
+    }
+
+    /** A NAS that speaks RADIUS over UDP. */
+    public NasRef(String id, String client, String address, String source) {
+        this(id, client, address, source, NasTransport.UDP);
     }
 
     /** The identity of the NAS at {@code a}: {@code ip:192.0.2.1}, {@code ipv6:2001:db8::1} (IPv4-mapped as IPv4). */

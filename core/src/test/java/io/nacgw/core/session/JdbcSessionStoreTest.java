@@ -227,6 +227,22 @@ final class JdbcSessionStoreTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgres"})
+    void transport_isRecorded_andTheLatestRecordsTransportWins(String kind) {
+        open(kind);
+        NasRef overTls = new NasRef(A.id(), A.client(), A.address(), "198.51.100.4", NasTransport.RADSEC);
+        store.recordAuthorizations(List.of(accept(overTls, MAC, "d1", T0, Verdict.ALLOW)));
+        Session accepted = store.activeSessionsForMac(MAC).get(0);
+        assertEquals(NasTransport.RADSEC, accepted.nas().transport());
+        assertEquals("198.51.100.4", accepted.nas().source(), "the TLS connection's peer");
+        store.apply(acct(SessionEvent.Kind.START, overTls, "s1", T0.plusSeconds(1), MAC, null, "d1"));
+        assertEquals(NasTransport.RADSEC, store.get(A.id(), "s1").orElseThrow().nas().transport());
+        store.apply(acct(SessionEvent.Kind.INTERIM, A, "s1", T0.plusSeconds(2), MAC, null, null));
+        assertEquals(NasTransport.UDP, store.get(A.id(), "s1").orElseThrow().nas().transport(),
+                "the NAS moved to UDP: its CoA follows");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
     void stop_endsOneSessionById(String kind) {
         open(kind);
         store.recordAuthorizations(List.of(accept(A, MAC, "d1", T0, Verdict.ALLOW)));

@@ -63,6 +63,8 @@ final class CoaEngine {
         CoaAction action;
         InetAddress nasIp;
         InetSocketAddress to;
+        /** The NAS's RadSec connection the request goes over, or null for UDP. */
+        NasLinks.Link link;
         int code;
         int attempts;
         int id = -1;
@@ -87,10 +89,17 @@ final class CoaEngine {
         int nextId;
         double tokens;
         long refilledAt;
+        /** A RadSec connection (one per connection, so it goes once idle) rather than a NAS's UDP CoA port. */
+        final boolean link;
 
-        Destination(double tokens, long now) {
+        Destination(double tokens, long now, boolean link) {
             this.tokens = tokens;
             this.refilledAt = now;
+            this.link = link;
+        }
+
+        boolean idle() {
+            return outstanding == 0 && waiting.isEmpty() && retries.isEmpty();
         }
     }
 
@@ -112,14 +121,18 @@ final class CoaEngine {
     private final LongAdder timedOut = new LongAdder();
     private final LongAdder noClient = new LongAdder();
     private final LongAdder queueFull = new LongAdder();
+    private final LongAdder noConnection = new LongAdder();
+    private final NasLinks links;
 
     /**
      * @param clients   NAS clients by name, as configured now (a reload changes what later requests see)
      * @param finished  told of every result on the engine thread (audit, metrics); must not block
      * @param drops     counts and rate-limits the log of dropped replies and refused requests
+     * @param links     the NASes' RadSec connections (for sessions that came over RadSec), or null when none
      */
     CoaEngine(CoaSettings settings, Function<String, NasClient> clients, Transport transport, LongSupplier nanos,
-              Clock clock, Consumer<CoaResult> finished, Counters drops) {
+              Clock clock, Consumer<CoaResult> finished, Counters drops, NasLinks links) {
+        this.links = links;
         this.settings = settings;
         this.clients = clients;
         this.transport = transport;
@@ -161,13 +174,25 @@ final class CoaEngine {
             return;
         }
         p.client = c;
-        p.secret = c.effectiveCoaSecret();
+        if (r.radsecPeer() != null) {
+            p.link = links == null ? null : links.find(r.nas(), r.radsecPeer());
+            if (p.link == null) {
+                queued.decrementAndGet();
+                noConnection.increment();
+                drops.drop(DropReason.COA_NO_CONNECTION, null, "CoA for session " + r.sessionLabel() + " not sent: "
+                        + "NAS client '" + r.nas() + "' has no RadSec connection open from " + r.radsecPeer());
+                complete(p, CoaResult.Answer.NO_CONNECTION, null, now);
+                return;
+            }
+        }
+        p.secret = p.link != null ? p.link.secret() : c.effectiveCoaSecret();
         p.action = r.action() != null && r.action().supportedBy(c.vendor()) ? r.action()
                 : r.action() != null ? CoaAction.DISCONNECT : c.coaAction();
         p.code = CoaPackets.code(p.action);
         p.nasIp = nasIp;
-        p.to = new InetSocketAddress(c.coaAddress() != null ? c.coaAddress() : nasIp, c.coaPort());
-        Destination d = destinations.computeIfAbsent(p.to, k -> new Destination(settings.burst(), now));
+        p.to = p.link != null ? p.link.remote()
+                : new InetSocketAddress(c.coaAddress() != null ? c.coaAddress() : nasIp, c.coaPort());
+        Destination d = destinations.computeIfAbsent(p.to, k -> new Destination(settings.burst(), now, p.link != null));
         d.waiting.add(p);
         dispatch(d, now);
     }
@@ -175,6 +200,7 @@ final class CoaEngine {
     /** Retransmits what timed out, gives up what used every attempt, sends what the limits now allow. */
     void tick() {
         long now = nanos.getAsLong();
+        destinations.values().removeIf(d -> d.link && d.idle());
         for (Destination d : destinations.values()) {
             if (d.outstanding > 0) {
                 for (Pending p : d.inFlight) {
@@ -188,12 +214,12 @@ final class CoaEngine {
     }
 
     private void timeout(Destination d, Pending p, long now) {
-        if (p.attempts < settings.maxAttempts()) {
+        if (p.attempts < settings.maxAttempts() && p.link == null) { // TCP: never retransmit (RFC 6613 §2.6.1)
             p.attempts++;
             p.deadline = now + settings.timeoutNanos(p.attempts);
             retransmitted.increment();
             log.debug("CoA {} id {} to {}: no answer, retransmission {}", p.request.sessionLabel(), p.id, p.to, p.attempts);
-            transport.send(p.to, p.packet);
+            send(p);
             return;
         }
         release(d, p);
@@ -245,13 +271,33 @@ final class CoaEngine {
                 RadiusCrypto.AUTH_OFFSET + RadiusCrypto.AUTH_LENGTH);
         p.id = id;
         p.attempts++;
-        p.deadline = now + settings.timeoutNanos(p.attempts);
+        p.deadline = now + (p.link == null ? settings.timeoutNanos(p.attempts) : wholeTimeout());
         d.inFlight[id] = p;
         d.outstanding++;
         outstanding.incrementAndGet();
         sent.increment();
         log.debug("{} id {} to {} for session {}", CoaPackets.describe(p.action), id, p.to, p.request.sessionLabel());
-        transport.send(p.to, p.packet);
+        send(p);
+    }
+
+    private void send(Pending p) {
+        if (p.link != null) {
+            p.link.send(p.packet);
+        } else {
+            transport.send(p.to, p.packet);
+        }
+    }
+
+    /**
+     * Over a RadSec connection a request is sent once (TCP delivers it or the connection fails) and waits as long
+     * as every UDP attempt together would.
+     */
+    private long wholeTimeout() {
+        long total = 0;
+        for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
+            total += settings.timeoutNanos(attempt);
+        }
+        return total;
     }
 
     private void release(Destination d, Pending p) {
@@ -376,6 +422,7 @@ final class CoaEngine {
         nakked.forEach((k, v) -> naks.put(k, v.sum()));
         return new CoaStats(queued.get(), outstanding.get(), sent.sum(), retransmitted.sum(), acked.sum(), naks,
                 timedOut.sum(), queueFull.sum(), noClient.sum(),
-                drops.drops(DropReason.COA_REPLY_UNEXPECTED) + drops.drops(DropReason.COA_REPLY_BAD_AUTHENTICATOR));
+                drops.drops(DropReason.COA_REPLY_UNEXPECTED) + drops.drops(DropReason.COA_REPLY_BAD_AUTHENTICATOR),
+                noConnection.sum());
     }
 }

@@ -1,6 +1,7 @@
 package io.nacgw.radius.coa;
 
 import io.nacgw.core.id.MacAddress;
+import io.nacgw.core.session.NasTransport;
 import io.nacgw.core.session.Session;
 import io.nacgw.radius.CoaAction;
 
@@ -22,9 +23,20 @@ import java.util.Objects;
  * @param trigger         why
  * @param action          what to ask for; null for the client's {@code coaAction}
  * @param reason          words for the audit log (e.g. "allow -> quarantine"), or null
+ * @param radsecPeer      for a session that came over RadSec: the IP address of the NAS's TLS connection, over which
+ *                        the request goes back (RFC 6614 §2.5); null for UDP
  */
 public record CoaRequest(String nas, String nasAddress, String sessionId, String acctSessionId, MacAddress mac, String userName,
-                         String auditSessionId, String deviceId, CoaTrigger trigger, CoaAction action, String reason) {
+                         String auditSessionId, String deviceId, CoaTrigger trigger, CoaAction action, String reason,
+                         String radsecPeer) {
+    /** A request to a NAS that speaks RADIUS over UDP. */
+    public CoaRequest(String nas, String nasAddress, String sessionId, String acctSessionId, MacAddress mac,
+                      String userName, String auditSessionId, String deviceId, CoaTrigger trigger, CoaAction action,
+                      String reason) {
+        this(nas, nasAddress, sessionId, acctSessionId, mac, userName, auditSessionId, deviceId, trigger, action,
+                reason, null);
+    }
+
     public CoaRequest {
         Objects.requireNonNull(nas, "nas");
         Objects.requireNonNull(nasAddress, "nasAddress");
@@ -48,11 +60,13 @@ public record CoaRequest(String nas, String nasAddress, String sessionId, String
 
     /**
      * A request for a stored session: sent through the client the session came through, to the NAS's own address
-     * (NAS-IP-Address / NAS-IPv6-Address, else the source address; behind a proxy the client's {@code coaAddress}).
+     * (NAS-IP-Address / NAS-IPv6-Address, else the source address; behind a proxy the client's {@code coaAddress});
+     * a session that came over RadSec: over the NAS's TLS connection.
      */
     public static CoaRequest of(Session s, CoaTrigger trigger, CoaAction action, String reason) {
         return new CoaRequest(s.nas().client(), s.nas().address(), s.id(), s.acctSessionId(), s.mac(), s.userName(),
-                s.auditSessionId(), s.deviceId() == null ? null : s.deviceId().canonical(), trigger, action, reason);
+                s.auditSessionId(), s.deviceId() == null ? null : s.deviceId().canonical(), trigger, action, reason,
+                s.nas().transport() == NasTransport.RADSEC ? s.nas().source() : null);
     }
 
     /** The session as logs and the audit log name it: nacgw's id, else the Acct-Session-Id, else the MAC. */

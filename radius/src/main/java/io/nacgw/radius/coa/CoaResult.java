@@ -33,6 +33,11 @@ public record CoaResult(CoaRequest request, Answer answer, Integer errorCause, i
         QUEUE_FULL,
         /** The NAS client is no longer configured, or its address is not usable: nothing sent. */
         NO_CLIENT,
+        /**
+         * The session came over RadSec and that NAS has no TLS connection open now: nothing sent (no UDP fallback;
+         * the NAS gets the new decision when it reconnects and re-authenticates).
+         */
+        NO_CONNECTION,
         /** The sender was closed before an answer. */
         CLOSED;
 

@@ -61,8 +61,11 @@ public final class CoaSender implements AutoCloseable {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile boolean closed;
 
+    private final NasLinks links;
+
     private CoaSender(CoaSettings settings, Function<String, NasClient> clients, Consumer<AuditRecord> audit,
-                      Clock clock, Consumer<CoaResult> observer) {
+                      Clock clock, Consumer<CoaResult> observer, NasLinks links) {
+        this.links = links;
         Consumer<CoaResult> finished = r -> {
             audit.accept(auditRecord(r, clock));
             observer.accept(r);
@@ -72,7 +75,7 @@ public final class CoaSender implements AutoCloseable {
         Channel ch = null;
         try {
             CoaEngine e = new CoaEngine(settings, clients, this::send, System::nanoTime, clock, finished,
-                    new Counters(clock));
+                    new Counters(clock), links);
             this.engine = e;
             ch = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                     .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
@@ -89,6 +92,18 @@ public final class CoaSender implements AutoCloseable {
         }
         this.channel = ch;
         channel.eventLoop().scheduleAtFixedRate(engine::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        if (links != null) {
+            links.answersTo(this::onLinkAnswer);
+        }
+    }
+
+    /** An ACK/NAK read on a NAS's RadSec connection: handled on the sender's thread like a datagram. */
+    private void onLinkAnswer(InetSocketAddress from, byte[] data) {
+        try {
+            channel.eventLoop().execute(() -> engine.onReply(from, data));
+        } catch (RejectedExecutionException stopping) {
+            log.debug("CoA answer from {} after the sender stopped", from);
+        }
     }
 
     /**
@@ -101,8 +116,18 @@ public final class CoaSender implements AutoCloseable {
      */
     public static CoaSender start(CoaSettings settings, Function<String, NasClient> clients, Consumer<AuditRecord> audit,
                                   Clock clock, Consumer<CoaResult> observer) {
+        return start(settings, clients, audit, clock, observer, null);
+    }
+
+    /**
+     * As {@link #start(CoaSettings, Function, Consumer, Clock, Consumer)}, and a session that came over RadSec gets
+     * its CoA over its NAS's connection in {@code links} (the RadSec listener); with none open it is not sent
+     * ({@link CoaResult.Answer#NO_CONNECTION}).
+     */
+    public static CoaSender start(CoaSettings settings, Function<String, NasClient> clients, Consumer<AuditRecord> audit,
+                                  Clock clock, Consumer<CoaResult> observer, NasLinks links) {
         Objects.requireNonNull(settings, "settings");
-        CoaSender s = new CoaSender(settings, clients, audit, clock, observer);
+        CoaSender s = new CoaSender(settings, clients, audit, clock, observer, links);
         log.info("CoA sender ready on {} ({} attempts from {}, {} outstanding and {}/s per NAS, queue {})",
                 s.channel.localAddress(), settings.maxAttempts(), settings.initialTimeout(),
                 settings.maxOutstandingPerNas(), settings.ratePerNas(), settings.queueSize());
@@ -180,6 +205,9 @@ public final class CoaSender implements AutoCloseable {
             }).syncUninterruptibly();
         } catch (RejectedExecutionException alreadyStopping) {
             log.debug("CoA event loop already stopping");
+        }
+        if (links != null) {
+            links.answersTo(null);
         }
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

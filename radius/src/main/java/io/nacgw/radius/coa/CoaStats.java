@@ -16,9 +16,11 @@ import java.util.Map;
  * @param queueFull      requests refused because the queue was full
  * @param noClient       requests for a NAS client that is not configured (or has no usable address)
  * @param badReplies     datagrams dropped: malformed, unexpected, or failing the authenticator checks
+ * @param noConnection   requests for a RadSec session whose NAS had no TLS connection open (not sent)
  */
 public record CoaStats(long queued, long outstanding, long sent, long retransmitted, long acked,
-                       Map<Integer, Long> nakked, long timedOut, long queueFull, long noClient, long badReplies) {
+                       Map<Integer, Long> nakked, long timedOut, long queueFull, long noClient, long badReplies,
+                       long noConnection) {
     public CoaStats {
         nakked = Map.copyOf(nakked);
     }

@@ -9,6 +9,7 @@ import io.nacgw.radius.NasRegistry;
 import io.nacgw.radius.codec.DropSink;
 import io.nacgw.radius.codec.InboundPacket;
 import io.nacgw.radius.codec.OutboundPacket;
+import io.nacgw.radius.codec.RadiusCode;
 import io.nacgw.radius.server.Counters;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -55,6 +56,7 @@ final class NasSession extends ChannelDuplexHandler implements DropSink {
     private final Supplier<NasRegistry> registry;
     private final Counters packetCounters;
     private final RadSecCounters counters;
+    private final RadSecLinks links;
     private ChannelHandlerContext ctx;
     private InetSocketAddress peer;
     private List<String> names = List.of();
@@ -63,7 +65,8 @@ final class NasSession extends ChannelDuplexHandler implements DropSink {
     /** Written on the event loop, read by a CRL reload's thread ({@link RadSecServer#closeUntrusted}). */
     private volatile X509Certificate[] chain;
 
-    NasSession(Supplier<NasRegistry> registry, Counters packetCounters, RadSecCounters counters) {
+    NasSession(Supplier<NasRegistry> registry, Counters packetCounters, RadSecCounters counters, RadSecLinks links) {
+        this.links = links;
         this.registry = registry;
         this.packetCounters = packetCounters;
         this.counters = counters;
@@ -153,6 +156,7 @@ final class NasSession extends ChannelDuplexHandler implements DropSink {
             return;
         }
         client = c;
+        links.opened(c.name(), peer, ctx.channel());
         counters.established.increment();
         ctx.fireUserEventTriggered(e);
     }
@@ -228,7 +232,20 @@ final class NasSession extends ChannelDuplexHandler implements DropSink {
         }
         counters.packets.increment();
         packetCounters.countReceived();
+        byte[] packet = (byte[]) msg;
+        if (isCoaAnswer(packet[0] & 0xFF)) { // RFC 6614 §2.5: the NAS answers our CoA on its own connection
+            if (!links.answer(peer, packet)) {
+                packetCounters.drop(DropReason.UNSOLICITED_COA_ANSWER, peer, RadiusCode.name(packet[0] & 0xFF)
+                        + " on a RadSec connection, but CoA is off");
+            }
+            return;
+        }
         ctx.fireChannelRead(new InboundPacket(peer, (byte[]) msg, client, RadSec.SECRET, System.nanoTime()));
+    }
+
+    private static boolean isCoaAnswer(int code) {
+        return code == RadiusCode.COA_ACK || code == RadiusCode.COA_NAK || code == RadiusCode.DISCONNECT_ACK
+                || code == RadiusCode.DISCONNECT_NAK;
     }
 
     @Override

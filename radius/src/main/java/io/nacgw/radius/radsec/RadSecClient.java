@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -57,6 +58,8 @@ public final class RadSecClient implements AutoCloseable {
     private int nextId = RANDOM.nextInt(IDS);
     private int outstanding;
     private volatile long unexpectedReplies;
+    /** Answers CoA-Request / Disconnect-Request the server sends on this connection (RFC 6614 §2.5), or null. */
+    private volatile Function<byte[], byte[]> serverRequests;
 
     private static final class Pending {
         final byte[] request;
@@ -219,6 +222,15 @@ public final class RadSecClient implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * Lets the server send CoA-Request and Disconnect-Request on this connection (RFC 6614 §2.5, as a NAS does):
+     * {@code handler} gets each one's bytes on the event loop and returns the answer's bytes to write, or null to
+     * leave it unanswered. Without a handler they are discarded (counted as unexpected).
+     */
+    public void answerServerRequests(Function<byte[], byte[]> handler) {
+        this.serverRequests = handler;
+    }
+
     /** Requests sent and not yet answered (approximate when read off the event loop). */
     public int outstanding() {
         return outstanding;
@@ -239,6 +251,11 @@ public final class RadSecClient implements AutoCloseable {
         CompletableFuture<Void> f = new CompletableFuture<>();
         channel.closeFuture().addListener(x -> f.complete(null));
         return f;
+    }
+
+    /** This end of the connection. */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
     }
 
     /** Where this connection goes. */
@@ -271,6 +288,17 @@ public final class RadSecClient implements AutoCloseable {
     private final class Replies extends SimpleChannelInboundHandler<byte[]> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, byte[] d) {
+            int packetCode = d[0] & 0xFF;
+            if (packetCode == RadiusCode.COA_REQUEST || packetCode == RadiusCode.DISCONNECT_REQUEST) {
+                Function<byte[], byte[]> h = serverRequests;
+                byte[] answer = h == null ? null : h.apply(d);
+                if (answer == null) {
+                    unexpectedReplies++;
+                } else {
+                    ctx.writeAndFlush(Unpooled.wrappedBuffer(answer));
+                }
+                return;
+            }
             String problem = StructureValidator.checkReply(d, code -> true);
             int id = d[1] & 0xFF;
             Pending p = pending[id];

@@ -33,6 +33,7 @@ final class RadSecInitializer extends ChannelInitializer<Channel> {
     private final RadSecCounters counters;
     private final ConnectionErrors errors;
     private final ConnectionLimit limit;
+    private final RadSecLinks links;
 
     /** Admission by connection count; also the set of open connections (for shutdown and revocation checks). */
     interface ConnectionLimit {
@@ -40,7 +41,8 @@ final class RadSecInitializer extends ChannelInitializer<Channel> {
     }
 
     RadSecInitializer(RadSecSettings settings, ServerTls tls, ServerComponents components, RadSecCounters counters,
-                      ConnectionLimit limit) {
+                      ConnectionLimit limit, RadSecLinks links) {
+        this.links = links;
         this.settings = settings;
         this.tls = tls;
         this.components = components;
@@ -64,7 +66,7 @@ final class RadSecInitializer extends ChannelInitializer<Channel> {
         }
         SslHandler ssl = new SslHandler(engine(tls));
         ssl.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
-        NasSession nas = new NasSession(components::registry, components.counters(), counters);
+        NasSession nas = new NasSession(components::registry, components.counters(), counters, links);
         ChannelPipeline p = ch.pipeline();
         p.addLast("tls", ssl)
                 .addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))

@@ -2,6 +2,7 @@ package io.nacgw.radius.radsec;
 
 import io.nacgw.certs.ServerTls;
 import io.nacgw.core.net.DualStack;
+import io.nacgw.radius.coa.NasLinks;
 import io.nacgw.radius.server.ServerComponents;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -43,8 +44,11 @@ public final class RadSecServer implements AutoCloseable {
     private final ChannelGroup connections;
     private final RadSecCounters counters;
     private final InetSocketAddress address;
+    private final RadSecLinks links;
 
-    private RadSecServer(EventLoopGroup group, Channel listener, ChannelGroup connections, RadSecCounters counters) {
+    private RadSecServer(EventLoopGroup group, Channel listener, ChannelGroup connections, RadSecCounters counters,
+                         RadSecLinks links) {
+        this.links = links;
         this.group = group;
         this.listener = listener;
         this.connections = connections;
@@ -80,6 +84,7 @@ public final class RadSecServer implements AutoCloseable {
             });
             return true;
         };
+        RadSecLinks links = new RadSecLinks();
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -87,7 +92,7 @@ public final class RadSecServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, REPLY_BACKLOG)
-                .childHandler(new RadSecInitializer(settings, tls, components, counters, limit));
+                .childHandler(new RadSecInitializer(settings, tls, components, counters, limit, links));
         InetSocketAddress at = new InetSocketAddress(DualStack.bindAddress(settings.bindAddress()), settings.port());
         Channel listener;
         try {
@@ -98,12 +103,17 @@ public final class RadSecServer implements AutoCloseable {
         }
         log.info("RadSec listening on {} (TLS, client certificates required), at most {} connections", 
                 listener.localAddress(), settings.maxConnections());
-        return new RadSecServer(group, listener, connections, counters);
+        return new RadSecServer(group, listener, connections, counters, links);
     }
 
     /** The bound address (the real port when 0 was asked for). */
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** The NASes' open connections, for CoA over them (RFC 6614 §2.5). */
+    public NasLinks links() {
+        return links;
     }
 
     /** Connection counters. */

@@ -6,6 +6,7 @@ import io.nacgw.core.id.IdentifierKind;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.id.Udid;
 import io.nacgw.core.session.NasRef;
+import io.nacgw.core.session.NasTransport;
 import io.nacgw.radius.IdentitySource;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.NasIdentity;
@@ -58,23 +59,24 @@ final class RequestFacts {
         InetAddress source = r.sender().getAddress();
         String sourceText = NasRef.addressText(source);
         String client = r.client().name();
+        NasTransport transport = r.client().overTls() ? NasTransport.RADSEC : NasTransport.UDP;
         if (r.client().nasIdentity() == NasIdentity.ATTRIBUTES) {
             InetAddress own = address(r.first(AttributeType.NAS_IP_ADDRESS), 4);
             if (own == null) {
                 own = address(r.first(AttributeType.NAS_IPV6_ADDRESS), 16);
             }
             if (own != null) {
-                return new NasRef(NasRef.addressId(own), client, NasRef.addressText(own), sourceText);
+                return new NasRef(NasRef.addressId(own), client, NasRef.addressText(own), sourceText, transport);
             }
             Attribute id = r.first(AttributeType.NAS_IDENTIFIER);
             if (id != null && id.length() > 0) {
                 // a binary NAS-Identifier is kept as hex, cut to fit the key (NAS names are short in practice)
                 String name = id.isPrintable() ? id.asText()
                         : "0x" + hex(java.util.Arrays.copyOf(id.value(), Math.min(id.length(), 120)));
-                return new NasRef(NasRef.identifierId(name), client, sourceText, sourceText);
+                return new NasRef(NasRef.identifierId(name), client, sourceText, sourceText, transport);
             }
         }
-        return new NasRef(NasRef.addressId(source), client, sourceText, sourceText);
+        return new NasRef(NasRef.addressId(source), client, sourceText, sourceText, transport);
     }
 
     /** An address attribute of exactly {@code length} bytes that is not all zeros (unspecified), or null. */

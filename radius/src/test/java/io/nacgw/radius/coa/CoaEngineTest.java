@@ -74,7 +74,7 @@ final class CoaEngineTest {
 
     private void engine(CoaSettings s) {
         engine = new CoaEngine(s, clients::get, (to, p) -> sent.add(new Sent(to, p)), () -> now, clock, results::add,
-                counters);
+                counters, null);
     }
 
     private static InetAddress ip(String s) {

@@ -27,14 +27,14 @@ final class NasSessionTest {
 
     @Test
     void packetsBeforeTheHandshake_areNotPassedOn() {
-        EmbeddedChannel ch = new EmbeddedChannel(new NasSession(() -> registry, counters, new RadSecCounters()));
+        EmbeddedChannel ch = new EmbeddedChannel(new NasSession(() -> registry, counters, new RadSecCounters(), new RadSecLinks()));
         ch.writeInbound((Object) new byte[20]);
         assertNull(ch.readInbound());
     }
 
     @Test
     void replies_areWrittenAsTheirBytes() {
-        EmbeddedChannel ch = new EmbeddedChannel(new NasSession(() -> registry, counters, new RadSecCounters()));
+        EmbeddedChannel ch = new EmbeddedChannel(new NasSession(() -> registry, counters, new RadSecCounters(), new RadSecLinks()));
         byte[] reply = {2, 7, 0, 20, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
         ch.writeOutbound(new OutboundPacket(new InetSocketAddress("127.0.0.1", 1), reply, null));
         ByteBuf out = ch.readOutbound();
@@ -47,7 +47,7 @@ final class NasSessionTest {
 
     @Test
     void unreadReplies_pauseReading_untilTheBacklogDrains() {
-        EmbeddedChannel ch = new EmbeddedChannel(new NasSession(() -> registry, counters, new RadSecCounters()));
+        EmbeddedChannel ch = new EmbeddedChannel(new NasSession(() -> registry, counters, new RadSecCounters(), new RadSecLinks()));
         ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(8, 16));
         assertTrue(ch.config().isAutoRead());
         ch.write(new OutboundPacket(new InetSocketAddress("127.0.0.1", 1), new byte[64], null)); // queued, not flushed
@@ -61,7 +61,7 @@ final class NasSessionTest {
 
     @Test
     void inboundPacketsFromElsewhere_passThrough() {
-        EmbeddedChannel ch = new EmbeddedChannel(new NasSession(() -> registry, counters, new RadSecCounters()));
+        EmbeddedChannel ch = new EmbeddedChannel(new NasSession(() -> registry, counters, new RadSecCounters(), new RadSecLinks()));
         InboundPacket p = new InboundPacket(new InetSocketAddress("127.0.0.1", 1), new byte[20], null, null, 0);
         ch.writeInbound(p);
         assertEquals(p, ch.readInbound());

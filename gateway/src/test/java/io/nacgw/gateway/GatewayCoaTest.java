@@ -12,7 +12,7 @@ import io.nacgw.gateway.config.ConfigLoader;
 import io.nacgw.gateway.config.NacgwConfig;
 import io.nacgw.nacapi.DeviceJson;
 import io.nacgw.nacapi.PasswordHash;
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
 import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;
 import io.nacgw.radius.codec.RadiusCrypto;

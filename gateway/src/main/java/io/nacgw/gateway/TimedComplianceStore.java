@@ -84,6 +84,16 @@ final class TimedComplianceStore implements ComplianceStore {
     }
 
     @Override
+    public java.util.Map<String, String> readState(java.util.Collection<String> names) {
+        return store.readState(names);
+    }
+
+    @Override
+    public void writeState(java.util.Map<String, String> values) {
+        store.writeState(values);
+    }
+
+    @Override
     public void close() {
         store.close();
     }

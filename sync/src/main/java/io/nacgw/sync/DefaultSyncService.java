@@ -27,6 +27,13 @@ final class DefaultSyncService implements SyncService {
     private static final Logger log = LoggerFactory.getLogger(DefaultSyncService.class);
     /** Longest pause between scheduler ticks, so a failed full sync is retried within minutes. */
     static final Duration MAX_TICK = Duration.ofMinutes(5);
+    /** Store state names: the mark, the last full sync, the start of the run that set them, and whose they are. */
+    static final String STATE_MARK = "sync.highWaterMark";
+    static final String STATE_LAST_FULL = "sync.lastFullSuccess";
+    static final String STATE_RUN = "sync.markRunStarted";
+    static final String STATE_SOURCE = "sync.source";
+    private static final java.util.List<String> STATE = java.util.List.of(STATE_MARK, STATE_LAST_FULL, STATE_RUN,
+            STATE_SOURCE);
 
     private final ComplianceService compliance;
     private final java.util.function.Function<SyncSettings, HttpClient> http;
@@ -54,6 +61,8 @@ final class DefaultSyncService implements SyncService {
     private Instant lastFullSuccess;
     private Instant lastRunStart;
     private Instant highWaterMark;
+    /** When the run that set the mark and the last full sync started (here or, read from the store, on another node). */
+    private Instant markRunStarted;
     private SyncReport lastRun;
     private long runs;
     private long failedRuns;
@@ -213,6 +222,7 @@ final class DefaultSyncService implements SyncService {
         if (!role.isLeader()) {
             return null;
         }
+        adoptShared();
         Instant now = clock.instant();
         boolean fullDue;
         boolean incrementalDue;
@@ -239,6 +249,7 @@ final class DefaultSyncService implements SyncService {
 
     @Override
     public Optional<CompletableFuture<SyncReport>> startAsync(SyncMode mode, Executor executor) {
+        adoptShared();
         Instant started = clock.instant();
         Claim claim = claim(mode, started);
         if (claim == null) {
@@ -262,6 +273,7 @@ final class DefaultSyncService implements SyncService {
     }
 
     private SyncReport run(SyncMode requested) {
+        adoptShared();
         Instant started = clock.instant();
         Claim claim = claim(requested, started);
         if (claim == null) {
@@ -283,7 +295,11 @@ final class DefaultSyncService implements SyncService {
         if (runningMode != null) {
             return null;
         }
-        SyncMode mode = requested == SyncMode.INCREMENTAL && highWaterMark == null ? SyncMode.FULL : requested;
+        // no mark, or one set by a run more than a full interval ago (e.g. read from a store nobody synced into
+        // since): a full sync
+        boolean markUsable = highWaterMark != null
+                && (markRunStarted == null || !markRunStarted.isBefore(started.minus(settings.fullInterval())));
+        SyncMode mode = requested == SyncMode.INCREMENTAL && !markUsable ? SyncMode.FULL : requested;
         runningMode = mode;
         lastRunStart = started;
         return new Claim(mode, highWaterMark, graph, source);
@@ -333,6 +349,7 @@ final class DefaultSyncService implements SyncService {
 
     private void record(SyncReport r, Instant newHwm, SyncStatus.MarkClamp clamp, long runSource) {
         Instant end = clock.instant();
+        java.util.Map<String, String> shared = null;
         synchronized (this) {
             boolean sameSource = runSource == source; // a run of the tenant before a reload sets no mark
             lastRun = r;
@@ -360,12 +377,23 @@ final class DefaultSyncService implements SyncService {
                 if (r.mode() == SyncMode.FULL && sameSource) {
                     lastFullSuccess = r.started();
                 }
+                if (sameSource) {
+                    markRunStarted = r.started();
+                    shared = new java.util.HashMap<>();
+                    shared.put(STATE_MARK, highWaterMark == null ? "" : highWaterMark.toString());
+                    shared.put(STATE_LAST_FULL, lastFullSuccess == null ? "" : lastFullSuccess.toString());
+                    shared.put(STATE_RUN, r.started().toString());
+                    shared.put(STATE_SOURCE, sourceId(settings));
+                }
             } else {
                 failedRuns++;
                 lastFailure = end;
                 lastError = r.error();
             }
             runningMode = null; // in the same critical section: whoever sees this result sees the slot free
+        }
+        if (shared != null) {
+            persist(shared);
         }
         String summary = r.pages() + " pages, " + r.devicesSeen() + " devices, " + r.changesApplied() + " changed, "
                 + r.unchanged() + " unchanged, " + r.staleIgnored() + " stale, " + r.retired() + " retired, "
@@ -380,6 +408,74 @@ final class DefaultSyncService implements SyncService {
             log.warn("{} sync: {} devices reported a lastSyncDateTime in the future (latest {}); they were stored "
                     + "ordered by nacgw's clock and the high-water mark stays at {}", r.mode().wireName(),
                     clamp.futureTimestamps(), clamp.latestReported(), clamp.mark());
+        }
+    }
+
+    /**
+     * Writes the mark and the last full sync of a run that succeeded to the store (after its pages committed), so
+     * that the next leader — another node, or this one after a restart — continues from them. A failed write is
+     * logged: this node keeps them in memory, and the next leader syncs from the older values (a fuller sync).
+     */
+    private void persist(java.util.Map<String, String> state) {
+        try {
+            compliance.store().writeState(state);
+        } catch (RuntimeException e) {
+            log.warn("the sync high-water mark was not saved in the store ({}); the next leader starts from the "
+                    + "previous one", e.toString());
+        }
+    }
+
+    /**
+     * Takes the mark and the last full sync from the store when a later run (on any node) wrote them for the same
+     * tenant and Graph URL: a new leader, or a restarted one, continues incrementally instead of starting with a full
+     * sync. Nothing changes when the store is unreachable or holds another source's values.
+     */
+    private void adoptShared() {
+        String source;
+        synchronized (this) {
+            source = sourceId(settings);
+        }
+        java.util.Map<String, String> st;
+        try {
+            st = compliance.store().readState(STATE);
+        } catch (RuntimeException e) {
+            log.debug("sync state not read from the store: {}", e.toString());
+            return;
+        }
+        if (!source.equals(st.get(STATE_SOURCE)) || st.get(STATE_RUN) == null) {
+            return;
+        }
+        try {
+            Instant run = Instant.parse(st.get(STATE_RUN));
+            Instant mark = instant(st.get(STATE_MARK));
+            Instant full = instant(st.get(STATE_LAST_FULL));
+            synchronized (this) {
+                if (!source.equals(sourceId(settings)) || runningMode != null
+                        || (markRunStarted != null && !run.isAfter(markRunStarted))) {
+                    return; // reconfigured meanwhile, a run is going, or this node's values are as new
+                }
+                markRunStarted = run;
+                highWaterMark = mark;
+                lastFullSuccess = full;
+            }
+            log.info("sync continues from the store's high-water mark {} (last full sync {})", mark, full);
+        } catch (java.time.format.DateTimeParseException e) {
+            log.warn("the sync state in the store is unreadable ({}); ignored", e.getMessage());
+        }
+    }
+
+    private static Instant instant(String s) {
+        return s == null || s.isEmpty() ? null : Instant.parse(s);
+    }
+
+    /** Which inventory a mark belongs to: the tenant (token URL) and the Graph URL, hashed to a fixed length. */
+    static String sourceId(SyncSettings s) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest((s.tokenUrl() + "\n" + s.baseUrl())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
         }
     }
 

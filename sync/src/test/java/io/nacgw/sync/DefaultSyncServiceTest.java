@@ -118,7 +118,7 @@ final class DefaultSyncServiceTest {
     }
 
     /** The fixture's settings for another tenant (token URL). */
-    private static SyncSettings otherTenant(SyncSettings s) {
+    static SyncSettings otherTenant(SyncSettings s) {
         return new SyncSettings(java.net.URI.create(s.tokenUrl() + "-tenant-b"), s.clientId(), s.clientSecret(),
                 s.clientCertificate(), s.scope(), s.baseUrl(), s.pageSize(), s.fullInterval(), s.incrementalInterval(),
                 s.requestTimeout(), s.maxAttempts(), s.initialBackoff(), s.maxBackoff(), s.maxRetryAfter(),

@@ -6,6 +6,7 @@ import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.service.ComplianceService;
 import io.nacgw.core.service.IndexSettings;
 import io.nacgw.core.store.ComplianceStore;
+import io.nacgw.core.store.StoreSettings;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -26,6 +27,7 @@ import java.util.function.UnaryOperator;
 final class SyncFixture implements AutoCloseable {
 
     final FakeGraph graph;
+    final StoreSettings storeSettings;
     final ComplianceStore store;
     final ComplianceService compliance;
     final TestClock clock = new TestClock(Instant.parse("2026-11-23T12:00:00Z"));
@@ -44,15 +46,31 @@ final class SyncFixture implements AutoCloseable {
 
     SyncFixture(UnaryOperator<SyncSettings.Builder> configure, List<DeviceRecord> preloaded, IndexSettings index)
             throws IOException {
+        this(configure, preloaded, index, TestStores.fresh(4));
+    }
+
+    /** On the store {@code storeSettings} names (e.g. a PostgreSQL schema). */
+    SyncFixture(UnaryOperator<SyncSettings.Builder> configure, StoreSettings storeSettings) throws IOException {
+        this(configure, List.of(), IndexSettings.DEFAULTS, storeSettings);
+    }
+
+    private SyncFixture(UnaryOperator<SyncSettings.Builder> configure, List<DeviceRecord> preloaded,
+                        IndexSettings index, StoreSettings storeSettings) throws IOException {
         graph = new FakeGraph();
-        store = ComplianceStore.open(TestStores.fresh(4));
+        this.storeSettings = storeSettings;
+        store = ComplianceStore.open(storeSettings);
         if (!preloaded.isEmpty()) {
             store.upsertAll(preloaded);
         }
         compliance = ComplianceService.start(store, index);
         settings = configure.apply(graph.settings().pageSize(3).initialBackoff(Duration.ofSeconds(1))
                 .maxBackoff(Duration.ofSeconds(8)).maxAttempts(4)).build();
-        sync = new DefaultSyncService(settings, compliance, HttpClient.newBuilder()
+        sync = newService(settings, compliance);
+    }
+
+    /** Another sync service like {@link #sync} (another node, or this one restarted) writing into {@code into}. */
+    DefaultSyncService newService(SyncSettings with, ComplianceService into) {
+        return new DefaultSyncService(with, into, HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER).build(), clock, sleeper, () -> 0.5);
     }
 

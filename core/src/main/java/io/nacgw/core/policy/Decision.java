@@ -77,6 +77,32 @@ public final class Decision {
         return attributes;
     }
 
+    /**
+     * A stable 64-bit fingerprint of what the NAS gets from this decision: the verdict and its response attributes
+     * (not the reasons, which the NAS never sees). The same on every node and JVM (FNV-1a over the fields, each
+     * ended by a separator, null distinct from empty), so a session can record the answer it was authorised with and
+     * a CoA be sent only when a new decision's fingerprint differs.
+     */
+    public long answerHash() {
+        ResponseAttributes a = attributes;
+        long h = fnv(0xcbf29ce484222325L, verdict.wireName());
+        for (Object f : new Object[]{a.vlan(), a.filterId(), a.role(), a.sessionTimeout(), a.redirectUrl(),
+                a.redirectAcl(), a.replyMessage()}) {
+            h = fnv(h, f == null ? null : f.toString());
+        }
+        return h;
+    }
+
+    private static long fnv(long h, String s) {
+        if (s == null) {
+            return (h ^ 0x1_0000) * 0x100000001b3L; // outside the char range: null is not ""
+        }
+        for (int i = 0; i < s.length(); i++) {
+            h = (h ^ s.charAt(i)) * 0x100000001b3L;
+        }
+        return (h ^ 0x1_0001) * 0x100000001b3L; // field separator
+    }
+
     @Override
     public String toString() {
         return "Decision[" + profile + ": " + verdict.wireName() + " " + reasons() + "]";

@@ -15,10 +15,20 @@ import java.util.Objects;
  * @param deviceId   the MDM device, or null (unknown device quarantined)
  * @param classValue the Class sent in the Accept
  * @param decisionId the decision's id (also inside the Class)
+ * @param answerHash the decision's {@link io.nacgw.core.policy.Decision#answerHash()} (what the NAS was told), or
+ *                   null when unknown; a CoA trigger compares a new decision with it
  */
 public record Authorization(NasRef nas, Long nasPort, String nasPortId, MacAddress mac, DeviceGuid deviceId,
                             String userName, String profile, Verdict verdict, String classValue, String decisionId,
-                            Instant at, Instant expiresAt) {
+                            Instant at, Instant expiresAt, Long answerHash) {
+    /** An authorisation without a recorded answer fingerprint. */
+    public Authorization(NasRef nas, Long nasPort, String nasPortId, MacAddress mac, DeviceGuid deviceId,
+                         String userName, String profile, Verdict verdict, String classValue, String decisionId,
+                         Instant at, Instant expiresAt) {
+        this(nas, nasPort, nasPortId, mac, deviceId, userName, profile, verdict, classValue, decisionId, at, expiresAt,
+                null);
+    }
+
     public Authorization {
         Objects.requireNonNull(nas, "nas");
         Objects.requireNonNull(profile, "profile");

@@ -41,7 +41,7 @@ final class JdbcSessionStore implements SessionStore {
     private static final String COLUMNS = "id, nas_id, acct_session_id, client, nas_ip, source_address, nas_port, "
             + "nas_port_id, mac, device_id, user_name, framed_ip, class_value, audit_session_id, profile, verdict, "
             + "decision_id, authorized_at, expires_at, started_at, updated_at, stopped_at, terminate_cause, owner_node, "
-            + "transport";
+            + "transport, answer_hash";
     private static final String SELECT = "SELECT " + COLUMNS + " FROM nas_sessions";
     private static final String ACTIVE = "stopped_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
     private static final String NEWER = "updated_at = CASE WHEN updated_at > ? THEN updated_at ELSE ? END";
@@ -59,10 +59,11 @@ final class JdbcSessionStore implements SessionStore {
     private static final String UPDATE_STOP = MERGE_ACCOUNTING + ", stopped_at = ?, "
             + "terminate_cause = COALESCE(?, terminate_cause)" + WHERE_KEY;
     private static final String INSERT = "INSERT INTO nas_sessions (" + COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     // an Accept: the authorisation's fields replace the old ones; what accounting reported is kept
     private static final String AUTHORIZE = "UPDATE nas_sessions SET client = ?, nas_ip = ?, source_address = ?, "
-            + "transport = ?, profile = ?, verdict = ?, decision_id = ?, class_value = ?, authorized_at = ?, "
+            + "transport = ?, profile = ?, verdict = ?, decision_id = ?, answer_hash = ?, class_value = ?, "
+            + "authorized_at = ?, "
             + "device_id = COALESCE(?, device_id), user_name = COALESCE(user_name, ?), "
             + "nas_port = COALESCE(nas_port, ?), nas_port_id = COALESCE(nas_port_id, ?), "
             + "owner_node = COALESCE(?, owner_node), " + NEWER;
@@ -204,14 +205,14 @@ final class JdbcSessionStore implements SessionStore {
         // an interim or stop for an unseen session: it started no later than this
         insertRow(c, newId(), e.nas(), e.acctSessionId(), e.nasPort(), e.nasPortId(), e.mac(), e.deviceId(),
                 e.userName(), e.framedIp(), e.classValue(), e.auditSessionId(), null, null, null, null, null, at,
-                stop ? at : null, stop ? e.terminateCause() : null);
+                stop ? at : null, stop ? e.terminateCause() : null, null);
     }
 
     private void insertRow(Connection c, String id, NasRef n, String acctSessionId, Long nasPort,
                                   String nasPortId, MacAddress mac, DeviceGuid deviceId, String userName,
                                   String framedIp, String classValue, String auditSessionId, String profile,
                                   Verdict verdict, String decisionId, Long authorizedAt, Long expiresAt, long at,
-                                  Long stoppedAt, Integer terminateCause) throws SQLException {
+                                  Long stoppedAt, Integer terminateCause, Long answerHash) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setString(1, id);
             ps.setString(2, n.id());
@@ -238,6 +239,7 @@ final class JdbcSessionStore implements SessionStore {
             setInt(ps, 23, terminateCause);
             ps.setString(24, node);
             ps.setString(25, n.transport().wireName());
+            setLong(ps, 26, answerHash);
             ps.executeUpdate();
         }
     }
@@ -273,8 +275,8 @@ final class JdbcSessionStore implements SessionStore {
         Session a = acceptOnly.get(0);
         if (a.authorizedAt() != null && a.authorizedAt().toEpochMilli() > accountedAuth) {
             try (PreparedStatement ps = c.prepareStatement(AUTHORIZE + " WHERE id = ?")) {
-                int k = bindAuthorize(ps, a.nas(), a.profile(), a.verdict(), a.decisionId(), a.classValue(),
-                        a.authorizedAt().toEpochMilli(), a.deviceId(), a.userName(), a.nasPort(), a.nasPortId(),
+                int k = bindAuthorize(ps, a.nas(), a.profile(), a.verdict(), a.decisionId(), a.answerHash(),
+                        a.classValue(), a.authorizedAt().toEpochMilli(), a.deviceId(), a.userName(), a.nasPort(), a.nasPortId(),
                         a.owner(), a.updatedAt().toEpochMilli());
                 ps.setString(k, accounted);
                 ps.executeUpdate();
@@ -308,7 +310,7 @@ final class JdbcSessionStore implements SessionStore {
                         long at = a.at().toEpochMilli();
                         insertRow(c, newId(), a.nas(), null, a.nasPort(), a.nasPortId(), a.mac(), a.deviceId(),
                                 a.userName(), null, a.classValue(), null, a.profile(), a.verdict(), a.decisionId(),
-                                at, a.expiresAt().toEpochMilli(), at, null, null);
+                                at, a.expiresAt().toEpochMilli(), at, null, null, a.answerHash());
                     }
                     if (a.mac() != null) {
                         endElsewhere(c, a);
@@ -349,7 +351,7 @@ final class JdbcSessionStore implements SessionStore {
         String key = a.mac() != null ? "mac = ?" : "mac IS NULL AND device_id = ?";
         try (PreparedStatement ps = c.prepareStatement(sql + key)) {
             long at = a.at().toEpochMilli();
-            int k = bindAuthorize(ps, a.nas(), a.profile(), a.verdict(), a.decisionId(), a.classValue(), at,
+            int k = bindAuthorize(ps, a.nas(), a.profile(), a.verdict(), a.decisionId(), a.answerHash(), a.classValue(), at,
                     a.deviceId(), a.userName(), a.nasPort(), a.nasPortId(), node, at);
             if (sql.equals(AUTHORIZE_ACCEPT_ONLY)) {
                 ps.setLong(k++, a.expiresAt().toEpochMilli());
@@ -367,7 +369,8 @@ final class JdbcSessionStore implements SessionStore {
     }
 
     private static int bindAuthorize(PreparedStatement ps, NasRef n, String profile, Verdict verdict,
-                                     String decisionId, String classValue, long authorizedAt, DeviceGuid deviceId,
+                                     String decisionId, Long answerHash, String classValue, long authorizedAt,
+                                     DeviceGuid deviceId,
                                      String userName, Long nasPort, String nasPortId, String owner,
                                      long updatedAt)
             throws SQLException {
@@ -379,6 +382,7 @@ final class JdbcSessionStore implements SessionStore {
         ps.setString(k++, profile);
         ps.setString(k++, verdict == null ? null : verdict.wireName());
         ps.setString(k++, decisionId);
+        setLong(ps, k++, answerHash);
         ps.setString(k++, classValue);
         ps.setLong(k++, authorizedAt);
         ps.setString(k++, device(deviceId));
@@ -405,6 +409,14 @@ final class JdbcSessionStore implements SessionStore {
         return update("stopping session " + sessionId, "UPDATE nas_sessions SET stopped_at = ?, "
                 + "terminate_cause = COALESCE(?, terminate_cause), " + NEWER + " WHERE id = ? AND stopped_at IS NULL",
                 at.toEpochMilli(), terminateCause, at.toEpochMilli(), at.toEpochMilli(), sessionId) > 0;
+    }
+
+    @Override
+    public boolean answered(String sessionId, String decisionId, long answerHash) {
+        return update("recording the answer of session " + sessionId, "UPDATE nas_sessions SET answer_hash = ? "
+                + "WHERE id = ? AND stopped_at IS NULL AND " + (decisionId == null ? "decision_id IS NULL"
+                : "decision_id = ?"), decisionId == null ? new Object[]{answerHash, sessionId}
+                : new Object[]{answerHash, sessionId, decisionId}) > 0;
     }
 
     @Override
@@ -580,7 +592,7 @@ final class JdbcSessionStore implements SessionStore {
                 rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15),
                 verdict == null ? null : Verdict.fromWire(verdict), rs.getString(17), instant(getLong(rs, 18)),
                 instant(getLong(rs, 19)), Instant.ofEpochMilli(rs.getLong(20)), Instant.ofEpochMilli(rs.getLong(21)),
-                instant(getLong(rs, 22)), cause, rs.getString(24));
+                instant(getLong(rs, 22)), cause, rs.getString(24), getLong(rs, 26));
     }
 
     private static Long getLong(ResultSet rs, int k) throws SQLException {

@@ -34,12 +34,25 @@ import java.util.Objects;
  * @param terminateCause  Acct-Terminate-Cause of the stop, or null
  * @param owner           the node that recorded the last Access-Accept or accounting record (shared mode: it sends
  *                        the session's CoA), or null when written without a node name
+ * @param answerHash      {@link io.nacgw.core.policy.Decision#answerHash()} of the last authorisation (the answer
+ *                        the NAS holds), or null when not recorded (accounting only, or recorded before V48)
  */
 public record Session(String id, NasRef nas, String acctSessionId, Long nasPort, String nasPortId, MacAddress mac,
                       DeviceGuid deviceId, String userName, String framedIp, String classValue,
                       String auditSessionId, String profile, Verdict verdict, String decisionId,
                       Instant authorizedAt, Instant expiresAt, Instant startedAt, Instant updatedAt,
-                      Instant stoppedAt, Integer terminateCause, String owner) {
+                      Instant stoppedAt, Integer terminateCause, String owner, Long answerHash) {
+    /** A session without a recorded answer fingerprint. */
+    public Session(String id, NasRef nas, String acctSessionId, Long nasPort, String nasPortId, MacAddress mac,
+                   DeviceGuid deviceId, String userName, String framedIp, String classValue,
+                   String auditSessionId, String profile, Verdict verdict, String decisionId,
+                   Instant authorizedAt, Instant expiresAt, Instant startedAt, Instant updatedAt,
+                   Instant stoppedAt, Integer terminateCause, String owner) {
+        this(id, nas, acctSessionId, nasPort, nasPortId, mac, deviceId, userName, framedIp, classValue, auditSessionId,
+                profile, verdict, decisionId, authorizedAt, expiresAt, startedAt, updatedAt, stoppedAt, terminateCause,
+                owner, null);
+    }
+
     public Session {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(nas, "nas");

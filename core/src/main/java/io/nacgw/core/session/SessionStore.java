@@ -57,6 +57,13 @@ public interface SessionStore extends AutoCloseable {
     /** Ends one session (e.g. the NAS answered a CoA with Error-Cause 503); false when it does not exist. */
     boolean stop(String sessionId, Instant at, Integer terminateCause);
 
+    /**
+     * The NAS acknowledged a CoA that makes it re-authorise session {@code sessionId} toward the answer
+     * {@code answerHash}: record that answer as the one the session holds, unless an Access-Accept replaced the
+     * authorisation {@code decisionId} meanwhile (then that Accept's answer stands). False when nothing changed.
+     */
+    boolean answered(String sessionId, String decisionId, long answerHash);
+
     /** The session with nacgw's id {@code sessionId}. */
     Optional<Session> find(String sessionId);
 

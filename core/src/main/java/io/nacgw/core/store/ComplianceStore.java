@@ -87,6 +87,18 @@ public interface ComplianceStore extends AutoCloseable {
         throw new UnsupportedOperationException("this store cannot write a backup file; back PostgreSQL up with pg_dump");
     }
 
+    /**
+     * Small named values every node on this store agrees on (e.g. the MDM sync's high-water mark), by name; empty
+     * names are absent. A store that keeps none (a fake, a list) answers empty: its callers start from scratch.
+     */
+    default java.util.Map<String, String> readState(java.util.Collection<String> names) {
+        return java.util.Map.of();
+    }
+
+    /** Writes {@code values} (name → value, each at most 1,000 characters) in one transaction. */
+    default void writeState(java.util.Map<String, String> values) {
+    }
+
     /** Up, or down with the reason (writes are refused at once until the store answers again). */
     default StoreHealth health() {
         return StoreHealth.UP;

@@ -461,6 +461,62 @@ final class JdbcComplianceStore implements ComplianceStore {
     }
 
     @Override
+    public java.util.Map<String, String> readState(java.util.Collection<String> names) {
+        db.ensureUp();
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT value FROM store_state WHERE name = ?")) {
+            for (String name : names) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        out.put(name, rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw db.failed("reading " + names, e);
+        }
+    }
+
+    @Override
+    public void writeState(java.util.Map<String, String> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        for (var e : values.entrySet()) {
+            if (e.getKey().isEmpty() || e.getKey().length() > 64 || e.getValue() == null || e.getValue().length() > 1000) {
+                throw new IllegalArgumentException("state " + e.getKey() + ": a name of 1-64 and a value of at most "
+                        + "1000 characters");
+            }
+        }
+        db.ensureUp();
+        try {
+            // one statement, so one transaction: all the values or none
+            String rows = String.join(", ", java.util.Collections.nCopies(values.size(), "(?, ?, ?)"));
+            serialisedWrite(() -> {
+                try (Connection c = db.connection();
+                     PreparedStatement ps = c.prepareStatement("INSERT INTO store_state (name, value, updated_at) "
+                             + "VALUES " + rows + " ON CONFLICT (name) DO UPDATE SET value = excluded.value, "
+                             + "updated_at = excluded.updated_at")) {
+                    long now = System.currentTimeMillis();
+                    int k = 1;
+                    for (var e : values.entrySet()) {
+                        ps.setString(k++, e.getKey());
+                        ps.setString(k++, e.getValue());
+                        ps.setLong(k++, now);
+                    }
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw db.failed("writing " + values.keySet(), e);
+        }
+    }
+
+    @Override
     public long count() {
         db.ensureUp();
         try (Connection c = db.connection();

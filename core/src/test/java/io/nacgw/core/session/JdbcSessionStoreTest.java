@@ -158,6 +158,55 @@ final class JdbcSessionStoreTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgres"})
+    void answerHash_isRecordedWithTheAccept_keptByAccounting_replacedByTheNextAccept(String kind) {
+        open(kind);
+        store.recordAuthorizations(List.of(withHash(accept(A, MAC, "d1", T0, Verdict.ALLOW), -42L)));
+        assertEquals(-42L, store.activeSessionsForMac(MAC).get(0).answerHash());
+        store.apply(acct(SessionEvent.Kind.START, A, "acct-1", T0.plusSeconds(1), MAC, "u", "d1"));
+        store.apply(acct(SessionEvent.Kind.INTERIM, A, "acct-1", T0.plusSeconds(2), MAC, "u", "d1"));
+        assertEquals(-42L, store.get(A.id(), "acct-1").orElseThrow().answerHash(), "accounting keeps the answer");
+        store.recordAuthorizations(List.of(withHash(accept(A, MAC, "d2", T0.plusSeconds(3), Verdict.QUARANTINE),
+                Long.MAX_VALUE)));
+        assertEquals(Long.MAX_VALUE, store.get(A.id(), "acct-1").orElseThrow().answerHash());
+        store.apply(acct(SessionEvent.Kind.START, B, "acct-b", T0, MAC2, "u", null));
+        assertNull(store.get(B.id(), "acct-b").orElseThrow().answerHash(), "accounting only: no answer recorded");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void answerHash_ofAnAcceptOnlyRowLeftByARace_movesOntoTheAccountedSession(String kind) {
+        open(kind);
+        store.recordAuthorizations(List.of(withHash(accept(A, MAC, "d1", T0, Verdict.ALLOW), 7L)));
+        store.apply(acct(SessionEvent.Kind.START, A, "acct-1", T0.plusSeconds(1), MAC, "u", "other"));
+        List<Session> all = store.list(SessionFilter.all(10));
+        assertEquals(1, all.size(), all.toString());
+        assertEquals(7L, all.get(0).answerHash());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void answered_recordsTheCoasAnswer_unlessANewerAcceptReplacedTheAuthorisation(String kind) {
+        open(kind);
+        store.recordAuthorizations(List.of(withHash(accept(A, MAC, "d1", T0, Verdict.ALLOW), 1L)));
+        Session s = store.activeSessionsForMac(MAC).get(0);
+        assertTrue(store.answered(s.id(), "d1", 2L));
+        assertEquals(2L, store.find(s.id()).orElseThrow().answerHash());
+        store.recordAuthorizations(List.of(withHash(accept(A, MAC, "d2", T0.plusSeconds(1), Verdict.ALLOW), 3L)));
+        assertFalse(store.answered(s.id(), "d1", 4L), "the Accept d2 decided after the CoA: its answer stands");
+        assertEquals(3L, store.find(s.id()).orElseThrow().answerHash());
+        store.apply(acct(SessionEvent.Kind.START, B, "acct-b", T0, MAC2, "u", null));
+        Session accounted = store.get(B.id(), "acct-b").orElseThrow();
+        assertTrue(store.answered(accounted.id(), null, 5L), "a session known from accounting only");
+        assertEquals(5L, store.get(B.id(), "acct-b").orElseThrow().answerHash());
+    }
+
+    private static Authorization withHash(Authorization a, long hash) {
+        return new Authorization(a.nas(), a.nasPort(), a.nasPortId(), a.mac(), a.deviceId(), a.userName(), a.profile(),
+                a.verdict(), a.classValue(), a.decisionId(), a.at(), a.expiresAt(), hash);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
     void acceptOnlyRowLeftByARace_isFoldedIntoTheAccountedSession(String kind) {
         open(kind);
         // the Start was written first and did not see the Accept; the Accept's own write then found no accounted

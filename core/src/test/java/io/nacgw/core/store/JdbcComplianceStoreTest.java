@@ -80,6 +80,23 @@ final class JdbcComplianceStoreTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgres"})
+    void state_writtenTogether_readBack_overwritten_absentNamesLeftOut_badValuesRefused(String kind) {
+        try (ComplianceStore s = open(kind)) {
+            assertEquals(Map.of(), s.readState(List.of("a", "b")));
+            s.writeState(Map.of("a", "1", "b", ""));
+            assertEquals(Map.of("a", "1", "b", ""), s.readState(List.of("a", "b", "c")));
+            s.writeState(Map.of("a", "2", "c", "x".repeat(1000)));
+            assertEquals(Map.of("a", "2", "b", "", "c", "x".repeat(1000)), s.readState(List.of("a", "b", "c")));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> s.writeState(Map.of("a", "3", "d", "x".repeat(1001))));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> s.writeState(Map.of("n".repeat(65), "1")));
+            assertEquals("2", s.readState(List.of("a")).get("a"), "a refused write changes nothing");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
     void upsert_thenGet_roundTripsEveryField(String kind) {
         try (ComplianceStore s = open(kind)) {
             DeviceRecord r = full(1);

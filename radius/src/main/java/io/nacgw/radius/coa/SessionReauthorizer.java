@@ -6,6 +6,7 @@ import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.core.policy.Decision;
 import io.nacgw.core.policy.Profile;
+import io.nacgw.core.policy.Verdict;
 import io.nacgw.core.service.ChangeListener;
 import io.nacgw.core.service.DeviceChange;
 import io.nacgw.core.service.ComplianceService;
@@ -41,18 +42,23 @@ import java.util.function.Function;
 
 /**
  * Turns committed device changes into CoA: for every live session of the changed device (by device id and by each
- * of its MACs, before and after), re-decides with the session's profile and, when the verdict or the verdict's
- * attributes changed, queues a CoA/Disconnect with the {@link CoaSender}. A NAK 503 (the NAS has no such session)
- * stops the session in the store.
+ * of its MACs, before and after), re-decides with the session's profile and, when the new answer differs from the
+ * one the session was authorised with ({@link Session#answerHash()}: verdict and response attributes), queues a
+ * CoA/Disconnect with the {@link CoaSender}. A session with no recorded answer (known from accounting only) gets one
+ * when the change alters the decision. A NAK 503 (the NAS has no such session) stops the session in the store.
  *
  * <p>{@link #onChange} is called on the committing thread (API, sync, import): it only hands the change to this
- * class's own thread through a bounded queue; a full queue drops the change (counted, logged at most every 10 s)
- * and never blocks ingest. The session lookups (database) run on that thread.
+ * class's own thread through a bounded queue and never blocks ingest. When that queue is full the change is counted
+ * and kept aside, newest per device (up to {@link #MAX_OVERFLOW} devices; beyond, every active session is re-checked),
+ * and looked at as soon as the queue drains, so no change goes unchecked. The session lookups (database) run on
+ * that thread.
  */
 public final class SessionReauthorizer implements ChangeListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionReauthorizer.class);
     /** Device changes the trigger's thread looks at together (one session query, one claim transaction). */
     static final int BATCH = 256;
+    /** Devices whose changes a full queue set aside, at most; beyond, every active session is re-checked instead. */
+    static final int MAX_OVERFLOW = 100_000;
 
     private final AccessPolicy policy;
     private final ComplianceService compliance;
@@ -74,6 +80,18 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     private final AtomicLong finished = new AtomicLong();
     /** When the newest finished change was received (epoch ms). */
     private volatile long finishedReceivedAt;
+    /**
+     * Changes the full queue could not take, newest per device (its first before, its last after, when the first
+     * arrived), waiting for the trigger's thread to drain them after its queued work.
+     */
+    private final Map<DeviceGuid, Pending> overflow = new java.util.HashMap<>(); // guarded by itself
+    /** Every active session is to be re-checked: more devices overflowed than kept, or a reload found the queue full. */
+    private boolean recheckAll; // guarded by overflow
+    /**
+     * When the oldest change set aside (or being drained) arrived, epoch ms; Long.MAX_VALUE when none waits. Written
+     * under the overflow's lock, read by {@link #doneBefore}.
+     */
+    private volatile long overflowSince = Long.MAX_VALUE;
     /** Shared mode: who sends which CoA; null on one node (every CoA is sent here). */
     private volatile CoaCoordinator coordinator;
 
@@ -116,7 +134,8 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     Instant doneBefore() {
         long now = clock.millis(); // first: a change counted after the reads below was received after now
         long f = finished.get();
-        return Instant.ofEpochMilli(f == submitted.get() ? now : finishedReceivedAt);
+        long done = f == submitted.get() ? now : finishedReceivedAt;
+        return Instant.ofEpochMilli(Math.min(done, overflowSince)); // set-aside changes are not done yet
     }
 
     @Override
@@ -128,11 +147,41 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
             worker.execute(() -> drainThrough(p));
         } catch (RejectedExecutionException full) {
             if (p.take()) { // else a batch already holds it: it is looked at
-                finished.incrementAndGet();
                 DeviceRecord d = change.after() != null ? change.after() : change.before();
-                drops.drop(DropReason.COA_QUEUE_FULL, null, "device change of " + d.deviceId().canonical()
-                        + " not checked for CoA: " + (worker.isShutdown() ? "stopping" : "trigger queue full"));
+                if (worker.isShutdown()) {
+                    finished.incrementAndGet();
+                    drops.drop(DropReason.COA_QUEUE_FULL, null, "device change of " + d.deviceId().canonical()
+                            + " not checked for CoA: stopping");
+                    return;
+                }
+                setAside(p, d.deviceId());
+                finished.incrementAndGet(); // after setAside: doneBefore stays before it until it is looked at
+                drops.drop(DropReason.COA_QUEUE_FULL, null, "trigger queue full: device change of "
+                        + d.deviceId().canonical() + " set aside, checked for CoA when the queue drains");
             }
+        }
+    }
+
+    /**
+     * Keeps a change the full queue refused for {@link #drainOverflow}: merged with one already waiting for that
+     * device (first before, last after, first arrival), or, beyond {@link #MAX_OVERFLOW} devices, as a re-check of
+     * every active session. Then makes sure a task will drain it: one queued now, or (queue still full) one of the
+     * tasks already waiting, which all start after this.
+     */
+    private void setAside(Pending p, DeviceGuid device) {
+        synchronized (overflow) { // only when the queue is full; no I/O under it
+            overflowSince = Math.min(overflowSince, p.receivedAt.toEpochMilli());
+            if (overflow.size() >= MAX_OVERFLOW && !overflow.containsKey(device)) {
+                recheckAll = true;
+            } else {
+                overflow.merge(device, p, (old, next) -> new Pending(new DeviceChange(old.change.before(),
+                        next.change.after()), old.receivedAt));
+            }
+        }
+        try {
+            worker.execute(this::drainOverflow);
+        } catch (RejectedExecutionException stillFull) {
+            // the queue is full of tasks that have not started: each drains the overflow when done
         }
     }
 
@@ -177,6 +226,50 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 finished.addAndGet(batch.size());
             }
         }
+        drainOverflow();
+    }
+
+    /**
+     * On the trigger's thread, after its queued work: looks at the changes the full queue set aside (in batches,
+     * like queued ones, so in shared mode they are claimed under the same change keys as on the other nodes), then
+     * re-checks every active session if that was asked for.
+     */
+    private void drainOverflow() {
+        List<Pending> all;
+        boolean everything;
+        synchronized (overflow) {
+            if (overflow.isEmpty() && !recheckAll) {
+                overflowSince = Long.MAX_VALUE;
+                return;
+            }
+            all = new ArrayList<>(overflow.values());
+            overflow.clear();
+            everything = recheckAll;
+            recheckAll = false;
+            // overflowSince stays until these are looked at; changes set aside meanwhile can only lower it
+        }
+        all.sort(java.util.Comparator.comparing(q -> q.receivedAt));
+        for (int i = 0; i < all.size(); i += BATCH) {
+            List<Pending> batch = all.subList(i, Math.min(all.size(), i + BATCH));
+            try {
+                reevaluate(batch);
+            } catch (RuntimeException e) {
+                failedChanges.add(batch.size());
+                log.warn("{} set-aside device change(s) not checked for CoA: {}", batch.size(), e.toString());
+            }
+        }
+        if (everything) {
+            try {
+                recheckEverySession(new ArrayList<>());
+            } catch (RuntimeException e) {
+                log.warn("re-checking every active session for CoA failed: {}", e.toString());
+            }
+        }
+        synchronized (overflow) {
+            if (overflow.isEmpty() && !recheckAll) {
+                overflowSince = Long.MAX_VALUE;
+            } // else what was set aside meanwhile has a task queued behind this one, which lowers the mark then
+        }
     }
 
     /**
@@ -210,14 +303,14 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 Profile prof = policy.profile(profileOf(s, c));
                 Decision before = prof.decide(p.change.before(), now);
                 Decision after = prof.decide(p.change.after(), now);
-                if (before.verdict() == after.verdict() && before.attributes().equals(after.attributes())
-                        || alreadyDecidedWithIt(s, p, after)) {
+                if (!differs(s, before, after)) {
                     unchanged.increment();
                     continue;
                 }
-                String reason = before.verdict().wireName() + " -> " + after.verdict().wireName()
-                        + " (" + after.primaryReason().wireName() + ")";
-                coa.add(new Coa(s, changeKey(p.change), p.receivedAt, CoaTrigger.DEVICE_CHANGE, reason));
+                String reason = (s.answerHash() != null && s.verdict() != null ? s.verdict() : before.verdict())
+                        .wireName() + " -> " + after.verdict().wireName() + " (" + after.primaryReason().wireName() + ")";
+                coa.add(new Coa(s, changeKey(p.change), p.receivedAt, CoaTrigger.DEVICE_CHANGE, reason,
+                        after.answerHash()));
             }
         }
         List<CompletableFuture<CoaResult>> out = new ArrayList<>();
@@ -226,15 +319,16 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     }
 
     /**
-     * True when the session was authorised here after this node received the change and got the new answer's verdict:
-     * the index held the new record before the change was handed to us, so that Access-Accept was decided with it and
-     * a CoA would only repeat it (a busy trigger queue used to send "deny -> allow" to a device that had already been
-     * let in with its new record). Only for sessions this node decided: another node may have decided with the old one.
+     * True when {@code now} is not the answer the NAS holds for {@code s}: compared with the answer the session was
+     * authorised with when it was recorded (so an Access-Accept already decided with the new record gets nothing,
+     * and one decided before an earlier change the trigger has not seen yet gets its CoA); else, for a session known
+     * from accounting only, with {@code was}, the decision before the change or reload.
      */
-    private boolean alreadyDecidedWithIt(Session s, Pending p, Decision after) {
-        CoaCoordinator shared = coordinator;
-        return s.authorizedAt() != null && s.authorizedAt().isAfter(p.receivedAt) && s.verdict() == after.verdict()
-                && (shared == null || java.util.Objects.equals(s.owner(), shared.node()));
+    private static boolean differs(Session s, Decision was, Decision now) {
+        if (s.answerHash() != null) {
+            return s.answerHash() != now.answerHash();
+        }
+        return was.verdict() != now.verdict() || !was.attributes().equals(now.attributes());
     }
 
     /** The sessions among {@code live} of the change's device (by id) or of any MAC it had or has. */
@@ -261,9 +355,49 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
         try {
             worker.execute(() -> reevaluateAll(old));
         } catch (RejectedExecutionException full) {
-            drops.drop(DropReason.COA_QUEUE_FULL, null, "policy reload not checked for CoA: "
-                    + (worker.isShutdown() ? "stopping" : "trigger queue full"));
+            if (worker.isShutdown()) {
+                drops.drop(DropReason.COA_QUEUE_FULL, null, "policy reload not checked for CoA: stopping");
+                return;
+            }
+            // the old rules are not needed: each session is compared with the answer it was authorised with
+            synchronized (overflow) {
+                overflowSince = Math.min(overflowSince, clock.millis());
+                recheckAll = true;
+            }
+            drops.drop(DropReason.COA_QUEUE_FULL, null, "trigger queue full: policy reload set aside, every active "
+                    + "session re-checked for CoA when the queue drains");
+            try {
+                worker.execute(this::drainOverflow);
+            } catch (RejectedExecutionException stillFull) {
+                // the tasks waiting in the full queue drain it
+            }
         }
+    }
+
+    /**
+     * Every active session decided again with its profile and the device's current record, and a CoA where the answer
+     * differs from the one recorded on the session (sessions without one are left: there is nothing to compare with).
+     * Keyed like a reload's CoA (same on every node). Runs on the trigger's thread.
+     */
+    private void recheckEverySession(List<CompletableFuture<CoaResult>> out) {
+        List<Coa> coa = new ArrayList<>();
+        long now = clock.millis();
+        for (Session s : sessions.list(new SessionFilter(null, null, null, null, true, SessionFilter.MAX_LIMIT))) {
+            NasClient c = clients.apply(s.nas().client());
+            if (c == null || s.answerHash() == null) {
+                continue;
+            }
+            String name = profileOf(s, c);
+            Decision is = policy.profile(name).decide(device(s), now);
+            if (s.answerHash() == is.answerHash()) {
+                unchanged.increment();
+                continue;
+            }
+            coa.add(new Coa(s, reloadKey(name, s, is), clock.instant(), CoaTrigger.POLICY_RELOAD, "re-check: "
+                    + (s.verdict() == null ? "?" : s.verdict().wireName()) + " -> " + is.verdict().wireName() + " ("
+                    + is.primaryReason().wireName() + ")", is.answerHash()));
+        }
+        coordinated(coa, out);
     }
 
     /** {@link #policyReloaded}'s work, on the calling thread; the results to come. */
@@ -278,19 +412,20 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
             }
             String name = profileOf(s, c);
             Profile old = before.get(name);
-            if (old == null) {
-                continue; // a profile the reload added: the session was authorised under another one
+            if (old == null && s.answerHash() == null) {
+                continue; // a profile the reload added, and no recorded answer to compare with
             }
             DeviceRecord device = device(s);
-            Decision was = old.decide(device, now);
             Decision is = policy.profile(name).decide(device, now);
-            if (was.verdict() == is.verdict() && was.attributes().equals(is.attributes())) {
+            Decision was = old == null ? is : old.decide(device, now);
+            if (!differs(s, was, is)) {
                 unchanged.increment();
                 continue;
             }
+            Verdict held = s.answerHash() != null && s.verdict() != null ? s.verdict() : was.verdict();
             coa.add(new Coa(s, reloadKey(name, s, is), clock.instant(), CoaTrigger.POLICY_RELOAD, "profile " + name
-                    + ": " + was.verdict().wireName() + " -> " + is.verdict().wireName() + " ("
-                    + is.primaryReason().wireName() + ")"));
+                    + ": " + held.wireName() + " -> " + is.verdict().wireName() + " ("
+                    + is.primaryReason().wireName() + ")", is.answerHash()));
         }
         coordinated(coa, out);
         return out;
@@ -323,8 +458,8 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 disconnect ? "operator: disconnect" : "operator: reauthenticate");
     }
 
-    /** A CoA a change or reload calls for. */
-    private record Coa(Session session, String key, Instant receivedAt, CoaTrigger trigger, String reason) {
+    /** A CoA a change or reload calls for, toward the answer {@code target} ({@link Decision#answerHash()}). */
+    private record Coa(Session session, String key, Instant receivedAt, CoaTrigger trigger, String reason, long target) {
     }
 
     /**
@@ -334,19 +469,19 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     private void coordinated(List<Coa> coa, List<CompletableFuture<CoaResult>> out) {
         CoaCoordinator c = coordinator;
         if (c == null) {
-            coa.forEach(k -> out.add(send(k.session(), k.trigger(), null, k.reason())));
+            coa.forEach(k -> out.add(send(k.session(), k.trigger(), null, k.reason(), k.target())));
             return;
         }
         List<CoaCoordinator.Offer> offers = new ArrayList<>(coa.size());
         for (Coa k : coa) {
             offers.add(new CoaCoordinator.Offer(k.session(), k.key(), k.receivedAt(),
-                    () -> send(k.session(), k.trigger(), null, k.reason())));
+                    () -> send(k.session(), k.trigger(), null, k.reason(), k.target())));
         }
         boolean[] now = c.offerAll(offers);
         for (int i = 0; i < now.length; i++) {
             if (now[i]) {
                 Coa k = coa.get(i);
-                out.add(send(k.session(), k.trigger(), null, k.reason()));
+                out.add(send(k.session(), k.trigger(), null, k.reason(), k.target()));
             }
         }
     }
@@ -374,9 +509,27 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     }
 
     private CompletableFuture<CoaResult> send(Session s, CoaTrigger trigger, CoaAction action, String reason) {
+        return send(s, trigger, action, reason, null);
+    }
+
+    /**
+     * Sends one CoA; when the NAS acknowledges one toward {@code target}, that answer is recorded as the one the
+     * session holds (the NAS re-authorises it now: a change that comes back before its Access-Accept is recorded is
+     * compared with the answer the NAS was sent, not with the older one).
+     */
+    private CompletableFuture<CoaResult> send(Session s, CoaTrigger trigger, CoaAction action, String reason,
+                                              Long target) {
         queued.increment();
         CompletableFuture<CoaResult> f = sender.submit(CoaRequest.of(s, trigger, action, reason));
         f.thenAccept(r -> {
+            if (target != null && r.answer() == CoaResult.Answer.ACK) {
+                try {
+                    worker.execute(() -> answered(s, target));
+                } catch (RejectedExecutionException full) {
+                    log.debug("session {}: the answer its CoA asked for not recorded: trigger queue full or stopping",
+                            s.id());
+                }
+            }
             if (r.sessionGone()) {
                 try {
                     worker.execute(() -> stop(s));
@@ -386,6 +539,14 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
             }
         });
         return f;
+    }
+
+    private void answered(Session s, long target) {
+        try {
+            sessions.answered(s.id(), s.decisionId(), target);
+        } catch (RuntimeException e) {
+            log.warn("cannot record the answer of session {} after its CoA-ACK: {}", s.id(), e.toString());
+        }
     }
 
     /** The NAS does not know the session (NAK 503): stop it, so later changes do not target it. */
@@ -427,7 +588,8 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * @param changes         device changes looked at
      * @param coaQueued       CoA handed to the sender (changed decisions and operator actions)
      * @param unchanged       live sessions whose decision a change did not alter (nothing sent)
-     * @param dropped         device changes dropped because the trigger queue was full
+     * @param dropped         device changes (and reloads) the full trigger queue set aside (looked at when it drains)
+     *                        or refused while stopping
      * @param sessionsClosed  sessions stopped after a NAK 503
      * @param backlog         device changes waiting
      * @param failed          device changes not checked because the session lookup or the policy failed (logged)

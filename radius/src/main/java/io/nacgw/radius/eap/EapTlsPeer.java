@@ -17,7 +17,7 @@ import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsSession;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
+import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -143,7 +143,7 @@ final class EapTlsPeer extends DefaultTlsServer {
         SecurityParameters sp = context.getSecurityParametersHandshake();
         boolean tls13 = TlsUtils.isTLSv13(sp.getNegotiatedVersion());
         SignatureAndHashAlgorithm alg = chooseSignature(sp.getClientSigAlgs(), tls13);
-        return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), material.crypto, material.key,
+        return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), material.crypto, material.key,
                 material.serverCertificate(tls13), alg);
     }
 

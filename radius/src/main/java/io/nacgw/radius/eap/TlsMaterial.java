@@ -4,19 +4,20 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.nacgw.certs.ClientChainVerifier;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.params.RSAKeyParameters;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateEntry;
 import org.bouncycastle.tls.HashAlgorithm;
 import org.bouncycastle.tls.TlsSession;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCertificate;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -25,13 +26,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.RSAPrivateKey;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,36 +39,50 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What every EAP-TLS conversation shares: the TLS crypto (bctls's JCA layer over a private BouncyCastle provider
- * instance; BouncyCastle is never registered as a JVM-wide provider), the server's key and chain, the client-certificate verifier (swapped when
+ * What every EAP-TLS conversation shares: the TLS crypto (bctls over BouncyCastle's lightweight API, no JCA
+ * provider; see {@link #load} for why), the server's key and chain, the client-certificate verifier (swapped when
  * CRLs fetched from URLs change) and the bounded TLS 1.2 session cache for resumption. Thread-safe.
  */
 final class TlsMaterial {
-    final JcaTlsCrypto crypto;
-    final PrivateKey key;
+    final BcTlsCrypto crypto;
+    /** The server's private key, parsed once: its EC domain keeps the fixed-point tables of its base point. */
+    final AsymmetricKeyParameter key;
     final boolean ecKey;
     /** The hash of the server's signatures: matched to the EC curve size, SHA-256 for RSA. */
     final short signatureHash;
     final boolean tls13Only;
-    private final List<byte[]> chain;
+    private final Certificate chain12;
+    private final Certificate chain13;
     private final AtomicReference<ClientChainVerifier> verifier;
     private final Vector<X500Name> authorities;
     private final Cache<ByteBuffer, TlsSession> sessions;
 
-    private TlsMaterial(JcaTlsCrypto crypto, PrivateKey key, List<byte[]> chain, ClientChainVerifier verifier,
-                        boolean tls13Only, Cache<ByteBuffer, TlsSession> sessions) {
+    private TlsMaterial(BcTlsCrypto crypto, AsymmetricKeyParameter key, List<byte[]> chain,
+                        ClientChainVerifier verifier, boolean tls13Only, Cache<ByteBuffer, TlsSession> sessions) {
         this.crypto = crypto;
         this.key = key;
-        this.chain = List.copyOf(chain);
+        // parsed once: the chain is the same in every handshake
+        TlsCertificate[] certs = new TlsCertificate[chain.size()];
+        CertificateEntry[] entries = new CertificateEntry[chain.size()];
+        for (int i = 0; i < certs.length; i++) {
+            try {
+                certs[i] = crypto.createCertificate(chain.get(i));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("radius.eap.tls.serverCertificate cannot be parsed: " + e.getMessage(), e);
+            }
+            entries[i] = new CertificateEntry(certs[i], null);
+        }
+        this.chain12 = new Certificate(certs);
+        this.chain13 = new Certificate(TlsUtils.EMPTY_BYTES, entries);
         this.verifier = new AtomicReference<>(verifier);
         this.tls13Only = tls13Only;
         this.sessions = sessions;
-        this.ecKey = key instanceof ECPrivateKey;
-        if (!ecKey && !(key instanceof RSAPrivateKey)) {
+        this.ecKey = key instanceof ECPrivateKeyParameters;
+        if (!ecKey && !(key instanceof RSAKeyParameters)) {
             throw new IllegalArgumentException("radius.eap.tls.serverKey must be an EC or RSA key, got "
-                    + key.getAlgorithm());
+                    + key.getClass().getSimpleName());
         }
-        int bits = ecKey ? ((ECPrivateKey) key).getParams().getCurve().getField().getFieldSize() : 0;
+        int bits = ecKey ? ((ECPrivateKeyParameters) key).getParameters().getCurve().getFieldSize() : 0;
         this.signatureHash = bits > 384 ? HashAlgorithm.sha512 : bits > 256 ? HashAlgorithm.sha384 : HashAlgorithm.sha256;
         Vector<X500Name> names = new Vector<>();
         for (X509Certificate ca : verifier.trustedCas()) {
@@ -88,11 +100,11 @@ final class TlsMaterial {
             throw new IllegalArgumentException("radius.eap.tls.trustedCaFiles / crlFiles: " + e.getMessage(), e);
         }
         List<byte[]> chain = readChain(s.serverCertificate());
-        PrivateKey key = readKey(s.serverKey());
-        // a BouncyCastle provider instance for bctls only (never registered): the JDK lacks the names bctls uses
-        // for RSA-PSS (TLS 1.3 CertificateVerify from RSA keys)
-        JcaTlsCrypto crypto = new JcaTlsCryptoProvider().setProvider(new BouncyCastleProvider())
-                .create(new SecureRandom());
+        AsymmetricKeyParameter key = readKey(s.serverKey());
+        // BouncyCastle's lightweight crypto, not bctls's JCA layer: through JCA every server signature rebuilt the
+        // key's curve point and recomputed its fixed-point table (15% of a full handshake's CPU), and every step
+        // looked its algorithm up by name (EapTlsHandshakeBenchmark, docs/benchmarks.md)
+        BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
         Cache<ByteBuffer, TlsSession> sessions = s.resumption() ? Caffeine.newBuilder()
                 .maximumSize(s.sessionCacheSize())
                 .expireAfterWrite(s.sessionLifetime())
@@ -121,15 +133,14 @@ final class TlsMaterial {
         }
     }
 
-    private static PrivateKey readKey(Path file) {
+    private static AsymmetricKeyParameter readKey(Path file) {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
             Object o = p.readObject();
-            JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
             if (o instanceof PEMKeyPair) {
-                return conv.getPrivateKey(((PEMKeyPair) o).getPrivateKeyInfo());
+                return PrivateKeyFactory.createKey(((PEMKeyPair) o).getPrivateKeyInfo());
             }
             if (o instanceof PrivateKeyInfo) {
-                return conv.getPrivateKey((PrivateKeyInfo) o);
+                return PrivateKeyFactory.createKey((PrivateKeyInfo) o);
             }
             throw new IllegalArgumentException("radius.eap.tls.serverKey " + file
                     + " holds no unencrypted PEM private key");
@@ -139,19 +150,8 @@ final class TlsMaterial {
     }
 
     /** The server's chain as a bctls Certificate message for the negotiated version. */
-    Certificate serverCertificate(boolean tls13) throws IOException {
-        if (tls13) {
-            CertificateEntry[] entries = new CertificateEntry[chain.size()];
-            for (int i = 0; i < entries.length; i++) {
-                entries[i] = new CertificateEntry(crypto.createCertificate(chain.get(i)), null);
-            }
-            return new Certificate(TlsUtils.EMPTY_BYTES, entries);
-        }
-        TlsCertificate[] certs = new TlsCertificate[chain.size()];
-        for (int i = 0; i < certs.length; i++) {
-            certs[i] = crypto.createCertificate(chain.get(i));
-        }
-        return new Certificate(certs);
+    Certificate serverCertificate(boolean tls13) {
+        return tls13 ? chain13 : chain12;
     }
 
     ClientChainVerifier verifier() {

@@ -345,7 +345,7 @@ final class AccessAuthorizer {
         String user = r.text(AttributeType.USER_NAME);
         return new Authorization(RequestFacts.nas(r), RequestFacts.nasPort(r), RequestFacts.nasPortId(r), mac,
                 found.device() == null ? null : found.device().deviceId(), user, d.profile(), d.verdict(),
-                ReplyAttributes.classValue(decisionId), decisionId, now, now.plus(lifetime));
+                ReplyAttributes.classValue(decisionId), decisionId, now, now.plus(lifetime), d.answerHash());
     }
 
     private static List<Attribute> concat(List<Attribute> a, List<Attribute> b) {

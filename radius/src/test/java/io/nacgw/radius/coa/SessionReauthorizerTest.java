@@ -84,28 +84,235 @@ final class SessionReauthorizerTest {
         assertTrue(got.ciscoAvPairs().contains("audit-session-id=AUDIT-1"), got.ciscoAvPairs().toString());
     }
 
-    /** An Access-Accept recorded for the session at {@code at}, with the verdict corp gives {@code device}. */
+    /** An Access-Accept recorded for the session at {@code at}: the answer corp gives {@code device}. */
     private void authorized(DeviceRecord device, java.time.Instant at) {
-        var verdict = world.policy.profile("corp").decide(device, at.toEpochMilli()).verdict();
+        authorized("corp", device, at);
+    }
+
+    /** An Access-Accept recorded for the session at {@code at}: the answer {@code profile} gives {@code device}. */
+    private void authorized(String profile, DeviceRecord device, java.time.Instant at) {
+        var d = world.policy.profile(profile).decide(device, at.toEpochMilli());
         world.sessions.recordAuthorizations(List.of(new io.nacgw.core.session.Authorization(NAS, null, null,
-                TestWorld.COMPLIANT, TestWorld.COMPLIANT_ID, null, "corp", verdict, null, "d-1", at, at.plusSeconds(3600))));
+                TestWorld.COMPLIANT, TestWorld.COMPLIANT_ID, null, profile, d.verdict(), null, "d-1", at,
+                at.plusSeconds(3600), d.answerHash())));
     }
 
     @Test
-    void sessionAuthorisedAfterTheChangeArrived_withTheNewVerdict_getsNoCoa() {
+    void sessionAuthorisedWithTheNewAnswer_getsNoCoa() {
         // the trigger's queue was busy: by the time it looks at "noncompliant -> compliant", the device has already
-        // been let in with its new record; a CoA would only repeat that answer
+        // been let in with its new record; a CoA would only repeat the answer the session holds
         authorized(compliant(), TestWorld.NOW.plusSeconds(2));
         assertTrue(trigger.reevaluate(new DeviceChange(noncompliant(), compliant())).isEmpty(),
-                "no CoA for an authorisation decided with the new record");
+                "no CoA for a session that holds the new answer");
         assertEquals(1, trigger.stats().unchanged());
     }
 
     @Test
-    void sessionAuthorisedBeforeTheChangeArrived_getsItsCoa_evenWithTheSameVerdict() {
-        // decided before this node received the change: possibly with an older record, so the CoA goes out
+    void sessionHoldingAnOlderAnswer_getsItsCoa_evenWhenTheChangeItselfAltersNothing() throws Exception {
+        // quarantined on guest-wifi; the change the trigger sees is "compliant -> compliant, renamed" (an earlier
+        // noncompliant -> compliant was missed): the NAS still holds the quarantine, so the CoA goes out
+        authorized("guest-wifi", noncompliant(), TestWorld.NOW.minusSeconds(2));
+        DeviceRecord renamed = compliant().toBuilder().deviceName("renamed")
+                .lastModified(compliant().lastModified().plusSeconds(1)).build();
+        List<CompletableFuture<CoaResult>> sent = trigger.reevaluate(new DeviceChange(compliant(), renamed));
+        assertEquals(1, sent.size());
+        assertEquals("quarantine -> allow (compliant)", sent.get(0).get(10, TimeUnit.SECONDS).request().reason());
+    }
+
+    @Test
+    void ackedCoa_recordsTheAnswerItAskedFor_soAChangeBackBeforeTheReauthIsSentToo() throws Exception {
+        authorized(compliant(), TestWorld.NOW);
+        assertEquals(CoaResult.Answer.ACK, trigger.reevaluate(new DeviceChange(compliant(), noncompliant())).get(0)
+                .get(10, TimeUnit.SECONDS).answer());
+        long deny = world.policy.profile("corp").decide(noncompliant(), TestWorld.NOW.toEpochMilli()).answerHash();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Long.valueOf(deny).equals(session().answerHash()) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(deny, session().answerHash(), "the NAS was told to re-authorise toward the new answer");
+        // the device is compliant again before the NAS's new Access-Request was recorded: the NAS holds (or is
+        // getting) the deny, so the change back is sent as well
+        DeviceRecord back = compliant().toBuilder().lastModified(noncompliant().lastModified().plusSeconds(1)).build();
+        assertEquals(1, trigger.reevaluate(new DeviceChange(noncompliant(), back)).size());
+    }
+
+    @Test
+    void sessionHoldingTheSameAnswer_getsNothing_evenWhenTheChangeAltersTheDecision() {
+        // recorded "allow" although the change says it was noncompliant before: the NAS already has the answer
         authorized(compliant(), TestWorld.NOW.minusSeconds(2));
-        assertEquals(1, trigger.reevaluate(new DeviceChange(noncompliant(), compliant())).size());
+        assertTrue(trigger.reevaluate(new DeviceChange(noncompliant(), compliant())).isEmpty());
+        assertEquals(1, trigger.stats().unchanged());
+    }
+
+    @Test
+    void policyReload_withoutEffectOnTheRecordedAnswer_sendsNothing_withEffect_sendsOne() throws Exception {
+        authorized(compliant(), TestWorld.NOW);
+        Profile corp = world.policy.profile("corp");
+        Profile guest = world.policy.profile("guest-wifi");
+        Map<String, Profile> before = Map.of("corp", corp, "guest-wifi", guest);
+        // the quarantine attributes change, the allow answer the session holds does not
+        world.policy.update(AccessPolicy.of(List.of(Profile.builder("corp").remediationUrl(TestWorld.REMEDIATION)
+                .allow(new ResponseAttributes("100", "corp-acl", null, 3600, null, null, null))
+                .quarantine(new ResponseAttributes("998", null, null, null, null, null, null)).build(), guest), "corp"));
+        assertTrue(trigger.reevaluateAll(before).isEmpty());
+        // the allow VLAN changes: one CoA
+        Map<String, Profile> before2 = Map.of("corp", world.policy.profile("corp"), "guest-wifi", guest);
+        world.policy.update(AccessPolicy.of(List.of(Profile.builder("corp")
+                .allow(new ResponseAttributes("300", null, null, null, null, null, null)).build(), guest), "corp"));
+        List<CompletableFuture<CoaResult>> sent = trigger.reevaluateAll(before2);
+        assertEquals(1, sent.size());
+        assertEquals("profile corp: allow -> allow (compliant)", sent.get(0).get(10, TimeUnit.SECONDS).request().reason());
+        assertEquals(1, trigger.stats().unchanged());
+    }
+
+    @Test
+    void policyReload_backToTheRulesTheSessionWasAuthorisedWith_sendsNothing() {
+        authorized(compliant(), TestWorld.NOW);
+        Profile corp = world.policy.profile("corp");
+        Profile guest = world.policy.profile("guest-wifi");
+        // the session was authorised, then VLAN 300 was configured and reverted before the trigger looked
+        Map<String, Profile> before = Map.of("corp", Profile.builder("corp")
+                .allow(new ResponseAttributes("300", null, null, null, null, null, null)).build(), "guest-wifi", guest);
+        world.policy.update(AccessPolicy.of(List.of(corp, guest), "corp"));
+        assertTrue(trigger.reevaluateAll(before).isEmpty(),
+                "the old rules' answer differs from the new, but the new one is the one the session holds");
+        assertEquals(1, trigger.stats().unchanged());
+    }
+
+    /** Sessions on distinct MACs/devices, each authorised allow by corp; their "compliant -> noncompliant" changes. */
+    private List<DeviceChange> authorisedDevices(int n) {
+        List<DeviceChange> changes = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            MacAddress mac = MacAddress.parse(String.format("02:00:00:00:%02x:%02x", i / 256, i % 256));
+            io.nacgw.core.id.DeviceGuid id = io.nacgw.core.id.DeviceGuid.intune(
+                    String.format("33333333-2222-4333-8444-%012d", i));
+            DeviceRecord was = TestWorld.device(id, mac, ComplianceState.COMPLIANT);
+            var d = world.policy.profile("corp").decide(was, TestWorld.NOW.toEpochMilli());
+            world.sessions.apply(new SessionEvent(SessionEvent.Kind.START, NAS, "over-" + i, null, null, mac, id,
+                    null, null, null, null, null, TestWorld.NOW, null));
+            world.sessions.recordAuthorizations(List.of(new io.nacgw.core.session.Authorization(NAS, null, null, mac,
+                    id, null, "corp", d.verdict(), null, "over-" + i, TestWorld.NOW, TestWorld.NOW.plusSeconds(3600),
+                    d.answerHash())));
+            changes.add(new DeviceChange(was, TestWorld.device(id, mac, ComplianceState.NONCOMPLIANT)));
+        }
+        return changes;
+    }
+
+    /**
+     * A trigger with a queue of one whose thread stalls in its first session lookup until {@code release}: the first
+     * change is being looked at, the second waits in the queue, the rest find the queue full.
+     */
+    private SessionReauthorizer stalledTrigger(java.util.concurrent.CountDownLatch entered,
+                                               java.util.concurrent.CountDownLatch release) {
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        return new SessionReauthorizer(world.policy, world.compliance, world.sessions, name -> {
+            if (first.getAndSet(false)) {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return clients.get(name);
+        }, sender, world.clock, 1);
+    }
+
+    /**
+     * A {@link #stalledTrigger} (shared through {@code shared} unless null) given {@code changes}: the first stalls
+     * it, the second fills its queue, the others are set aside. The caller releases it and closes it.
+     */
+    private SessionReauthorizer overflowed(List<DeviceChange> changes, CoaCoordinator shared,
+                                           java.util.concurrent.CountDownLatch release) throws InterruptedException {
+        var entered = new java.util.concurrent.CountDownLatch(1);
+        SessionReauthorizer small = stalledTrigger(entered, release);
+        if (shared != null) {
+            small.share(shared);
+        }
+        small.onChange(changes.get(0));
+        assertTrue(entered.await(30, TimeUnit.SECONDS));
+        changes.subList(1, changes.size()).forEach(small::onChange);
+        return small;
+    }
+
+    /** The Acct-Session-Ids of the CoA the NAS got, asserting each arrived once. */
+    private static java.util.Set<String> oncePerSession(List<NasStandIn.Received> got) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        got.forEach(r -> assertTrue(ids.add(r.text(AttributeType.ACCT_SESSION_ID)), "one CoA per session: " + ids));
+        return ids;
+    }
+
+    @Test
+    void changesTheFullQueueRefused_areLookedAtWhenItDrains_eachSessionGetsItsCoaOnce() throws Exception {
+        int n = 20;
+        List<DeviceChange> changes = authorisedDevices(n);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        try (SessionReauthorizer small = overflowed(changes, null, release)) {
+            // a second, newer change of one set-aside device is merged with the first: still one CoA
+            DeviceChange again = changes.get(n - 1);
+            small.onChange(new DeviceChange(again.after(), again.after().toBuilder()
+                    .deviceName("renamed").lastModified(again.after().lastModified().plusSeconds(1)).build()));
+            assertTrue(small.stats().dropped() >= n - 2, "the queue of one was full: " + small.stats());
+            release.countDown();
+            java.util.Set<String> ids = oncePerSession(nas.await(n, 30));
+            assertEquals(n, ids.size());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (small.stats().backlog() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(n, small.stats().coaQueued());
+            assertEquals(0, small.stats().failed());
+        }
+        assertEquals(n, oncePerSession(nas.received()).size(), "nothing sent twice after the drain");
+    }
+
+    @Test
+    void shared_changesTheFullQueueRefused_areClaimedUnderTheirChangeKey_onceAcrossNodes() throws Exception {
+        int n = 12;
+        List<DeviceChange> changes = authorisedDevices(n);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        CoaCoordinator a = new CoaCoordinator(world.sessions.claims(), "node-a", SharedCoaSettings.DEFAULTS,
+                world.clock, world.clock::instant, false);
+        try (SessionReauthorizer small = overflowed(changes, a, release)) {
+            release.countDown();
+            assertEquals(n, oncePerSession(nas.await(n, 30)).size());
+            // another node that did not overflow looks at the same changes: all claimed already, nothing sent
+            CoaCoordinator b = new CoaCoordinator(world.sessions.claims(), "node-b", SharedCoaSettings.DEFAULTS,
+                    world.clock, world.clock::instant, false);
+            trigger.share(b);
+            for (DeviceChange c : changes) {
+                assertTrue(trigger.reevaluate(c).isEmpty());
+            }
+            assertEquals(n, a.stats().claimed());
+            assertEquals(0, b.stats().claimed());
+        }
+        assertEquals(n, oncePerSession(nas.received()).size());
+    }
+
+    @Test
+    void policyReloadTheFullQueueRefused_reChecksEverySessionWhenItDrains() throws Exception {
+        authorized(compliant(), TestWorld.NOW);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        // two other devices' changes: the first stalls the trigger, the second fills its queue
+        try (SessionReauthorizer small = overflowed(authorisedDevices(2), null, release)) {
+            Profile guest = world.policy.profile("guest-wifi");
+            Map<String, Profile> before = Map.of("corp", world.policy.profile("corp"), "guest-wifi", guest);
+            world.policy.update(AccessPolicy.of(List.of(Profile.builder("corp")
+                    .allow(new ResponseAttributes("300", null, null, null, null, null, null)).build(), guest), "corp"));
+            small.policyReloaded(before);
+            assertEquals(1, small.stats().dropped(), small.stats().toString());
+            release.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (toSession("sess-1").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            List<NasStandIn.Received> got = toSession("sess-1");
+            assertEquals(1, got.size(), "the session the reload changed gets its CoA once");
+        }
+    }
+
+    private List<NasStandIn.Received> toSession(String acctSessionId) {
+        return nas.received().stream().filter(r -> acctSessionId.equals(r.text(AttributeType.ACCT_SESSION_ID))).toList();
     }
 
     @Test
@@ -240,11 +447,13 @@ final class SessionReauthorizerTest {
         CoaCoordinator c = new CoaCoordinator(world.sessions.claims(), "node-a", SharedCoaSettings.DEFAULTS, world.clock,
                 world.clock::instant, false);
         trigger.share(c);
+        // NAKed (not 503, not retried): the session keeps its answer, so the same change is still a CoA to make
+        nas.answering(r -> NasStandIn.Answer.nak(404));
         DeviceChange change = new DeviceChange(compliant(), noncompliant());
         assertEquals(ComplianceState.NONCOMPLIANT, change.after().complianceState());
         List<CompletableFuture<CoaResult>> first = trigger.reevaluate(change);
         assertEquals(1, first.size());
-        assertEquals(CoaResult.Answer.ACK, first.get(0).get(10, TimeUnit.SECONDS).answer());
+        assertEquals(CoaResult.Answer.NAK, first.get(0).get(10, TimeUnit.SECONDS).answer());
         // the same change again (another node's event, or a replay): claimed already, nothing sent
         assertTrue(trigger.reevaluate(new DeviceChange(compliant(), noncompliant())).isEmpty());
         assertEquals(1, c.stats().lost());

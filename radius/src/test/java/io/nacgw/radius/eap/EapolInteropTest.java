@@ -142,6 +142,28 @@ final class EapolInteropTest {
     }
 
     @Test
+    void rsaServerCertificate_tls12AndTls13_areAcceptedWithMppeKeys(@TempDir Path rsaDir) {
+        TestPki rsa = new TestPki(rsaDir, TestWorld.NOW, true);
+        EapSettings eap = EapSettings.DISABLED.withTls(List.of(rsa.trustedCas), rsa.server.certFile(),
+                rsa.server.keyFile());
+        RadiusServer s = RadiusServer.start(TestWorld.settings(), eap,
+                List.of(TestWorld.switchClient("127.0.0.1").build()), world.services());
+        try {
+            for (boolean tls13 : new boolean[]{false, true}) {
+                TestPki.Issued dev = rsa.device("dev-rsa-server-" + tls13, TestWorld.COMPLIANT_ID.canonical(),
+                        TestPki.ec());
+                Eapol.Run r = Eapol.run(rsaDir, s.authAddress().getPort(), TestWorld.SECRET, OTHER_MAC,
+                        Eapol.tls(rsa, dev, tls13, 1398), 0, true);
+                assertTrue(r.success() && r.mppeOk(), r::toString);
+                assertTrue(r.output().contains(tls13 ? "Using TLS version TLSv1.3" : "Using TLS version TLSv1.2"),
+                        r::toString);
+            }
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
     void noncompliantDevice_isDeniedOnCorp_andQuarantinedOnTheGuestSsid() {
         TestPki.Issued dev = pki.device("dev-nc", TestWorld.NONCOMPLIANT_ID.canonical(), TestPki.ec());
         assertRejected(tls(dev, false, OTHER_MAC), "noncompliant");

@@ -1,0 +1,269 @@
+package io.nacgw.radius.eap;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.tls.Certificate;
+import org.bouncycastle.tls.CertificateEntry;
+import org.bouncycastle.tls.CertificateRequest;
+import org.bouncycastle.tls.DefaultTlsClient;
+import org.bouncycastle.tls.HashAlgorithm;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.SignatureAlgorithm;
+import org.bouncycastle.tls.SignatureAndHashAlgorithm;
+import org.bouncycastle.tls.TlsAuthentication;
+import org.bouncycastle.tls.TlsClientProtocol;
+import org.bouncycastle.tls.TlsCredentials;
+import org.bouncycastle.tls.TlsServerCertificate;
+import org.bouncycastle.tls.crypto.TlsCertificate;
+import org.bouncycastle.tls.crypto.TlsCryptoParameters;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One full EAP-TLS handshake (no resumption) driven in memory: nacgw's server side ({@link TlsConversation} over
+ * the {@link TlsMaterial} the gateway loads, including the client-chain verification) against a bctls client with
+ * an ECDSA P-256 device certificate, as {@code bench/eap-tls.sh} sets up, in one thread. The client's own work is
+ * inside the figure; {@link #main} measures the CPU time of each side instead. {@code tls} picks the version,
+ * {@code serverKey} the server certificate's key type (the device CA and devices are ECDSA P-256).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 1, jvmArgs = {"-Xmx1g", "-XX:+UseParallelGC"})
+public class EapTlsHandshakeBenchmark {
+    @Param({"1.2", "1.3"})
+    String tls;
+
+    @Param({"ec", "rsa"})
+    String serverKey;
+
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private TlsMaterial material;
+    /** CPU nanoseconds this thread spent in nacgw's server side (only counted by {@link #main}). */
+    private long serverCpu;
+    private boolean countCpu;
+    private JcaTlsCrypto clientCrypto;
+    private KeyPair deviceKeys;
+    private X509Certificate device;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        Path dir = Files.createTempDirectory("eap-bench");
+        KeyPair caKeys = keys("ec");
+        X509Certificate ca = issue("CN=Bench Intune Issuing CA - SCEP", caKeys, "CN=Bench Intune Issuing CA - SCEP",
+                caKeys, true, null);
+        KeyPair serverKeys = keys(serverKey);
+        X509Certificate server = issue("CN=radius.bench.test", serverKeys, "CN=Bench Intune Issuing CA - SCEP", caKeys,
+                false, KeyPurposeId.id_kp_serverAuth);
+        deviceKeys = keys("ec");
+        device = issue("CN=device-1", deviceKeys, "CN=Bench Intune Issuing CA - SCEP", caKeys, false,
+                KeyPurposeId.id_kp_clientAuth);
+        Path caFile = pem(dir.resolve("ca.pem"), ca);
+        Path certFile = pem(dir.resolve("server.pem"), server);
+        Path keyFile = pem(dir.resolve("server.key"), new JcaPKCS8Generator(serverKeys.getPrivate(), null));
+        EapSettings s = EapSettings.DISABLED.withEnabled(true).withTls(List.of(caFile), certFile, keyFile);
+        material = TlsMaterial.load(s, Clock.systemUTC());
+        // the JDK's providers lack the RSA-PSS names bctls asks for (an RSA server signs with PSS)
+        clientCrypto = (JcaTlsCrypto) new JcaTlsCryptoProvider().setProvider(new BouncyCastleProvider())
+                .create(new SecureRandom());
+        if (!handshake()) {
+            throw new IllegalStateException("the in-memory handshake did not complete");
+        }
+    }
+
+    @Benchmark
+    public boolean fullHandshake() throws Exception {
+        return handshake();
+    }
+
+    /** Runs one conversation to the end; true when both sides completed with the same keys. */
+    private boolean handshake() throws IOException, MalformedEapException {
+        long t0 = countCpu ? CPU.getCurrentThreadCpuTime() : 0;
+        TlsConversation server = new TlsConversation(material);
+        if (countCpu) {
+            serverCpu += CPU.getCurrentThreadCpuTime() - t0;
+        }
+        Client client = new Client();
+        TlsClientProtocol protocol = new TlsClientProtocol();
+        protocol.connect(client);
+        try {
+            for (int round = 0; round < 16; round++) {
+                byte[] flight = new byte[1 + protocol.getAvailableOutputBytes()];
+                protocol.readOutput(flight, 1, flight.length - 1);
+                long t1 = countCpu ? CPU.getCurrentThreadCpuTime() : 0;
+                TlsConversation.Step step = server.onResponse(flight, 65_000);
+                if (countCpu) {
+                    serverCpu += CPU.getCurrentThreadCpuTime() - t1;
+                }
+                if (step.kind() == TlsConversation.Step.Kind.DONE) {
+                    return client.done && server.clientChain() != null;
+                }
+                if (step.kind() == TlsConversation.Step.Kind.FAILED) {
+                    throw new IllegalStateException(step.reason() + ": " + step.detail());
+                }
+                byte[] d = step.typeData();
+                protocol.offerInput(d, 1, d.length - 1);
+                if (client.done && protocol.getAvailableOutputBytes() == 0) {
+                    return server.clientChain() != null;
+                }
+            }
+            throw new IllegalStateException("no end after 16 rounds");
+        } finally {
+            server.close();
+            protocol.close();
+        }
+    }
+
+    /**
+     * CPU time per handshake, split into nacgw's server side and the client, which stays meaningful on a busy
+     * machine (wall-clock figures do not): {@code java -cp benchmarks.jar io.nacgw.radius.eap.EapTlsHandshakeBenchmark
+     * [tls] [ec|rsa] [warm-up handshakes] [measured handshakes]}.
+     */
+    public static void main(String[] args) throws Exception {
+        EapTlsHandshakeBenchmark b = new EapTlsHandshakeBenchmark();
+        b.tls = args.length > 0 ? args[0] : "1.2";
+        b.serverKey = args.length > 1 ? args[1] : "ec";
+        int warm = args.length > 2 ? Integer.parseInt(args[2]) : 3000;
+        int n = args.length > 3 ? Integer.parseInt(args[3]) : 3000;
+        b.setUp();
+        for (int i = 0; i < warm; i++) {
+            b.handshake();
+        }
+        b.countCpu = true;
+        long all0 = CPU.getCurrentThreadCpuTime();
+        int ok = 0;
+        for (int i = 0; i < n; i++) {
+            ok += b.handshake() ? 1 : 0;
+        }
+        long all = CPU.getCurrentThreadCpuTime() - all0;
+        System.out.printf("tls %s, server key %s: %d of %d handshakes complete; CPU per handshake: server %.0f us, "
+                + "client %.0f us%n", b.tls, b.serverKey, ok, n, b.serverCpu / 1e3 / n, (all - b.serverCpu) / 1e3 / n);
+    }
+
+    /** The supplicant: the device certificate, ECDSA with SHA-256; it is its own authentication callback. */
+    private final class Client extends DefaultTlsClient implements TlsAuthentication {
+        boolean done;
+
+        Client() {
+            super(clientCrypto);
+        }
+
+        @Override
+        protected ProtocolVersion[] getSupportedVersions() {
+            return "1.3".equals(tls) ? ProtocolVersion.TLSv13.only() : ProtocolVersion.TLSv12.only();
+        }
+
+        @Override
+        public TlsAuthentication getAuthentication() {
+            return this;
+        }
+
+        @Override
+        public void notifyServerCertificate(TlsServerCertificate serverCertificate) {
+            // the server's certificate is the one setUp made
+        }
+
+        @Override
+        public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
+            TlsCertificate cert;
+            try {
+                cert = clientCrypto.createCertificate(device.getEncoded());
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new IOException(e);
+            }
+            Certificate chain = "1.3".equals(tls)
+                    ? new Certificate(request.getCertificateRequestContext(),
+                            new CertificateEntry[]{new CertificateEntry(cert, null)})
+                    : new Certificate(new TlsCertificate[]{cert});
+            return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), clientCrypto,
+                    deviceKeys.getPrivate(), chain,
+                    SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+        }
+
+        @Override
+        public void notifyHandshakeComplete() throws IOException {
+            super.notifyHandshakeComplete();
+            done = true;
+        }
+    }
+
+    private static KeyPair keys(String type) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("ec".equals(type) ? "EC" : "RSA");
+        if ("ec".equals(type)) {
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+        } else {
+            g.initialize(2048);
+        }
+        return g.generateKeyPair();
+    }
+
+    private static X509Certificate issue(String subject, KeyPair subjectKeys, String issuer, KeyPair issuerKeys,
+                                         boolean ca, KeyPurposeId eku) throws Exception {
+        Instant now = Instant.now();
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuer),
+                BigInteger.valueOf(now.toEpochMilli()).add(BigInteger.valueOf(subject.hashCode() & 0xFFFF)),
+                Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(30))),
+                new X500Name(subject), subjectKeys.getPublic());
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign
+                : KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+        if (eku != null) {
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku));
+        }
+        return new JcaX509CertificateConverter().getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
+    }
+
+    private static Path pem(Path file, Object o) {
+        try (Writer w = Files.newBufferedWriter(file); JcaPEMWriter p = new JcaPEMWriter(w)) {
+            p.writeObject(o);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

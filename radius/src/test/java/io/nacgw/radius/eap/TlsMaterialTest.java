@@ -1,0 +1,84 @@
+package io.nacgw.radius.eap;
+
+import io.nacgw.radius.TestWorld;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.params.ParametersWithRandom;
+import org.bouncycastle.crypto.params.RSAKeyParameters;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.PreCompInfo;
+import org.bouncycastle.math.ec.FixedPointUtil;
+import org.bouncycastle.tls.HashAlgorithm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+final class TlsMaterialTest {
+    @TempDir
+    Path dir;
+
+    private TlsMaterial load(TestPki pki) {
+        EapSettings s = EapSettings.DISABLED.withTls(List.of(pki.trustedCas), pki.server.certFile(),
+                pki.server.keyFile());
+        return TlsMaterial.load(s, Clock.fixed(TestWorld.NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void serverChain_isParsedOnce_andTheSameForEveryHandshake() throws Exception {
+        TestPki pki = new TestPki(dir, TestWorld.NOW, false);
+        TlsMaterial m = load(pki);
+        assertSame(m.serverCertificate(false), m.serverCertificate(false));
+        assertSame(m.serverCertificate(true), m.serverCertificate(true));
+        assertEquals(pki.server.chain().size(), m.serverCertificate(false).getLength());
+        assertArrayEquals(pki.server.cert().getEncoded(),
+                m.serverCertificate(true).getCertificateAt(0).getEncoded());
+    }
+
+    @Test
+    void ecServerKey_keepsItsBasePointTable_fromOneSignatureToTheNext() {
+        TlsMaterial m = load(new TestPki(dir, TestWorld.NOW, false));
+        assertTrue(m.ecKey);
+        assertEquals(HashAlgorithm.sha256, m.signatureHash);
+        ECPrivateKeyParameters key = (ECPrivateKeyParameters) m.key;
+        ECPoint g = key.getParameters().getG();
+        ECDSASigner signer = new ECDSASigner();
+        signer.init(true, new ParametersWithRandom(key, new SecureRandom()));
+        signer.generateSignature(new byte[32]);
+        PreCompInfo table = g.getCurve().getPreCompInfo(g, FixedPointUtil.PRECOMP_NAME);
+        assertNotNull(table, "the first signature computes the table on the key's own base point");
+        signer.init(true, new ParametersWithRandom(m.key, new SecureRandom()));
+        signer.generateSignature(new byte[32]);
+        assertSame(g, ((ECPrivateKeyParameters) m.key).getParameters().getG());
+        assertSame(table, g.getCurve().getPreCompInfo(g, FixedPointUtil.PRECOMP_NAME), "the second signature reuses it");
+    }
+
+    @Test
+    void rsaServerKey_isLoaded() {
+        TlsMaterial m = load(new TestPki(dir, TestWorld.NOW, true));
+        assertFalse(m.ecKey);
+        assertTrue(m.key instanceof RSAKeyParameters && m.key.isPrivate());
+    }
+
+    @Test
+    void serverKeyFile_withoutAKey_namesTheKey() throws Exception {
+        TestPki pki = new TestPki(dir, TestWorld.NOW, false);
+        EapSettings s = EapSettings.DISABLED.withTls(List.of(pki.trustedCas), pki.server.certFile(),
+                pki.server.certFile());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TlsMaterial.load(s, Clock.systemUTC()));
+        assertTrue(e.getMessage().startsWith("radius.eap.tls.serverKey"), e.getMessage());
+    }
+}

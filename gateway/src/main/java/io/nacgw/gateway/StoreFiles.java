@@ -79,6 +79,7 @@ public final class StoreFiles {
      * migrated to this version's schema), then swapped in; the replaced store is kept beside it. Holds the data
      * directory's lock throughout, so no gateway starts meanwhile. Returns a one-line summary.
      */
+    @SuppressWarnings("try") // the data directory lock is held for the block, never read in it
     public static String restore(NacgwConfig c, Path file, Clock clock) {
         requireEmbedded(c, "restore");
         if (!c.store().url().isEmpty()) {

@@ -22,11 +22,14 @@ public enum IdentitySource {
 
     /** Parses config names such as {@code cisco-device-uid} or {@code calling-station-id}. */
     public static IdentitySource fromName(String name) {
-        try {
-            return valueOf(name.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("unknown identity source '" + name + "' (expected cisco-device-uid, "
-                    + "cisco-device-mac, calling-station-id, user-name or vendor-attribute)");
+        if (name != null) {
+            try {
+                return valueOf(name.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                // not one of ours: the message below lists the names
+            }
         }
+        throw new IllegalArgumentException("unknown identity source '" + name + "' (expected cisco-device-uid, "
+                + "cisco-device-mac, calling-station-id, user-name or vendor-attribute)");
     }
 }

@@ -18,10 +18,13 @@ public enum NasIdentity {
 
     /** Parses {@code attributes} or {@code source}. */
     public static NasIdentity fromName(String name) {
-        try {
-            return valueOf(name.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("unknown nasIdentity '" + name + "' (expected attributes or source)");
+        if (name != null) {
+            try {
+                return valueOf(name.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                // not one of ours: the message below lists the names
+            }
         }
+        throw new IllegalArgumentException("unknown nasIdentity '" + name + "' (expected attributes or source)");
     }
 }

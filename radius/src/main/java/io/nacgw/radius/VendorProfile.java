@@ -13,10 +13,13 @@ public enum VendorProfile {
 
     /** Parses {@code generic}, {@code cisco} or {@code aruba}. */
     public static VendorProfile fromName(String name) {
-        try {
-            return valueOf(name.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("unknown vendor profile '" + name + "' (expected generic, cisco or aruba)");
+        if (name != null) {
+            try {
+                return valueOf(name.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                // not one of ours: the message below lists the names
+            }
         }
+        throw new IllegalArgumentException("unknown vendor profile '" + name + "' (expected generic, cisco or aruba)");
     }
 }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -32,8 +31,7 @@ public final class SyncCommand implements Runnable {
     }
 
     static void print(JsonNode n, PrintWriter out, String indent) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
             if (e.getValue().isObject()) {
                 out.println(indent + e.getKey() + ":");
                 print(e.getValue(), out, indent + "  ");

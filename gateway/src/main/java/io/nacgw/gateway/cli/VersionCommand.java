@@ -25,11 +25,14 @@ public final class VersionCommand implements Runnable {
 
     private static String buildProperty(String key) {
         try (InputStream in = VersionCommand.class.getResourceAsStream("/io/nacgw/gateway/version.properties")) {
+            if (in == null) { // built without resource filtering (an IDE)
+                return "unknown";
+            }
             Properties p = new Properties();
             p.load(in);
             String v = p.getProperty(key);
             return v == null || v.isBlank() || v.startsWith("${") ? "unknown" : v.strip();
-        } catch (IOException | NullPointerException e) {
+        } catch (IOException e) {
             return "unknown";
         }
     }

@@ -128,8 +128,11 @@ public final class ConfigLoader {
     /** The default configuration text, as shipped. */
     public static String defaultText() {
         try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("default config missing from the jar");
+            }
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IOException | NullPointerException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("default config missing from the jar", e);
         }
     }

@@ -71,7 +71,7 @@ public final class EapTlsLoadGenerator {
         if (s.shape() != RequestShape.EAP_TLS) {
             throw new IllegalArgumentException("settings are for --shape " + s.shape());
         }
-        JcaTlsCrypto crypto = (JcaTlsCrypto) new JcaTlsCryptoProvider().setProvider(new BouncyCastleProvider())
+        JcaTlsCrypto crypto = new JcaTlsCryptoProvider().setProvider(new BouncyCastleProvider())
                 .create(new SecureRandom());
         int workers = s.concurrency();
         List<EapTlsSupplicant> supplicants = new ArrayList<>();

@@ -201,7 +201,12 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
      * checked against {@code radius.duplicateTtl}. Messages name the key.
      */
     public io.nacgw.radius.proxy.ProxySettings proxySettings(PolicyConfig policy) {
-        io.nacgw.radius.proxy.ProxySettings s = UpstreamsConfig.settings(upstreams, policy);
+        return proxySettings(policy, null);
+    }
+
+    /** As {@link #proxySettings(PolicyConfig)}, with the upstreams' TLS files relative to {@code dataDir}. */
+    public io.nacgw.radius.proxy.ProxySettings proxySettings(PolicyConfig policy, java.nio.file.Path dataDir) {
+        io.nacgw.radius.proxy.ProxySettings s = UpstreamsConfig.settings(upstreams, policy, dataDir);
         s.requireWithin(duplicateTtl != null ? duplicateTtl : RadiusSettings.DEFAULTS.duplicateTtl());
         return s;
     }

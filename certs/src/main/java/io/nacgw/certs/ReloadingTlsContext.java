@@ -22,6 +22,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
+import io.nacgw.core.concurrent.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,11 +62,7 @@ public final class ReloadingTlsContext implements ServerTls, AutoCloseable {
     /** Loads the context now and checks the files every {@code period} on a daemon thread of its own. */
     public static ReloadingTlsContext start(ServerTlsConfig config, Duration period) {
         ReloadingTlsContext r = create(config);
-        ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread t = new Thread(task, "nacgw-tls-reload");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nacgw-tls-reload"));
         r.ownExecutor = ex;
         r.schedule(ex, period);
         return r;

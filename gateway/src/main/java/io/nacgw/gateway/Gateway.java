@@ -98,7 +98,9 @@ public final class Gateway implements AutoCloseable {
         this.reloadSource = reloadSource;
         this.clock = clock;
         this.policy = config.policy().toAccessPolicy();
-        this.decisionFeed = new io.nacgw.nacapi.console.DecisionFeed(config.api().console().recentDecisions());
+        this.decisionFeed = new io.nacgw.nacapi.console.DecisionFeed(config.api().console().recentDecisions(),
+                new io.nacgw.nacapi.console.AuditHistory(config.dataDir().resolve(config.audit().file()),
+                        config.api().console().recentDecisions()));
         createDataDir(config.dataDir());
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         closeables.push(lock);
@@ -311,12 +313,19 @@ public final class Gateway implements AutoCloseable {
         return r != null ? r : policy.defaultProfile().enrollmentUrl();
     }
 
-    private static String commonName(java.security.cert.X509Certificate cert) {
+    /** The subject's most specific CN, unescaped (RFC 4514: {@code CN=Smith\, John}); the whole DN when it has none. */
+    static String commonName(java.security.cert.X509Certificate cert) {
         String dn = cert.getSubjectX500Principal().getName();
-        for (String part : dn.split(",")) {
-            if (part.startsWith("CN=")) {
-                return part.substring(3);
+        try {
+            java.util.List<javax.naming.ldap.Rdn> rdns = new javax.naming.ldap.LdapName(dn).getRdns();
+            for (int i = rdns.size() - 1; i >= 0; i--) { // LdapName lists the RDNs right to left
+                javax.naming.directory.Attribute cn = rdns.get(i).toAttributes().get("CN");
+                if (cn != null && cn.get() instanceof String value) {
+                    return value;
+                }
             }
+        } catch (javax.naming.NamingException e) {
+            // the JDK printed it, so it parses; if not, the whole DN still names the certificate
         }
         return dn;
     }

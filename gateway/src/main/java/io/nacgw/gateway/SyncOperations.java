@@ -3,6 +3,7 @@ package io.nacgw.gateway;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.nacgw.core.cluster.ClusterRole;
+import io.nacgw.core.concurrent.DaemonThreads;
 import io.nacgw.nacapi.MetricsServer;
 import io.nacgw.sync.SyncMode;
 import io.nacgw.sync.SyncReport;
@@ -32,11 +33,7 @@ final class SyncOperations implements AutoCloseable {
     private static final JsonFactory JSON = new JsonFactory();
     private final SyncService sync;
     private final ClusterRole role;
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "nacgw-sync-on-demand");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(DaemonThreads.named("nacgw-sync-on-demand"));
 
     SyncOperations(SyncService sync, ClusterRole role) {
         this.sync = sync;

@@ -3,7 +3,9 @@ package io.nacgw.gateway;
 import io.nacgw.core.device.ComplianceState;
 import io.nacgw.core.testing.Needs;
 import io.nacgw.core.testing.TestDevices;
-import io.nacgw.gateway.config.ConfigLoader;
+import io.nacgw.certs.CertificateAuthority;
+import io.nacgw.certs.IssuedClient;
+import io.nacgw.certs.Role;
 import io.nacgw.gateway.config.NacgwConfig;
 import io.nacgw.nacapi.PasswordHash;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
 
@@ -47,6 +48,7 @@ final class ConsoleBrowserTest {
     private static final String PARTNER_PASSWORD = "console partner pw 2";
     private static final String SECRET = "console-radius-secret-1";
     private static final Path SHOTS = Path.of("target", "console-screenshots");
+    private static final Path POLICIES = Path.of("/etc/chromium/policies/managed");
 
     @TempDir
     Path dir;
@@ -161,50 +163,120 @@ final class ConsoleBrowserTest {
         }
     }
 
+    /**
+     * Client certificates in Chromium: a partner's is refused the console (the forbidden page), an admin's signs in.
+     * Headless Chromium presents one only when a managed policy ({@code AutoSelectCertificateForUrls}, written to a
+     * file of this test's own in {@code /etc/chromium/policies/managed}, removed afterwards) selects it from the NSS
+     * database of {@code $HOME/.pki/nssdb} (one per browser here, holding that browser's certificate).
+     */
+    @Test
+    void partnerCertificate_isRefusedTheConsole_adminCertificate_signsIn() throws Exception {
+        Path chromium = Needs.executable("chromium", "/usr/bin/chromium");
+        Path chromedriver = Needs.executable("chromium-driver", "/usr/bin/chromedriver");
+        Path certutil = Needs.executable("libnss3-tools", "/usr/bin/certutil");
+        Path pk12util = Needs.executable("libnss3-tools", "/usr/bin/pk12util");
+        NacgwConfig config = config();
+        try (Gateway g = Gateway.start(config, Clock.systemUTC())) {
+            String base = "https://localhost:" + g.api().orElseThrow().address().getPort();
+            Path policy = POLICIES.resolve("nacgw-test-" + java.util.UUID.randomUUID() + ".json");
+            try {
+                Files.createDirectories(POLICIES);
+                Files.writeString(policy, "{\"AutoSelectCertificateForUrls\": [\"{\\\"pattern\\\":\\\"" + base
+                        + "\\\",\\\"filter\\\":{}}\"]}\n");
+            } catch (java.io.IOException e) {
+                throw Needs.missing("write access to " + POLICIES + " for Chromium's client-certificate policy (root): " + e);
+            }
+            try {
+                CertificateAuthority ca = CertificateAuthority.open(config.dataDir().resolve("pki"));
+                IssuedClient partner = ca.issueClient("ise-appliance", Role.PARTNER, 30, "partner p12 pw".toCharArray());
+                IssuedClient admin = ca.issueClient("ops-laptop", Role.ADMIN, 30, "admin p12 pw".toCharArray());
+
+                drive(browser(chromium, chromedriver, nssHome("partner", partner, "partner p12 pw", certutil, pk12util)),
+                        "partner-certificate", driver -> {
+                    driver.get(base + "/console/");
+                    WebElement refusal = new WebDriverWait(driver, Duration.ofSeconds(60)).until(
+                            ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=alert]")));
+                    assertEquals("nacgw console — forbidden", driver.getTitle());
+                    assertTrue(refusal.getText().contains("belongs to a partner"), refusal.getText());
+                    assertTrue(driver.findElements(By.id("login-form")).isEmpty(), "no way in with this certificate");
+                    shot(driver, "08-partner-certificate-refused");
+                });
+                drive(browser(chromium, chromedriver, nssHome("admin", admin, "admin p12 pw", certutil, pk12util)),
+                        "admin-certificate", driver -> {
+                    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+                    driver.get(base + "/console/");
+                    wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in-certificate"))).click();
+                    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("page-overview")));
+                    assertEquals("ops-laptop (admin)", driver.findElement(By.id("who")).getText());
+                    shot(driver, "09-admin-certificate-signed-in");
+                });
+            } finally {
+                Files.deleteIfExists(policy);
+            }
+        }
+    }
+
+    /** What a test does in one browser. */
+    private interface Steps {
+        void run(WebDriver driver) throws Exception;
+    }
+
+    /** Runs {@code steps} in {@code driver}, a screenshot {@code failure-NAME} when they fail, then closes it. */
+    private static void drive(WebDriver driver, String name, Steps steps) throws Exception {
+        try {
+            steps.run(driver);
+        } catch (Throwable t) {
+            shot(driver, "failure-" + name);
+            throw t;
+        } finally {
+            driver.quit();
+        }
+    }
+
+    /** A home directory whose NSS database ({@code .pki/nssdb}, Chromium's on Linux) holds one client certificate. */
+    private Path nssHome(String name, IssuedClient cert, String password, Path certutil, Path pk12util)
+            throws Exception {
+        Path home = dir.resolve("home-" + name);
+        Path db = Files.createDirectories(home.resolve(".pki/nssdb"));
+        Path none = Files.writeString(dir.resolve("nss-empty-password"), "\n");
+        Processes.run(List.of(certutil.toString(), "-N", "-d", "sql:" + db, "-f", none.toString()), "");
+        Processes.run(List.of(pk12util.toString(), "-i", cert.pkcs12File().toString(), "-d", "sql:" + db,
+                "-k", none.toString(), "-W", password), "");
+        String listed = Processes.run(List.of(certutil.toString(), "-L", "-d", "sql:" + db), "");
+        assertTrue(listed.contains("u,u,u"), "the certificate and its key are in the NSS database: " + listed);
+        return home;
+    }
+
     private NacgwConfig config() throws Exception {
-        String admin = PasswordHash.create(ADMIN_PASSWORD.toCharArray(), PasswordHash.MIN_ITERATIONS).encoded();
-        String partner = PasswordHash.create(PARTNER_PASSWORD.toCharArray(), PasswordHash.MIN_ITERATIONS).encoded();
-        Path f = dir.resolve("nacgw.yaml");
-        Files.writeString(f, """
-                api:
-                  host: 127.0.0.1
-                  port: 0
-                  users:
-                    - {name: ops, role: admin, passwordHash: "%s"}
-                    - {name: ise, role: partner, passwordHash: "%s"}
-                metrics: {enabled: false}
-                radius:
-                  bindAddress: 127.0.0.1
-                  authPort: 0
-                  acctPort: 0
-                  clients:
-                    lo:
-                      address: 127.0.0.0/8
-                      secrets: [%s]
-                policy:
-                  profiles:
-                    wifi:
-                      noncompliant: quarantine
-                      allow: {vlan: "100"}
-                      quarantine: {vlan: "999"}
-                """.formatted(admin, partner, SECRET));
-        return new ConfigLoader().load(f, Map.of(), new Properties());
+        return TestConfig.gateway()
+                .apiUser("ops", "admin", PasswordHash.create(ADMIN_PASSWORD.toCharArray(), PasswordHash.MIN_ITERATIONS).encoded())
+                .apiUser("ise", "partner", PasswordHash.create(PARTNER_PASSWORD.toCharArray(), PasswordHash.MIN_ITERATIONS).encoded())
+                .client("lo", "127.0.0.0/8", SECRET).load(dir.resolve("nacgw.yaml"));
     }
 
     /** Headless Debian Chromium through its chromedriver (no Selenium Manager, no download), a fresh profile. */
     private WebDriver browser(Path chromium, Path chromedriver) throws Exception {
+        return browser(chromium, chromedriver, null);
+    }
+
+    /** As above, with {@code home} as $HOME (its NSS database) when not null. */
+    private WebDriver browser(Path chromium, Path chromedriver, Path home) throws Exception {
         ChromeOptions o = new ChromeOptions();
         o.setBinary(chromium.toFile());
         o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1366,900",
-                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+                "--user-data-dir=" + Files.createTempDirectory(dir, "chromium-profile"));
         o.setAcceptInsecureCerts(true); // the gateway's development CA
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         o.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-                .usingAnyFreePort().withTimeout(Duration.ofSeconds(120)).build();
+        ChromeDriverService.Builder builder = new ChromeDriverService.Builder()
+                .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().withTimeout(Duration.ofSeconds(120));
+        if (home != null) {
+            builder.withEnvironment(Map.of("HOME", home.toString()));
+        }
+        ChromeDriverService service = builder.build();
         return new ChromeDriver(service, o);
     }
 

@@ -3,7 +3,7 @@ package io.nacgw.gateway;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.radius.Replies;
 import io.nacgw.radius.RequestBuilder;
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
 import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;
 import io.nacgw.radius.codec.RadiusCode;

@@ -1,8 +1,15 @@
 package io.nacgw.loadgen;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The result of a run, rendered as text for people and JSON for scripts. Latencies are in milliseconds; in the open
@@ -24,6 +31,8 @@ public record Report(String target, String mode, String shape, boolean messageAu
                      double p999, double max, double mean, Map<String, Long> verdicts, Map<String, Long> errors,
                      long correctnessErrors, long availabilityErrors, double cpuSeconds, double cpuPercent,
                      double serverCpuPercent) {
+    private static final JsonFactory JSON = new JsonFactory();
+
     public Report {
         verdicts = Map.copyOf(new LinkedHashMap<>(verdicts));
         errors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(errors));
@@ -64,77 +73,66 @@ public record Report(String target, String mode, String shape, boolean messageAu
         return b.toString();
     }
 
+    /** One JSON object, written by Jackson; numbers in milliseconds and seconds keep three decimals. */
     public String toJson() {
-        StringBuilder b = new StringBuilder("{");
-        field(b, "target", target).append(',');
-        field(b, "mode", mode).append(',');
-        field(b, "shape", shape).append(',');
-        b.append("\"messageAuthenticator\":").append(messageAuthenticator).append(',');
-        b.append("\"sources\":").append(sources).append(',');
-        field(b, "expectations", expectations).append(',');
-        num(b, "seconds", seconds);
-        b.append("\"sent\":").append(sent).append(",\"retransmissions\":").append(retransmissions)
-                .append(",\"answers\":").append(answers).append(",\"ok\":").append(ok)
-                .append(",\"warmupRequests\":").append(warmupRequests).append(",\"strayAnswers\":").append(strayAnswers)
-                .append(",\"socketErrors\":").append(socketErrors).append(',');
-        num(b, "throughput", throughput);
-        b.append("\"latencyMs\":{");
-        num(b, "p50", p50);
-        num(b, "p90", p90);
-        num(b, "p99", p99);
-        num(b, "p99_9", p999);
-        num(b, "max", max);
-        b.append("\"mean\":").append(fmt(mean)).append("},");
-        b.append("\"verdicts\":");
-        counts(b, new java.util.TreeMap<>(verdicts)).append(',');
-        b.append("\"errors\":");
-        counts(b, errors).append(',');
-        b.append("\"correctnessErrors\":").append(correctnessErrors).append(",\"availabilityErrors\":").append(availabilityErrors).append(',');
-        b.append("\"cpu\":{");
-        num(b, "seconds", cpuSeconds);
-        b.append("\"percentOfOneCore\":").append(fmt(cpuPercent)).append("},");
-        b.append("\"serverCpuPercentOfOneCore\":").append(serverCpuPercent >= 0 ? fmt(serverCpuPercent) : "null").append(',');
-        b.append("\"exitStatus\":").append(exitStatus()).append('}');
-        return b.toString();
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.writeStartObject();
+            g.writeStringField("target", target);
+            g.writeStringField("mode", mode);
+            g.writeStringField("shape", shape);
+            g.writeBooleanField("messageAuthenticator", messageAuthenticator);
+            g.writeNumberField("sources", sources);
+            g.writeStringField("expectations", expectations);
+            num(g, "seconds", seconds);
+            g.writeNumberField("sent", sent);
+            g.writeNumberField("retransmissions", retransmissions);
+            g.writeNumberField("answers", answers);
+            g.writeNumberField("ok", ok);
+            g.writeNumberField("warmupRequests", warmupRequests);
+            g.writeNumberField("strayAnswers", strayAnswers);
+            g.writeNumberField("socketErrors", socketErrors);
+            num(g, "throughput", throughput);
+            g.writeObjectFieldStart("latencyMs");
+            num(g, "p50", p50);
+            num(g, "p90", p90);
+            num(g, "p99", p99);
+            num(g, "p99_9", p999);
+            num(g, "max", max);
+            num(g, "mean", mean);
+            g.writeEndObject();
+            counts(g, "verdicts", new TreeMap<>(verdicts));
+            counts(g, "errors", errors);
+            g.writeNumberField("correctnessErrors", correctnessErrors);
+            g.writeNumberField("availabilityErrors", availabilityErrors);
+            g.writeObjectFieldStart("cpu");
+            num(g, "seconds", cpuSeconds);
+            num(g, "percentOfOneCore", cpuPercent);
+            g.writeEndObject();
+            num(g, "serverCpuPercentOfOneCore", serverCpuPercent >= 0 ? serverCpuPercent : Double.NaN);
+            g.writeNumberField("exitStatus", exitStatus());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return w.toString();
     }
 
-    private static StringBuilder counts(StringBuilder b, Map<String, Long> m) {
-        b.append('{');
-        boolean first = true;
+    private static void counts(JsonGenerator g, String name, Map<String, Long> m) throws IOException {
+        g.writeObjectFieldStart(name);
         for (Map.Entry<String, Long> e : m.entrySet()) {
-            if (!first) {
-                b.append(',');
-            }
-            first = false;
-            quote(b, e.getKey()).append(':').append(e.getValue());
+            g.writeNumberField(e.getKey(), e.getValue());
         }
-        return b.append('}');
+        g.writeEndObject();
     }
 
-    private static void num(StringBuilder b, String k, double v) {
-        quote(b, k).append(':').append(fmt(v)).append(',');
-    }
-
-    private static String fmt(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "null";
-    }
-
-    private static StringBuilder field(StringBuilder b, String k, String v) {
-        return quote(quote(b, k).append(':'), v);
-    }
-
-    private static StringBuilder quote(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
+    /** Three decimals, or null when not finite (a run too short to measure). */
+    private static void num(JsonGenerator g, String name, double v) throws IOException {
+        g.writeFieldName(name);
+        if (Double.isFinite(v)) {
+            g.writeNumber(String.format(Locale.ROOT, "%.3f", v));
+        } else {
+            g.writeNull();
         }
-        return b.append('"');
     }
 }

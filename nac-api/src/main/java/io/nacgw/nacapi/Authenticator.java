@@ -1,5 +1,6 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.core.log.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
@@ -33,7 +35,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class Authenticator {
     private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
-    private static final LogThrottle THROTTLE = new LogThrottle(1_000);
+    private static final LogThrottle THROTTLE = LogThrottle.every(Duration.ofSeconds(1));
     static final int MAX_CACHED = 10_000;
 
     /** The outcome: a caller, or an HTTP status with a reason for the log (never the credential). */

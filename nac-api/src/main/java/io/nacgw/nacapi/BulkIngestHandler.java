@@ -1,6 +1,7 @@
 package io.nacgw.nacapi;
 
 import io.nacgw.core.device.DeviceRecord;
+import io.nacgw.core.log.LogThrottle;
 import io.nacgw.core.service.ComplianceService;
 import io.nacgw.core.store.UpsertOutcome;
 import io.netty.buffer.ByteBuf;
@@ -23,6 +24,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +43,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class BulkIngestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(BulkIngestHandler.class);
-    private static final LogThrottle CUT_OFF_LOG = new LogThrottle(10_000);
+    private static final LogThrottle CUT_OFF_LOG = LogThrottle.every(Duration.ofSeconds(10));
     static final int MAX_REPORTED = 1000;
     private static final String[] BULK_SEGMENTS = Paths.segments(JsonApi.BULK_PATH);
 

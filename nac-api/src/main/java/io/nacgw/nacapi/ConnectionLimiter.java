@@ -1,5 +1,6 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.core.log.LogThrottle;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,8 +30,8 @@ final class ConnectionLimiter {
     /** The admitted connections; a closed channel leaves the group by itself. */
     private final ChannelGroup connections = new DefaultChannelGroup("nacgw-api", GlobalEventExecutor.INSTANCE);
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
-    private final LogThrottle totalLog = new LogThrottle(10_000);
-    private final LogThrottle addressLog = new LogThrottle(10_000);
+    private final LogThrottle totalLog = LogThrottle.every(Duration.ofSeconds(10));
+    private final LogThrottle addressLog = LogThrottle.every(Duration.ofSeconds(10));
 
     ConnectionLimiter(int maxTotal, int maxPerAddress, GuardMetrics metrics) {
         this.maxTotal = maxTotal;

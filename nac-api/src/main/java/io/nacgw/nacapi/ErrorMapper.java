@@ -1,10 +1,12 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.core.log.LogThrottle;
 import io.nacgw.core.store.StoreUnavailableException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -18,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ErrorMapper {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
     private static final AtomicLong INCIDENTS = new AtomicLong();
-    private static final LogThrottle STORE_DOWN_LOG = new LogThrottle(10_000);
+    private static final LogThrottle STORE_DOWN_LOG = LogThrottle.every(Duration.ofSeconds(10));
 
     private ErrorMapper() {
     }

@@ -1,29 +1,36 @@
 package io.nacgw.nacapi;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import java.net.InetAddress;
 import java.time.Clock;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Counts failed logins per source address in fixed windows; a source over the limit is refused until its window
- * ends, before any password is checked. The table is bounded: when it fills, expired windows are dropped first.
+ * ends, before any password is checked. The table is a Caffeine cache on the same clock: a window expires
+ * {@code windowMs} after its first failure, and at {@link #MAX_SOURCES} the least useful windows are evicted.
  */
 final class FailureLimiter {
     static final int MAX_SOURCES = 100_000;
     private final int maxFailures;
     private final long windowMs;
     private final Clock clock;
-    private final ConcurrentHashMap<InetAddress, Window> windows = new ConcurrentHashMap<>();
+    private final Cache<InetAddress, Window> windows;
 
     FailureLimiter(int maxFailures, long windowMs, Clock clock) {
         this.maxFailures = maxFailures;
         this.windowMs = windowMs;
         this.clock = clock;
+        this.windows = Caffeine.newBuilder().maximumSize(MAX_SOURCES).expireAfterWrite(Duration.ofMillis(windowMs))
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).executor(Runnable::run).build();
     }
 
     /** Seconds until {@code source} may try again, or 0 when it may try now. */
     long blockedSeconds(InetAddress source) {
-        Window w = windows.get(source);
+        Window w = windows.getIfPresent(source);
         if (w == null) {
             return 0;
         }
@@ -59,7 +66,7 @@ final class FailureLimiter {
 
     /** Gives back an attempt counted by {@link #tryAttempt} that turned out to be a valid login. */
     void refund(InetAddress source) {
-        Window w = windows.get(source);
+        Window w = windows.getIfPresent(source);
         if (w != null) {
             synchronized (w) {
                 if (w.failures > 0) {
@@ -70,10 +77,7 @@ final class FailureLimiter {
     }
 
     private Window window(InetAddress source, long now) {
-        if (windows.size() >= MAX_SOURCES) {
-            windows.values().removeIf(w -> now - w.start >= windowMs);
-        }
-        return windows.computeIfAbsent(source, k -> new Window(now));
+        return windows.get(source, k -> new Window(now));
     }
 
     void recordFailure(InetAddress source) {

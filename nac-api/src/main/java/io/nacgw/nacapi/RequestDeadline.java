@@ -1,5 +1,6 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.core.log.LogThrottle;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,6 +14,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -33,7 +35,7 @@ import java.util.function.Predicate;
  */
 final class RequestDeadline {
     private static final Logger log = LoggerFactory.getLogger(RequestDeadline.class);
-    private static final LogThrottle THROTTLE = new LogThrottle(10_000);
+    private static final LogThrottle THROTTLE = LogThrottle.every(Duration.ofSeconds(10));
     private final long timeoutNanos;
     private final long minBytesPerWindow;
     private final Predicate<HttpRequest> streaming;

@@ -40,7 +40,7 @@ final class TlsTest {
     }
 
     @Test
-    void fromJdkContext_servesTls13_andRefusesTls11() throws Exception {
+    void certsEngines_serveTls13_andRefuseTls11() throws Exception {
         try (TestGateway pki = TestGateway.start();
              ComplianceStore store = ComplianceStore.open(TestStores.fresh(2));
              ComplianceService service = ComplianceService.start(store, IndexSettings.DEFAULTS)) {
@@ -49,7 +49,7 @@ final class TlsTest {
                     ClientIdentityResolver.NONE);
             try (ApiServer server = ApiServer.start(ApiSettings.defaults().withAddress("127.0.0.1", 0),
                     IseSettings.defaults(TestGateway.REDIRECT), auth,
-                    ServerEngineFactory.fromContext(pki.tls::sslContext, ClientAuthMode.NONE), service, pki.policy,
+                    pki.tls::newEngine, service, pki.policy,
                     Clock.systemUTC())) {
                 SSLContext client = pki.clientTls(null).sslContext();
                 try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("localhost", server.address().getPort())) {

@@ -18,8 +18,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code nacgw debug}: a live trace of the Access-Requests of one device (MAC) or one NAS, like {@code radiusd -X}
- * for one endpoint. Off by default; when off the request path pays one volatile read ({@link #session}). A session
+ * {@code nacgw debug}: a live trace of the Access- and Accounting-Requests of one device (MAC) or one NAS, like
+ * {@code radiusd -X} for one endpoint. Off by default; when off the request path pays one volatile read ({@link #session}). A session
  * is bounded in time and in events; events wait in a bounded queue the operations port drains; nothing on the
  * request path blocks (a full queue ends the session early, counted as dropped). Secrets, passwords, CHAP and
  * MS-CHAP values, Message-Authenticator, EAP payloads and MPPE keys are never shown, only their length.
@@ -47,7 +47,13 @@ public final class DebugTrace {
             Map.entry(AttributeType.EAP_MESSAGE, "EAP-Message"),
             Map.entry(AttributeType.MESSAGE_AUTHENTICATOR, "Message-Authenticator"),
             Map.entry(AttributeType.TUNNEL_PRIVATE_GROUP_ID, "Tunnel-Private-Group-Id"),
-            Map.entry(AttributeType.NAS_IPV6_ADDRESS, "NAS-IPv6-Address"));
+            Map.entry(AttributeType.NAS_IPV6_ADDRESS, "NAS-IPv6-Address"),
+            Map.entry(AttributeType.ACCT_STATUS_TYPE, "Acct-Status-Type"),
+            Map.entry(AttributeType.ACCT_DELAY_TIME, "Acct-Delay-Time"), Map.entry(42, "Acct-Input-Octets"),
+            Map.entry(43, "Acct-Output-Octets"), Map.entry(AttributeType.ACCT_SESSION_ID, "Acct-Session-Id"),
+            Map.entry(45, "Acct-Authentic"), Map.entry(46, "Acct-Session-Time"), Map.entry(47, "Acct-Input-Packets"),
+            Map.entry(48, "Acct-Output-Packets"), Map.entry(AttributeType.ACCT_TERMINATE_CAUSE, "Acct-Terminate-Cause"),
+            Map.entry(50, "Acct-Multi-Session-Id"), Map.entry(55, "Event-Timestamp"));
 
     /** What a session traces and until when. */
     private record Session(long id, MacAddress mac, String nas, Instant until, int maxEvents,
@@ -162,15 +168,11 @@ public final class DebugTrace {
      */
     public void record(RadiusRequest r, int answerCode, List<Attribute> answer, String method, String identity,
                        String deviceId, String profile, String verdict, List<String> reasons, String rules) {
-        Session s = session;
-        if (s == null || ended(s)) {
+        Session s = session();
+        if (s == null) {
             return;
         }
-        StringBuilder sb = new StringBuilder(1024);
-        sb.append(clock.instant()).append(' ').append(RadiusCode.name(r.code())).append(" id ").append(r.identifier())
-                .append(" from ").append(r.sender().getAddress().getHostAddress()).append(':')
-                .append(r.sender().getPort()).append(" (client ").append(r.client().name()).append(")\n");
-        attributes(sb, r.attributes());
+        StringBuilder sb = header(r);
         sb.append("  method:   ").append(method).append('\n');
         sb.append("  identity: ").append(identity == null ? "none found" : identity)
                 .append(deviceId == null ? " (no device)" : " -> device " + deviceId).append('\n');
@@ -183,6 +185,42 @@ public final class DebugTrace {
         sb.append("  answer:   ").append(RadiusCode.name(answerCode)).append(' ').append(verdict)
                 .append(reasons.isEmpty() ? "" : " " + reasons).append('\n');
         attributes(sb, answer);
+        emit(s, sb);
+    }
+
+    /**
+     * Records one traced Accounting-Request (call only when {@link #wants} said so), from the thread that wrote it:
+     * the packet, the session it found or created ({@code session}, e.g. "found s-12" or "none with this
+     * Acct-Session-Id: created"), what was stored ({@code stored}), and the answer ({@code answer}: the response
+     * code's name, or why there is none).
+     */
+    public void recordAccounting(RadiusRequest r, String session, String stored, String answer) {
+        Session s = session();
+        if (s == null) {
+            return;
+        }
+        StringBuilder sb = header(r);
+        sb.append("  session:  ").append(session).append('\n');
+        sb.append("  stored:   ").append(stored).append('\n');
+        sb.append("  answer:   ").append(answer).append('\n');
+        emit(s, sb);
+    }
+
+    private Session session() {
+        Session s = session;
+        return s == null || ended(s) ? null : s;
+    }
+
+    private StringBuilder header(RadiusRequest r) {
+        StringBuilder sb = new StringBuilder(1024);
+        sb.append(clock.instant()).append(' ').append(RadiusCode.name(r.code())).append(" id ").append(r.identifier())
+                .append(" from ").append(r.sender().getAddress().getHostAddress()).append(':')
+                .append(r.sender().getPort()).append(" (client ").append(r.client().name()).append(")\n");
+        attributes(sb, r.attributes());
+        return sb;
+    }
+
+    private static void emit(Session s, StringBuilder sb) {
         if (s.emitted().incrementAndGet() > s.maxEvents() || !s.events().offer(sb.toString())) {
             s.dropped().incrementAndGet();
         }

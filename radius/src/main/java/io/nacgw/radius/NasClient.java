@@ -1,5 +1,7 @@
 package io.nacgw.radius;
 
+import io.nacgw.core.secret.Secret;
+
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
@@ -108,7 +110,12 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
 
     /** A client with the defaults: MA required, generic vendor, default identity order, CoA on 3799. */
     public static Builder builder(String name, String addressOrCidr, String secret) {
-        return new Builder(name, Cidr.parse(addressOrCidr), Secret.of(secret));
+        return new Builder(name, Cidr.parse(addressOrCidr), sharedSecret(secret));
+    }
+
+    /** A RADIUS shared secret as configured (UTF-8), 1 to 128 bytes; RFC 2865 wants at least 16 for real use. */
+    public static Secret sharedSecret(String text) {
+        return Secret.of(text, "a shared secret", 128);
     }
 
     /** The profile name for a request with this SSID and NAS-Port-Type (either may be null). */
@@ -167,7 +174,7 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         }
 
         /** Adds a second active secret (rotation). */
-        public Builder nextSecret(String secret) { secrets = List.of(secrets.get(0), Secret.of(secret)); return this; }
+        public Builder nextSecret(String secret) { secrets = List.of(secrets.get(0), sharedSecret(secret)); return this; }
         public Builder requireMessageAuthenticator(boolean v) { requireMessageAuthenticator = v; return this; }
         public Builder limitProxyState(boolean v) { limitProxyState = v; return this; }
         public Builder vendor(VendorProfile v) { vendor = v; return this; }
@@ -176,7 +183,7 @@ public record NasClient(String name, Cidr address, List<Secret> secrets, boolean
         public Builder profile(String v) { defaultProfile = v; return this; }
         public Builder profileRules(List<ProfileRule> v) { profileRules = v; return this; }
         public Builder coaPort(int v) { coaPort = v; return this; }
-        public Builder coaSecret(String v) { coaSecret = v == null ? null : Secret.of(v); return this; }
+        public Builder coaSecret(String v) { coaSecret = v == null ? null : sharedSecret(v); return this; }
         public Builder coaAddress(InetAddress v) { coaAddress = v; return this; }
         public Builder coaAction(CoaAction v) { coaAction = v; return this; }
         public Builder nasIdentity(NasIdentity v) { nasIdentity = v; return this; }

@@ -1,5 +1,7 @@
 package io.nacgw.radius;
 
+import io.nacgw.core.secret.Secret;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -61,6 +63,30 @@ final class NasRegistryTest {
         assertThrows(IllegalArgumentException.class, () -> Cidr.parse("nas.example.com"));
         assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/33"));
         assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/x"));
+    }
+
+    @Test
+    void configNames_nullOrUnknown_areRefusedNamingTheValidOnes() {
+        assertEquals(VendorProfile.CISCO, VendorProfile.fromName(" Cisco "));
+        assertEquals(NasIdentity.SOURCE, NasIdentity.fromName("source"));
+        assertEquals(IdentitySource.USER_NAME, IdentitySource.fromName("user-name"));
+        for (String bad : new String[] {null, "", "juniper"}) {
+            assertEquals("unknown vendor profile '" + bad + "' (expected generic, cisco or aruba)",
+                    assertThrows(IllegalArgumentException.class, () -> VendorProfile.fromName(bad)).getMessage());
+            assertEquals("unknown nasIdentity '" + bad + "' (expected attributes or source)",
+                    assertThrows(IllegalArgumentException.class, () -> NasIdentity.fromName(bad)).getMessage());
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> IdentitySource.fromName(bad)).getMessage()
+                    .startsWith("unknown identity source '" + bad + "' (expected cisco-device-uid, "));
+        }
+    }
+
+    @Test
+    void sharedSecret_isOneTo128Utf8Bytes() {
+        assertEquals(128, NasClient.builder("sw", "10.0.0.1", "s".repeat(128)).build().secrets().get(0).length());
+        assertEquals("a shared secret must be at most 128 bytes", assertThrows(IllegalArgumentException.class,
+                () -> NasClient.builder("sw", "10.0.0.1", "s".repeat(129))).getMessage());
+        assertEquals("a shared secret must not be empty", assertThrows(IllegalArgumentException.class,
+                () -> NasClient.builder("sw", "10.0.0.1", "s").coaSecret("")).getMessage());
     }
 
     @Test

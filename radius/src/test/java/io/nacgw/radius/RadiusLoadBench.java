@@ -5,6 +5,7 @@ import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.IdentifierKind;
 import io.nacgw.core.id.MacAddress;
+import io.nacgw.core.secret.Secret;
 import io.nacgw.core.service.IndexSettings;
 import io.nacgw.radius.audit.AuditSink;
 import io.nacgw.radius.codec.AttributeType;

@@ -4,6 +4,7 @@ import io.nacgw.core.device.ComplianceState;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.MacAddress;
+import io.nacgw.core.secret.Secret;
 import io.nacgw.core.service.IndexSettings;
 import io.nacgw.core.testing.Needs;
 import io.nacgw.radius.codec.AttributeType;

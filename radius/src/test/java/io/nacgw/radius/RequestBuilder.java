@@ -1,5 +1,6 @@
 package io.nacgw.radius;
 
+import io.nacgw.core.secret.Secret;
 import io.nacgw.radius.codec.AttributeType;
 import io.nacgw.radius.codec.RadiusCode;
 import io.nacgw.radius.codec.RadiusCrypto;

@@ -1,5 +1,7 @@
 package io.nacgw.sync;
 
+import io.nacgw.core.secret.Secret;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package io.nacgw.sync;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import io.nacgw.core.cluster.ClusterRole;
+import io.nacgw.core.concurrent.DaemonThreads;
 import io.nacgw.core.service.ComplianceService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,11 +93,7 @@ final class DefaultSyncService implements SyncService {
         this.clock = clock;
         this.sleeper = sleeper;
         this.random = random;
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "nacgw-sync-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nacgw-sync-watchdog"));
         this.settings = settings;
         this.graph = graph(settings);
     }
@@ -123,11 +120,7 @@ final class DefaultSyncService implements SyncService {
 
     /** A new scheduler ticking at once and then every {@link #tickPeriod()}; the caller holds the lock. */
     private void arm(String what) {
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "nacgw-sync");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nacgw-sync"));
         long tick = tickPeriod().toMillis();
         scheduler.scheduleWithFixedDelay(this::tickSafely, 0, tick, TimeUnit.MILLISECONDS);
         log.info("MDM sync {}: {} every {}, incremental {}, tick {} ms", what, settings.baseUrl(),

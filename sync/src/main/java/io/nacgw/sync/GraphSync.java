@@ -2,6 +2,7 @@ package io.nacgw.sync;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.nacgw.core.concurrent.DaemonThreads;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.device.ManagementState;
 import io.nacgw.core.service.ComplianceService;
@@ -344,11 +345,7 @@ final class GraphSync {
      */
     private List<DeviceRecord> confirmGone(List<DeviceRecord> candidates, RunStats st) {
         int threads = Math.min(settings.retireConfirmConcurrency(), candidates.size());
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "nacgw-sync-confirm");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(threads,DaemonThreads.named("nacgw-sync-confirm"));
         try {
             List<Future<Confirmation>> answers = new ArrayList<>(candidates.size());
             for (DeviceRecord r : candidates) {

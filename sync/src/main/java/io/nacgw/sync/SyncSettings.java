@@ -1,5 +1,7 @@
 package io.nacgw.sync;
 
+import io.nacgw.core.secret.Secret;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -194,9 +196,7 @@ public record SyncSettings(URI tokenUrl, String clientId, Secret clientSecret, C
      */
     public boolean sameAs(SyncSettings o) {
         boolean credential = clientSecret != null
-                ? o.clientSecret != null && java.security.MessageDigest.isEqual(
-                        clientSecret.reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        o.clientSecret.reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                ? clientSecret.equals(o.clientSecret)
                 : o.clientCertificate != null && clientCertificate.thumbprint().equals(o.clientCertificate.thumbprint());
         return credential && tokenUrl.equals(o.tokenUrl) && clientId.equals(o.clientId) && scope.equals(o.scope)
                 && baseUrl.equals(o.baseUrl) && pageSize == o.pageSize && fullInterval.equals(o.fullInterval)

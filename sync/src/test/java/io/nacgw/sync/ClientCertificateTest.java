@@ -1,5 +1,7 @@
 package io.nacgw.sync;
 
+import io.nacgw.core.secret.Secret;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,7 @@
 package io.nacgw.sync;
 
+import io.nacgw.core.secret.Secret;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

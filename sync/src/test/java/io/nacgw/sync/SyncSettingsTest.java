@@ -1,5 +1,7 @@
 package io.nacgw.sync;
 
+import io.nacgw.core.secret.Secret;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -65,7 +67,7 @@ final class SyncSettingsTest {
         String s = valid().build().toString();
         assertFalse(s.contains("hunter2"), s);
         assertTrue(s.contains("clientSecret=***"), s);
-        assertEquals("***", Secret.of("hunter2-secret").toString());
+        assertEquals("Secret[***]", Secret.of("hunter2-secret").toString());
     }
 
     @Test

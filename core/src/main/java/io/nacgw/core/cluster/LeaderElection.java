@@ -1,5 +1,6 @@
 package io.nacgw.core.cluster;
 
+import io.nacgw.core.concurrent.DaemonThreads;
 import io.nacgw.core.store.DedicatedConnection;
 import io.nacgw.core.store.StoreSettings;
 import org.slf4j.Logger;
@@ -56,8 +57,7 @@ public final class LeaderElection implements ClusterRole, AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.onElected = onElected;
-        this.thread = new Thread(this::run, "nacgw-leader-election");
-        thread.setDaemon(true);
+        this.thread = DaemonThreads.thread(this::run, "nacgw-leader-election");
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.nacgw.core.service;
 
+import io.nacgw.core.concurrent.DaemonThreads;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.IdentifierKind;
@@ -74,8 +75,7 @@ public final class ChangeLogFollower implements AutoCloseable {
         this.lastApplied.set(from);
         this.lastPrune = clock.millis();
         this.caughtUpAt.set(clock.millis());
-        this.thread = new Thread(this::run, "nacgw-changelog");
-        thread.setDaemon(true);
+        this.thread = DaemonThreads.thread(this::run, "nacgw-changelog");
     }
 
     /**

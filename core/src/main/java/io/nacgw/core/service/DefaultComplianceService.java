@@ -2,6 +2,7 @@ package io.nacgw.core.service;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.nacgw.core.concurrent.DaemonThreads;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.DeviceIdentifier;
@@ -21,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -53,13 +53,8 @@ final class DefaultComplianceService implements ComplianceService {
                 .expireAfterWrite(settings.negativeTtl()).build();
         this.overflow = Caffeine.newBuilder().ticker(nanoTicker::getAsLong).maximumSize(settings.overflowCacheSize())
                 .expireAfterWrite(settings.overflowTtl()).build();
-        AtomicInteger n = new AtomicInteger();
         this.loader = new ThreadPoolExecutor(settings.loaderThreads(), settings.loaderThreads(), 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(settings.loaderQueue()), r -> {
-                    Thread t = new Thread(r, "nacgw-index-loader-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new ArrayBlockingQueue<>(settings.loaderQueue()), DaemonThreads.numbered("nacgw-index-loader"));
         loader.allowCoreThreadTimeOut(true);
         long total = store.count();
         this.index = new DeviceIndex((int) Math.min(total, settings.maxDevices()));

@@ -1,5 +1,6 @@
 package io.nacgw.core.store;
 
+import io.nacgw.core.concurrent.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +39,7 @@ final class StoreBreaker implements AutoCloseable {
         this.probe = probe;
         this.probeInterval = probeInterval;
         this.clock = clock;
-        this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, name + "-probe");
-            t.setDaemon(true);
-            return t;
-        });
+        this.prober = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name + "-probe"));
     }
 
     StoreHealth health() {

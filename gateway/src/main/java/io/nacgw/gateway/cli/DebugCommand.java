@@ -14,12 +14,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 
-/** {@code nacgw debug --mac M | --nas N}: a live trace of one device's or one NAS's Access-Requests. */
+/** {@code nacgw debug --mac M | --nas N}: a live trace of one device's or one NAS's Access- and Accounting-Requests. */
 @Command(name = "debug", mixinStandardHelpOptions = true,
-        description = "Trace the running gateway's Access-Requests of one device (--mac) or one NAS (--nas: client "
-                + "name, address or NAS-Identifier), like radiusd -X for one endpoint: the packet's attributes "
-                + "(passwords, secrets and keys masked), the identity found, every rule of the profile and the "
-                + "answer. Printed as they happen (the operations port is polled twice a second) until --seconds "
+        description = "Trace the running gateway's Access- and Accounting-Requests of one device (--mac) or one NAS "
+                + "(--nas: client name, address or NAS-Identifier), like radiusd -X for one endpoint: the packet's "
+                + "attributes (passwords, secrets and keys masked); for an Access-Request the identity found, every "
+                + "rule of the profile and the answer; for an Accounting-Request the session found or created, what "
+                + "was stored and the answer. Printed as they happen (the operations port is polled twice a second) until --seconds "
                 + "pass or --events were traced. One trace at a time; it costs nothing when none runs.")
 public final class DebugCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,7 +71,7 @@ public final class DebugCommand implements Callable<Integer> {
             }
         }, "nacgw-debug-stop");
         Runtime.getRuntime().addShutdownHook(stopper); // Ctrl-C ends the trace in the gateway too
-        out.println("tracing Access-Requests of " + (target.mac != null ? "mac " + target.mac : "nas " + target.nas)
+        out.println("tracing requests of " + (target.mac != null ? "mac " + target.mac : "nas " + target.nas)
                 + " for " + seconds + " s or " + events + " requests (Ctrl-C stops)");
         out.flush();
         try {

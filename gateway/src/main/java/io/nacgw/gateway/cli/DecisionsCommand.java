@@ -33,7 +33,8 @@ public final class DecisionsCommand implements Runnable {
 
     /** {@code nacgw decisions recent}. */
     @Command(name = "recent", mixinStandardHelpOptions = true,
-            description = "Decisions since the gateway started (the last api.console.recentDecisions), newest first.")
+            description = "The last decisions, newest first: of the last api.console.recentDecisions kept in memory, or, "
+                    + "when none of those matches, of as many lines read back from the end of the audit log.")
     public static final class Recent implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

@@ -1,7 +1,7 @@
 package io.nacgw.gateway.config;
 
 import io.nacgw.sync.ClientCertificate;
-import io.nacgw.sync.Secret;
+import io.nacgw.core.secret.Secret;
 import io.nacgw.sync.SyncSettings;
 
 import java.net.URI;

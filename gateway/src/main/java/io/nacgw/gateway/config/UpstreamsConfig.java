@@ -1,6 +1,6 @@
 package io.nacgw.gateway.config;
 
-import io.nacgw.radius.Secret;
+import io.nacgw.radius.NasClient;
 import io.nacgw.radius.proxy.PoolSettings;
 import io.nacgw.radius.proxy.ProxySettings;
 import io.nacgw.radius.proxy.UpstreamSettings;
@@ -91,7 +91,7 @@ public record UpstreamsConfig(String balance, Duration timeout, Boolean statusCh
         if (!radsec && (c.secret() == null || c.secret().isEmpty())) {
             throw new IllegalArgumentException(key + ".secret is required");
         }
-        InetAddress address = io.nacgw.radius.NasClient.ipLiteral(key + ".address", c.address());
+        InetAddress address = NasClient.ipLiteral(key + ".address", c.address());
         int auth = c.authPort() != null ? c.authPort() : radsec ? 2083 : 1812;
         UpstreamSettings d = UpstreamSettings.udp(name, address, auth, radsec ? "radsec" : c.secret());
         try {

@@ -115,7 +115,7 @@ final class UpstreamsConfigTest {
         UpstreamSettings t = c.radius().proxySettings(c.policy()).pools().get("home").servers().get(0);
         assertEquals(UpstreamSettings.Transport.RADSEC, t.transport());
         assertEquals(2083, t.authPort());
-        assertEquals(io.nacgw.radius.Secret.of("radsec"), t.secret());
+        assertEquals(io.nacgw.radius.NasClient.sharedSecret("radsec"), t.secret());
         assertTrue(t.tls() != null);
         String m = error("radius:\n  upstreams:\n    home:\n      servers:\n        t: {address: 192.0.2.20, secret: s, "
                 + files + "}\npolicy:\n  profiles:\n    wifi: {}\n");

@@ -1,5 +1,6 @@
 package io.nacgw.loadgen.eap;
 
+import io.nacgw.core.concurrent.DaemonThreads;
 import io.nacgw.loadgen.Expectations;
 import io.nacgw.loadgen.Expected;
 import io.nacgw.loadgen.LoadSettings;
@@ -93,9 +94,8 @@ public final class EapTlsLoadGenerator {
                 histograms.add(h);
                 int worker = w;
                 EapTlsSupplicant sup = supplicants.get(w);
-                Thread t = new Thread(() -> work(worker, workers, sup, s, e, devices, expectations, shared, h),
+                Thread t = DaemonThreads.thread(() -> work(worker, workers, sup, s, e, devices, expectations, shared, h),
                         "loadgen-eap-" + w);
-                t.setDaemon(true);
                 threads.add(t);
                 t.start();
             }

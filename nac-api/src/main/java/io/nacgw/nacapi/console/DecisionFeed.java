@@ -15,20 +15,31 @@ import java.util.function.Predicate;
  * <p>{@link #publish} is called by the audit writer thread, never by a RADIUS event loop, and never blocks: each
  * subscriber has a bounded queue and a full queue drops the line for that subscriber and counts it (a slow browser
  * loses events; RADIUS never waits for it). The ring is guarded by a lock held only for an array store or copy,
- * never across I/O.
+ * never across I/O. When the ring holds no line a query matches (after a restart, say), {@link #recent} reads the
+ * audit files back through {@link AuditHistory}, bounded.
  */
 public final class DecisionFeed {
     /** Default number of recent lines kept. */
     public static final int DEFAULT_RECENT = 10_000;
 
     private final String[] ring;
+    private final AuditHistory history;
     private int next;
     private final CopyOnWriteArrayList<Subscription> subscribers = new CopyOnWriteArrayList<>();
     private final LongAdder published = new LongAdder();
     private final LongAdder dropped = new LongAdder();
 
-    /** Keeps the last {@code recent} lines (1 to 1,000,000). */
+    /** Keeps the last {@code recent} lines (1 to 1,000,000); nothing read back from disk. */
     public DecisionFeed(int recent) {
+        this(recent, null);
+    }
+
+    /**
+     * Keeps the last {@code recent} lines (1 to 1,000,000); when none matches a query, looks in {@code history}
+     * (null: nowhere).
+     */
+    public DecisionFeed(int recent, AuditHistory history) {
+        this.history = history;
         if (recent < 1 || recent > 1_000_000) {
             throw new IllegalArgumentException("api.console.recentDecisions must be 1 to 1000000, got " + recent);
         }
@@ -72,8 +83,16 @@ public final class DecisionFeed {
         return dropped.sum();
     }
 
-    /** The most recent lines that {@code match}, newest first, at most {@code limit}. */
+    /**
+     * The most recent lines that {@code match}, newest first, at most {@code limit}: from the ring, or, when it has
+     * none, from the audit files (blocking file I/O then: call it off the event loops).
+     */
     public List<String> recent(Predicate<String> match, int limit) {
+        List<String> out = recentInMemory(match, limit);
+        return out.isEmpty() && history != null ? history.recent(match, limit) : out;
+    }
+
+    private List<String> recentInMemory(Predicate<String> match, int limit) {
         String[] copy;
         int start;
         synchronized (this) {

@@ -1,5 +1,6 @@
 package io.nacgw.radius.audit;
 
+import io.nacgw.core.concurrent.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +44,7 @@ public final class AuditLog implements AutoCloseable {
         }
         this.sink = sink;
         this.capacity = capacity;
-        this.writer = new Thread(this::run, "nacgw-audit");
-        writer.setDaemon(true);
+        this.writer = DaemonThreads.thread(this::run, "nacgw-audit");
         writer.start();
     }
 

@@ -1,6 +1,6 @@
 package io.nacgw.radius.coa;
 
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
 
 import java.net.InetSocketAddress;
 import java.util.function.BiConsumer;

@@ -1,7 +1,7 @@
 package io.nacgw.radius.codec;
 
 import io.nacgw.radius.NasClient;
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package io.nacgw.radius.codec;
 
 import io.nacgw.radius.DropReason;
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;

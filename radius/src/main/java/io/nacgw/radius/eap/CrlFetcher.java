@@ -1,6 +1,7 @@
 package io.nacgw.radius.eap;
 
 import io.nacgw.certs.ClientChainVerifier;
+import io.nacgw.core.concurrent.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +42,7 @@ final class CrlFetcher implements AutoCloseable {
         this.base = tls.verifier();
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "nacgw-eap-crl");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nacgw-eap-crl"));
     }
 
     static CrlFetcher start(EapSettings settings, TlsMaterial tls) {

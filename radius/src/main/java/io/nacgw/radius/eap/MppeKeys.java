@@ -1,6 +1,6 @@
 package io.nacgw.radius.eap;
 
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
 import io.nacgw.radius.codec.Attribute;
 
 import java.security.MessageDigest;

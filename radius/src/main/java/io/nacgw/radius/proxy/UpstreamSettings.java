@@ -1,7 +1,8 @@
 package io.nacgw.radius.proxy;
 
 import io.nacgw.certs.ClientTls;
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
+import io.nacgw.radius.NasClient;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -84,14 +85,14 @@ public record UpstreamSettings(String name, InetAddress address, int authPort, i
      * TCP a request is not retransmitted: it waits for both), MA required.
      */
     public static UpstreamSettings radsec(String name, InetAddress address, int port, ClientTls tls) {
-        return new UpstreamSettings(name, address, port, port == 65535 ? port - 1 : port + 1, Secret.of("radsec"),
+        return new UpstreamSettings(name, address, port, port == 65535 ? port - 1 : port + 1, NasClient.sharedSecret("radsec"),
                 Transport.RADSEC, Duration.ofSeconds(2), 2, true, tls);
     }
 
     /** An upstream on UDP with the defaults: 1812/1813, 2 s per transmission, 2 transmissions, MA required. */
     public static UpstreamSettings udp(String name, InetAddress address, int authPort, String secret) {
-        return new UpstreamSettings(name, address, authPort, authPort == 1812 ? 1813 : authPort + 1, Secret.of(secret),
-                Transport.UDP, Duration.ofSeconds(2), 2, true, null);
+        return new UpstreamSettings(name, address, authPort, authPort == 1812 ? 1813 : authPort + 1,
+                NasClient.sharedSecret(secret), Transport.UDP, Duration.ofSeconds(2), 2, true, null);
     }
 
     /** A copy with other retransmission settings. */

@@ -1,6 +1,6 @@
 package io.nacgw.radius.radsec;
 
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
 
 /** RadSec constants (RFC 6614). */
 public final class RadSec {

@@ -1,12 +1,13 @@
 package io.nacgw.radius.radsec;
 
+import io.nacgw.core.log.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class RadSecCounters {
     private static final Logger log = LoggerFactory.getLogger(RadSecServer.class);
-    private static final long WARN_INTERVAL_NANOS = 10_000_000_000L;
+    private static final Duration WARN_INTERVAL = Duration.ofSeconds(10);
 
     final LongAdder accepted = new LongAdder();
     final LongAdder open = new LongAdder();
@@ -26,8 +27,7 @@ final class RadSecCounters {
     private final Map<CloseReason, LongAdder> closes = new EnumMap<>(CloseReason.class);
     /** Failed TLS handshakes by {@link io.nacgw.certs.TlsFailures} reason (as EAP-TLS and HTTPS report theirs). */
     private final Map<String, LongAdder> tlsFailures = new java.util.HashMap<>();
-    private final Map<Enum<?>, AtomicLong> lastWarn = new java.util.HashMap<>();
-    private final Map<Enum<?>, LongAdder> sinceWarn = new java.util.HashMap<>();
+    private final Map<Enum<?>, LogThrottle> warn = new java.util.HashMap<>();
 
     RadSecCounters() {
         for (String r : io.nacgw.certs.TlsFailures.REASONS) {
@@ -35,13 +35,11 @@ final class RadSecCounters {
         }
         for (Refusal r : Refusal.values()) {
             refusals.put(r, new LongAdder());
-            lastWarn.put(r, new AtomicLong(Long.MIN_VALUE));
-            sinceWarn.put(r, new LongAdder());
+            warn.put(r, LogThrottle.every(WARN_INTERVAL));
         }
         for (CloseReason c : CloseReason.values()) {
             closes.put(c, new LongAdder());
-            lastWarn.put(c, new AtomicLong(Long.MIN_VALUE));
-            sinceWarn.put(c, new LongAdder());
+            warn.put(c, LogThrottle.every(WARN_INTERVAL));
         }
     }
 
@@ -66,13 +64,10 @@ final class RadSecCounters {
         if (log.isDebugEnabled()) {
             log.debug("RadSec connection from {} {} ({}): {}", peer, what, name, detail);
         }
-        sinceWarn.get(reason).increment();
-        AtomicLong last = lastWarn.get(reason);
-        long now = System.nanoTime();
-        long l = last.get();
-        if ((l == Long.MIN_VALUE || now - l >= WARN_INTERVAL_NANOS) && last.compareAndSet(l, now)) {
+        long suppressed = warn.get(reason).admit();
+        if (suppressed >= 0) {
             log.warn("RadSec: {} {} connection(s) for {} since the last warning; latest from {}: {}", what,
-                    sinceWarn.get(reason).sumThenReset(), name, peer, detail);
+                    suppressed + 1, name, peer, detail);
         }
     }
 

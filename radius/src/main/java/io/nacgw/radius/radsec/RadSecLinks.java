@@ -1,7 +1,7 @@
 package io.nacgw.radius.radsec;
 
+import io.nacgw.core.secret.Secret;
 import io.nacgw.core.session.NasRef;
-import io.nacgw.radius.Secret;
 import io.nacgw.radius.coa.NasLinks;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

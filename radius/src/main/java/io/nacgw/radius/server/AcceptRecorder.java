@@ -1,5 +1,7 @@
 package io.nacgw.radius.server;
 
+import io.nacgw.core.concurrent.DaemonThreads;
+import io.nacgw.core.log.LogThrottle;
 import io.nacgw.core.session.Authorization;
 import io.nacgw.core.session.SessionStore;
 import org.slf4j.Logger;
@@ -24,15 +26,13 @@ import java.util.concurrent.atomic.LongAdder;
 final class AcceptRecorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AcceptRecorder.class);
     static final int BATCH = 256;
-    private static final long WARN_INTERVAL_MS = 10_000;
 
     private final SessionStore sessions;
     private final BlockingQueue<Authorization> queue;
-    private final Clock clock;
     private final Thread writer;
     private final LongAdder recorded = new LongAdder();
     private final LongAdder dropped = new LongAdder();
-    private final AtomicLong lastWarn = new AtomicLong(Long.MIN_VALUE);
+    private final LogThrottle warn;
     private final Object idle = new Object();
     /** Records queued or being written: what {@link #awaitIdle} waits for. */
     private final AtomicLong pending = new AtomicLong();
@@ -41,9 +41,8 @@ final class AcceptRecorder implements AutoCloseable {
     AcceptRecorder(SessionStore sessions, int capacity, Clock clock) {
         this.sessions = sessions;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.clock = clock;
-        this.writer = new Thread(this::run, "nacgw-accept-recorder");
-        writer.setDaemon(true);
+        this.warn = new LogThrottle(Duration.ofSeconds(10), () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
+        this.writer = DaemonThreads.thread(this::run, "nacgw-accept-recorder");
         writer.start();
     }
 
@@ -89,9 +88,7 @@ final class AcceptRecorder implements AutoCloseable {
 
     private void drop(int n, String why) {
         dropped.add(n);
-        long now = clock.millis();
-        long last = lastWarn.get();
-        if ((last == Long.MIN_VALUE || now - last >= WARN_INTERVAL_MS) && lastWarn.compareAndSet(last, now)) {
+        if (warn.admit() >= 0) {
             log.warn("Access-Accept session record(s) dropped ({} so far): {}", dropped.sum(), why);
         }
     }

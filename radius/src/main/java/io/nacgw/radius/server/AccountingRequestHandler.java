@@ -4,8 +4,10 @@ import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.service.ComplianceService;
 import io.nacgw.core.session.NasRef;
+import io.nacgw.core.session.Session;
 import io.nacgw.core.session.SessionEvent;
 import io.nacgw.core.session.SessionStore;
+import io.nacgw.radius.DebugTrace;
 import io.nacgw.radius.DropReason;
 import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;
@@ -24,8 +26,10 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /**
  * Accounting (RFC 2866): Start/Interim/Stop update the session table, Accounting-On/Off close the sessions of that
@@ -33,7 +37,9 @@ import java.util.concurrent.RejectedExecutionException;
  * may be a proxy or a network of NASes; see {@link RequestFacts#nas}).
  * The write runs on the bounded {@link SessionWriter}; the Accounting-Response is sent from the event loop only
  * after the write committed (RFC 2866 §2: never acknowledge what was not stored). Other status types (tunnel
- * accounting, failed) carry nothing nacgw keeps and are acknowledged at once.
+ * accounting, failed) carry nothing nacgw keeps and are acknowledged at once. A request {@code nacgw debug} traces
+ * is also looked up before and after its write (on the writer thread, only then) to show the session it found or
+ * created and what was stored.
  */
 @Sharable
 final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusRequest> {
@@ -45,15 +51,12 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
     private final Counters counters;
     private final Clock clock;
     private final java.util.function.Consumer<RadiusRequest> acknowledged;
-
-    AccountingRequestHandler(SessionStore sessions, Executor writer, ComplianceService compliance, Counters counters,
-                             Clock clock) {
-        this(sessions, writer, compliance, counters, clock, r -> { });
-    }
+    private final DebugTrace debug;
 
     /** {@code acknowledged} sees every request nacgw acknowledges (the upstream accounting copy); must not block. */
     AccountingRequestHandler(SessionStore sessions, Executor writer, ComplianceService compliance, Counters counters,
-                             Clock clock, java.util.function.Consumer<RadiusRequest> acknowledged) {
+                             Clock clock, java.util.function.Consumer<RadiusRequest> acknowledged, DebugTrace debug) {
+        this.debug = debug;
         this.sessions = sessions;
         this.writer = writer;
         this.compliance = compliance;
@@ -68,14 +71,15 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
             ctx.fireChannelRead(r);
             return;
         }
+        boolean traced = debug.wants(r);
         Integer status = r.integer(AttributeType.ACCT_STATUS_TYPE);
         if (status == null) {
-            incomplete(ctx, r, "no Acct-Status-Type");
+            incomplete(ctx, r, "no Acct-Status-Type", traced);
             return;
         }
         Instant at = eventTime(r);
         NasRef nas = RequestFacts.nas(r);
-        Runnable write;
+        Supplier<Trace> write;
         switch (status) {
             case AttributeType.ACCT_ON:
             case AttributeType.ACCT_OFF:
@@ -83,6 +87,8 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
                     int closed = sessions.closeAll(nas.id(), at);
                     log.info("NAS {} (client {}, from {}) sent Accounting-{}: closed {} live session(s)", nas.id(),
                             nas.client(), nas.source(), status == AttributeType.ACCT_ON ? "On" : "Off", closed);
+                    return new Trace("every live session of NAS " + nas.id() + " (it rebooted)",
+                            "closed " + closed + " live session(s) at " + at);
                 };
                 break;
             case AttributeType.ACCT_START:
@@ -90,14 +96,22 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
             case AttributeType.ACCT_STOP: {
                 String sessionId = r.text(AttributeType.ACCT_SESSION_ID);
                 if (sessionId == null || sessionId.isEmpty()) {
-                    incomplete(ctx, r, "no Acct-Session-Id");
+                    incomplete(ctx, r, "no Acct-Session-Id", traced);
                     return;
                 }
                 SessionEvent e = event(r, status, nas, sessionId, at);
-                write = () -> sessions.apply(e);
+                write = () -> {
+                    Optional<Session> before = traced ? sessions.get(nas.id(), sessionId) : Optional.empty();
+                    sessions.apply(e);
+                    return traced ? Trace.of(e, before, sessions.get(nas.id(), sessionId)) : null;
+                };
                 break;
             }
             default:
+                if (traced) {
+                    debug.recordAccounting(r, "not looked up", "nothing: Acct-Status-Type " + status
+                            + " carries nothing nacgw keeps", "Accounting-Response (at once)");
+                }
                 respond(ctx, r);
                 return;
         }
@@ -105,11 +119,18 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
             writer.execute(() -> {
                 boolean stored;
                 try {
-                    write.run();
+                    Trace t = write.get();
+                    if (t != null) {
+                        debug.recordAccounting(r, t.session(), t.stored(), "Accounting-Response (sent once stored)");
+                    }
                     stored = true;
                 } catch (RuntimeException ex) {
                     log.debug("accounting write for {} failed", r, ex);
                     counters.drop(DropReason.ACCOUNTING_STORE_FAILED, r.sender(), ex.getMessage());
+                    if (traced) {
+                        debug.recordAccounting(r, "unknown", "nothing: the store failed (" + ex.getMessage() + ")",
+                                "none: not stored, so not acknowledged; the NAS retransmits");
+                    }
                     stored = false;
                 }
                 boolean ok = stored;
@@ -128,6 +149,10 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
             });
         } catch (RejectedExecutionException ex) {
             counters.drop(DropReason.ACCOUNTING_OVERLOADED, r.sender(), "accounting write queue full");
+            if (traced) {
+                debug.recordAccounting(r, "not looked up", "nothing: the accounting write queue is full",
+                        "none: dropped; the NAS retransmits");
+            }
             ctx.write(NoReply.of(r), ctx.voidPromise());
         }
     }
@@ -142,8 +167,11 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
         acknowledged.accept(r);
     }
 
-    private void incomplete(ChannelHandlerContext ctx, RadiusRequest r, String why) {
+    private void incomplete(ChannelHandlerContext ctx, RadiusRequest r, String why, boolean traced) {
         counters.drop(DropReason.ACCOUNTING_INCOMPLETE, r.sender(), why);
+        if (traced) {
+            debug.recordAccounting(r, "not looked up", "nothing: " + why, "none: dropped as incomplete");
+        }
         ctx.write(NoReply.of(r), ctx.voidPromise());
     }
 
@@ -166,6 +194,39 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
                 framedIp(r.first(AttributeType.FRAMED_IP_ADDRESS)), classValue, r.ciscoAvPair("audit-session-id"),
                 ReplyAttributes.decisionId(classValue), at,
                 kind == SessionEvent.Kind.STOP ? r.integer(AttributeType.ACCT_TERMINATE_CAUSE) : null);
+    }
+
+    /** What a traced request's write found ({@code session}) and left in the table ({@code stored}). */
+    private record Trace(String session, String stored) {
+        static Trace of(SessionEvent e, Optional<Session> before, Optional<Session> after) {
+            String found = before.map(s -> "found " + s.id() + " (live since " + s.startedAt() + ")")
+                    .orElseGet(() -> after.map(s -> "none with Acct-Session-Id " + e.acctSessionId() + " on NAS "
+                            + e.nas().id() + ": " + (s.authorizedAt() != null
+                            ? "joined with the Access-Accept of " + s.id() + " (decision " + s.decisionId() + ")"
+                            : "created " + s.id())).orElse("none"));
+            String stored = after.map(s -> e.kind() + ": " + describe(s)).orElse(e.kind() + ": no row (unexpected)");
+            return new Trace(found, stored);
+        }
+
+        private static String describe(Session s) {
+            StringBuilder sb = new StringBuilder(s.id()).append(s.stoppedAt() == null ? " live" : " stopped at "
+                    + s.stoppedAt() + (s.terminateCause() == null ? "" : " (cause " + s.terminateCause() + ")"));
+            field(sb, "mac", s.mac());
+            field(sb, "device", s.deviceId());
+            field(sb, "user", s.userName());
+            field(sb, "framed IP", s.framedIp());
+            field(sb, "NAS port", s.nasPortId() != null ? s.nasPortId() : s.nasPort());
+            field(sb, "profile", s.profile());
+            field(sb, "verdict", s.verdict());
+            field(sb, "decision", s.decisionId());
+            return sb.append(", updated ").append(s.updatedAt()).toString();
+        }
+
+        private static void field(StringBuilder sb, String name, Object value) {
+            if (value != null) {
+                sb.append(", ").append(name).append(' ').append(value);
+            }
+        }
     }
 
     private static String framedIp(Attribute a) {

@@ -1,5 +1,6 @@
 package io.nacgw.radius.server;
 
+import io.nacgw.core.log.LogThrottle;
 import io.nacgw.radius.DropReason;
 import io.nacgw.radius.RadiusStats;
 import io.nacgw.radius.codec.DropSink;
@@ -8,9 +9,10 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -22,10 +24,8 @@ public final class Counters implements DropSink {
     static final long WARN_INTERVAL_MS = 10_000;
     private static final DropReason[] REASONS = DropReason.values();
 
-    private final Clock clock;
     private final LongAdder[] drops = new LongAdder[REASONS.length];
-    private final LongAdder[] sinceWarn = new LongAdder[REASONS.length];
-    private final AtomicLongArray lastWarn = new AtomicLongArray(REASONS.length);
+    private final LogThrottle[] warn = new LogThrottle[REASONS.length];
     final LongAdder received = new LongAdder();
     final LongAdder accepts = new LongAdder();
     final LongAdder allowed = new LongAdder();
@@ -36,11 +36,10 @@ public final class Counters implements DropSink {
     final LongAdder duplicatesResent = new LongAdder();
 
     public Counters(Clock clock) {
-        this.clock = clock;
         for (int i = 0; i < REASONS.length; i++) {
             drops[i] = new LongAdder();
-            sinceWarn[i] = new LongAdder();
-            lastWarn.set(i, Long.MIN_VALUE);
+            warn[i] = new LogThrottle(Duration.ofMillis(WARN_INTERVAL_MS),
+                    () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
         }
     }
 
@@ -48,15 +47,12 @@ public final class Counters implements DropSink {
     public void drop(DropReason reason, InetSocketAddress source, String detail) {
         int i = reason.ordinal();
         drops[i].increment();
-        sinceWarn[i].increment();
         if (log.isDebugEnabled()) {
             log.debug("drop {} from {}: {}", reason.wireName(), source, detail);
         }
-        long now = clock.millis();
-        long last = lastWarn.get(i);
-        if ((last == Long.MIN_VALUE || now - last >= WARN_INTERVAL_MS) && lastWarn.compareAndSet(i, last, now)) {
-            long n = sinceWarn[i].sumThenReset();
-            log.warn("dropped {} datagram(s) for {} since the last warning; latest from {}: {}", n,
+        long suppressed = warn[i].admit();
+        if (suppressed >= 0) {
+            log.warn("dropped {} datagram(s) for {} since the last warning; latest from {}: {}", suppressed + 1,
                     reason.wireName(), source, detail);
         }
     }

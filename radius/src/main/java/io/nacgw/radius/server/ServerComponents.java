@@ -116,7 +116,7 @@ public final class ServerComponents implements AutoCloseable {
         this.accessHandler = new AccessRequestHandler(authorizer, audit, acceptRecorder, counters, services.clock(),
                 decisions, debug);
         this.accountingHandler = new AccountingRequestHandler(services.sessions(), sessionExecutor, services.compliance(),
-                counters, services.clock(), this::copyAccounting);
+                counters, services.clock(), this::copyAccounting, debug);
         // RadSec connections share one cache; a connection's address and port key its entries (RFC 6613 §2.6.1)
         this.streamDuplicates = new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters);

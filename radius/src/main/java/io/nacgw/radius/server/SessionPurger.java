@@ -1,5 +1,6 @@
 package io.nacgw.radius.server;
 
+import io.nacgw.core.concurrent.DaemonThreads;
 import io.nacgw.core.session.SessionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +23,7 @@ final class SessionPurger implements AutoCloseable {
     private final SessionStore sessions;
     private final Duration retention;
     private final Clock clock;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "nacgw-session-purge");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nacgw-session-purge"));
 
     SessionPurger(SessionStore sessions, Duration retention, Clock clock) {
         this.sessions = sessions;

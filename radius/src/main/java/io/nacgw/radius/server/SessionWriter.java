@@ -1,5 +1,6 @@
 package io.nacgw.radius.server;
 
+import io.nacgw.core.concurrent.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,7 +9,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A bounded pool that runs session-table work off the event loops and the ingest threads (accounting writes; the
@@ -27,12 +27,8 @@ public final class SessionWriter implements Executor, AutoCloseable {
     /** {@code threads} daemon threads named {@code name-N}, at most {@code queue} tasks waiting. */
     public SessionWriter(String name, int threads, int queue) {
         this.name = name;
-        AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
+                DaemonThreads.numbered(name), new ThreadPoolExecutor.AbortPolicy());
         pool.allowCoreThreadTimeOut(true);
     }
 

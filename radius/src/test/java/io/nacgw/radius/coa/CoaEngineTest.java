@@ -6,7 +6,7 @@ import io.nacgw.radius.DropReason;
 import io.nacgw.core.testing.MutableClock;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.Replies;
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
 import io.nacgw.radius.VendorProfile;
 import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;

@@ -1,6 +1,6 @@
 package io.nacgw.radius.codec;
 
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

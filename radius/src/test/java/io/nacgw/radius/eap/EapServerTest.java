@@ -3,7 +3,7 @@ package io.nacgw.radius.eap;
 import io.nacgw.radius.DropReason;
 import io.nacgw.core.testing.MutableClock;
 import io.nacgw.radius.NasClient;
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
 import io.nacgw.radius.TestWorld;
 import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;

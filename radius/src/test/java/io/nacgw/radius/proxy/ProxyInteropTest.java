@@ -30,7 +30,7 @@ import io.nacgw.radius.Radclient.Run;
 import io.nacgw.radius.RadiusServer;
 import io.nacgw.radius.RadiusServices;
 import io.nacgw.radius.RequestBuilder;
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
 import io.nacgw.radius.TestWorld;
 import io.nacgw.radius.VendorProfile;
 import io.nacgw.radius.codec.AttributeType;

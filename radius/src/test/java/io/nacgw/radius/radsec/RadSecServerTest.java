@@ -121,7 +121,7 @@ final class RadSecServerTest {
             badAttribute[20] = 1;
             badAttribute[21] = 9; // runs past the packet
             byte[] forged = io.nacgw.radius.codec.RadiusCodec.encodeRequest(RadiusCode.ACCESS_REQUEST, 1,
-                    mab(TestWorld.COMPLIANT), io.nacgw.radius.Secret.of("not-radsec"), new java.util.Random(1));
+                    mab(TestWorld.COMPLIANT), io.nacgw.core.secret.Secret.of("not-radsec"), new java.util.Random(1));
             for (byte[] packet : List.of(unknownCode, badAttribute, forged)) {
                 RadSecClient bad = f.connect();
                 bad.writeRaw(packet);

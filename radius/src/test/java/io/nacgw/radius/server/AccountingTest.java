@@ -6,7 +6,7 @@ import io.nacgw.radius.NasClient;
 import io.nacgw.radius.NasRegistry;
 import io.nacgw.radius.Replies;
 import io.nacgw.radius.RequestBuilder;
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
 import io.nacgw.radius.TestWorld;
 import io.nacgw.radius.codec.AttributeType;
 import io.nacgw.radius.codec.RadiusCode;

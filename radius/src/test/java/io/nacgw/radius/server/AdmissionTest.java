@@ -7,7 +7,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.nacgw.radius.DropReason;
 import io.nacgw.core.testing.MutableClock;
 import io.nacgw.radius.RequestBuilder;
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
 import io.nacgw.radius.TestWorld;
 import io.nacgw.radius.codec.AttributeType;
 import io.nacgw.radius.codec.InboundPacket;

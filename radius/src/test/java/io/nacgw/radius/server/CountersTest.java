@@ -76,11 +76,11 @@ final class CountersTest {
         all.start();
         radius.addAppender(all);
         try (io.nacgw.radius.TestWorld world = new io.nacgw.radius.TestWorld(); Pipeline p = new Pipeline(world)) {
-            io.nacgw.radius.Secret secret = io.nacgw.radius.Secret.of(io.nacgw.radius.TestWorld.SECRET);
+            io.nacgw.core.secret.Secret secret = io.nacgw.core.secret.Secret.of(io.nacgw.radius.TestWorld.SECRET);
             p.auth(io.nacgw.radius.RequestBuilder.access(1).text(1, "001122334401").text(31, "00-11-22-33-44-01")
                     .pap("001122334401").build(secret));
             p.auth(io.nacgw.radius.RequestBuilder.access(2).text(1, "alice").pap("pw").build(secret));
-            p.auth(io.nacgw.radius.RequestBuilder.access(3).build(io.nacgw.radius.Secret.of("wrong")));
+            p.auth(io.nacgw.radius.RequestBuilder.access(3).build(io.nacgw.core.secret.Secret.of("wrong")));
             p.acct(io.nacgw.radius.RequestBuilder.accounting(4).integer(40, 1).text(44, "s").build(secret));
             p.components.reload(p.components.registry());
         } finally {

@@ -4,7 +4,7 @@ import io.nacgw.radius.NasRegistry;
 import io.nacgw.radius.RadiusServices;
 import io.nacgw.radius.RadiusStats;
 import io.nacgw.radius.RequestBuilder;
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
 import io.nacgw.radius.TestWorld;
 import io.nacgw.radius.audit.AuditSink;
 import io.nacgw.radius.codec.AttributeType;

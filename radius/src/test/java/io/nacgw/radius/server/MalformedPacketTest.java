@@ -2,7 +2,7 @@ package io.nacgw.radius.server;
 
 import io.nacgw.radius.DropReason;
 import io.nacgw.radius.RequestBuilder;
-import io.nacgw.radius.Secret;
+import io.nacgw.core.secret.Secret;
 import io.nacgw.radius.TestWorld;
 import io.nacgw.radius.codec.AttributeType;
 import io.nacgw.radius.codec.RadiusCode;

@@ -77,6 +77,6 @@ final class UnitsTest {
     static io.nacgw.radius.codec.RadiusRequest request(String called) {
         return new io.nacgw.radius.codec.RadiusRequest(1, 1, new byte[16],
                 java.util.List.of(Attribute.text(AttributeType.CALLED_STATION_ID, called)), PEER,
-                io.nacgw.radius.NasClient.builder("n", "192.0.2.1", "s").build(), io.nacgw.radius.Secret.of("s"), 0);
+                io.nacgw.radius.NasClient.builder("n", "192.0.2.1", "s").build(), io.nacgw.core.secret.Secret.of("s"), 0);
     }
 }

@@ -1,0 +1,42 @@
+package io.nacgw.loadgen;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+final class ReportTest {
+
+    private static Report report(String target, double seconds, double serverCpu) {
+        Map<String, Long> errors = new LinkedHashMap<>();
+        errors.put("timeout", 2L);
+        errors.put("mismatch", 0L);
+        return new Report(target, "closed 64", "mab", true, 8, "compliant accept", seconds, 1000, 3, 998, 996, 10,
+                1, 0, 1234.5678, 0.25, 0.5, 1.0, 2.0004, 3.5, 0.3333333, Map.of("b accept", 600L, "a reject", 398L),
+                errors, 2, 2, 1.5, 75.25, serverCpu);
+    }
+
+    @Test
+    void toJson_isTheScriptsFormat_fieldByField() {
+        assertEquals("{\"target\":\"127.0.0.1:1812\",\"mode\":\"closed 64\",\"shape\":\"mab\","
+                + "\"messageAuthenticator\":true,\"sources\":8,\"expectations\":\"compliant accept\",\"seconds\":10.000,"
+                + "\"sent\":1000,\"retransmissions\":3,\"answers\":998,\"ok\":996,\"warmupRequests\":10,"
+                + "\"strayAnswers\":1,\"socketErrors\":0,\"throughput\":1234.568,"
+                + "\"latencyMs\":{\"p50\":0.250,\"p90\":0.500,\"p99\":1.000,\"p99_9\":2.000,\"max\":3.500,\"mean\":0.333},"
+                + "\"verdicts\":{\"a reject\":398,\"b accept\":600},\"errors\":{\"timeout\":2,\"mismatch\":0},"
+                + "\"correctnessErrors\":2,\"availabilityErrors\":2,\"cpu\":{\"seconds\":1.500,\"percentOfOneCore\":75.250},"
+                + "\"serverCpuPercentOfOneCore\":12.000,\"exitStatus\":1}",
+                report("127.0.0.1:1812", 10, 12).toJson());
+    }
+
+    @Test
+    void toJson_escapesQuotesAndBackslashes_andWritesNullForUnmeasuredNumbers() {
+        String json = report("a\"b\\c", Double.NaN, -1).toJson();
+        assertTrue(json.startsWith("{\"target\":\"a\\\"b\\\\c\","), json);
+        assertTrue(json.contains("\"seconds\":null,"), json);
+        assertTrue(json.contains("\"serverCpuPercentOfOneCore\":null,"), json);
+    }
+}

@@ -142,7 +142,7 @@ public final class Gateway implements AutoCloseable {
                 EapSettings eap = config.radius().eap().settings(config.dataDir(), pki.serverCertificate(),
                         pki.serverKey());
                 this.radius = RadiusServer.start(config.radius().settings(config.audit().queueSize()), eap,
-                        config.radius().proxySettings(config.policy()), config.radius().nasClients(policy),
+                        config.radius().proxySettings(config.policy(), config.dataDir()), config.radius().nasClients(policy),
                         new RadiusServices(policy, compliance, sessions, ConsoleWiring.tee(audit, decisionFeed), clock));
                 closeables.push(radius);
                 metrics.bindRadius(radius);

@@ -94,7 +94,7 @@ public final class ConfigLoader {
             if (cfg.radius().enabled()) {
                 cfg.radius().settings(cfg.audit().queueSize());
                 io.nacgw.radius.NasRegistry.of(cfg.radius().nasClients(policy)); // also: two clients, one network or certificate name
-                cfg.radius().proxySettings(cfg.policy());
+                cfg.radius().proxySettings(cfg.policy(), cfg.dataDir());
                 io.nacgw.certs.PkiLayout pki = new io.nacgw.certs.PkiLayout(cfg.dataDir().resolve("pki"));
                 cfg.radius().eap().settings(cfg.dataDir(), pki.serverCertificate(), pki.serverKey());
                 cfg.radius().coa().settings();

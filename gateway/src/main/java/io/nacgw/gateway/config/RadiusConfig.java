@@ -34,7 +34,7 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
         enabled = enabled == null || enabled;
         coa = coa == null ? new CoaConfig(null, null, null, null, null, null, null) : coa;
         eap = eap == null ? EapConfig.defaults() : eap;
-        radsec = radsec == null ? new RadSecConfig(null, null, null, null, null, null, null, null) : radsec;
+        radsec = radsec == null ? new RadSecConfig(null, null, null, null, null, null, null, null, null) : radsec;
         clients = clients == null ? new LinkedHashMap<>() : clients;
         upstreams = upstreams == null ? new LinkedHashMap<>() : upstreams;
     }
@@ -81,7 +81,7 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
      */
     public record RadSecConfig(Boolean enabled, String bindAddress, Integer port, Duration idleTimeout,
                                Duration handshakeTimeout, Integer maxConnections, List<java.nio.file.Path> trustedCaFiles,
-                               List<java.nio.file.Path> crlFiles) {
+                               List<java.nio.file.Path> crlFiles, Integer maxConnectionsPerAddress) {
         public RadSecConfig {
             trustedCaFiles = trustedCaFiles == null ? List.of() : List.copyOf(trustedCaFiles);
             crlFiles = crlFiles == null ? List.of() : List.copyOf(crlFiles);
@@ -94,7 +94,10 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
             return new RadSecSettings(enabled != null && enabled, bind, port != null ? port : d.port(),
                     idleTimeout != null ? idleTimeout : d.idleTimeout(),
                     handshakeTimeout != null ? handshakeTimeout : d.handshakeTimeout(),
-                    maxConnections != null ? maxConnections : d.maxConnections());
+                    maxConnections != null ? maxConnections : d.maxConnections(),
+                    maxConnectionsPerAddress != null ? maxConnectionsPerAddress
+                            : Math.min(maxConnections != null ? maxConnections : d.maxConnections(),
+                            d.maxConnectionsPerAddress()));
         }
     }
 
@@ -201,7 +204,12 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
      * checked against {@code radius.duplicateTtl}. Messages name the key.
      */
     public io.nacgw.radius.proxy.ProxySettings proxySettings(PolicyConfig policy) {
-        io.nacgw.radius.proxy.ProxySettings s = UpstreamsConfig.settings(upstreams, policy);
+        return proxySettings(policy, null);
+    }
+
+    /** As {@link #proxySettings(PolicyConfig)}, with the upstreams' TLS files relative to {@code dataDir}. */
+    public io.nacgw.radius.proxy.ProxySettings proxySettings(PolicyConfig policy, java.nio.file.Path dataDir) {
+        io.nacgw.radius.proxy.ProxySettings s = UpstreamsConfig.settings(upstreams, policy, dataDir);
         s.requireWithin(duplicateTtl != null ? duplicateTtl : RadiusSettings.DEFAULTS.duplicateTtl());
         return s;
     }

@@ -104,6 +104,30 @@ final class UpstreamsConfigTest {
     }
 
     @Test
+    void radsecUpstream_takesItsTlsFiles_port2083_andTheSecretRadsec() throws Exception {
+        io.nacgw.certs.CertificateAuthority ca = io.nacgw.certs.CertificateAuthority.open(dir.resolve("pki"));
+        ca.init(io.nacgw.certs.ServerNames.defaults(), io.nacgw.certs.KeyType.ECDSA_P256, false);
+        io.nacgw.certs.IssuedClient me = ca.issueClient("nacgw", io.nacgw.certs.Role.NAS, 30, "p".toCharArray());
+        String files = "certificateFile: " + me.chainFile() + ", keyFile: " + me.keyFile() + ", caFiles: ["
+                + ca.layout().caCertificate() + "]";
+        NacgwConfig c = load("radius:\n  upstreams:\n    home:\n      servers:\n        t: {address: 192.0.2.20, "
+                + "transport: radsec, " + files + "}\npolicy:\n  profiles:\n    wifi: {}\n");
+        UpstreamSettings t = c.radius().proxySettings(c.policy()).pools().get("home").servers().get(0);
+        assertEquals(UpstreamSettings.Transport.RADSEC, t.transport());
+        assertEquals(2083, t.authPort());
+        assertEquals(io.nacgw.radius.NasClient.sharedSecret("radsec"), t.secret());
+        assertTrue(t.tls() != null);
+        String m = error("radius:\n  upstreams:\n    home:\n      servers:\n        t: {address: 192.0.2.20, secret: s, "
+                + files + "}\npolicy:\n  profiles:\n    wifi: {}\n");
+        assertTrue(m.contains("radius.upstreams.home.servers.t.certificateFile, keyFile and caFiles are for transport "
+                + "radsec only"), m);
+        m = error("radius:\n  upstreams:\n    home:\n      servers:\n        t: {address: 192.0.2.20, transport: radsec, "
+                + "certificateFile: /nonexistent.pem, keyFile: /nonexistent.key, caFiles: [/nonexistent-ca.pem]}\n"
+                + "policy:\n  profiles:\n    wifi: {}\n");
+        assertTrue(m.contains("radius.upstreams.home.servers.t: cannot read the TLS files"), m);
+    }
+
+    @Test
     void badValues_nameTheKey() {
         String profiles = "policy:\n  profiles:\n    wifi: {}\n";
         String m = error("radius:\n  upstreams:\n    nps:\n      servers:\n        a: {address: nps.example.com, secret: s}\n"
@@ -111,9 +135,15 @@ final class UpstreamsConfigTest {
         assertTrue(m.contains("radius.upstreams.nps.servers.a.address") && m.contains("not an IPv4 or IPv6"), m);
         m = error("radius:\n  upstreams:\n    nps:\n      servers:\n        a: {address: 192.0.2.1}\n" + profiles);
         assertTrue(m.contains("radius.upstreams.nps.servers.a.secret is required"), m);
+        m = error("radius:\n  upstreams:\n    nps:\n      servers:\n        a: {address: 192.0.2.1, "
+                + "transport: radsec}\n" + profiles);
+        assertTrue(m.contains("radius.upstreams.nps.servers.a.certificateFile, keyFile and caFiles are required"), m);
         m = error("radius:\n  upstreams:\n    nps:\n      servers:\n        a: {address: 192.0.2.1, secret: s, "
                 + "transport: radsec}\n" + profiles);
-        assertTrue(m.contains("radius.upstreams.nps.servers.a.transport") && m.contains("radsec"), m);
+        assertTrue(m.contains("radius.upstreams.nps.servers.a.secret of a radsec upstream is always 'radsec'"), m);
+        m = error("radius:\n  upstreams:\n    nps:\n      servers:\n        a: {address: 192.0.2.1, secret: s, "
+                + "transport: dtls}\n" + profiles);
+        assertTrue(m.contains("radius.upstreams.nps.servers.a.transport must be udp or radsec"), m);
         m = error("radius:\n  upstreams:\n    nps:\n      servers:\n        a: {address: 192.0.2.1, secret: s, "
                 + "maxAttempts: 9}\n" + profiles);
         assertTrue(m.contains("radius.upstreams.nps.servers.a.maxAttempts must be 1 to 5"), m);

@@ -6,6 +6,7 @@ import io.nacgw.radius.codec.InboundPacket;
 import io.nacgw.radius.codec.OutboundPacket;
 import io.nacgw.radius.codec.RadiusCode;
 import io.nacgw.radius.codec.RadiusRequest;
+import io.nacgw.radius.radsec.RadSecClient;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -82,7 +83,7 @@ public final class RadiusProxy implements AutoCloseable {
             for (UpstreamSettings us : ps.servers()) {
                 Upstream u = shared.get(us.name());
                 if (u == null) {
-                    u = new Upstream(us, ps);
+                    u = new Upstream(us, ps, group);
                     shared.put(us.name(), u);
                     src.put(u.auth.to, u.auth);
                     src.put(u.acct.to, u.acct);
@@ -196,6 +197,10 @@ public final class RadiusProxy implements AutoCloseable {
                 return;
             }
             ex.tried.add(u);
+            if (u.tls != null) {
+                sendOverTls(ex, u, now);
+                return;
+            }
             Slots slots = ex.accounting ? u.acct : u.auth;
             Pending p = new Pending(ex.accounting ? Kind.ACCOUNTING : Kind.ACCESS, slots, ex);
             if (!slots.allocate(p)) {
@@ -337,10 +342,14 @@ public final class RadiusProxy implements AutoCloseable {
             u.probeAnswered(now);
             return;
         }
+        answered(p.exchange, u, p.kind, reply, p.authenticator, now);
+    }
+
+    /** A verified answer of upstream {@code u} to the exchange's current request: passed back (and remembered). */
+    private void answered(Exchange ex, Upstream u, Kind kind, byte[] reply, byte[] authenticator, long now) {
         u.answered(now);
-        Exchange ex = p.exchange;
         ex.current = null;
-        if (p.kind == Kind.ACCOUNTING) {
+        if (kind == Kind.ACCOUNTING) {
             u.accountingCopied.increment();
             finish(ex, new ProxyAnswer(ProxyAnswer.Kind.ANSWERED, reply[0] & 0xFF, List.of(), u.s.name()));
             return;
@@ -351,7 +360,7 @@ public final class RadiusProxy implements AutoCloseable {
         ProxyAnswer a;
         try {
             a = new ProxyAnswer(ProxyAnswer.Kind.ANSWERED, code, ProxyPackets.forNas(reply, u.s.secret(),
-                    p.authenticator, ex.request.secret(), ex.request.authenticator()), u.s.name());
+                    authenticator, ex.request.secret(), ex.request.authenticator()), u.s.name());
         } catch (IllegalArgumentException badKeys) {
             u.badReplies.increment();
             log.warn("reply from upstream {} carries an encrypted attribute that does not decode: {}", u.s.name(),
@@ -362,6 +371,75 @@ public final class RadiusProxy implements AutoCloseable {
             remember(ex.pool, a, u, now);
         }
         finish(ex, a);
+    }
+
+    /**
+     * Sends the exchange's request to a RadSec upstream over its connection (opened on first use, reused, reopened
+     * after a close). Over TCP nothing is retransmitted: the request waits {@code responseTimeout × maxAttempts}
+     * (within the pool's timeout); a failure to connect, a closed connection or no answer fails over like a UDP
+     * timeout.
+     */
+    private void sendOverTls(Exchange ex, Upstream u, long now) {
+        byte[] proxyState = ("nacgw:" + Long.toHexString(++sequence)).getBytes(StandardCharsets.US_ASCII);
+        byte[] authenticator = new byte[16];
+        RANDOM.nextBytes(authenticator);
+        byte[][] sent = new byte[1][];
+        java.util.function.IntFunction<byte[]> build = id -> sent[0] = ex.accounting
+                ? ProxyPackets.accountingRequest(ex.request, id, u.s.secret(), proxyState)
+                : ProxyPackets.accessRequest(ex.request, id, authenticator, u.s.secret(), proxyState);
+        Kind kind = ex.accounting ? Kind.ACCOUNTING : Kind.ACCESS;
+        java.time.Duration wait = java.time.Duration.ofNanos(Math.max(1, Math.min(u.s.worstCase().toNanos(),
+                ex.deadline - now)));
+        ex.current = null;
+        ex.last = u;
+        if (!ex.accounting) {
+            u.requests.increment();
+        }
+        u.tls.connection().thenCompose(c -> c.send(build, wait)).whenComplete((reply, failure) -> onLoop(() ->
+                tlsAnswer(ex, u, kind, reply, failure, sent[0] == null ? authenticator
+                        : java.util.Arrays.copyOfRange(sent[0], 4, 20))));
+    }
+
+    private void tlsAnswer(Exchange ex, Upstream u, Kind kind, byte[] reply, Throwable failure, byte[] authenticator) {
+        if (ex.done) {
+            return; // the pool's timeout ended it meanwhile
+        }
+        long now = System.nanoTime();
+        if (closed) {
+            finish(ex, ProxyAnswer.failed(ProxyAnswer.Kind.NO_UPSTREAM, u.s.name()));
+            return;
+        }
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof IllegalStateException) { // ProxyPackets: the request does not fit this hop
+            finish(ex, ProxyAnswer.failed(ProxyAnswer.Kind.TOO_LARGE, u.s.name()));
+            return;
+        }
+        if (cause == null && (!kind.answers(reply[0] & 0xFF) || !ProxyPackets.authentic(reply, u.s.secret(),
+                authenticator, kind == Kind.ACCESS && u.s.requireMessageAuthenticator()))) {
+            u.badReplies.increment();
+            cause = new IllegalArgumentException("unexpected or unauthenticated reply");
+        }
+        if (cause != null) {
+            log.debug("upstream {} over RadSec: {}", u.s.name(), cause.getMessage());
+            u.timedOut(now);
+            next(ex);
+            return;
+        }
+        answered(ex, u, kind, reply, authenticator, now);
+    }
+
+    /** Runs {@code task} on the proxy's thread (now, when already on it). */
+    private void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            log.debug("proxy stopped: a RadSec answer is dropped");
+        }
     }
 
     /** The upstream that issued a Challenge's State gets the next round. */
@@ -395,6 +473,21 @@ public final class RadiusProxy implements AutoCloseable {
     private void probe(Pool pool) {
         for (Upstream u : pool.upstreams) {
             if (u.probing) {
+                continue;
+            }
+            if (u.tls != null) { // the RadSec watchdog (RFC 6614 §2.6): Status-Server on the connection
+                u.probing = true;
+                u.probes.increment();
+                long sentAt = System.nanoTime();
+                u.tls.connection().thenCompose(c -> c.statusServer(u.s.responseTimeout()))
+                        .whenComplete((reply, failure) -> onLoop(() -> {
+                            u.probing = false;
+                            if (failure == null) {
+                                u.probeAnswered(sentAt);
+                            } else {
+                                u.probeFailed(sentAt);
+                            }
+                        }));
                 continue;
             }
             Pending p = new Pending(Kind.PROBE, u.auth, null);
@@ -451,6 +544,11 @@ public final class RadiusProxy implements AutoCloseable {
             return;
         }
         closed = true;
+        for (Upstream u : upstreams) {
+            if (u.tls != null) {
+                u.tls.close(); // outstanding requests fail: their exchanges end below or on the loop
+            }
+        }
         try {
             loop.submit(this::abandonAll).syncUninterruptibly();
         } catch (RejectedExecutionException alreadyStopping) {
@@ -623,9 +721,13 @@ public final class RadiusProxy implements AutoCloseable {
         final LongAdder accountingCopied = new LongAdder();
         final LongAdder accountingLost = new LongAdder();
 
-        Upstream(UpstreamSettings s, PoolSettings pool) {
+        /** The RadSec connection of an upstream with transport radsec, else null. */
+        final TlsLink tls;
+
+        Upstream(UpstreamSettings s, PoolSettings pool, EventLoopGroup group) {
             this.s = s;
             this.pool = pool;
+            this.tls = s.transport() == UpstreamSettings.Transport.RADSEC ? new TlsLink(s, group) : null;
             this.auth = new Slots(s.authSocket(), this);
             this.acct = new Slots(s.acctSocket(), this);
         }
@@ -688,6 +790,41 @@ public final class RadiusProxy implements AutoCloseable {
             return new UpstreamStats(pool.name(), s.name(), state, requests.sum(), retransmissions.sum(),
                     timeouts.sum(), accepts.sum(), rejects.sum(), challenges.sum(), badReplies.sum(), probes.sum(),
                     probesAnswered.sum(), accountingCopied.sum(), accountingLost.sum());
+        }
+    }
+
+    /**
+     * The one RadSec connection to an upstream: opened on first use, shared by every request (up to 256 at once),
+     * opened again on the next use after it closed or failed to open. Its replies complete on the proxy's thread
+     * (the connection runs on the proxy's event loop).
+     */
+    private static final class TlsLink {
+        private final UpstreamSettings s;
+        private final EventLoopGroup group;
+        private volatile CompletableFuture<RadSecClient> current;
+
+        TlsLink(UpstreamSettings s, EventLoopGroup group) {
+            this.s = s;
+            this.group = group;
+        }
+
+        /** The open connection, the one being opened, or a new one. Call on the proxy's thread. */
+        CompletableFuture<RadSecClient> connection() {
+            CompletableFuture<RadSecClient> c = current;
+            if (c != null && (!c.isDone() || (!c.isCompletedExceptionally() && c.join().isOpen()))) {
+                return c;
+            }
+            c = RadSecClient.connect(s.authSocket(), s.tls(), group, s.responseTimeout());
+            current = c;
+            return c;
+        }
+
+        /** Closes the connection, if one is open. Not on the proxy's thread. */
+        void close() {
+            CompletableFuture<RadSecClient> c = current;
+            if (c != null && c.isDone() && !c.isCompletedExceptionally()) {
+                c.join().close();
+            }
         }
     }
 

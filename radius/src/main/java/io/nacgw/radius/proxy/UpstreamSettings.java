@@ -1,5 +1,6 @@
 package io.nacgw.radius.proxy;
 
+import io.nacgw.certs.ClientTls;
 import io.nacgw.core.secret.Secret;
 import io.nacgw.radius.NasClient;
 
@@ -22,27 +23,34 @@ import java.util.regex.Pattern;
  * @param maxAttempts      transmissions of one request to this server (1-5) before nacgw fails over
  * @param requireMessageAuthenticator  drop replies without Message-Authenticator (BlastRADIUS; FreeRADIUS and NPS
  *                         send it)
+ * @param tls              for {@link Transport#RADSEC}: the client certificate nacgw presents and the CAs it trusts
+ *                         for the server's certificate (whose names must include {@code address}); null for UDP
  */
 public record UpstreamSettings(String name, InetAddress address, int authPort, int acctPort, Secret secret,
                                Transport transport, Duration responseTimeout, int maxAttempts,
-                               boolean requireMessageAuthenticator) {
+                               boolean requireMessageAuthenticator, ClientTls tls) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     /** How nacgw reaches an upstream. */
     public enum Transport {
         /** RADIUS over UDP (RFC 2865). */
-        UDP;
+        UDP,
+        /**
+         * RADIUS over TLS (RFC 6614): one connection to {@code authPort} (2083) for authentication, accounting and
+         * Status-Server, the shared secret {@code radsec}.
+         */
+        RADSEC;
 
-        /** Parses {@code udp}; {@code radsec} is named as not yet available. */
+        /** Parses {@code udp} or {@code radsec} ({@code tls} too). */
         public static Transport fromName(String key, String s) {
             String v = s == null ? "" : s.strip().toLowerCase(java.util.Locale.ROOT);
             if (v.equals("udp")) {
                 return UDP;
             }
             if (v.equals("radsec") || v.equals("tls")) {
-                throw new IllegalArgumentException(key + " radsec is not available in this build yet; use udp");
+                return RADSEC;
             }
-            throw new IllegalArgumentException(key + " must be udp, got '" + s + "'");
+            throw new IllegalArgumentException(key + " must be udp or radsec, got '" + s + "'");
         }
     }
 
@@ -66,30 +74,43 @@ public record UpstreamSettings(String name, InetAddress address, int authPort, i
         if (maxAttempts < 1 || maxAttempts > 5) {
             throw new IllegalArgumentException(key + "maxAttempts must be 1 to 5, got " + maxAttempts);
         }
+        if ((transport == Transport.RADSEC) != (tls != null)) {
+            throw new IllegalArgumentException(key + (tls == null ? "certificateFile, keyFile and caFiles are required"
+                    + " with transport radsec" : "certificateFile, keyFile and caFiles are for transport radsec only"));
+        }
+    }
+
+    /**
+     * An upstream on RadSec with the defaults: port 2083, the secret {@code radsec}, 2 s per try, 2 tries (over
+     * TCP a request is not retransmitted: it waits for both), MA required.
+     */
+    public static UpstreamSettings radsec(String name, InetAddress address, int port, ClientTls tls) {
+        return new UpstreamSettings(name, address, port, port == 65535 ? port - 1 : port + 1, NasClient.sharedSecret("radsec"),
+                Transport.RADSEC, Duration.ofSeconds(2), 2, true, tls);
     }
 
     /** An upstream on UDP with the defaults: 1812/1813, 2 s per transmission, 2 transmissions, MA required. */
     public static UpstreamSettings udp(String name, InetAddress address, int authPort, String secret) {
         return new UpstreamSettings(name, address, authPort, authPort == 1812 ? 1813 : authPort + 1,
-                NasClient.sharedSecret(secret), Transport.UDP, Duration.ofSeconds(2), 2, true);
+                NasClient.sharedSecret(secret), Transport.UDP, Duration.ofSeconds(2), 2, true, null);
     }
 
     /** A copy with other retransmission settings. */
     public UpstreamSettings withTimeout(Duration perAttempt, int attempts) {
         return new UpstreamSettings(name, address, authPort, acctPort, secret, transport, perAttempt, attempts,
-                requireMessageAuthenticator);
+                requireMessageAuthenticator, tls);
     }
 
     /** A copy that requires Message-Authenticator in replies, or not (FreeRADIUS before 3.2.5 sends none). */
     public UpstreamSettings withRequireMessageAuthenticator(boolean on) {
         return new UpstreamSettings(name, address, authPort, acctPort, secret, transport, responseTimeout, maxAttempts,
-                on);
+                on, tls);
     }
 
     /** A copy with another accounting port. */
     public UpstreamSettings withAcctPort(int port) {
         return new UpstreamSettings(name, address, authPort, port, secret, transport, responseTimeout, maxAttempts,
-                requireMessageAuthenticator);
+                requireMessageAuthenticator, tls);
     }
 
     InetSocketAddress authSocket() {

@@ -68,6 +68,8 @@ public final class RadSecServer implements AutoCloseable {
         RadSecCounters counters = new RadSecCounters();
         ChannelGroup connections = new DefaultChannelGroup("radsec", GlobalEventExecutor.INSTANCE);
         AtomicInteger open = new AtomicInteger();
+        java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, AtomicInteger> perAddress =
+                new java.util.concurrent.ConcurrentHashMap<>();
         RadSecInitializer.ConnectionLimit limit = ch -> {
             if (open.incrementAndGet() > settings.maxConnections()) {
                 open.decrementAndGet();
@@ -76,9 +78,27 @@ public final class RadSecServer implements AutoCloseable {
                 ch.close();
                 return false;
             }
+            java.net.InetAddress from = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+            AtomicInteger mine = from == null ? null : perAddress.compute(from, (k, n) -> {
+                AtomicInteger c = n == null ? new AtomicInteger() : n;
+                c.incrementAndGet();
+                return c;
+            });
+            if (mine != null && mine.get() > settings.maxConnectionsPerAddress()) {
+                release(perAddress, from);
+                open.decrementAndGet();
+                counters.refused(Refusal.MAX_CONNECTIONS_PER_ADDRESS, ch.remoteAddress(),
+                        settings.maxConnectionsPerAddress() + " connections open from this address "
+                                + "(radius.radsec.maxConnectionsPerAddress)");
+                ch.close();
+                return false;
+            }
             counters.open.increment();
             connections.add(ch);
             ch.closeFuture().addListener(f -> {
+                if (from != null) {
+                    release(perAddress, from);
+                }
                 open.decrementAndGet();
                 counters.open.decrement();
             });
@@ -104,6 +124,12 @@ public final class RadSecServer implements AutoCloseable {
         log.info("RadSec listening on {} (TLS, client certificates required), at most {} connections", 
                 listener.localAddress(), settings.maxConnections());
         return new RadSecServer(group, listener, connections, counters, links);
+    }
+
+    /** One connection from {@code from} fewer; the address is forgotten at zero (no entry per past peer). */
+    private static void release(java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, AtomicInteger> perAddress,
+                                java.net.InetAddress from) {
+        perAddress.computeIfPresent(from, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
     }
 
     /** The bound address (the real port when 0 was asked for). */

@@ -13,12 +13,23 @@ import java.util.Objects;
  *                          with Status-Server or reconnect)
  * @param handshakeTimeout  a TLS handshake must complete within this, else the connection is closed
  * @param maxConnections    connections open at once; beyond it new ones are closed at once
+ * @param maxConnectionsPerAddress  connections open at once from one IP address (one NAS, or the NASes behind one
+ *                          NAT); beyond it that address's new ones are closed at once, so one peer cannot take all
  */
 public record RadSecSettings(boolean enabled, String bindAddress, int port, Duration idleTimeout,
-                             Duration handshakeTimeout, int maxConnections) {
-    /** Off; {@code ::}:2083, 5 min idle, 10 s handshake, 1,024 connections. */
+                             Duration handshakeTimeout, int maxConnections, int maxConnectionsPerAddress) {
+    /** Connections per address by default: a NAS opens one or a few; a NAT of many APs needs a higher value. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+    /** Off; {@code ::}:2083, 5 min idle, 10 s handshake, 1,024 connections, 64 per address. */
     public static final RadSecSettings DEFAULTS = new RadSecSettings(false, "::", RadSec.DEFAULT_PORT,
-            Duration.ofMinutes(5), Duration.ofSeconds(10), 1024);
+            Duration.ofMinutes(5), Duration.ofSeconds(10), 1024, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+
+    /** Settings with the default per-address limit (at most {@code maxConnections}). */
+    public RadSecSettings(boolean enabled, String bindAddress, int port, Duration idleTimeout,
+                          Duration handshakeTimeout, int maxConnections) {
+        this(enabled, bindAddress, port, idleTimeout, handshakeTimeout, maxConnections,
+                Math.min(maxConnections, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS));
+    }
 
     public RadSecSettings {
         Objects.requireNonNull(bindAddress, "radius.radsec.bindAddress");
@@ -29,6 +40,10 @@ public record RadSecSettings(boolean enabled, String bindAddress, int port, Dura
         requirePositive("radius.radsec.handshakeTimeout", handshakeTimeout);
         if (maxConnections < 1 || maxConnections > 1_000_000) {
             throw new IllegalArgumentException("radius.radsec.maxConnections must be 1-1000000, got " + maxConnections);
+        }
+        if (maxConnectionsPerAddress < 1 || maxConnectionsPerAddress > maxConnections) {
+            throw new IllegalArgumentException("radius.radsec.maxConnectionsPerAddress must be 1 to "
+                    + "radius.radsec.maxConnections (" + maxConnections + "), got " + maxConnectionsPerAddress);
         }
     }
 

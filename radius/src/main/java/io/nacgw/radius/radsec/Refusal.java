@@ -8,6 +8,8 @@ import java.util.Locale;
 public enum Refusal {
     /** {@code radius.radsec.maxConnections} connections were open. */
     MAX_CONNECTIONS,
+    /** {@code radius.radsec.maxConnectionsPerAddress} connections from that IP address were open. */
+    MAX_CONNECTIONS_PER_ADDRESS,
     /** The TLS handshake did not complete within {@code radius.radsec.handshakeTimeout} (e.g. a slowloris). */
     HANDSHAKE_TIMEOUT,
     /** The handshake failed for a reason other than the certificate: TLS below 1.2, no common cipher, not TLS. */

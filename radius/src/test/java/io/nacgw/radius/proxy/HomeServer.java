@@ -34,17 +34,41 @@ public final class HomeServer implements AutoCloseable {
     final Path dir;
     public final int authPort;
     public final int acctPort;
+    /** The RadSec (RFC 6614) listener's TCP port, or 0 when this server has none. */
+    public final int tlsPort;
+    private final TlsFiles tls;
     private Process process;
 
+    /** PEM files of a RadSec listener: its CA (which must also have issued the clients'), certificate and key. */
+    public record TlsFiles(Path ca, Path certificate, Path key) {
+    }
+
     public HomeServer(String name, Path dir) throws IOException {
+        this(name, dir, null);
+    }
+
+    /**
+     * A home server that also listens for RadSec on 127.0.0.1:{@link #tlsPort} (authentication and accounting on
+     * one connection, a client certificate from {@code tls.ca()} required, secret {@code radsec}), when {@code tls}
+     * is given.
+     */
+    public HomeServer(String name, Path dir, TlsFiles tls) throws IOException {
         this.name = name;
         this.dir = dir;
+        this.tls = tls;
         this.authPort = freePort();
         int acct;
         do {
             acct = freePort();
         } while (acct == authPort);
         this.acctPort = acct;
+        if (tls != null) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                this.tlsPort = s.getLocalPort();
+            }
+        } else {
+            this.tlsPort = 0;
+        }
         writeConfig();
     }
 
@@ -114,6 +138,7 @@ public final class HomeServer implements AutoCloseable {
                         Reply-Message := "code accepted by NAME"
                 """.replace("NAME", name));
         String conf = preamble + """
+                RADSEC_CLIENTS
                 client nacgw {
                 \tipaddr = 127.0.0.1
                 \tsecret = "SECRET"
@@ -149,6 +174,7 @@ public final class HomeServer implements AutoCloseable {
                 \t\tipaddr = 127.0.0.1
                 \t\tport = ACCTPORT
                 \t}
+                RADSEC_LISTEN
                 \tauthorize {
                 \t\tif (&User-Name == "mfa" && !&State) {
                 \t\t\tupdate reply {
@@ -187,7 +213,34 @@ public final class HomeServer implements AutoCloseable {
                 \t}
                 }
                 """.replace("DIR", dir.toString()).replace("SECRET", SECRET)
-                .replace("AUTHPORT", Integer.toString(authPort)).replace("ACCTPORT", Integer.toString(acctPort));
+                .replace("AUTHPORT", Integer.toString(authPort)).replace("ACCTPORT", Integer.toString(acctPort))
+                .replace("RADSEC_LISTEN", tls == null ? "" : radsecListener())
+                .replace("RADSEC_CLIENTS", tls == null ? "" : "thread pool {\n\tstart_servers = 2\n\tmax_servers = 4\n"
+                        + "\tmin_spare_servers = 1\n\tmax_spare_servers = 4\n}\n"
+                        + "clients radsec {\n\tclient nacgw-tls {\n"
+                        + "\t\tipaddr = 127.0.0.1\n\t\tproto = tls\n\t\tsecret = radsec\n\t}\n}");
         Files.writeString(dir.resolve("radiusd.conf"), conf);
+    }
+
+    /** A TLS listener for authentication and accounting (FreeRADIUS 3.2 {@code proto = tcp} with {@code tls}). */
+    private String radsecListener() {
+        return """
+                \tlisten {
+                \t\ttype = auth+acct
+                \t\tproto = tcp
+                \t\tipaddr = 127.0.0.1
+                \t\tport = TLSPORT
+                \t\tclients = radsec
+                \t\ttls {
+                \t\t\tcertificate_file = CERT
+                \t\t\tprivate_key_file = KEY
+                \t\t\tca_file = CA_PEM
+                \t\t\trequire_client_cert = yes
+                \t\t\ttls_min_version = "1.2"
+                \t\t\tfragment_size = 8192
+                \t\t}
+                \t}
+                """.replace("TLSPORT", Integer.toString(tlsPort)).replace("CERT", tls.certificate().toString())
+                .replace("KEY", tls.key().toString()).replace("CA_PEM", tls.ca().toString());
     }
 }

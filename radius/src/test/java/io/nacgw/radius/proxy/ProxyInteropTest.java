@@ -81,6 +81,8 @@ final class ProxyInteropTest {
     private static HomeServer a;
     private static HomeServer b;
     private static HomeServer health;
+    /** FreeRADIUS with a RadSec listener, reached with transport radsec (pools "tls" and "tls-failover"). */
+    private static HomeServer tlsHome;
     private static RadiusServer server;
     private static RadiusProxy proxy;
 
@@ -90,9 +92,15 @@ final class ProxyInteropTest {
         a = new HomeServer("A", tmp.resolve("a"));
         b = new HomeServer("B", tmp.resolve("b"));
         health = new HomeServer("H", tmp.resolve("h"));
+        CertificateAuthority tlsCa = CertificateAuthority.open(tmp.resolve("pki-upstream"));
+        tlsCa.init(ServerNames.defaults(), KeyType.ECDSA_P256, false); // the server certificate names 127.0.0.1
+        tlsHome = new HomeServer("T", tmp.resolve("t"), new HomeServer.TlsFiles(tlsCa.layout().caCertificate(),
+                tlsCa.layout().serverCertificate(), tlsCa.layout().serverKey()));
+        IssuedClient proxyCert = tlsCa.issueClient("nacgw-proxy", Role.NAS, 30, "unused-p12".toCharArray());
         a.start();
         b.start();
         health.start();
+        tlsHome.start();
         world = new TestWorld();
         AccessPolicy policy = AccessPolicy.of(List.of(
                 Profile.builder("corp").remediationUrl(TestWorld.REMEDIATION)
@@ -102,12 +110,14 @@ final class ProxyInteropTest {
                         .build(),
                 Profile.builder("failover").build(),
                 Profile.builder("dead").build(),
-                Profile.builder("second").build()), "corp");
+                Profile.builder("second").build(), Profile.builder("tls").build(),
+                Profile.builder("tls-failover").build()), "corp");
         InetAddress lo = InetAddress.getByName("127.0.0.1");
         UpstreamSettings silent1 = UpstreamSettings.udp("silent1", lo, HomeServer.freePort(), "x")
                 .withTimeout(Duration.ofMillis(300), 2);
         UpstreamSettings silent2 = UpstreamSettings.udp("silent2", lo, HomeServer.freePort(), "x")
                 .withTimeout(Duration.ofMillis(300), 2);
+        UpstreamSettings t = tlsUpstream("t", tlsHome.tlsPort, tlsCa, proxyCert);
         ProxySettings upstreams = ProxySettings.of(List.of(
                 PoolSettings.failover("main", List.of(upstream("a", a))).withChecks(false, Duration.ofSeconds(1), 3, 3)
                         .withCopyAccounting(true),
@@ -118,12 +128,18 @@ final class ProxyInteropTest {
                         "x").withTimeout(Duration.ofMillis(300), 2))).withChecks(false,
                         Duration.ofSeconds(30), 3, 3),
                 PoolSettings.failover("health", List.of(upstream("h", health)))
-                        .withChecks(true, Duration.ofMillis(200), 2, 2)))
+                        .withChecks(true, Duration.ofMillis(200), 2, 2),
+                PoolSettings.failover("tls", List.of(t))
+                        .withChecks(true, Duration.ofMillis(200), 3, 2),
+                PoolSettings.failover("tls-failover", List.of(tlsUpstream("refusing", closedTcpPort(), tlsCa, proxyCert)
+                        .withTimeout(Duration.ofMillis(500), 1), t))
+                        .withChecks(false, Duration.ofSeconds(30), 3, 3)))
                 .withProfiles(Map.of("corp", "main", "guest", "main", "failover", "failover", "dead", "dead", "second",
-                        "second"));
+                        "second", "tls", "tls", "tls-failover", "tls-failover"));
         List<ProfileRule> rules = List.of(new ProfileRule("guest", null, "guest"),
                 new ProfileRule("failover", null, "failover"), new ProfileRule("dead", null, "dead"),
-                new ProfileRule("second", null, "second"));
+                new ProfileRule("second", null, "second"), new ProfileRule("tls", null, "tls"),
+                new ProfileRule("tls-failover", null, "tls-failover"));
         server = RadiusServer.start(TestWorld.settings().withBindAddress("::"), EapSettings.DISABLED, upstreams,
                 List.of(NasClient.builder("vpn", "127.0.0.1", TestWorld.SECRET).vendor(VendorProfile.CISCO)
                                 .profile("corp").profileRules(rules).build(),
@@ -139,6 +155,21 @@ final class ProxyInteropTest {
                 .withRequireMessageAuthenticator(false); // Debian 12's FreeRADIUS 3.2.1 signs no reply with it
     }
 
+    /** A RadSec upstream presenting {@code cert}, trusting {@code ca} for the server's certificate. */
+    private static UpstreamSettings tlsUpstream(String name, int port, CertificateAuthority ca, IssuedClient cert)
+            throws Exception {
+        return UpstreamSettings.radsec(name, InetAddress.getByName("127.0.0.1"), port,
+                TlsContexts.client(List.of(ca.layout().caCertificate()), cert.chainFile(), cert.keyFile()))
+                .withTimeout(Duration.ofSeconds(3), 2).withRequireMessageAuthenticator(false);
+    }
+
+    /** A loopback TCP port nothing listens on (connections are refused). */
+    private static int closedTcpPort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     @AfterAll
     static void stop() throws Exception {
         if (server != null) {
@@ -147,7 +178,7 @@ final class ProxyInteropTest {
         if (world != null) {
             world.close();
         }
-        for (HomeServer h : new HomeServer[]{a, b, health}) {
+        for (HomeServer h : new HomeServer[]{a, b, health, tlsHome}) {
             if (h != null) {
                 h.close();
             }
@@ -165,12 +196,20 @@ final class ProxyInteropTest {
                 + (ssid == null ? "" : ", Called-Station-Id = \"AA-BB-CC-DD-EE-FF:" + ssid + "\"");
     }
 
+    /** Alice's PAP login (compliant MAC) on {@code ssid}'s profile: accepted, with home server {@code from}'s welcome. */
+    private static void aliceAccepted(String ssid, String from) throws Exception {
+        Run r = radclient("127.0.0.1", "auth", login("alice", "alice-pass", "00-11-22-33-44-01", ssid));
+        assertTrue(r.received("Access-Accept"), r.output() + debug());
+        assertTrue(r.output().contains("Reply-Message = \"welcome alice from " + from + "\""), r.output());
+    }
+
     private static UpstreamStats stats(String upstream) {
         return proxy.stats().stream().filter(s -> s.upstream().equals(upstream)).findFirst().orElseThrow();
     }
 
     private static String debug() {
-        return "\nA:\n" + a.log() + "\nB:\n" + b.log() + "\nstats " + proxy.stats() + "\naudit " + world.audit;
+        return "\nA:\n" + a.log() + "\nB:\n" + b.log() + "\nT:\n" + tlsHome.log() + "\nstats " + proxy.stats()
+                + "\naudit " + world.audit;
     }
 
     @Test
@@ -227,6 +266,29 @@ final class ProxyInteropTest {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    @Test
+    void radsecUpstream_papLogin_isCheckedOverTls_andMergedWithTheProfile_wrongPasswordRejected() throws Exception {
+        long accepts = stats("t").accepts();
+        aliceAccepted("tls", "T");
+        assertEquals(accepts + 1, stats("t").accepts());
+        Run wrong = radclient("127.0.0.1", "auth", login("alice", "wrong", "00-11-22-33-44-01", "tls"));
+        assertTrue(wrong.received("Access-Reject"), wrong.output() + debug());
+        assertTrue(stats("t").rejects() >= 1);
+    }
+
+    @Test
+    void radsecUpstream_statusServerWatchdog_isAnsweredOverTheConnection() throws Exception {
+        waitFor(() -> stats("t").probesAnswered() >= 3, "three Status-Server probes answered over TLS");
+        assertEquals(UpstreamState.ALIVE, stats("t").state());
+    }
+
+    @Test
+    void radsecUpstreamRefusingConnections_failsOverToTheNext() throws Exception {
+        aliceAccepted("tls-failover", "T");
+        assertTrue(stats("refusing").timeouts() >= 1, "the refused connection is a failed try: " + proxy.stats());
+        assertEquals(0, stats("refusing").accepts());
     }
 
     @Test
@@ -310,9 +372,7 @@ final class ProxyInteropTest {
     @Test
     void silentUpstream_failsOverToTheSecond() throws Exception {
         long timeouts = stats("silent1").timeouts();
-        Run r = radclient("127.0.0.1", "auth", login("alice", "alice-pass", "00-11-22-33-44-01", "failover"));
-        assertTrue(r.received("Access-Accept"), r.output() + debug());
-        assertTrue(r.output().contains("welcome alice from B"), r.output());
+        aliceAccepted("failover", "B");
         assertEquals(timeouts + 1, stats("silent1").timeouts());
         assertTrue(stats("silent1").retransmissions() >= 1, String.valueOf(stats("silent1")));
         assertEquals(UpstreamState.ZOMBIE, stats("silent1").state());

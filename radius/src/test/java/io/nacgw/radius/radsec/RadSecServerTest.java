@@ -191,11 +191,7 @@ final class RadSecServerTest {
                 Clock.systemUTC()); RadSecClient c = f.connect()) {
             List<Socket> flood = new ArrayList<>();
             try {
-                for (int i = 0; i < 10; i++) {
-                    Socket raw = new Socket();
-                    raw.connect(f.address(), 10_000);
-                    flood.add(raw);
-                }
+                connectRaw(f.address(), 10, flood);
                 await("refusals counted", () -> f.radsec.stats().refusals(Refusal.MAX_CONNECTIONS) == 8);
                 assertEquals(RadiusCode.ACCESS_ACCEPT, accessRequest(c, TestWorld.COMPLIANT)[0] & 0xFF);
                 // the two admitted idle sockets never handshake: they are closed by the handshake timeout
@@ -210,6 +206,53 @@ final class RadSecServerTest {
                 }
             }
         }
+    }
+
+    @Test
+    void connectionsFromOneAddress_beyondItsLimit_areRefused_otherAddressesAndTheNasStillServed() throws Exception {
+        RadSecSettings s = new RadSecSettings(true, "127.0.0.1", 0, Duration.ofMinutes(5), Duration.ofSeconds(2), 16, 2);
+        try (RadSecFixture f = new RadSecFixture(dir, s, List.of(TestWorld.switchClient("192.0.2.1").build()),
+                Clock.systemUTC()); RadSecClient c = f.connect()) {
+            List<Socket> flood = new ArrayList<>();
+            try {
+                connectRaw(f.address(), 5, flood);
+                await("refusals counted", () -> f.radsec.stats().refusals(Refusal.MAX_CONNECTIONS_PER_ADDRESS) == 4);
+                assertEquals(0, f.radsec.stats().refusals(Refusal.MAX_CONNECTIONS));
+                Socket other = new Socket();
+                other.bind(new InetSocketAddress("127.0.0.2", 0));
+                other.connect(f.address(), 10_000);
+                flood.add(other);
+                await("the other address admitted", () -> f.radsec.stats().open() == 3);
+                assertEquals(4, f.radsec.stats().refusals(Refusal.MAX_CONNECTIONS_PER_ADDRESS));
+                assertEquals(RadiusCode.ACCESS_ACCEPT, accessRequest(c, TestWorld.COMPLIANT)[0] & 0xFF);
+            } finally {
+                for (Socket raw : flood) {
+                    raw.close();
+                }
+            }
+            await("the idle sockets' slots freed", () -> f.radsec.stats().open() == 1);
+            try (RadSecClient again = f.connect()) {
+                assertEquals(RadiusCode.ACCESS_ACCEPT, accessRequest(again, TestWorld.COMPLIANT)[0] & 0xFF,
+                        "the address's count went down as its connections closed");
+            }
+        }
+    }
+
+    /** Opens {@code n} plain TCP connections to {@code to} (no TLS), adding each to {@code into}. */
+    private static void connectRaw(InetSocketAddress to, int n, List<Socket> into) throws Exception {
+        for (int i = 0; i < n; i++) {
+            Socket raw = new Socket();
+            raw.connect(to, 10_000);
+            into.add(raw);
+        }
+    }
+
+    @Test
+    void perAddressLimit_aboveTheTotal_isRefused() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new RadSecSettings(true, "::", 1, Duration.ofMinutes(1), Duration.ofSeconds(1), 4, 5));
+        assertThrows(IllegalArgumentException.class,
+                () -> new RadSecSettings(true, "::", 1, Duration.ofMinutes(1), Duration.ofSeconds(1), 4, 0));
     }
 
     @Test

@@ -108,7 +108,7 @@ public class EapTlsHandshakeBenchmark {
         EapSettings s = EapSettings.DISABLED.withEnabled(true).withTls(List.of(caFile), certFile, keyFile);
         material = TlsMaterial.load(s, Clock.systemUTC());
         // the JDK's providers lack the RSA-PSS names bctls asks for (an RSA server signs with PSS)
-        clientCrypto = (JcaTlsCrypto) new JcaTlsCryptoProvider().setProvider(new BouncyCastleProvider())
+        clientCrypto = new JcaTlsCryptoProvider().setProvider(new BouncyCastleProvider())
                 .create(new SecureRandom());
         if (!handshake()) {
             throw new IllegalStateException("the in-memory handshake did not complete");

@@ -434,7 +434,8 @@ final class SessionReauthorizerTest {
         world.sessions.close();
         trigger.onChange(new DeviceChange(compliant(), noncompliant()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (trigger.stats().failed() == 0 && System.nanoTime() < deadline) {
+        // the failure is counted before the change leaves the backlog: wait for both
+        while ((trigger.stats().failed() == 0 || trigger.stats().backlog() != 0) && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         assertEquals(1, trigger.stats().failed());

@@ -52,6 +52,8 @@ final class DefaultSyncService implements SyncService {
     private boolean closed;
     /** The schedule runs only while this node leads (one node of several on a shared store). */
     private volatile ClusterRole role = ClusterRole.solo("local");
+    /** Whether this node led at the previous scheduler tick (a new leader syncs at once). */
+    private volatile boolean ledAtLastTick;
 
     // guarded by this: a run is claimed, and its result recorded and the claim released, in one critical section
     private SyncMode runningMode;
@@ -215,13 +217,16 @@ final class DefaultSyncService implements SyncService {
     }
 
     /**
-     * Runs whatever is due now: a full sync when none succeeded within the full interval, else an incremental;
-     * nothing while another node leads.
+     * Runs whatever is due now: a full sync when none succeeded within the full interval, else an incremental (also
+     * at the first tick after this node became the leader); nothing while another node leads.
      */
     SyncReport tick() {
         if (!role.isLeader()) {
+            ledAtLastTick = false;
             return null;
         }
+        boolean newLeader = !ledAtLastTick;
+        ledAtLastTick = true;
         adoptShared();
         Instant now = clock.instant();
         boolean fullDue;
@@ -234,7 +239,9 @@ final class DefaultSyncService implements SyncService {
         if (fullDue) {
             return runFull();
         }
-        return incrementalDue ? runIncremental() : null;
+        // a node that has just become the leader (or started) catches up at once: incrementally from the mark another
+        // leader left in the store, or fully when it cannot (claim() decides)
+        return incrementalDue || newLeader ? runIncremental() : null;
     }
 
     @Override

@@ -68,9 +68,10 @@ final class JdbcSessionStore implements SessionStore {
             + "device_id = COALESCE(?, device_id), user_name = COALESCE(user_name, ?), "
             + "nas_port = COALESCE(nas_port, ?), nas_port_id = COALESCE(nas_port_id, ?), "
             + "owner_node = COALESCE(?, owner_node), " + NEWER;
-    private static final String AUTHORIZE_ACCOUNTED = AUTHORIZE
+    // package-private: JdbcSessionStoreTest checks their query plans
+    static final String AUTHORIZE_ACCOUNTED = AUTHORIZE
             + " WHERE nas_id = ? AND acct_session_id IS NOT NULL AND stopped_at IS NULL AND ";
-    private static final String AUTHORIZE_ACCEPT_ONLY = AUTHORIZE + ", expires_at = ?, "
+    static final String AUTHORIZE_ACCEPT_ONLY = AUTHORIZE + ", expires_at = ?, "
             + "started_at = CASE WHEN stopped_at IS NULL AND expires_at > ? THEN started_at ELSE ? END, "
             + "stopped_at = NULL, terminate_cause = NULL WHERE nas_id = ? AND acct_session_id IS NULL AND ";
 

@@ -9,6 +9,7 @@ import io.nacgw.core.testing.MutableClock;
 import io.nacgw.core.testing.TestStores;
 import io.nacgw.core.testing.Postgres;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -317,5 +318,28 @@ final class JdbcSessionStoreTest {
         assertThrows(IllegalArgumentException.class, () -> new Authorization(A, null, null, null, null, "u", "corp",
                 Verdict.ALLOW, null, "d", T0, T0));
         assertThrows(IllegalArgumentException.class, () -> accept(A, MAC, "d", T0, Verdict.DENY));
+    }
+
+    @Test
+    void accept_onAnEmbeddedStore_findsItsRowsByMac_notByScanningTheNas() throws Exception {
+        // the plan SQLite picks for the statements of every Access-Accept: before V50 the Accept-only update read
+        // every Accept-only row of the NAS through the (nas_id, acct_session_id) index
+        StoreSettings settings = TestStores.fresh(2);
+        store = SessionStore.open(settings, clock);
+        store.recordAuthorizations(List.of(accept(A, MAC, "d1", T0, Verdict.ALLOW)));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(settings.jdbcUrl())) {
+            for (String sql : List.of(JdbcSessionStore.AUTHORIZE_ACCOUNTED + "mac = ?",
+                    JdbcSessionStore.AUTHORIZE_ACCEPT_ONLY + "mac = ?")) {
+                StringBuilder plan = new StringBuilder();
+                try (java.sql.PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql);
+                     java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        plan.append(rs.getString("detail")).append('\n');
+                    }
+                }
+                assertTrue(plan.toString().contains("USING INDEX nas_sessions_mac_nas (mac=? AND nas_id=?"),
+                        sql + "\n" + plan);
+            }
+        }
     }
 }

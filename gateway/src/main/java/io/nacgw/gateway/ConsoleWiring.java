@@ -189,13 +189,15 @@ final class ConsoleWiring {
         nasActivity(p.registry()).forEach(nas::set);
         o.putObject("feed").put("published", p.feed().published()).put("dropped", p.feed().dropped())
                 .put("subscribers", p.feed().subscribers());
-        // every other latency histogram the registry holds (store reads and writes, CoA, …)
+        // nacgw's other latency histograms (store reads and writes, CoA, …), titled for people; the JVM's own timers
+        // (GC pauses…) belong to /metrics, not to the console's cards
         ArrayNode timers = o.putArray("latencies");
         for (Meter m : p.registry().getMeters()) {
             String name = m.getId().getName();
-            if (m instanceof Timer && !name.equals("nacgw_radius_request") && !name.equals("nacgw_api_request")) {
+            if (m instanceof Timer && name.startsWith("nacgw_") && !name.equals("nacgw_radius_request")
+                    && !name.equals("nacgw_api_request")) {
                 Timer t = (Timer) m;
-                timers.addObject().put("name", name + tags(m)).put("count", t.count())
+                timers.addObject().put("name", title(m)).put("metric", name + tags(m)).put("count", t.count())
                         .put("p99", percentile(t, 0.99));
             }
         }
@@ -249,6 +251,30 @@ final class ConsoleWiring {
             }
         }
         return out;
+    }
+
+    /** A card title: {@code nacgw_store_read{x=y}} → "Store read (y)"; RADIUS, API and CoA in capitals. */
+    static String title(Meter m) {
+        StringBuilder sb = new StringBuilder();
+        for (String word : m.getId().getName().substring("nacgw_".length()).split("_")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            String w = switch (word) {
+                case "coa" -> "CoA";
+                case "api", "radius", "eap", "tls", "nas" -> word.toUpperCase(java.util.Locale.ROOT);
+                default -> word;
+            };
+            if (sb.length() == 0) {
+                w = Character.toUpperCase(w.charAt(0)) + w.substring(1);
+            } else {
+                sb.append(' ');
+            }
+            sb.append(w);
+        }
+        StringBuilder values = new StringBuilder();
+        m.getId().getTags().forEach(t -> values.append(values.length() == 0 ? "" : ", ").append(t.getValue()));
+        return values.length() == 0 ? sb.toString() : sb.append(" (").append(values).append(')').toString();
     }
 
     private static String tags(Meter m) {

@@ -141,6 +141,18 @@ final class ConsoleWiringTest {
     }
 
     @Test
+    void overview_latencyCards_areNacgwTimersWithTitlesForPeople() throws Exception {
+        registry.timer("nacgw_store_read").record(java.time.Duration.ofMillis(2));
+        registry.timer("nacgw_coa_latency", "client", "sw1").record(java.time.Duration.ofMillis(3));
+        registry.timer("jvm.gc.pause", "action", "end of minor GC").record(java.time.Duration.ofMillis(1));
+        JsonNode o = call(AdminOperation.OVERVIEW, Map.of(), "", 200);
+        List<String> titles = new ArrayList<>();
+        o.path("latencies").forEach(t -> titles.add(t.path("name").asText()));
+        titles.sort(null);
+        assertEquals(List.of("CoA latency (sw1)", "Store read"), titles, o.path("latencies").toString());
+    }
+
+    @Test
     void tee_publishesEveryLine_andStillWritesWhenNobodyListens() throws Exception {
         List<String> written = new ArrayList<>();
         List<String> calls = new ArrayList<>();

@@ -79,7 +79,7 @@
     cards.appendChild(card('sync', (o.sync || {}).status));
     const coa = o.coa || {};
     cards.appendChild(card('CoA ack / nak / timeout', (coa.acked ?? 0) + ' / ' + (coa.nakked ?? 0) + ' / ' + (coa.timedOut ?? 0)));
-    (o.latencies || []).forEach((t) => cards.appendChild(card(t.name + ' p99', t.p99 + ' ms')));
+    (o.latencies || []).forEach((t) => cards.appendChild(card(t.name + ' p99', (Math.round(t.p99 * 100) / 100) + ' ms')));
     const now = Date.now() / 1000;
     if (previous) {
       const dt = Math.max(0.001, now - previous.t);

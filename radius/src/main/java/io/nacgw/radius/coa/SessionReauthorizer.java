@@ -360,9 +360,9 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
 
     /**
      * True when {@code now} is not the answer the NAS holds for {@code s} ({@link #held}): compared with the answer
-     * the session was authorised with when it was recorded (so an Access-Accept already decided with the new record gets nothing,
-     * and one decided before an earlier change the trigger has not seen yet gets its CoA); else, for a session known
-     * from accounting only, with {@code was}, the decision before the change or reload.
+     * the session was authorised with when it was recorded (so an Access-Accept already decided with the new record
+     * gets nothing, and one decided before an earlier change the trigger has not seen yet gets its CoA); else, for a
+     * session known from accounting only, with {@code was}, the decision before the change or reload.
      */
     private boolean differs(Session s, Decision was, Decision now) {
         Long held = held(s);

@@ -136,6 +136,21 @@ final class ConfigLoaderTest {
     }
 
     @Test
+    void radiusOverloadKeys_defaultAndBadValues_nameTheKey() throws Exception {
+        assertEquals(Duration.ofMillis(100), load(MINIMAL).radius().settings(10).maxQueueDelay());
+        assertEquals(0, load(MINIMAL).radius().settings(10).maxRequestsPerSecond());
+        NacgwConfig ok = load("radius:\n  maxQueueDelay: 250ms\n  maxRequestsPerSecond: 20000\n" + MINIMAL);
+        assertEquals(Duration.ofMillis(250), ok.radius().settings(10).maxQueueDelay());
+        assertEquals(20_000, ok.radius().settings(10).maxRequestsPerSecond());
+        assertEquals(Duration.ZERO, load("radius:\n  maxQueueDelay: 0s\n" + MINIMAL).radius().settings(10)
+                .maxQueueDelay());
+        String m = error("radius:\n  maxQueueDelay: 30s\n" + MINIMAL);
+        assertTrue(m.contains("radius.maxQueueDelay must be 0 (no bound) or 1ms to 10s"), m);
+        m = error("radius:\n  maxRequestsPerSecond: -1\n" + MINIMAL);
+        assertTrue(m.contains("radius.maxRequestsPerSecond must be 0"), m);
+    }
+
+    @Test
     void sharedCoaKeys_andNodeName_areValidatedNamingTheKey() throws Exception {
         NacgwConfig ok = load("cluster: {nodeName: gw-1.example}\nradius:\n  coa:\n    shared: {heartbeatInterval: 500ms, "
                 + "nodeTimeout: 3s, ownerGrace: 0s, claimRetention: 2h}\n" + MINIMAL);

@@ -148,6 +148,10 @@ final class ConfigLoaderTest {
         assertTrue(m.contains("radius.maxQueueDelay must be 0 (no bound) or 1ms to 10s"), m);
         m = error("radius:\n  maxRequestsPerSecond: -1\n" + MINIMAL);
         assertTrue(m.contains("radius.maxRequestsPerSecond must be 0"), m);
+        assertEquals(1024, load(MINIMAL).api().settings().maxInFlightRequests());
+        assertEquals(64, load("api:\n  maxInFlightRequests: 64\n" + MINIMAL).api().settings().maxInFlightRequests());
+        m = error("api:\n  maxInFlightRequests: 0\n" + MINIMAL);
+        assertTrue(m.contains("api.maxInFlightRequests must be 1 to 1000000"), m);
     }
 
     @Test

@@ -89,6 +89,13 @@ final class GatewayProxyTest {
                 assertTrue(metrics.contains("nacgw_proxy_accepts_total{pool=\"home\",upstream=\"fr\"} 2.0"), metrics);
                 assertTrue(metrics.contains("nacgw_proxy_upstream_state{pool=\"home\",state=\"alive\",upstream=\"fr\"} 1.0"),
                         metrics);
+                // both logins' round trips to the upstream, as a histogram like nacgw's other timers
+                assertEquals(2.0, GatewayMetricsTest.value(metrics, "nacgw_proxy_upstream_latency_seconds_count",
+                        "pool=\"home\"", "upstream=\"fr\""));
+                assertEquals(2.0, GatewayMetricsTest.value(metrics, "nacgw_proxy_upstream_latency_seconds_bucket",
+                        "pool=\"home\"", "upstream=\"fr\"", "le=\"+Inf\""));
+                assertTrue(metrics.contains("nacgw_proxy_upstream_latency_seconds_bucket{le=\"0.1\",pool=\"home\""),
+                        metrics);
 
                 // a client naming a pool the running proxy lacks: refused, nothing changes
                 Path f = dir.resolve("nacgw.yaml");

@@ -113,9 +113,9 @@ final class ProxyInteropTest {
                 Profile.builder("second").build(), Profile.builder("tls").build(),
                 Profile.builder("tls-failover").build()), "corp");
         InetAddress lo = InetAddress.getByName("127.0.0.1");
-        UpstreamSettings silent1 = UpstreamSettings.udp("silent1", lo, HomeServer.freePort(), "x")
+        UpstreamSettings silent1 = UpstreamSettings.udp("silent1", lo, io.nacgw.radius.FreeRadius.freePort(), "x")
                 .withTimeout(Duration.ofMillis(300), 2);
-        UpstreamSettings silent2 = UpstreamSettings.udp("silent2", lo, HomeServer.freePort(), "x")
+        UpstreamSettings silent2 = UpstreamSettings.udp("silent2", lo, io.nacgw.radius.FreeRadius.freePort(), "x")
                 .withTimeout(Duration.ofMillis(300), 2);
         UpstreamSettings t = tlsUpstream("t", tlsHome.tlsPort, tlsCa, proxyCert);
         ProxySettings upstreams = ProxySettings.of(List.of(
@@ -124,7 +124,7 @@ final class ProxyInteropTest {
                 PoolSettings.failover("second", List.of(upstream("b", b))).withChecks(false, Duration.ofSeconds(1), 3, 3),
                 PoolSettings.failover("failover", List.of(silent1, upstream("b", b)))
                         .withChecks(false, Duration.ofSeconds(30), 3, 3),
-                PoolSettings.failover("dead", List.of(silent2, UpstreamSettings.udp("silent3", lo, HomeServer.freePort(),
+                PoolSettings.failover("dead", List.of(silent2, UpstreamSettings.udp("silent3", lo, io.nacgw.radius.FreeRadius.freePort(),
                         "x").withTimeout(Duration.ofMillis(300), 2))).withChecks(false,
                         Duration.ofSeconds(30), 3, 3),
                 PoolSettings.failover("health", List.of(upstream("h", health)))

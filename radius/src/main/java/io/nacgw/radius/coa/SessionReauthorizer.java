@@ -17,6 +17,7 @@ import io.nacgw.radius.CoaAction;
 import io.nacgw.radius.DropReason;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.server.Counters;
+import io.nacgw.radius.server.SessionEndListener;
 import io.nacgw.radius.server.SessionWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,6 +95,8 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     private volatile long overflowSince = Long.MAX_VALUE;
     /** Shared mode: who sends which CoA; null on one node (every CoA is sent here). */
     private volatile CoaCoordinator coordinator;
+    /** Told of the endpoint of every CoA the NAS acknowledged or answered with NAK 503; null: nobody. */
+    private volatile SessionEndListener sessionEnds;
 
     /**
      * @param clients    NAS clients by name as configured now
@@ -120,6 +123,16 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
         CoaCoordinator c = CoaCoordinator.start(claims, node, settings, clock, this::doneBefore);
         this.coordinator = c;
         return c;
+    }
+
+    /**
+     * From now on, every CoA or Disconnect the NAS acknowledges (it ends or re-authorises the session) and every
+     * NAK 503 (it has no such session) is told to {@code listener} with the session's MAC and the time the CoA was
+     * sent: the RADIUS server's Accept recorder, so the re-authentication's Access-Accept is written to the session
+     * table even when it repeats the one before.
+     */
+    public void onSessionEnd(SessionEndListener listener) {
+        this.sessionEnds = listener;
     }
 
     /** As {@link #share}, with a coordinator the caller drives (tests). */
@@ -520,8 +533,13 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     private CompletableFuture<CoaResult> send(Session s, CoaTrigger trigger, CoaAction action, String reason,
                                               Long target) {
         queued.increment();
+        Instant sentAt = clock.instant(); // the NAS may re-authenticate before its answer arrives
         CompletableFuture<CoaResult> f = sender.submit(CoaRequest.of(s, trigger, action, reason));
         f.thenAccept(r -> {
+            SessionEndListener ends = sessionEnds;
+            if (ends != null && (r.answer() == CoaResult.Answer.ACK || r.sessionGone())) {
+                ends.sessionEnded(s.mac(), sentAt);
+            }
             if (target != null && r.answer() == CoaResult.Answer.ACK) {
                 try {
                     worker.execute(() -> answered(s, target));

@@ -94,7 +94,7 @@ write_section() {
 }
 
 machine() {
-  echo "- CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1), $(nproc) logical CPUs; memory $(free -g 2>/dev/null | awk '/^Mem:/{print $2 " GiB"}'); kernel $(uname -r); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  machine_cpu
   echo "- Java: $(java -version 2>&1 | head -n1); nacgw: $(java -jar "$JAR" version 2>/dev/null | head -n1), commit $COMMIT"
 }
 
@@ -246,4 +246,9 @@ client loadgen {
 	nas_type = other
 }
 CONF
+}
+
+# machine_cpu: the machine line of machine (CPU, memory, kernel, load average now), for scripts that measure no nacgw.jar
+machine_cpu() {
+  echo "- CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1), $(nproc) logical CPUs; memory $(free -g 2>/dev/null | awk '/^Mem:/{print $2 " GiB"}'); kernel $(uname -r); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 }

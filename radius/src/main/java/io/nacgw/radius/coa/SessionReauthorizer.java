@@ -16,6 +16,7 @@ import io.nacgw.radius.CoaAction;
 import io.nacgw.radius.DropReason;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.server.Counters;
+import io.nacgw.radius.server.SessionEndListener;
 import io.nacgw.radius.server.SessionWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,6 +118,8 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
     /** A task that writes {@link #sessionWrites} is queued and has not started. */
     private final AtomicBoolean writesQueued = new AtomicBoolean();
+    /** Told of the endpoint of every CoA the NAS acknowledged or answered with NAK 503; null: nobody. */
+    private volatile SessionEndListener sessionEnds;
 
     /**
      * @param clients    NAS clients by name as configured now
@@ -155,6 +158,16 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
         CoaCoordinator c = CoaCoordinator.start(claims, node, settings, clock, this::doneBefore);
         this.coordinator = c;
         return c;
+    }
+
+    /**
+     * From now on, every CoA or Disconnect the NAS acknowledges (it ends or re-authorises the session) and every
+     * NAK 503 (it has no such session) is told to {@code listener} with the session's MAC and the time the CoA was
+     * sent: the RADIUS server's Accept recorder, so the re-authentication's Access-Accept is written to the session
+     * table even when it repeats the one before.
+     */
+    public void onSessionEnd(SessionEndListener listener) {
+        this.sessionEnds = listener;
     }
 
     /** As {@link #share}, with a coordinator the caller drives (tests). */
@@ -608,7 +621,12 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
         if (target != null) {
             inFlight.put(s.id(), target);
         }
+        Instant sentAt = clock.instant(); // the NAS may re-authenticate before its answer arrives
         return sender.submit(CoaRequest.of(s, trigger, action, reason)).thenApply(r -> {
+            SessionEndListener ends = sessionEnds;
+            if (ends != null && (r.answer() == CoaResult.Answer.ACK || r.sessionGone())) {
+                ends.sessionEnded(s.mac(), sentAt);
+            }
             Long answer = target != null && r.answer() == CoaResult.Answer.ACK ? target : null;
             if (answer != null || r.sessionGone()) {
                 write(new SessionWrite(s, answer, r.sessionGone())); // leaves inFlight once written

@@ -566,6 +566,26 @@ final class SessionReauthorizerTest {
     }
 
     @Test
+    void ackAndNak503_tellTheSessionEndListener_otherAnswersDoNot() throws Exception {
+        // the Accept recorder forgets the MAC, so the re-authentication's Accept is written even if identical
+        java.util.concurrent.BlockingQueue<String> ended = new java.util.concurrent.LinkedBlockingQueue<>();
+        trigger.onSessionEnd((mac, at) -> ended.add(mac.canonical() + "@" + at));
+        Session s = session();
+        nas.answering(r -> NasStandIn.Answer.nak(404));
+        assertEquals(CoaResult.Answer.NAK, trigger.reauthorize(s, true).get(10, TimeUnit.SECONDS).answer());
+        world.clock.advance(java.time.Duration.ofSeconds(5));
+        nas.answering(r -> NasStandIn.Answer.ACK);
+        assertEquals(CoaResult.Answer.ACK, trigger.reauthorize(s, true).get(10, TimeUnit.SECONDS).answer());
+        assertEquals(TestWorld.COMPLIANT.canonical() + "@" + TestWorld.NOW.plusSeconds(5),
+                ended.poll(10, TimeUnit.SECONDS), "the Disconnect-ACK, at the time it was sent; not the NAK 404");
+        world.clock.advance(java.time.Duration.ofSeconds(5));
+        nas.answering(r -> NasStandIn.Answer.nak(503));
+        assertTrue(trigger.reauthorize(s, false).get(10, TimeUnit.SECONDS).sessionGone());
+        assertEquals(TestWorld.COMPLIANT.canonical() + "@" + TestWorld.NOW.plusSeconds(10),
+                ended.poll(10, TimeUnit.SECONDS), "NAK 503: the NAS has no such session");
+    }
+
+    @Test
     void changesAfterClose_areDroppedAndCounted_neverBlock() {
         trigger.close();
         trigger.onChange(new DeviceChange(compliant(), noncompliant()));

@@ -10,6 +10,7 @@ import io.nacgw.radius.radsec.RadSecServer;
 import io.nacgw.radius.radsec.RadSecSettings;
 import io.nacgw.certs.ServerTls;
 import io.nacgw.radius.server.ServerComponents;
+import io.nacgw.radius.server.SessionEndListener;
 import io.nacgw.radius.server.ServicePort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -272,6 +273,11 @@ public final class RadiusServer implements AutoCloseable {
     /** Decisions by NAS client, profile and reason; each client's last request; EAP-TLS failures; latency hook. */
     public DecisionStats decisions() {
         return components.decisions();
+    }
+
+    /** Where CoA results tell the Access-Accept recorder that an endpoint's session ended or is re-authorised. */
+    public SessionEndListener sessionEnds() {
+        return components.sessionEnds();
     }
 
     /** {@code nacgw debug}: the live trace of one device's or one NAS's requests. */

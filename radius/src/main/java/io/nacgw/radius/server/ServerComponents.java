@@ -116,7 +116,7 @@ public final class ServerComponents implements AutoCloseable {
         this.accessHandler = new AccessRequestHandler(authorizer, audit, acceptRecorder, counters, services.clock(),
                 decisions, debug);
         this.accountingHandler = new AccountingRequestHandler(services.sessions(), sessionExecutor, services.compliance(),
-                counters, services.clock(), this::copyAccounting, debug);
+                counters, services.clock(), this::copyAccounting, debug, acceptRecorder);
         // RadSec connections share one cache; a connection's address and port key its entries (RFC 6613 §2.6.1)
         this.streamDuplicates = new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters);
@@ -233,6 +233,11 @@ public final class ServerComponents implements AutoCloseable {
     /** Configured clients and profiles get their decision tallies before any request can name them. */
     private void registerTallies(NasRegistry clients) {
         decisions.register(clients.clients().stream().map(io.nacgw.radius.NasClient::name).toList(), policy.names());
+    }
+
+    /** Where CoA results tell the Accept recorder that an endpoint's session ended or is being re-authorised. */
+    public SessionEndListener sessionEnds() {
+        return acceptRecorder;
     }
 
     /** The live trace of {@code nacgw debug} (off unless a session runs). */

@@ -68,8 +68,9 @@ done <<< "$ROWS"
   echo "clock moves 1 ms per request, so 1,000 endpoints each re-authenticate every second (the duplicate cache and Accept"
   echo "coalescing apply) and 16,384 are each seen again only after 16 s (every Accept is a session-table write)."
   echo "CPU is the whole process's CPU time (every thread, GC and JIT included) per request over the measured iterations"
-  echo "(mean ± JMH's 99.9% error), bytes are allocated by every thread per request (\`-prof gc\`); both are what a busy"
-  echo "machine distorts little. Requests/s is one thread's wall-clock rate, for reference only: it moves with the load."
+  echo "(mean ± JMH's 99.9% error), bytes are allocated by every thread per request (\`-prof gc\`). Bytes do not depend on"
+  echo "the machine's load; CPU time depends on it far less than wall time does, but cache misses and JIT work on a busy"
+  echo "machine still add to it. Requests/s is one thread's wall-clock rate, for reference only: it moves with the load."
   echo "$WARMUP_ITERATIONS warm-up and $ITERATIONS measured iterations of $TIME."
   echo
   machine_cpu

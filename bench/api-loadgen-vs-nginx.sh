@@ -61,14 +61,9 @@ start_nacgw() {
   else
     a="$a --basic-file $TMP/basic"
   fi
-  if ! java $JAVA_OPTS -jar "$JAR" devices import --config "$dir/nacgw.yaml" "$TMP/devices.jsonl" > "$dir/import.log" 2>&1; then
-    SKIP[nacgw]="config or import failed: $(tail -n 2 "$dir/import.log" | tr '\n' ' ')"; return
-  fi
-  java $JAVA_OPTS -jar "$JAR" run --config "$dir/nacgw.yaml" > "$dir/console.log" 2>&1 &
-  local pid=$!; PIDS+=("$pid")
-  wait_port tcp "$api_port" "$pid" 120 || { SKIP[nacgw]="did not serve HTTPS on $api_port: $(tail -n 3 "$dir/console.log" | tr '\n' ' ')"; return; }
-  URL[nacgw]=https://127.0.0.1:$api_port PID[nacgw]=$pid ARGS[nacgw]="$a --profile allowlist"
-  log "nacgw on https://127.0.0.1:$api_port (pid $pid), $AUTH"
+  launch_nacgw "$dir" tcp "$api_port" "$TMP/devices.jsonl" || { SKIP[nacgw]=$LAUNCH_ERROR; return; }
+  URL[nacgw]=https://127.0.0.1:$api_port PID[nacgw]=$LAUNCHED ARGS[nacgw]="$a --profile allowlist"
+  log "nacgw on https://127.0.0.1:$api_port (pid $LAUNCHED), $AUTH"
 }
 [[ " $SERVERS " == *" nacgw "* ]] && start_nacgw
 [[ -n ${SKIP[nacgw]:-} ]] && log "skipping nacgw: ${SKIP[nacgw]}"
@@ -134,11 +129,7 @@ for c in $CONNECTIONS; do
       status=0
       timeout "$budget" "${cmd[@]}" > "$TMP/$s-c$c-r$r.txt" 2>&1 || status=$?
       [[ -f $json ]] || die "$s c=$c run $r produced no report (status $status): $(tail -n 5 "$TMP/$s-c$c-r$r.txt")"
-      errs=$(( $(json_num "$json" correctnessErrors) + $(json_num "$json" availabilityErrors) ))
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t%.0f\t%s\n' "$s" "$c" "$r" "$(json_num "$json" throughput)" \
-        "$(json_num "$json" p50)" "$(json_num "$json" p99)" "$(json_num "$json" p99_9)" \
-        "$(json_num "$json" serverCpuPercentOfOneCore)" "$(json_num "$json" percentOfOneCore)" "$errs" >> "$RESULTS"
-      log "$s c=$c run $r: $(json_num "$json" throughput) req/s, p99 $(json_num "$json" p99) ms, errors $errs (exit $status)"
+      record_run "$s" "$c" "$r" "$json" "$status"
     done
   done
 done
@@ -161,13 +152,7 @@ done
   echo
   echo "| server | connections | req/s | p50 ms | p99 ms | p99.9 ms | server CPU % | load generator CPU % | errors |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-  for c in $CONNECTIONS; do
-    for s in $SERVERS; do
-      if [[ -n ${SKIP[$s]:-} ]]; then echo "| $s | $c | not run: ${SKIP[$s]//|/\\|} | | | | | | |"; continue; fi
-      printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "$s" "$c" "$(col "$s" "$c" 4)" "$(col "$s" "$c" 5)" \
-        "$(col "$s" "$c" 6)" "$(col "$s" "$c" 7)" "$(col "$s" "$c" 8)" "$(col "$s" "$c" 9)" "$(col "$s" "$c" 10)"
-    done
-  done
+  median_rows "$CONNECTIONS" "$SERVERS"
   echo
   echo '```'
   echo "QUICK=${QUICK:-0} MODE=$MODE AUTH=$AUTH KEEPALIVE=$KEEPALIVE DEVICES=$DEVICES SEED=$SEED UNKNOWN=$UNKNOWN CONNECTIONS=\"$CONNECTIONS\" RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP bench/api-loadgen-vs-nginx.sh"

@@ -46,15 +46,10 @@ mkdir -p "$TMP/raddb"
 : > "$TMP/empty-allow"
 bench/lib/freeradius-conf.sh "$TMP/raddb" "$FR_PORT" "$TMP/secret" "$TMP/empty-allow" "$VLAN" yes
 printf 'DEFAULT\tCleartext-Password := "loadgen-password"\n\tClass := "home-server"\n' > "$TMP/raddb/mods-config/files/authorize"
-freeradius -f -d "$TMP/raddb" -l "$TMP/raddb/console.log" &
-FR_PID=$!; PIDS+=("$FR_PID")
-wait_port udp "$FR_PORT" "$FR_PID" 60 || die "FreeRADIUS did not start: $(tail -n 3 "$TMP/raddb/console.log" 2>/dev/null)"
-FR_VERSION=$(freeradius -v 2>/dev/null | sed -n 's/.*Version \([0-9.]*\).*/\1/p' | head -n1)
-# FreeRADIUS before 3.2.5 (Debian 12 ships 3.2.1) signs no answer with Message-Authenticator
-FR_SIGNS=true; DIRECT_EXTRA=()
-if [[ $(printf '%s\n3.2.5\n' "$FR_VERSION" | sort -V | head -n1) != 3.2.5 ]]; then
-  FR_SIGNS=false; DIRECT_EXTRA=(--allow-reply-without-message-authenticator)
-fi
+launch_freeradius "$TMP/raddb" "$FR_PORT" || die "$LAUNCH_ERROR"
+FR_PID=$LAUNCHED
+freeradius_version
+DIRECT_EXTRA=(); [[ $FR_SIGNS == true ]] || DIRECT_EXTRA=(--allow-reply-without-message-authenticator)
 log "FreeRADIUS $FR_VERSION on 127.0.0.1:$FR_PORT (pid $FR_PID)"
 
 # ---- nacgw: the benchmark policy (bench/lib/nacgw-conf.sh) with FreeRADIUS as the profile's upstream pool ----------
@@ -71,11 +66,8 @@ awk -v port="$FR_PORT" -v secret="$SECRET" -v signs="$FR_SIGNS" '
     done = 1
   }
   { print }' "$TMP/nacgw/nacgw.yaml" > "$TMP/nacgw/nacgw.yaml.tmp" && mv "$TMP/nacgw/nacgw.yaml.tmp" "$TMP/nacgw/nacgw.yaml"
-java $JAVA_OPTS -jar "$JAR" devices import --config "$TMP/nacgw/nacgw.yaml" "$TMP/devices.jsonl" > "$TMP/nacgw/import.log" 2>&1 \
-  || die "config or import failed: $(tail -n 3 "$TMP/nacgw/import.log")"
-java $JAVA_OPTS -jar "$JAR" run --config "$TMP/nacgw/nacgw.yaml" > "$TMP/nacgw/console.log" 2>&1 &
-NACGW_PID=$!; PIDS+=("$NACGW_PID")
-wait_port udp "$NACGW_PORT" "$NACGW_PID" 120 || die "nacgw did not serve RADIUS: $(tail -n 5 "$TMP/nacgw/console.log")"
+launch_nacgw "$TMP/nacgw" udp "$NACGW_PORT" "$TMP/devices.jsonl" || die "$LAUNCH_ERROR"
+NACGW_PID=$LAUNCHED
 log "nacgw on 127.0.0.1:$NACGW_PORT (pid $NACGW_PID), proxying to FreeRADIUS"
 
 declare -A PORT=([direct]=$FR_PORT [proxy]=$NACGW_PORT) PID=([direct]=$FR_PID [proxy]=$NACGW_PID)
@@ -88,7 +80,7 @@ expect() {
 }
 
 # ---- runs: alternate the two paths within each (concurrency, run) --------------------------------------------------
-RESULTS=$TMP/results.tsv # path conc run req/s p50 p99 p99.9 serverCPU% errors retransmissions
+RESULTS=$TMP/results.tsv # record_run's columns (path as the server)
 : > "$RESULTS"
 budget=$(( $(secs "$DURATION") + $(secs "$WARMUP") + 60 ))
 for c in $CONCURRENCY; do
@@ -102,12 +94,7 @@ for c in $CONCURRENCY; do
       status=0
       timeout "$budget" "${cmd[@]}" > "$TMP/$p-c$c-r$r.txt" 2>&1 || status=$?
       [[ -f $json ]] || die "$p c=$c run $r produced no report (status $status): $(tail -n 5 "$TMP/$p-c$c-r$r.txt")"
-      cpu=$(printf '%.0f' "$(json_num "$json" serverCpuPercentOfOneCore)")
-      errs=$(( $(json_num "$json" correctnessErrors) + $(json_num "$json" availabilityErrors) ))
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$p" "$c" "$r" "$(json_num "$json" throughput)" \
-        "$(json_num "$json" p50)" "$(json_num "$json" p99)" "$(json_num "$json" p99_9)" "$cpu" "$errs" \
-        "$(json_num "$json" retransmissions)" >> "$RESULTS"
-      log "$p c=$c run $r: $(json_num "$json" throughput) req/s, p50 $(json_num "$json" p50) ms, p99 $(json_num "$json" p99) ms, errors $errs (exit $status)"
+      record_run "$p" "$c" "$r" "$json" "$status"
     done
   done
 done
@@ -138,7 +125,7 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "-"; 
   for c in $CONCURRENCY; do
     d50=$(col direct "$c" 5) p50=$(col proxy "$c" 5) d99=$(col direct "$c" 6) p99=$(col proxy "$c" 6)
     printf '| %s | %.0f | %.0f | %s | %s | %s | %s | %s | %s | %s/%s |\n' "$c" "$(col direct "$c" 4)" "$(col proxy "$c" 4)" \
-      "$d50" "$p50" "$(added "$p50" "$d50")" "$d99" "$p99" "$(added "$p99" "$d99")" "$(col direct "$c" 9)" "$(col proxy "$c" 9)"
+      "$d50" "$p50" "$(added "$p50" "$d50")" "$d99" "$p99" "$(added "$p99" "$d99")" "$(col direct "$c" 10)" "$(col proxy "$c" 10)"
   done
   echo
   echo '```'
@@ -151,8 +138,8 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "-"; 
   echo
   echo "Every run:"
   echo
-  echo "| path | outstanding | run | req/s | p50 ms | p99 ms | p99.9 ms | server CPU % | errors | retransmissions |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  awk -F'\t' '{printf "| %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10}' "$RESULTS"
+  echo "| path | outstanding | run | req/s | p50 ms | p99 ms | p99.9 ms | server CPU % | load generator CPU % | errors | retransmissions |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  run_rows 11
 } | write_section "$OUT" proxy
 log "wrote the proxy section of $OUT"

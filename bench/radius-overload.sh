@@ -5,15 +5,17 @@
 #   QUICK=1 bench/radius-overload.sh            # a short smoke run of the script itself
 # Steps: build nacgw from the current tree, import DEVICES synthetic devices, start it on a free loopback port, measure
 # its capacity (closed loop, CONCURRENCY outstanding, median of RUNS), then offer an open-loop schedule of 1×, 2× and 3×
-# that capacity (`loadtest radius --rate`), once per admission setting in ADMISSIONS ("default" = the shipped default of
-# radius.maxRequestsPerSecond, a number = that rate, "auto" = 90% of the measured capacity), alternating the settings
-# run by run. Every answer is checked (authenticator and verdict); "answered" counts only correct answers received
-# before the load generator's retransmission timeout (TIMEOUT_MS; a NAS retransmits after 1-5 s). The load generator
-# runs on the same machine and takes CPU from the server: the capacity measured here is the capacity of that shared
-# machine, which is what the multiples are taken of.
+# that capacity (`loadtest radius --rate`), once per admission setting in ADMISSIONS ("default" = as shipped:
+# radius.maxQueueDelay 100 ms, no rate; "none" = radius.maxQueueDelay 0, no rate: nothing shed but what the kernel
+# drops; "auto" = the default plus radius.maxRequestsPerSecond at 90% of the measured capacity; a number = the default
+# plus that rate), alternating the settings run by run. Every answer is checked (authenticator and verdict); "answered"
+# counts only correct answers received before the load generator's retransmission timeout (TIMEOUT_MS; a NAS
+# retransmits after 1-5 s). The server and the load generator are pinned to separate CPUs with taskset (SERVER_CPUS,
+# LOADGEN_CPUS) so the figures measure the server, not the two fighting for cores: capacity is that of the server's CPUs.
 # Environment: DEVICES [100000], SEED [1], UNKNOWN [0.1], CONCURRENCY [64], RUNS [3], DURATION [15s], WARMUP [3s],
-# MULTIPLES ["1 2 3"], ADMISSIONS ["default auto"], TIMEOUT_MS [500], OUT [docs/benchmarks.md], JAVA_OPTS,
-# KEEP=1 keeps the temp directory, SKIP_BUILD=1 uses an existing gateway/target/nacgw.jar.
+# MULTIPLES ["1 2 3"], ADMISSIONS ["default none auto"], TIMEOUT_MS [500], SERVER_CPUS [0], LOADGEN_CPUS [1],
+# OUT [docs/benchmarks.md], JAVA_OPTS, KEEP=1 keeps the temp directory, SKIP_BUILD=1 uses an existing
+# gateway/target/nacgw.jar.
 # Everything listens on 127.0.0.1 only; everything this script starts is stopped by PID on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,9 +28,13 @@ if [[ ${QUICK:-0} == 1 ]]; then
 fi
 DEVICES=${DEVICES:-100000} SEED=${SEED:-1} UNKNOWN=${UNKNOWN:-0.1} CONCURRENCY=${CONCURRENCY:-64}
 RUNS=${RUNS:-3} DURATION=${DURATION:-15s} WARMUP=${WARMUP:-3s} MULTIPLES=${MULTIPLES:-"1 2 3"}
-ADMISSIONS=${ADMISSIONS:-"default auto"} TIMEOUT_MS=${TIMEOUT_MS:-500}
+ADMISSIONS=${ADMISSIONS:-"default none auto"} TIMEOUT_MS=${TIMEOUT_MS:-500}
+SERVER_CPUS=${SERVER_CPUS:-0} LOADGEN_CPUS=${LOADGEN_CPUS:-1}
 OUT=${OUT:-docs/benchmarks.md} JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseParallelGC"}
 VLAN=100
+command -v taskset >/dev/null || die "taskset (Debian package util-linux) is needed to pin the server and the load generator"
+taskset -c "$SERVER_CPUS" true 2>/dev/null || die "SERVER_CPUS=$SERVER_CPUS is not a CPU list of this machine"
+taskset -c "$LOADGEN_CPUS" true 2>/dev/null || die "LOADGEN_CPUS=$LOADGEN_CPUS is not a CPU list of this machine"
 
 build_nacgw
 bench_start nacgw-overload
@@ -42,12 +48,20 @@ bench/lib/nacgw-conf.sh "$TMP/nacgw" "$port" $((port + 1)) "$TMP/secret" "$VLAN"
 java $JAVA_OPTS -jar "$JAR" devices import --config "$TMP/nacgw/nacgw.yaml" "$TMP/devices.jsonl" > "$TMP/import.log" 2>&1 \
   || die "import failed: $(tail -n 3 "$TMP/import.log")"
 
-# start_nacgw RATE: the gateway with radius.maxRequestsPerSecond=RATE ("" = its default); sets NACGW_PID
+# admission_rate ADMISSION: its radius.maxRequestsPerSecond ("" = none)
+admission_rate() { case $1 in default|none) echo "";; auto) echo $(( CAPACITY * 9 / 10 ));; *) echo "$1";; esac; }
+# start_nacgw ADMISSION: the gateway on SERVER_CPUS with an admission setting (see the top); sets NACGW_PID
 NACGW_PID=""
 start_nacgw() {
   local props=()
-  [[ -n $1 ]] && props=("-Dnacgw.radius.maxRequestsPerSecond=$1")
-  java $JAVA_OPTS "${props[@]}" -jar "$JAR" run --config "$TMP/nacgw/nacgw.yaml" > "$TMP/console-$1.log" 2>&1 &
+  case $1 in
+    default) ;;
+    none) props=("-Dnacgw.radius.maxQueueDelay=0") ;;
+    *) props=("-Dnacgw.radius.maxRequestsPerSecond=$(admission_rate "$1")") ;;
+  esac
+  # the JVM sizes its GC and the gateway its channels by the CPUs it may run on (availableProcessors honours taskset)
+  taskset -c "$SERVER_CPUS" java $JAVA_OPTS "${props[@]}" -jar "$JAR" run --config "$TMP/nacgw/nacgw.yaml" \
+    > "$TMP/console-$1.log" 2>&1 &
   NACGW_PID=$!; PIDS+=("$NACGW_PID")
   wait_port udp "$port" "$NACGW_PID" 120 || die "nacgw did not serve RADIUS on $port: $(tail -n 3 "$TMP/console-$1.log")"
   # the port is bound a moment before the gateway has finished starting
@@ -64,7 +78,7 @@ stop_nacgw() {
 loadgen() {
   local name=$1; shift
   local json=$TMP/$name.json budget=$(( $(secs "$DURATION") + $(secs "$WARMUP") + 120 ))
-  timeout "$budget" java $JAVA_OPTS -jar "$JAR" loadtest radius --target "127.0.0.1:$port" --secret-file "$TMP/secret" \
+  timeout "$budget" taskset -c "$LOADGEN_CPUS" java $JAVA_OPTS -jar "$JAR" loadtest radius --target "127.0.0.1:$port" --secret-file "$TMP/secret" \
     --count "$DEVICES" --seed "$SEED" --unknown "$UNKNOWN" --profile allowlist --duration "$DURATION" --warmup "$WARMUP" \
     --timeout "$TIMEOUT_MS" --retries 0 --server-pid "$NACGW_PID" --quiet --json "$json" "$@" > "$TMP/$name.txt" 2>&1 || true
   [[ -f $json ]] || die "$name produced no report: $(tail -n 5 "$TMP/$name.txt")"
@@ -72,7 +86,7 @@ loadgen() {
 }
 
 # ---- capacity: closed loop on the default configuration -----------------------------------------------------------
-start_nacgw ""
+start_nacgw default
 caps=()
 for r in $(seq "$RUNS"); do
   read -r tput p99 errs < <(loadgen "capacity-$r" --concurrency "$CONCURRENCY")
@@ -87,11 +101,10 @@ log "capacity: $CAPACITY correct answers/s (median of $RUNS)"
 # ---- overload: open loop at each multiple, alternating the admission settings ---------------------------------------
 RESULTS=$TMP/results.tsv
 : > "$RESULTS"
-admission_rate() { case $1 in default) echo "";; auto) echo $(( CAPACITY * 9 / 10 ));; *) echo "$1";; esac; }
 for r in $(seq "$RUNS"); do
   for a in $ADMISSIONS; do
     rate=$(admission_rate "$a")
-    start_nacgw "$rate"
+    start_nacgw "$a"
     for m in $MULTIPLES; do
       offered=$(( CAPACITY * m ))
       # each source port has 256 identifiers and a dropped request holds one for TIMEOUT_MS: enough ports that the
@@ -100,7 +113,7 @@ for r in $(seq "$RUNS"); do
       read -r tput p99 errs < <(loadgen "over-$a-$m-$r" --rate "$offered" --sources "$sources")
       share=$(awk -v t="$tput" -v c="$CAPACITY" 'BEGIN{printf "%.1f", 100 * t / c}')
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$a" "$m" "$r" "$tput" "$share" "$p99" "$errs" >> "$RESULTS"
-      log "admission $a (${rate:-default}) ${m}x = $offered/s offered, run $r: $tput correct/s = $share% of capacity, p99 $p99 ms"
+      log "admission $a (${rate:-no rate}) ${m}x = $offered/s offered, run $r: $tput correct/s = $share% of capacity, p99 $p99 ms"
     done
     stop_nacgw
   done
@@ -115,9 +128,11 @@ done
   echo "$CONCURRENCY outstanding MAB requests on the default configuration: **$CAPACITY correct answers/s** (median of $RUNS)."
   echo "Then an open-loop schedule of 1×, 2× and 3× that rate for $DURATION after $WARMUP warm-up, median of $RUNS runs per cell,"
   echo "settings alternating. \"Answered\" counts only correct answers (authenticator and verdict checked) received within"
-  echo "${TIMEOUT_MS} ms, no retransmissions; p99 is from the intended send time (coordinated-omission safe). The load"
-  echo "generator shares the 2 cores with the server. Admission: \`default\` = \`radius.maxRequestsPerSecond\` as shipped,"
-  echo "\`auto\` = set to 90% of the measured capacity ($(( CAPACITY * 9 / 10 ))/s)."
+  echo "${TIMEOUT_MS} ms, no retransmissions; p99 is from the intended send time (coordinated-omission safe), over the answers"
+  echo "received. The server is pinned to CPU $SERVER_CPUS and the load generator to CPU $LOADGEN_CPUS (\`taskset\`), so the figures"
+  echo "measure the server, not the two fighting for cores. Admission: \`default\` = as shipped (\`radius.maxQueueDelay\` 100 ms,"
+  echo "no rate), \`none\` = \`radius.maxQueueDelay\` 0 and no rate (only the kernel's receive buffer sheds), \`auto\` = the"
+  echo "default plus \`radius.maxRequestsPerSecond\` at 90% of the measured capacity ($(( CAPACITY * 9 / 10 ))/s)."
   echo
   machine
   echo
@@ -131,7 +146,7 @@ done
   done
   echo
   echo '```'
-  echo "DEVICES=$DEVICES SEED=$SEED UNKNOWN=$UNKNOWN CONCURRENCY=$CONCURRENCY RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP MULTIPLES=\"$MULTIPLES\" ADMISSIONS=\"$ADMISSIONS\" TIMEOUT_MS=$TIMEOUT_MS bench/radius-overload.sh"
+  echo "DEVICES=$DEVICES SEED=$SEED UNKNOWN=$UNKNOWN CONCURRENCY=$CONCURRENCY RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP MULTIPLES=\"$MULTIPLES\" ADMISSIONS=\"$ADMISSIONS\" TIMEOUT_MS=$TIMEOUT_MS SERVER_CPUS=$SERVER_CPUS LOADGEN_CPUS=$LOADGEN_CPUS bench/radius-overload.sh"
   echo '```'
   echo
   echo "Every run:"

@@ -47,37 +47,24 @@ start_freeradius() {
   local port; port=$(free_port udp)
   mkdir -p "$TMP/raddb"
   bench/lib/freeradius-conf.sh "$TMP/raddb" "$port" "$TMP/secret" "$TMP/allow.txt" "$VLAN" yes
-  freeradius -f -d "$TMP/raddb" -l "$TMP/raddb/console.log" &
-  local pid=$!; PIDS+=("$pid")
-  wait_port udp "$port" "$pid" 60 || { SKIP[freeradius]="did not start: $(tail -n 3 "$TMP/raddb/console.log" 2>/dev/null | tr '\n' ' ')"; return; }
-  PORT[freeradius]=$port PID[freeradius]=$pid
-  # FreeRADIUS before 3.2.5 (Debian 12 ships 3.2.1) does not add Message-Authenticator to its answers
-  local v; v=$(freeradius -v 2>/dev/null | sed -n 's/.*Version \([0-9.]*\).*/\1/p' | head -n1)
-  if [[ $(printf '%s\n3.2.5\n' "$v" | sort -V | head -n1) != 3.2.5 ]]; then
-    EXTRA[freeradius]=--allow-reply-without-message-authenticator
-  fi
-  log "FreeRADIUS $v on 127.0.0.1:$port (pid $pid)"
+  launch_freeradius "$TMP/raddb" "$port" || { SKIP[freeradius]=$LAUNCH_ERROR; return; }
+  PORT[freeradius]=$port PID[freeradius]=$LAUNCHED
+  freeradius_version
+  [[ $FR_SIGNS == true ]] || EXTRA[freeradius]=--allow-reply-without-message-authenticator
+  log "FreeRADIUS $FR_VERSION on 127.0.0.1:$port (pid $LAUNCHED)"
 }
 start_nacgw() {
   local port; port=$(free_port udp)
   bench/lib/nacgw-conf.sh "$TMP/nacgw" "$port" $((port + 1)) "$TMP/secret" "$VLAN"
-  if ! java $JAVA_OPTS -jar "$JAR" devices import --config "$TMP/nacgw/nacgw.yaml" "$TMP/devices.jsonl" > "$TMP/nacgw/import.log" 2>&1; then
-    SKIP[nacgw]="config or import failed: $(tail -n 2 "$TMP/nacgw/import.log" | tr '\n' ' ')"; return
-  fi
-  java $JAVA_OPTS -jar "$JAR" run --config "$TMP/nacgw/nacgw.yaml" > "$TMP/nacgw/console.log" 2>&1 &
-  local pid=$!; PIDS+=("$pid")
-  wait_port udp "$port" "$pid" 120 || { SKIP[nacgw]="did not serve RADIUS on $port: $(tail -n 3 "$TMP/nacgw/console.log" | tr '\n' ' ')"; return; }
-  # the port is bound a moment before the gateway has finished starting: measure only once it says it is ready
-  for _ in $(seq 1200); do grep -q '^nacgw ready' "$TMP/nacgw/console.log" && break; sleep 0.1; done
-  grep -q '^nacgw ready' "$TMP/nacgw/console.log" || { SKIP[nacgw]="did not report ready: $(tail -n 3 "$TMP/nacgw/console.log" | tr '\n' ' ')"; return; }
-  PORT[nacgw]=$port PID[nacgw]=$pid
-  log "nacgw on 127.0.0.1:$port (pid $pid)"
+  launch_nacgw "$TMP/nacgw" udp "$port" "$TMP/devices.jsonl" || { SKIP[nacgw]=$LAUNCH_ERROR; return; }
+  PORT[nacgw]=$port PID[nacgw]=$LAUNCHED
+  log "nacgw on 127.0.0.1:$port (pid $LAUNCHED)"
 }
 for s in $SERVERS; do "start_$s"; done
 for s in $SERVERS; do [[ -n ${SKIP[$s]:-} ]] && log "skipping $s: ${SKIP[$s]}"; done
 
 # ---- runs: alternate servers within each (concurrency, run) so drift hits both alike ------------------------------
-RESULTS=$TMP/results.tsv # server conc run req/s p50 p99 p999 serverCPU% loadgenCPU% errors retransmissions
+RESULTS=$TMP/results.tsv # record_run's columns
 : > "$RESULTS"
 budget=$(( $(secs "$DURATION") + $(secs "$WARMUP") + 60 ))
 for c in $CONCURRENCY; do
@@ -91,13 +78,7 @@ for c in $CONCURRENCY; do
       status=0
       timeout "$budget" "${cmd[@]}" > "$TMP/$s-c$c-r$r.txt" 2>&1 || status=$?
       [[ -f $json ]] || die "$s c=$c run $r produced no report (status $status): $(tail -n 5 "$TMP/$s-c$c-r$r.txt")"
-      # the load generator samples /proc/PID/stat (utime+stime) when measuring starts and when it stops
-      cpu=$(printf '%.0f' "$(json_num "$json" serverCpuPercentOfOneCore)")
-      errs=$(( $(json_num "$json" correctnessErrors) + $(json_num "$json" availabilityErrors) ))
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t%s\t%s\n' "$s" "$c" "$r" "$(json_num "$json" throughput)" \
-        "$(json_num "$json" p50)" "$(json_num "$json" p99)" "$(json_num "$json" p99_9)" "$cpu" \
-        "$(json_num "$json" percentOfOneCore)" "$errs" "$(json_num "$json" retransmissions)" >> "$RESULTS"
-      log "$s c=$c run $r: $(json_num "$json" throughput) req/s, p99 $(json_num "$json" p99) ms, server CPU $cpu%, errors $errs (exit $status)"
+      record_run "$s" "$c" "$r" "$json" "$status"
     done
   done
 done
@@ -121,13 +102,7 @@ done
   echo
   echo "| server | outstanding | req/s | p50 ms | p99 ms | p99.9 ms | server CPU % | load generator CPU % | errors | retransmissions |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  for c in $CONCURRENCY; do
-    for s in $SERVERS; do
-      if [[ -n ${SKIP[$s]:-} ]]; then echo "| $s | $c | not run: ${SKIP[$s]//|/\\|} | | | | | | | |"; continue; fi
-      printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' "$s" "$c" "$(col "$s" "$c" 4)" "$(col "$s" "$c" 5)" \
-        "$(col "$s" "$c" 6)" "$(col "$s" "$c" 7)" "$(col "$s" "$c" 8)" "$(col "$s" "$c" 9)" "$(col "$s" "$c" 10)" "$(col "$s" "$c" 11)"
-    done
-  done
+  median_rows "$CONCURRENCY" "$SERVERS" 11
   echo
   echo '```'
   echo "QUICK=${QUICK:-0} DEVICES=$DEVICES SEED=$SEED UNKNOWN=$UNKNOWN CONCURRENCY=\"$CONCURRENCY\" RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP bench/radius-vs-freeradius.sh"
@@ -143,6 +118,6 @@ done
   echo
   echo "| server | outstanding | run | req/s | p50 ms | p99 ms | p99.9 ms | server CPU % | load generator CPU % | errors | retransmissions |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  awk -F'\t' '{printf "| %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11}' "$RESULTS"
+  run_rows 11
 } | write_section "$OUT" radius-vs-freeradius
 log "wrote the radius-vs-freeradius section of $OUT"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Shared by the side-by-side benchmark scripts (sourced, not run): logging, temp directory and process cleanup, free
-# loopback ports, building nacgw from the current tree, the commit measured, medians, and writing one figure's
+# Shared by the benchmark scripts (sourced, not run): logging, temp directory and process cleanup, free
+# loopback ports, building nacgw from the current tree, the commit measured, starting FreeRADIUS and nacgw and waiting
+# until they serve, one row per load-generator run, medians and report tables, and writing one figure's
 # table into docs/benchmarks.md between its markers. The caller sets ROOT (the repository) before sourcing.
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -93,6 +94,161 @@ write_section() {
 }
 
 machine() {
-  echo "- CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1), $(nproc) logical CPUs; memory $(free -g 2>/dev/null | awk '/^Mem:/{print $2 " GiB"}'); kernel $(uname -r); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  machine_cpu
   echo "- Java: $(java -version 2>&1 | head -n1); nacgw: $(java -jar "$JAR" version 2>/dev/null | head -n1), commit $COMMIT"
+}
+
+# ---- the servers under test: started in the background, their PIDs in PIDS (bench_cleanup stops them) ---------------
+# launch_freeradius DIR PORT: FreeRADIUS in the foreground with DIR/radiusd.conf (bench/lib/freeradius*-conf.sh),
+# console in DIR/console.log, PID in LAUNCHED; 0 once it holds UDP PORT, else 1 with the reason in LAUNCH_ERROR
+launch_freeradius() {
+  freeradius -f -d "$1" -l "$1/console.log" &
+  LAUNCHED=$!; PIDS+=("$LAUNCHED")
+  wait_port udp "$2" "$LAUNCHED" 60 && return 0
+  LAUNCH_ERROR="FreeRADIUS did not start: $(tail -n 3 "$1/console.log" 2>/dev/null | tr '\n' ' ')"; return 1
+}
+
+# launch_nacgw DIR tcp|udp PORT [DEVICES_FILE]: imports DEVICES_FILE (when given) with DIR/nacgw.yaml, then `nacgw run`
+# (console in DIR/console.log, PID in LAUNCHED); 0 once it holds PORT and said "nacgw ready" (store open, whole index
+# loaded: measuring starts on a warm index), else 1 with the reason in LAUNCH_ERROR
+launch_nacgw() {
+  local dir=$1 proto=$2 port=$3 devices=${4:-}
+  # shellcheck disable=SC2086 # JAVA_OPTS holds several options
+  if [[ -n $devices ]] && ! java ${JAVA_OPTS:-} -jar "$JAR" devices import --config "$dir/nacgw.yaml" "$devices" \
+      > "$dir/import.log" 2>&1; then
+    LAUNCH_ERROR="config or import failed: $(tail -n 2 "$dir/import.log" | tr '\n' ' ')"; return 1
+  fi
+  # shellcheck disable=SC2086
+  java ${JAVA_OPTS:-} -jar "$JAR" run --config "$dir/nacgw.yaml" > "$dir/console.log" 2>&1 &
+  LAUNCHED=$!; PIDS+=("$LAUNCHED")
+  if ! wait_port "$proto" "$port" "$LAUNCHED" 120; then
+    LAUNCH_ERROR="nacgw did not serve $proto port $port: $(tail -n 3 "$dir/console.log" | tr '\n' ' ')"; return 1
+  fi
+  for _ in $(seq 3000); do
+    grep -q '^nacgw ready' "$dir/console.log" && return 0
+    kill -0 "$LAUNCHED" 2>/dev/null || break
+    sleep 0.1
+  done
+  LAUNCH_ERROR="nacgw did not report ready: $(tail -n 3 "$dir/console.log" | tr '\n' ' ')"; return 1
+}
+
+# freeradius_version: FR_VERSION (e.g. 3.2.1), and FR_SIGNS=true when it adds Message-Authenticator to its answers
+# (3.2.5 and later; Debian 12 ships 3.2.1, which does not), else false
+freeradius_version() {
+  FR_VERSION=$(freeradius -v 2>/dev/null | sed -n 's/.*Version \([0-9.]*\).*/\1/p' | head -n1)
+  FR_SIGNS=false
+  [[ $(printf '%s\n3.2.5\n' "$FR_VERSION" | sort -V | head -n1) == 3.2.5 ]] && FR_SIGNS=true
+  return 0
+}
+
+# ---- one row per load-generator run, the tables of a report -----------------------------------------------------------
+# record_run SERVER LEVEL RUN JSON STATUS: appends the load generator's --json report to $RESULTS (tab-separated:
+# server, level, run, req/s, p50, p99, p99.9, server CPU %, load generator CPU %, errors, retransmissions) and logs it
+record_run() {
+  local json=$4 errs cpu
+  errs=$(( $(json_num "$json" correctnessErrors) + $(json_num "$json" availabilityErrors) ))
+  # the load generator samples /proc/PID/stat (utime+stime) when measuring starts and when it stops
+  cpu=$(printf '%.0f' "$(json_num "$json" serverCpuPercentOfOneCore)")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t%s\t%s\n' "$1" "$2" "$3" "$(json_num "$json" throughput)" \
+    "$(json_num "$json" p50)" "$(json_num "$json" p99)" "$(json_num "$json" p99_9)" "$cpu" \
+    "$(json_num "$json" percentOfOneCore)" "$errs" "$(json_num "$json" retransmissions)" >> "$RESULTS"
+  log "$1 c=$2 run $3: $(json_num "$json" throughput) req/s, p99 $(json_num "$json" p99) ms, server CPU $cpu%, errors $errs (exit $5)"
+}
+
+# median_rows LEVELS SERVERS [LAST_COLUMN]: a markdown row per level and server with the medians of $RESULTS columns
+# 4 to LAST_COLUMN (default 10: without retransmissions); "not run" and the reason for a server in the caller's
+# associative array SKIP
+median_rows() {
+  local last=${3:-10} c s k row
+  for c in $1; do
+    for s in $2; do
+      if [[ -n ${SKIP[$s]:-} ]]; then
+        row="| $s | $c | not run: ${SKIP[$s]//|/\\|} |"
+        for k in $(seq 5 "$last"); do row+=" |"; done
+        echo "$row"; continue
+      fi
+      row=$(printf '| %s | %s | %.0f |' "$s" "$c" "$(col "$s" "$c" 4)")
+      for k in $(seq 5 "$last"); do row+=" $(col "$s" "$c" "$k") |"; done
+      echo "$row"
+    done
+  done
+}
+
+# run_rows [LAST_COLUMN]: a markdown row per line of $RESULTS (columns 1 to LAST_COLUMN, default 10)
+run_rows() {
+  awk -F'\t' -v last="${1:-10}" '{ row = sprintf("| %s | %s | %s | %.0f |", $1, $2, $3, $4)
+    for (k = 5; k <= last; k++) row = row " " $k " |"; print row }' "$RESULTS"
+}
+
+# ---- FreeRADIUS configurations (bench/lib/freeradius*-conf.sh) -----------------------------------------------------------
+# freeradius_secret SCRIPT FILE: the shared secret on FILE's first line (never echoed); exits when it is empty or holds
+# a quote or backslash, which radiusd.conf cannot carry
+freeradius_secret() {
+  local secret; secret=$(head -n1 "$2")
+  [[ -n $secret && $secret != *'"'* && $secret != *'\'* ]] || { echo "$1: secret empty or contains quotes/backslashes" >&2; exit 2; }
+  printf '%s' "$secret"
+}
+
+# freeradius_preamble DIR SECRET REQUIRE_MA WHAT: the start of a private radiusd.conf shared by every benchmark server:
+# paths inside DIR (with run/, log/ and an empty local dictionary created), file logging, the security section
+# (reject_delay 0, Status-Server on), a thread pool sized for load, and the load generator as client 127.0.0.1 with
+# SECRET and require_message_authenticator REQUIRE_MA; WHAT names the server in the generated file's first line
+freeradius_preamble() {
+  local dir=$1 secret=$2 require_ma=$3
+  mkdir -p "$dir/run" "$dir/log"
+  : > "$dir/dictionary"   # no local dictionary entries; the distribution's dictionary is loaded from dictdir
+  cat <<CONF
+# Generated by nacgw bench/lib/$(basename "$0"): $4 on 127.0.0.1 only.
+prefix = /usr
+exec_prefix = /usr
+sysconfdir = /etc
+localstatedir = /var
+sbindir = /usr/sbin
+logdir = $dir/log
+raddbdir = $dir
+radacctdir = $dir/log
+name = freeradius
+confdir = \${raddbdir}
+modconfdir = \${confdir}/mods-config
+run_dir = $dir/run
+db_dir = $dir
+libdir = /usr/lib/freeradius
+pidfile = \${run_dir}/freeradius.pid
+max_request_time = 30
+cleanup_delay = 5
+max_requests = 1048576
+hostname_lookups = no
+log {
+	destination = files
+	file = \${logdir}/radius.log
+	auth = no
+}
+checkrad = /usr/sbin/checkrad
+security {
+	allow_core_dumps = no
+	max_attributes = 200
+	reject_delay = 0
+	status_server = yes
+}
+thread pool {
+	start_servers = 8
+	max_servers = 64
+	min_spare_servers = 4
+	max_spare_servers = 32
+	max_queue_size = 65536
+	max_requests_per_server = 0
+	auto_limit_acct = no
+}
+client loadgen {
+	ipaddr = 127.0.0.1
+	secret = "$secret"
+	require_message_authenticator = $require_ma
+	nas_type = other
+}
+CONF
+}
+
+# machine_cpu: the machine line of machine (CPU, memory, kernel, load average now), for scripts that measure no nacgw.jar
+machine_cpu() {
+  echo "- CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1), $(nproc) logical CPUs; memory $(free -g 2>/dev/null | awk '/^Mem:/{print $2 " GiB"}'); kernel $(uname -r); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 }

@@ -43,6 +43,8 @@ public class LookupDecideBenchmark {
     private ComplianceService service;
     private Profile profile;
     private MacAddress[] queries;
+    /** The device index each query stands for, or -1 for an unknown MAC. */
+    private int[] expected;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -52,10 +54,34 @@ public class LookupDecideBenchmark {
                 .quarantine(new ResponseAttributes("999", "QUARANTINE", null, 300, null, null, null)).build();
         SplittableRandom r = new SplittableRandom(7);
         queries = new MacAddress[1 << 16];
+        expected = new int[queries.length];
         for (int i = 0; i < queries.length; i++) {
             int d = r.nextInt(devices);
             queries[i] = r.nextInt(10) == 0 ? MacAddress.of(BenchDevices.mac(d).value() + 3) : BenchDevices.mac(d);
+            expected[i] = queries[i].equals(BenchDevices.mac(d)) ? d : -1;
         }
+        checkEveryAnswer();
+    }
+
+    /**
+     * Before anything is timed, every query's answer is compared with the generator's own record: a known MAC must
+     * come back as that device with the decision its record gives, an unknown one as no device with the profile's
+     * unknown-device verdict. A wrong index fails the run instead of producing a fast, meaningless number.
+     */
+    private void checkEveryAnswer() {
+        long now = BenchDevices.NOW.toEpochMilli();
+        for (int i = 0; i < queries.length; i++) {
+            Optional<DeviceRecord> found = service.lookup(queries[i]).join();
+            DeviceRecord want = expected[i] < 0 ? null : BenchDevices.device(expected[i]);
+            Decision got = profile.decide(found.orElse(null), now);
+            Decision ref = profile.decide(want, now);
+            if (found.isPresent() != (want != null) || got.verdict() != ref.verdict()
+                    || (want != null && !found.get().deviceId().equals(want.deviceId()))) {
+                throw new IllegalStateException("wrong answer for " + queries[i] + ": " + got.verdict()
+                        + " (expected " + ref.verdict() + ")");
+            }
+        }
+        System.out.println("# checked " + queries.length + " answers against the generator's records: all correct");
     }
 
     @TearDown(Level.Trial)

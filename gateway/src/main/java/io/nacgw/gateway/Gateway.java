@@ -158,6 +158,7 @@ public final class Gateway implements AutoCloseable {
                     closeables.push(coa);
                     this.reauthorizer = new SessionReauthorizer(policy, compliance, sessions, radius::client, coa, clock,
                             coaSettings.queueSize());
+                    reauthorizer.onSessionEnd(radius.sessionEnds());
                     closeables.push(reauthorizer);
                     compliance.addListener(reauthorizer);
                     metrics.bindCoa(coa, reauthorizer);

@@ -143,7 +143,10 @@ final class GatewayMetrics implements AutoCloseable {
         }
     }
 
-    /** Per upstream (tags pool, upstream): traffic, answers, health; per pool: requests no upstream answered. */
+    /**
+     * Per upstream (tags pool, upstream): traffic, answers, health and the round-trip latency; per pool: requests no
+     * upstream answered.
+     */
     void bindProxy(io.nacgw.radius.proxy.RadiusProxy proxy) {
         for (io.nacgw.radius.proxy.UpstreamStats u : proxy.stats()) {
             String name = u.upstream();
@@ -161,6 +164,10 @@ final class GatewayMetrics implements AutoCloseable {
             count.accept("nacgw_proxy_probes_answered", io.nacgw.radius.proxy.UpstreamStats::probesAnswered);
             count.accept("nacgw_proxy_accounting_copied", io.nacgw.radius.proxy.UpstreamStats::accountingCopied);
             count.accept("nacgw_proxy_accounting_lost", io.nacgw.radius.proxy.UpstreamStats::accountingLost);
+            Timer latency = latencyTimer("nacgw_proxy_upstream_latency",
+                    "Access-Request round trip to the upstream, from the first send (retransmissions included) to its answer",
+                    "pool", u.pool(), "upstream", name);
+            proxy.onLatency(name, n -> latency.record(n, TimeUnit.NANOSECONDS));
             for (io.nacgw.radius.proxy.UpstreamState st : io.nacgw.radius.proxy.UpstreamState.values()) {
                 Gauge.builder("nacgw_proxy_upstream_state", proxy, p -> p.stats(name).state() == st ? 1 : 0)
                         .tag("pool", u.pool()).tag("upstream", name).tag("state", st.wireName())

@@ -5,7 +5,6 @@ import io.nacgw.certs.IssuedClient;
 import io.nacgw.certs.Role;
 import io.nacgw.certs.TlsContexts;
 import io.nacgw.core.testing.TestDevices;
-import io.nacgw.gateway.config.ConfigLoader;
 import io.nacgw.gateway.config.NacgwConfig;
 import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;
@@ -26,8 +25,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
@@ -42,31 +39,15 @@ final class GatewayRadSecTest {
     @TempDir
     Path dir;
 
-    private static final String CONFIG = """
-            api: {enabled: false}
-            metrics: {enabled: false}
-            radius:
-              bindAddress: 127.0.0.1
-              authPort: 0
-              acctPort: 0
-              radsec:
-                enabled: true
-                port: 0
-              clients:
-                core-switch:
-                  address: 192.0.2.0/24
-                  secrets: [udp-secret-123456]
-                  certificateName: %s
-            policy:
-              profiles:
-                wifi:
-                  allow: {vlan: "100"}
-            """;
+    /** RadSec on a port from the OS ({@code radsecKeys}: further keys) and the NAS "core-switch" of that certificate name. */
+    private static TestConfig config(String certificateName, String... radsecKeys) {
+        return TestConfig.gateway().radius("radsec: {enabled: true, port: 0" + (radsecKeys.length == 0 ? ""
+                        : ", " + String.join(", ", radsecKeys)) + "}")
+                .client("core-switch", "192.0.2.0/24", "udp-secret-123456", "certificateName: " + certificateName);
+    }
 
     private NacgwConfig write(String certificateName) throws Exception {
-        Path f = dir.resolve("nacgw.yaml");
-        Files.writeString(f, CONFIG.formatted(certificateName));
-        return new ConfigLoader().load(f, Map.of(), new Properties());
+        return config(certificateName).load(dir.resolve("nacgw.yaml"));
     }
 
     @Test
@@ -104,9 +85,7 @@ final class GatewayRadSecTest {
     void trustedCaFiles_letANasWithItsVendorsCertificateIn() throws Exception {
         // a vendor's device CA and an AP certificate without any nacgw role, as factory certificates are
         Path[] vendor = vendorCertificate(dir.resolve("data"), "ap-hall-1");
-        Path f = dir.resolve("nacgw.yaml");
-        Files.writeString(f, CONFIG.formatted("ap-hall-1").replace("port: 0\n", "port: 0\n    trustedCaFiles: [vendor-ca.pem]\n"));
-        NacgwConfig config = new ConfigLoader().load(f, Map.of(), new Properties());
+        NacgwConfig config = config("ap-hall-1", "trustedCaFiles: [vendor-ca.pem]").load(dir.resolve("nacgw.yaml"));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try (Gateway g = Gateway.start(config, Clock.systemUTC())) {
             Path pki = config.dataDir().resolve("pki");
@@ -166,10 +145,8 @@ final class GatewayRadSecTest {
 
     @Test
     void radsecMetrics_areScraped() throws Exception {
-        Path f = dir.resolve("nacgw.yaml");
-        Files.writeString(f, CONFIG.formatted("switch1").replace("metrics: {enabled: false}",
-                "metrics: {host: 127.0.0.1, port: 0}"));
-        NacgwConfig config = new ConfigLoader().load(f, Map.of(), new Properties());
+        NacgwConfig config = config("switch1").metrics("metrics: {host: 127.0.0.1, port: 0}")
+                .load(dir.resolve("nacgw.yaml"));
         try (Gateway g = Gateway.start(config, Clock.systemUTC())) {
             String scrape = g.metrics().scrape();
             assertTrue(scrape.contains("nacgw_radsec_connections_open 0.0"), scrape);

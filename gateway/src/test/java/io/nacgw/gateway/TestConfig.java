@@ -35,6 +35,7 @@ public final class TestConfig {
     private int acctPort;
     private String coa;
     private String radius = "";
+    private final List<String> upstreams = new ArrayList<>();
     private final List<String> clients = new ArrayList<>();
     private String profiles = WIFI;
 
@@ -102,6 +103,16 @@ public final class TestConfig {
         return this;
     }
 
+    /**
+     * A {@code radius.upstreams} pool {@code pool} with {@code keys} (a flow mapping's content, e.g.
+     * {@code statusChecks: false}; empty: none) and {@code servers}, each {@code name: {address: ..., secret: ...}}.
+     */
+    public TestConfig upstreamPool(String pool, String keys, String... servers) {
+        upstreams.add("    " + pool + ": {" + (keys.isEmpty() ? "" : keys + ", ") + "servers: {"
+                + String.join(", ", servers) + "}}\n");
+        return this;
+    }
+
     /** A RADIUS client {@code name} at {@code address} with one secret; {@code more}: further keys, as is. */
     public TestConfig client(String name, String address, String secret, String... more) {
         StringBuilder sb = new StringBuilder("    ").append(name).append(": {address: ").append(address)
@@ -139,6 +150,10 @@ public final class TestConfig {
         }
         if (!radius.isEmpty()) {
             sb.append("  ").append(radius).append('\n');
+        }
+        if (!upstreams.isEmpty()) {
+            sb.append("  upstreams:\n");
+            upstreams.forEach(sb::append);
         }
         sb.append("  clients:\n");
         clients.forEach(sb::append);

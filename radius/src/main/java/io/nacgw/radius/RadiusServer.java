@@ -10,6 +10,7 @@ import io.nacgw.radius.radsec.RadSecServer;
 import io.nacgw.radius.radsec.RadSecSettings;
 import io.nacgw.certs.ServerTls;
 import io.nacgw.radius.server.ServerComponents;
+import io.nacgw.radius.server.SessionEndListener;
 import io.nacgw.radius.server.ServicePort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -48,7 +49,8 @@ public final class RadiusServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RadiusServer.class);
     /** One byte more than the largest RADIUS packet, so an oversize datagram is seen as such, not cut to size. */
     private static final int MAX_DATAGRAM = 4097;
-    private static final int DATAGRAMS_PER_READ = 16;
+    /** Datagrams per recvmmsg call: one read loop is one call. */
+    private static final int DATAGRAMS_PER_READ = ServerComponents.DATAGRAMS_PER_READ_LOOP;
 
     private final ServerComponents components;
     private final EventLoopGroup group;
@@ -145,10 +147,12 @@ public final class RadiusServer implements AutoCloseable {
             b.channel(EpollDatagramChannel.class)
                     .option(EpollChannelOption.SO_REUSEPORT, true)
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ)
+                            .maxMessagesPerRead(ServerComponents.DATAGRAMS_PER_READ_LOOP));
         } else {
             b.channel(NioDatagramChannel.class)
-                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM)
+                            .maxMessagesPerRead(ServerComponents.DATAGRAMS_PER_READ_LOOP));
         }
         InetSocketAddress bound = null;
         for (int i = 0; i < count; i++) {
@@ -201,6 +205,11 @@ public final class RadiusServer implements AutoCloseable {
     /** Channels bound (of all it opened): {@code /health} says down when one of them closed. */
     public long boundChannels() {
         return channels.stream().filter(Channel::isActive).count();
+    }
+
+    /** The channels it opened, authentication first (tests read their socket options and use their event loops). */
+    List<Channel> channels() {
+        return channels;
     }
 
     /** Channels it opened (authentication and accounting, times the channels per port). */
@@ -259,6 +268,11 @@ public final class RadiusServer implements AutoCloseable {
     /** Decisions by NAS client, profile and reason; each client's last request; EAP-TLS failures; latency hook. */
     public DecisionStats decisions() {
         return components.decisions();
+    }
+
+    /** Where CoA results tell the Access-Accept recorder that an endpoint's session ended or is re-authorised. */
+    public SessionEndListener sessionEnds() {
+        return components.sessionEnds();
     }
 
     /** {@code nacgw debug}: the live trace of one device's or one NAS's requests. */

@@ -28,18 +28,23 @@ import java.util.Objects;
  * @param maxRequestsPerSecond datagrams admitted per second on each port, checked before any parsing or
  *                            cryptography (0: no limit); beyond it the newest are dropped and counted as
  *                            {@code overloaded}, so an overload costs a copy and a counter, not a decode and an HMAC
+ * @param maxQueueDelay       longest a datagram may have waited in a channel's receive queue and still be processed
+ *                            ({@link Duration#ZERO}: no bound); while the queue has not been empty for longer, what
+ *                            is read is dropped and counted as {@code overloaded} before any parsing, so what is
+ *                            answered is answered in time whatever the machine's capacity (default 100 ms, well
+ *                            inside the 1-5 s after which a NAS retransmits)
  */
 public record RadiusSettings(String bindAddress, int authPort, int acctPort, int channels, boolean nativeTransport,
                              Duration duplicateTtl, int duplicateCacheSize, int accountingThreads, int accountingQueue,
                              int auditQueue, int receiveBufferBytes, Duration acceptLifetime, int sessionQueue,
-                             Duration sessionRetention, int maxRequestsPerSecond) {
+                             Duration sessionRetention, int maxRequestsPerSecond, Duration maxQueueDelay) {
     /**
      * {@code ::} (dual stack; 0.0.0.0 where the kernel has no IPv6):1812/1813, epoll with one channel per core, 10 s
      * duplicate cache of 100,000, 2 accounting threads, Accept sessions living for the Session-Timeout.
      */
     public static final RadiusSettings DEFAULTS = new RadiusSettings("::", 1812, 1813, 0, true,
             Duration.ofSeconds(10), 100_000, 2, 10_000, 65_536, 4 << 20, Duration.ZERO, 10_000,
-            Duration.ofDays(7), 0);
+            Duration.ofDays(7), 0, Duration.ofMillis(100));
 
     public RadiusSettings {
         Objects.requireNonNull(bindAddress, "radius.bindAddress");
@@ -87,6 +92,12 @@ public record RadiusSettings(String bindAddress, int authPort, int acctPort, int
             throw new IllegalArgumentException("radius.maxRequestsPerSecond must be 0 (no limit) to 10000000, got "
                     + maxRequestsPerSecond);
         }
+        Objects.requireNonNull(maxQueueDelay, "radius.maxQueueDelay");
+        if (!maxQueueDelay.isZero() && (maxQueueDelay.compareTo(Duration.ofMillis(1)) < 0
+                || maxQueueDelay.compareTo(Duration.ofSeconds(10)) > 0)) {
+            throw new IllegalArgumentException("radius.maxQueueDelay must be 0 (no bound) or 1ms to 10s, got "
+                    + maxQueueDelay);
+        }
     }
 
     private static void port(String key, int p) {
@@ -99,41 +110,48 @@ public record RadiusSettings(String bindAddress, int authPort, int acctPort, int
     public RadiusSettings withBindAddress(String address) {
         return new RadiusSettings(address, authPort, acctPort, channels, nativeTransport, duplicateTtl,
                 duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, acceptLifetime,
-                sessionQueue, sessionRetention, maxRequestsPerSecond);
+                sessionQueue, sessionRetention, maxRequestsPerSecond, maxQueueDelay);
     }
 
     /** A copy with other ports (0 for any free port). */
     public RadiusSettings withPorts(int auth, int acct) {
         return new RadiusSettings(bindAddress, auth, acct, channels, nativeTransport, duplicateTtl,
                 duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, acceptLifetime,
-                sessionQueue, sessionRetention, maxRequestsPerSecond);
+                sessionQueue, sessionRetention, maxRequestsPerSecond, maxQueueDelay);
     }
 
     /** A copy with another transport choice and channel count. */
     public RadiusSettings withTransport(boolean nativeIfAvailable, int channelsPerPort) {
         return new RadiusSettings(bindAddress, authPort, acctPort, channelsPerPort, nativeIfAvailable, duplicateTtl,
                 duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, acceptLifetime,
-                sessionQueue, sessionRetention, maxRequestsPerSecond);
+                sessionQueue, sessionRetention, maxRequestsPerSecond, maxQueueDelay);
     }
 
     /** A copy with other accounting writer bounds. */
     public RadiusSettings withAccounting(int threads, int queue) {
         return new RadiusSettings(bindAddress, authPort, acctPort, channels, nativeTransport, duplicateTtl,
                 duplicateCacheSize, threads, queue, auditQueue, receiveBufferBytes, acceptLifetime, sessionQueue,
-                sessionRetention, maxRequestsPerSecond);
+                sessionRetention, maxRequestsPerSecond, maxQueueDelay);
     }
 
     /** A copy with other Accept-session bounds. */
     public RadiusSettings withSessions(Duration lifetime, int queue) {
         return new RadiusSettings(bindAddress, authPort, acctPort, channels, nativeTransport, duplicateTtl,
                 duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, lifetime, queue,
-                sessionRetention, maxRequestsPerSecond);
+                sessionRetention, maxRequestsPerSecond, maxQueueDelay);
+    }
+
+    /** A copy with another receive-queue delay bound ({@link Duration#ZERO}: none). */
+    public RadiusSettings withMaxQueueDelay(Duration delay) {
+        return new RadiusSettings(bindAddress, authPort, acctPort, channels, nativeTransport, duplicateTtl,
+                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, acceptLifetime,
+                sessionQueue, sessionRetention, maxRequestsPerSecond, delay);
     }
 
     /** A copy with another admission rate per port (0: no limit). */
     public RadiusSettings withMaxRequestsPerSecond(int rate) {
         return new RadiusSettings(bindAddress, authPort, acctPort, channels, nativeTransport, duplicateTtl,
                 duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, acceptLifetime,
-                sessionQueue, sessionRetention, rate);
+                sessionQueue, sessionRetention, rate, maxQueueDelay);
     }
 }

@@ -152,5 +152,14 @@ final class NasRegistryTest {
         assertThrows(IllegalArgumentException.class, () -> RadiusSettings.DEFAULTS.withPorts(1812, 1812));
         assertThrows(IllegalArgumentException.class, () -> RadiusSettings.DEFAULTS.withPorts(70000, 1813));
         assertThrows(IllegalArgumentException.class, () -> RadiusSettings.DEFAULTS.withTransport(true, 999));
+        assertEquals(java.time.Duration.ofMillis(100), RadiusSettings.DEFAULTS.maxQueueDelay(), "on by default");
+        assertEquals(java.time.Duration.ZERO, RadiusSettings.DEFAULTS.withMaxQueueDelay(java.time.Duration.ZERO)
+                .maxQueueDelay());
+        for (java.time.Duration bad : new java.time.Duration[] {java.time.Duration.ofNanos(1),
+                java.time.Duration.ofSeconds(11), java.time.Duration.ofMillis(-5)}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> RadiusSettings.DEFAULTS.withMaxQueueDelay(bad));
+            assertTrue(e.getMessage().startsWith("radius.maxQueueDelay must be"), e.getMessage());
+        }
     }
 }

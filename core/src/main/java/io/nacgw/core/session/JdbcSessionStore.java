@@ -565,6 +565,16 @@ final class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public List<Session> activeSessionsAfter(String afterId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        return afterId == null
+                ? read(SELECT + " WHERE " + ACTIVE + " ORDER BY id LIMIT ?", now(), limit)
+                : read(SELECT + " WHERE id > ? AND " + ACTIVE + " ORDER BY id LIMIT ?", afterId, now(), limit);
+    }
+
+    @Override
     public long activeCount() {
         try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM nas_sessions WHERE " + ACTIVE)) {

@@ -89,6 +89,13 @@ public interface SessionStore extends AutoCloseable {
     /** Sessions matching {@code filter}, newest first. */
     List<Session> list(SessionFilter filter);
 
+    /**
+     * Up to {@code limit} sessions active now whose id sorts after {@code afterId} (null: from the first), in id
+     * order: a keyset page, so a walk over every active session (the next page after the last id of this one)
+     * holds one page in memory however many there are, and meets each session at most once.
+     */
+    List<Session> activeSessionsAfter(String afterId, int limit);
+
     /** Number of sessions active now. */
     long activeCount();
 

@@ -271,6 +271,29 @@ final class JdbcSessionStoreTest {
         assertThrows(IllegalArgumentException.class, () -> new SessionFilter(null, null, null, null, false, 0));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void activeSessionsAfter_pagesThroughEveryActiveSessionOnce_inIdOrder(String kind) {
+        open(kind);
+        for (int i = 0; i < 7; i++) {
+            store.apply(acct(SessionEvent.Kind.START, A, "s" + i, T0, MacAddress.of(0x020000000100L + i), "u", null));
+        }
+        store.apply(acct(SessionEvent.Kind.STOP, A, "s3", T0.plusSeconds(1), null, null, null));
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        String after = null;
+        int pages = 0;
+        for (List<Session> page; !(page = store.activeSessionsAfter(after, 2)).isEmpty(); pages++) {
+            assertTrue(page.size() <= 2, "a page holds at most its limit");
+            page.forEach(s -> seen.add(s.id()));
+            after = page.get(page.size() - 1).id();
+        }
+        assertEquals(3, pages, "6 active sessions, 2 a page");
+        assertEquals(seen.stream().sorted().toList(), seen, "id order");
+        assertEquals(6, new java.util.HashSet<>(seen).size(), "each active session once, the stopped one not");
+        assertFalse(seen.contains(store.get(A.id(), "s3").orElseThrow().id()));
+        assertThrows(IllegalArgumentException.class, () -> store.activeSessionsAfter(null, 0));
+    }
+
     private List<String> ids(SessionFilter f) {
         return store.list(f).stream().map(Session::acctSessionId).toList();
     }

@@ -25,7 +25,8 @@ public record ApiConfig(Boolean enabled, String host, Integer port, Integer maxB
                         Integer bulkBatchSize, Integer workerThreads, Integer workerQueue, Integer ioThreads,
                         Boolean http2, String clientCertificates, String partnerProfile, List<UserConfig> users,
                         AuthConfig auth, Integer minBodyRate, Integer maxConnections,
-                        Integer maxConnectionsPerAddress, Duration handshakeTimeout, ConsoleConfig console) {
+                        Integer maxConnectionsPerAddress, Duration handshakeTimeout, Integer maxInFlightRequests,
+                        ConsoleConfig console) {
     public ApiConfig {
         console = console == null ? new ConsoleConfig(null, null, null, null) : console;
         enabled = enabled == null || enabled;
@@ -40,7 +41,7 @@ public record ApiConfig(Boolean enabled, String host, Integer port, Integer maxB
 
     static ApiConfig defaults() {
         return new ApiConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -95,7 +96,8 @@ public record ApiConfig(Boolean enabled, String host, Integer port, Integer maxB
                 http2 != null ? http2 : d.http2(), minBodyRate != null ? minBodyRate : d.minBodyRate(),
                 maxConnections != null ? maxConnections : d.maxConnections(),
                 maxConnectionsPerAddress != null ? maxConnectionsPerAddress : d.maxConnectionsPerAddress(),
-                handshakeTimeout != null ? handshakeTimeout : d.handshakeTimeout());
+                handshakeTimeout != null ? handshakeTimeout : d.handshakeTimeout(),
+                maxInFlightRequests != null ? maxInFlightRequests : d.maxInFlightRequests());
     }
 
     /** Accounts and certificate mapping, validated against the policy's profiles. */

@@ -28,7 +28,7 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                            Boolean nativeTransport, Duration duplicateTtl, Integer duplicateCacheSize,
                            Integer accountingThreads, Integer accountingQueue, Integer receiveBufferBytes,
                            Duration acceptLifetime, Integer sessionQueue, Duration sessionRetention,
-                           Integer maxRequestsPerSecond, CoaConfig coa, LinkedHashMap<String, ClientConfig> clients,
+                           Integer maxRequestsPerSecond, Duration maxQueueDelay, CoaConfig coa, LinkedHashMap<String, ClientConfig> clients,
                            EapConfig eap, RadSecConfig radsec, LinkedHashMap<String, UpstreamsConfig> upstreams) {
     public RadiusConfig {
         enabled = enabled == null || enabled;
@@ -41,7 +41,7 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
 
     static RadiusConfig defaults() {
         return new RadiusConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 
     /** {@code radius.coa:} Change of Authorization (RFC 5176) sent to NASes when a live session's decision changes. */
@@ -135,7 +135,8 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                 acceptLifetime != null ? acceptLifetime : d.acceptLifetime(),
                 sessionQueue != null ? sessionQueue : d.sessionQueue(),
                 sessionRetention != null ? sessionRetention : d.sessionRetention(),
-                maxRequestsPerSecond != null ? maxRequestsPerSecond : d.maxRequestsPerSecond());
+                maxRequestsPerSecond != null ? maxRequestsPerSecond : d.maxRequestsPerSecond(),
+                maxQueueDelay != null ? maxQueueDelay : d.maxQueueDelay());
     }
 
     /** Builds and validates every client; profiles must exist in {@code policy}. */

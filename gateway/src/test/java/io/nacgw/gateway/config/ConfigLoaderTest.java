@@ -136,6 +136,25 @@ final class ConfigLoaderTest {
     }
 
     @Test
+    void radiusOverloadKeys_defaultAndBadValues_nameTheKey() throws Exception {
+        assertEquals(Duration.ofMillis(100), load(MINIMAL).radius().settings(10).maxQueueDelay());
+        assertEquals(0, load(MINIMAL).radius().settings(10).maxRequestsPerSecond());
+        NacgwConfig ok = load("radius:\n  maxQueueDelay: 250ms\n  maxRequestsPerSecond: 20000\n" + MINIMAL);
+        assertEquals(Duration.ofMillis(250), ok.radius().settings(10).maxQueueDelay());
+        assertEquals(20_000, ok.radius().settings(10).maxRequestsPerSecond());
+        assertEquals(Duration.ZERO, load("radius:\n  maxQueueDelay: 0s\n" + MINIMAL).radius().settings(10)
+                .maxQueueDelay());
+        String m = error("radius:\n  maxQueueDelay: 30s\n" + MINIMAL);
+        assertTrue(m.contains("radius.maxQueueDelay must be 0 (no bound) or 1ms to 10s"), m);
+        m = error("radius:\n  maxRequestsPerSecond: -1\n" + MINIMAL);
+        assertTrue(m.contains("radius.maxRequestsPerSecond must be 0"), m);
+        assertEquals(1024, load(MINIMAL).api().settings().maxInFlightRequests());
+        assertEquals(64, load("api:\n  maxInFlightRequests: 64\n" + MINIMAL).api().settings().maxInFlightRequests());
+        m = error("api:\n  maxInFlightRequests: 0\n" + MINIMAL);
+        assertTrue(m.contains("api.maxInFlightRequests must be 1 to 1000000"), m);
+    }
+
+    @Test
     void sharedCoaKeys_andNodeName_areValidatedNamingTheKey() throws Exception {
         NacgwConfig ok = load("cluster: {nodeName: gw-1.example}\nradius:\n  coa:\n    shared: {heartbeatInterval: 500ms, "
                 + "nodeTimeout: 3s, ownerGrace: 0s, claimRetention: 2h}\n" + MINIMAL);

@@ -44,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  * one child channel per stream with its own request deadline and the same request handlers. The request handlers are: the
  * console's pages and sign-in (when the console is on) → authentication (console session cookie and CSRF token, client
  * certificate, Basic) → live event streams (server-sent events; bypass aggregation) →
- * bulk NDJSON stream (bypasses aggregation) → aggregation with a body limit → typed request → router (in-order
+ * bulk NDJSON stream (bypasses aggregation) → aggregation with a body limit → typed request → router (at most
+ * api.maxInFlightRequests answered at once over all connections, else 503 + Retry-After; in-order
  * answers) → last-resort error handler.
  */
 final class ApiInitializer extends ChannelInitializer<Channel> {
@@ -65,6 +66,7 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
     private final ApiRequestDecoder requestDecoder = new ApiRequestDecoder();
     private final ErrorHandler errorHandler;
     private final Console console;
+    private final InFlightLimit inFlight;
 
     /** The operator console's parts; {@code sessions} null when the console is off (its paths then answer 404). */
     record Console(ConsoleSessions sessions, ConsoleAssets assets, ConsoleServices services) {
@@ -83,12 +85,22 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
     ApiInitializer(ApiSettings settings, ServerEngineFactory tls, Authenticator authenticator, Routes routes,
                    ComplianceService service, Executor workers, ApiMetrics metrics, GuardMetrics guards,
                    ConnectionLimiter limiter) {
-        this(settings, tls, authenticator, routes, service, workers, metrics, guards, limiter, Console.none());
+        this(settings, tls, authenticator, routes, service, workers, metrics, guards, limiter, Console.none(),
+                new InFlightLimit(settings.maxInFlightRequests()));
     }
 
     ApiInitializer(ApiSettings settings, ServerEngineFactory tls, Authenticator authenticator, Routes routes,
                    ComplianceService service, Executor workers, ApiMetrics metrics, GuardMetrics guards,
                    ConnectionLimiter limiter, Console console) {
+        this(settings, tls, authenticator, routes, service, workers, metrics, guards, limiter, console,
+                new InFlightLimit(settings.maxInFlightRequests()));
+    }
+
+    /** {@code inFlight} is shared by every connection of the server (the request admission of api.maxInFlightRequests). */
+    ApiInitializer(ApiSettings settings, ServerEngineFactory tls, Authenticator authenticator, Routes routes,
+                   ComplianceService service, Executor workers, ApiMetrics metrics, GuardMetrics guards,
+                   ConnectionLimiter limiter, Console console, InFlightLimit inFlight) {
+        this.inFlight = inFlight;
         this.console = console;
         this.settings = settings;
         this.tls = tls;
@@ -186,7 +198,7 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
         p.addLast("bulk", new BulkIngestHandler(service, workers, settings.bulkBatchSize(), metrics));
         p.addLast("aggregate", new ApiAggregator(settings.maxBodyBytes(), metrics));
         p.addLast("request", requestDecoder);
-        p.addLast("router", new RouterHandler(metrics));
+        p.addLast("router", new RouterHandler(metrics, inFlight));
         p.addLast("errors", errorHandler);
     }
 

@@ -25,12 +25,14 @@ import java.util.Objects;
  * @param maxConnections    open HTTPS connections in total; beyond it new ones are closed at once (default 10000)
  * @param maxConnectionsPerAddress open connections from one source address (default 256)
  * @param handshakeTimeout  a TLS handshake must complete within this (default 5 s)
+ * @param maxInFlightRequests requests being answered at once over all connections; beyond it a request is answered
+ *                          at once with 503 and {@code Retry-After: 1} and counted as shed (default 1024)
  */
 public record ApiSettings(String host, int port, int maxBodyBytes, int maxHeaderBytes,
                           int maxInitialLine, Duration requestTimeout, Duration idleTimeout, int maxDecisionBatch,
                           int bulkBatchSize, int workerThreads, int workerQueue, int ioThreads,
                           boolean http2, int minBodyRate, int maxConnections, int maxConnectionsPerAddress,
-                          Duration handshakeTimeout) {
+                          Duration handshakeTimeout, int maxInFlightRequests) {
     public ApiSettings {
         Objects.requireNonNull(host, "api.host");
         check("api.port", port, 0, 65535);
@@ -52,6 +54,7 @@ public record ApiSettings(String host, int port, int maxBodyBytes, int maxHeader
                     + ") must not exceed api.maxConnections (" + maxConnections + ")");
         }
         positive("api.handshakeTimeout", handshakeTimeout);
+        check("api.maxInFlightRequests", maxInFlightRequests, 1, 1_000_000);
     }
 
     private static void check(String key, int v, int min, int max) {
@@ -69,37 +72,44 @@ public record ApiSettings(String host, int port, int maxBodyBytes, int maxHeader
     public static ApiSettings defaults() {
         return new ApiSettings("::", 8443, 1024 * 1024, 16 * 1024, 8 * 1024,
                 Duration.ofSeconds(10), Duration.ofSeconds(60), 100, 1000, 4, 256, 0, true,
-                1024, 10_000, 256, Duration.ofSeconds(5));
+                1024, 10_000, 256, Duration.ofSeconds(5), 1024);
     }
 
     public ApiSettings withAddress(String host, int port) {
         return new ApiSettings(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLine, requestTimeout,
                 idleTimeout, maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, http2,
-                minBodyRate, maxConnections, maxConnectionsPerAddress, handshakeTimeout);
+                minBodyRate, maxConnections, maxConnectionsPerAddress, handshakeTimeout, maxInFlightRequests);
     }
 
     public ApiSettings withTimeouts(Duration request, Duration idle) {
         return new ApiSettings(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLine, request, idle,
                 maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, http2,
-                minBodyRate, maxConnections, maxConnectionsPerAddress, handshakeTimeout);
+                minBodyRate, maxConnections, maxConnectionsPerAddress, handshakeTimeout, maxInFlightRequests);
     }
 
     public ApiSettings withHttp2(boolean on) {
         return new ApiSettings(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLine, requestTimeout, idleTimeout,
                 maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, on,
-                minBodyRate, maxConnections, maxConnectionsPerAddress, handshakeTimeout);
+                minBodyRate, maxConnections, maxConnectionsPerAddress, handshakeTimeout, maxInFlightRequests);
     }
 
     /** The abuse limits: streaming body rate, connection caps, TLS handshake timeout. */
     public ApiSettings withAbuseLimits(int minRate, int maxConns, int maxPerAddress, Duration handshake) {
         return new ApiSettings(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLine, requestTimeout, idleTimeout,
                 maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, http2, minRate, maxConns,
-                maxPerAddress, handshake);
+                maxPerAddress, handshake, maxInFlightRequests);
+    }
+
+    /** A copy with another cap on requests answered at once. */
+    public ApiSettings withMaxInFlightRequests(int max) {
+        return new ApiSettings(host, port, maxBodyBytes, maxHeaderBytes, maxInitialLine, requestTimeout, idleTimeout,
+                maxDecisionBatch, bulkBatchSize, workerThreads, workerQueue, ioThreads, http2, minBodyRate,
+                maxConnections, maxConnectionsPerAddress, handshakeTimeout, max);
     }
 
     public ApiSettings withLimits(int maxBody, int maxDecisions, int bulkBatch) {
         return new ApiSettings(host, port, maxBody, maxHeaderBytes, maxInitialLine, requestTimeout,
                 idleTimeout, maxDecisions, bulkBatch, workerThreads, workerQueue, ioThreads, http2,
-                minBodyRate, maxConnections, maxConnectionsPerAddress, handshakeTimeout);
+                minBodyRate, maxConnections, maxConnectionsPerAddress, handshakeTimeout, maxInFlightRequests);
     }
 }

@@ -35,11 +35,13 @@ import java.util.concurrent.CompletionStage;
 final class RouterHandler extends ChannelInboundHandlerAdapter {
     static final int MAX_PIPELINED = 16;
     private final ApiMetrics metrics;
+    private final InFlightLimit inFlight;
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private boolean busy;
 
-    RouterHandler(ApiMetrics metrics) {
+    RouterHandler(ApiMetrics metrics, InFlightLimit inFlight) {
         this.metrics = metrics;
+        this.inFlight = inFlight;
     }
 
     @Override
@@ -71,24 +73,18 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatch(ChannelHandlerContext ctx, ApiRequest req) {
+        boolean admitted = inFlight.tryAcquire();
         CompletionStage<ApiResponse> answer;
-        try {
-            Routes.Match m = req.route(); // resolved once, by authentication
-            if (m == null) {
-                throw new IllegalStateException("a request reached the router without authentication");
-            }
-            if (m.route() == null) {
-                answer = CompletableFuture.failedFuture(m.allowed().isEmpty()
-                        ? new ApiException(404, "no such resource")
-                        : new ApiException(405, "method not allowed",
-                        Map.of(HttpHeaderNames.ALLOW.toString(), String.join(", ", m.allowed())), false));
-            } else {
-                answer = m.route().handler().handle(req);
-            }
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
+        if (admitted) {
+            answer = route(req);
+        } else {
+            metrics.shed.increment();
+            answer = CompletableFuture.failedFuture(InFlightLimit.busy());
         }
         answer.whenComplete((res, err) -> {
+            if (admitted) {
+                inFlight.release();
+            }
             req.release();
             if (ctx.executor().inEventLoop()) {
                 write(ctx, req.path(), req.keepAlive(), req.receivedNanos(), res, err);
@@ -96,6 +92,24 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
                 ctx.executor().execute(() -> write(ctx, req.path(), req.keepAlive(), req.receivedNanos(), res, err));
             }
         });
+    }
+
+    private CompletionStage<ApiResponse> route(ApiRequest req) {
+        try {
+            Routes.Match m = req.route(); // resolved once, by authentication
+            if (m == null) {
+                throw new IllegalStateException("a request reached the router without authentication");
+            }
+            if (m.route() == null) {
+                return CompletableFuture.failedFuture(m.allowed().isEmpty()
+                        ? new ApiException(404, "no such resource")
+                        : new ApiException(405, "method not allowed",
+                        Map.of(HttpHeaderNames.ALLOW.toString(), String.join(", ", m.allowed())), false));
+            }
+            return m.route().handler().handle(req);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private void write(ChannelHandlerContext ctx, String path, boolean keepAlive, long startNanos, ApiResponse res,

@@ -39,7 +39,7 @@ final class RouterHandlerTest {
     }
 
     private static FullHttpResponse answer(ApiRequest req) {
-        EmbeddedChannel ch = new EmbeddedChannel(new RouterHandler(new ApiMetrics()));
+        EmbeddedChannel ch = new EmbeddedChannel(new RouterHandler(new ApiMetrics(), new InFlightLimit(16)));
         ch.writeInbound(req);
         FullHttpResponse res = ch.readOutbound();
         ch.finishAndReleaseAll();

@@ -11,12 +11,12 @@ import io.nacgw.core.service.ChangeListener;
 import io.nacgw.core.service.DeviceChange;
 import io.nacgw.core.service.ComplianceService;
 import io.nacgw.core.session.Session;
-import io.nacgw.core.session.SessionFilter;
 import io.nacgw.core.session.SessionStore;
 import io.nacgw.radius.CoaAction;
 import io.nacgw.radius.DropReason;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.server.Counters;
+import io.nacgw.radius.server.SessionEndListener;
 import io.nacgw.radius.server.SessionWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,7 +51,12 @@ import java.util.function.Function;
  * class's own thread through a bounded queue and never blocks ingest. When that queue is full the change is counted
  * and kept aside, newest per device (up to {@link #MAX_OVERFLOW} devices; beyond, every active session is re-checked),
  * and looked at as soon as the queue drains, so no change goes unchecked. The session lookups (database) run on
- * that thread.
+ * that thread. A walk over every active session (a reload, a re-check) reads them a page at a time, so memory does
+ * not grow with the session table.
+ *
+ * <p>What a CoA's answer asks to write on its session (the answer an ACK made the NAS re-authorise toward; stop
+ * after a NAK 503) waits, newest per session, for the trigger's thread, which writes it before its next piece of
+ * work: it never needs room in the trigger's queue, so a full queue does not lose it.
  */
 public final class SessionReauthorizer implements ChangeListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionReauthorizer.class);
@@ -59,6 +64,8 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     static final int BATCH = 256;
     /** Devices whose changes a full queue set aside, at most; beyond, every active session is re-checked instead. */
     static final int MAX_OVERFLOW = 100_000;
+    /** Sessions read per page when every active session is looked at (a reload, a re-check). */
+    static final int PAGE = 1_000;
 
     private final AccessPolicy policy;
     private final ComplianceService compliance;
@@ -68,6 +75,8 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     private final Clock clock;
     private final SessionWriter worker;
     private final Counters drops;
+    private final int maxOverflow;
+    private final int pageSize;
     private final LongAdder changes = new LongAdder();
     private final LongAdder queued = new LongAdder();
     private final LongAdder unchanged = new LongAdder();
@@ -85,8 +94,13 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * arrived), waiting for the trigger's thread to drain them after its queued work.
      */
     private final Map<DeviceGuid, Pending> overflow = new java.util.HashMap<>(); // guarded by itself
-    /** Every active session is to be re-checked: more devices overflowed than kept, or a reload found the queue full. */
-    private boolean recheckAll; // guarded by overflow
+    /**
+     * Every active session is to be re-checked because more devices overflowed than kept: each CoA is claimed under
+     * the change key of its device's current version, as the per-change CoA of that version is on every node.
+     */
+    private boolean recheckDevices; // guarded by overflow
+    /** Every active session is to be re-checked because a reload found the queue full (claimed as a reload's CoA). */
+    private boolean recheckReload; // guarded by overflow
     /**
      * When the oldest change set aside (or being drained) arrived, epoch ms; Long.MAX_VALUE when none waits. Written
      * under the overflow's lock, read by {@link #doneBefore}.
@@ -94,6 +108,17 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     private volatile long overflowSince = Long.MAX_VALUE;
     /** Shared mode: who sends which CoA; null on one node (every CoA is sent here). */
     private volatile CoaCoordinator coordinator;
+    /** Session writes CoA answers asked for, newest per session, waiting for the trigger's thread. */
+    private final Map<String, SessionWrite> sessionWrites = new ConcurrentHashMap<>();
+    /**
+     * Session id to the answer of the last CoA this node sent it toward one, until its NAK or until its ACK's answer
+     * is written on the session (see {@link #held}).
+     */
+    private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
+    /** A task that writes {@link #sessionWrites} is queued and has not started. */
+    private final AtomicBoolean writesQueued = new AtomicBoolean();
+    /** Told of the endpoint of every CoA the NAS acknowledged or answered with NAK 503; null: nobody. */
+    private volatile SessionEndListener sessionEnds;
 
     /**
      * @param clients    NAS clients by name as configured now
@@ -101,6 +126,18 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      */
     public SessionReauthorizer(AccessPolicy policy, ComplianceService compliance, SessionStore sessions,
                                Function<String, NasClient> clients, CoaSender sender, Clock clock, int queueSize) {
+        this(policy, compliance, sessions, clients, sender, clock, queueSize, MAX_OVERFLOW, PAGE);
+    }
+
+    /** As above, with the set-aside devices kept at most and the sessions read per page (tests make them small). */
+    SessionReauthorizer(AccessPolicy policy, ComplianceService compliance, SessionStore sessions,
+                        Function<String, NasClient> clients, CoaSender sender, Clock clock, int queueSize,
+                        int maxOverflow, int pageSize) {
+        if (maxOverflow < 1 || pageSize < 1) {
+            throw new IllegalArgumentException("maxOverflow and pageSize must be positive");
+        }
+        this.maxOverflow = maxOverflow;
+        this.pageSize = pageSize;
         this.policy = policy;
         this.compliance = compliance;
         this.sessions = sessions;
@@ -120,6 +157,16 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
         CoaCoordinator c = CoaCoordinator.start(claims, node, settings, clock, this::doneBefore);
         this.coordinator = c;
         return c;
+    }
+
+    /**
+     * From now on, every CoA or Disconnect the NAS acknowledges (it ends or re-authorises the session) and every
+     * NAK 503 (it has no such session) is told to {@code listener} with the session's MAC and the time the CoA was
+     * sent: the RADIUS server's Accept recorder, so the re-authentication's Access-Accept is written to the session
+     * table even when it repeats the one before.
+     */
+    public void onSessionEnd(SessionEndListener listener) {
+        this.sessionEnds = listener;
     }
 
     /** As {@link #share}, with a coordinator the caller drives (tests). */
@@ -164,15 +211,15 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
 
     /**
      * Keeps a change the full queue refused for {@link #drainOverflow}: merged with one already waiting for that
-     * device (first before, last after, first arrival), or, beyond {@link #MAX_OVERFLOW} devices, as a re-check of
+     * device (first before, last after, first arrival), or, beyond {@code maxOverflow} devices, as a re-check of
      * every active session. Then makes sure a task will drain it: one queued now, or (queue still full) one of the
      * tasks already waiting, which all start after this.
      */
     private void setAside(Pending p, DeviceGuid device) {
         synchronized (overflow) { // only when the queue is full; no I/O under it
             overflowSince = Math.min(overflowSince, p.receivedAt.toEpochMilli());
-            if (overflow.size() >= MAX_OVERFLOW && !overflow.containsKey(device)) {
-                recheckAll = true;
+            if (overflow.size() >= maxOverflow && !overflow.containsKey(device)) {
+                recheckDevices = true;
             } else {
                 overflow.merge(device, p, (old, next) -> new Pending(new DeviceChange(old.change.before(),
                         next.change.after()), old.receivedAt));
@@ -206,6 +253,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * oldest first, until {@code p}'s batch is done (a task whose change an earlier batch took does nothing).
      */
     private void drainThrough(Pending p) {
+        writeSessions();
         while (!p.taken.get()) {
             List<Pending> batch = new ArrayList<>();
             for (Pending q; batch.size() < BATCH && (q = pending.poll()) != null; ) {
@@ -235,17 +283,21 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * re-checks every active session if that was asked for.
      */
     private void drainOverflow() {
+        writeSessions();
         List<Pending> all;
-        boolean everything;
+        boolean devices;
+        boolean reload;
         synchronized (overflow) {
-            if (overflow.isEmpty() && !recheckAll) {
+            if (overflow.isEmpty() && !recheckDevices && !recheckReload) {
                 overflowSince = Long.MAX_VALUE;
                 return;
             }
             all = new ArrayList<>(overflow.values());
             overflow.clear();
-            everything = recheckAll;
-            recheckAll = false;
+            devices = recheckDevices;
+            reload = recheckReload;
+            recheckDevices = false;
+            recheckReload = false;
             // overflowSince stays until these are looked at; changes set aside meanwhile can only lower it
         }
         all.sort(java.util.Comparator.comparing(q -> q.receivedAt));
@@ -258,15 +310,15 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 log.warn("{} set-aside device change(s) not checked for CoA: {}", batch.size(), e.toString());
             }
         }
-        if (everything) {
+        if (devices || reload) {
             try {
-                recheckEverySession(new ArrayList<>());
+                recheckEverySession(devices);
             } catch (RuntimeException e) {
                 log.warn("re-checking every active session for CoA failed: {}", e.toString());
             }
         }
         synchronized (overflow) {
-            if (overflow.isEmpty() && !recheckAll) {
+            if (overflow.isEmpty() && !recheckDevices && !recheckReload) {
                 overflowSince = Long.MAX_VALUE;
             } // else what was set aside meanwhile has a task queued behind this one, which lowers the mark then
         }
@@ -319,14 +371,15 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     }
 
     /**
-     * True when {@code now} is not the answer the NAS holds for {@code s}: compared with the answer the session was
-     * authorised with when it was recorded (so an Access-Accept already decided with the new record gets nothing,
-     * and one decided before an earlier change the trigger has not seen yet gets its CoA); else, for a session known
-     * from accounting only, with {@code was}, the decision before the change or reload.
+     * True when {@code now} is not the answer the NAS holds for {@code s} ({@link #held}): compared with the answer
+     * the session was authorised with when it was recorded (so an Access-Accept already decided with the new record
+     * gets nothing, and one decided before an earlier change the trigger has not seen yet gets its CoA); else, for a
+     * session known from accounting only, with {@code was}, the decision before the change or reload.
      */
-    private static boolean differs(Session s, Decision was, Decision now) {
-        if (s.answerHash() != null) {
-            return s.answerHash() != now.answerHash();
+    private boolean differs(Session s, Decision was, Decision now) {
+        Long held = held(s);
+        if (held != null) {
+            return held != now.answerHash();
         }
         return was.verdict() != now.verdict() || !was.attributes().equals(now.attributes());
     }
@@ -353,7 +406,10 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     public void policyReloaded(Map<String, Profile> before) {
         Map<String, Profile> old = Map.copyOf(before);
         try {
-            worker.execute(() -> reevaluateAll(old));
+            worker.execute(() -> {
+                writeSessions();
+                reevaluateAll(old);
+            });
         } catch (RejectedExecutionException full) {
             if (worker.isShutdown()) {
                 drops.drop(DropReason.COA_QUEUE_FULL, null, "policy reload not checked for CoA: stopping");
@@ -362,7 +418,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
             // the old rules are not needed: each session is compared with the answer it was authorised with
             synchronized (overflow) {
                 overflowSince = Math.min(overflowSince, clock.millis());
-                recheckAll = true;
+                recheckReload = true;
             }
             drops.drop(DropReason.COA_QUEUE_FULL, null, "trigger queue full: policy reload set aside, every active "
                     + "session re-checked for CoA when the queue drains");
@@ -377,58 +433,88 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     /**
      * Every active session decided again with its profile and the device's current record, and a CoA where the answer
      * differs from the one recorded on the session (sessions without one are left: there is nothing to compare with).
-     * Keyed like a reload's CoA (same on every node). Runs on the trigger's thread.
+     * Runs on the trigger's thread, a page of sessions at a time. Claimed (shared mode) the way the other nodes claim
+     * the CoA this node missed, so a session gets one CoA across the nodes: after device changes were lost
+     * ({@code devices}) under the change key of the device's current version, which the per-change CoA of that
+     * version carries on every node; after a reload only, as that reload's CoA.
      */
-    private void recheckEverySession(List<CompletableFuture<CoaResult>> out) {
-        List<Coa> coa = new ArrayList<>();
+    private void recheckEverySession(boolean devices) {
         long now = clock.millis();
-        for (Session s : sessions.list(new SessionFilter(null, null, null, null, true, SessionFilter.MAX_LIMIT))) {
-            NasClient c = clients.apply(s.nas().client());
-            if (c == null || s.answerHash() == null) {
-                continue;
+        forEveryActiveSession(page -> {
+            List<Coa> coa = new ArrayList<>();
+            for (Session s : page) {
+                NasClient c = clients.apply(s.nas().client());
+                Long held = held(s);
+                if (c == null || held == null) {
+                    continue;
+                }
+                String name = profileOf(s, c);
+                DeviceRecord d = device(s);
+                Decision is = policy.profile(name).decide(d, now);
+                if (held == is.answerHash()) {
+                    unchanged.increment();
+                    continue;
+                }
+                // a device the index no longer holds: its deletion's key needs the deleted version, gone with it
+                boolean byChange = devices && d != null;
+                coa.add(new Coa(s, byChange ? changeKey(new DeviceChange(null, d)) : reloadKey(name, s, is),
+                        clock.instant(), byChange ? CoaTrigger.DEVICE_CHANGE : CoaTrigger.POLICY_RELOAD, "re-check: "
+                        + (s.verdict() == null ? "?" : s.verdict().wireName()) + " -> " + is.verdict().wireName()
+                        + " (" + is.primaryReason().wireName() + ")", is.answerHash()));
             }
-            String name = profileOf(s, c);
-            Decision is = policy.profile(name).decide(device(s), now);
-            if (s.answerHash() == is.answerHash()) {
-                unchanged.increment();
-                continue;
-            }
-            coa.add(new Coa(s, reloadKey(name, s, is), clock.instant(), CoaTrigger.POLICY_RELOAD, "re-check: "
-                    + (s.verdict() == null ? "?" : s.verdict().wireName()) + " -> " + is.verdict().wireName() + " ("
-                    + is.primaryReason().wireName() + ")", is.answerHash()));
-        }
-        coordinated(coa, out);
+            return coa;
+        }, null);
     }
 
     /** {@link #policyReloaded}'s work, on the calling thread; the results to come. */
     List<CompletableFuture<CoaResult>> reevaluateAll(Map<String, Profile> before) {
         List<CompletableFuture<CoaResult>> out = new ArrayList<>();
-        List<Coa> coa = new ArrayList<>();
         long now = clock.millis();
-        for (Session s : sessions.list(new SessionFilter(null, null, null, null, true, SessionFilter.MAX_LIMIT))) {
-            NasClient c = clients.apply(s.nas().client());
-            if (c == null) {
-                continue;
+        forEveryActiveSession(page -> {
+            List<Coa> coa = new ArrayList<>();
+            for (Session s : page) {
+                NasClient c = clients.apply(s.nas().client());
+                if (c == null) {
+                    continue;
+                }
+                String name = profileOf(s, c);
+                Profile old = before.get(name);
+                if (old == null && held(s) == null) {
+                    continue; // a profile the reload added, and no recorded answer to compare with
+                }
+                DeviceRecord device = device(s);
+                Decision is = policy.profile(name).decide(device, now);
+                Decision was = old == null ? is : old.decide(device, now);
+                if (!differs(s, was, is)) {
+                    unchanged.increment();
+                    continue;
+                }
+                Verdict held = s.answerHash() != null && s.verdict() != null ? s.verdict() : was.verdict();
+                coa.add(new Coa(s, reloadKey(name, s, is), clock.instant(), CoaTrigger.POLICY_RELOAD, "profile "
+                        + name + ": " + held.wireName() + " -> " + is.verdict().wireName() + " ("
+                        + is.primaryReason().wireName() + ")", is.answerHash()));
             }
-            String name = profileOf(s, c);
-            Profile old = before.get(name);
-            if (old == null && s.answerHash() == null) {
-                continue; // a profile the reload added, and no recorded answer to compare with
-            }
-            DeviceRecord device = device(s);
-            Decision is = policy.profile(name).decide(device, now);
-            Decision was = old == null ? is : old.decide(device, now);
-            if (!differs(s, was, is)) {
-                unchanged.increment();
-                continue;
-            }
-            Verdict held = s.answerHash() != null && s.verdict() != null ? s.verdict() : was.verdict();
-            coa.add(new Coa(s, reloadKey(name, s, is), clock.instant(), CoaTrigger.POLICY_RELOAD, "profile " + name
-                    + ": " + held.wireName() + " -> " + is.verdict().wireName() + " ("
-                    + is.primaryReason().wireName() + ")", is.answerHash()));
-        }
-        coordinated(coa, out);
+            return coa;
+        }, out);
         return out;
+    }
+
+    /**
+     * Walks every active session, {@code pageSize} at a time in id order (keyset pages: memory holds one page, each
+     * session is met once however the table changes meanwhile); the CoA {@code decide} finds on a page are claimed
+     * and sent before the next page is read. Their results go to {@code out} unless it is null.
+     */
+    private void forEveryActiveSession(Function<List<Session>, List<Coa>> decide,
+                                       List<CompletableFuture<CoaResult>> out) {
+        String after = null;
+        for (List<Session> page; !(page = sessions.activeSessionsAfter(after, pageSize)).isEmpty(); ) {
+            after = page.get(page.size() - 1).id();
+            List<CompletableFuture<CoaResult>> sent = out == null ? new ArrayList<>() : out;
+            coordinated(decide.apply(page), sent);
+            if (page.size() < pageSize) {
+                return;
+            }
+        }
     }
 
     /** The session's device from the index (by device id, else MAC), or null when unknown. */
@@ -456,6 +542,16 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     public CompletableFuture<CoaResult> reauthorize(Session s, boolean disconnect) {
         return send(s, CoaTrigger.OPERATOR, disconnect ? CoaAction.DISCONNECT : null,
                 disconnect ? "operator: disconnect" : "operator: reauthenticate");
+    }
+
+    /**
+     * The answer the NAS holds, or is being told to re-authorise toward, for {@code s}: that of the last CoA this
+     * node sent it while its answer is not back or not yet written (so a re-check meanwhile does not send it again,
+     * and a change back meanwhile is sent), else the one recorded on the session; null when none is known.
+     */
+    private Long held(Session s) {
+        Long flying = inFlight.get(s.id());
+        return flying != null ? flying : s.answerHash();
     }
 
     /** A CoA a change or reload calls for, toward the answer {@code target} ({@link Decision#answerHash()}). */
@@ -515,30 +611,86 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
     /**
      * Sends one CoA; when the NAS acknowledges one toward {@code target}, that answer is recorded as the one the
      * session holds (the NAS re-authorises it now: a change that comes back before its Access-Accept is recorded is
-     * compared with the answer the NAS was sent, not with the older one).
+     * compared with the answer the NAS was sent, not with the older one). The future completes once that write (or
+     * the stop after a NAK 503) is handed to the trigger's thread.
      */
     private CompletableFuture<CoaResult> send(Session s, CoaTrigger trigger, CoaAction action, String reason,
                                               Long target) {
         queued.increment();
-        CompletableFuture<CoaResult> f = sender.submit(CoaRequest.of(s, trigger, action, reason));
-        f.thenAccept(r -> {
-            if (target != null && r.answer() == CoaResult.Answer.ACK) {
-                try {
-                    worker.execute(() -> answered(s, target));
-                } catch (RejectedExecutionException full) {
-                    log.debug("session {}: the answer its CoA asked for not recorded: trigger queue full or stopping",
-                            s.id());
-                }
+        if (target != null) {
+            inFlight.put(s.id(), target);
+        }
+        Instant sentAt = clock.instant(); // the NAS may re-authenticate before its answer arrives
+        return sender.submit(CoaRequest.of(s, trigger, action, reason)).thenApply(r -> {
+            SessionEndListener ends = sessionEnds;
+            if (ends != null && (r.answer() == CoaResult.Answer.ACK || r.sessionGone())) {
+                ends.sessionEnded(s.mac(), sentAt);
             }
-            if (r.sessionGone()) {
-                try {
-                    worker.execute(() -> stop(s));
-                } catch (RejectedExecutionException full) {
-                    log.debug("session {} not stopped after NAK 503: trigger queue full or stopping", s.id());
-                }
+            Long answer = target != null && r.answer() == CoaResult.Answer.ACK ? target : null;
+            if (answer != null || r.sessionGone()) {
+                write(new SessionWrite(s, answer, r.sessionGone())); // leaves inFlight once written
+            }
+            if (target != null && answer == null) {
+                inFlight.remove(s.id(), target); // not acknowledged: the session holds what it held
+            }
+            return r;
+        }).whenComplete((r, e) -> {
+            if (e != null && target != null) {
+                inFlight.remove(s.id(), target);
             }
         });
-        return f;
+    }
+
+    /**
+     * What a CoA's answer asks to write on session {@code session}: the answer it now holds ({@code answer}, for
+     * the authorisation {@code session} carried; null: none) and whether to stop it (NAK 503).
+     */
+    private record SessionWrite(Session session, Long answer, boolean stop) {
+        /** This write followed by {@code next}: the newest answer, and a stop if either stops. */
+        SessionWrite then(SessionWrite next) {
+            return next.answer != null ? new SessionWrite(next.session, next.answer, stop || next.stop)
+                    : new SessionWrite(session, answer, stop || next.stop);
+        }
+    }
+
+    /**
+     * Hands {@code w} to the trigger's thread without needing room in its queue: it waits in
+     * {@link #sessionWrites}, and a task queued for it, or (queue full) every task already waiting there, writes it.
+     * Never blocks (runs on the CoA sender's thread).
+     */
+    private void write(SessionWrite w) {
+        sessionWrites.merge(w.session().id(), w, SessionWrite::then);
+        if (writesQueued.compareAndSet(false, true)) {
+            try {
+                worker.execute(this::writeSessions);
+            } catch (RejectedExecutionException full) {
+                writesQueued.set(false); // the tasks waiting in the full queue write it first
+                if (worker.isShutdown()) {
+                    log.debug("session {}: the CoA's answer not recorded: stopping", w.session().id());
+                }
+            }
+        }
+    }
+
+    /** On the trigger's thread, before any other work: the session writes CoA answers asked for. */
+    private void writeSessions() {
+        writesQueued.set(false); // first: a write added from now on is written by this pass or by a new task
+        if (sessionWrites.isEmpty()) {
+            return;
+        }
+        for (String id : sessionWrites.keySet()) {
+            SessionWrite w = sessionWrites.remove(id);
+            if (w == null) {
+                continue;
+            }
+            if (w.answer() != null) {
+                answered(w.session(), w.answer());
+                inFlight.remove(id, w.answer()); // the session row holds it now
+            }
+            if (w.stop()) {
+                stop(w.session());
+            }
+        }
     }
 
     private void answered(Session s, long target) {

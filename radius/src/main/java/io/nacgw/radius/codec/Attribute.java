@@ -29,6 +29,11 @@ public final class Attribute {
         return new Attribute(type, 0, value.clone());
     }
 
+    /** An attribute holding {@code value} itself, not a copy: for the decoder, whose copy nobody else holds. */
+    static Attribute own(int type, int vendorId, byte[] value) {
+        return new Attribute(type, vendorId, value);
+    }
+
     /** A standard attribute holding UTF-8 text. */
     public static Attribute text(int type, String value) {
         return new Attribute(type, 0, value.getBytes(StandardCharsets.UTF_8));

@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /**
  * Forwards Access-Requests (and copies of Accounting-Requests) to upstream pools from one UDP socket and one
@@ -253,7 +254,9 @@ public final class RadiusProxy implements AutoCloseable {
     }
 
     private void transmit(Pending p, long now) {
-        p.attempts++;
+        if (p.attempts++ == 0) {
+            p.firstSent = now; // a retransmission keeps it: the latency is the upstream's, from the first send
+        }
         Exchange ex = p.exchange;
         long wait = p.slots.upstream.s.responseTimeout().toNanos();
         if (ex != null) {
@@ -342,11 +345,15 @@ public final class RadiusProxy implements AutoCloseable {
             u.probeAnswered(now);
             return;
         }
-        answered(p.exchange, u, p.kind, reply, p.authenticator, now);
+        answered(p.exchange, u, p.kind, reply, p.authenticator, p.firstSent, now);
     }
 
-    /** A verified answer of upstream {@code u} to the exchange's current request: passed back (and remembered). */
-    private void answered(Exchange ex, Upstream u, Kind kind, byte[] reply, byte[] authenticator, long now) {
+    /**
+     * A verified answer of upstream {@code u} to the exchange's current request, first sent to it at {@code sentAt}:
+     * passed back (and remembered); an Access-Request's round trip goes to the upstream's latency sink.
+     */
+    private void answered(Exchange ex, Upstream u, Kind kind, byte[] reply, byte[] authenticator, long sentAt,
+                          long now) {
         u.answered(now);
         ex.current = null;
         if (kind == Kind.ACCOUNTING) {
@@ -354,6 +361,7 @@ public final class RadiusProxy implements AutoCloseable {
             finish(ex, new ProxyAnswer(ProxyAnswer.Kind.ANSWERED, reply[0] & 0xFF, List.of(), u.s.name()));
             return;
         }
+        u.latency.accept(now - sentAt);
         int code = reply[0] & 0xFF;
         (code == RadiusCode.ACCESS_ACCEPT ? u.accepts : code == RadiusCode.ACCESS_REJECT ? u.rejects : u.challenges)
                 .increment();
@@ -384,9 +392,13 @@ public final class RadiusProxy implements AutoCloseable {
         byte[] authenticator = new byte[16];
         RANDOM.nextBytes(authenticator);
         byte[][] sent = new byte[1][];
-        java.util.function.IntFunction<byte[]> build = id -> sent[0] = ex.accounting
-                ? ProxyPackets.accountingRequest(ex.request, id, u.s.secret(), proxyState)
-                : ProxyPackets.accessRequest(ex.request, id, authenticator, u.s.secret(), proxyState);
+        long[] sentAt = {now}; // moved to the write, after the connection is open: the latency is the upstream's
+        java.util.function.IntFunction<byte[]> build = id -> {
+            sentAt[0] = System.nanoTime();
+            return sent[0] = ex.accounting
+                    ? ProxyPackets.accountingRequest(ex.request, id, u.s.secret(), proxyState)
+                    : ProxyPackets.accessRequest(ex.request, id, authenticator, u.s.secret(), proxyState);
+        };
         Kind kind = ex.accounting ? Kind.ACCOUNTING : Kind.ACCESS;
         java.time.Duration wait = java.time.Duration.ofNanos(Math.max(1, Math.min(u.s.worstCase().toNanos(),
                 ex.deadline - now)));
@@ -397,10 +409,12 @@ public final class RadiusProxy implements AutoCloseable {
         }
         u.tls.connection().thenCompose(c -> c.send(build, wait)).whenComplete((reply, failure) -> onLoop(() ->
                 tlsAnswer(ex, u, kind, reply, failure, sent[0] == null ? authenticator
-                        : java.util.Arrays.copyOfRange(sent[0], 4, 20))));
+                        : java.util.Arrays.copyOfRange(sent[0], 4, 20), sentAt[0])));
     }
 
-    private void tlsAnswer(Exchange ex, Upstream u, Kind kind, byte[] reply, Throwable failure, byte[] authenticator) {
+    /** The RadSec upstream's reply (or why there is none) to the request first handed to it at {@code sentAt}. */
+    private void tlsAnswer(Exchange ex, Upstream u, Kind kind, byte[] reply, Throwable failure, byte[] authenticator,
+                           long sentAt) {
         if (ex.done) {
             return; // the pool's timeout ended it meanwhile
         }
@@ -426,7 +440,7 @@ public final class RadiusProxy implements AutoCloseable {
             next(ex);
             return;
         }
-        answered(ex, u, kind, reply, authenticator, now);
+        answered(ex, u, kind, reply, authenticator, sentAt, now);
     }
 
     /** Runs {@code task} on the proxy's thread (now, when already on it). */
@@ -517,6 +531,23 @@ public final class RadiusProxy implements AutoCloseable {
         for (Upstream u : upstreams) {
             if (u.s.name().equals(upstream)) {
                 return u.stats();
+            }
+        }
+        throw new IllegalArgumentException("no upstream '" + upstream + "'");
+    }
+
+    /**
+     * Where upstream {@code upstream}'s Access-Request round trips go, in nanoseconds from the first send of a request
+     * to this upstream (retransmissions do not restart it; a failover starts a new one toward the next upstream) to
+     * its verified answer. Called on the proxy's thread, so {@code sink} must not block. Throws
+     * {@link IllegalArgumentException} for an unknown name.
+     */
+    public void onLatency(String upstream, LongConsumer sink) {
+        java.util.Objects.requireNonNull(sink, "sink");
+        for (Upstream u : upstreams) {
+            if (u.s.name().equals(upstream)) {
+                u.latency = sink;
+                return;
             }
         }
         throw new IllegalArgumentException("no upstream '" + upstream + "'");
@@ -646,6 +677,8 @@ public final class RadiusProxy implements AutoCloseable {
         byte[] packet;
         byte[] authenticator;
         int attempts;
+        /** When the first transmission left ({@link System#nanoTime()}); retransmissions do not move it. */
+        long firstSent;
         ScheduledFuture<?> timer;
 
         Pending(Kind kind, Slots slots, Exchange exchange) {
@@ -720,6 +753,8 @@ public final class RadiusProxy implements AutoCloseable {
         final LongAdder probesAnswered = new LongAdder();
         final LongAdder accountingCopied = new LongAdder();
         final LongAdder accountingLost = new LongAdder();
+        /** Where the Access-Request round trips go (nanoseconds); called on the proxy's thread, must not block. */
+        volatile LongConsumer latency = n -> { };
 
         /** The RadSec connection of an upstream with transport radsec, else null. */
         final TlsLink tls;

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -35,8 +37,13 @@ import java.util.concurrent.atomic.LongAdder;
  * whole RADIUS event loop when NASes re-authenticate the same endpoints (bench/radius-vs-freeradius.sh). The stored
  * session then keeps the earlier Class, decision id and expiry (at most {@link #COALESCE} older). The memory of what
  * was written lives on the writer thread only, bounded to {@link #MEMO_ENTRIES} MACs (least recently written go).
+ * <p>
+ * When the session ends some other way (Accounting-Stop, Accounting-On/Off, an operator's Disconnect, a CoA the NAS
+ * acknowledged, a NAK 503), {@link #sessionEnded} makes the recorder forget the MAC: the re-authentication's Accept
+ * repeats the last one written, and without that it would not be written, so a NAS without accounting would leave
+ * the session table without the new session. An Accept already held back from the end's time on is written then.
  */
-final class AcceptRecorder implements AutoCloseable {
+final class AcceptRecorder implements SessionEndListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AcceptRecorder.class);
     static final int BATCH = 256;
     /** How long an Accept identical to the last one written for its MAC is taken as already recorded. */
@@ -58,6 +65,8 @@ final class AcceptRecorder implements AutoCloseable {
         }
     };
     private final List<Authorization> toWrite = new ArrayList<>(BATCH);
+    /** Sessions ended since the writer last looked (any thread adds, the writer drains). */
+    private final ConcurrentLinkedQueue<Ended> ended = new ConcurrentLinkedQueue<>();
     private final LogThrottle warn;
     private final Object idle = new Object();
     /** Records queued or being written: what {@link #awaitIdle} waits for. */
@@ -81,69 +90,138 @@ final class AcceptRecorder implements AutoCloseable {
         }
     }
 
+    /**
+     * The session of {@code mac} ended at {@code at}: the next Accept for it is written even if it repeats the last
+     * one; never blocks. Taken in by the writer before its next batch (or within 200 ms when idle).
+     */
+    @Override
+    public void sessionEnded(MacAddress mac, Instant at) {
+        if (mac != null) {
+            pending.incrementAndGet();
+            ended.add(new Ended(mac, null, at.toEpochMilli()));
+        }
+    }
+
+    /** Every session of the NAS with identity {@code nasId} ended at {@code at} (Accounting-On/Off). */
+    void nasSessionsEnded(String nasId, Instant at) {
+        pending.incrementAndGet();
+        ended.add(new Ended(null, nasId, at.toEpochMilli()));
+    }
+
     private void run() {
         List<Authorization> batch = new ArrayList<>(BATCH);
-        while (!closing || !queue.isEmpty()) {
+        while (!closing || !queue.isEmpty() || !ended.isEmpty()) {
+            int ends = 0;
             try {
                 Authorization first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, BATCH - 1);
                 }
-                batch.add(first);
-                queue.drainTo(batch, BATCH - 1);
+                toWrite.clear();
+                ends = forgetEnded(); // before the batch: an Accept queued after the end is then not held back
                 write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } finally {
-                pending.addAndGet(-batch.size());
+                pending.addAndGet(-batch.size() - ends);
                 batch.clear();
                 signalIdle();
             }
         }
     }
 
+    /**
+     * Forgets the MACs whose sessions ended; an Accept held back for one of them at or after the end (it reached the
+     * writer before the end did) goes into {@link #toWrite}. Returns how many ends were taken in.
+     */
+    private int forgetEnded() {
+        int n = 0;
+        for (Ended e; (e = ended.poll()) != null; n++) {
+            if (e.mac() != null) {
+                revive(written.remove(e.mac()), e.atMillis());
+            } else {
+                for (var it = written.values().iterator(); it.hasNext(); ) {
+                    Written w = it.next();
+                    if (w.nas.id().equals(e.nasId())) {
+                        it.remove();
+                        revive(w, e.atMillis());
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    private void revive(Written w, long endedAtMillis) {
+        if (w != null && w.held != null && w.held.at().toEpochMilli() >= endedAtMillis) {
+            toWrite.add(w.held);
+        }
+    }
+
+    /** Writes {@code batch} less what repeats the last Accept written, after what {@link #toWrite} holds already. */
     private void write(List<Authorization> batch) {
-        toWrite.clear();
+        int revived = toWrite.size(); // counted as recorded when they were held back
         for (Authorization a : batch) {
             Written w = a.mac() == null ? null : written.get(a.mac());
             if (w != null && w.covers(a)) {
                 coalesced.increment();
+                w.held = a;
             } else {
                 toWrite.add(a);
             }
         }
-        int held = batch.size() - toWrite.size();
-        recorded.add(held);
+        int fresh = toWrite.size() - revived;
+        recorded.add(batch.size() - fresh);
         if (toWrite.isEmpty()) {
             return;
         }
         try {
             sessions.recordAuthorizations(toWrite);
-            recorded.add(toWrite.size());
+            recorded.add(fresh);
             for (Authorization a : toWrite) {
                 if (a.mac() != null) {
                     written.put(a.mac(), new Written(a));
                 }
             }
         } catch (RuntimeException e) {
-            drop(toWrite.size(), "writing to the session table failed: " + e.getMessage());
+            drop(fresh, "writing to the session table failed: " + e.getMessage());
         }
     }
 
-    /** What was written for a MAC, and until when an identical Accept needs no new write. */
-    private record Written(NasRef nas, Long nasPort, String nasPortId, DeviceGuid deviceId, String userName,
-                           String profile, io.nacgw.core.policy.Verdict verdict, Long answerHash,
-                           long freshUntilMillis) {
-        Written(Authorization a) {
-            this(a.nas(), a.nasPort(), a.nasPortId(), a.deviceId(), a.userName(), a.profile(), a.verdict(),
-                    a.answerHash(), freshUntil(a));
-        }
+    /** A session that ended: one MAC's, or (mac null) every session of one NAS. */
+    private record Ended(MacAddress mac, String nasId, long atMillis) {
+    }
 
-        private static long freshUntil(Authorization a) {
+    /**
+     * What was written for a MAC, until when an identical Accept needs no new write, and the newest Accept held
+     * back since (written after all when the session ends after it).
+     */
+    private static final class Written {
+        final NasRef nas;
+        final Long nasPort;
+        final String nasPortId;
+        final DeviceGuid deviceId;
+        final String userName;
+        final String profile;
+        final io.nacgw.core.policy.Verdict verdict;
+        final Long answerHash;
+        final long freshUntilMillis;
+        Authorization held;
+
+        Written(Authorization a) {
+            this.nas = a.nas();
+            this.nasPort = a.nasPort();
+            this.nasPortId = a.nasPortId();
+            this.deviceId = a.deviceId();
+            this.userName = a.userName();
+            this.profile = a.profile();
+            this.verdict = a.verdict();
+            this.answerHash = a.answerHash();
             long at = a.at().toEpochMilli();
             long halfLife = (a.expiresAt().toEpochMilli() - at) / 2;
-            return at + Math.min(COALESCE.toMillis(), halfLife);
+            this.freshUntilMillis = at + Math.min(COALESCE.toMillis(), halfLife);
         }
 
         boolean covers(Authorization a) {

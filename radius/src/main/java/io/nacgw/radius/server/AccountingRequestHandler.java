@@ -39,7 +39,8 @@ import java.util.function.Supplier;
  * after the write committed (RFC 2866 §2: never acknowledge what was not stored). Other status types (tunnel
  * accounting, failed) carry nothing nacgw keeps and are acknowledged at once. A request {@code nacgw debug} traces
  * is also looked up before and after its write (on the writer thread, only then) to show the session it found or
- * created and what was stored.
+ * created and what was stored. A committed Stop or Accounting-On/Off also makes the {@link AcceptRecorder} forget
+ * those endpoints, so their re-authentication's Accept is written even when it repeats the one before.
  */
 @Sharable
 final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusRequest> {
@@ -52,11 +53,14 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
     private final Clock clock;
     private final java.util.function.Consumer<RadiusRequest> acknowledged;
     private final DebugTrace debug;
+    private final AcceptRecorder accepts;
 
     /** {@code acknowledged} sees every request nacgw acknowledges (the upstream accounting copy); must not block. */
     AccountingRequestHandler(SessionStore sessions, Executor writer, ComplianceService compliance, Counters counters,
-                             Clock clock, java.util.function.Consumer<RadiusRequest> acknowledged, DebugTrace debug) {
+                             Clock clock, java.util.function.Consumer<RadiusRequest> acknowledged, DebugTrace debug,
+                             AcceptRecorder accepts) {
         this.debug = debug;
+        this.accepts = accepts;
         this.sessions = sessions;
         this.writer = writer;
         this.compliance = compliance;
@@ -85,6 +89,7 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
             case AttributeType.ACCT_OFF:
                 write = () -> {
                     int closed = sessions.closeAll(nas.id(), at);
+                    accepts.nasSessionsEnded(nas.id(), at);
                     log.info("NAS {} (client {}, from {}) sent Accounting-{}: closed {} live session(s)", nas.id(),
                             nas.client(), nas.source(), status == AttributeType.ACCT_ON ? "On" : "Off", closed);
                     return new Trace("every live session of NAS " + nas.id() + " (it rebooted)",
@@ -103,6 +108,9 @@ final class AccountingRequestHandler extends SimpleChannelInboundHandler<RadiusR
                 write = () -> {
                     Optional<Session> before = traced ? sessions.get(nas.id(), sessionId) : Optional.empty();
                     sessions.apply(e);
+                    if (e.kind() == SessionEvent.Kind.STOP) {
+                        accepts.sessionEnded(e.mac(), at);
+                    }
                     return traced ? Trace.of(e, before, sessions.get(nas.id(), sessionId)) : null;
                 };
                 break;

@@ -8,7 +8,7 @@ import io.netty.channel.ChannelInitializer;
  * The request path of one service port, in order. Every handler is shared by all channels of the port.
  * <pre>
  *   datagram       DatagramPacket ⇄ InboundPacket / OutboundPacket (the socket edge)
- *   admission      over radius.maxRequestsPerSecond → drop the newest, before any parsing or cryptography
+ *   admission      waited over radius.maxQueueDelay, or over radius.maxRequestsPerSecond → drop, before any parsing
  *   client         unknown source address → drop, before any parsing
  *   structure      lengths, attributes, vendor sub-attributes, code allowed on this port → else drop
  *   authenticator  Message-Authenticator / Request Authenticator on the raw bytes, picks the secret → else drop

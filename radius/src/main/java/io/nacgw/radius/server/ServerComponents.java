@@ -31,6 +31,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * pipeline in an {@code EmbeddedChannel}.
  */
 public final class ServerComponents implements AutoCloseable {
+    /**
+     * The most datagrams one read loop of a channel reads (its maxMessagesPerRead): a loop that reads fewer found the
+     * socket empty, which is how {@code Admission} bounds the time a datagram waited in the receive queue.
+     */
+    public static final int DATAGRAMS_PER_READ_LOOP = 16;
     private final AccessPolicy policy;
     private final AtomicReference<NasRegistry> registry;
     private final Counters counters;
@@ -116,7 +121,7 @@ public final class ServerComponents implements AutoCloseable {
         this.accessHandler = new AccessRequestHandler(authorizer, audit, acceptRecorder, counters, services.clock(),
                 decisions, debug);
         this.accountingHandler = new AccountingRequestHandler(services.sessions(), sessionExecutor, services.compliance(),
-                counters, services.clock(), this::copyAccounting, debug);
+                counters, services.clock(), this::copyAccounting, debug, acceptRecorder);
         // RadSec connections share one cache; a connection's address and port key its entries (RFC 6613 §2.6.1)
         this.streamDuplicates = new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters);
@@ -136,7 +141,8 @@ public final class ServerComponents implements AutoCloseable {
 
     /** One admission bucket per port: accounting bursts do not eat the authentication budget. */
     private Admission admission(RadiusSettings settings) {
-        return new Admission(settings.maxRequestsPerSecond(), System::nanoTime, counters);
+        return new Admission(settings.maxRequestsPerSecond(), settings.maxQueueDelay().toNanos(),
+                DATAGRAMS_PER_READ_LOOP, System::nanoTime, counters);
     }
 
     /** Every profile a client names must exist in the policy; the message names the offending key. */
@@ -232,6 +238,11 @@ public final class ServerComponents implements AutoCloseable {
     /** Configured clients and profiles get their decision tallies before any request can name them. */
     private void registerTallies(NasRegistry clients) {
         decisions.register(clients.clients().stream().map(io.nacgw.radius.NasClient::name).toList(), policy.names());
+    }
+
+    /** Where CoA results tell the Accept recorder that an endpoint's session ended or is being re-authorised. */
+    public SessionEndListener sessionEnds() {
+        return acceptRecorder;
     }
 
     /** The live trace of {@code nacgw debug} (off unless a session runs). */

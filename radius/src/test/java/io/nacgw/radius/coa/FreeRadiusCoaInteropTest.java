@@ -1,8 +1,8 @@
 package io.nacgw.radius.coa;
 
 import io.nacgw.core.id.MacAddress;
-import io.nacgw.core.testing.Needs;
 import io.nacgw.radius.CoaAction;
+import io.nacgw.radius.FreeRadius;
 import io.nacgw.core.testing.MutableClock;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.VendorProfile;
@@ -13,10 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * FreeRADIUS 3.2 as a second NAS stand-in: a private configuration in a temporary directory with a
@@ -35,23 +31,20 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 final class FreeRadiusCoaInteropTest {
-    private static final Path BINARY = Path.of("/usr/sbin/freeradius");
     private static final String SECRET = "coa-interop-5176";
     @TempDir
     static Path dir;
-    private static Process server;
+    private static FreeRadius server;
     private static int port;
     private static CoaSender sender;
     private static final Map<String, NasClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
-        Path binary = Needs.executable("freeradius", BINARY.toString());
-        port = freePort();
-        writeConfig(dir, port);
-        server = new ProcessBuilder(binary.toString(), "-f", "-d", dir.toString(), "-l", dir.resolve("radius.log").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("console.log").toFile()).start();
-        waitForPort();
+        port = FreeRadius.freePort();
+        server = new FreeRadius("CoA", dir, port);
+        writeConfig(server, port);
+        server.start();
         CLIENTS.put("cisco", NasClient.builder("cisco", "127.0.0.1", "unused-radius-secret").vendor(VendorProfile.CISCO)
                 .coaSecret(SECRET).coaPort(port).build());
         CLIENTS.put("generic", NasClient.builder("generic", "127.0.0.2", SECRET).coaAddress(InetAddress.getLoopbackAddress())
@@ -68,10 +61,7 @@ final class FreeRadiusCoaInteropTest {
             sender.close();
         }
         if (server != null) {
-            server.destroy();
-            if (!server.waitFor(5, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
+            server.close();
         }
     }
 
@@ -84,8 +74,8 @@ final class FreeRadiusCoaInteropTest {
         return sender.submit(r).get(30, TimeUnit.SECONDS);
     }
 
-    private static String log() throws IOException {
-        return Files.readString(dir.resolve("console.log")) + Files.readString(dir.resolve("radius.log"));
+    private static String log() {
+        return server.log();
     }
 
     @Test
@@ -124,8 +114,8 @@ final class FreeRadiusCoaInteropTest {
         assertEquals(2, r.attempts());
     }
 
-    private static void writeConfig(Path d, int port) throws IOException {
-        String conf = io.nacgw.radius.FreeRadiusConfig.preamble(d, false) + """
+    private static void writeConfig(FreeRadius fr, int port) throws IOException {
+        fr.configure(false, """
                 client nacgw {
                 \tipaddr = 127.0.0.1
                 \tsecret = "SECRET"
@@ -170,30 +160,6 @@ final class FreeRadiusCoaInteropTest {
                 \t\tok
                 \t}
                 }
-                """.replace("DIR", d.toString()).replace("SECRET", SECRET).replace("PORT", Integer.toString(port));
-        Files.writeString(d.resolve("radiusd.conf"), conf);
-    }
-
-    private static int freePort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** FreeRADIUS is up once its port is taken. */
-    private static void waitForPort() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                fail("FreeRADIUS exited: " + log());
-            }
-            try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
-                probe.close();
-                Thread.sleep(50);
-            } catch (java.net.BindException taken) {
-                return;
-            }
-        }
-        fail("FreeRADIUS did not bind 127.0.0.1:" + port + " within 20 s");
+                """.replace("SECRET", SECRET).replace("PORT", Integer.toString(port)));
     }
 }

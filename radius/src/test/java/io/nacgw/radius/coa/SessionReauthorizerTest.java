@@ -10,6 +10,7 @@ import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.session.NasRef;
 import io.nacgw.core.session.Session;
 import io.nacgw.core.session.SessionEvent;
+import io.nacgw.core.session.SessionStore;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.TestWorld;
 import io.nacgw.radius.codec.AttributeType;
@@ -181,6 +182,11 @@ final class SessionReauthorizerTest {
 
     /** Sessions on distinct MACs/devices, each authorised allow by corp; their "compliant -> noncompliant" changes. */
     private List<DeviceChange> authorisedDevices(int n) {
+        return authorisedDevices(n, world.sessions);
+    }
+
+    /** As above, in {@code store}. */
+    private List<DeviceChange> authorisedDevices(int n, SessionStore store) {
         List<DeviceChange> changes = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
             MacAddress mac = MacAddress.parse(String.format("02:00:00:00:%02x:%02x", i / 256, i % 256));
@@ -188,9 +194,9 @@ final class SessionReauthorizerTest {
                     String.format("33333333-2222-4333-8444-%012d", i));
             DeviceRecord was = TestWorld.device(id, mac, ComplianceState.COMPLIANT);
             var d = world.policy.profile("corp").decide(was, TestWorld.NOW.toEpochMilli());
-            world.sessions.apply(new SessionEvent(SessionEvent.Kind.START, NAS, "over-" + i, null, null, mac, id,
+            store.apply(new SessionEvent(SessionEvent.Kind.START, NAS, "over-" + i, null, null, mac, id,
                     null, null, null, null, null, TestWorld.NOW, null));
-            world.sessions.recordAuthorizations(List.of(new io.nacgw.core.session.Authorization(NAS, null, null, mac,
+            store.recordAuthorizations(List.of(new io.nacgw.core.session.Authorization(NAS, null, null, mac,
                     id, null, "corp", d.verdict(), null, "over-" + i, TestWorld.NOW, TestWorld.NOW.plusSeconds(3600),
                     d.answerHash())));
             changes.add(new DeviceChange(was, TestWorld.device(id, mac, ComplianceState.NONCOMPLIANT)));
@@ -204,8 +210,17 @@ final class SessionReauthorizerTest {
      */
     private SessionReauthorizer stalledTrigger(java.util.concurrent.CountDownLatch entered,
                                                java.util.concurrent.CountDownLatch release) {
+        return stalledTrigger(entered, release, world.compliance, world.sessions, sender,
+                SessionReauthorizer.MAX_OVERFLOW, SessionReauthorizer.PAGE);
+    }
+
+    /** As above, on these services, keeping at most {@code maxOverflow} set-aside devices, reading pages of {@code page}. */
+    private SessionReauthorizer stalledTrigger(java.util.concurrent.CountDownLatch entered,
+                                               java.util.concurrent.CountDownLatch release,
+                                               io.nacgw.core.service.ComplianceService compliance, SessionStore store,
+                                               CoaSender via, int maxOverflow, int page) {
         java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
-        return new SessionReauthorizer(world.policy, world.compliance, world.sessions, name -> {
+        return new SessionReauthorizer(world.policy, compliance, store, name -> {
             if (first.getAndSet(false)) {
                 entered.countDown();
                 try {
@@ -215,7 +230,7 @@ final class SessionReauthorizerTest {
                 }
             }
             return clients.get(name);
-        }, sender, world.clock, 1);
+        }, via, world.clock, 1, maxOverflow, page);
     }
 
     /**
@@ -224,8 +239,17 @@ final class SessionReauthorizerTest {
      */
     private SessionReauthorizer overflowed(List<DeviceChange> changes, CoaCoordinator shared,
                                            java.util.concurrent.CountDownLatch release) throws InterruptedException {
+        return overflowed(changes, shared, release, world.compliance, world.sessions, sender,
+                SessionReauthorizer.MAX_OVERFLOW, SessionReauthorizer.PAGE);
+    }
+
+    /** As above, on these services, keeping at most {@code maxOverflow} set-aside devices, reading pages of {@code page}. */
+    private SessionReauthorizer overflowed(List<DeviceChange> changes, CoaCoordinator shared,
+                                           java.util.concurrent.CountDownLatch release,
+                                           io.nacgw.core.service.ComplianceService compliance, SessionStore store,
+                                           CoaSender via, int maxOverflow, int page) throws InterruptedException {
         var entered = new java.util.concurrent.CountDownLatch(1);
-        SessionReauthorizer small = stalledTrigger(entered, release);
+        SessionReauthorizer small = stalledTrigger(entered, release, compliance, store, via, maxOverflow, page);
         if (shared != null) {
             small.share(shared);
         }
@@ -311,6 +335,180 @@ final class SessionReauthorizerTest {
         }
     }
 
+    /**
+     * {@code store} for a trigger that must read every active session a page at a time: listing them at once
+     * fails the test, and the size of each page read is added to {@code pages}.
+     */
+    private static SessionStore pagedOnly(SessionStore store, List<Integer> pages) {
+        return (SessionStore) java.lang.reflect.Proxy.newProxyInstance(SessionStore.class.getClassLoader(),
+                new Class<?>[]{SessionStore.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("list")) {
+                        throw new AssertionError("every session listed at once");
+                    }
+                    try {
+                        Object r = m.invoke(store, args);
+                        if (m.getName().equals("activeSessionsAfter")) {
+                            pages.add(((List<?>) r).size());
+                        }
+                        return r;
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void policyReload_readsTheSessionsAPageAtATime_everySessionGetsItsCoa() throws Exception {
+        List<DeviceChange> devices = authorisedDevices(5); // and sess-1: six active sessions, pages of two
+        world.compliance.upsertAll(devices.stream().map(DeviceChange::before).toList());
+        List<Integer> pages = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (SessionReauthorizer paged = new SessionReauthorizer(world.policy, world.compliance,
+                pagedOnly(world.sessions, pages), clients::get, sender, world.clock, 100,
+                SessionReauthorizer.MAX_OVERFLOW, 2)) {
+            Profile guest = world.policy.profile("guest-wifi");
+            Map<String, Profile> before = Map.of("corp", world.policy.profile("corp"), "guest-wifi", guest);
+            world.policy.update(AccessPolicy.of(List.of(Profile.builder("corp")
+                    .allow(new ResponseAttributes("300", null, null, null, null, null, null)).build(), guest), "corp"));
+            assertEquals(6, paged.reevaluateAll(before).size());
+        }
+        assertEquals(6, oncePerSession(nas.await(6, 30)).size());
+        assertTrue(pages.size() >= 3 && pages.stream().allMatch(k -> k <= 2), pages.toString());
+    }
+
+    @Test
+    void changesBeyondTheSetAsideDevices_reCheckEverySessionAPageAtATime_eachGetsItsCoaOnce() throws Exception {
+        int n = 8;
+        List<DeviceChange> changes = authorisedDevices(n);
+        world.compliance.upsertAll(changes.stream().map(DeviceChange::after).toList()); // the index has them now
+        List<Integer> pages = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        var release = new java.util.concurrent.CountDownLatch(1);
+        // one set-aside device kept: the third change is set aside, the others make it re-check every session
+        try (SessionReauthorizer small = overflowed(changes, null, release, world.compliance,
+                pagedOnly(world.sessions, pages), sender, 1, 3)) {
+            assertTrue(small.stats().dropped() >= n - 2, small.stats().toString());
+            release.countDown();
+            assertEquals(n, oncePerSession(nas.await(n, 30)).size());
+        }
+        assertEquals(n, oncePerSession(nas.received()).size(), "nothing sent twice after the drain");
+        assertTrue(pages.size() >= 3 && pages.stream().allMatch(k -> k <= 3), pages.toString());
+    }
+
+    @Test
+    void coaAckWhileTheQueueIsFull_itsAnswerIsWrittenWhenTheQueueDrains() throws Exception {
+        authorized(compliant(), TestWorld.NOW);
+        long deny = world.policy.profile("corp").decide(noncompliant(), TestWorld.NOW.toEpochMilli()).answerHash();
+        var release = new java.util.concurrent.CountDownLatch(1);
+        try (SessionReauthorizer small = overflowed(authorisedDevices(2), null, release)) { // busy, queue of 1 full
+            CoaResult r = small.reevaluate(new DeviceChange(compliant(), noncompliant())).get(0)
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals(CoaResult.Answer.ACK, r.answer());
+            release.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Long.valueOf(deny).equals(session().answerHash()) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        }
+        assertEquals(deny, session().answerHash(), "the answer the ACK stands for is written: the queue had no room");
+    }
+
+    @Test
+    void nak503WhileTheQueueIsFull_theSessionIsStoppedWhenTheQueueDrains() throws Exception {
+        authorized(compliant(), TestWorld.NOW);
+        nas.answering(r -> "sess-1".equals(r.text(AttributeType.ACCT_SESSION_ID)) ? NasStandIn.Answer.nak(503)
+                : NasStandIn.Answer.ACK);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        try (SessionReauthorizer small = overflowed(authorisedDevices(2), null, release)) {
+            CoaResult r = small.reevaluate(new DeviceChange(compliant(), noncompliant())).get(0)
+                    .get(10, TimeUnit.SECONDS);
+            assertTrue(r.sessionGone());
+            release.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (session().active(world.clock.instant()) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertFalse(session().active(world.clock.instant()));
+            assertEquals(1, small.stats().sessionsClosed());
+        }
+    }
+
+    @Test
+    void reCheckWhileTheSessionsCoaIsInFlight_sendsNoSecondOne() throws Exception {
+        authorized(compliant(), TestWorld.NOW);
+        var answer = new java.util.concurrent.CountDownLatch(1);
+        nas.answering(r -> {
+            try {
+                answer.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return NasStandIn.Answer.ACK;
+        });
+        DeviceRecord now = noncompliant().toBuilder().lastModified(noncompliant().lastModified().plusSeconds(1)).build();
+        world.compliance.upsert(now);
+        List<CompletableFuture<CoaResult>> first = trigger.reevaluate(new DeviceChange(compliant(), now));
+        assertEquals(1, first.size());
+        // the NAS has not answered: the session row still says allow, but the NAS is being told deny
+        Map<String, Profile> same = Map.of("corp", world.policy.profile("corp"), "guest-wifi",
+                world.policy.profile("guest-wifi"));
+        assertTrue(trigger.reevaluateAll(same).isEmpty(), "the CoA in flight already asks for this answer");
+        answer.countDown();
+        assertEquals(CoaResult.Answer.ACK, first.get(0).get(10, TimeUnit.SECONDS).answer());
+        assertEquals(1, trigger.stats().coaQueued());
+    }
+
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final io.nacgw.core.testing.Postgres pg = new io.nacgw.core.testing.Postgres();
+
+    @Test
+    void shared_onPostgres_reCheckAfterTooManySetAsideDevices_claimsUnderTheChangeKey_oneCoaPerSessionAcrossNodes()
+            throws Exception {
+        int n = 10;
+        io.nacgw.core.store.StoreSettings settings = pg.freshSchema();
+        CoaSender senderB = CoaSender.start(CoaSettings.DEFAULTS, clients::get, r -> { }, world.clock, r -> { });
+        try (io.nacgw.core.store.ComplianceStore store = io.nacgw.core.store.ComplianceStore.open(settings);
+             SessionStore shared = SessionStore.open(settings, world.clock)) {
+            List<DeviceChange> planned = authorisedDevices(n, shared);
+            store.upsertAll(planned.stream().map(DeviceChange::before).toList());
+            try (io.nacgw.core.service.ComplianceService index = io.nacgw.core.service.ComplianceService.start(store,
+                    io.nacgw.core.service.IndexSettings.DEFAULTS)) {
+                List<DeviceChange> changes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+                index.addListener(changes::add);
+                index.upsertAll(planned.stream().map(c -> c.after().toBuilder()
+                        .lastModified(c.after().lastModified().plusSeconds(1)).build()).toList());
+                assertEquals(n, changes.size());
+                // NAKed: no answer is recorded, so every node that looks at a session finds its CoA still to send
+                nas.answering(r -> NasStandIn.Answer.nak(404));
+                CoaCoordinator a = new CoaCoordinator(shared.claims(), "node-a", SharedCoaSettings.DEFAULTS,
+                        world.clock, world.clock::instant, false);
+                CoaCoordinator b = new CoaCoordinator(shared.claims(), "node-b", SharedCoaSettings.DEFAULTS,
+                        world.clock, world.clock::instant, false);
+                var release = new java.util.concurrent.CountDownLatch(1);
+                // node A: busy with the first change, the second queued, one device set aside, the rest lost to a
+                // re-check of every session; node B looks at each change as it comes
+                try (SessionReauthorizer nodeA = overflowed(changes, a, release, index, shared, sender, 1, 4);
+                     SessionReauthorizer nodeB = new SessionReauthorizer(world.policy, index, shared, clients::get,
+                             senderB, world.clock, 100)) {
+                    nodeB.share(b);
+                    for (DeviceChange c : changes) {
+                        assertEquals(1, nodeB.reevaluate(c).size());
+                    }
+                    release.countDown();
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (a.stats().claimed() + a.stats().lost() < n + 3 && System.nanoTime() < deadline) {
+                        Thread.sleep(5);
+                    }
+                    assertEquals(n + 3, a.stats().claimed() + a.stats().lost(), a.stats().toString());
+                }
+                assertEquals(n, b.stats().claimed());
+                assertEquals(0, a.stats().claimed(), "node B sent each of them: node A's re-check claims the same keys");
+                assertEquals(n, oncePerSession(nas.await(n, 30)).size());
+                assertEquals(n, oncePerSession(nas.received()).size(), "one CoA per session across both nodes");
+            }
+        } finally {
+            senderB.close();
+        }
+    }
+
     private List<NasStandIn.Received> toSession(String acctSessionId) {
         return nas.received().stream().filter(r -> acctSessionId.equals(r.text(AttributeType.ACCT_SESSION_ID))).toList();
     }
@@ -365,6 +563,26 @@ final class SessionReauthorizerTest {
         assertEquals(CoaResult.Answer.ACK, r.answer());
         assertEquals(CoaTrigger.OPERATOR, r.request().trigger());
         assertEquals(RadiusCode.DISCONNECT_REQUEST, nas.received().get(0).code());
+    }
+
+    @Test
+    void ackAndNak503_tellTheSessionEndListener_otherAnswersDoNot() throws Exception {
+        // the Accept recorder forgets the MAC, so the re-authentication's Accept is written even if identical
+        java.util.concurrent.BlockingQueue<String> ended = new java.util.concurrent.LinkedBlockingQueue<>();
+        trigger.onSessionEnd((mac, at) -> ended.add(mac.canonical() + "@" + at));
+        Session s = session();
+        nas.answering(r -> NasStandIn.Answer.nak(404));
+        assertEquals(CoaResult.Answer.NAK, trigger.reauthorize(s, true).get(10, TimeUnit.SECONDS).answer());
+        world.clock.advance(java.time.Duration.ofSeconds(5));
+        nas.answering(r -> NasStandIn.Answer.ACK);
+        assertEquals(CoaResult.Answer.ACK, trigger.reauthorize(s, true).get(10, TimeUnit.SECONDS).answer());
+        assertEquals(TestWorld.COMPLIANT.canonical() + "@" + TestWorld.NOW.plusSeconds(5),
+                ended.poll(10, TimeUnit.SECONDS), "the Disconnect-ACK, at the time it was sent; not the NAK 404");
+        world.clock.advance(java.time.Duration.ofSeconds(5));
+        nas.answering(r -> NasStandIn.Answer.nak(503));
+        assertTrue(trigger.reauthorize(s, false).get(10, TimeUnit.SECONDS).sessionGone());
+        assertEquals(TestWorld.COMPLIANT.canonical() + "@" + TestWorld.NOW.plusSeconds(10),
+                ended.poll(10, TimeUnit.SECONDS), "NAK 503: the NAS has no such session");
     }
 
     @Test

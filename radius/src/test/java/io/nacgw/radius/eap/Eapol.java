@@ -12,22 +12,22 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs wpa_supplicant's {@code eapol_test} (Debian eapoltest) as the supplicant and NAS against a port. */
-final class Eapol {
+public final class Eapol {
     private Eapol() {
     }
 
     /** What eapol_test printed and how it exited (0: authenticated and, where checked, the MPPE keys matched). */
-    record Run(int exit, String output) {
-        boolean success() {
+    public record Run(int exit, String output) {
+        public boolean success() {
             return exit == 0 && output.contains("SUCCESS");
         }
 
-        boolean mppeOk() {
+        public boolean mppeOk() {
             return output.contains("MPPE keys OK");
         }
 
         /** Lines like {@code RADIUS message: code=2 ...}: the codes eapol_test received. */
-        long count(String text) {
+        public long count(String text) {
             return output.lines().filter(l -> l.contains(text)).count();
         }
 
@@ -47,7 +47,7 @@ final class Eapol {
      * {@code network}, as NAS with Calling-Station-Id {@code mac}; {@code keys}: MS-MPPE keys are expected and
      * checked; extra RADIUS attributes as {@code -N} options ({@code 12:d:300}).
      */
-    static Run run(Path dir, int port, String secret, String mac, String network, int reauths, boolean keys,
+    public static Run run(Path dir, int port, String secret, String mac, String network, int reauths, boolean keys,
                    String... attrs) {
         Path tool = Needs.executable("eapoltest", "/usr/bin/eapol_test");
         try {
@@ -75,6 +75,15 @@ final class Eapol {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
+    }
+
+    /**
+     * The network block for PEAP with inner EAP-MSCHAPv2 ({@code inner} "MSCHAPV2") or TTLS with inner PAP
+     * ({@code inner} "PAP"): the outer identity "anonymous", the server's certificate checked against {@code ca}.
+     */
+    public static String tunnelled(String method, String inner, String identity, String password, Path ca) {
+        return "key_mgmt=IEEE8021X\neap=" + method + "\nidentity=\"" + identity + "\"\nanonymous_identity=\"anonymous\""
+                + "\npassword=\"" + password + "\"\nphase2=\"auth=" + inner + "\"\nca_cert=\"" + ca + "\"\neapol_flags=0";
     }
 
     /** The network block for EAP-MD5 MAB: identity and password are the MAC. */

@@ -1,17 +1,11 @@
 package io.nacgw.radius.proxy;
 
-import io.nacgw.core.testing.Needs;
-import io.nacgw.radius.FreeRadiusConfig;
+import io.nacgw.radius.FreeRadius;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * FreeRADIUS 3.2 as an upstream home server for tests: a private configuration in a directory of its own, bound to
@@ -24,20 +18,23 @@ import static org.junit.jupiter.api.Assertions.fail;
  *       password {@code 123456};</li>
  *   <li>everyone else: Reject.</li>
  * </ul>
- * PAP, CHAP and MS-CHAP are checked (modules pap, chap, mschap with MPPE keys). Accounting is acknowledged. {@link #stop()} and {@link #start()} again on the same ports.
+ * PAP, CHAP and MS-CHAP are checked (modules pap, chap, mschap with MPPE keys); {@link #withEap} adds PEAP and TTLS.
+ * Accounting is acknowledged. {@link #stop()} and {@link #start()} again on the same ports. The process itself is a
+ * {@link FreeRadius}.
  */
 public final class HomeServer implements AutoCloseable {
     public static final String SECRET = "upstream-secret-42";
-    private static final String BINARY = "/usr/sbin/freeradius";
 
     final String name;
     final Path dir;
+    private final FreeRadius process;
     public final int authPort;
     public final int acctPort;
     /** The RadSec (RFC 6614) listener's TCP port, or 0 when this server has none. */
     public final int tlsPort;
     private final TlsFiles tls;
-    private Process process;
+    /** The EAP server's certificate, or null when this server terminates no EAP. */
+    private final TlsFiles eap;
 
     /** PEM files of a RadSec listener: its CA (which must also have issued the clients'), certificate and key. */
     public record TlsFiles(Path ca, Path certificate, Path key) {
@@ -53,13 +50,27 @@ public final class HomeServer implements AutoCloseable {
      * is given.
      */
     public HomeServer(String name, Path dir, TlsFiles tls) throws IOException {
+        this(name, dir, tls, null);
+    }
+
+    /**
+     * A home server that also terminates EAP: PEAP (inner EAP-MSCHAPv2) and TTLS (inner PAP, or EAP-MSCHAPv2) with
+     * {@code eap}'s certificate and key, the inner identities checked against the same users file, MS-MPPE keys in
+     * the Accept.
+     */
+    public static HomeServer withEap(String name, Path dir, TlsFiles eap) throws IOException {
+        return new HomeServer(name, dir, null, java.util.Objects.requireNonNull(eap, "eap"));
+    }
+
+    private HomeServer(String name, Path dir, TlsFiles tls, TlsFiles eap) throws IOException {
         this.name = name;
         this.dir = dir;
         this.tls = tls;
-        this.authPort = freePort();
+        this.eap = eap;
+        this.authPort = FreeRadius.freePort();
         int acct;
         do {
-            acct = freePort();
+            acct = FreeRadius.freePort();
         } while (acct == authPort);
         this.acctPort = acct;
         if (tls != null) {
@@ -69,49 +80,20 @@ public final class HomeServer implements AutoCloseable {
         } else {
             this.tlsPort = 0;
         }
+        this.process = new FreeRadius(name, dir, authPort);
         writeConfig();
     }
 
     public void start() throws Exception {
-        Path binary = Needs.executable("freeradius", BINARY);
-        process = new ProcessBuilder(binary.toString(), "-f", "-d", dir.toString(), "-l",
-                dir.resolve("radius.log").toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("console.log").toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                fail("FreeRADIUS " + name + " exited: " + log());
-            }
-            try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                    authPort))) {
-                probe.close();
-                Thread.sleep(50);
-            } catch (java.net.BindException taken) {
-                return;
-            }
-        }
-        fail("FreeRADIUS " + name + " did not bind 127.0.0.1:" + authPort + " within 30 s");
+        process.start();
     }
 
     public void stop() throws InterruptedException {
-        if (process != null) {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-            process = null;
-        }
+        process.stop();
     }
 
     public String log() {
-        try {
-            String console = Files.exists(dir.resolve("console.log")) ? Files.readString(dir.resolve("console.log")) : "";
-            String file = Files.exists(dir.resolve("radius.log")) ? Files.readString(dir.resolve("radius.log")) : "";
-            return console + file;
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return process.log();
     }
 
     @Override
@@ -119,14 +101,8 @@ public final class HomeServer implements AutoCloseable {
         stop();
     }
 
-    public static int freePort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return s.getLocalPort();
-        }
-    }
-
     private void writeConfig() throws IOException {
-        String preamble = FreeRadiusConfig.preamble(dir, true);
+        Files.createDirectories(dir);
         Files.writeString(dir.resolve("users"), """
                 alice   Cleartext-Password := "alice-pass"
                         Reply-Message := "welcome alice from NAME",
@@ -137,7 +113,7 @@ public final class HomeServer implements AutoCloseable {
                 mfa     Cleartext-Password := "123456"
                         Reply-Message := "code accepted by NAME"
                 """.replace("NAME", name));
-        String conf = preamble + """
+        String conf = """
                 RADSEC_CLIENTS
                 client nacgw {
                 \tipaddr = 127.0.0.1
@@ -156,6 +132,7 @@ public final class HomeServer implements AutoCloseable {
                 \tfiles {
                 \t\tfilename = DIR/users
                 \t}
+                EAP_MODULE
                 \talways ok {
                 \t\trcode = ok
                 \t}
@@ -186,6 +163,7 @@ public final class HomeServer implements AutoCloseable {
                 \t\t\t}
                 \t\t\thandled
                 \t\t}
+                EAP_AUTHORIZE
                 \t\tfiles
                 \t\tchap
                 \t\tmschap
@@ -201,6 +179,7 @@ public final class HomeServer implements AutoCloseable {
                 \t\tAuth-Type MS-CHAP {
                 \t\t\tmschap
                 \t\t}
+                EAP_AUTHENTICATE
                 \t}
                 \tpreacct {
                 \t\tok
@@ -212,15 +191,79 @@ public final class HomeServer implements AutoCloseable {
                 \t\tok
                 \t}
                 }
-                """.replace("DIR", dir.toString()).replace("SECRET", SECRET)
+                EAP_INNER
+                """.replace("SECRET", SECRET)
                 .replace("AUTHPORT", Integer.toString(authPort)).replace("ACCTPORT", Integer.toString(acctPort))
                 .replace("RADSEC_LISTEN", tls == null ? "" : radsecListener())
                 .replace("RADSEC_CLIENTS", tls == null ? "" : "thread pool {\n\tstart_servers = 2\n\tmax_servers = 4\n"
                         + "\tmin_spare_servers = 1\n\tmax_spare_servers = 4\n}\n"
                         + "clients radsec {\n\tclient nacgw-tls {\n"
-                        + "\t\tipaddr = 127.0.0.1\n\t\tproto = tls\n\t\tsecret = radsec\n\t}\n}");
-        Files.writeString(dir.resolve("radiusd.conf"), conf);
+                        + "\t\tipaddr = 127.0.0.1\n\t\tproto = tls\n\t\tsecret = radsec\n\t}\n}")
+                .replace("EAP_MODULE\n", eap == null ? "" : eapModule())
+                .replace("EAP_AUTHORIZE\n", eap == null ? "" : "\t\teap {\n\t\t\tok = return\n\t\t}\n")
+                .replace("EAP_AUTHENTICATE\n", eap == null ? "" : "\t\tAuth-Type eap {\n\t\t\teap\n\t\t}\n")
+                .replace("EAP_INNER\n", eap == null ? "" : INNER_TUNNEL);
+        process.configure(true, conf);
     }
+
+    /** The eap module: PEAP and TTLS over one TLS configuration, their inner conversations in inner-tunnel. */
+    private String eapModule() {
+        return """
+                \teap {
+                \t\tdefault_eap_type = peap
+                \t\ttimer_expire = 60
+                \t\tignore_unknown_eap_types = no
+                \t\tmax_sessions = 1000
+                \t\ttls-config tls-common {
+                \t\t\tprivate_key_file = KEY
+                \t\t\tcertificate_file = CERT
+                \t\t\tca_file = CA_PEM
+                \t\t\tcipher_list = "DEFAULT"
+                \t\t\tecdh_curve = ""
+                \t\t\ttls_min_version = "1.2"
+                \t\t\ttls_max_version = "1.2"
+                \t\t}
+                \t\tpeap {
+                \t\t\ttls = tls-common
+                \t\t\tdefault_eap_type = mschapv2
+                \t\t\tvirtual_server = inner-tunnel
+                \t\t}
+                \t\tttls {
+                \t\t\ttls = tls-common
+                \t\t\tdefault_eap_type = mschapv2
+                \t\t\tvirtual_server = inner-tunnel
+                \t\t}
+                \t\tmschapv2 {
+                \t\t}
+                \t}
+                """.replace("CERT", eap.certificate().toString()).replace("KEY", eap.key().toString())
+                .replace("CA_PEM", eap.ca().toString());
+    }
+
+    /** The inside of PEAP and TTLS: EAP-MSCHAPv2, MS-CHAP and PAP against the users file. */
+    private static final String INNER_TUNNEL = """
+            server inner-tunnel {
+            \tauthorize {
+            \t\tmschap
+            \t\teap {
+            \t\t\tok = return
+            \t\t}
+            \t\tfiles
+            \t\tpap
+            \t}
+            \tauthenticate {
+            \t\tAuth-Type PAP {
+            \t\t\tpap
+            \t\t}
+            \t\tAuth-Type MS-CHAP {
+            \t\t\tmschap
+            \t\t}
+            \t\tAuth-Type eap {
+            \t\t\teap
+            \t\t}
+            \t}
+            }
+            """;
 
     /** A TLS listener for authentication and accounting (FreeRADIUS 3.2 {@code proto = tcp} with {@code tls}). */
     private String radsecListener() {

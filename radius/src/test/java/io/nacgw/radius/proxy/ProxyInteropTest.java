@@ -113,9 +113,9 @@ final class ProxyInteropTest {
                 Profile.builder("second").build(), Profile.builder("tls").build(),
                 Profile.builder("tls-failover").build()), "corp");
         InetAddress lo = InetAddress.getByName("127.0.0.1");
-        UpstreamSettings silent1 = UpstreamSettings.udp("silent1", lo, HomeServer.freePort(), "x")
+        UpstreamSettings silent1 = UpstreamSettings.udp("silent1", lo, io.nacgw.radius.FreeRadius.freePort(), "x")
                 .withTimeout(Duration.ofMillis(300), 2);
-        UpstreamSettings silent2 = UpstreamSettings.udp("silent2", lo, HomeServer.freePort(), "x")
+        UpstreamSettings silent2 = UpstreamSettings.udp("silent2", lo, io.nacgw.radius.FreeRadius.freePort(), "x")
                 .withTimeout(Duration.ofMillis(300), 2);
         UpstreamSettings t = tlsUpstream("t", tlsHome.tlsPort, tlsCa, proxyCert);
         ProxySettings upstreams = ProxySettings.of(List.of(
@@ -124,7 +124,7 @@ final class ProxyInteropTest {
                 PoolSettings.failover("second", List.of(upstream("b", b))).withChecks(false, Duration.ofSeconds(1), 3, 3),
                 PoolSettings.failover("failover", List.of(silent1, upstream("b", b)))
                         .withChecks(false, Duration.ofSeconds(30), 3, 3),
-                PoolSettings.failover("dead", List.of(silent2, UpstreamSettings.udp("silent3", lo, HomeServer.freePort(),
+                PoolSettings.failover("dead", List.of(silent2, UpstreamSettings.udp("silent3", lo, io.nacgw.radius.FreeRadius.freePort(),
                         "x").withTimeout(Duration.ofMillis(300), 2))).withChecks(false,
                         Duration.ofSeconds(30), 3, 3),
                 PoolSettings.failover("health", List.of(upstream("h", health)))
@@ -147,7 +147,16 @@ final class ProxyInteropTest {
                                 .build()),
                 new RadiusServices(policy, world.compliance, world.sessions, world.audit::add, world.clock));
         proxy = server.proxy().orElseThrow();
+        for (UpstreamStats u : proxy.stats()) {
+            java.util.concurrent.atomic.LongAdder n = new java.util.concurrent.atomic.LongAdder();
+            LATENCIES.put(u.upstream(), n);
+            proxy.onLatency(u.upstream(), nanos -> n.increment());
+        }
     }
+
+    /** Round trips the proxy reported, by upstream. */
+    private static final Map<String, java.util.concurrent.atomic.LongAdder> LATENCIES =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private static UpstreamSettings upstream(String name, HomeServer h) throws Exception {
         return UpstreamSettings.udp(name, InetAddress.getByName("127.0.0.1"), h.authPort, HomeServer.SECRET)
@@ -271,8 +280,10 @@ final class ProxyInteropTest {
     @Test
     void radsecUpstream_papLogin_isCheckedOverTls_andMergedWithTheProfile_wrongPasswordRejected() throws Exception {
         long accepts = stats("t").accepts();
+        long timed = LATENCIES.get("t").sum();
         aliceAccepted("tls", "T");
         assertEquals(accepts + 1, stats("t").accepts());
+        assertEquals(timed + 1, LATENCIES.get("t").sum(), "the RadSec round trip is timed too");
         Run wrong = radclient("127.0.0.1", "auth", login("alice", "wrong", "00-11-22-33-44-01", "tls"));
         assertTrue(wrong.received("Access-Reject"), wrong.output() + debug());
         assertTrue(stats("t").rejects() >= 1);

@@ -204,6 +204,39 @@ final class RadiusProxyTest {
     }
 
     @Test
+    void latency_runsFromTheFirstSend_aRetransmissionDoesNotRestartIt() throws Exception {
+        AtomicInteger seen = new AtomicInteger();
+        Scripted late = new Scripted(req -> seen.incrementAndGet() == 1 ? List.of() // the first send is "lost"
+                : List.of(answer(req, RadiusCode.ACCESS_ACCEPT, SECRET, true)));
+        RadiusProxy p = proxy(pool("l", PoolSettings.Balance.FAILOVER, late.settings("late")));
+        List<Long> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
+        p.onLatency("late", samples::add);
+        assertEquals(ProxyAnswer.Kind.ANSWERED, await(p.forward(request(), "l")).kind());
+        assertEquals(1, p.stats("late").retransmissions());
+        assertEquals(1, samples.size(), samples.toString());
+        // answered after the 300 ms response timeout and a retransmission: from the retransmission it would be ~0
+        assertTrue(samples.get(0) >= TimeUnit.MILLISECONDS.toNanos(300), samples.toString());
+    }
+
+    @Test
+    void latency_ofAFailover_isTheAnsweringUpstreams_andAnUnknownNameIsRefused() throws Exception {
+        Scripted silent = new Scripted(req -> List.of());
+        Scripted up = new Scripted(ACCEPT);
+        RadiusProxy p = proxy(pool("f", PoolSettings.Balance.FAILOVER, silent.settings("silent"), up.settings("up")));
+        List<Long> silentSamples = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> upSamples = new java.util.concurrent.CopyOnWriteArrayList<>();
+        p.onLatency("silent", silentSamples::add);
+        p.onLatency("up", upSamples::add);
+        assertEquals("up", await(p.forward(request(), "f")).upstream());
+        assertEquals(List.of(), silentSamples);
+        assertEquals(1, upSamples.size());
+        assertTrue(upSamples.get(0) > 0, upSamples.toString());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> p.onLatency("nobody", n -> { }));
+        assertTrue(e.getMessage().contains("nobody"), e.getMessage());
+    }
+
+    @Test
     void close_endsWhatIsOutstanding() throws Exception {
         Scripted silent = new Scripted(req -> List.of());
         RadiusProxy p = RadiusProxy.start(ProxySettings.of(List.of(pool("s", PoolSettings.Balance.FAILOVER,

@@ -114,4 +114,62 @@ final class AcceptRecorderTest {
                 "nacgw:d2", "d2", t.plusSeconds(2), t.plusSeconds(6)));
         assertEquals("d2", activeOn(SWITCH_A).decisionId(), "past half of a 4 s lifetime: refreshed");
     }
+
+    /** Ends the live session on {@code nas} in the table at {@code at} and tells the recorder, as a Stop does. */
+    private void end(NasRef nas, Instant at) {
+        assertTrue(world.sessions.stop(activeOn(nas).id(), at, 1));
+        recorder.sessionEnded(MAC, at);
+    }
+
+    private boolean activeAnywhere() {
+        return !world.sessions.activeSessionsForMac(MAC).isEmpty();
+    }
+
+    @Test
+    void sessionEnded_thenIdenticalAccept_withinTheWindow_isWritten() throws Exception {
+        Instant t = TestWorld.NOW;
+        record(accept(SWITCH_A, "corp", Verdict.ALLOW, "d1", t));
+        end(SWITCH_A, t.plusSeconds(2));
+        record(accept(SWITCH_A, "corp", Verdict.ALLOW, "d2", t.plusSeconds(3)));
+        assertEquals("d2", activeOn(SWITCH_A).decisionId(), "the re-authentication is a session again");
+        assertEquals(0, recorder.coalesced());
+    }
+
+    @Test
+    void acceptHeldBack_afterTheEnd_isWrittenWhenTheEndArrives() throws Exception {
+        // the re-authentication's Accept reached the writer before the news of the end did
+        Instant t = TestWorld.NOW;
+        record(accept(SWITCH_A, "corp", Verdict.ALLOW, "d1", t));
+        record(accept(SWITCH_A, "corp", Verdict.ALLOW, "d2", t.plusSeconds(3)));
+        assertEquals(1, recorder.coalesced());
+        end(SWITCH_A, t.plusSeconds(2));
+        assertTrue(recorder.awaitIdle(Duration.ofSeconds(10)));
+        assertEquals("d2", activeOn(SWITCH_A).decisionId());
+        assertEquals(2, recorder.recorded(), "the held-back Accept is not counted twice");
+    }
+
+    @Test
+    void acceptHeldBack_beforeTheEnd_staysEnded() throws Exception {
+        Instant t = TestWorld.NOW;
+        record(accept(SWITCH_A, "corp", Verdict.ALLOW, "d1", t));
+        record(accept(SWITCH_A, "corp", Verdict.ALLOW, "d2", t.plusSeconds(1)));
+        end(SWITCH_A, t.plusSeconds(2));
+        assertTrue(recorder.awaitIdle(Duration.ofSeconds(10)));
+        assertTrue(!activeAnywhere(), "an Accept of the session that ended does not bring it back");
+        record(accept(SWITCH_A, "corp", Verdict.ALLOW, "d3", t.plusSeconds(3)));
+        assertEquals("d3", activeOn(SWITCH_A).decisionId());
+    }
+
+    @Test
+    void nasSessionsEnded_forgetsThatNasOnly() throws Exception {
+        Instant t = TestWorld.NOW;
+        record(accept(SWITCH_A, "corp", Verdict.ALLOW, "d1", t));
+        world.sessions.closeAll(SWITCH_A.id(), t.plusSeconds(2));
+        recorder.nasSessionsEnded(SWITCH_B.id(), t.plusSeconds(2));
+        record(accept(SWITCH_A, "corp", Verdict.ALLOW, "d2", t.plusSeconds(3)));
+        assertEquals(1, recorder.coalesced(), "another NAS's reboot does not touch this MAC");
+        recorder.nasSessionsEnded(SWITCH_A.id(), t.plusSeconds(2));
+        assertTrue(recorder.awaitIdle(Duration.ofSeconds(10)));
+        assertEquals("d2", activeOn(SWITCH_A).decisionId(), "the held-back Accept after the reboot is written");
+    }
 }

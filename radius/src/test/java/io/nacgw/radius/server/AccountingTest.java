@@ -225,6 +225,55 @@ final class AccountingTest {
         assertEquals(1, world.sessions.list(io.nacgw.core.session.SessionFilter.all(10)).size());
     }
 
+    private byte[] mabAccept(int id) {
+        byte[] reply = p.auth(RequestBuilder.access(id).text(AttributeType.USER_NAME, "001122334401")
+                .text(AttributeType.CALLING_STATION_ID, "00-11-22-33-44-01")
+                .integer(AttributeType.SERVICE_TYPE, AttributeType.SERVICE_TYPE_CALL_CHECK)
+                .integer(AttributeType.NAS_PORT, 50110).raw(AttributeType.NAS_IP_ADDRESS, SWITCH_A)
+                .pap("001122334401").build(SECRET));
+        assertEquals(RadiusCode.ACCESS_ACCEPT, reply[0]);
+        return reply;
+    }
+
+    @Test
+    void accountingStop_thenReauthentication_withinTheCoalescingWindow_isASessionAgain() throws Exception {
+        direct();
+        mabAccept(30);
+        assertTrue(p.components.awaitSessionsRecorded(Duration.ofSeconds(10)));
+        String cls = world.sessions.activeSessionsForMac(TestWorld.COMPLIANT).get(0).classValue();
+        send(viaProxy(RequestBuilder.accounting(31).integer(AttributeType.ACCT_STATUS_TYPE, AttributeType.ACCT_START)
+                .text(AttributeType.ACCT_SESSION_ID, "acct-30").text(AttributeType.CLASS, cls)
+                .text(AttributeType.CALLING_STATION_ID, "00-11-22-33-44-01"), SWITCH_A));
+        world.clock.advance(Duration.ofSeconds(2));
+        send(viaProxy(RequestBuilder.accounting(32).integer(AttributeType.ACCT_STATUS_TYPE, AttributeType.ACCT_STOP)
+                .text(AttributeType.ACCT_SESSION_ID, "acct-30").text(AttributeType.CLASS, cls)
+                .text(AttributeType.CALLING_STATION_ID, "00-11-22-33-44-01"), SWITCH_A));
+        assertEquals(0, world.sessions.activeCount(), "the Stop ended the session");
+
+        // the NAS sends no more accounting for the new session: the re-authentication's Accept is all there is
+        world.clock.advance(Duration.ofSeconds(1));
+        mabAccept(33);
+        assertTrue(p.components.awaitSessionsRecorded(Duration.ofSeconds(10)));
+        List<Session> active = world.sessions.activeSessionsForMac(TestWorld.COMPLIANT);
+        assertEquals(1, active.size(), "the identical Accept 3 s later is written: " + active);
+        assertEquals(TestWorld.NOW.plusSeconds(3), active.get(0).authorizedAt());
+    }
+
+    @Test
+    void accountingOn_thenReauthentication_withinTheCoalescingWindow_isASessionAgain() throws Exception {
+        direct();
+        mabAccept(40);
+        assertTrue(p.components.awaitSessionsRecorded(Duration.ofSeconds(10)));
+        world.clock.advance(Duration.ofSeconds(2));
+        send(viaProxy(RequestBuilder.accounting(41).integer(AttributeType.ACCT_STATUS_TYPE, AttributeType.ACCT_ON),
+                SWITCH_A));
+        assertEquals(0, world.sessions.activeCount(), "the NAS rebooted");
+        world.clock.advance(Duration.ofSeconds(1));
+        mabAccept(42);
+        assertTrue(p.components.awaitSessionsRecorded(Duration.ofSeconds(10)));
+        assertEquals(1, world.sessions.activeSessionsForMac(TestWorld.COMPLIANT).size());
+    }
+
     @Test
     void accessReject_recordsNoSession() throws Exception {
         direct();

@@ -65,6 +65,108 @@ final class AdmissionTest {
         ch.finishAndReleaseAll();
     }
 
+    /** A handler counting what gets past admission (it stands for the client lookup, structure, HMAC, decode). */
+    private static final class Passed extends ChannelInboundHandlerAdapter {
+        long count;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            count++;
+        }
+    }
+
+    private static final InboundPacket PACKET = new InboundPacket(Pipeline.NAS, new byte[20], null, null, 0);
+
+    /** One read loop of {@code n} datagrams, as the transport delivers them: n reads, then one read-complete. */
+    private static void readLoop(EmbeddedChannel ch, int n) {
+        for (int i = 0; i < n; i++) {
+            ch.pipeline().fireChannelRead(PACKET);
+        }
+        ch.pipeline().fireChannelReadComplete();
+    }
+
+    @Test
+    void queueDelay_socketNotEmptyForLongerThanTheBound_isShed_untilALoopFindsItEmpty() {
+        AtomicLong now = new AtomicLong(5_000_000_000L);
+        Counters counters = new Counters(new MutableClock(Instant.EPOCH));
+        Passed passed = new Passed();
+        long bound = TimeUnit.MILLISECONDS.toNanos(100);
+        EmbeddedChannel ch = new EmbeddedChannel(new Admission(0, bound, 16, now::get, counters), passed);
+        // full loops (16 of 16): the socket never empties; for the first 100 ms everything is processed
+        for (int ms = 0; ms <= 100; ms += 10) {
+            now.set(5_000_000_000L + TimeUnit.MILLISECONDS.toNanos(ms));
+            readLoop(ch, 16);
+        }
+        assertEquals(11 * 16, passed.count);
+        assertEquals(0, counters.drops(DropReason.OVERLOADED));
+        // past the bound, what is read may have waited longer: dropped, loop after loop, while the queue stays full
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+        readLoop(ch, 16);
+        readLoop(ch, 16);
+        assertEquals(11 * 16, passed.count);
+        assertEquals(32, counters.drops(DropReason.OVERLOADED));
+        // a short loop drained the socket: what arrives after it is fresh and processed again
+        readLoop(ch, 5);
+        assertEquals(37, counters.drops(DropReason.OVERLOADED), "the rest of the drained queue is still shed");
+        readLoop(ch, 16);
+        assertEquals(11 * 16 + 16, passed.count);
+        now.addAndGet(bound);
+        readLoop(ch, 16);
+        assertEquals(11 * 16 + 32, passed.count, "exactly the bound since the socket was empty: still in time");
+        assertEquals(37, counters.drops(DropReason.OVERLOADED));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void queueDelay_socketEmptyAtEveryLoop_nothingIsShed_howeverLongItRuns() {
+        AtomicLong now = new AtomicLong();
+        Counters counters = new Counters(new MutableClock(Instant.EPOCH));
+        Passed passed = new Passed();
+        EmbeddedChannel ch = new EmbeddedChannel(new Admission(0, TimeUnit.MILLISECONDS.toNanos(100), 16, now::get,
+                counters), passed);
+        for (int i = 0; i < 1000; i++) { // 15 of 16: every loop ends on an empty socket
+            now.addAndGet(TimeUnit.MILLISECONDS.toNanos(50));
+            readLoop(ch, 15);
+        }
+        assertEquals(15_000, passed.count);
+        assertEquals(0, counters.drops(DropReason.OVERLOADED));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void queueDelay_isTrackedPerChannel() {
+        AtomicLong now = new AtomicLong();
+        Counters counters = new Counters(new MutableClock(Instant.EPOCH));
+        Admission admission = new Admission(0, TimeUnit.MILLISECONDS.toNanos(100), 16, now::get, counters);
+        Passed busy = new Passed();
+        Passed idle = new Passed();
+        EmbeddedChannel busyChannel = new EmbeddedChannel(admission, busy);
+        EmbeddedChannel idleChannel = new EmbeddedChannel(admission, idle);
+        readLoop(busyChannel, 16);
+        readLoop(idleChannel, 1);
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(200));
+        readLoop(busyChannel, 16);
+        readLoop(idleChannel, 1);
+        assertEquals(16, busy.count, "its queue has not been empty for 200 ms");
+        assertEquals(2, idle.count, "the other channel's queue empties at every loop");
+        busyChannel.finishAndReleaseAll();
+        idleChannel.finishAndReleaseAll();
+    }
+
+    @Test
+    void queueDelayZero_neverSheds() {
+        AtomicLong now = new AtomicLong();
+        Passed passed = new Passed();
+        EmbeddedChannel ch = new EmbeddedChannel(new Admission(0, 0, 16, now::get,
+                new Counters(new MutableClock(Instant.EPOCH))), passed);
+        for (int i = 0; i < 100; i++) {
+            now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+            readLoop(ch, 16);
+        }
+        assertEquals(1600, passed.count);
+        ch.finishAndReleaseAll();
+    }
+
     @Test
     void zeroRate_admitsEverything() {
         AtomicLong passed = new AtomicLong();

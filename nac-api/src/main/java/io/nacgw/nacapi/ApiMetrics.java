@@ -2,7 +2,7 @@ package io.nacgw.nacapi;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters the gateway exports to Prometheus; read with {@link ApiServer#stats()}. */
+/** Counters the gateway exports to Prometheus; read with {@link io.nacgw.nacapi.server.ApiServer#stats()}. */
 public final class ApiMetrics {
     public final LongAdder requests = new LongAdder();
     public final LongAdder errors4xx = new LongAdder();

@@ -44,7 +44,7 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The JSON API: device lookup with a decision, batch decisions, and the admin ingest routes (single upsert and
- * delete; bulk NDJSON lives in {@link BulkIngestHandler}). Described by {@code openapi.json}.
+ * delete; bulk NDJSON lives in {@link io.nacgw.nacapi.ingest.BulkIngestHandler}). Described by {@code openapi.json}.
  */
 public final class JsonApi {
     public static final String BASE = "/api/v1";

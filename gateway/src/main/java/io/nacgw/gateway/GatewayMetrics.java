@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nacgw.core.service.ComplianceService;
-import io.nacgw.nacapi.ApiServer;
+import io.nacgw.nacapi.server.ApiServer;
 import io.nacgw.radius.DecisionStats;
 import io.nacgw.radius.DropReason;
 import io.nacgw.radius.RadiusServer;
@@ -28,7 +28,7 @@ import java.util.function.ToDoubleFunction;
  * read from the components' own stats when scraped, and latency timers are registered before traffic, so the request
  * paths pay no registry lookup and no allocation for metrics.
  */
-public final class GatewayMetrics implements AutoCloseable {
+final class GatewayMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
 

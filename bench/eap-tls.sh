@@ -71,29 +71,20 @@ start_freeradius() {
   mkdir -p "$TMP/raddb"
   bench/lib/freeradius-eap-conf.sh "$TMP/raddb" "$port" "$TMP/secret" "$P/server-chain.pem" "$P/server.key" \
     "$P/device-ca.pem" "$VLAN" "$TLS" 1000
-  freeradius -f -d "$TMP/raddb" -l "$TMP/raddb/console.log" &
-  local pid=$!; PIDS+=("$pid")
-  wait_port udp "$port" "$pid" 60 || { SKIP[freeradius]="did not start: $(tail -n 3 "$TMP/raddb/console.log" 2>/dev/null | tr '\n' ' ')"; return; }
-  PORT[freeradius]=$port PID[freeradius]=$pid
+  launch_freeradius "$TMP/raddb" "$port" || { SKIP[freeradius]=$LAUNCH_ERROR; return; }
+  PORT[freeradius]=$port PID[freeradius]=$LAUNCHED
   # FreeRADIUS before 3.2.5 (Debian 12 ships 3.2.1) puts Message-Authenticator last in EAP answers
-  local v; v=$(freeradius -v 2>/dev/null | sed -n 's/.*Version \([0-9.]*\).*/\1/p' | head -n1)
-  if [[ $(printf '%s\n3.2.5\n' "$v" | sort -V | head -n1) != 3.2.5 ]]; then
-    EXTRA[freeradius]=--allow-reply-without-message-authenticator
-  fi
-  log "FreeRADIUS $v on 127.0.0.1:$port (pid $pid)"
+  freeradius_version
+  $FR_SIGNS || EXTRA[freeradius]=--allow-reply-without-message-authenticator
+  log "FreeRADIUS $FR_VERSION on 127.0.0.1:$port (pid $LAUNCHED)"
 }
 start_nacgw() {
   local port; port=$(free_port udp)
   EAP_CA=$P/device-ca.pem EAP_CERT=$P/server-chain.pem EAP_KEY=$P/server.key \
     bench/lib/nacgw-conf.sh "$TMP/nacgw" "$port" $((port + 1)) "$TMP/secret" "$VLAN"
-  if ! java $JAVA_OPTS -jar "$JAR" devices import --config "$TMP/nacgw/nacgw.yaml" "$TMP/devices.jsonl" > "$TMP/nacgw/import.log" 2>&1; then
-    SKIP[nacgw]="config or import failed: $(tail -n 2 "$TMP/nacgw/import.log" | tr '\n' ' ')"; return
-  fi
-  java $JAVA_OPTS -jar "$JAR" run --config "$TMP/nacgw/nacgw.yaml" > "$TMP/nacgw/console.log" 2>&1 &
-  local pid=$!; PIDS+=("$pid")
-  wait_port udp "$port" "$pid" 120 || { SKIP[nacgw]="did not serve RADIUS on $port: $(tail -n 3 "$TMP/nacgw/console.log" | tr '\n' ' ')"; return; }
-  PORT[nacgw]=$port PID[nacgw]=$pid
-  log "nacgw on 127.0.0.1:$port (pid $pid)"
+  launch_nacgw "$TMP/nacgw" udp "$port" "$TMP/devices.jsonl" || { SKIP[nacgw]=$LAUNCH_ERROR; return; }
+  PORT[nacgw]=$port PID[nacgw]=$LAUNCHED
+  log "nacgw on 127.0.0.1:$port (pid $LAUNCHED)"
 }
 for s in $SERVERS; do "start_$s"; done
 for s in $SERVERS; do [[ -n ${SKIP[$s]:-} ]] && log "skipping $s: ${SKIP[$s]}"; done

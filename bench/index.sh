@@ -18,13 +18,7 @@ ROOT=$(pwd)
 if [[ ${QUICK:-0} == 1 ]]; then : "${N:=100000}" "${WI:=1}" "${I:=2}"; fi
 N=${N:-1000000} WI=${WI:-3} I=${I:-5} OUT=${OUT:-docs/benchmarks.md}
 build_nacgw   # the gateway jar: the commit and the version line of the table
-BENCH_JAR=$ROOT/bench/target/benchmarks.jar
-if [[ ${SKIP_BUILD:-0} == 1 && -f $BENCH_JAR ]]; then
-  log "SKIP_BUILD=1: using the existing $BENCH_JAR"
-else
-  log "building $BENCH_JAR from the current tree"
-  mvn -B -q -pl bench -am package -DskipTests || die "build failed"
-fi
+build_bench
 bench_start nacgw-index
 
 log "JMH LookupDecideBenchmark.lookupAndDecide, $N devices"

@@ -29,18 +29,8 @@ fi
 MACS=${MACS:-"1000,16384"} WARMUP_ITERATIONS=${WARMUP_ITERATIONS:-5} ITERATIONS=${ITERATIONS:-5} TIME=${TIME:-10s}
 OUT=${OUT:-docs/benchmarks.md}
 
-command -v java >/dev/null || die "java 17+ is needed"
 apt_install jq jq
-BENCH_JAR=$ROOT/bench/target/benchmarks.jar
-if [[ ${SKIP_BUILD:-0} == 1 && -f $BENCH_JAR ]]; then
-  log "SKIP_BUILD=1: using the existing $BENCH_JAR"
-else
-  log "building $BENCH_JAR from the current tree"
-  (cd "$ROOT" && mvn -B -q -pl bench -am package -DskipTests) || die "build failed"
-fi
-COMMIT=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-if [[ -n $(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null) ]]; then COMMIT="$COMMIT + uncommitted changes"; fi
-[[ ${SKIP_BUILD:-0} == 1 ]] && COMMIT="$COMMIT (SKIP_BUILD=1)"
+build_bench
 bench_start nacgw-request-path
 
 JMH_ARGS=(RadiusRequestPathBenchmark -p "distinctMacs=$MACS" -wi "$WARMUP_ITERATIONS" -i "$ITERATIONS" -w "$TIME" -r "$TIME"

@@ -67,10 +67,28 @@ build_nacgw() {
     log "building $JAR from the current tree"
     (cd "$ROOT" && mvn -B -q -pl gateway -am package -DskipTests) || die "build failed"
   fi
+  tree_commit
+}
+
+# tree_commit: COMMIT = the tree's commit, marked when the tree has uncommitted changes or SKIP_BUILD=1 reused a jar
+tree_commit() {
   COMMIT=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
   if [[ -n $(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null) ]]; then COMMIT="$COMMIT + uncommitted changes"; fi
   [[ ${SKIP_BUILD:-0} == 1 ]] && COMMIT="$COMMIT (SKIP_BUILD=1)"
   return 0
+}
+
+# build_bench: bench/target/benchmarks.jar (JMH, in-process benchmarks) from the current tree as BENCH_JAR, and COMMIT
+build_bench() {
+  command -v java >/dev/null || die "java 17+ is needed"
+  BENCH_JAR=$ROOT/bench/target/benchmarks.jar
+  if [[ ${SKIP_BUILD:-0} == 1 && -f $BENCH_JAR ]]; then
+    log "SKIP_BUILD=1: using the existing $BENCH_JAR"
+  else
+    log "building $BENCH_JAR from the current tree"
+    (cd "$ROOT" && mvn -B -q -pl bench -am package -DskipTests) || die "build failed"
+  fi
+  tree_commit
 }
 
 json_num() { grep -o "\"$2\":[-0-9.e]*" "$1" | head -n1 | cut -d: -f2; }

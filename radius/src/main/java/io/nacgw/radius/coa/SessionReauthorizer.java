@@ -435,13 +435,17 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * differs from the one recorded on the session (sessions without one are left: there is nothing to compare with).
      * Runs on the trigger's thread, a page of sessions at a time. Claimed (shared mode) the way the other nodes claim
      * the CoA this node missed, so a session gets one CoA across the nodes: after device changes were lost
-     * ({@code devices}) under the change key of the device's current version, which the per-change CoA of that
-     * version carries on every node; after a reload only, as that reload's CoA.
+     * ({@code devices}) under the change key of the device's current version, or, for a device deleted meanwhile,
+     * of its deletion (the deleted version is read from the shared change log, {@link
+     * io.nacgw.core.store.ComplianceStore#deletedVersions}), which the per-change CoA carries on every node; after a
+     * reload only, as that reload's CoA. A session known by MAC only, whose device is gone, has no device id to ask
+     * the log with: it is claimed as a re-check.
      */
     private void recheckEverySession(boolean devices) {
         long now = clock.millis();
         forEveryActiveSession(page -> {
-            List<Coa> coa = new ArrayList<>();
+            List<Recheck> found = new ArrayList<>();
+            Set<DeviceGuid> gone = new LinkedHashSet<>();
             for (Session s : page) {
                 NasClient c = clients.apply(s.nas().client());
                 Long held = held(s);
@@ -455,15 +459,34 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                     unchanged.increment();
                     continue;
                 }
-                // a device the index no longer holds: its deletion's key needs the deleted version, gone with it
-                boolean byChange = devices && d != null;
-                coa.add(new Coa(s, byChange ? changeKey(new DeviceChange(null, d)) : reloadKey(name, s, is),
-                        clock.instant(), byChange ? CoaTrigger.DEVICE_CHANGE : CoaTrigger.POLICY_RELOAD, "re-check: "
-                        + (s.verdict() == null ? "?" : s.verdict().wireName()) + " -> " + is.verdict().wireName()
-                        + " (" + is.primaryReason().wireName() + ")", is.answerHash()));
+                found.add(new Recheck(s, name, d, is));
+                if (devices && d == null && s.deviceId() != null) {
+                    gone.add(s.deviceId());
+                }
+            }
+            // a device the index no longer holds: its deletion's key needs the deleted version, gone from memory;
+            // the shared change log has it (one query per page)
+            Map<DeviceGuid, Instant> deleted = gone.isEmpty() ? Map.of() : compliance.store().deletedVersions(gone);
+            List<Coa> coa = new ArrayList<>(found.size());
+            for (Recheck r : found) {
+                Session s = r.session();
+                String key = null; // a reload's, or a device's whose change the log no longer names
+                if (devices && r.device() != null) {
+                    key = changeKey(new DeviceChange(null, r.device()));
+                } else if (devices && s.deviceId() != null && deleted.containsKey(s.deviceId())) {
+                    key = changeKey(s.deviceId(), true, deleted.get(s.deviceId()));
+                }
+                coa.add(new Coa(s, key != null ? key : reloadKey(r.profile(), s, r.is()), clock.instant(),
+                        key != null ? CoaTrigger.DEVICE_CHANGE : CoaTrigger.POLICY_RELOAD, "re-check: "
+                        + (s.verdict() == null ? "?" : s.verdict().wireName()) + " -> " + r.is().verdict().wireName()
+                        + " (" + r.is().primaryReason().wireName() + ")", r.is().answerHash()));
             }
             return coa;
         }, null);
+    }
+
+    /** A session a re-check found holding another answer than {@code is}; {@code device} null: not in the index. */
+    private record Recheck(Session session, String profile, DeviceRecord device, Decision is) {
     }
 
     /** {@link #policyReloaded}'s work, on the calling thread; the results to come. */
@@ -589,8 +612,12 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      */
     static String changeKey(DeviceChange change) {
         DeviceRecord d = change.after() != null ? change.after() : change.before();
-        return d.deviceId().canonical() + (change.after() != null ? "@" : "@deleted@")
-                + d.lastModified().toEpochMilli();
+        return changeKey(d.deviceId(), change.after() == null, d.lastModified());
+    }
+
+    /** {@link #changeKey(DeviceChange)} of the device's version {@code version}, or of its deletion. */
+    static String changeKey(DeviceGuid device, boolean deleted, Instant version) {
+        return device.canonical() + (deleted ? "@deleted@" : "@") + version.toEpochMilli();
     }
 
     /** A reload's CoA: the profile, the authorisation the session holds, and the new answer (same on every node). */

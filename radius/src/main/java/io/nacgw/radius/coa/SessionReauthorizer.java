@@ -114,7 +114,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * Session id to the answer of the last CoA this node sent it toward one, until its NAK or until its ACK's answer
      * is written on the session (see {@link #held}).
      */
-    private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Answer> inFlight = new ConcurrentHashMap<>();
     /** A task that writes {@link #sessionWrites} is queued and has not started. */
     private final AtomicBoolean writesQueued = new AtomicBoolean();
     /** Told of the endpoint of every CoA the NAS acknowledged or answered with NAK 503; null: nobody. */
@@ -359,10 +359,11 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                     unchanged.increment();
                     continue;
                 }
-                String reason = (s.answerHash() != null && s.verdict() != null ? s.verdict() : before.verdict())
-                        .wireName() + " -> " + after.verdict().wireName() + " (" + after.primaryReason().wireName() + ")";
+                Verdict held = heldVerdict(s);
+                String reason = (held != null ? held : before.verdict()).wireName() + " -> "
+                        + after.verdict().wireName() + " (" + after.primaryReason().wireName() + ")";
                 coa.add(new Coa(s, changeKey(p.change), p.receivedAt, CoaTrigger.DEVICE_CHANGE, reason,
-                        after.answerHash()));
+                        Answer.of(after)));
             }
         }
         List<CompletableFuture<CoaResult>> out = new ArrayList<>();
@@ -470,6 +471,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
             List<Coa> coa = new ArrayList<>(found.size());
             for (Recheck r : found) {
                 Session s = r.session();
+                Verdict held = heldVerdict(s);
                 String key = null; // a reload's, or a device's whose change the log no longer names
                 if (devices && r.device() != null) {
                     key = changeKey(new DeviceChange(null, r.device()));
@@ -478,8 +480,8 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 }
                 coa.add(new Coa(s, key != null ? key : reloadKey(r.profile(), s, r.is()), clock.instant(),
                         key != null ? CoaTrigger.DEVICE_CHANGE : CoaTrigger.POLICY_RELOAD, "re-check: "
-                        + (s.verdict() == null ? "?" : s.verdict().wireName()) + " -> " + r.is().verdict().wireName()
-                        + " (" + r.is().primaryReason().wireName() + ")", r.is().answerHash()));
+                        + (held == null ? "?" : held.wireName()) + " -> " + r.is().verdict().wireName()
+                        + " (" + r.is().primaryReason().wireName() + ")", Answer.of(r.is())));
             }
             return coa;
         }, null);
@@ -512,10 +514,10 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                     unchanged.increment();
                     continue;
                 }
-                Verdict held = s.answerHash() != null && s.verdict() != null ? s.verdict() : was.verdict();
+                Verdict held = heldVerdict(s);
                 coa.add(new Coa(s, reloadKey(name, s, is), clock.instant(), CoaTrigger.POLICY_RELOAD, "profile "
-                        + name + ": " + held.wireName() + " -> " + is.verdict().wireName() + " ("
-                        + is.primaryReason().wireName() + ")", is.answerHash()));
+                        + name + ": " + (held != null ? held : was.verdict()).wireName() + " -> "
+                        + is.verdict().wireName() + " (" + is.primaryReason().wireName() + ")", Answer.of(is)));
             }
             return coa;
         }, out);
@@ -573,12 +575,29 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * and a change back meanwhile is sent), else the one recorded on the session; null when none is known.
      */
     private Long held(Session s) {
-        Long flying = inFlight.get(s.id());
-        return flying != null ? flying : s.answerHash();
+        Answer flying = inFlight.get(s.id());
+        if (flying != null) {
+            return flying.hash();
+        }
+        return s.answerHash(); // not in one conditional: that would unbox a null answer
     }
 
-    /** A CoA a change or reload calls for, toward the answer {@code target} ({@link Decision#answerHash()}). */
-    private record Coa(Session session, String key, Instant receivedAt, CoaTrigger trigger, String reason, long target) {
+    /** The verdict of {@link #held}'s answer (what a CoA's reason says the session goes from); null when unknown. */
+    private Verdict heldVerdict(Session s) {
+        Answer flying = inFlight.get(s.id());
+        return flying != null ? flying.verdict() : s.answerHash() != null ? s.verdict() : null;
+    }
+
+    /** An answer a CoA asks the NAS to re-authorise toward: its {@link Decision#answerHash()} and verdict. */
+    private record Answer(long hash, Verdict verdict) {
+        static Answer of(Decision d) {
+            return new Answer(d.answerHash(), d.verdict());
+        }
+    }
+
+    /** A CoA a change or reload calls for, toward the answer {@code target}. */
+    private record Coa(Session session, String key, Instant receivedAt, CoaTrigger trigger, String reason,
+                       Answer target) {
     }
 
     /**
@@ -642,7 +661,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * the stop after a NAK 503) is handed to the trigger's thread.
      */
     private CompletableFuture<CoaResult> send(Session s, CoaTrigger trigger, CoaAction action, String reason,
-                                              Long target) {
+                                              Answer target) {
         queued.increment();
         if (target != null) {
             inFlight.put(s.id(), target);
@@ -653,7 +672,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
             if (ends != null && (r.answer() == CoaResult.Answer.ACK || r.sessionGone())) {
                 ends.sessionEnded(s.mac(), sentAt);
             }
-            Long answer = target != null && r.answer() == CoaResult.Answer.ACK ? target : null;
+            Answer answer = target != null && r.answer() == CoaResult.Answer.ACK ? target : null;
             if (answer != null || r.sessionGone()) {
                 write(new SessionWrite(s, answer, r.sessionGone())); // leaves inFlight once written
             }
@@ -672,7 +691,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * What a CoA's answer asks to write on session {@code session}: the answer it now holds ({@code answer}, for
      * the authorisation {@code session} carried; null: none) and whether to stop it (NAK 503).
      */
-    private record SessionWrite(Session session, Long answer, boolean stop) {
+    private record SessionWrite(Session session, Answer answer, boolean stop) {
         /** This write followed by {@code next}: the newest answer, and a stop if either stops. */
         SessionWrite then(SessionWrite next) {
             return next.answer != null ? new SessionWrite(next.session, next.answer, stop || next.stop)
@@ -711,7 +730,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 continue;
             }
             if (w.answer() != null) {
-                answered(w.session(), w.answer());
+                answered(w.session(), w.answer().hash());
                 inFlight.remove(id, w.answer()); // the session row holds it now
             }
             if (w.stop()) {

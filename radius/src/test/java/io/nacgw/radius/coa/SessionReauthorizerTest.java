@@ -465,6 +465,29 @@ final class SessionReauthorizerTest {
         assertEquals(1, trigger.stats().coaQueued());
     }
 
+    @Test
+    void changeBackWhileTheSessionsCoaIsInFlight_reasonNamesTheAnswerInFlight() throws Exception {
+        authorized(compliant(), TestWorld.NOW);
+        var answer = new java.util.concurrent.CountDownLatch(1);
+        nas.answering(r -> {
+            try {
+                answer.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return NasStandIn.Answer.ACK;
+        });
+        List<CompletableFuture<CoaResult>> first = trigger.reevaluate(new DeviceChange(compliant(), noncompliant()));
+        assertEquals(1, first.size());
+        // the session row still says allow, but the NAS is being told deny: going back is "deny -> allow"
+        DeviceRecord back = compliant().toBuilder().lastModified(noncompliant().lastModified().plusSeconds(1)).build();
+        List<CompletableFuture<CoaResult>> second = trigger.reevaluate(new DeviceChange(noncompliant(), back));
+        assertEquals(1, second.size());
+        answer.countDown();
+        assertEquals("allow -> deny (noncompliant)", first.get(0).get(10, TimeUnit.SECONDS).request().reason());
+        assertEquals("deny -> allow (compliant)", second.get(0).get(10, TimeUnit.SECONDS).request().reason());
+    }
+
     @org.junit.jupiter.api.extension.RegisterExtension
     final io.nacgw.core.testing.Postgres pg = new io.nacgw.core.testing.Postgres();
 

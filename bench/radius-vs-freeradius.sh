@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side RADIUS benchmark: nacgw vs FreeRADIUS 3.2 (Debian), same synthetic devices, same load generator.
 #
-#   bench/radius-vs-freeradius.sh            # full run (~12 min): 100,000 devices, 1/16/64/256 outstanding, 3 runs each
+#   bench/radius-vs-freeradius.sh            # full run (~20 min): 100,000 devices, 1/16/64/256 outstanding, 3 runs each
 #   QUICK=1 bench/radius-vs-freeradius.sh    # smoke run (~1 min): 10,000 devices, 3 s per run, 1 run each
 #
 # Builds nacgw from the current tree (mvn package), starts both servers on free loopback ports, alternates them within
@@ -9,10 +9,16 @@
 # its table, the command and the commit into docs/benchmarks.md (its own section only).
 #
 # Environment (defaults in brackets): DEVICES [100000], SEED [1], UNKNOWN [0.1], CONCURRENCY ["1 16 64 256"],
-# RUNS [3], DURATION [20s], WARMUP [5s], SERVERS ["freeradius nacgw"], OUT [docs/benchmarks.md],
+# RUNS [3], DURATION [20s], WARMUP [20s], SERVERS ["freeradius nacgw"], OUT [docs/benchmarks.md],
 # JAVA_OPTS (for both JVMs) [-XX:+UseParallelGC], NOTE (a sentence put under the title, e.g. about the machine's
 # load), KEEP=1 keeps the temp directory, SKIP_BUILD=1 uses an existing gateway/target/nacgw.jar.
 # Everything listens on 127.0.0.1 only; everything this script starts is stopped by PID on exit.
+#
+# Why WARMUP is 20 s: nacgw and the load generator are JVMs, and both must have their request paths compiled by C2
+# before measuring. With -XX:+PrintCompilation (JAVA_OPTS) in a 64-outstanding run on the 2-core VM at load average
+# ~29, nacgw's C2 compiles went on for about 25 s after the load began: ~75 in the first 5 s, ~50 in each of the next
+# three 5 s, then fewer than 10 per 5 s. The first cell (1 outstanding, where nacgw was 0.5x FreeRADIUS with 5 s) paid
+# for them. 20 s covers that on a quiet machine with room to spare; FreeRADIUS (C) gets the same warm-up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -23,7 +29,7 @@ if [[ ${QUICK:-0} == 1 ]]; then
   : "${DEVICES:=10000}" "${RUNS:=1}" "${DURATION:=3s}" "${WARMUP:=1s}"
 fi
 DEVICES=${DEVICES:-100000} SEED=${SEED:-1} UNKNOWN=${UNKNOWN:-0.1}
-CONCURRENCY=${CONCURRENCY:-"1 16 64 256"} RUNS=${RUNS:-3} DURATION=${DURATION:-20s} WARMUP=${WARMUP:-5s}
+CONCURRENCY=${CONCURRENCY:-"1 16 64 256"} RUNS=${RUNS:-3} DURATION=${DURATION:-20s} WARMUP=${WARMUP:-20s}
 SERVERS=${SERVERS:-"freeradius nacgw"} OUT=${OUT:-docs/benchmarks.md} JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseParallelGC"}
 VLAN=100
 

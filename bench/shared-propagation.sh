@@ -40,7 +40,7 @@ log "building the gateway and its test classes from the current tree"
 CP=$ROOT/gateway/target/test-classes:$ROOT/gateway/target/classes
 for m in core certs sync radius nac-api loadgen; do CP=$CP:$ROOT/$m/target/classes:$ROOT/$m/target/test-classes; done
 CP=$CP:$(grep -v '^\[' "/tmp/nacgw-shared-cp.$$" | tr -d '\n'); rm -f "/tmp/nacgw-shared-cp.$$"
-nacgw() { java $JAVA_OPTS -cp "$CP" io.nacgw.gateway.Main "$@"; }
+nacgw() { java $JAVA_OPTS -cp "$CP" io.nacgw.gateway.cli.Main "$@"; }
 # the machine line of common.sh, without the packaged jar's version (this runs the classes of the tree)
 machine() {
   echo "- CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1), $(nproc) logical CPUs; memory $(free -g 2>/dev/null | awk '/^Mem:/{print $2 " GiB"}'); kernel $(uname -r); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -56,12 +56,22 @@ final class TestCerts {
 
     /** As above with the raw DER of the subjectAltName extension value (null: none), to build malformed ones. */
     static X509Certificate deviceRawSan(CaMaterial ca, KeyPair keys, String subjectDn, byte[] sanDer) {
+        Instant now = Instant.now();
+        return device(ca, keys, subjectDn, sanDer, now.minusSeconds(3600), now.plus(Duration.ofDays(365)));
+    }
+
+    /** A device certificate without SANs valid from {@code from} to {@code to}. */
+    static X509Certificate device(CaMaterial ca, KeyPair keys, String subjectDn, Instant from, Instant to) {
+        return device(ca, keys, subjectDn, null, from, to);
+    }
+
+    private static X509Certificate device(CaMaterial ca, KeyPair keys, String subjectDn, byte[] sanDer, Instant from,
+            Instant to) {
         try {
-            Instant now = Instant.now();
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
                     X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()),
-                    new BigInteger(64, new java.security.SecureRandom()).setBit(62), Date.from(now.minusSeconds(3600)),
-                    Date.from(now.plus(Duration.ofDays(365))), new X500Name(subjectDn), keys.getPublic());
+                    new BigInteger(64, new java.security.SecureRandom()).setBit(62), Date.from(from),
+                    Date.from(to), new X500Name(subjectDn), keys.getPublic());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));

@@ -14,7 +14,7 @@ import io.nacgw.certs.IssuedClient;
 import io.nacgw.certs.Role;
 import io.nacgw.core.service.ComplianceService;
 import io.nacgw.gateway.config.RadiusConfig;
-import io.nacgw.nacapi.AdminOperation;
+import io.nacgw.nacapi.console.AdminOperation;
 import io.nacgw.nacapi.Health;
 import io.nacgw.nacapi.MetricsServer;
 import io.nacgw.nacapi.console.DecisionFeed;

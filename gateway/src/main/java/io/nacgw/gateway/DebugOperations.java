@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.nacapi.MetricsServer;
-import io.nacgw.nacapi.SessionListing;
+import io.nacgw.nacapi.sessions.SessionListing;
 import io.nacgw.radius.DebugTrace;
 
 import java.time.Duration;

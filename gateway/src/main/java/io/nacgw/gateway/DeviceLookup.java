@@ -6,7 +6,7 @@ import io.nacgw.core.id.Identifiers;
 import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.core.policy.Profile;
 import io.nacgw.core.store.ComplianceStore;
-import io.nacgw.nacapi.DeviceJson;
+import io.nacgw.nacapi.json.DeviceJson;
 
 import java.time.Instant;
 import java.util.List;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.core.store.ComplianceStore;
 import io.nacgw.nacapi.MetricsServer;
-import io.nacgw.nacapi.SessionListing;
+import io.nacgw.nacapi.sessions.SessionListing;
 
 import java.time.Clock;
 import java.time.Instant;

@@ -16,11 +16,12 @@ import io.nacgw.certs.ServerTlsConfig;
 import io.nacgw.core.session.SessionStore;
 import io.nacgw.nacapi.ApiPrincipal;
 import io.nacgw.nacapi.ApiRole;
-import io.nacgw.nacapi.ApiServer;
-import io.nacgw.nacapi.ClientIdentityResolver;
+import io.nacgw.nacapi.server.ApiServer;
+import io.nacgw.nacapi.auth.ClientIdentityResolver;
 import io.nacgw.nacapi.MetricsServer;
 import java.time.Duration;
 import io.nacgw.gateway.config.ConfigDiff;
+import io.nacgw.gateway.config.IseConfig;
 import io.nacgw.gateway.config.NacgwConfig;
 import io.nacgw.radius.RadiusServer;
 import io.nacgw.radius.RadiusServices;
@@ -59,7 +60,7 @@ public final class Gateway implements AutoCloseable {
     /** API users and log levels as last applied (reload applies them live). */
     private volatile List<io.nacgw.gateway.config.ApiConfig.UserConfig> currentApiUsers;
     private volatile io.nacgw.gateway.config.LoggingConfig currentLogging;
-    private volatile io.nacgw.nacapi.IseSettings currentIse;
+    private volatile io.nacgw.nacapi.ise.IseSettings currentIse;
     private final LogLevels logLevels = new LogLevels();
     private final java.util.function.Supplier<NacgwConfig> reloadSource;
     private final Clock clock;
@@ -128,8 +129,8 @@ public final class Gateway implements AutoCloseable {
             }
             this.changeLog = follower;
             closeables.push(metrics);
-            metrics.bindBuildInfo(io.nacgw.gateway.cli.VersionCommand.version(),
-                    io.nacgw.gateway.cli.VersionCommand.commit());
+            metrics.bindBuildInfo(BuildInfo.version(),
+                    BuildInfo.commit());
             metrics.bindIndex(compliance);
             metrics.bindConsole(decisionFeed);
             this.sessions = SessionStore.open(storeSettings, clock, storeSettings.isPostgres() ? nodeName() : null);
@@ -285,7 +286,7 @@ public final class Gateway implements AutoCloseable {
         // a NAS certificate (RadSec) is no API identity
         ClientIdentityResolver certificates = cert -> Roles.of(cert).filter(role -> role != Role.NAS).map(role -> new ApiPrincipal(
                 commonName(cert), role == Role.ADMIN ? ApiRole.ADMIN : ApiRole.PARTNER, partnerProfile));
-        currentIse = config.ise().settings(redirectFallback(policy), io.nacgw.gateway.cli.VersionCommand.version());
+        currentIse = config.ise().settings(IseConfig.redirectFallback(policy), BuildInfo.version());
         ApiServer api = ApiServer.start(config.api().settings(), currentIse,
                 config.api().auth(policy, certificates), tls::newEngine, compliance, policy, sessions, coaActions,
                 console(ca), clock);
@@ -295,10 +296,10 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The console's settings and the admin operations its pages call (issue 17). */
-    private io.nacgw.nacapi.ConsoleServices console(CertificateAuthority ca) {
+    private io.nacgw.nacapi.console.ConsoleServices console(CertificateAuthority ca) {
         var c = config.api().console();
         var parts = consoleParts(ca);
-        return new io.nacgw.nacapi.ConsoleServices(c.enabled(), c.idleTimeout(), c.maxSessions(), decisionFeed,
+        return new io.nacgw.nacapi.console.ConsoleServices(c.enabled(), c.idleTimeout(), c.maxSessions(), decisionFeed,
                 ConsoleWiring.operations(parts));
     }
 
@@ -309,10 +310,6 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The default profile's remediation URL, else its enrolment URL (null: none). */
-    public static String redirectFallback(AccessPolicy policy) {
-        String r = policy.defaultProfile().remediationUrl();
-        return r != null ? r : policy.defaultProfile().enrollmentUrl();
-    }
 
     /** The subject's most specific CN, unescaped (RFC 4514: {@code CN=Smith\, John}); the whole DN when it has none. */
     static String commonName(java.security.cert.X509Certificate cert) {
@@ -450,9 +447,9 @@ public final class Gateway implements AutoCloseable {
         if (clients != null) {
             radius.checkUpstreams(clients); // a pool the running proxy lacks: refused before anything changes
         }
-        List<io.nacgw.nacapi.ApiUser> users = api != null && (policyChanged || usersChanged)
+        List<io.nacgw.nacapi.auth.ApiUser> users = api != null && (policyChanged || usersChanged)
                 // API users name existing profiles; a bad hash or role is refused here, before anything changes
-                ? fresh.api().auth(next, io.nacgw.nacapi.ClientIdentityResolver.NONE).users() : null;
+                ? fresh.api().auth(next, io.nacgw.nacapi.auth.ClientIdentityResolver.NONE).users() : null;
         if (policyChanged) {
             applied.add("policy.profiles: " + profileChanges(currentPolicy, fresh.policy()));
             Map<String, io.nacgw.core.policy.Profile> before = new HashMap<>();
@@ -477,8 +474,8 @@ public final class Gateway implements AutoCloseable {
                     userMap(fresh.api().users())) + "); cached verifications forgotten");
             currentApiUsers = fresh.api().users();
         }
-        io.nacgw.nacapi.IseSettings ise = api == null ? null
-                : fresh.ise().settings(redirectFallback(next), io.nacgw.gateway.cli.VersionCommand.version());
+        io.nacgw.nacapi.ise.IseSettings ise = api == null ? null
+                : fresh.ise().settings(IseConfig.redirectFallback(next), BuildInfo.version());
         if (ise != null && !ise.equals(currentIse)) {
             api.updateIse(ise);
             applied.add("ise: " + iseChanges(currentIse, ise));
@@ -505,7 +502,7 @@ public final class Gateway implements AutoCloseable {
         return result;
     }
 
-    private static String iseChanges(io.nacgw.nacapi.IseSettings a, io.nacgw.nacapi.IseSettings b) {
+    private static String iseChanges(io.nacgw.nacapi.ise.IseSettings a, io.nacgw.nacapi.ise.IseSettings b) {
         List<String> parts = new ArrayList<>();
         if (!a.redirectUrl().equals(b.redirectUrl())) {
             parts.add("redirectUrl " + b.redirectUrl());

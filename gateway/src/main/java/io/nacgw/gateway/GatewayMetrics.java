@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nacgw.core.service.ComplianceService;
-import io.nacgw.nacapi.ApiServer;
+import io.nacgw.nacapi.server.ApiServer;
 import io.nacgw.radius.DecisionStats;
 import io.nacgw.radius.DropReason;
 import io.nacgw.radius.RadiusServer;
@@ -28,7 +28,7 @@ import java.util.function.ToDoubleFunction;
  * read from the components' own stats when scraped, and latency timers are registered before traffic, so the request
  * paths pay no registry lookup and no allocation for metrics.
  */
-public final class GatewayMetrics implements AutoCloseable {
+final class GatewayMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
@@ -127,6 +127,8 @@ public final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_radius_quarantines", radius, r -> r.stats().quarantines(), "Access-Accepts with quarantine attributes");
         counter("nacgw_radius_rejects", radius, r -> r.stats().rejects(), "Access-Rejects");
         counter("nacgw_radius_accounting_stored", radius, r -> r.stats().accountingStored(), "Accounting records stored");
+        counter("nacgw_radius_receive_queue_drops", radius, RadiusServer::receiveQueueDrops,
+                "Datagrams the kernel dropped because a receive buffer (sized by radius.maxQueueDelay) was full");
         counter("nacgw_radius_status_server", radius, r -> r.stats().statusServer(), "Status-Server requests answered");
         counter("nacgw_radius_duplicates_resent", radius, r -> r.stats().duplicatesResent(), "Retransmissions answered from the duplicate cache");
         counter("nacgw_radius_audit_dropped", radius, r -> r.stats().auditDropped(), "Audit events dropped (queue full)");

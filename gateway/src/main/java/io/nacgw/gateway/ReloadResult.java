@@ -9,7 +9,7 @@ import java.util.List;
  * @param applied       one line per applied change, e.g. "policy.profiles: changed corp-wifi"
  * @param restartNeeded changed keys the running gateway keeps at their old value until restarted
  */
-public record ReloadResult(List<String> applied, List<String> restartNeeded) {
+record ReloadResult(List<String> applied, List<String> restartNeeded) {
     public ReloadResult {
         applied = List.copyOf(applied);
         restartNeeded = List.copyOf(restartNeeded);

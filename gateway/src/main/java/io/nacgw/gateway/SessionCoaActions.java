@@ -7,7 +7,7 @@ import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.session.Session;
 import io.nacgw.core.session.SessionStore;
 import io.nacgw.nacapi.MetricsServer;
-import io.nacgw.nacapi.SessionActions;
+import io.nacgw.nacapi.sessions.SessionActions;
 import io.nacgw.radius.coa.CoaResult;
 import io.nacgw.radius.coa.SessionReauthorizer;
 import io.nacgw.radius.server.SessionWriter;

@@ -3,7 +3,7 @@ package io.nacgw.gateway;
 import io.nacgw.core.session.SessionFilter;
 import io.nacgw.core.session.SessionStore;
 import io.nacgw.nacapi.MetricsServer;
-import io.nacgw.nacapi.SessionListing;
+import io.nacgw.nacapi.sessions.SessionListing;
 
 import java.time.Clock;
 import java.util.Map;

@@ -5,7 +5,7 @@ import io.nacgw.core.store.ComplianceStore;
 import io.nacgw.core.store.StoreSettings;
 import io.nacgw.gateway.config.NacgwConfig;
 import io.nacgw.nacapi.MetricsServer;
-import io.nacgw.nacapi.SessionListing;
+import io.nacgw.nacapi.sessions.SessionListing;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -7,8 +7,8 @@ import io.nacgw.core.store.StoreSettings;
 import io.nacgw.core.testing.Postgres;
 import io.nacgw.core.testing.TestDevices;
 import io.nacgw.gateway.config.NacgwConfig;
-import io.nacgw.nacapi.DeviceJson;
-import io.nacgw.nacapi.PasswordHash;
+import io.nacgw.nacapi.json.DeviceJson;
+import io.nacgw.nacapi.auth.PasswordHash;
 import io.nacgw.radius.coa.NasStandIn;
 
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,7 @@ import io.nacgw.certs.CertificateAuthority;
 import io.nacgw.certs.IssuedClient;
 import io.nacgw.certs.Role;
 import io.nacgw.gateway.config.NacgwConfig;
-import io.nacgw.nacapi.PasswordHash;
+import io.nacgw.nacapi.auth.PasswordHash;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;

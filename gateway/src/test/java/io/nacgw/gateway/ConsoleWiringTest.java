@@ -11,7 +11,7 @@ import io.nacgw.core.service.IndexSettings;
 import io.nacgw.core.store.ComplianceStore;
 import io.nacgw.core.testing.TestStores;
 import io.nacgw.gateway.config.RadiusConfig;
-import io.nacgw.nacapi.AdminOperation;
+import io.nacgw.nacapi.console.AdminOperation;
 import io.nacgw.nacapi.Health;
 import io.nacgw.nacapi.MetricsServer;
 import io.nacgw.nacapi.console.DecisionFeed;

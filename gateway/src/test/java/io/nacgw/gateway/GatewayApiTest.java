@@ -7,7 +7,7 @@ import io.nacgw.core.testing.Needs;
 import io.nacgw.core.testing.TestDevices;
 import io.nacgw.gateway.config.ConfigLoader;
 import io.nacgw.gateway.config.NacgwConfig;
-import io.nacgw.nacapi.PasswordHash;
+import io.nacgw.nacapi.auth.PasswordHash;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package io.nacgw.gateway;
 
+import io.nacgw.gateway.cli.Main;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;

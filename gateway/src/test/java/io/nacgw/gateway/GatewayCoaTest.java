@@ -1,5 +1,6 @@
 package io.nacgw.gateway;
 
+import io.nacgw.gateway.cli.Main;
 import io.nacgw.certs.CertificateAuthority;
 import io.nacgw.certs.IssuedClient;
 import io.nacgw.certs.Role;
@@ -11,8 +12,8 @@ import io.nacgw.core.testing.Needs;
 import io.nacgw.core.testing.TestDevices;
 import io.nacgw.gateway.config.ConfigLoader;
 import io.nacgw.gateway.config.NacgwConfig;
-import io.nacgw.nacapi.DeviceJson;
-import io.nacgw.nacapi.PasswordHash;
+import io.nacgw.nacapi.json.DeviceJson;
+import io.nacgw.nacapi.auth.PasswordHash;
 import io.nacgw.radius.coa.NasStandIn;
 import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;

@@ -1,5 +1,6 @@
 package io.nacgw.gateway;
 
+import io.nacgw.gateway.cli.Main;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;

@@ -1,5 +1,6 @@
 package io.nacgw.gateway;
 
+import io.nacgw.gateway.cli.Main;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,11 +1,12 @@
 package io.nacgw.gateway;
 
+import io.nacgw.gateway.cli.Main;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.testing.Needs;
 import io.nacgw.core.testing.TestDevices;
 import io.nacgw.gateway.config.ConfigLoader;
 import io.nacgw.gateway.config.NacgwConfig;
-import io.nacgw.nacapi.PasswordHash;
+import io.nacgw.nacapi.auth.PasswordHash;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package io.nacgw.gateway;
 
+import io.nacgw.gateway.cli.Main;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.nacgw.core.device.ComplianceState;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,14 +56,21 @@ public record Report(String target, String mode, String shape, boolean messageAu
         b.append(String.format(Locale.ROOT, "requests: %d measured answers, window %.2f s (%d sent incl. %d retransmissions, %d in warm-up, %d stray answers)%n",
                 answers, seconds, sent, retransmissions, warmupRequests, strayAnswers));
         b.append(String.format(Locale.ROOT, "throughput: %.0f correct answers/s%n", throughput));
-        b.append(String.format(Locale.ROOT, "latency ms: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  mean %.3f%n",
-                p50, p90, p99, p999, max, mean));
-        b.append("verdicts:");
-        verdicts.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> b.append("  ").append(e.getKey()).append('=').append(e.getValue()));
-        b.append('\n').append("errors:");
-        errors.forEach((k, v) -> b.append("  ").append(k).append('=').append(v));
-        b.append(String.format(Locale.ROOT, "  socket_errors=%d%n", socketErrors));
+        b.append("latency ms:");
+        String gap = " ";
+        for (Latency l : latencies()) {
+            b.append(String.format(Locale.ROOT, "%s%s %.3f", gap, l.text(), l.ms()));
+            gap = "  ";
+        }
+        b.append('\n');
+        counts().forEach((name, m) -> {
+            b.append(name).append(':');
+            m.forEach((k, v) -> b.append("  ").append(k).append('=').append(v));
+            if (name.equals("errors")) {
+                b.append(String.format(Locale.ROOT, "  socket_errors=%d", socketErrors));
+            }
+            b.append('\n');
+        });
         b.append(String.format(Locale.ROOT, "load generator CPU: %.2f s (%.0f%% of one core)%n", cpuSeconds, cpuPercent));
         if (serverCpuPercent >= 0) {
             b.append(String.format(Locale.ROOT, "server CPU over the measured window: %.0f%% of one core%n", serverCpuPercent));
@@ -94,15 +102,13 @@ public record Report(String target, String mode, String shape, boolean messageAu
             g.writeNumberField("socketErrors", socketErrors);
             num(g, "throughput", throughput);
             g.writeObjectFieldStart("latencyMs");
-            num(g, "p50", p50);
-            num(g, "p90", p90);
-            num(g, "p99", p99);
-            num(g, "p99_9", p999);
-            num(g, "max", max);
-            num(g, "mean", mean);
+            for (Latency l : latencies()) {
+                num(g, l.json(), l.ms());
+            }
             g.writeEndObject();
-            counts(g, "verdicts", new TreeMap<>(verdicts));
-            counts(g, "errors", errors);
+            for (Map.Entry<String, Map<String, Long>> c : counts().entrySet()) {
+                counts(g, c.getKey(), c.getValue());
+            }
             g.writeNumberField("correctnessErrors", correctnessErrors);
             g.writeNumberField("availabilityErrors", availabilityErrors);
             g.writeObjectFieldStart("cpu");
@@ -116,6 +122,24 @@ public record Report(String target, String mode, String shape, boolean messageAu
             throw new UncheckedIOException(e); // a StringWriter does not fail
         }
         return w.toString();
+    }
+
+    /** One latency figure: its JSON name, its name in the text, milliseconds. */
+    private record Latency(String json, String text, double ms) {
+    }
+
+    /** The latency figures, in the order both renderings list them. */
+    private List<Latency> latencies() {
+        return List.of(new Latency("p50", "p50", p50), new Latency("p90", "p90", p90), new Latency("p99", "p99", p99),
+                new Latency("p99_9", "p99.9", p999), new Latency("max", "max", max), new Latency("mean", "mean", mean));
+    }
+
+    /** The two count lists both renderings write: verdicts sorted by name, errors in their class order. */
+    private Map<String, Map<String, Long>> counts() {
+        Map<String, Map<String, Long>> m = new LinkedHashMap<>();
+        m.put("verdicts", new TreeMap<>(verdicts));
+        m.put("errors", errors);
+        return m;
     }
 
     private static void counts(JsonGenerator g, String name, Map<String, Long> m) throws IOException {

@@ -33,6 +33,22 @@ final class ReportTest {
     }
 
     @Test
+    void toText_isThePeoplesFormat_lineByLine() {
+        assertEquals("target 127.0.0.1:1812, closed 64, shape mab, Message-Authenticator on, 8 source port(s)\n"
+                + "expected: compliant accept\n"
+                + "requests: 998 measured answers, window 10.00 s (1000 sent incl. 3 retransmissions, 10 in warm-up, "
+                + "1 stray answers)\n"
+                + "throughput: 1235 correct answers/s\n"
+                + "latency ms: p50 0.250  p90 0.500  p99 1.000  p99.9 2.000  max 3.500  mean 0.333\n"
+                + "verdicts:  a reject=398  b accept=600\n"
+                + "errors:  timeout=2  mismatch=0  socket_errors=0\n"
+                + "load generator CPU: 1.50 s (75% of one core)\n"
+                + "server CPU over the measured window: 12% of one core\n"
+                + "result: FAILED, 2 wrong answer(s)\n",
+                report("127.0.0.1:1812", 10, 12).toText().replace(System.lineSeparator(), "\n"));
+    }
+
+    @Test
     void toJson_escapesQuotesAndBackslashes_andWritesNullForUnmeasuredNumbers() {
         String json = report("a\"b\\c", Double.NaN, -1).toJson();
         assertTrue(json.startsWith("{\"target\":\"a\\\"b\\\\c\","), json);

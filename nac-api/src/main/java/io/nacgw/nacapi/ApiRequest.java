@@ -15,21 +15,20 @@ import java.util.Map;
  * A complete, authenticated request as the handlers see it: no Netty HTTP message types beyond headers.
  * The body is owned by the request and released after the handler has been called.
  */
-final class ApiRequest {
+public final class ApiRequest {
     private final HttpMethod method;
     private final String path;
     private final Map<String, List<String>> query;
     private final HttpHeaders headers;
     private final ByteBuf body;
-    private final ApiPrincipal principal;
+    private final Admission admission;
     private final ByteBufAllocator alloc;
     private final InetSocketAddress remote;
     private final boolean keepAlive;
     /** When the request was complete (read, aggregated, authenticated): where its latency starts. */
     private final long receivedNanos = System.nanoTime();
-    private Map<String, String> pathVariables = Map.of();
 
-    ApiRequest(HttpMethod method, String uri, HttpHeaders headers, ByteBuf body, ApiPrincipal principal,
+    public ApiRequest(HttpMethod method, String uri, HttpHeaders headers, ByteBuf body, Admission admission,
                ByteBufAllocator alloc, InetSocketAddress remote, boolean keepAlive) {
         QueryStringDecoder d = new QueryStringDecoder(uri, java.nio.charset.StandardCharsets.UTF_8, true, 64);
         this.method = method;
@@ -37,17 +36,17 @@ final class ApiRequest {
         this.query = d.parameters();
         this.headers = headers;
         this.body = body;
-        this.principal = principal;
+        this.admission = admission;
         this.alloc = alloc;
         this.remote = remote;
         this.keepAlive = keepAlive;
     }
 
-    long receivedNanos() {
+    public long receivedNanos() {
         return receivedNanos;
     }
 
-    boolean keepAlive() {
+    public boolean keepAlive() {
         return keepAlive;
     }
 
@@ -55,51 +54,52 @@ final class ApiRequest {
         return method;
     }
 
-    String path() {
+    public String path() {
         return path;
     }
 
     /** The first value of a query parameter, or null. */
-    String param(String name) {
+    public String param(String name) {
         List<String> v = query.get(name);
         return v == null || v.isEmpty() ? null : v.get(0);
     }
 
-    Map<String, List<String>> query() {
+    public Map<String, List<String>> query() {
         return query;
     }
 
-    String pathVariable(String name) {
-        return pathVariables.get(name);
+    /** The route authentication resolved this request to (matched once), or null when it was not authenticated. */
+    public Routes.Match route() {
+        return admission == null ? null : admission.route();
     }
 
-    Map<String, String> pathVariables() {
-        return pathVariables;
+    public String pathVariable(String name) {
+        return pathVariables().get(name);
     }
 
-    void pathVariables(Map<String, String> vars) {
-        this.pathVariables = vars;
+    public Map<String, String> pathVariables() {
+        return admission == null ? Map.of() : admission.route().variables();
     }
 
-    HttpHeaders headers() {
+    public HttpHeaders headers() {
         return headers;
     }
 
-    ByteBuf body() {
+    public ByteBuf body() {
         return body;
     }
 
-    byte[] bodyBytes() {
+    public byte[] bodyBytes() {
         byte[] b = new byte[body.readableBytes()];
         body.getBytes(body.readerIndex(), b);
         return b;
     }
 
-    ApiPrincipal principal() {
-        return principal;
+    public ApiPrincipal principal() {
+        return admission == null ? null : admission.principal();
     }
 
-    ByteBufAllocator alloc() {
+    public ByteBufAllocator alloc() {
         return alloc;
     }
 
@@ -111,7 +111,7 @@ final class ApiRequest {
         return Paths.isIse(path);
     }
 
-    void release() {
+    public void release() {
         ReferenceCountUtil.safeRelease(body);
     }
 }

@@ -8,12 +8,12 @@ import java.util.Map;
 /**
  * A complete answer: status, content type and a body the response owns (released once written or dropped).
  */
-record ApiResponse(int status, String contentType, ByteBuf body, Map<String, String> headers) {
-    static final String XML = "application/xml; charset=utf-8";
-    static final String JSON = "application/json";
+public record ApiResponse(int status, String contentType, ByteBuf body, Map<String, String> headers) {
+    public static final String XML = "application/xml; charset=utf-8";
+    public static final String JSON = "application/json";
     static final String PROBLEM = "application/problem+json";
 
-    static ApiResponse of(int status, String contentType, ByteBuf body) {
+    public static ApiResponse of(int status, String contentType, ByteBuf body) {
         return new ApiResponse(status, contentType, body, Map.of());
     }
 

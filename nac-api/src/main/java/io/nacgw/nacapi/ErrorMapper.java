@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * status ({@link ApiException}); anything else is a 500 whose detail is an incident number that matches the
  * ERROR log line, never the exception text or a stack trace.
  */
-final class ErrorMapper {
+public final class ErrorMapper {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
     private static final AtomicLong INCIDENTS = new AtomicLong();
     private static final LogThrottle STORE_DOWN_LOG = LogThrottle.every(Duration.ofSeconds(10));
@@ -25,7 +25,7 @@ final class ErrorMapper {
     private ErrorMapper() {
     }
 
-    static ApiException toApiException(Throwable t, String path) {
+    public static ApiException toApiException(Throwable t, String path) {
         Throwable c = t;
         while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
             c = c.getCause();
@@ -42,7 +42,7 @@ final class ErrorMapper {
     }
 
     /** The store is known to be down: 503 with Retry-After, answered at once; one rate-limited WARN, no stack trace. */
-    static ApiException unavailable(StoreUnavailableException e) {
+    public static ApiException unavailable(StoreUnavailableException e) {
         long suppressed = STORE_DOWN_LOG.admit();
         if (suppressed >= 0) {
             log.warn("refusing writes while the store is unreachable ({} more not logged): {}", suppressed, e.getMessage());

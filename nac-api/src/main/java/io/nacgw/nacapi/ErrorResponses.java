@@ -10,15 +10,15 @@ import java.util.Map;
  * The one place that renders errors: XML {@code <ise_api>} for the Cisco ISE API (its clients only parse XML),
  * RFC 9457 {@code application/problem+json} everywhere else. Never a stack trace.
  */
-final class ErrorResponses {
+public final class ErrorResponses {
     private ErrorResponses() {
     }
 
-    static ApiResponse render(ByteBufAllocator alloc, String path, ApiException e) {
+    public static ApiResponse render(ByteBufAllocator alloc, String path, ApiException e) {
         return render(alloc, path, e.status(), e.getMessage(), e.headers());
     }
 
-    static ApiResponse render(ByteBufAllocator alloc, String path, int status, String detail,
+    public static ApiResponse render(ByteBufAllocator alloc, String path, int status, String detail,
                               Map<String, String> headers) {
         ByteBuf buf = alloc.buffer(256);
         try {

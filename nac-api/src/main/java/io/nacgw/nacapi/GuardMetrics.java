@@ -3,23 +3,23 @@ package io.nacgw.nacapi;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters of the abuse defences (connection caps, peer errors, revocation, Basic-auth work); see {@link ApiGuardStats}. */
-final class GuardMetrics {
-    final LongAdder connectionsRefused = new LongAdder();
-    final LongAdder revokedConnectionsClosed = new LongAdder();
-    final LongAdder basicVerifications = new LongAdder();
-    final LongAdder basicCoalesced = new LongAdder();
-    final LongAdder basicShed = new LongAdder();
-    final PeerErrors peerErrors;
+public final class GuardMetrics {
+    public final LongAdder connectionsRefused = new LongAdder();
+    public final LongAdder revokedConnectionsClosed = new LongAdder();
+    public final LongAdder basicVerifications = new LongAdder();
+    public final LongAdder basicCoalesced = new LongAdder();
+    public final LongAdder basicShed = new LongAdder();
+    public final PeerErrors peerErrors;
 
-    GuardMetrics() {
+    public GuardMetrics() {
         this(new PeerErrors());
     }
 
-    GuardMetrics(PeerErrors peerErrors) {
+    public GuardMetrics(PeerErrors peerErrors) {
         this.peerErrors = peerErrors;
     }
 
-    ApiGuardStats snapshot(int connectionsOpen) {
+    public ApiGuardStats snapshot(int connectionsOpen) {
         return new ApiGuardStats(connectionsOpen, connectionsRefused.sum(), revokedConnectionsClosed.sum(),
                 basicVerifications.sum(), basicCoalesced.sum(), basicShed.sum(), peerErrors.snapshot());
     }

@@ -9,48 +9,48 @@ import java.time.Instant;
  * A minimal streaming JSON writer into a (pooled) buffer, used on the hot path instead of a tree model. Commas are
  * placed automatically; the caller keeps objects and arrays balanced.
  */
-final class JsonWriter {
+public final class JsonWriter {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private final ByteBuf out;
     /** Bit i set: the container at depth i already holds a value, so the next one needs a comma. */
     private long needComma;
     private int depth;
 
-    JsonWriter(ByteBuf out) {
+    public JsonWriter(ByteBuf out) {
         this.out = out;
     }
 
-    ByteBuf buffer() {
+    public ByteBuf buffer() {
         return out;
     }
 
-    JsonWriter startObject() {
+    public JsonWriter startObject() {
         beforeValue();
         out.writeByte('{');
         push();
         return this;
     }
 
-    JsonWriter endObject() {
+    public JsonWriter endObject() {
         depth--;
         out.writeByte('}');
         return this;
     }
 
-    JsonWriter startArray() {
+    public JsonWriter startArray() {
         beforeValue();
         out.writeByte('[');
         push();
         return this;
     }
 
-    JsonWriter endArray() {
+    public JsonWriter endArray() {
         depth--;
         out.writeByte(']');
         return this;
     }
 
-    JsonWriter name(String name) {
+    public JsonWriter name(String name) {
         beforeValue();
         quoted(name);
         out.writeByte(':');
@@ -58,7 +58,7 @@ final class JsonWriter {
         return this;
     }
 
-    JsonWriter value(String s) {
+    public JsonWriter value(String s) {
         beforeValue();
         if (s == null) {
             out.writeCharSequence("null", StandardCharsets.US_ASCII);
@@ -68,36 +68,36 @@ final class JsonWriter {
         return this;
     }
 
-    JsonWriter value(long v) {
+    public JsonWriter value(long v) {
         beforeValue();
         out.writeCharSequence(Long.toString(v), StandardCharsets.US_ASCII);
         return this;
     }
 
-    JsonWriter value(boolean v) {
+    public JsonWriter value(boolean v) {
         beforeValue();
         out.writeCharSequence(v ? "true" : "false", StandardCharsets.US_ASCII);
         return this;
     }
 
-    JsonWriter field(String name, String value) {
+    public JsonWriter field(String name, String value) {
         return name(name).value(value);
     }
 
     /** Writes the field only when {@code value} is not null. */
-    JsonWriter optField(String name, String value) {
+    public JsonWriter optField(String name, String value) {
         return value == null ? this : name(name).value(value);
     }
 
-    JsonWriter field(String name, long value) {
+    public JsonWriter field(String name, long value) {
         return name(name).value(value);
     }
 
-    JsonWriter field(String name, boolean value) {
+    public JsonWriter field(String name, boolean value) {
         return name(name).value(value);
     }
 
-    JsonWriter optField(String name, Instant value) {
+    public JsonWriter optField(String name, Instant value) {
         return value == null ? this : name(name).value(value.toString());
     }
 

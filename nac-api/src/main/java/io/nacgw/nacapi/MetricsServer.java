@@ -113,7 +113,7 @@ public final class MetricsServer implements AutoCloseable {
                     })
                     .bind(settings.host(), settings.port()).syncUninterruptibly().channel();
             MetricsServer s = new MetricsServer(group, ch);
-            log.info("metrics and health on http://{}/metrics and /health", ApiServer.hostPort(s.address()));
+            log.info("metrics and health on http://{}/metrics and /health", Paths.hostPort(s.address()));
             return s;
         } catch (Exception e) { // Netty rethrows the checked BindException undeclared
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -135,7 +135,7 @@ public final class MetricsServer implements AutoCloseable {
     @ChannelHandler.Sharable
     static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         /** Runs operations (reload, sync, sessions...): one thread, so two reloads never interleave. */
-        private static final java.util.concurrent.ThreadPoolExecutor OPERATIONS = ApiServer.pool("nacgw-ops", 1, 16);
+        private static final java.util.concurrent.ThreadPoolExecutor OPERATIONS = Workers.pool("nacgw-ops", 1, 16);
         private final Supplier<String> metrics;
         private final Supplier<Health> health;
         private final java.util.Map<String, Operation> operations;
@@ -214,15 +214,7 @@ public final class MetricsServer implements AutoCloseable {
                                     String type, String body) {
             ByteBuf buf = ctx.alloc().buffer(body.length() + 16);
             buf.writeCharSequence(body, StandardCharsets.UTF_8);
-            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);
-            res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
-            res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
-            HttpUtil.setKeepAlive(res, keepAlive);
-            if (keepAlive) {
-                ctx.writeAndFlush(res);
-            } else {
-                ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
-            }
+            HttpResponses.write(ctx, ApiResponse.of(status.code(), type, buf), keepAlive, false);
         }
 
         @Override

@@ -3,15 +3,15 @@ package io.nacgw.nacapi;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Path helpers shared by the router, auth and error handling. */
-final class Paths {
-    static final String ISE_PREFIX = "/ciscoise";
+/** Path and text helpers shared by the router, auth, the handlers and error handling. */
+public final class Paths {
+    public static final String ISE_PREFIX = "/ciscoise";
 
     private Paths() {
     }
 
     /** The decoded segments of an absolute path; a trailing slash is ignored ({@code /a/b/} = {@code /a/b}). */
-    static String[] segments(String path) {
+    public static String[] segments(String path) {
         List<String> out = new ArrayList<>(8);
         int i = path.startsWith("/") ? 1 : 0;
         int n = path.length();
@@ -44,7 +44,7 @@ final class Paths {
     }
 
     /** The path part of a request URI (no query, no fragment). */
-    static String path(String uri) {
+    public static String path(String uri) {
         int q = uri.indexOf('?');
         int h = uri.indexOf('#');
         int end = q < 0 ? h : h < 0 ? q : Math.min(q, h);
@@ -54,5 +54,22 @@ final class Paths {
             p = slash < 0 ? "/" : p.substring(slash);
         }
         return p.isEmpty() ? "/" : p;
+    }
+
+    /** A client-supplied value made safe to echo: shortened, control characters replaced. */
+    public static String printable(String s) {
+        String t = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        StringBuilder sb = new StringBuilder(t.length());
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            sb.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return sb.toString();
+    }
+
+    /** {@code host:port}, with an IPv6 host in brackets, for log lines. */
+    public static String hostPort(java.net.InetSocketAddress a) {
+        String h = a.getAddress().getHostAddress();
+        return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
     }
 }

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
  * every {@link #INTERVAL_NANOS} (a minute) and at most {@link #LINES_PER_INTERVAL} lines per reason in that time
  * whatever the number of addresses. Failed TLS handshakes are also counted by why they failed ({@link TlsFailures}). Stack traces are kept for our own bugs (see {@link ErrorMapper}).
  */
-final class PeerErrors {
+public final class PeerErrors {
     private static final Logger log = LoggerFactory.getLogger(PeerErrors.class);
     static final long INTERVAL_NANOS = PeerLogLimiter.MINUTE_NANOS;
     static final int LINES_PER_INTERVAL = 10;
@@ -107,7 +107,7 @@ final class PeerErrors {
      * Counts and (rate-limited) logs {@code cause} from {@code peer}; returns false, doing nothing, when it is not a
      * peer error.
      */
-    boolean report(SocketAddress peer, Throwable cause) {
+    public boolean report(SocketAddress peer, Throwable cause) {
         Reason reason = classify(cause);
         if (reason == null) {
             return false;
@@ -122,7 +122,7 @@ final class PeerErrors {
         return true;
     }
 
-    void report(Reason reason, SocketAddress peer, String detail) {
+    public void report(Reason reason, SocketAddress peer, String detail) {
         counts.get(reason).increment();
         if (reason == Reason.CONNECTION_RESET) {
             log.debug("{} from {}: {}", reason.wireName(), peer, detail);
@@ -170,7 +170,7 @@ final class PeerErrors {
     }
 
     /** Failed TLS handshakes by {@link TlsFailures} reason (every name present, zero included), for metrics. */
-    Map<String, Long> tlsHandshakeFailures() {
+    public Map<String, Long> tlsHandshakeFailures() {
         Map<String, Long> m = new java.util.LinkedHashMap<>();
         tlsReasons.forEach((k, v) -> m.put(k, v.sum()));
         return m;

@@ -9,11 +9,11 @@ import java.util.concurrent.CompletionStage;
  * One route: method and path template ({@code {name}} matches one segment), who may call it, and its handler.
  * A streaming route is answered by a handler in front of the aggregator and has no {@link #handler()}.
  */
-record Route(HttpMethod method, String template, RouteGroup group, Handler handler) {
+public record Route(HttpMethod method, String template, RouteGroup group, Handler handler) {
 
     /** Answers a request; runs on the event loop and must not block. */
     @FunctionalInterface
-    interface Handler {
+    public interface Handler {
         CompletionStage<ApiResponse> handle(ApiRequest request);
     }
 

@@ -1,7 +1,7 @@
 package io.nacgw.nacapi;
 
 /** Who may call a route. */
-enum RouteGroup {
+public enum RouteGroup {
     /** NAC appliances: read-only lookups. Admins may call these too. */
     PARTNER(ApiRole.PARTNER),
     /** Writers: ingest and delete. */
@@ -13,7 +13,7 @@ enum RouteGroup {
         this.needs = needs;
     }
 
-    ApiRole needs() {
+    public ApiRole needs() {
         return needs;
     }
 }

@@ -8,20 +8,20 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /** Every route of the API, matched by method and path. The OpenAPI test walks this list. */
-final class Routes {
+public final class Routes {
     /** A match, or the methods the path would accept (for 405), or nothing (404). */
-    record Match(Route route, Map<String, String> variables, List<String> allowed) {
-        RouteGroup group() {
+    public record Match(Route route, Map<String, String> variables, List<String> allowed) {
+        public RouteGroup group() {
             return route != null ? route.group() : RouteGroup.PARTNER;
         }
     }
 
     private final List<Route> routes;
-    /** Each route's template, split once: matching runs twice per request (auth, router). */
+    /** Each route's template, split once: matched once per request, by authentication. */
     private final String[][] templates;
     private final boolean[] literal;
 
-    Routes(List<Route> routes) {
+    public Routes(List<Route> routes) {
         this.routes = List.copyOf(routes);
         this.templates = new String[this.routes.size()][];
         this.literal = new boolean[this.routes.size()];
@@ -31,11 +31,11 @@ final class Routes {
         }
     }
 
-    List<Route> all() {
+    public List<Route> all() {
         return routes;
     }
 
-    Match match(HttpMethod method, String path) {
+    public Match match(HttpMethod method, String path) {
         String[] segments = Paths.segments(path);
         TreeSet<String> allowed = null;
         // literal templates first, so /devices/lookup wins over /devices/{deviceId} (also for 405's Allow)

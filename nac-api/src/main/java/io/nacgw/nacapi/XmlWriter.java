@@ -8,33 +8,33 @@ import java.nio.charset.StandardCharsets;
  * Writes XML straight into a (pooled) buffer: no DOM, no intermediate strings. Text is escaped and characters
  * that XML 1.0 forbids are dropped, so whatever the MDM stored can never break the document.
  */
-final class XmlWriter {
+public final class XmlWriter {
     private final ByteBuf out;
 
-    XmlWriter(ByteBuf out) {
+    public XmlWriter(ByteBuf out) {
         this.out = out;
     }
 
-    XmlWriter declaration() {
+    public XmlWriter declaration() {
         out.writeCharSequence("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", StandardCharsets.US_ASCII);
         return this;
     }
 
-    XmlWriter start(String name) {
+    public XmlWriter start(String name) {
         out.writeByte('<');
         out.writeCharSequence(name, StandardCharsets.US_ASCII);
         out.writeByte('>');
         return this;
     }
 
-    XmlWriter end(String name) {
+    public XmlWriter end(String name) {
         out.writeByte('<').writeByte('/');
         out.writeCharSequence(name, StandardCharsets.US_ASCII);
         out.writeByte('>');
         return this;
     }
 
-    XmlWriter empty(String name) {
+    public XmlWriter empty(String name) {
         out.writeByte('<');
         out.writeCharSequence(name, StandardCharsets.US_ASCII);
         out.writeByte('/').writeByte('>');
@@ -42,7 +42,7 @@ final class XmlWriter {
     }
 
     /** An element with escaped text; nothing at all when {@code text} is null. */
-    XmlWriter element(String name, String text) {
+    public XmlWriter element(String name, String text) {
         if (text != null) {
             start(name);
             text(text);
@@ -51,19 +51,19 @@ final class XmlWriter {
         return this;
     }
 
-    XmlWriter element(String name, long value) {
+    public XmlWriter element(String name, long value) {
         start(name);
         out.writeCharSequence(Long.toString(value), StandardCharsets.US_ASCII);
         return end(name);
     }
 
-    XmlWriter element(String name, boolean value) {
+    public XmlWriter element(String name, boolean value) {
         start(name);
         out.writeCharSequence(value ? "true" : "false", StandardCharsets.US_ASCII);
         return end(name);
     }
 
-    XmlWriter text(CharSequence s) {
+    public XmlWriter text(CharSequence s) {
         int runStart = 0;
         int n = s.length();
         for (int i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.nacapi.ise.IseSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nacgw.core.id.MacAddress;
@@ -27,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Streaming NDJSON ingest end to end: batches, per-line errors, stale lines, cut-off clients, a large stream. */
-final class BulkIngestTest {
+public final class BulkIngestTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static TestGateway gw;
     private static HttpClient admin;
@@ -43,7 +44,7 @@ final class BulkIngestTest {
         gw.close();
     }
 
-    static String line(long prefix, long i, String modified) {
+    public static String line(long prefix, long i, String modified) {
         UUID id = new UUID(prefix, i);
         return "{\"deviceId\":\"" + id + "\",\"managementState\":\"managed\",\"complianceState\":\"compliant\","
                 + "\"lastModified\":\"" + modified + "\",\"macs\":[\"" + MacAddress.of((prefix & 0xFFFF) << 32 | i).canonical()

@@ -1,5 +1,6 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.nacapi.ise.IseSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;

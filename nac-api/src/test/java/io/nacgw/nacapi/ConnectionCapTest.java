@@ -1,5 +1,6 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.nacapi.ise.IseSettings;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

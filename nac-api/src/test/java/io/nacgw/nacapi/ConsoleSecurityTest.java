@@ -1,7 +1,9 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.nacapi.console.AdminOperation;
+import io.nacgw.nacapi.console.ConsoleServices;
 import io.nacgw.core.device.ComplianceState;
-import io.nacgw.nacapi.console.ConsoleSessions;
+import io.nacgw.nacapi.auth.ConsoleSessions;
 import io.nacgw.nacapi.console.DecisionFeed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,7 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.nacapi.ise.IseApi;
+import io.nacgw.nacapi.ise.IseSettings;
 import io.nacgw.core.device.ComplianceState;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.DeviceGuid;

@@ -1,5 +1,7 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.nacapi.ise.IseSettings;
+import io.nacgw.nacapi.json.JsonApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nacgw.core.testing.Needs;
@@ -168,7 +170,7 @@ final class OpenApiTest {
 
     @Test
     void managementStateEnum_listsEveryState() throws Exception {
-        try (java.io.InputStream in = OpenApiTest.class.getResourceAsStream("openapi.json")) {
+        try (java.io.InputStream in = OpenApiTest.class.getResourceAsStream("json/openapi.json")) {
             JsonNode spec = new ObjectMapper().readTree(in);
             TreeSet<String> documented = new TreeSet<>();
             spec.findValues("managementState").forEach(n -> n.path("enum").forEach(v -> documented.add(v.asText())));

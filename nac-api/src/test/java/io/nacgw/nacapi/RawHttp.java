@@ -8,12 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** One keep-alive request over an already open TLS socket, for tests that watch a single connection's fate. */
-final class RawHttp {
+public final class RawHttp {
     private RawHttp() {
     }
 
     /** GET mdminfo; returns the status line with the whole response consumed, or null when the connection is gone. */
-    static String mdminfo(SSLSocket s) {
+    public static String mdminfo(SSLSocket s) {
         try {
             OutputStream out = s.getOutputStream();
             out.write("GET /ciscoise/mdminfo/?ise_api_version=3 HTTP/1.1\r\nHost: localhost\r\n\r\n"

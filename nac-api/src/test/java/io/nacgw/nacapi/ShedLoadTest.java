@@ -1,5 +1,6 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.nacapi.ise.IseSettings;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.DeviceIdentifier;

@@ -1,5 +1,12 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.nacapi.console.ConsoleServices;
+import io.nacgw.nacapi.auth.ApiUser;
+import io.nacgw.nacapi.auth.AuthSettings;
+import io.nacgw.nacapi.auth.PasswordHash;
+import io.nacgw.nacapi.ise.IseSettings;
+import io.nacgw.nacapi.server.ApiServer;
+import io.nacgw.nacapi.server.ApiSettings;
 import io.nacgw.core.testing.TestStores;
 import io.nacgw.certs.CertificateAuthority;
 import io.nacgw.certs.ClientAuth;
@@ -45,23 +52,23 @@ import java.util.function.UnaryOperator;
  * A running API over real parts for end-to-end tests: a nacgw CA with partner, admin, role-less and revoked
  * client certificates, a temp-file SQLite store behind the compliance index, and the HTTPS server on 127.0.0.1:0.
  */
-final class TestGateway implements AutoCloseable {
+public final class TestGateway implements AutoCloseable {
     static final String PARTNER_PASSWORD = "partner secret 1";
     static final String ADMIN_PASSWORD = "admin secret 2";
-    static final String REDIRECT = "https://portal.example.com/enrol";
+    public static final String REDIRECT = "https://portal.example.com/enrol";
     private static final char[] P12 = "p12".toCharArray();
 
     final Path dir;
     final CertificateAuthority ca;
-    final IssuedClient partnerCert;
+    public final IssuedClient partnerCert;
     final IssuedClient adminCert;
     final IssuedClient revokedCert;
     final ComplianceStore store;
     /** The service the server uses (possibly wrapped by a test). */
     final ComplianceService service;
-    final AccessPolicy policy;
+    public final AccessPolicy policy;
     final ApiServer server;
-    final ReloadingTlsContext tls;
+    public final ReloadingTlsContext tls;
 
     TestGateway(UnaryOperator<ApiSettings> settings, IseSettings ise) throws Exception {
         this(settings, ise, null);
@@ -107,7 +114,7 @@ final class TestGateway implements AutoCloseable {
         tls.onReload(() -> server.closeUntrustedConnections(tls::stillTrusts)); // as the gateway wires it
     }
 
-    static TestGateway start() throws Exception {
+    public static TestGateway start() throws Exception {
         return new TestGateway(s -> s, IseSettings.defaults(REDIRECT));
     }
 
@@ -129,7 +136,7 @@ final class TestGateway implements AutoCloseable {
         return "?";
     }
 
-    int port() {
+    public int port() {
         return server.address().getPort();
     }
 
@@ -141,7 +148,7 @@ final class TestGateway implements AutoCloseable {
         return ca.layout().caCertificate();
     }
 
-    ClientTls clientTls(IssuedClient cert) {
+    public ClientTls clientTls(IssuedClient cert) {
         return cert == null ? TlsContexts.client(List.of(caFile()))
                 : TlsContexts.client(List.of(caFile()), cert.chainFile(), cert.keyFile());
     }
@@ -151,7 +158,7 @@ final class TestGateway implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    static String basic(String user, String password) {
+    public static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
@@ -177,7 +184,7 @@ final class TestGateway implements AutoCloseable {
     }
 
     /** A managed device checked in an hour ago, with the given compliance and MACs. */
-    static DeviceRecord device(UUID id, ComplianceState state, String... macs) {
+    public static DeviceRecord device(UUID id, ComplianceState state, String... macs) {
         DeviceRecord.Builder b = DeviceRecord.builder().deviceId(DeviceGuid.intune(id.toString()))
                 .deviceName("dev-" + id.toString().substring(0, 8)).userPrincipalName("alice@example.com")
                 .platform(Platform.IOS).osVersion("17.2").model("iPhone 15").manufacturer("Apple")

@@ -70,6 +70,9 @@ public final class DebugTrace {
 
     /** What {@link #poll} returns: new event texts, and whether the session has ended (then nothing more comes). */
     public record Batch(List<String> events, boolean ended, int emitted, int dropped) {
+        public Batch {
+            events = List.copyOf(events);
+        }
     }
 
     /**

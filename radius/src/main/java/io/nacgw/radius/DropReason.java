@@ -33,9 +33,8 @@ public enum DropReason {
     /** The compliance index refused a lookup (loader full) or failed; the NAS will retransmit. */
     LOOKUP_FAILED,
     /**
-     * Shed before any parsing or cryptography: the datagram may have waited in the receive queue longer than
-     * {@code radius.maxQueueDelay}, or the port's admission rate ({@code radius.maxRequestsPerSecond}) was exceeded.
-     * Dropped so the ones admitted are answered in time; the NAS retransmits.
+     * Shed before any parsing or cryptography: the port's admission rate ({@code radius.maxRequestsPerSecond}) was
+     * exceeded. The newest datagrams are dropped so the ones admitted are answered in time; the NAS retransmits.
      */
     OVERLOADED,
     /** The reply would exceed 4096 bytes once the request's Proxy-State attributes are copied into it (RFC 2865). */

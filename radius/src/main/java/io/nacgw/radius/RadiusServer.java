@@ -49,8 +49,7 @@ public final class RadiusServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RadiusServer.class);
     /** One byte more than the largest RADIUS packet, so an oversize datagram is seen as such, not cut to size. */
     private static final int MAX_DATAGRAM = 4097;
-    /** Datagrams per recvmmsg call: one read loop is one call. */
-    private static final int DATAGRAMS_PER_READ = ServerComponents.DATAGRAMS_PER_READ_LOOP;
+    private static final int DATAGRAMS_PER_READ = 16;
 
     private final ServerComponents components;
     private final EventLoopGroup group;
@@ -147,12 +146,10 @@ public final class RadiusServer implements AutoCloseable {
             b.channel(EpollDatagramChannel.class)
                     .option(EpollChannelOption.SO_REUSEPORT, true)
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ)
-                            .maxMessagesPerRead(ServerComponents.DATAGRAMS_PER_READ_LOOP));
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));
         } else {
             b.channel(NioDatagramChannel.class)
-                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM)
-                            .maxMessagesPerRead(ServerComponents.DATAGRAMS_PER_READ_LOOP));
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
         }
         InetSocketAddress bound = null;
         for (int i = 0; i < count; i++) {
@@ -253,6 +250,14 @@ public final class RadiusServer implements AutoCloseable {
     /** Appends a line to the audit log the server writes its decisions to (never blocks; dropped when full). */
     public void audit(AuditRecord record) {
         components.audit(record);
+    }
+
+    /**
+     * Datagrams the kernel dropped at these ports because a receive buffer was full (sized by radius.maxQueueDelay):
+     * the overload shed before the server saw it. Reads /proc (for metrics, not per request).
+     */
+    public long receiveQueueDrops() {
+        return KernelUdpDrops.of(java.util.Set.of(authAddress.getPort(), acctAddress.getPort()));
     }
 
     /** Counters for metrics. */

@@ -28,11 +28,12 @@ import java.util.Objects;
  * @param maxRequestsPerSecond datagrams admitted per second on each port, checked before any parsing or
  *                            cryptography (0: no limit); beyond it the newest are dropped and counted as
  *                            {@code overloaded}, so an overload costs a copy and a counter, not a decode and an HMAC
- * @param maxQueueDelay       longest a datagram may have waited in a channel's receive queue and still be processed
- *                            ({@link Duration#ZERO}: no bound); while the queue has not been empty for longer, what
- *                            is read is dropped and counted as {@code overloaded} before any parsing, so what is
- *                            answered is answered in time whatever the machine's capacity (default 100 ms, well
- *                            inside the 1-5 s after which a NAS retransmits)
+ * @param maxQueueDelay       how long a full receive queue may take to drain: each channel's SO_RCVBUF is sized to
+ *                            hold this long's worth at the rate the channel is measured to serve (at most
+ *                            {@code receiveBufferBytes}), so the kernel drops the newest of an overload and what is
+ *                            answered is answered in time whatever the machine's capacity ({@link Duration#ZERO}:
+ *                            the buffer stays at {@code receiveBufferBytes}; default 100 ms, well inside the 1-5 s
+ *                            after which a NAS retransmits)
  */
 public record RadiusSettings(String bindAddress, int authPort, int acctPort, int channels, boolean nativeTransport,
                              Duration duplicateTtl, int duplicateCacheSize, int accountingThreads, int accountingQueue,

@@ -48,7 +48,15 @@ public final class ClientCertificate {
      * @throws IllegalArgumentException naming {@code sync.clientCertificate} when the file cannot be used
      */
     public static ClientCertificate fromPkcs12(Path file, Secret password, String alias) {
-        char[] pw = password.reveal().toCharArray();
+        char[] pw = password.revealChars();
+        try {
+            return fromPkcs12(file, pw, alias);
+        } finally {
+            java.util.Arrays.fill(pw, '\0');
+        }
+    }
+
+    private static ClientCertificate fromPkcs12(Path file, char[] pw, String alias) {
         KeyStore ks;
         try (InputStream in = Files.newInputStream(file)) {
             ks = KeyStore.getInstance("PKCS12");
@@ -84,8 +92,6 @@ public final class ClientCertificate {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("sync.clientCertificate: cannot read the key in " + file + ": "
                     + e.getMessage(), e);
-        } finally {
-            java.util.Arrays.fill(pw, '\0');
         }
     }
 

@@ -24,8 +24,10 @@ import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsClientProtocol;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsServerCertificate;
+import org.bouncycastle.tls.TlsSession;
 import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
@@ -61,7 +63,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One full EAP-TLS handshake (no resumption) driven in memory: nacgw's server side ({@link TlsConversation} over
+ * One EAP-TLS handshake, full or resumed, driven in memory: nacgw's server side ({@link TlsConversation} over
  * the {@link TlsMaterial} the gateway loads, including the client-chain verification) against a bctls client with
  * an ECDSA P-256 device certificate, as {@code bench/eap-tls.sh} sets up, in one thread. The client's own work is
  * inside the figure; {@link #main} measures the CPU time of each side instead. {@code tls} picks the version,
@@ -80,15 +82,32 @@ public class EapTlsHandshakeBenchmark {
     @Param({"ec", "rsa"})
     String serverKey;
 
-    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    /** {@code full}: a new session every time; {@code resumed}: the client resumes one TLS 1.2 session (session id). */
+    @Param({"full", "resumed"})
+    String handshake;
+
+    /**
+     * The server's bctls crypto: {@code hybrid} (what the gateway runs: {@link HybridTlsCrypto}), {@code bc}
+     * (BouncyCastle's lightweight API for everything), {@code jca} (bctls's JCA layer over the JDK's providers, the
+     * server's signature still by the lightweight signer).
+     */
+    @Param({"hybrid", "bc", "jca"})
+    String crypto;
+
+    private static final com.sun.management.ThreadMXBean CPU =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
 
     private TlsMaterial material;
     /** CPU nanoseconds this thread spent in nacgw's server side (only counted by {@link #main}). */
     private long serverCpu;
+    /** Bytes this thread allocated in nacgw's server side (only counted by {@link #main}). */
+    private long serverAlloc;
     private boolean countCpu;
     private JcaTlsCrypto clientCrypto;
     private KeyPair deviceKeys;
     private X509Certificate device;
+    /** The session the client resumes ({@code resumed}), from the first handshake. */
+    private TlsSession session;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -106,7 +125,10 @@ public class EapTlsHandshakeBenchmark {
         Path certFile = pem(dir.resolve("server.pem"), server);
         Path keyFile = pem(dir.resolve("server.key"), new JcaPKCS8Generator(serverKeys.getPrivate(), null));
         EapSettings s = EapSettings.DISABLED.withEnabled(true).withTls(List.of(caFile), certFile, keyFile);
-        material = TlsMaterial.load(s, Clock.systemUTC());
+        material = material(crypto, s);
+        if ("resumed".equals(handshake) && !"1.2".equals(tls)) {
+            throw new IllegalArgumentException("resumed handshakes are TLS 1.2 (nacgw sends no TLS 1.3 tickets)");
+        }
         // the JDK's providers lack the RSA-PSS names bctls asks for (an RSA server signs with PSS)
         clientCrypto = new JcaTlsCryptoProvider().setProvider(new BouncyCastleProvider())
                 .create(new SecureRandom());
@@ -115,17 +137,35 @@ public class EapTlsHandshakeBenchmark {
         }
     }
 
+    private static TlsMaterial material(String shape, EapSettings s) {
+        SecureRandom random = new SecureRandom();
+        switch (shape) {
+            case "hybrid":
+                return TlsMaterial.load(s, Clock.systemUTC());
+            case "bc":
+                BcTlsCrypto bc = new BcTlsCrypto(random);
+                return TlsMaterial.load(s, Clock.systemUTC(), bc, bc);
+            case "jca":
+                return TlsMaterial.load(s, Clock.systemUTC(), new JcaTlsCryptoProvider().create(random),
+                        new BcTlsCrypto(random));
+            default:
+                throw new IllegalArgumentException("crypto must be hybrid, bc or jca, got " + shape);
+        }
+    }
+
     @Benchmark
-    public boolean fullHandshake() throws Exception {
+    public boolean oneHandshake() throws Exception {
         return handshake();
     }
 
     /** Runs one conversation to the end; true when both sides completed with the same keys. */
     private boolean handshake() throws IOException, MalformedEapException {
         long t0 = countCpu ? CPU.getCurrentThreadCpuTime() : 0;
+        long a0 = countCpu ? CPU.getCurrentThreadAllocatedBytes() : 0;
         TlsConversation server = new TlsConversation(material);
         if (countCpu) {
             serverCpu += CPU.getCurrentThreadCpuTime() - t0;
+            serverAlloc += CPU.getCurrentThreadAllocatedBytes() - a0;
         }
         Client client = new Client();
         TlsClientProtocol protocol = new TlsClientProtocol();
@@ -135,12 +175,14 @@ public class EapTlsHandshakeBenchmark {
                 byte[] flight = new byte[1 + protocol.getAvailableOutputBytes()];
                 protocol.readOutput(flight, 1, flight.length - 1);
                 long t1 = countCpu ? CPU.getCurrentThreadCpuTime() : 0;
+                long a1 = countCpu ? CPU.getCurrentThreadAllocatedBytes() : 0;
                 TlsConversation.Step step = server.onResponse(flight, 65_000);
                 if (countCpu) {
                     serverCpu += CPU.getCurrentThreadCpuTime() - t1;
+                    serverAlloc += CPU.getCurrentThreadAllocatedBytes() - a1;
                 }
                 if (step.kind() == TlsConversation.Step.Kind.DONE) {
-                    return client.done && server.clientChain() != null;
+                    return finished(client, server);
                 }
                 if (step.kind() == TlsConversation.Step.Kind.FAILED) {
                     throw new IllegalStateException(step.reason() + ": " + step.detail());
@@ -148,7 +190,7 @@ public class EapTlsHandshakeBenchmark {
                 byte[] d = step.typeData();
                 protocol.offerInput(d, 1, d.length - 1);
                 if (client.done && protocol.getAvailableOutputBytes() == 0) {
-                    return server.clientChain() != null;
+                    return finished(client, server);
                 }
             }
             throw new IllegalStateException("no end after 16 rounds");
@@ -158,35 +200,83 @@ public class EapTlsHandshakeBenchmark {
         }
     }
 
+    /** True when both sides completed, resumed when asked to; keeps the first session for the resumed runs. */
+    private boolean finished(Client client, TlsConversation server) {
+        if (session == null && "resumed".equals(handshake)) {
+            session = client.session;
+        } else if ("resumed".equals(handshake) && !server.peer().resumed()) {
+            throw new IllegalStateException("the server did not resume the session");
+        }
+        return client.done && server.clientChain() != null;
+    }
+
     /**
-     * CPU time per handshake, split into nacgw's server side and the client, which stays meaningful on a busy
-     * machine (wall-clock figures do not): {@code java -cp benchmarks.jar io.nacgw.radius.eap.EapTlsHandshakeBenchmark
-     * [tls] [ec|rsa] [warm-up handshakes] [measured handshakes]}.
+     * CPU time and allocation per handshake of nacgw's server side (and the client's CPU), which stay meaningful on
+     * a busy machine (wall-clock figures do not): {@code java -cp benchmarks.jar
+     * io.nacgw.radius.eap.EapTlsHandshakeBenchmark [tls] [ec|rsa] [warm-up handshakes] [measured handshakes]
+     * [full|resumed] [crypto[,crypto...]]}. Several crypto shapes run in one JVM, alternating in rounds of 100
+     * handshakes so that the machine's drift hits them alike; each line gives the median of its rounds.
      */
     public static void main(String[] args) throws Exception {
-        EapTlsHandshakeBenchmark b = new EapTlsHandshakeBenchmark();
-        b.tls = args.length > 0 ? args[0] : "1.2";
-        b.serverKey = args.length > 1 ? args[1] : "ec";
+        String[] shapes = (args.length > 5 ? args[5] : "hybrid").split(",");
         int warm = args.length > 2 ? Integer.parseInt(args[2]) : 3000;
         int n = args.length > 3 ? Integer.parseInt(args[3]) : 3000;
-        b.setUp();
+        EapTlsHandshakeBenchmark[] benches = new EapTlsHandshakeBenchmark[shapes.length];
+        for (int i = 0; i < shapes.length; i++) {
+            EapTlsHandshakeBenchmark b = new EapTlsHandshakeBenchmark();
+            b.tls = args.length > 0 ? args[0] : "1.2";
+            b.serverKey = args.length > 1 ? args[1] : "ec";
+            b.handshake = args.length > 4 ? args[4] : "full";
+            b.crypto = shapes[i];
+            b.setUp();
+            benches[i] = b;
+        }
         for (int i = 0; i < warm; i++) {
-            b.handshake();
+            for (EapTlsHandshakeBenchmark b : benches) {
+                b.handshake();
+            }
         }
-        b.countCpu = true;
-        long all0 = CPU.getCurrentThreadCpuTime();
-        int ok = 0;
-        for (int i = 0; i < n; i++) {
-            ok += b.handshake() ? 1 : 0;
+        int round = 100;
+        int rounds = Math.max(1, n / round);
+        double[][] server = new double[shapes.length][rounds];
+        double[][] client = new double[shapes.length][rounds];
+        double[][] alloc = new double[shapes.length][rounds];
+        int[] ok = new int[shapes.length];
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < shapes.length; i++) {
+                EapTlsHandshakeBenchmark b = benches[i];
+                b.countCpu = true;
+                b.serverCpu = 0;
+                b.serverAlloc = 0;
+                long all0 = CPU.getCurrentThreadCpuTime();
+                for (int k = 0; k < round; k++) {
+                    ok[i] += b.handshake() ? 1 : 0;
+                }
+                long all = CPU.getCurrentThreadCpuTime() - all0;
+                server[i][r] = b.serverCpu / 1e3 / round;
+                client[i][r] = (all - b.serverCpu) / 1e3 / round;
+                alloc[i][r] = b.serverAlloc / 1024.0 / round;
+            }
         }
-        long all = CPU.getCurrentThreadCpuTime() - all0;
-        System.out.printf("tls %s, server key %s: %d of %d handshakes complete; CPU per handshake: server %.0f us, "
-                + "client %.0f us%n", b.tls, b.serverKey, ok, n, b.serverCpu / 1e3 / n, (all - b.serverCpu) / 1e3 / n);
+        for (int i = 0; i < shapes.length; i++) {
+            EapTlsHandshakeBenchmark b = benches[i];
+            System.out.printf("tls %s, server key %s, %s, crypto %s: %d of %d handshakes complete; per handshake "
+                    + "(median of %d rounds): server CPU %.0f us, server allocation %.1f KiB, client CPU %.0f us%n",
+                    b.tls, b.serverKey, b.handshake, b.crypto, ok[i], rounds * round, rounds, median(server[i]),
+                    median(alloc[i]), median(client[i]));
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     /** The supplicant: the device certificate, ECDSA with SHA-256; it is its own authentication callback. */
     private final class Client extends DefaultTlsClient implements TlsAuthentication {
         boolean done;
+        TlsSession session;
 
         Client() {
             super(clientCrypto);
@@ -195,6 +285,11 @@ public class EapTlsHandshakeBenchmark {
         @Override
         protected ProtocolVersion[] getSupportedVersions() {
             return "1.3".equals(tls) ? ProtocolVersion.TLSv13.only() : ProtocolVersion.TLSv12.only();
+        }
+
+        @Override
+        public TlsSession getSessionToResume() {
+            return EapTlsHandshakeBenchmark.this.session;
         }
 
         @Override
@@ -228,6 +323,7 @@ public class EapTlsHandshakeBenchmark {
         public void notifyHandshakeComplete() throws IOException {
             super.notifyHandshakeComplete();
             done = true;
+            session = context.getResumableSession();
         }
     }
 

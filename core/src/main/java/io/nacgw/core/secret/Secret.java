@@ -3,6 +3,8 @@ package io.nacgw.core.secret;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,6 +98,20 @@ public final class Secret {
     /** The secret as text, only for the protocol field that carries it (a token request, a key-store password). */
     public String reveal() {
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The secret as characters, for an API that takes a password as {@code char[]} (a key store): a fresh array the
+     * caller owns and wipes ({@code Arrays.fill(chars, '\0')}) after use; no String copy of the secret is made.
+     */
+    public char[] revealChars() {
+        CharBuffer decoded = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(bytes));
+        char[] chars = new char[decoded.remaining()];
+        decoded.get(chars);
+        if (decoded.hasArray()) {
+            Arrays.fill(decoded.array(), '\0');
+        }
+        return chars;
     }
 
     private Mac newMac() {

@@ -94,7 +94,7 @@ final class JdbcSessionStore implements SessionStore {
         if (node != null && (node.isBlank() || node.length() > 64)) {
             throw new IllegalArgumentException("node name must be 1-64 characters, got '" + node + "'");
         }
-        StoreDatabase db = StoreDatabase.open(s, "nacgw-sessions", Math.max(2, Math.min(8, s.maxPoolSize())));
+        StoreDatabase db = StoreDatabase.open(s, "sessions", Math.max(2, Math.min(8, s.maxPoolSize())));
         log.info("session store open: {}{}", db.description(), node == null ? "" : " as node " + node);
         return new JdbcSessionStore(db, clock, node);
     }
@@ -207,45 +207,46 @@ final class JdbcSessionStore implements SessionStore {
         long at = e.at().toEpochMilli();
         boolean stop = e.kind() == SessionEvent.Kind.STOP;
         // an interim or stop for an unseen session: it started no later than this
-        insertRow(c, newId(), e.nas(), e.acctSessionId(), e.nasPort(), e.nasPortId(), e.mac(), e.deviceId(),
-                e.userName(), e.framedIp(), e.classValue(), e.auditSessionId(), null, null, null, null, null, at,
-                stop ? at : null, stop ? e.terminateCause() : null, null);
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            insertRow(ps, newId(), e.nas(), e.acctSessionId(), e.nasPort(), e.nasPortId(), e.mac(), e.deviceId(),
+                    e.userName(), e.framedIp(), e.classValue(), e.auditSessionId(), null, null, null, null, null, at,
+                    stop ? at : null, stop ? e.terminateCause() : null, null);
+        }
     }
 
-    private void insertRow(Connection c, String id, NasRef n, String acctSessionId, Long nasPort,
+    /** Binds and runs {@link #INSERT} on {@code ps} (the caller prepares it, once per batch of Accepts). */
+    private void insertRow(PreparedStatement ps, String id, NasRef n, String acctSessionId, Long nasPort,
                                   String nasPortId, MacAddress mac, DeviceGuid deviceId, String userName,
                                   String framedIp, String classValue, String auditSessionId, String profile,
                                   Verdict verdict, String decisionId, Long authorizedAt, Long expiresAt, long at,
                                   Long stoppedAt, Integer terminateCause, Long answerHash) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            ps.setString(1, id);
-            ps.setString(2, n.id());
-            ps.setString(3, acctSessionId);
-            ps.setString(4, n.client());
-            ps.setString(5, n.address());
-            ps.setString(6, n.source());
-            setLong(ps, 7, nasPort);
-            ps.setString(8, nasPortId);
-            setLong(ps, 9, mac == null ? null : mac.value());
-            ps.setString(10, device(deviceId));
-            ps.setString(11, userName);
-            ps.setString(12, framedIp);
-            ps.setString(13, classValue);
-            ps.setString(14, auditSessionId);
-            ps.setString(15, profile);
-            ps.setString(16, verdict == null ? null : verdict.wireName());
-            ps.setString(17, decisionId);
-            setLong(ps, 18, authorizedAt);
-            setLong(ps, 19, expiresAt);
-            ps.setLong(20, at);
-            ps.setLong(21, at);
-            setLong(ps, 22, stoppedAt);
-            setInt(ps, 23, terminateCause);
-            ps.setString(24, node);
-            ps.setString(25, n.transport().wireName());
-            setLong(ps, 26, answerHash);
-            ps.executeUpdate();
-        }
+        ps.setString(1, id);
+        ps.setString(2, n.id());
+        ps.setString(3, acctSessionId);
+        ps.setString(4, n.client());
+        ps.setString(5, n.address());
+        ps.setString(6, n.source());
+        setLong(ps, 7, nasPort);
+        ps.setString(8, nasPortId);
+        setLong(ps, 9, mac == null ? null : mac.value());
+        ps.setString(10, device(deviceId));
+        ps.setString(11, userName);
+        ps.setString(12, framedIp);
+        ps.setString(13, classValue);
+        ps.setString(14, auditSessionId);
+        ps.setString(15, profile);
+        ps.setString(16, verdict == null ? null : verdict.wireName());
+        ps.setString(17, decisionId);
+        setLong(ps, 18, authorizedAt);
+        setLong(ps, 19, expiresAt);
+        ps.setLong(20, at);
+        ps.setLong(21, at);
+        setLong(ps, 22, stoppedAt);
+        setInt(ps, 23, terminateCause);
+        ps.setString(24, node);
+        ps.setString(25, n.transport().wireName());
+        setLong(ps, 26, answerHash);
+        ps.executeUpdate();
     }
 
     /**
@@ -312,7 +313,8 @@ final class JdbcSessionStore implements SessionStore {
                     }
                     if (authorize(st, a, AUTHORIZE_ACCEPT_ONLY) == 0) {
                         long at = a.at().toEpochMilli();
-                        insertRow(c, newId(), a.nas(), null, a.nasPort(), a.nasPortId(), a.mac(), a.deviceId(),
+                        insertRow(st.prepare(INSERT), newId(), a.nas(), null, a.nasPort(), a.nasPortId(), a.mac(),
+                                a.deviceId(),
                                 a.userName(), null, a.classValue(), null, a.profile(), a.verdict(), a.decisionId(),
                                 at, a.expiresAt().toEpochMilli(), at, null, null, a.answerHash());
                     }

@@ -60,7 +60,7 @@ final class JdbcComplianceStore implements ComplianceStore {
     }
 
     static JdbcComplianceStore open(StoreSettings s) {
-        StoreDatabase db = StoreDatabase.open(s, "nacgw-store", s.maxPoolSize());
+        StoreDatabase db = StoreDatabase.open(s, "devices", s.maxPoolSize());
         log.info("store open: {} ({}{})", db.description(), db.engine(),
                 db.engine() == StoreEngine.SQLITE ? ", WAL, synchronous=" + s.sync() : "");
         return new JdbcComplianceStore(db);

@@ -63,6 +63,15 @@ final class SecretTest {
     }
 
     @Test
+    void revealChars_isTheTextAsAFreshArrayTheCallerMayWipe() {
+        Secret s = Secret.of("pässwörd-€1");
+        char[] first = s.revealChars();
+        assertEquals("pässwörd-€1", new String(first));
+        java.util.Arrays.fill(first, '\0');
+        assertEquals("pässwörd-€1", new String(s.revealChars()), "wiping the caller's copy leaves the secret intact");
+    }
+
+    @Test
     void toString_isMasked() {
         assertEquals("Secret[***]", Secret.of("topsecret").toString());
     }

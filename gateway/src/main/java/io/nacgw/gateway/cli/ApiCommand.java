@@ -1,6 +1,6 @@
 package io.nacgw.gateway.cli;
 
-import io.nacgw.nacapi.PasswordHash;
+import io.nacgw.nacapi.auth.PasswordHash;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import java.util.Arrays;
@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 /** {@code nacgw api ...}: helpers for the HTTPS API's configuration. */
 @Command(name = "api", mixinStandardHelpOptions = true, description = "HTTPS API helpers.",
         subcommands = {ApiCommand.HashPassword.class})
-public final class ApiCommand implements Runnable {
+final class ApiCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
                         + "unknown devices -> found:false (ISE: empty deviceList).",
                 "Exit status: 0 every answer right; 1 a wrong answer (HTTP status, unreadable body, mismatch); "
                         + "2 usage error; 3 only timeouts/connect failures/unsent."})
-public final class ApiLoadtest implements Callable<Integer> {
+final class ApiLoadtest implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
                 + "unless --pki DIR is given.",
         subcommands = {CertsCommand.Init.class, CertsCommand.Issue.class, CertsCommand.ListCerts.class,
                 CertsCommand.Revoke.class, CertsCommand.Crl.class, CertsCommand.Inspect.class})
-public final class CertsCommand implements Runnable {
+final class CertsCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** {@code --config} and {@code --data-dir}, shared by every command that opens the gateway's data. */
-public final class ConfigOptions {
+final class ConfigOptions {
     /** Name of the config file kept in the data directory when no --config is given. */
     public static final String DEFAULT_FILE = "nacgw.yaml";
 

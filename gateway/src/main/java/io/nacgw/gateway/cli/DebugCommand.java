@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
                 + "rule of the profile and the answer; for an Accounting-Request the session found or created, what "
                 + "was stored and the answer. Printed as they happen (the operations port is polled twice a second) until --seconds "
                 + "pass or --events were traced. One trace at a time; it costs nothing when none runs.")
-public final class DebugCommand implements Callable<Integer> {
+final class DebugCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
     @Mixin

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
         description = "Show the running gateway's most recent RADIUS decisions, newest first (talks to its metrics "
                 + "port, metrics.host:metrics.port; the full record is the audit log).",
         subcommands = {DecisionsCommand.Recent.class})
-public final class DecisionsCommand implements Runnable {
+final class DecisionsCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -5,7 +5,7 @@ import io.nacgw.core.store.ComplianceStore;
 import io.nacgw.gateway.DeviceLookup;
 import io.nacgw.gateway.config.NacgwConfig;
 import io.nacgw.gateway.imports.DeviceImporter;
-import io.nacgw.nacapi.DeviceJson;
+import io.nacgw.nacapi.json.DeviceJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 @Command(name = "devices", mixinStandardHelpOptions = true, description = "Import, show and explain devices.",
         subcommands = {DevicesCommand.Import.class, DevicesCommand.Export.class, DevicesCommand.Get.class,
                 DevicesCommand.Explain.class})
-public final class DevicesCommand implements Runnable {
+final class DevicesCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

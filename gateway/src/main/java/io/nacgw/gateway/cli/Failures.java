@@ -6,7 +6,7 @@ import io.nacgw.gateway.config.ConfigException;
 import picocli.CommandLine;
 
 /** Turns exceptions into one "nacgw: ..." line and an exit status; no stack traces for operator errors. */
-public final class Failures implements CommandLine.IExecutionExceptionHandler {
+final class Failures implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         String msg = e.getMessage() == null ? e.toString() : e.getMessage();

@@ -2,7 +2,7 @@ package io.nacgw.gateway.cli;
 
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.id.MacAddress;
-import io.nacgw.nacapi.DeviceJson;
+import io.nacgw.nacapi.json.DeviceJson;
 import io.nacgw.loadgen.DeviceClass;
 import io.nacgw.loadgen.SyntheticDevices;
 import picocli.CommandLine;
@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 /** {@code nacgw loadtest ...}: synthetic devices and load generators. */
 @Command(name = "loadtest", mixinStandardHelpOptions = true, description = "Synthetic devices and load generators.",
         subcommands = {LoadtestCommand.Devices.class, RadiusLoadtest.class, ApiLoadtest.class})
-public final class LoadtestCommand implements Runnable {
+final class LoadtestCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

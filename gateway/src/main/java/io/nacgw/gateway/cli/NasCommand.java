@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
         description = "Show the running gateway's RADIUS clients with their decisions and last request since start "
                 + "(talks to its metrics port, metrics.host:metrics.port).",
         subcommands = {NasCommand.ListNas.class})
-public final class NasCommand implements Runnable {
+final class NasCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -40,7 +40,7 @@ import java.util.concurrent.Callable;
                         + "grace -> Accept VLAN 100, everything else -> Reject. --expect-* options refine either.",
                 "Exit status: 0 every answer right; 1 a wrong answer (mismatch, bad authenticator, missing "
                         + "Message-Authenticator, malformed, unexpected code); 2 usage error; 3 only timeouts/unsent."})
-public final class RadiusLoadtest implements Callable<Integer> {
+final class RadiusLoadtest implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

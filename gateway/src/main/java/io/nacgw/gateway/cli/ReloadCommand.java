@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
                 + "and log levels apply at once, without dropping requests in flight; keys that need a restart are named. An invalid "
                 + "config is refused and the running one stays. Exit status: 0 applied, 1 refused or no gateway, "
                 + "2 usage. SIGHUP does the same (the outcome then goes to the gateway's log).")
-public final class ReloadCommand implements Callable<Integer> {
+final class ReloadCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
     @Mixin

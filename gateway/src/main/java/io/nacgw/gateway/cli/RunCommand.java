@@ -19,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
         description = "Start the gateway and serve until stopped. Without --config it uses DIR/nacgw.yaml in the data "
                 + "directory (default ./data), writing the documented default config and the embedded SQLite store (nacgw.db) there "
                 + "on first start.")
-public final class RunCommand implements Callable<Integer> {
+final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

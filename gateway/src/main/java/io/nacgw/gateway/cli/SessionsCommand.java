@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
         description = "Show the network sessions the running gateway knows, or re-authenticate one through CoA "
                 + "(talks to its metrics port, metrics.host:metrics.port).",
         subcommands = {SessionsCommand.ListSessions.class, SessionsCommand.Reauth.class})
-public final class SessionsCommand implements Runnable {
+final class SessionsCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

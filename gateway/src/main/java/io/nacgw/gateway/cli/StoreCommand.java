@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 @Command(name = "store", mixinStandardHelpOptions = true,
         description = "Back up or restore the embedded store (devices, sessions, sync state). PostgreSQL: pg_dump.",
         subcommands = {StoreCommand.Backup.class, StoreCommand.Restore.class})
-public final class StoreCommand implements Runnable {
+final class StoreCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

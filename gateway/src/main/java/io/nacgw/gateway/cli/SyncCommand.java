@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 @Command(name = "sync", mixinStandardHelpOptions = true,
         description = "Show or start the running gateway's MDM sync (talks to its metrics port, metrics.host:metrics.port).",
         subcommands = {SyncCommand.Status.class, SyncCommand.Run.class})
-public final class SyncCommand implements Runnable {
+final class SyncCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -2,11 +2,11 @@ package io.nacgw.gateway.config;
 
 import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.nacapi.ApiRole;
-import io.nacgw.nacapi.ApiSettings;
-import io.nacgw.nacapi.ApiUser;
-import io.nacgw.nacapi.AuthSettings;
-import io.nacgw.nacapi.ClientIdentityResolver;
-import io.nacgw.nacapi.PasswordHash;
+import io.nacgw.nacapi.server.ApiSettings;
+import io.nacgw.nacapi.auth.ApiUser;
+import io.nacgw.nacapi.auth.AuthSettings;
+import io.nacgw.nacapi.auth.ClientIdentityResolver;
+import io.nacgw.nacapi.auth.PasswordHash;
 
 import java.time.Duration;
 import java.util.ArrayList;

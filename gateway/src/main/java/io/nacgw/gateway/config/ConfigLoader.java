@@ -107,8 +107,8 @@ public final class ConfigLoader {
             }
             if (cfg.api().enabled()) {
                 cfg.api().settings();
-                cfg.api().auth(policy, io.nacgw.nacapi.ClientIdentityResolver.NONE);
-                cfg.ise().settings(io.nacgw.gateway.Gateway.redirectFallback(policy), "0");
+                cfg.api().auth(policy, io.nacgw.nacapi.auth.ClientIdentityResolver.NONE);
+                cfg.ise().settings(IseConfig.redirectFallback(policy), "0");
             }
             if (cfg.metrics().enabled()) {
                 cfg.metrics().settings();

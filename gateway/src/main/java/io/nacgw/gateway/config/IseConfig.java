@@ -1,6 +1,7 @@
 package io.nacgw.gateway.config;
 
-import io.nacgw.nacapi.IseSettings;
+import io.nacgw.core.policy.AccessPolicy;
+import io.nacgw.nacapi.ise.IseSettings;
 
 /**
  * {@code ise:} what the Cisco ISE MDM API announces in {@code mdminfo} and how it pages. Its {@code paging_info}
@@ -14,6 +15,12 @@ public record IseConfig(String redirectUrl, Integer queryMaxSize, String vendor,
 
     static IseConfig defaults() {
         return new IseConfig(null, null, null, null, null, null);
+    }
+
+    /** The default profile's remediation URL, else its enrolment URL (null when it has neither). */
+    public static String redirectFallback(AccessPolicy policy) {
+        String r = policy.defaultProfile().remediationUrl();
+        return r != null ? r : policy.defaultProfile().enrollmentUrl();
     }
 
     /**

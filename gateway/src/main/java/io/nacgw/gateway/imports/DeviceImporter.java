@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.nacgw.nacapi.DeviceJson;
+import io.nacgw.nacapi.json.DeviceJson;
 import io.nacgw.core.device.DeviceRecord;
 import io.nacgw.core.store.UpsertOutcome;
 

@@ -1,7 +1,6 @@
 package io.nacgw.gateway.cli;
 
 import io.nacgw.core.testing.Needs;
-import io.nacgw.gateway.Main;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,5 @@
 package io.nacgw.gateway.cli;
 
-import io.nacgw.gateway.Main;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

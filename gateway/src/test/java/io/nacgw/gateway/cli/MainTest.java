@@ -1,6 +1,5 @@
 package io.nacgw.gateway.cli;
 
-import io.nacgw.gateway.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -161,7 +160,7 @@ final class MainTest {
     @Test
     void storeLockedByARunningGateway_isExplained() {
         java.io.StringWriter err = new java.io.StringWriter();
-        picocli.CommandLine cl = new picocli.CommandLine(new io.nacgw.gateway.Main()).setErr(new java.io.PrintWriter(err, true));
+        picocli.CommandLine cl = new picocli.CommandLine(new io.nacgw.gateway.cli.Main()).setErr(new java.io.PrintWriter(err, true));
         int status = new Failures().handleExecutionException(new io.nacgw.core.store.StoreException(
                 "cannot migrate the store schema at jdbc:sqlite:/x/nacgw.db: [SQLITE_BUSY] The database file is locked (database is locked)", null), cl, null);
         assertEquals(1, status);

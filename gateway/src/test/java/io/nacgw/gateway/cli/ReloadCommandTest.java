@@ -82,8 +82,8 @@ final class ReloadCommandTest {
     @Test
     void reload_appliesApiUsersAndLogLevelsLive_andSaysSo() throws Exception {
         int port = freePort();
-        String oldHash = io.nacgw.nacapi.PasswordHash.create("old password 1".toCharArray(), 10_000).encoded();
-        String newHash = io.nacgw.nacapi.PasswordHash.create("new password 2".toCharArray(), 10_000).encoded();
+        String oldHash = io.nacgw.nacapi.auth.PasswordHash.create("old password 1".toCharArray(), 10_000).encoded();
+        String newHash = io.nacgw.nacapi.auth.PasswordHash.create("new password 2".toCharArray(), 10_000).encoded();
         Path f = dir.resolve("nacgw.yaml");
         Files.writeString(f, API_CONFIG.formatted(oldHash, port, "io.nacgw.sync: warn", ""));
         var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.nacgw.radius.coa");

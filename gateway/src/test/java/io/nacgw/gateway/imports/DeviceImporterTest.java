@@ -30,7 +30,7 @@ final class DeviceImporterTest {
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
 
     private static String json(DeviceRecord r) {
-        return io.nacgw.nacapi.DeviceJson.toJson(r);
+        return io.nacgw.nacapi.json.DeviceJson.toJson(r);
     }
 
     @Test
@@ -128,7 +128,7 @@ final class DeviceImporterTest {
                 .udid(io.nacgw.core.id.Udid.parse("00008030-001A2D3E3C41802E"))
                 .entraId(io.nacgw.core.id.DeviceGuid.entra("6a0b9f3e-0c1d-4e2f-8a9b-0c1d2e3f4a5b")).build();
         var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json(full));
-        assertEquals(full, io.nacgw.nacapi.DeviceJson.fromTree(node));
+        assertEquals(full, io.nacgw.nacapi.json.DeviceJson.fromTree(node));
         assertFalse(json(full).contains("null"));
     }
 }

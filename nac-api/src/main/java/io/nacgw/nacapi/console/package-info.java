@@ -1,8 +1,10 @@
 /**
- * The operator console's server-side parts that know no Netty: browser sessions with CSRF tokens
- * ({@link io.nacgw.nacapi.console.ConsoleSessions}), the static assets and the security headers that go with them
- * ({@link io.nacgw.nacapi.console.ConsoleAssets}), and the bounded, lossy fan-out of decisions to live streams
- * ({@link io.nacgw.nacapi.console.DecisionFeed}). The HTTP side (login, the event streams, the admin routes the
- * pages call) is in {@code io.nacgw.nacapi}, next to the pipeline it is part of.
+ * The operator console: its own paths and sign-in ({@link io.nacgw.nacapi.console.ConsoleHandler}), the admin
+ * routes its pages call ({@link io.nacgw.nacapi.console.ConsoleApi}), the live event streams
+ * ({@link io.nacgw.nacapi.console.EventStreamHandler}), the static assets and their security headers
+ * ({@link io.nacgw.nacapi.console.ConsoleAssets}), the bounded, lossy fan-out of decisions
+ * ({@link io.nacgw.nacapi.console.DecisionFeed}) and what the gateway plugs in
+ * ({@link io.nacgw.nacapi.console.ConsoleServices}, {@link io.nacgw.nacapi.console.AdminOperation}). Browser
+ * sessions themselves are authentication ({@code io.nacgw.nacapi.auth.ConsoleSessions}).
  */
 package io.nacgw.nacapi.console;

@@ -92,9 +92,14 @@ final class FileSink implements AuditSink {
     private void prune() throws IOException {
         String prefix = file.getFileName() + ".";
         List<Path> rotated = new ArrayList<>();
-        try (DirectoryStream<Path> d = Files.newDirectoryStream(file.toAbsolutePath().getParent(), prefix + "*")) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null) { // the file system root is no audit file
+            return;
+        }
+        try (DirectoryStream<Path> d = Files.newDirectoryStream(dir, prefix + "*")) {
             for (Path p : d) {
-                if (ROTATED.matcher(p.getFileName().toString().substring(prefix.length())).matches()) {
+                Path name = p.getFileName();
+                if (name != null && ROTATED.matcher(name.toString().substring(prefix.length())).matches()) {
                     rotated.add(p);
                 }
             }

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -354,7 +355,7 @@ final class CoaEngine {
             acked.increment();
             complete(p, CoaResult.Answer.ACK, null, now);
         } else {
-            nakked.computeIfAbsent(cause == null ? 0 : cause, k -> new LongAdder()).increment();
+            nakked.computeIfAbsent(Objects.requireNonNullElse(cause, 0), k -> new LongAdder()).increment();
             if (cause != null && cause == CoaResult.RESOURCES_UNAVAILABLE && p.attempts < settings.maxAttempts()) {
                 p.notBefore = now + settings.timeoutNanos(p.attempts);
                 d.retries.add(p);

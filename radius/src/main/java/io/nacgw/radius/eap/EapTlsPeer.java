@@ -19,12 +19,11 @@ import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Vector;
 
@@ -96,29 +95,25 @@ final class EapTlsPeer extends DefaultTlsServer {
             throw new TlsFatalAlert(TlsUtils.isTLSv13(context) ? AlertDescription.certificate_required
                     : AlertDescription.handshake_failure);
         }
-        X509Certificate[] chain = toX509(certificate);
         try {
-            material.verifier().verify(chain);
+            clientChain = material.verifier().verify(encoded(certificate));
         } catch (PeerCertificateRejectedException e) {
             rejection = e.reason();
             rejectionDetail = e.getMessage();
             throw new TlsFatalAlert(alertFor(e.reason()));
-        }
-        clientChain = chain;
-    }
-
-    static X509Certificate[] toX509(Certificate certificate) throws IOException {
-        try {
-            CertificateFactory f = CertificateFactory.getInstance("X.509");
-            X509Certificate[] chain = new X509Certificate[certificate.getLength()];
-            for (int i = 0; i < chain.length; i++) {
-                chain[i] = (X509Certificate) f.generateCertificate(
-                        new ByteArrayInputStream(certificate.getCertificateAt(i).getEncoded()));
-            }
-            return chain;
         } catch (CertificateException e) {
             throw new TlsFatalAlert(AlertDescription.bad_certificate);
         }
+    }
+
+    /** The DER certificates of a Certificate message, leaf first (none for null). */
+    private static List<byte[]> encoded(Certificate certificate) throws IOException {
+        int n = certificate == null ? 0 : certificate.getLength();
+        List<byte[]> der = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            der.add(certificate.getCertificateAt(i).getEncoded());
+        }
+        return der;
     }
 
     private static short alertFor(RejectReason r) {
@@ -143,7 +138,7 @@ final class EapTlsPeer extends DefaultTlsServer {
         SecurityParameters sp = context.getSecurityParametersHandshake();
         boolean tls13 = TlsUtils.isTLSv13(sp.getNegotiatedVersion());
         SignatureAndHashAlgorithm alg = chooseSignature(sp.getClientSigAlgs(), tls13);
-        return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), material.crypto, material.key,
+        return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), material.signerCrypto, material.key,
                 material.serverCertificate(tls13), alg);
     }
 
@@ -189,15 +184,15 @@ final class EapTlsPeer extends DefaultTlsServer {
         SecurityParameters sp = context.getSecurityParametersConnection();
         if (sp.isResumedSession()) {
             // the chain was verified when the session was made; check it again (revoked or expired since?)
-            Certificate peer = sp.getPeerCertificate();
-            X509Certificate[] chain = peer == null || peer.isEmpty() ? new X509Certificate[0] : toX509(peer);
             try {
-                material.verifier().verify(chain);
-                clientChain = chain;
+                clientChain = material.verifier().verify(encoded(sp.getPeerCertificate()));
             } catch (PeerCertificateRejectedException e) {
                 rejection = e.reason();
                 rejectionDetail = e.getMessage();
                 material.forget(sp.getSessionID());
+            } catch (CertificateException e) {
+                material.forget(sp.getSessionID());
+                throw new TlsFatalAlert(AlertDescription.bad_certificate);
             }
         } else if (!TlsUtils.isTLSv13(sp.getNegotiatedVersion())) {
             material.remember(context.getSession());

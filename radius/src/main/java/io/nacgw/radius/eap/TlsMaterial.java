@@ -17,6 +17,7 @@ import org.bouncycastle.tls.HashAlgorithm;
 import org.bouncycastle.tls.TlsSession;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCertificate;
+import org.bouncycastle.tls.crypto.TlsCrypto;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 import java.io.ByteArrayInputStream;
@@ -44,7 +45,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * CRLs fetched from URLs change) and the bounded TLS 1.2 session cache for resumption. Thread-safe.
  */
 final class TlsMaterial {
-    final BcTlsCrypto crypto;
+    /** The crypto of every handshake step but the server's signature. */
+    final TlsCrypto crypto;
+    /** The crypto that signs with {@link #key} (BouncyCastle's lightweight EC/RSA signers). */
+    final BcTlsCrypto signerCrypto;
     /** The server's private key, parsed once: its EC domain keeps the fixed-point tables of its base point. */
     final AsymmetricKeyParameter key;
     final boolean ecKey;
@@ -57,9 +61,10 @@ final class TlsMaterial {
     private final Vector<X500Name> authorities;
     private final Cache<ByteBuffer, TlsSession> sessions;
 
-    private TlsMaterial(BcTlsCrypto crypto, AsymmetricKeyParameter key, List<byte[]> chain,
+    private TlsMaterial(TlsCrypto crypto, BcTlsCrypto signerCrypto, AsymmetricKeyParameter key, List<byte[]> chain,
                         ClientChainVerifier verifier, boolean tls13Only, Cache<ByteBuffer, TlsSession> sessions) {
         this.crypto = crypto;
+        this.signerCrypto = signerCrypto;
         this.key = key;
         // parsed once: the chain is the same in every handshake
         TlsCertificate[] certs = new TlsCertificate[chain.size()];
@@ -93,6 +98,12 @@ final class TlsMaterial {
 
     /** Loads the server files and trust; throws {@link IllegalArgumentException} naming the key that is wrong. */
     static TlsMaterial load(EapSettings s, Clock clock) {
+        HybridTlsCrypto crypto = new HybridTlsCrypto(new SecureRandom());
+        return load(s, clock, crypto, crypto);
+    }
+
+    /** {@link #load} with other crypto (EapTlsHandshakeBenchmark compares the shapes). */
+    static TlsMaterial load(EapSettings s, Clock clock, TlsCrypto crypto, BcTlsCrypto signerCrypto) {
         ClientChainVerifier v;
         try {
             v = ClientChainVerifier.load(s.trustedCaFiles(), s.crlFiles(), clock);
@@ -101,17 +112,13 @@ final class TlsMaterial {
         }
         List<byte[]> chain = readChain(s.serverCertificate());
         AsymmetricKeyParameter key = readKey(s.serverKey());
-        // BouncyCastle's lightweight crypto, not bctls's JCA layer: through JCA every server signature rebuilt the
-        // key's curve point and recomputed its fixed-point table (15% of a full handshake's CPU), and every step
-        // looked its algorithm up by name (EapTlsHandshakeBenchmark, docs/benchmarks.md)
-        BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
         Cache<ByteBuffer, TlsSession> sessions = s.resumption() ? Caffeine.newBuilder()
                 .maximumSize(s.sessionCacheSize())
                 .expireAfterWrite(s.sessionLifetime())
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .executor(Runnable::run)
                 .build() : null;
-        return new TlsMaterial(crypto, key, chain, v, "1.3".equals(s.minVersion()), sessions);
+        return new TlsMaterial(crypto, signerCrypto, key, chain, v, "1.3".equals(s.minVersion()), sessions);
     }
 
     private static List<byte[]> readChain(Path file) {

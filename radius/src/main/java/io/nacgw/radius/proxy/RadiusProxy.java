@@ -631,7 +631,7 @@ public final class RadiusProxy implements AutoCloseable {
     }
 
     /** A pool at run time. */
-    private final class Pool {
+    private static final class Pool {
         final PoolSettings s;
         final List<Upstream> upstreams = new ArrayList<>();
         final LongAdder failures = new LongAdder();

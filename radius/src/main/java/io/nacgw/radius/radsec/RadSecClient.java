@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
@@ -57,7 +58,7 @@ public final class RadSecClient implements AutoCloseable {
     private final Pending[] pending = new Pending[IDS];
     private int nextId = RANDOM.nextInt(IDS);
     private int outstanding;
-    private volatile long unexpectedReplies;
+    private final LongAdder unexpectedReplies = new LongAdder();
     /** Answers CoA-Request / Disconnect-Request the server sends on this connection (RFC 6614 §2.5), or null. */
     private volatile Function<byte[], byte[]> serverRequests;
 
@@ -238,7 +239,7 @@ public final class RadSecClient implements AutoCloseable {
 
     /** Replies that matched no outstanding request (late, after a timeout) and were discarded. */
     public long unexpectedReplies() {
-        return unexpectedReplies;
+        return unexpectedReplies.sum();
     }
 
     /** Whether the connection is open. */
@@ -293,7 +294,7 @@ public final class RadSecClient implements AutoCloseable {
                 Function<byte[], byte[]> h = serverRequests;
                 byte[] answer = h == null ? null : h.apply(d);
                 if (answer == null) {
-                    unexpectedReplies++;
+                    unexpectedReplies.increment();
                 } else {
                     ctx.writeAndFlush(Unpooled.wrappedBuffer(answer));
                 }
@@ -303,7 +304,7 @@ public final class RadSecClient implements AutoCloseable {
             int id = d[1] & 0xFF;
             Pending p = pending[id];
             if (problem == null && p == null) {
-                unexpectedReplies++;
+                unexpectedReplies.increment();
                 return;
             }
             byte[] auth = Arrays.copyOfRange(p == null ? d : p.request, RadiusCrypto.AUTH_OFFSET,

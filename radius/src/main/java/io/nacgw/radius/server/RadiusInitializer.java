@@ -8,7 +8,7 @@ import io.netty.channel.ChannelInitializer;
  * The request path of one service port, in order. Every handler is shared by all channels of the port.
  * <pre>
  *   datagram       DatagramPacket ⇄ InboundPacket / OutboundPacket (the socket edge)
- *   admission      waited over radius.maxQueueDelay, or over radius.maxRequestsPerSecond → drop, before any parsing
+ *   admission      sizes the receive buffer to radius.maxQueueDelay; over radius.maxRequestsPerSecond → drop
  *   client         unknown source address → drop, before any parsing
  *   structure      lengths, attributes, vendor sub-attributes, code allowed on this port → else drop
  *   authenticator  Message-Authenticator / Request Authenticator on the raw bytes, picks the secret → else drop

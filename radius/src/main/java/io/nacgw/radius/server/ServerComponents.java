@@ -31,11 +31,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * pipeline in an {@code EmbeddedChannel}.
  */
 public final class ServerComponents implements AutoCloseable {
-    /**
-     * The most datagrams one read loop of a channel reads (its maxMessagesPerRead): a loop that reads fewer found the
-     * socket empty, which is how {@code Admission} bounds the time a datagram waited in the receive queue.
-     */
-    public static final int DATAGRAMS_PER_READ_LOOP = 16;
     private final AccessPolicy policy;
     private final AtomicReference<NasRegistry> registry;
     private final Counters counters;
@@ -142,7 +137,7 @@ public final class ServerComponents implements AutoCloseable {
     /** One admission bucket per port: accounting bursts do not eat the authentication budget. */
     private Admission admission(RadiusSettings settings) {
         return new Admission(settings.maxRequestsPerSecond(), settings.maxQueueDelay().toNanos(),
-                DATAGRAMS_PER_READ_LOOP, System::nanoTime, counters);
+                settings.receiveBufferBytes(), System::nanoTime, counters);
     }
 
     /** Every profile a client names must exist in the policy; the message names the offending key. */

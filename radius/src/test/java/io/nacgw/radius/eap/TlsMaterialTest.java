@@ -8,7 +8,9 @@ import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.PreCompInfo;
 import org.bouncycastle.math.ec.FixedPointUtil;
+import org.bouncycastle.tls.EncryptionAlgorithm;
 import org.bouncycastle.tls.HashAlgorithm;
+import org.bouncycastle.tls.crypto.CryptoHashAlgorithm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +65,18 @@ final class TlsMaterialTest {
         signer.generateSignature(new byte[32]);
         assertSame(g, ((ECPrivateKeyParameters) m.key).getParameters().getG());
         assertSame(table, g.getCurve().getPreCompInfo(g, FixedPointUtil.PRECOMP_NAME), "the second signature reuses it");
+    }
+
+    @Test
+    void gatewayCrypto_hashesWithTheJdk_andSignsWithTheLightweightApi() {
+        TlsMaterial m = load(new TestPki(dir, TestWorld.NOW, false));
+        assertTrue(m.crypto instanceof HybridTlsCrypto);
+        assertSame(m.crypto, m.signerCrypto);
+        assertTrue(m.crypto.createHash(CryptoHashAlgorithm.sha256).getClass().getName().contains(".jcajce."),
+                "the JDK's SHA-256 (intrinsics)");
+        assertTrue(m.crypto.createHMACForHash(CryptoHashAlgorithm.sha256).getClass().getName().contains(".jcajce."));
+        assertTrue(m.crypto.hasEncryptionAlgorithm(EncryptionAlgorithm.CHACHA20_POLY1305),
+                "BouncyCastle's ChaCha20-Poly1305 where the JDK's is not reachable through bctls");
     }
 
     @Test

@@ -169,16 +169,7 @@ public final class HomeServer implements AutoCloseable {
                 \t\tmschap
                 \t\tpap
                 \t}
-                \tauthenticate {
-                \t\tAuth-Type PAP {
-                \t\t\tpap
-                \t\t}
-                \t\tAuth-Type CHAP {
-                \t\t\tchap
-                \t\t}
-                \t\tAuth-Type MS-CHAP {
-                \t\t\tmschap
-                \t\t}
+                AUTHENTICATE
                 EAP_AUTHENTICATE
                 \t}
                 \tpreacct {
@@ -202,7 +193,7 @@ public final class HomeServer implements AutoCloseable {
                 .replace("EAP_MODULE\n", eap == null ? "" : eapModule())
                 .replace("EAP_AUTHORIZE\n", eap == null ? "" : "\t\teap {\n\t\t\tok = return\n\t\t}\n")
                 .replace("EAP_AUTHENTICATE\n", eap == null ? "" : "\t\tAuth-Type eap {\n\t\t\teap\n\t\t}\n")
-                .replace("EAP_INNER\n", eap == null ? "" : INNER_TUNNEL);
+                .replace("EAP_INNER\n", eap == null ? "" : INNER_TUNNEL).replace("AUTHENTICATE\n", AUTHENTICATE);
         process.configure(true, conf);
     }
 
@@ -240,6 +231,20 @@ public final class HomeServer implements AutoCloseable {
                 .replace("CA_PEM", eap.ca().toString());
     }
 
+    /** The passwords checked outside and inside the tunnels (the start of an {@code authenticate} section). */
+    private static final String AUTHENTICATE = """
+            \tauthenticate {
+            \t\tAuth-Type PAP {
+            \t\t\tpap
+            \t\t}
+            \t\tAuth-Type CHAP {
+            \t\t\tchap
+            \t\t}
+            \t\tAuth-Type MS-CHAP {
+            \t\t\tmschap
+            \t\t}
+            """;
+
     /** The inside of PEAP and TTLS: EAP-MSCHAPv2, MS-CHAP and PAP against the users file. */
     private static final String INNER_TUNNEL = """
             server inner-tunnel {
@@ -251,19 +256,13 @@ public final class HomeServer implements AutoCloseable {
             \t\tfiles
             \t\tpap
             \t}
-            \tauthenticate {
-            \t\tAuth-Type PAP {
-            \t\t\tpap
-            \t\t}
-            \t\tAuth-Type MS-CHAP {
-            \t\t\tmschap
-            \t\t}
+            AUTHENTICATE
             \t\tAuth-Type eap {
             \t\t\teap
             \t\t}
             \t}
             }
-            """;
+            """.replace("AUTHENTICATE\n", AUTHENTICATE);
 
     /** A TLS listener for authentication and accounting (FreeRADIUS 3.2 {@code proto = tcp} with {@code tls}). */
     private String radsecListener() {

@@ -64,6 +64,11 @@ final class TimedComplianceStore implements ComplianceStore {
     }
 
     @Override
+    public java.util.Map<DeviceGuid, java.time.Instant> deletedVersions(java.util.Collection<DeviceGuid> deviceIds) {
+        return reads.record(() -> store.deletedVersions(deviceIds));
+    }
+
+    @Override
     public long count() {
         return reads.record(store::count);
     }

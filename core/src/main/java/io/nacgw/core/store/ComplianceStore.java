@@ -71,6 +71,17 @@ public interface ComplianceStore extends AutoCloseable {
      */
     List<DeviceRecord> page(long afterSequence, int limit);
 
+    /**
+     * The MDM timestamp ({@link DeviceRecord#lastModified()}) of the deleted version of each of {@code deviceIds}
+     * whose deletion is in the shared change log (PostgreSQL: the newest logged deletion of the device), so a node
+     * that no longer holds a deleted device can name its deletion the way the nodes that saw it do. Devices never
+     * deleted, or whose deletion was pruned from the log, are left out. The embedded store (SQLite, one node) keeps
+     * no change log, and a node alone needs no key other nodes share: it answers empty, as does a store without one.
+     */
+    default java.util.Map<DeviceGuid, java.time.Instant> deletedVersions(java.util.Collection<DeviceGuid> deviceIds) {
+        return java.util.Map.of();
+    }
+
     /** Number of stored devices. */
     long count();
 

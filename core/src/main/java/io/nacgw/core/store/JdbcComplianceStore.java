@@ -396,6 +396,34 @@ final class JdbcComplianceStore implements ComplianceStore {
     }
 
     @Override
+    public Map<DeviceGuid, Instant> deletedVersions(java.util.Collection<DeviceGuid> deviceIds) {
+        if (engine != StoreEngine.POSTGRESQL || deviceIds.isEmpty()) {
+            return ComplianceStore.super.deletedVersions(deviceIds); // no change log on the embedded store
+        }
+        db.ensureUp();
+        Map<DeviceGuid, Instant> out = new HashMap<>();
+        List<DeviceGuid> ids = new ArrayList<>(new java.util.LinkedHashSet<>(deviceIds));
+        // no index on device_id: this serves a rare re-check, and an index would cost every logged device change
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT DISTINCT ON (device_id) "
+                + "device_id, mdm_modified FROM device_changes WHERE deleted AND device_id = ANY (?) "
+                + "ORDER BY device_id, seq DESC")) {
+            for (int from = 0; from < ids.size(); from += 1_000) {
+                List<DeviceGuid> chunk = ids.subList(from, Math.min(ids.size(), from + 1_000));
+                ps.setArray(1, c.createArrayOf("uuid", chunk.stream().map(DeviceGuid::uuid).toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(DeviceGuid.of(IdentifierKind.INTUNE_ID, engine.getUuid(rs, 1)),
+                                Instant.ofEpochMilli(rs.getLong(2)));
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw db.failed("reading the deletions of " + ids.size() + " devices", e);
+        }
+    }
+
+    @Override
     public List<DeviceRecord> find(DeviceIdentifier id) {
         switch (id.kind()) {
             case MAC:

@@ -262,6 +262,35 @@ final class JdbcComplianceStoreTest {
         }
     }
 
+    @Test
+    void deletedVersions_onPostgres_nameTheNewestLoggedDeletion_leaveOutTheLiveAndThePruned() throws Exception {
+        StoreSettings settings = pg.freshSchema();
+        try (ComplianceStore s = ComplianceStore.open(settings)) {
+            s.upsertAll(List.of(full(1), full(2), full(3), full(4)));
+            assertTrue(s.delete(id(1)));
+            s.upsert(compliant(1).lastModified(NOW.plusSeconds(7)).build()); // back, newer, and deleted again
+            assertTrue(s.delete(id(1)));
+            assertTrue(s.delete(id(3)));
+            s.upsert(compliant(4).lastModified(NOW.plusSeconds(9)).build()); // updated, never deleted
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(settings.jdbcUrl(), settings.user(),
+                    settings.password()); java.sql.Statement st = c.createStatement()) {
+                st.execute("DELETE FROM device_changes WHERE deleted AND device_id = '" + id(3).uuid() + "'"); // pruned
+            }
+            assertEquals(Map.of(id(1), NOW.plusSeconds(7)), s.deletedVersions(List.of(id(1), id(2), id(3), id(4),
+                    id(5))));
+            assertEquals(Map.of(), s.deletedVersions(List.of()));
+        }
+    }
+
+    @Test
+    void deletedVersions_embedded_isEmpty_oneNodeNeedsNoSharedKey() {
+        try (ComplianceStore s = ComplianceStore.open(StoreSettings.embedded(dir))) {
+            s.upsert(full(1));
+            assertTrue(s.delete(id(1)));
+            assertEquals(Map.of(), s.deletedVersions(List.of(id(1))));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgres"})
     void page_walksAllDevicesInSequenceOrder_forEachStreamsAll(String kind) {

@@ -114,7 +114,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * Session id to the answer of the last CoA this node sent it toward one, until its NAK or until its ACK's answer
      * is written on the session (see {@link #held}).
      */
-    private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Answer> inFlight = new ConcurrentHashMap<>();
     /** A task that writes {@link #sessionWrites} is queued and has not started. */
     private final AtomicBoolean writesQueued = new AtomicBoolean();
     /** Told of the endpoint of every CoA the NAS acknowledged or answered with NAK 503; null: nobody. */
@@ -359,10 +359,11 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                     unchanged.increment();
                     continue;
                 }
-                String reason = (s.answerHash() != null && s.verdict() != null ? s.verdict() : before.verdict())
-                        .wireName() + " -> " + after.verdict().wireName() + " (" + after.primaryReason().wireName() + ")";
+                Verdict held = heldVerdict(s);
+                String reason = (held != null ? held : before.verdict()).wireName() + " -> "
+                        + after.verdict().wireName() + " (" + after.primaryReason().wireName() + ")";
                 coa.add(new Coa(s, changeKey(p.change), p.receivedAt, CoaTrigger.DEVICE_CHANGE, reason,
-                        after.answerHash()));
+                        Answer.of(after)));
             }
         }
         List<CompletableFuture<CoaResult>> out = new ArrayList<>();
@@ -435,13 +436,17 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * differs from the one recorded on the session (sessions without one are left: there is nothing to compare with).
      * Runs on the trigger's thread, a page of sessions at a time. Claimed (shared mode) the way the other nodes claim
      * the CoA this node missed, so a session gets one CoA across the nodes: after device changes were lost
-     * ({@code devices}) under the change key of the device's current version, which the per-change CoA of that
-     * version carries on every node; after a reload only, as that reload's CoA.
+     * ({@code devices}) under the change key of the device's current version, or, for a device deleted meanwhile,
+     * of its deletion (the deleted version is read from the shared change log, {@link
+     * io.nacgw.core.store.ComplianceStore#deletedVersions}), which the per-change CoA carries on every node; after a
+     * reload only, as that reload's CoA. A session known by MAC only, whose device is gone, has no device id to ask
+     * the log with: it is claimed as a re-check.
      */
     private void recheckEverySession(boolean devices) {
         long now = clock.millis();
         forEveryActiveSession(page -> {
-            List<Coa> coa = new ArrayList<>();
+            List<Recheck> found = new ArrayList<>();
+            Set<DeviceGuid> gone = new LinkedHashSet<>();
             for (Session s : page) {
                 NasClient c = clients.apply(s.nas().client());
                 Long held = held(s);
@@ -455,15 +460,35 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                     unchanged.increment();
                     continue;
                 }
-                // a device the index no longer holds: its deletion's key needs the deleted version, gone with it
-                boolean byChange = devices && d != null;
-                coa.add(new Coa(s, byChange ? changeKey(new DeviceChange(null, d)) : reloadKey(name, s, is),
-                        clock.instant(), byChange ? CoaTrigger.DEVICE_CHANGE : CoaTrigger.POLICY_RELOAD, "re-check: "
-                        + (s.verdict() == null ? "?" : s.verdict().wireName()) + " -> " + is.verdict().wireName()
-                        + " (" + is.primaryReason().wireName() + ")", is.answerHash()));
+                found.add(new Recheck(s, name, d, is));
+                if (devices && d == null && s.deviceId() != null) {
+                    gone.add(s.deviceId());
+                }
+            }
+            // a device the index no longer holds: its deletion's key needs the deleted version, gone from memory;
+            // the shared change log has it (one query per page)
+            Map<DeviceGuid, Instant> deleted = gone.isEmpty() ? Map.of() : compliance.store().deletedVersions(gone);
+            List<Coa> coa = new ArrayList<>(found.size());
+            for (Recheck r : found) {
+                Session s = r.session();
+                Verdict held = heldVerdict(s);
+                String key = null; // a reload's, or a device's whose change the log no longer names
+                if (devices && r.device() != null) {
+                    key = changeKey(new DeviceChange(null, r.device()));
+                } else if (devices && s.deviceId() != null && deleted.containsKey(s.deviceId())) {
+                    key = changeKey(s.deviceId(), true, deleted.get(s.deviceId()));
+                }
+                coa.add(new Coa(s, key != null ? key : reloadKey(r.profile(), s, r.is()), clock.instant(),
+                        key != null ? CoaTrigger.DEVICE_CHANGE : CoaTrigger.POLICY_RELOAD, "re-check: "
+                        + (held == null ? "?" : held.wireName()) + " -> " + r.is().verdict().wireName()
+                        + " (" + r.is().primaryReason().wireName() + ")", Answer.of(r.is())));
             }
             return coa;
         }, null);
+    }
+
+    /** A session a re-check found holding another answer than {@code is}; {@code device} null: not in the index. */
+    private record Recheck(Session session, String profile, DeviceRecord device, Decision is) {
     }
 
     /** {@link #policyReloaded}'s work, on the calling thread; the results to come. */
@@ -489,10 +514,10 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                     unchanged.increment();
                     continue;
                 }
-                Verdict held = s.answerHash() != null && s.verdict() != null ? s.verdict() : was.verdict();
+                Verdict held = heldVerdict(s);
                 coa.add(new Coa(s, reloadKey(name, s, is), clock.instant(), CoaTrigger.POLICY_RELOAD, "profile "
-                        + name + ": " + held.wireName() + " -> " + is.verdict().wireName() + " ("
-                        + is.primaryReason().wireName() + ")", is.answerHash()));
+                        + name + ": " + (held != null ? held : was.verdict()).wireName() + " -> "
+                        + is.verdict().wireName() + " (" + is.primaryReason().wireName() + ")", Answer.of(is)));
             }
             return coa;
         }, out);
@@ -550,12 +575,29 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * and a change back meanwhile is sent), else the one recorded on the session; null when none is known.
      */
     private Long held(Session s) {
-        Long flying = inFlight.get(s.id());
-        return flying != null ? flying : s.answerHash();
+        Answer flying = inFlight.get(s.id());
+        if (flying != null) {
+            return flying.hash();
+        }
+        return s.answerHash(); // not in one conditional: that would unbox a null answer
     }
 
-    /** A CoA a change or reload calls for, toward the answer {@code target} ({@link Decision#answerHash()}). */
-    private record Coa(Session session, String key, Instant receivedAt, CoaTrigger trigger, String reason, long target) {
+    /** The verdict of {@link #held}'s answer (what a CoA's reason says the session goes from); null when unknown. */
+    private Verdict heldVerdict(Session s) {
+        Answer flying = inFlight.get(s.id());
+        return flying != null ? flying.verdict() : s.answerHash() != null ? s.verdict() : null;
+    }
+
+    /** An answer a CoA asks the NAS to re-authorise toward: its {@link Decision#answerHash()} and verdict. */
+    private record Answer(long hash, Verdict verdict) {
+        static Answer of(Decision d) {
+            return new Answer(d.answerHash(), d.verdict());
+        }
+    }
+
+    /** A CoA a change or reload calls for, toward the answer {@code target}. */
+    private record Coa(Session session, String key, Instant receivedAt, CoaTrigger trigger, String reason,
+                       Answer target) {
     }
 
     /**
@@ -589,8 +631,12 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      */
     static String changeKey(DeviceChange change) {
         DeviceRecord d = change.after() != null ? change.after() : change.before();
-        return d.deviceId().canonical() + (change.after() != null ? "@" : "@deleted@")
-                + d.lastModified().toEpochMilli();
+        return changeKey(d.deviceId(), change.after() == null, d.lastModified());
+    }
+
+    /** {@link #changeKey(DeviceChange)} of the device's version {@code version}, or of its deletion. */
+    static String changeKey(DeviceGuid device, boolean deleted, Instant version) {
+        return device.canonical() + (deleted ? "@deleted@" : "@") + version.toEpochMilli();
     }
 
     /** A reload's CoA: the profile, the authorisation the session holds, and the new answer (same on every node). */
@@ -615,7 +661,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * the stop after a NAK 503) is handed to the trigger's thread.
      */
     private CompletableFuture<CoaResult> send(Session s, CoaTrigger trigger, CoaAction action, String reason,
-                                              Long target) {
+                                              Answer target) {
         queued.increment();
         if (target != null) {
             inFlight.put(s.id(), target);
@@ -626,7 +672,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
             if (ends != null && (r.answer() == CoaResult.Answer.ACK || r.sessionGone())) {
                 ends.sessionEnded(s.mac(), sentAt);
             }
-            Long answer = target != null && r.answer() == CoaResult.Answer.ACK ? target : null;
+            Answer answer = target != null && r.answer() == CoaResult.Answer.ACK ? target : null;
             if (answer != null || r.sessionGone()) {
                 write(new SessionWrite(s, answer, r.sessionGone())); // leaves inFlight once written
             }
@@ -645,7 +691,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
      * What a CoA's answer asks to write on session {@code session}: the answer it now holds ({@code answer}, for
      * the authorisation {@code session} carried; null: none) and whether to stop it (NAK 503).
      */
-    private record SessionWrite(Session session, Long answer, boolean stop) {
+    private record SessionWrite(Session session, Answer answer, boolean stop) {
         /** This write followed by {@code next}: the newest answer, and a stop if either stops. */
         SessionWrite then(SessionWrite next) {
             return next.answer != null ? new SessionWrite(next.session, next.answer, stop || next.stop)
@@ -684,7 +730,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 continue;
             }
             if (w.answer() != null) {
-                answered(w.session(), w.answer());
+                answered(w.session(), w.answer().hash());
                 inFlight.remove(id, w.answer()); // the session row holds it now
             }
             if (w.stop()) {

@@ -278,8 +278,14 @@ public final class StoreDatabase implements AutoCloseable {
         return t.getMessage();
     }
 
-    /** A pooled connection (auto-commit on); close it to give it back. */
+    /**
+     * A pooled connection (auto-commit on); close it to give it back. A closed handle refuses, as its own pool did
+     * before pools were shared: the other stores keeping the pool open must not keep a closed store working.
+     */
     public Connection connection() throws SQLException {
+        if (closed.get()) {
+            throw new SQLException("store closed: " + pool.description + " (" + user + ")");
+        }
         return pool.ds.getConnection();
     }
 

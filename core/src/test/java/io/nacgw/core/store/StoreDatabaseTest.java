@@ -99,6 +99,19 @@ final class StoreDatabaseTest {
     }
 
     @Test
+    void closedHandle_refusesConnections_whileAnotherKeepsThePoolOpen() throws Exception {
+        StoreSettings s = TestStores.fresh(3);
+        try (StoreDatabase a = StoreDatabase.open(s, "a", 3);
+             StoreDatabase b = StoreDatabase.open(s, "b", 2)) {
+            a.close();
+            assertThrows(java.sql.SQLException.class, a::connection, "a closed store's handle");
+            try (java.sql.Connection c = b.connection()) {
+                assertTrue(c.isValid(1), "the other handle still works");
+            }
+        }
+    }
+
+    @Test
     void closingAHandleTwice_givesItsShareBackOnce() {
         StoreSettings s = TestStores.fresh(3);
         try (StoreDatabase a = StoreDatabase.open(s, "a", 3);

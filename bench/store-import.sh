@@ -1,26 +1,23 @@
 #!/usr/bin/env bash
 # The embedded store at scale: `nacgw devices import` of N synthetic devices (time, peak and final disk of the data
 # directory, sampled every 0.5 s), then three real `nacgw run` start-ups, each timed from the JVM's start to the
-# gateway's "nacgw ready" line (store opened, whole index loaded), then stopped with SIGTERM.
-#   bench/store-import.sh                  # 1,000,000 devices
+# gateway's "nacgw ready" line (store opened, whole index loaded), then stopped with SIGTERM. Checked: the import must
+# insert all N records with none bad, and every start-up must hold all N devices in memory.
+#   bench/store-import.sh                  # 1,000,000 devices (~10 min on the development VM)
 #   N=100000 bench/store-import.sh         # smaller
-# Environment: N (1000000), SEED (1), JAR (gateway/target/nacgw.jar), WORK (a new temp directory), DEVICES (an
-# existing device file to import instead of generating one), HEAP (the
-# recommended -Xmx for N: 256 MiB + 1 KiB per device), KEEP=1 keeps WORK.
+# Environment: N (1000000), SEED (1), DEVICES (an existing device file to import instead of generating one), HEAP (the
+# recommended -Xmx for N: 256 MiB + 1 KiB per device), OUT (docs/benchmarks.md), KEEP=1 keeps the temp directory,
+# SKIP_BUILD=1 reuses gateway/target/nacgw.jar. Writes its table, the command and the commit into OUT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${N:-1000000}
-SEED=${SEED:-1}
-JAR=${JAR:-gateway/target/nacgw.jar}
+ROOT=$(pwd)
+# shellcheck source=bench/lib/common.sh
+. bench/lib/common.sh
+N=${N:-1000000} SEED=${SEED:-1} OUT=${OUT:-docs/benchmarks.md}
 HEAP=${HEAP:-$(( (256 + N / 1024 + 127) / 128 * 128 ))m}
-WORK=${WORK:-$(mktemp -d /tmp/nacgw-import-bench.XXXXXX)}
-[ -f "$JAR" ] || mvn -B -q package -DskipTests
-sampler=""
-cleanup() {
-  [ -n "$sampler" ] && kill "$sampler" 2>/dev/null || true
-  [ "${KEEP:-0}" = 1 ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
+build_nacgw
+bench_start nacgw-import
+WORK=$TMP
 mkdir -p "$WORK/data"
 # no listeners: a start-up opens the store, loads the index and says it is ready
 cat > "$WORK/data/nacgw.yaml" <<'YAML'
@@ -31,33 +28,35 @@ metrics: {enabled: false}
 policy: {profiles: {bench: {}}}
 YAML
 DEVICES=${DEVICES:-$WORK/devices.jsonl}
-[ -f "$DEVICES" ] || java -jar "$JAR" loadtest devices --count "$N" --seed "$SEED" --out "$DEVICES" >/dev/null
-echo "devices file: $(du -h "$DEVICES" | cut -f1) for $N devices; heap -Xmx$HEAP"
+[[ -f $DEVICES ]] || java -jar "$JAR" loadtest devices --count "$N" --seed "$SEED" --out "$DEVICES" >/dev/null
+log "devices file: $(du -h "$DEVICES" | cut -f1) for $N devices; heap -Xmx$HEAP"
 
 echo 0 > "$WORK/peak"
 ( peak=0
   while sleep 0.5; do
     s=$(du -sb "$WORK/data" 2>/dev/null | cut -f1)
-    if [ "${s:-0}" -gt "$peak" ]; then peak=$s; echo "$peak" > "$WORK/peak"; fi
+    if [[ ${s:-0} -gt $peak ]]; then peak=$s; echo "$peak" > "$WORK/peak"; fi
   done ) &
-sampler=$!
+PIDS+=("$!")
 t0=$(date +%s.%N)
-java -Xmx"$HEAP" -jar "$JAR" devices import "$DEVICES" --config "$WORK/data/nacgw.yaml"
+java -Xmx"$HEAP" -jar "$JAR" devices import "$DEVICES" --config "$WORK/data/nacgw.yaml" | tee "$WORK/import.log"
 t1=$(date +%s.%N)
 sleep 1
-kill "$sampler" 2>/dev/null || true
-sampler=""
+kill "${PIDS[-1]}" 2>/dev/null || true
+inserted=$(sed -n 's/.* \([0-9]*\) inserted,.*/\1/p' "$WORK/import.log")
+bad=$(sed -n 's/.* \([0-9]*\) bad,.*/\1/p' "$WORK/import.log")
+[[ $inserted == "$N" && $bad == 0 ]] || die "the import inserted ${inserted:-?} of $N records (${bad:-?} bad)"
 final=$(( $(du -sb "$WORK/data" | cut -f1) - $(stat -c %s "$WORK/data/nacgw.yaml") ))
 peak=$(cat "$WORK/peak")
-[ "$final" -gt "$peak" ] && peak=$final
-awk -v n="$N" -v a="$t0" -v b="$t1" -v p="$peak" -v f="$final" 'BEGIN {
-  printf "import: %d devices in %.1f s (%.0f devices/s); disk peak %.1f MB, final %.1f MB (peak/final %.2f)\n",
-         n, b - a, n / (b - a), p / 1e6, f / 1e6, p / f }'
-ls -l "$WORK/data"
+(( final > peak )) && peak=$final
+import_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+log "import: $N devices in $import_s s; disk peak $((peak / 1000000)) MB, final $((final / 1000000)) MB"
+
+starts=()
 for run in 1 2 3; do
   s0=$(date +%s.%N)
   java -Xmx"$HEAP" -jar "$JAR" run --config "$WORK/data/nacgw.yaml" > "$WORK/run$run.log" 2>&1 &
-  pid=$!
+  pid=$!; PIDS+=("$pid")
   ready=""
   for _ in $(seq 6000); do # 10 minutes at most
     if grep -q '^nacgw ready' "$WORK/run$run.log"; then ready=$(date +%s.%N); break; fi
@@ -66,11 +65,31 @@ for run in 1 2 3; do
   done
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  if [ -z "$ready" ]; then
-    echo "start-up $run: the gateway never said it was ready:" >&2
-    tail -n 5 "$WORK/run$run.log" >&2
-    exit 1
-  fi
-  grep -m1 '^nacgw ready' "$WORK/run$run.log"
-  awk -v r="$run" -v a="$s0" -v b="$ready" 'BEGIN { printf "start-up %d (nacgw run to \"nacgw ready\", JVM start included): %.1f s\n", r, b - a }'
+  [[ -n $ready ]] || { tail -n 5 "$WORK/run$run.log" >&2; die "start-up $run: the gateway never said it was ready"; }
+  held=$(sed -n 's/^nacgw ready: .*, \([0-9]*\) devices in memory.*/\1/p' "$WORK/run$run.log" | head -n1)
+  [[ $held == "$N" ]] || die "start-up $run: ${held:-?} of $N devices in memory"
+  starts+=("$(awk -v a="$s0" -v b="$ready" 'BEGIN { printf "%.1f", b - a }')")
+  log "start-up $run: ${starts[-1]} s to \"nacgw ready\" with $held devices"
 done
+
+cmd="N=$N SEED=$SEED HEAP=$HEAP bench/store-import.sh"
+{
+  echo "## Embedded store at full size: import and start-up"
+  echo
+  echo "Generated by \`bench/store-import.sh\` on $(date -u +%Y-%m-%dT%H:%MZ) from commit $COMMIT. \`nacgw devices import\`"
+  echo "of $N synthetic devices (JSONL, $(du -h "$DEVICES" | cut -f1)) into the default embedded store (SQLite, WAL; all $N"
+  echo "inserted, none bad), disk of the data directory sampled every 0.5 s; then three \`nacgw run\` start-ups, each timed"
+  echo "from the JVM's start to its \"nacgw ready\" line (store opened, all $N devices in memory, checked), \`-Xmx$HEAP\`."
+  echo
+  machine
+  echo
+  echo "| what | result |"
+  echo "|---|---:|"
+  awk -v n="$N" -v s="$import_s" 'BEGIN { printf "| import of %d devices | %.1f s (%.0f devices/s) |\n", n, s, n / s }'
+  awk -v p="$peak" -v f="$final" 'BEGIN { printf "| disk during the import: peak, final (peak/final) | %.1f MB, %.1f MB (%.2f) |\n", p / 1e6, f / 1e6, p / f }'
+  echo "| start-up to \"nacgw ready\", three runs | ${starts[0]} s, ${starts[1]} s, ${starts[2]} s |"
+  echo
+  echo '```'
+  echo "$cmd"
+  echo '```'
+} | write_section "$OUT" store-import

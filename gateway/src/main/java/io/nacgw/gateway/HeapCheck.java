@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Whether the JVM's heap fits the index the config allows. The index holds about 457 bytes per device (every
+ * Whether the JVM's heap fits the index the config allows. The index holds about 450 bytes per device (every
  * identifier key included, measured by {@code bench IndexFootprint}); with room for the collector that is about
  * 1 KiB per device on top of a 256 MiB base (servers, caches, buffers). Without {@code -Xmx} the JVM may grow its
  * heap to a quarter of the machine's memory: a gateway with a small index then holds gigabytes it does not need.

@@ -1,6 +1,11 @@
 package io.nacgw.nacapi;
 
+import io.nacgw.core.service.OverloadedException;
+
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * A request that cannot be answered normally; the error handler turns it into the API's own error format.
@@ -25,6 +30,23 @@ public final class ApiException extends RuntimeException {
 
     public static ApiException badRequest(String detail) {
         return new ApiException(400, detail);
+    }
+
+    /**
+     * {@code f}, with an {@link OverloadedException} (the index's loader is full) turned into {@code busy}'s answer
+     * (a counted 503); any other failure passes through unchanged.
+     */
+    public static <T> CompletableFuture<T> busyWhenOverloaded(CompletableFuture<T> f, Supplier<ApiException> busy) {
+        return f.handle((o, e) -> {
+            if (e == null) {
+                return o;
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof OverloadedException) {
+                throw busy.get();
+            }
+            throw e instanceof CompletionException ? (CompletionException) e : new CompletionException(e);
+        });
     }
 
     public int status() {

@@ -24,7 +24,6 @@ import io.nacgw.core.policy.Decision;
 import io.nacgw.core.policy.Profile;
 import io.nacgw.core.policy.Verdict;
 import io.nacgw.core.service.ComplianceService;
-import io.nacgw.core.service.OverloadedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -40,7 +39,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -377,16 +375,7 @@ public final class IseApi {
             f = f.thenCompose(o -> o.isPresent() ? CompletableFuture.completedFuture(o)
                     : service.lookup(((DeviceGuid) id).as(IdentifierKind.ENTRA_ID)));
         }
-        return f.handle((o, e) -> {
-            if (e == null) {
-                return o;
-            }
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof OverloadedException) {
-                throw busy();
-            }
-            throw e instanceof CompletionException ? (CompletionException) e : new CompletionException(e);
-        });
+        return ApiException.busyWhenOverloaded(f, this::busy);
     }
 
     private ApiException busy() {

@@ -1,6 +1,7 @@
 package io.nacgw.nacapi.json;
 
 import io.nacgw.nacapi.JsonWriter;
+import io.nacgw.nacapi.Paths;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -113,7 +114,7 @@ public final class DeviceJson {
         for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!FIELDS.contains(f)) {
-                throw new IllegalArgumentException("unknown field '" + abbreviate(f) + "'");
+                throw new IllegalArgumentException("unknown field '" + Paths.printable(f) + "'");
             }
         }
         DeviceRecord.Builder b = DeviceRecord.builder();
@@ -227,19 +228,10 @@ public final class DeviceJson {
             return Instant.parse(s);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(field + " must be an ISO-8601 instant like 2026-11-23T10:15:30Z, got '"
-                    + abbreviate(s) + "'");
+                    + Paths.printable(s) + "'");
         }
     }
 
-    private static String abbreviate(String s) {
-        String t = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-        StringBuilder sb = new StringBuilder(t.length());
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
-            sb.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return sb.toString();
-    }
 
     /** The record as one line of JSON (no trailing newline), e.g. for NDJSON export. */
     public static String toJson(DeviceRecord d) {

@@ -20,7 +20,6 @@ import io.nacgw.core.policy.Profile;
 import io.nacgw.core.policy.ReasonCode;
 import io.nacgw.core.policy.ResponseAttributes;
 import io.nacgw.core.service.ComplianceService;
-import io.nacgw.core.service.OverloadedException;
 import io.nacgw.core.store.UpsertOutcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -37,7 +36,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -201,16 +199,7 @@ public final class JsonApi {
     }
 
     private CompletableFuture<Optional<DeviceRecord>> lookup(DeviceIdentifier id) {
-        return service.lookup(id).handle((o, e) -> {
-            if (e == null) {
-                return o;
-            }
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof OverloadedException) {
-                throw busy();
-            }
-            throw e instanceof CompletionException ? (CompletionException) e : new CompletionException(e);
-        });
+        return ApiException.busyWhenOverloaded(service.lookup(id), this::busy);
     }
 
     /** 503 with Retry-After, counted as shed load. */

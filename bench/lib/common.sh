@@ -56,18 +56,24 @@ wait_port() {
   return 1
 }
 
-# build_nacgw: gateway/target/nacgw.jar from the current tree (package, never install), and COMMIT = what it holds
-build_nacgw() {
+# build_jar MODULE JAR: JAR from the current tree (`mvn package` of MODULE and what it needs, never install), unless
+# SKIP_BUILD=1 and JAR exists; then COMMIT (tree_commit)
+build_jar() {
   command -v java >/dev/null || die "java 17+ is needed"
-  command -v ss >/dev/null || die "ss (Debian package iproute2) is needed to find free ports"
-  JAR=$ROOT/gateway/target/nacgw.jar
-  if [[ ${SKIP_BUILD:-0} == 1 && -f $JAR ]]; then
-    log "SKIP_BUILD=1: using the existing $JAR (the commit below is the tree's, not necessarily the jar's)"
+  if [[ ${SKIP_BUILD:-0} == 1 && -f $2 ]]; then
+    log "SKIP_BUILD=1: using the existing $2 (the commit below is the tree's, not necessarily the jar's)"
   else
-    log "building $JAR from the current tree"
-    (cd "$ROOT" && mvn -B -q -pl gateway -am package -DskipTests) || die "build failed"
+    log "building $2 from the current tree"
+    (cd "$ROOT" && mvn -B -q -pl "$1" -am package -DskipTests) || die "build failed"
   fi
   tree_commit
+}
+
+# build_nacgw: JAR = gateway/target/nacgw.jar from the current tree, and COMMIT = what it holds
+build_nacgw() {
+  command -v ss >/dev/null || die "ss (Debian package iproute2) is needed to find free ports"
+  JAR=$ROOT/gateway/target/nacgw.jar
+  build_jar gateway "$JAR"
 }
 
 # tree_commit: COMMIT = the tree's commit, marked when the tree has uncommitted changes or SKIP_BUILD=1 reused a jar
@@ -78,17 +84,10 @@ tree_commit() {
   return 0
 }
 
-# build_bench: bench/target/benchmarks.jar (JMH, in-process benchmarks) from the current tree as BENCH_JAR, and COMMIT
+# build_bench: BENCH_JAR = bench/target/benchmarks.jar (JMH, in-process benchmarks) from the current tree, and COMMIT
 build_bench() {
-  command -v java >/dev/null || die "java 17+ is needed"
   BENCH_JAR=$ROOT/bench/target/benchmarks.jar
-  if [[ ${SKIP_BUILD:-0} == 1 && -f $BENCH_JAR ]]; then
-    log "SKIP_BUILD=1: using the existing $BENCH_JAR"
-  else
-    log "building $BENCH_JAR from the current tree"
-    (cd "$ROOT" && mvn -B -q -pl bench -am package -DskipTests) || die "build failed"
-  fi
-  tree_commit
+  build_jar bench "$BENCH_JAR"
 }
 
 json_num() { grep -o "\"$2\":[-0-9.e]*" "$1" | head -n1 | cut -d: -f2; }

@@ -13,7 +13,7 @@ import io.nacgw.core.service.ComplianceService;
 import io.nacgw.nacapi.server.ApiServer;
 import io.nacgw.radius.DecisionStats;
 import io.nacgw.radius.DropReason;
-import io.nacgw.radius.RadiusServer;
+import io.nacgw.radius.bootstrap.RadiusServer;
 import io.nacgw.radius.coa.CoaResult;
 import io.nacgw.radius.coa.CoaSender;
 import io.nacgw.radius.coa.SessionReauthorizer;

@@ -1,4 +1,4 @@
-package io.nacgw.radius;
+package io.nacgw.radius.bootstrap;
 
 import java.io.IOException;
 import java.nio.file.Files;

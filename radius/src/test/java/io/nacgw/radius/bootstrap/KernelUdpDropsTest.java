@@ -1,4 +1,4 @@
-package io.nacgw.radius;
+package io.nacgw.radius.bootstrap;
 
 import org.junit.jupiter.api.Test;
 

@@ -104,7 +104,7 @@ final class JdbcSessionStore implements SessionStore {
         if (node != null && (node.isBlank() || node.length() > 64)) {
             throw new IllegalArgumentException("node name must be 1-64 characters, got '" + node + "'");
         }
-        StoreDatabase db = StoreDatabase.open(s, "sessions", Math.max(2, Math.min(8, s.maxPoolSize())));
+        StoreDatabase db = StoreDatabase.open(s, "sessions", s.sessionPoolSize());
         log.info("session store open: {}{}", db.description(), node == null ? "" : " as node " + node);
         return new JdbcSessionStore(db, clock, node);
     }

@@ -136,6 +136,10 @@ final class GatewayMetrics implements AutoCloseable {
                 "Access-Accepts recorded as sessions");
         counter("nacgw_radius_accept_sessions_dropped", radius, r -> r.stats().acceptsUnrecorded(),
                 "Access-Accepts not recorded as sessions (radius.sessionQueue full or the write failed)");
+        counter("nacgw_radius_accept_session_writes", radius, r -> r.stats().acceptWrites(),
+                "Session-table transactions of the Access-Accept recorder");
+        counter("nacgw_radius_accept_sessions_written", radius, r -> r.stats().acceptsWritten(),
+                "Access-Accepts written in those transactions (per write: the mean batch)");
         for (DropReason reason : DropReason.values()) {
             if (reason.coa()) {
                 continue; // the CoA sender's own counters (bindCoa)

@@ -270,7 +270,8 @@ public final class ServerComponents implements AutoCloseable {
     }
 
     public RadiusStats stats() {
-        return counters.snapshot(audit.written(), audit.dropped(), acceptRecorder.recorded(), acceptRecorder.dropped());
+        return counters.snapshot(audit.written(), audit.dropped(), acceptRecorder.recorded(), acceptRecorder.dropped(),
+                acceptRecorder.writes(), acceptRecorder.written());
     }
 
     /** The EAP counters. */

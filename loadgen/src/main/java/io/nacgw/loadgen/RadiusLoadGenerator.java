@@ -1,5 +1,6 @@
 package io.nacgw.loadgen;
 
+import io.nacgw.core.net.KernelUdpDrops;
 import io.nacgw.loadgen.radius.ReplyError;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -20,10 +21,12 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -87,7 +90,7 @@ public final class RadiusLoadGenerator {
                 }
                 Channel ch = new Bootstrap().group(group)
                         .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                        .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                        .option(ChannelOption.SO_RCVBUF, settings.receiveBufferBytes())
                         .option(ChannelOption.SO_SNDBUF, 4 << 20)
                         .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(4096))
                         .handler(port)
@@ -110,13 +113,23 @@ public final class RadiusLoadGenerator {
             total.add(stats.latency.getIntervalHistogram());
             long wallEnd = System.nanoTime();
             double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
-            return report(settings, expectations, run, stats, total, cpuSeconds, (wallEnd - wallStart) / 1e9, serverCpu.percent());
+            long receiveDrops = tls != null ? 0 : KernelUdpDrops.of(localPorts(channels));
+            return report(settings, expectations, run, stats, total, cpuSeconds, (wallEnd - wallStart) / 1e9, serverCpu.percent(),
+                    receiveDrops);
         } finally {
             for (Channel ch : channels) {
                 ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
             }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+    }
+
+    private static Set<Integer> localPorts(List<Channel> channels) {
+        Set<Integer> ports = new HashSet<>();
+        for (Channel ch : channels) {
+            ports.add(((InetSocketAddress) ch.localAddress()).getPort());
+        }
+        return ports;
     }
 
     /** Prints progress every second until the run is over and every port is idle (or the drain deadline passes). */
@@ -169,7 +182,7 @@ public final class RadiusLoadGenerator {
     }
 
     private static Report report(LoadSettings s, Expectations e, Run run, Stats stats, Histogram h, double cpuSeconds,
-                                 double wallSeconds, double serverCpuPercent) {
+                                 double wallSeconds, double serverCpuPercent, long receiveDrops) {
         long answers = stats.measuredAnswers.sum();
         // duration mode: answers received within the window over its length (late answers, e.g. after a
         // retransmission, do not stretch it); request-count mode: until the last measured answer
@@ -200,6 +213,10 @@ public final class RadiusLoadGenerator {
             }
         }
         boolean any = h.getTotalCount() > 0;
+        Histogram lag = stats.sendLag.getIntervalHistogram();
+        boolean lagged = lag.getTotalCount() > 0;
+        Report.Sender sender = new Report.Sender(run.measuredIssued(), seconds > 0 ? stats.windowSent.sum() / seconds : 0,
+                ms(lagged, lag, 99), lagged ? lag.getMaxValue() / 1e6 : 0, stats.received.sum(), receiveDrops, stats.measuredFailures.sum());
         String mode = s.closedLoop() ? "closed loop, " + s.concurrency() + " outstanding"
                 : String.format(Locale.ROOT, "open loop, %.0f requests/s", s.rate());
         return new Report(s.target().getAddress().getHostAddress() + ":" + s.target().getPort(), mode, s.shape().name().toLowerCase(Locale.ROOT),
@@ -209,7 +226,7 @@ public final class RadiusLoadGenerator {
                 ms(any, h, 50), ms(any, h, 90), ms(any, h, 99), ms(any, h, 99.9),
                 any ? h.getMaxValue() / 1e6 : 0, any ? h.getMean() / 1e6 : 0,
                 verdicts, errors, correctness, availability, cpuSeconds, wallSeconds > 0 ? 100 * cpuSeconds / wallSeconds : 0,
-                serverCpuPercent);
+                serverCpuPercent, sender);
     }
 
     private static double ms(boolean any, Histogram h, double percentile) {

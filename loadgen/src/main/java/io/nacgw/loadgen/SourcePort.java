@@ -132,7 +132,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
             } else if (backlog.size() < MAX_BACKLOG) {
                 backlog.add(intended); // every identifier busy: wait, and let the latency show it
             } else {
-                stats.error(ReplyError.NOT_SENT);
+                stats.failed(ReplyError.NOT_SENT, run.measured(intended));
             }
         }
         channel.flush();
@@ -170,11 +170,18 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         p.retriesLeft = settings.retries();
         inFlightById[id] = p;
         inFlight++;
-        transmit(p);
+        long now = System.nanoTime();
+        if (run.measured(intendedNanos)) {
+            stats.sendLag.recordValue(Math.max(0, now - intendedNanos));
+        }
+        if (now - run.warmupEndNanos >= 0 && now - run.endNanos < 0) {
+            stats.windowSent.increment();
+        }
+        transmit(p, now);
     }
 
-    private void transmit(Pending p) {
-        p.deadlineNanos = System.nanoTime() + timeoutNanos;
+    private void transmit(Pending p, long now) {
+        p.deadlineNanos = now + timeoutNanos;
         stats.sent.increment();
         channel.write(Unpooled.wrappedBuffer(p.bytes), channel.voidPromise());
     }
@@ -182,6 +189,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
         long now = System.nanoTime();
+        stats.received.increment();
         ByteBuf buf = msg.content();
         int len = buf.readableBytes();
         if (len < 2) {
@@ -262,7 +270,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         boolean measured = run.measured(p.intendedNanos);
         if (error != null) {
-            stats.error(error);
+            stats.failed(error, measured);
         }
         if (verdict != null) {
             stats.verdict(p.truth, verdict);
@@ -322,7 +330,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
                 if (p.retriesLeft > 0) {
                     p.retriesLeft--;
                     stats.retransmissions.increment();
-                    transmit(p);
+                    transmit(p, now);
                 } else {
                     complete(id, p, now, ReplyError.TIMEOUT, null);
                 }
@@ -338,8 +346,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     /** Once issuing has stopped, requests still waiting for an identifier will never be sent. */
     private void drainBacklog() {
         while (!backlog.isEmpty()) {
-            backlog.poll();
-            stats.error(ReplyError.NOT_SENT);
+            stats.failed(ReplyError.NOT_SENT, run.measured(backlog.poll()));
         }
     }
 
@@ -358,7 +365,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
             if (p != null) {
                 inFlightById[id] = null;
                 inFlight--;
-                stats.error(ReplyError.TIMEOUT);
+                stats.failed(ReplyError.TIMEOUT, run.measured(p.intendedNanos));
                 if (!run.measured(p.intendedNanos)) {
                     stats.warmupCompleted.increment();
                 }

@@ -28,7 +28,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeRadiusServer implements AutoCloseable {
     public enum Fault { NONE, FLIP_VERDICT, BAD_RESPONSE_AUTHENTICATOR, NO_MESSAGE_AUTHENTICATOR, MESSAGE_AUTHENTICATOR_LAST,
-        DROP_ALL, DROP_FIRST_TRANSMISSION, MALFORMED, CHALLENGE, STALL_ONCE, DUPLICATE_LATE }
+        DROP_ALL, DROP_FIRST_TRANSMISSION, MALFORMED, CHALLENGE, STALL_ONCE, DUPLICATE_LATE,
+        /** Every answer followed at once by {@link #FLOOD_COPIES} copies of itself: more than a small buffer holds. */
+        FLOOD }
+
+    static final int FLOOD_COPIES = 200;
 
     private final DatagramSocket socket;
     private final RadiusCodec codec;
@@ -78,6 +82,9 @@ public final class FakeRadiusServer implements AutoCloseable {
                 if (out != null) {
                     java.net.SocketAddress to = in.getSocketAddress();
                     socket.send(new DatagramPacket(out, out.length, to));
+                    for (int i = 0; fault == Fault.FLOOD && i < FLOOD_COPIES; i++) {
+                        socket.send(new DatagramPacket(out, out.length, to));
+                    }
                     if (fault == Fault.DUPLICATE_LATE) {
                         later.schedule(() -> {
                             socket.send(new DatagramPacket(out, out.length, to));

@@ -1,6 +1,7 @@
 package io.nacgw.radius;
 
 import io.nacgw.core.net.DualStack;
+import io.nacgw.core.net.KernelUdpDrops;
 import io.nacgw.radius.audit.AuditRecord;
 import io.nacgw.radius.eap.EapSettings;
 import io.nacgw.radius.eap.EapStats;

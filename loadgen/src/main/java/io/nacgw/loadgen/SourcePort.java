@@ -61,6 +61,13 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     /** Identifiers of timed-out requests with the time they may be reused: a late answer must not meet a new request. */
     private final ArrayDeque<long[]> cooling = new ArrayDeque<>();
     private static final int MAX_BACKLOG = 1_000_000;
+    /**
+     * Request Authenticators of the last {@link #LATE} requests per identifier that timed out: an overloaded server
+     * may answer one seconds later, after the identifier was reused; such an answer is late (stray), not wrong.
+     */
+    private static final int LATE = 8;
+    private final byte[][] timedOut = new byte[256 * LATE][];
+    private final int[] timedOutNext = new int[256];
     private volatile int inFlight;
     private volatile boolean idle;
     private Channel channel;
@@ -225,7 +232,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
             if (e.error() == ReplyError.BAD_RESPONSE_AUTHENTICATOR || e.error() == ReplyError.MALFORMED) {
                 // RFC 2865 §3: a response that fails the authenticator check (or cannot be parsed) is silently
                 // discarded and the request keeps waiting; it is counted unless it is a copy of an earlier answer
-                if (len >= RadiusCodec.HEADER && seenBefore(key(data))) {
+                if (len >= RadiusCodec.HEADER && (seenBefore(key(data)) || answersTimedOut(id, data, len))) {
                     stats.strayAnswers.increment();
                 } else {
                     stats.error(e.error());
@@ -236,6 +243,23 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         remember(key(data));
         complete(id, p, now, error, verdict);
+    }
+
+    /** True when {@code data} is the answer to one of the last requests that timed out on identifier {@code id}. */
+    private boolean answersTimedOut(int id, byte[] data, int len) {
+        int length = Math.min(len, ((data[2] & 0xFF) << 8) | (data[3] & 0xFF));
+        for (int i = 0; i < LATE; i++) {
+            byte[] authenticator = timedOut[id * LATE + i];
+            if (authenticator != null && codec.responseAuthenticatorMatches(data, length, authenticator)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void rememberTimedOut(int id, Pending p) {
+        timedOut[id * LATE + timedOutNext[id]] = p.authenticator;
+        timedOutNext[id] = (timedOutNext[id] + 1) % LATE;
     }
 
     private static long key(byte[] data) {
@@ -261,6 +285,9 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     private void complete(int id, Pending p, long now, ReplyError error, String verdict) {
         inFlightById[id] = null;
         inFlight--;
+        if (error == ReplyError.TIMEOUT) {
+            rememberTimedOut(id, p);
+        }
         if (error == ReplyError.TIMEOUT || p.retriesLeft < settings.retries()) {
             // timed out or retransmitted: an(other) answer may still come, so keep the identifier out of use a while
             cooling.add(new long[]{id, now + timeoutNanos});
@@ -304,7 +331,18 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         serveBacklog();
     }
 
+    /**
+     * Sends what waits for an identifier. In the open loop a request still waiting when its timeout has passed is not
+     * sent (not_sent): a NAS would have given up on it, and sending it late would put every later request behind
+     * schedule too, so that the generator measured its own identifier shortage rather than the server.
+     */
     private void serveBacklog() {
+        if (slots == 0) {
+            long now = System.nanoTime();
+            while (!backlog.isEmpty() && now - backlog.peek() > timeoutNanos) {
+                stats.failed(ReplyError.NOT_SENT, run.measured(backlog.poll()));
+            }
+        }
         while (freeCount > 0 && !backlog.isEmpty()) {
             send(backlog.poll());
         }

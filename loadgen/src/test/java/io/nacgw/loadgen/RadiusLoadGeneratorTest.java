@@ -274,7 +274,8 @@ final class RadiusLoadGeneratorTest {
     @Test
     void report_jsonAndText_carryEveryErrorClassAndCpu() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
-            Report r = run(closed(server.address(), 4, 200, 1), CORP, new StringWriter());
+            // enough requests for the process CPU clock (10 ms ticks on Linux) to move
+            Report r = run(closed(server.address(), 16, 5000, 1), CORP, new StringWriter());
             String json = r.toJson();
             for (io.nacgw.loadgen.radius.ReplyError e : io.nacgw.loadgen.radius.ReplyError.values()) {
                 assertTrue(json.contains("\"" + e.wireName() + "\":0"), json);
@@ -282,7 +283,7 @@ final class RadiusLoadGeneratorTest {
             }
             assertTrue(json.contains("\"percentOfOneCore\":"));
             assertTrue(json.contains("\"p99_9\":"));
-            assertTrue(r.cpuSeconds() > 0);
+            assertTrue(r.cpuSeconds() > 0, r.toText());
             assertEquals(-1, r.serverCpuPercent());
             assertTrue(json.contains("\"serverCpuPercentOfOneCore\":null"), json);
             assertFalse(json.contains("test-secret"));
@@ -360,5 +361,31 @@ final class RadiusLoadGeneratorTest {
                 () -> open(new InetSocketAddress("127.0.0.1", 1812), 10, Duration.ofSeconds(1), Duration.ZERO, 1,
                         Duration.ofSeconds(1), 0));
         assertTrue(e.getMessage().contains("--receive-buffer"), e.getMessage());
+    }
+
+    @Test
+    void run_answerArrivingAfterItsTimeoutOnAReusedIdentifier_isStrayNotWrong() throws Exception {
+        // 50 ms timeout, answers 100-1,000 ms late: most arrive while their identifier carries a newer request
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.ANSWER_LATE)) {
+            Report r = run(open(server.address(), 1000, Duration.ofSeconds(1), Duration.ZERO, 1, Duration.ofMillis(50),
+                    LoadSettings.DEFAULT_RECEIVE_BUFFER), CORP, new StringWriter());
+            assertEquals(0, r.errors().get("bad_response_authenticator"), r.toText());
+            assertEquals(3, r.exitStatus(), "timeouts only: " + r.toText());
+            assertTrue(r.strayAnswers() > 100, r.toText());
+        }
+    }
+
+    @Test
+    void sender_openLoopRequestWaitingLongerThanItsTimeout_isNotSent_laterOnesStayOnSchedule() throws Exception {
+        // one port, 2,000/s, a server that never answers: 256 identifiers are busy for 2 × 100 ms (timeout, then
+        // cooling) each, so most requests find none; those are given up after the timeout instead of queueing
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DROP_ALL)) {
+            Report r = run(open(server.address(), 2000, Duration.ofSeconds(1), Duration.ZERO, 1, Duration.ofMillis(100),
+                    LoadSettings.DEFAULT_RECEIVE_BUFFER), CORP, new StringWriter());
+            assertTrue(r.errors().get("not_sent") > 500, r.toText());
+            // whatever is sent went out within its timeout of its intended time (plus one scan period)
+            assertTrue(r.sender().lagMax() < 100 + 30, r.toText());
+            assertTrue(r.sent() > 1000, "identifiers were reused all second long: " + r.toText());
+        }
     }
 }

@@ -125,9 +125,12 @@ for r in $(seq "$RUNS"); do
     start_nacgw "$a"
     for m in $MULTIPLES; do
       offered=$(( CAPACITY * m ))
-      # each source port has 256 identifiers and a dropped request holds one for TIMEOUT_MS: enough ports that the
-      # load generator never runs out of identifiers (as a NAS population would not)
-      sources=$(( offered * TIMEOUT_MS / 1000 / 200 + 8 ))
+      # each source port has 256 identifiers, and a dropped request holds one for 2 x TIMEOUT_MS (the timeout, then as
+      # long again before reuse, so that a late answer cannot meet a new request): enough ports, at most 192 of 256
+      # identifiers busy, that the load generator never runs out of identifiers even when nothing is answered (as a NAS
+      # population would not); a request that still finds none within its timeout is counted as not sent
+      sources=$(( offered * 2 * TIMEOUT_MS / 1000 / 192 + 8 ))
+      (( sources <= 1024 )) || die "$offered/s with TIMEOUT_MS=$TIMEOUT_MS needs $sources source ports, more than 1024"
       read -r tput p99 errs srate lag gdrops greceived sanswered sdropped \
         < <(loadgen "over-$a-$m-$r" --rate "$offered" --sources "$sources")
       share=$(awk -v t="$tput" -v c="$CAPACITY" 'BEGIN{printf "%.1f", 100 * t / c}')

@@ -5,6 +5,7 @@ import io.nacgw.loadgen.radius.ReplyError;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
@@ -15,6 +16,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintWriter;
@@ -70,6 +72,7 @@ public final class RadiusLoadGenerator {
         long wallStart = System.nanoTime();
         List<Channel> channels = new ArrayList<>();
         List<SourcePort> ports = new ArrayList<>();
+        List<ScheduledFuture<?>> drivers = List.of();
         try {
             InetSocketAddress local = new InetSocketAddress(settings.target().getAddress().isLoopbackAddress()
                     ? settings.target().getAddress() : null, 0);
@@ -99,13 +102,12 @@ public final class RadiusLoadGenerator {
             }
             long duration = settings.requests() > 0 ? 0 : settings.duration().toNanos();
             Run run = new Run(System.nanoTime(), settings.warmup().toNanos(), duration, settings.requests());
-            for (int i = 0; i < ports.size(); i++) {
-                SourcePort port = ports.get(i);
-                Channel ch = channels.get(i);
-                ch.eventLoop().execute(() -> port.start(ch, run));
-            }
+            drivers = drive(ports, channels, run, settings.timeout().toNanos());
             ServerCpuWindow serverCpu = new ServerCpuWindow(settings.serverPid());
             Histogram total = watch(run, settings, stats, ports, progress, serverCpu);
+            for (ScheduledFuture<?> d : drivers) {
+                d.cancel(false);
+            }
             for (int i = 0; i < ports.size(); i++) {
                 SourcePort port = ports.get(i);
                 channels.get(i).eventLoop().submit(port::finish).sync();
@@ -117,11 +119,35 @@ public final class RadiusLoadGenerator {
             return report(settings, expectations, run, stats, total, cpuSeconds, (wallEnd - wallStart) / 1e9, serverCpu.percent(),
                     receiveDrops);
         } finally {
+            for (ScheduledFuture<?> d : drivers) {
+                d.cancel(false);
+            }
             for (Channel ch : channels) {
                 ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
             }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Starts every port on its event loop, then one ticker (every millisecond) and one timeout scanner per event loop
+     * for all of that loop's ports: with hundreds of ports, a timer per port cost more CPU than the requests.
+     */
+    private static List<ScheduledFuture<?>> drive(List<SourcePort> ports, List<Channel> channels, Run run, long timeoutNanos) {
+        Map<EventLoop, List<SourcePort>> byLoop = new LinkedHashMap<>();
+        for (int i = 0; i < ports.size(); i++) {
+            SourcePort port = ports.get(i);
+            Channel ch = channels.get(i);
+            ch.eventLoop().execute(() -> port.start(ch, run));
+            byLoop.computeIfAbsent(ch.eventLoop(), l -> new ArrayList<>()).add(port);
+        }
+        List<ScheduledFuture<?>> drivers = new ArrayList<>();
+        long scan = SourcePort.scanPeriodNanos(timeoutNanos);
+        byLoop.forEach((loop, its) -> {
+            drivers.add(loop.scheduleAtFixedRate(() -> its.forEach(SourcePort::tick), 0, 1, TimeUnit.MILLISECONDS));
+            drivers.add(loop.scheduleAtFixedRate(() -> its.forEach(SourcePort::scan), scan, scan, TimeUnit.NANOSECONDS));
+        });
+        return drivers;
     }
 
     private static Set<Integer> localPorts(List<Channel> channels) {

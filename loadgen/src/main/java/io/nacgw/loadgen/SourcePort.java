@@ -10,22 +10,24 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One UDP source port: owns its 256 identifiers (reused least-recently-freed first, RFC 5080 §2.2.1), the requests in
  * flight on it, their retransmissions and timeouts, and answer checking. Every method runs on the channel's event loop,
  * so nothing here is locked; the reporting thread reads only {@link Stats} and the volatile {@link #inFlight}.
- * Timeouts are found by a periodic scan of the 256 slots rather than a timer per request: every request has the same
- * timeout, so a scan every few milliseconds is cheaper than scheduling and cancelling 50,000 timers a second.
+ * Timeouts are found by a periodic scan rather than a timer per request: every request has the same timeout, so
+ * transmissions time out in the order they were made, and the scan reads a queue of deadlines only up to the first
+ * that has not passed. The port schedules nothing itself: its event loop's driver calls {@link #tick()} every
+ * millisecond and {@link #scan()} every {@link #scanPeriodNanos(long)} for all its ports (hundreds of ports with a
+ * timer each cost more than the requests).
  */
 final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     /** A request on the wire or waiting for an identifier. */
     private static final class Pending {
+        int id;
         byte[] bytes;
         final byte[] authenticator = new byte[16];
         TargetClass truth;
@@ -58,6 +60,12 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     private int freeHead;
     private int freeCount;
     private final ArrayDeque<Long> backlog = new ArrayDeque<>();
+    /** A transmission's deadline; stale once its request completed or was transmitted again. */
+    private record Deadline(Pending pending, long at) {
+    }
+
+    /** Every transmission in order, so in deadline order. */
+    private final ArrayDeque<Deadline> deadlines = new ArrayDeque<>();
     /** Identifiers of timed-out requests with the time they may be reused: a late answer must not meet a new request. */
     private final ArrayDeque<long[]> cooling = new ArrayDeque<>();
     private static final int MAX_BACKLOG = 1_000_000;
@@ -71,11 +79,9 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     private volatile int inFlight;
     private volatile boolean idle;
     private Channel channel;
-    private long nextIntended;
     private long scheduledCount;
     private int nasPort;
-    private ScheduledFuture<?> ticker;
-    private ScheduledFuture<?> scanner;
+    private boolean ticking;
 
     /**
      * @param slots  closed loop: requests this port keeps outstanding; open loop: 0
@@ -99,12 +105,15 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         this.nasPort = index * 100_000;
     }
 
+    /** How often the driver calls {@link #scan()}: a quarter of the timeout, 1-10 ms. */
+    static long scanPeriodNanos(long timeoutNanos) {
+        return Math.max(1_000_000L, Math.min(10_000_000L, timeoutNanos / 4));
+    }
+
     /** Starts sending; called on the event loop once the channel is connected and the run's clock started. */
     void start(Channel ch, Run run) {
         this.channel = ch;
         this.run = run;
-        long scan = Math.max(1_000_000L, Math.min(10_000_000L, timeoutNanos / 4));
-        scanner = ch.eventLoop().scheduleAtFixedRate(this::scan, scan, scan, TimeUnit.NANOSECONDS);
         if (slots > 0) {
             for (int i = 0; i < slots; i++) {
                 long now = System.nanoTime();
@@ -115,14 +124,16 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
             }
             ch.flush();
         } else {
-            nextIntended = run.startNanos;
-            ticker = ch.eventLoop().scheduleAtFixedRate(this::tick, 0, 1, TimeUnit.MILLISECONDS);
+            ticking = true;
         }
         updateIdle();
     }
 
     /** Open loop: issue every request whose intended time has come, at exactly start + k × period. */
-    private void tick() {
+    void tick() {
+        if (!ticking) {
+            return;
+        }
         long now = System.nanoTime();
         while (true) {
             long intended = run.startNanos + (long) (scheduledCount * periodNanos);
@@ -130,7 +141,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
                 break;
             }
             if (!run.tryIssue(intended)) {
-                ticker.cancel(false);
+                ticking = false;
                 break;
             }
             scheduledCount++;
@@ -152,6 +163,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         freeHead = (freeHead + 1) & 0xFF;
         freeCount--;
         Pending p = new Pending();
+        p.id = id;
         long mac;
         String user;
         if (random.nextDouble() < settings.unknownShare()) {
@@ -189,6 +201,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
 
     private void transmit(Pending p, long now) {
         p.deadlineNanos = now + timeoutNanos;
+        deadlines.add(new Deadline(p, p.deadlineNanos));
         stats.sent.increment();
         channel.write(Unpooled.wrappedBuffer(p.bytes), channel.voidPromise());
     }
@@ -355,23 +368,33 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     }
 
     /** Retransmits requests whose timeout passed (same id and bytes, RFC 5080) or gives up after the last retry. */
-    private void scan() {
+    void scan() {
+        if (channel == null) {
+            return; // not started yet
+        }
         long now = System.nanoTime();
         while (!cooling.isEmpty() && now - cooling.peek()[1] >= 0) {
             freeIds[(freeHead + freeCount) & 0xFF] = (int) cooling.poll()[0];
             freeCount++;
         }
         serveBacklog();
-        for (int id = 0; id < 256; id++) {
-            Pending p = inFlightById[id];
-            if (p != null && now - p.deadlineNanos >= 0) {
-                if (p.retriesLeft > 0) {
-                    p.retriesLeft--;
-                    stats.retransmissions.increment();
-                    transmit(p, now);
-                } else {
-                    complete(id, p, now, ReplyError.TIMEOUT, null);
-                }
+        while (!deadlines.isEmpty()) {
+            Deadline d = deadlines.peek();
+            Pending p = d.pending();
+            if (inFlightById[p.id] != p || p.deadlineNanos != d.at()) {
+                deadlines.poll(); // answered, or transmitted again (a later entry)
+                continue;
+            }
+            if (now - d.at() < 0) {
+                break;
+            }
+            deadlines.poll();
+            if (p.retriesLeft > 0) {
+                p.retriesLeft--;
+                stats.retransmissions.increment();
+                transmit(p, now);
+            } else {
+                complete(p.id, p, now, ReplyError.TIMEOUT, null);
             }
         }
         if (run.stopped()) {
@@ -390,13 +413,8 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
 
     /** Ends the run on this port: whatever is still in flight counts as timed out. Called on the event loop. */
     void finish() {
-        if (ticker != null) {
-            ticker.cancel(false);
-        }
-        if (scanner != null) {
-            scanner.cancel(false);
-        }
-        long now = System.nanoTime();
+        ticking = false;
+        deadlines.clear();
         drainBacklog();
         for (int id = 0; id < 256; id++) {
             Pending p = inFlightById[id];

@@ -10,6 +10,8 @@ import io.nacgw.radius.audit.AuditLog;
 import io.nacgw.radius.audit.AuditRecord;
 import io.nacgw.radius.codec.DatagramCodec;
 import io.nacgw.radius.codec.RadiusCodec;
+import io.nacgw.radius.codec.ServicePort;
+import io.nacgw.radius.codec.StructureValidator;
 import io.nacgw.radius.eap.EapServer;
 import io.nacgw.radius.eap.EapSettings;
 import io.nacgw.radius.eap.EapStats;
@@ -36,7 +38,7 @@ public final class ServerComponents implements AutoCloseable {
     private final AtomicReference<NasRegistry> registry;
     private final Counters counters;
     private final DecisionStats decisions = new DecisionStats();
-    private final io.nacgw.radius.DebugTrace debug;
+    private final DebugTrace debug;
     private final AuditLog audit;
     private final SessionWriter writer;
     private final SessionWriter tlsPool;
@@ -103,7 +105,7 @@ public final class ServerComponents implements AutoCloseable {
         }
         this.registry = new AtomicReference<>(clients);
         this.counters = new Counters(services.clock());
-        this.debug = new io.nacgw.radius.DebugTrace(services.clock());
+        this.debug = new DebugTrace(services.clock());
         registerTallies(clients);
         this.audit = new AuditLog(services.audit(), settings.auditQueue());
         this.writer = new SessionWriter(settings.accountingThreads(), settings.accountingQueue());
@@ -248,7 +250,7 @@ public final class ServerComponents implements AutoCloseable {
     }
 
     /** The live trace of {@code nacgw debug} (off unless a session runs). */
-    public io.nacgw.radius.DebugTrace debug() {
+    public DebugTrace debug() {
         return debug;
     }
 
@@ -268,7 +270,8 @@ public final class ServerComponents implements AutoCloseable {
     }
 
     public RadiusStats stats() {
-        return counters.snapshot(audit.written(), audit.dropped(), acceptRecorder.recorded(), acceptRecorder.dropped());
+        return counters.snapshot(audit.written(), audit.dropped(), acceptRecorder.recorded(), acceptRecorder.dropped(),
+                acceptRecorder.writes(), acceptRecorder.written());
     }
 
     /** The EAP counters. */

@@ -1,4 +1,4 @@
-package io.nacgw.radius;
+package io.nacgw.radius.bootstrap;
 
 import io.nacgw.core.device.ComplianceState;
 import io.nacgw.core.device.DeviceRecord;
@@ -7,6 +7,11 @@ import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.secret.Secret;
 import io.nacgw.core.service.IndexSettings;
 import io.nacgw.core.testing.Needs;
+import io.nacgw.radius.DropReason;
+import io.nacgw.radius.RadiusSettings;
+import io.nacgw.radius.Replies;
+import io.nacgw.radius.RequestBuilder;
+import io.nacgw.radius.TestWorld;
 import io.nacgw.radius.codec.AttributeType;
 import io.nacgw.radius.codec.RadiusCode;
 import io.netty.channel.epoll.Epoll;

@@ -1,8 +1,4 @@
-<<<<<<<< HEAD:radius/src/main/java/io/nacgw/radius/bootstrap/KernelUdpDrops.java
-package io.nacgw.radius.bootstrap;
-========
 package io.nacgw.core.net;
->>>>>>>> h-overload:core/src/main/java/io/nacgw/core/net/KernelUdpDrops.java
 
 import java.io.IOException;
 import java.nio.file.Files;

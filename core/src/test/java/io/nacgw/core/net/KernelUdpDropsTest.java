@@ -1,8 +1,4 @@
-<<<<<<<< HEAD:radius/src/test/java/io/nacgw/radius/bootstrap/KernelUdpDropsTest.java
-package io.nacgw.radius.bootstrap;
-========
 package io.nacgw.core.net;
->>>>>>>> h-overload:core/src/test/java/io/nacgw/core/net/KernelUdpDropsTest.java
 
 import org.junit.jupiter.api.Test;
 

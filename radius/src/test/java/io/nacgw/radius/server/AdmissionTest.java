@@ -16,6 +16,7 @@ import io.nacgw.core.testing.Needs;
 import io.nacgw.radius.NasRegistry;
 import io.nacgw.radius.RadiusSettings;
 import io.nacgw.radius.codec.RadiusCode;
+import io.nacgw.radius.codec.ServicePort;
 import io.nacgw.radius.eap.EapSettings;
 import io.nacgw.radius.proxy.ProxySettings;
 import io.netty.bootstrap.Bootstrap;

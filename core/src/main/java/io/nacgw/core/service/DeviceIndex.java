@@ -151,25 +151,50 @@ final class DeviceIndex {
     DeviceRecord putIfNewer(DeviceRecord record, int maxDevices) {
         long stamp = lock.writeLock();
         try {
-            int ref = refOf(table, record.deviceId());
-            DeviceRecord old = ref == EMPTY ? null : table.records[ref - 1];
-            if (old != null && old.lastModifiedEpochMilli() >= record.lastModifiedEpochMilli()) {
-                return record;
-            }
-            if (old == null && devices >= maxDevices) {
-                return null; // full: the caller serves this device from the store
-            }
-            if (old != null) {
-                removeKeysLocked(old, ref); // the device keeps its number
-            } else {
-                ref = allocateLocked();
-                devices++;
-            }
-            addLocked(record, ref);
-            return old;
+            return putLocked(record, maxDevices);
         } finally {
             lock.unlockWrite(stamp);
         }
+    }
+
+    /**
+     * {@link #putIfNewer} of each record under one hold of the lock (a start-up's load hands over thousands at once).
+     *
+     * @return how many of the records' devices are resident afterwards (added, replaced, or as new or newer already)
+     */
+    int putAllIfNewer(java.util.List<DeviceRecord> records, int maxDevices) {
+        long stamp = lock.writeLock();
+        try {
+            int resident = 0;
+            for (DeviceRecord r : records) {
+                int before = devices;
+                if (putLocked(r, maxDevices) != null || devices > before) { // else refused: full
+                    resident++;
+                }
+            }
+            return resident;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    private DeviceRecord putLocked(DeviceRecord record, int maxDevices) {
+        int ref = refOf(table, record.deviceId());
+        DeviceRecord old = ref == EMPTY ? null : table.records[ref - 1];
+        if (old != null && old.lastModifiedEpochMilli() >= record.lastModifiedEpochMilli()) {
+            return record;
+        }
+        if (old == null && devices >= maxDevices) {
+            return null; // full: the caller serves this device from the store
+        }
+        if (old != null) {
+            removeKeysLocked(old, ref); // the device keeps its number
+        } else {
+            ref = allocateLocked();
+            devices++;
+        }
+        addLocked(record, ref);
+        return old;
     }
 
     /** The resident record of this device, or null. */

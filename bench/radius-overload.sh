@@ -12,6 +12,10 @@
 # counts only correct answers received before the load generator's retransmission timeout (TIMEOUT_MS; a NAS
 # retransmits after 1-5 s). The server and the load generator are pinned to separate CPUs with taskset (SERVER_CPUS,
 # LOADGEN_CPUS) so the figures measure the server, not the two fighting for cores: capacity is that of the server's CPUs.
+# The load generator's own share is reported per cell, so that a generator that falls behind measures itself no more:
+# requests it actually sent per second of the window (against the offered rate), how far behind schedule (p99), the
+# answers its own sockets' receive buffers dropped, and the answers the server sent (its /metrics: Access-Accepts and
+# -Rejects) that the generator never read; "wrong or missing" counts only requests due in the measured window.
 # Environment: DEVICES [100000], SEED [1], UNKNOWN [0.1], CONCURRENCY [64], RUNS [3], DURATION [15s], WARMUP [20s],
 # MULTIPLES ["1 2 3"], ADMISSIONS ["default none auto"], TIMEOUT_MS [500], SERVER_CPUS [0], LOADGEN_CPUS [1],
 # OUT [docs/benchmarks.md], JAVA_OPTS, KEEP=1 keeps the temp directory, SKIP_BUILD=1 uses an existing

@@ -13,7 +13,7 @@ import io.nacgw.core.service.ComplianceService;
 import io.nacgw.nacapi.server.ApiServer;
 import io.nacgw.radius.DecisionStats;
 import io.nacgw.radius.DropReason;
-import io.nacgw.radius.RadiusServer;
+import io.nacgw.radius.bootstrap.RadiusServer;
 import io.nacgw.radius.coa.CoaResult;
 import io.nacgw.radius.coa.CoaSender;
 import io.nacgw.radius.coa.SessionReauthorizer;
@@ -136,6 +136,10 @@ final class GatewayMetrics implements AutoCloseable {
                 "Access-Accepts recorded as sessions");
         counter("nacgw_radius_accept_sessions_dropped", radius, r -> r.stats().acceptsUnrecorded(),
                 "Access-Accepts not recorded as sessions (radius.sessionQueue full or the write failed)");
+        counter("nacgw_radius_accept_session_writes", radius, r -> r.stats().acceptWrites(),
+                "Session-table transactions of the Access-Accept recorder");
+        counter("nacgw_radius_accept_sessions_written", radius, r -> r.stats().acceptsWritten(),
+                "Access-Accepts written in those transactions (per write: the mean batch)");
         for (DropReason reason : DropReason.values()) {
             if (reason.coa()) {
                 continue; // the CoA sender's own counters (bindCoa)

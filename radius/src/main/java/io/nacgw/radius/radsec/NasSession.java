@@ -9,6 +9,7 @@ import io.nacgw.radius.NasRegistry;
 import io.nacgw.radius.codec.DropSink;
 import io.nacgw.radius.codec.InboundPacket;
 import io.nacgw.radius.codec.OutboundPacket;
+import io.nacgw.radius.codec.RadSec;
 import io.nacgw.radius.codec.RadiusCode;
 import io.nacgw.radius.server.Counters;
 import io.netty.buffer.Unpooled;

@@ -1,6 +1,7 @@
 package io.nacgw.radius.radsec;
 
 import io.nacgw.certs.ServerTls;
+import io.nacgw.radius.codec.RadSecFrameDecoder;
 import io.nacgw.radius.server.ServerComponents;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

@@ -31,7 +31,7 @@ import java.util.function.Predicate;
 /**
  * The RadSec listener (RFC 6614): TCP with mutual TLS, each connection one NAS, its packets through the same
  * request path, decisions, audit log and session table as the UDP ports ({@link ServerComponents}). Started and
- * closed by {@link io.nacgw.radius.RadiusServer#startRadSec}; a client reload applies to open connections at their
+ * closed by {@link io.nacgw.radius.bootstrap.RadiusServer#startRadSec}; a client reload applies to open connections at their
  * next packet.
  */
 public final class RadSecServer implements AutoCloseable {

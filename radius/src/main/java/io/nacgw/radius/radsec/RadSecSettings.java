@@ -1,5 +1,6 @@
 package io.nacgw.radius.radsec;
 
+import io.nacgw.radius.codec.RadSec;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -12,7 +12,9 @@ import io.nacgw.radius.Replies;
 import io.nacgw.radius.TestWorld;
 import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;
+import io.nacgw.radius.codec.RadSec;
 import io.nacgw.radius.codec.RadiusCode;
+import io.nacgw.radius.proxy.RadSecClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -382,7 +384,7 @@ final class RadSecServerTest {
                     Duration.ofSeconds(1), 1);
             IllegalStateException twice = assertThrows(IllegalStateException.class, () -> f.radius.startRadSec(s, f.tls));
             assertTrue(twice.getMessage().contains("already running"), twice.getMessage());
-            try (io.nacgw.radius.RadiusServer other = io.nacgw.radius.RadiusServer.start(TestWorld.settings(),
+            try (io.nacgw.radius.bootstrap.RadiusServer other = io.nacgw.radius.bootstrap.RadiusServer.start(TestWorld.settings(),
                     List.of(TestWorld.switchClient("192.0.2.1").build()), f.world.services())) {
                 IllegalStateException inUse = assertThrows(IllegalStateException.class, () -> other.startRadSec(s, f.tls));
                 assertTrue(inUse.getMessage().contains("radius.radsec.port"), inUse.getMessage());

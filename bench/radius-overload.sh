@@ -84,10 +84,12 @@ stop_nacgw() {
 # server_counts: "answered dropped" so far, from the gateway's /metrics: Access-Accepts + Access-Rejects sent, and
 # datagrams it dropped (the kernel at its receive buffers, plus its own drops by reason)
 server_counts() {
-  curl -sf "http://127.0.0.1:$mport/metrics" | awk '
+  local metrics
+  metrics=$(curl -sf "http://127.0.0.1:$mport/metrics") && [[ -n $metrics ]] || die "no /metrics on 127.0.0.1:$mport"
+  awk '
     /^nacgw_radius_access_accepts_total[ {]/ || /^nacgw_radius_rejects_total[ {]/ {a += $NF}
     /^nacgw_radius_receive_queue_drops_total[ {]/ || /^nacgw_radius_dropped_total[ {]/ {d += $NF}
-    END {printf "%.0f %.0f\n", a, d}'
+    END {printf "%.0f %.0f\n", a, d}' <<< "$metrics"
 }
 # loadgen NAME ARGS...: one measured run; prints "throughput p99 errors sendRate lagP99 genDrops genReceived
 # serverAnswered serverDropped" (errors: requests due in the window without a correct answer; the server's counts are
@@ -95,12 +97,12 @@ server_counts() {
 loadgen() {
   local name=$1; shift
   local json=$TMP/$name.json budget=$(( $(secs "$DURATION") + $(secs "$WARMUP") + 120 )) before after
-  read -r -a before < <(server_counts) || die "no /metrics on 127.0.0.1:$mport"
+  read -r -a before < <(server_counts)
   timeout "$budget" taskset -c "$LOADGEN_CPUS" java $JAVA_OPTS -jar "$JAR" loadtest radius --target "127.0.0.1:$port" --secret-file "$TMP/secret" \
     --count "$DEVICES" --seed "$SEED" --unknown "$UNKNOWN" --profile allowlist --duration "$DURATION" --warmup "$WARMUP" \
     --timeout "$TIMEOUT_MS" --retries 0 --server-pid "$NACGW_PID" --quiet --json "$json" "$@" > "$TMP/$name.txt" 2>&1 || true
   [[ -f $json ]] || die "$name produced no report: $(tail -n 5 "$TMP/$name.txt")"
-  read -r -a after < <(server_counts) || die "no /metrics on 127.0.0.1:$mport"
+  read -r -a after < <(server_counts)
   echo "$(json_num "$json" throughput) $(json_num "$json" p99) $(json_num "$json" measuredFailures)" \
     "$(json_num "$json" sendRate) $(json_num "$json" lagP99Ms) $(json_num "$json" receiveDrops)" \
     "$(json_num "$json" received) $(( after[0] - before[0] )) $(( after[1] - before[1] ))"

@@ -1,6 +1,7 @@
 package io.nacgw.radius.bootstrap;
 
 import io.nacgw.core.net.DualStack;
+import io.nacgw.core.net.KernelUdpDrops;
 import io.nacgw.radius.DecisionStats;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.NasRegistry;

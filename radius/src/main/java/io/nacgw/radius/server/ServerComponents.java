@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * What the handlers of both ports share: the swappable NAS registry, counters, duplicate caches, the audit log,
@@ -85,6 +86,12 @@ public final class ServerComponents implements AutoCloseable {
 
     ServerComponents(RadiusSettings settings, EapSettings eapSettings, ProxySettings upstreams, NasRegistry clients,
                      RadiusServices services, Executor accounting) {
+        this(settings, eapSettings, upstreams, clients, services, accounting, System::nanoTime);
+    }
+
+    /** As above, with the ticker admission measures the service rate with (tests drive its window). */
+    ServerComponents(RadiusSettings settings, EapSettings eapSettings, ProxySettings upstreams, NasRegistry clients,
+                     RadiusServices services, Executor accounting, LongSupplier ticker) {
         this.policy = services.policy();
         this.proxySettings = upstreams;
         checkProfiles(clients);
@@ -122,13 +129,13 @@ public final class ServerComponents implements AutoCloseable {
         // RadSec connections share one cache; a connection's address and port key its entries (RFC 6613 §2.6.1)
         this.streamDuplicates = new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters);
-        this.auth = new RadiusInitializer(datagram, admission(settings), client,
+        this.auth = new RadiusInitializer(datagram, admission(settings, ticker), client,
                 new StructureValidator(ServicePort.AUTH, counters),
                 authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters), codec,
                 new StatusServerHandler(ServicePort.AUTH, counters),
                 accessHandler, errors);
-        this.acct = new RadiusInitializer(datagram, admission(settings), client,
+        this.acct = new RadiusInitializer(datagram, admission(settings, ticker), client,
                 new StructureValidator(ServicePort.ACCT, counters),
                 authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters), codec,
@@ -137,9 +144,9 @@ public final class ServerComponents implements AutoCloseable {
     }
 
     /** One admission bucket per port: accounting bursts do not eat the authentication budget. */
-    private Admission admission(RadiusSettings settings) {
+    private Admission admission(RadiusSettings settings, LongSupplier ticker) {
         return new Admission(settings.maxRequestsPerSecond(), settings.maxQueueDelay().toNanos(),
-                settings.receiveBufferBytes(), System::nanoTime, counters);
+                settings.receiveBufferBytes(), ticker, counters);
     }
 
     /** Every profile a client names must exist in the policy; the message names the offending key. */
@@ -263,7 +270,8 @@ public final class ServerComponents implements AutoCloseable {
     }
 
     public RadiusStats stats() {
-        return counters.snapshot(audit.written(), audit.dropped(), acceptRecorder.recorded(), acceptRecorder.dropped());
+        return counters.snapshot(audit.written(), audit.dropped(), acceptRecorder.recorded(), acceptRecorder.dropped(),
+                acceptRecorder.writes(), acceptRecorder.written());
     }
 
     /** The EAP counters. */

@@ -35,7 +35,8 @@ final class ArchitectureTest {
 
     /**
      * No other module uses the gateway, so a public type must be used by another gateway package; but for the jar's
-     * entry point, and one config record Jackson binds that only its own package names.
+     * entry point, and {@code UpstreamsConfig}: only its own package names it, as a component of the public
+     * {@code RadiusConfig} record the loader binds.
      */
     @Test
     void publicTypes_areUsedByAnotherPackage_butTheEntryPointAndAConfigRecord() {

@@ -78,7 +78,7 @@ public final class Counters implements DropSink {
     }
 
     /** A snapshot, with the audit log's and the Accept recorder's own counters. */
-    public RadiusStats snapshot(long auditWritten, long auditDropped, long acceptsRecorded, long acceptsUnrecorded,
+    RadiusStats snapshot(long auditWritten, long auditDropped, long acceptsRecorded, long acceptsUnrecorded,
                                 long acceptWrites, long acceptsWritten) {
         Map<DropReason, Long> m = new EnumMap<>(DropReason.class);
         for (DropReason r : REASONS) {

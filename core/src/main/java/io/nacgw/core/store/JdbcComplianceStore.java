@@ -404,6 +404,14 @@ final class JdbcComplianceStore implements ComplianceStore {
         }
     }
 
+    /**
+     * The newest logged deletion of each of a set of devices (PostgreSQL), found through the partial index
+     * {@code device_changes_deleted_device} (V51), which holds the deletions only: every other logged change costs no
+     * index entry. Package-private: JdbcComplianceStoreTest checks its plan.
+     */
+    static final String DELETED_VERSIONS = "SELECT DISTINCT ON (device_id) device_id, mdm_modified FROM device_changes "
+            + "WHERE deleted AND device_id = ANY (?) ORDER BY device_id, seq DESC";
+
     @Override
     public Map<DeviceGuid, Instant> deletedVersions(java.util.Collection<DeviceGuid> deviceIds) {
         if (engine != StoreEngine.POSTGRESQL || deviceIds.isEmpty()) {
@@ -412,10 +420,7 @@ final class JdbcComplianceStore implements ComplianceStore {
         db.ensureUp();
         Map<DeviceGuid, Instant> out = new HashMap<>();
         List<DeviceGuid> ids = new ArrayList<>(new java.util.LinkedHashSet<>(deviceIds));
-        // no index on device_id: this serves a rare re-check, and an index would cost every logged device change
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT DISTINCT ON (device_id) "
-                + "device_id, mdm_modified FROM device_changes WHERE deleted AND device_id = ANY (?) "
-                + "ORDER BY device_id, seq DESC")) {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(DELETED_VERSIONS)) {
             for (int from = 0; from < ids.size(); from += 1_000) {
                 List<DeviceGuid> chunk = ids.subList(from, Math.min(ids.size(), from + 1_000));
                 ps.setArray(1, c.createArrayOf("uuid", chunk.stream().map(DeviceGuid::uuid).toArray()));

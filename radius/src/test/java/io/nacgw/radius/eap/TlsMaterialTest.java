@@ -95,4 +95,25 @@ final class TlsMaterialTest {
                 () -> TlsMaterial.load(s, Clock.systemUTC()));
         assertTrue(e.getMessage().startsWith("radius.eap.tls.serverKey"), e.getMessage());
     }
+
+    @Test
+    void certificateRequestSignatureAlgorithms_areBuiltOnce_andSharedByEveryHandshake() {
+        TlsMaterial m = load(new TestPki(dir, TestWorld.NOW, false));
+        java.util.Vector<?> first = m.signatureAlgorithms(context(m));
+        assertSame(first, m.signatureAlgorithms(context(m)), "a second handshake gets the same list");
+        assertTrue(first.contains(org.bouncycastle.tls.SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, org.bouncycastle.tls.SignatureAlgorithm.ecdsa)));
+        assertTrue(first.contains(org.bouncycastle.tls.SignatureAndHashAlgorithm.rsa_pss_rsae_sha256));
+    }
+
+    /** A handshake's context as far as the signature algorithms need it: the crypto. */
+    private static org.bouncycastle.tls.TlsContext context(TlsMaterial m) {
+        return (org.bouncycastle.tls.TlsContext) java.lang.reflect.Proxy.newProxyInstance(
+                TlsMaterialTest.class.getClassLoader(), new Class<?>[]{org.bouncycastle.tls.TlsContext.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getCrypto")) {
+                        return m.crypto;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes the nacgw config for the benchmarks:
-#   [API_PORT=P [API_BASIC_HASH=H]] [EAP_CA=PEM EAP_CERT=PEM EAP_KEY=PEM [EAP_TLS_THREADS=N] [EAP_TLS_WARMUP=D]] [RADSEC_PORT=P] \
-#     nacgw-conf.sh DIR AUTH_PORT ACCT_PORT SECRET_FILE [ALLOW_VLAN]
+#   [API_PORT=P [API_BASIC_HASH=H]] [EAP_CA=PEM EAP_CERT=PEM EAP_KEY=PEM [EAP_TLS_THREADS=N] [EAP_TLS_WARMUP=D]] \
+#     [RADSEC_PORT=P] [METRICS_PORT=P] nacgw-conf.sh DIR AUTH_PORT ACCT_PORT SECRET_FILE [ALLOW_VLAN]
 # The policy mirrors the FreeRADIUS allow-list: compliant and grace devices get an Access-Accept with the VLAN,
 # everything else (noncompliant, unmanaged, unknown) an Access-Reject (over HTTPS: allow / deny). RADIUS is on; the
 # HTTPS API only with API_PORT (127.0.0.1, client certificates optional, and with API_BASIC_HASH a partner user
@@ -10,7 +10,8 @@
 # (radius.eap.*; EAP_TLS_THREADS sets radius.eap.tls.threads, EAP_TLS_WARMUP radius.eap.tls.warmup, default: the
 # gateway's).
 # With RADSEC_PORT, RadSec (RADIUS over TLS) also listens there on 127.0.0.1; the client "loadgen" is then
-# also the NAS whose certificate is named loadgen (`nacgw certs issue --role nas --name loadgen`).
+# also the NAS whose certificate is named loadgen (`nacgw certs issue --role nas --name loadgen`). With METRICS_PORT,
+# the operations port (/metrics) listens there on 127.0.0.1; without it, metrics are off.
 #
 # Keys used (gateway default-config.yaml and radius/README.md on main, 2026-11-23):
 #   radius.enabled, radius.bindAddress, radius.authPort, radius.acctPort, radius.radsec.enabled | port,
@@ -53,8 +54,11 @@ $(if [[ -n ${API_PORT:-} ]]; then
 else
   printf 'api:\n  enabled: false\n'
 fi)
-metrics:
-  enabled: false
+$(if [[ -n ${METRICS_PORT:-} ]]; then
+  printf 'metrics:\n  enabled: true\n  host: 127.0.0.1\n  port: %s\n' "$METRICS_PORT"
+else
+  printf 'metrics:\n  enabled: false\n'
+fi)
 policy:
   defaultProfile: bench
   profiles:

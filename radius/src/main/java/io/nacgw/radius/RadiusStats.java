@@ -18,10 +18,13 @@ import java.util.Map;
  * @param acceptsRecorded   Access-Accepts the session table holds (written, or an identical one written &lt;10 s before)
  * @param acceptsUnrecorded Access-Accepts not written there (session queue full or the write failed)
  * @param allowed           Access-Accepts for allowed devices (quarantines not included)
+ * @param acceptWrites      session-table transactions of the Accept recorder
+ * @param acceptsWritten    Access-Accepts written in them (divided by {@code acceptWrites}: the mean batch)
  */
 public record RadiusStats(long received, Map<DropReason, Long> drops, long accepts, long quarantines, long rejects,
                           long accountingStored, long statusServer, long duplicatesResent, long auditWritten,
-                          long auditDropped, long acceptsRecorded, long acceptsUnrecorded, long allowed) {
+                          long auditDropped, long acceptsRecorded, long acceptsUnrecorded, long allowed,
+                          long acceptWrites, long acceptsWritten) {
     public RadiusStats {
         drops = Map.copyOf(drops);
     }

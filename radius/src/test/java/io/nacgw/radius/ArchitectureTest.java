@@ -1,5 +1,6 @@
 package io.nacgw.radius;
 
+import io.nacgw.core.testing.PackageCycles;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -37,5 +38,10 @@ final class ArchitectureTest {
     @Test
     void datagramPacket_staysAtTheSocketEdge() throws IOException {
         assertEquals(List.of("DatagramCodec.java"), importing("io.netty.channel.socket.DatagramPacket"));
+    }
+
+    @Test
+    void packages_haveNoCycles() {
+        assertEquals(List.of(), PackageCycles.in(Path.of("target/classes"), "io.nacgw.radius"));
     }
 }

@@ -74,6 +74,14 @@ final class JdbcSessionStore implements SessionStore {
     static final String AUTHORIZE_ACCEPT_ONLY = AUTHORIZE + ", expires_at = ?, "
             + "started_at = CASE WHEN stopped_at IS NULL AND expires_at > ? THEN started_at ELSE ? END, "
             + "stopped_at = NULL, terminate_cause = NULL WHERE nas_id = ? AND acct_session_id IS NULL AND ";
+    private static final String ACCOUNTED_BY_MAC = AUTHORIZE_ACCOUNTED + "mac = ?";
+    private static final String ACCOUNTED_BY_DEVICE = AUTHORIZE_ACCOUNTED + "mac IS NULL AND device_id = ?";
+    private static final String ACCEPT_ONLY_BY_MAC = AUTHORIZE_ACCEPT_ONLY + "mac = ?";
+    private static final String ACCEPT_ONLY_BY_DEVICE = AUTHORIZE_ACCEPT_ONLY + "mac IS NULL AND device_id = ?";
+    private static final String FIND_ACCOUNTED = "SELECT id, authorized_at FROM nas_sessions WHERE nas_id = ? "
+            + "AND mac = ? AND acct_session_id IS NOT NULL AND stopped_at IS NULL ORDER BY updated_at DESC LIMIT 1";
+    private static final String FIND_ACCEPT_ONLY = SELECT + " WHERE nas_id = ? AND mac = ? AND acct_session_id IS NULL "
+            + "ORDER BY authorized_at DESC";
 
     private final StoreDatabase db;
     private final StoreEngine engine;
@@ -81,6 +89,8 @@ final class JdbcSessionStore implements SessionStore {
     /** This node's name, written as the owner of every session it records; null: no owner (one node). */
     private final String node;
     private final CoaClaims claims;
+    /** Statements the Accept path and the fold-in run (tests count them per Accept). */
+    private final java.util.concurrent.atomic.LongAdder statementsRun = new java.util.concurrent.atomic.LongAdder();
 
     private JdbcSessionStore(StoreDatabase db, Clock clock, String node) {
         this.db = db;
@@ -94,7 +104,7 @@ final class JdbcSessionStore implements SessionStore {
         if (node != null && (node.isBlank() || node.length() > 64)) {
             throw new IllegalArgumentException("node name must be 1-64 characters, got '" + node + "'");
         }
-        StoreDatabase db = StoreDatabase.open(s, "sessions", Math.max(2, Math.min(8, s.maxPoolSize())));
+        StoreDatabase db = StoreDatabase.open(s, "sessions", s.sessionPoolSize());
         log.info("session store open: {}{}", db.description(), node == null ? "" : " as node " + node);
         return new JdbcSessionStore(db, clock, node);
     }
@@ -208,14 +218,15 @@ final class JdbcSessionStore implements SessionStore {
         boolean stop = e.kind() == SessionEvent.Kind.STOP;
         // an interim or stop for an unseen session: it started no later than this
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            insertRow(ps, newId(), e.nas(), e.acctSessionId(), e.nasPort(), e.nasPortId(), e.mac(), e.deviceId(),
+            bindRow(ps, newId(), e.nas(), e.acctSessionId(), e.nasPort(), e.nasPortId(), e.mac(), e.deviceId(),
                     e.userName(), e.framedIp(), e.classValue(), e.auditSessionId(), null, null, null, null, null, at,
                     stop ? at : null, stop ? e.terminateCause() : null, null);
+            ps.executeUpdate();
         }
     }
 
-    /** Binds and runs {@link #INSERT} on {@code ps} (the caller prepares it, once per batch of Accepts). */
-    private void insertRow(PreparedStatement ps, String id, NasRef n, String acctSessionId, Long nasPort,
+    /** Binds {@link #INSERT}'s parameters on {@code ps}. */
+    private void bindRow(PreparedStatement ps, String id, NasRef n, String acctSessionId, Long nasPort,
                                   String nasPortId, MacAddress mac, DeviceGuid deviceId, String userName,
                                   String framedIp, String classValue, String auditSessionId, String profile,
                                   Verdict verdict, String decisionId, Long authorizedAt, Long expiresAt, long at,
@@ -246,7 +257,6 @@ final class JdbcSessionStore implements SessionStore {
         ps.setString(24, node);
         ps.setString(25, n.transport().wireName());
         setLong(ps, 26, answerHash);
-        ps.executeUpdate();
     }
 
     /**
@@ -255,14 +265,12 @@ final class JdbcSessionStore implements SessionStore {
      * rows go: they described the same session before accounting named it.
      */
     private void absorb(Statements st, String nasId, MacAddress mac) throws SQLException {
-        Connection c = st.connection;
         String accounted = null;
         long accountedAuth = Long.MIN_VALUE;
-        PreparedStatement find = st.prepare("SELECT id, authorized_at FROM nas_sessions WHERE nas_id = ? "
-                + "AND mac = ? AND acct_session_id IS NOT NULL AND stopped_at IS NULL ORDER BY updated_at DESC LIMIT 1");
+        PreparedStatement find = st.prepare(FIND_ACCOUNTED);
         find.setString(1, nasId);
         find.setLong(2, mac.value());
-        try (ResultSet rs = find.executeQuery()) {
+        try (ResultSet rs = st.query(find)) {
             if (rs.next()) {
                 accounted = rs.getString(1);
                 long a = rs.getLong(2);
@@ -272,31 +280,43 @@ final class JdbcSessionStore implements SessionStore {
         if (accounted == null) {
             return;
         }
-        List<Session> acceptOnly = query(c, SELECT + " WHERE nas_id = ? AND mac = ? AND acct_session_id IS NULL "
-                + "ORDER BY authorized_at DESC", nasId, mac.value());
+        PreparedStatement findAcceptOnly = st.prepare(FIND_ACCEPT_ONLY);
+        findAcceptOnly.setString(1, nasId);
+        findAcceptOnly.setLong(2, mac.value());
+        List<Session> acceptOnly = new ArrayList<>();
+        try (ResultSet rs = st.query(findAcceptOnly)) {
+            while (rs.next()) {
+                acceptOnly.add(row(rs));
+            }
+        }
         if (acceptOnly.isEmpty()) {
             return;
         }
         Session a = acceptOnly.get(0);
         if (a.authorizedAt() != null && a.authorizedAt().toEpochMilli() > accountedAuth) {
-            try (PreparedStatement ps = c.prepareStatement(AUTHORIZE + " WHERE id = ?")) {
-                int k = bindAuthorize(ps, a.nas(), a.profile(), a.verdict(), a.decisionId(), a.answerHash(),
-                        a.classValue(), a.authorizedAt().toEpochMilli(), a.deviceId(), a.userName(), a.nasPort(), a.nasPortId(),
-                        a.owner(), a.updatedAt().toEpochMilli());
-                ps.setString(k, accounted);
-                ps.executeUpdate();
-            }
+            PreparedStatement ps = st.prepare(AUTHORIZE + " WHERE id = ?");
+            int k = bindAuthorize(ps, a.nas(), a.profile(), a.verdict(), a.decisionId(), a.answerHash(),
+                    a.classValue(), a.authorizedAt().toEpochMilli(), a.deviceId(), a.userName(), a.nasPort(),
+                    a.nasPortId(), a.owner(), a.updatedAt().toEpochMilli());
+            ps.setString(k, accounted);
+            st.update(ps);
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM nas_sessions WHERE id = ? AND acct_session_id IS NULL")) {
-            for (Session s : acceptOnly) {
-                ps.setString(1, s.id());
-                ps.executeUpdate();
-            }
+        PreparedStatement delete = st.prepare("DELETE FROM nas_sessions WHERE id = ? AND acct_session_id IS NULL");
+        for (Session s : acceptOnly) {
+            delete.setString(1, s.id());
+            st.update(delete);
         }
     }
 
     // ---- Access-Accepts ----
 
+    /**
+     * One batch in one transaction. A MAC's rows are looked up for the whole batch first (one query per
+     * {@value SessionStore#MAX_LOOKUP_KEYS} MACs), so an Accept runs only the statements that can change a row: a
+     * new MAC costs one insert, sent with the batch's other inserts as one JDBC batch. The lookup only skips
+     * statements that would match nothing; a row another node writes meanwhile (PostgreSQL) is caught as before by
+     * the post-commit check ({@link #absorbAfterCommit}).
+     */
     @Override
     public void recordAuthorizations(List<Authorization> batch) {
         if (batch.isEmpty()) {
@@ -307,22 +327,35 @@ final class JdbcSessionStore implements SessionStore {
         try (Connection c = db.connection(); Statements st = new Statements(c)) {
             c.setAutoCommit(false);
             try {
+                Map<Long, List<KnownRow>> known = knownRows(st, batch);
+                Inserts inserts = new Inserts(st);
                 for (Authorization a : batch) {
-                    if (authorize(st, a, AUTHORIZE_ACCOUNTED) > 0) {
+                    if (a.mac() == null) { // by device: no lookup, the statements in turn (rows of one device in order)
+                        inserts.flush();
+                        if (authorize(st, a, false) == 0 && authorize(st, a, true) == 0) {
+                            inserts.add(a);
+                        }
                         continue;
                     }
-                    if (authorize(st, a, AUTHORIZE_ACCEPT_ONLY) == 0) {
-                        long at = a.at().toEpochMilli();
-                        insertRow(st.prepare(INSERT), newId(), a.nas(), null, a.nasPort(), a.nasPortId(), a.mac(),
-                                a.deviceId(),
-                                a.userName(), null, a.classValue(), null, a.profile(), a.verdict(), a.decisionId(),
-                                at, a.expiresAt().toEpochMilli(), at, null, null, a.answerHash());
+                    if (inserts.pending(a.mac())) { // its row is not in the table yet: the statements below need it
+                        inserts.flush();
                     }
-                    if (a.mac() != null) {
+                    List<KnownRow> rows = known.computeIfAbsent(a.mac().value(), m -> new ArrayList<>());
+                    if (KnownRow.any(rows, a.nas().id(), true, false) && authorize(st, a, false) > 0) {
+                        continue;
+                    }
+                    if (!KnownRow.any(rows, a.nas().id(), false, null) || authorize(st, a, true) == 0) {
+                        inserts.add(a);
+                        rows.add(new KnownRow(a.nas().id(), false, false));
+                    }
+                    KnownRow.liveOnlyOn(rows, a.nas().id());
+                    if (KnownRow.anyElsewhere(rows, a.nas().id())) {
                         endElsewhere(st, a);
-                        acceptOnly.add(a);
+                        KnownRow.endElsewhere(rows, a.nas().id());
                     }
+                    acceptOnly.add(a);
                 }
+                inserts.flush();
                 c.commit();
             } catch (SQLException | RuntimeException ex) {
                 c.rollback();
@@ -330,11 +363,171 @@ final class JdbcSessionStore implements SessionStore {
             } finally {
                 c.setAutoCommit(true);
             }
-            for (Authorization a : acceptOnly) {
-                absorb(st, a.nas().id(), a.mac());
-            }
+            absorbAfterCommit(st, acceptOnly);
         } catch (SQLException ex) {
             throw db.failed("recording " + batch.size() + " Access-Accept(s)", ex);
+        }
+    }
+
+    /**
+     * The rows the batch's Accepts may touch, by MAC: every Accept-only row (live or not: an Accept revives its NAS's)
+     * and every live accounted one.
+     */
+    private static Map<Long, List<KnownRow>> knownRows(Statements st, List<Authorization> batch) throws SQLException {
+        List<Long> macs = distinctMacs(batch);
+        Map<Long, List<KnownRow>> known = new HashMap<>();
+        for (int from = 0; from < macs.size(); from += MAX_LOOKUP_KEYS) {
+            List<Long> chunk = macs.subList(from, Math.min(macs.size(), from + MAX_LOOKUP_KEYS));
+            PreparedStatement ps = st.prepare(knownRowsSql(chunk.size()));
+            for (int i = 0; i < chunk.size(); i++) {
+                ps.setLong(i + 1, chunk.get(i));
+            }
+            try (ResultSet rs = st.query(ps)) {
+                while (rs.next()) {
+                    known.computeIfAbsent(rs.getLong(1), m -> new ArrayList<>())
+                            .add(new KnownRow(rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)));
+                }
+            }
+        }
+        return known;
+    }
+
+    /** The lookup of {@link #knownRows} for {@code macs} MACs (package-private: JdbcSessionStoreTest checks its plan). */
+    static String knownRowsSql(int macs) {
+        return "SELECT mac, nas_id, acct_session_id IS NOT NULL, stopped_at IS NOT NULL FROM nas_sessions WHERE mac IN ("
+                + placeholders(macs) + ") AND (acct_session_id IS NULL OR stopped_at IS NULL)";
+    }
+
+    private static List<Long> distinctMacs(List<Authorization> batch) {
+        List<Long> macs = new ArrayList<>(batch.size());
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (Authorization a : batch) {
+            if (a.mac() != null && seen.add(a.mac().value())) {
+                macs.add(a.mac().value());
+            }
+        }
+        return macs;
+    }
+
+    /**
+     * After the commit: the Accept-only sessions just written whose NAS now also has an accounted live session for
+     * the MAC (a Start committed concurrently) are folded into it. One query for the batch; {@link #absorb} only
+     * where it found one.
+     */
+    private void absorbAfterCommit(Statements st, List<Authorization> acceptOnly) throws SQLException {
+        if (acceptOnly.isEmpty()) {
+            return;
+        }
+        List<Long> macs = distinctMacs(acceptOnly);
+        java.util.Set<String> accounted = new java.util.HashSet<>();
+        for (int from = 0; from < macs.size(); from += MAX_LOOKUP_KEYS) {
+            List<Long> chunk = macs.subList(from, Math.min(macs.size(), from + MAX_LOOKUP_KEYS));
+            PreparedStatement ps = st.prepare("SELECT nas_id, mac FROM nas_sessions WHERE mac IN ("
+                    + placeholders(chunk.size()) + ") AND acct_session_id IS NOT NULL AND stopped_at IS NULL");
+            for (int i = 0; i < chunk.size(); i++) {
+                ps.setLong(i + 1, chunk.get(i));
+            }
+            try (ResultSet rs = st.query(ps)) {
+                while (rs.next()) {
+                    accounted.add(rs.getString(1) + '\0' + rs.getLong(2));
+                }
+            }
+        }
+        java.util.Set<String> done = new java.util.HashSet<>();
+        for (Authorization a : acceptOnly) {
+            String key = a.nas().id() + '\0' + a.mac().value();
+            if (accounted.contains(key) && done.add(key)) {
+                absorb(st, a.nas().id(), a.mac());
+            }
+        }
+    }
+
+    /**
+     * What the batch's lookup found for one MAC, kept up to date as the batch writes: the NAS, whether accounting
+     * names the session, whether it has ended.
+     */
+    private static final class KnownRow {
+        final String nasId;
+        final boolean accounted;
+        boolean stopped;
+
+        KnownRow(String nasId, boolean accounted, boolean stopped) {
+            this.nasId = nasId;
+            this.accounted = accounted;
+            this.stopped = stopped;
+        }
+
+        /** A row on {@code nasId} with this {@code accounted} flag, live (stopped false) or either (null). */
+        static boolean any(List<KnownRow> rows, String nasId, boolean accounted, Boolean stopped) {
+            for (KnownRow r : rows) {
+                if (r.nasId.equals(nasId) && r.accounted == accounted && (stopped == null || r.stopped == stopped)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The Accept-only rows of {@code nasId} are live again (the Accept revived them or inserted one). */
+        static void liveOnlyOn(List<KnownRow> rows, String nasId) {
+            for (KnownRow r : rows) {
+                if (!r.accounted && r.nasId.equals(nasId)) {
+                    r.stopped = false;
+                }
+            }
+        }
+
+        /** A live Accept-only row on another NAS than {@code nasId}: what {@link #endElsewhere} ends. */
+        static boolean anyElsewhere(List<KnownRow> rows, String nasId) {
+            for (KnownRow r : rows) {
+                if (!r.accounted && !r.stopped && !r.nasId.equals(nasId)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        static void endElsewhere(List<KnownRow> rows, String nasId) {
+            for (KnownRow r : rows) {
+                if (!r.accounted && !r.nasId.equals(nasId)) {
+                    r.stopped = true;
+                }
+            }
+        }
+    }
+
+    /** The batch's new Accept-only rows, sent as one JDBC batch (before a statement that needs one of them). */
+    private final class Inserts {
+        private final Statements st;
+        private final java.util.Set<Long> pendingMacs = new java.util.HashSet<>();
+        private int pending;
+
+        Inserts(Statements st) {
+            this.st = st;
+        }
+
+        void add(Authorization a) throws SQLException {
+            long at = a.at().toEpochMilli();
+            PreparedStatement ps = st.prepare(INSERT);
+            bindRow(ps, newId(), a.nas(), null, a.nasPort(), a.nasPortId(), a.mac(), a.deviceId(), a.userName(), null,
+                    a.classValue(), null, a.profile(), a.verdict(), a.decisionId(), at, a.expiresAt().toEpochMilli(),
+                    at, null, null, a.answerHash());
+            ps.addBatch();
+            pending++;
+            if (a.mac() != null) {
+                pendingMacs.add(a.mac().value());
+            }
+        }
+
+        boolean pending(MacAddress mac) {
+            return pendingMacs.contains(mac.value());
+        }
+
+        void flush() throws SQLException {
+            if (pending > 0) {
+                st.batch(st.prepare(INSERT));
+                pending = 0;
+                pendingMacs.clear();
+            }
         }
     }
 
@@ -348,14 +541,15 @@ final class JdbcSessionStore implements SessionStore {
         ps.setLong(1, a.at().toEpochMilli());
         ps.setLong(2, a.mac().value());
         ps.setString(3, a.nas().id());
-        ps.executeUpdate();
+        st.update(ps);
     }
 
     /**
      * The statements of one batch on one connection, each prepared once: preparing (SQLite compiles the SQL every
-     * time) cost more than executing when every Access-Accept prepared its four statements afresh.
+     * time) cost more than executing when every Access-Accept prepared its four statements afresh. Counts the
+     * statements it runs (a JDBC batch counts once: one call, one round trip on PostgreSQL).
      */
-    private static final class Statements implements AutoCloseable {
+    private final class Statements implements AutoCloseable {
         final Connection connection;
         private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
@@ -370,6 +564,21 @@ final class JdbcSessionStore implements SessionStore {
                 prepared.put(sql, ps);
             }
             return ps;
+        }
+
+        int update(PreparedStatement ps) throws SQLException {
+            statementsRun.increment();
+            return ps.executeUpdate();
+        }
+
+        ResultSet query(PreparedStatement ps) throws SQLException {
+            statementsRun.increment();
+            return ps.executeQuery();
+        }
+
+        void batch(PreparedStatement ps) throws SQLException {
+            statementsRun.increment();
+            ps.executeBatch();
         }
 
         @Override
@@ -389,14 +598,17 @@ final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    /** Applies {@code a} to the session {@code sql} selects (by MAC, else by device); returns rows changed. */
-    private int authorize(Statements st, Authorization a, String sql) throws SQLException {
-        String key = a.mac() != null ? "mac = ?" : "mac IS NULL AND device_id = ?";
-        PreparedStatement ps = st.prepare(sql + key);
+    /**
+     * Applies {@code a} to the session {@link #AUTHORIZE_ACCOUNTED} or (acceptOnly) {@link #AUTHORIZE_ACCEPT_ONLY}
+     * selects (by MAC, else by device); returns rows changed.
+     */
+    private int authorize(Statements st, Authorization a, boolean acceptOnly) throws SQLException {
+        PreparedStatement ps = st.prepare(acceptOnly ? (a.mac() != null ? ACCEPT_ONLY_BY_MAC : ACCEPT_ONLY_BY_DEVICE)
+                : (a.mac() != null ? ACCOUNTED_BY_MAC : ACCOUNTED_BY_DEVICE));
         long at = a.at().toEpochMilli();
         int k = bindAuthorize(ps, a.nas(), a.profile(), a.verdict(), a.decisionId(), a.answerHash(), a.classValue(),
                 at, a.deviceId(), a.userName(), a.nasPort(), a.nasPortId(), node, at);
-        if (sql.equals(AUTHORIZE_ACCEPT_ONLY)) {
+        if (acceptOnly) {
             ps.setLong(k++, a.expiresAt().toEpochMilli());
             ps.setLong(k++, at);
             ps.setLong(k++, at);
@@ -407,7 +619,7 @@ final class JdbcSessionStore implements SessionStore {
         } else {
             ps.setString(k, device(a.deviceId()));
         }
-        return ps.executeUpdate();
+        return st.update(ps);
     }
 
     private static int bindAuthorize(PreparedStatement ps, NasRef n, String profile, Verdict verdict,
@@ -674,6 +886,11 @@ final class JdbcSessionStore implements SessionStore {
         } else {
             ps.setInt(k, v);
         }
+    }
+
+    /** Statements run by the Accept path and the fold-in of Accept-only rows so far (a JDBC batch counts once). */
+    long statementsRun() {
+        return statementsRun.sum();
     }
 
     @Override

@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -48,22 +50,29 @@ final class JdbcComplianceStore implements ComplianceStore {
             + "meid=?, udid=?, mdm_modified=?, stored_at=? WHERE device_id=? AND mdm_modified < ?";
     /** Column 25: the store sequence (an identity column, so INSERT and UPDATE never name it). */
     private static final String SELECT = "SELECT " + COLUMNS + ", row_seq FROM devices";
+    /** The threads of {@link #forEachBatch} beyond the caller's. */
+    private static final java.util.concurrent.ThreadFactory SCAN_THREADS =
+            io.nacgw.core.concurrent.DaemonThreads.numbered("nacgw-store-scan");
 
     private final StoreDatabase db;
     private final StoreEngine engine;
     /** SQLite has one writer at a time: writers of this process queue here instead of in SQLite's busy handler. */
     private final ReentrantLock sqliteWriter = new ReentrantLock(true);
 
-    private JdbcComplianceStore(StoreDatabase db) {
+    /** The connections this store's share of the pool holds: no more parts of a scan than that run at once. */
+    private final int connections;
+
+    private JdbcComplianceStore(StoreDatabase db, int connections) {
         this.db = db;
         this.engine = db.engine();
+        this.connections = connections;
     }
 
     static JdbcComplianceStore open(StoreSettings s) {
         StoreDatabase db = StoreDatabase.open(s, "devices", s.maxPoolSize());
         log.info("store open: {} ({}{})", db.description(), db.engine(),
                 db.engine() == StoreEngine.SQLITE ? ", WAL, synchronous=" + s.sync() : "");
-        return new JdbcComplianceStore(db);
+        return new JdbcComplianceStore(db, s.maxPoolSize());
     }
 
     @Override
@@ -395,6 +404,14 @@ final class JdbcComplianceStore implements ComplianceStore {
         }
     }
 
+    /**
+     * The newest logged deletion of each of a set of devices (PostgreSQL), found through the partial index
+     * {@code device_changes_deleted_device} (V51), which holds the deletions only: every other logged change costs no
+     * index entry. Package-private: JdbcComplianceStoreTest checks its plan.
+     */
+    static final String DELETED_VERSIONS = "SELECT DISTINCT ON (device_id) device_id, mdm_modified FROM device_changes "
+            + "WHERE deleted AND device_id = ANY (?) ORDER BY device_id, seq DESC";
+
     @Override
     public Map<DeviceGuid, Instant> deletedVersions(java.util.Collection<DeviceGuid> deviceIds) {
         if (engine != StoreEngine.POSTGRESQL || deviceIds.isEmpty()) {
@@ -403,10 +420,7 @@ final class JdbcComplianceStore implements ComplianceStore {
         db.ensureUp();
         Map<DeviceGuid, Instant> out = new HashMap<>();
         List<DeviceGuid> ids = new ArrayList<>(new java.util.LinkedHashSet<>(deviceIds));
-        // no index on device_id: this serves a rare re-check, and an index would cost every logged device change
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT DISTINCT ON (device_id) "
-                + "device_id, mdm_modified FROM device_changes WHERE deleted AND device_id = ANY (?) "
-                + "ORDER BY device_id, seq DESC")) {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(DELETED_VERSIONS)) {
             for (int from = 0; from < ids.size(); from += 1_000) {
                 List<DeviceGuid> chunk = ids.subList(from, Math.min(ids.size(), from + 1_000));
                 ps.setArray(1, c.createArrayOf("uuid", chunk.stream().map(DeviceGuid::uuid).toArray()));
@@ -581,6 +595,106 @@ final class JdbcComplianceStore implements ComplianceStore {
         } catch (SQLException e) {
             throw db.failed("reading all devices", e);
         }
+    }
+
+    /**
+     * SQLite: the table split into {@code threads} ranges of its rowid (the order it is stored in, so each part is a
+     * sequential read), each read on its own connection and thread (WAL readers do not block each other), the first
+     * on the caller's; PostgreSQL: one transaction's cursor, as {@link #forEach}. The outer ranges are open-ended, so
+     * every row is in exactly one part.
+     */
+    @Override
+    public void forEachBatch(int threads, Consumer<List<DeviceRecord>> sink) {
+        int parts = Math.min(threads, connections);
+        if (engine != StoreEngine.SQLITE || parts < 2) {
+            ComplianceStore.super.forEachBatch(threads, sink);
+            return;
+        }
+        db.ensureUp();
+        long min;
+        long max;
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT MIN(rowid), MAX(rowid) FROM devices");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            min = rs.getLong(1);
+            if (rs.wasNull()) {
+                return; // no devices
+            }
+            max = rs.getLong(2);
+        } catch (SQLException e) {
+            throw db.failed("reading all devices", e);
+        }
+        long[] bounds = new long[parts + 1];
+        bounds[0] = Long.MIN_VALUE;
+        bounds[parts] = Long.MAX_VALUE;
+        long span = max - min + 1; // rowids are positive: no overflow
+        for (int i = 1; i < parts; i++) {
+            bounds[i] = min - 1 + span * i / parts;
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        List<Thread> others = new ArrayList<>(parts - 1);
+        for (int i = 1; i < parts; i++) {
+            long after = bounds[i];
+            long upTo = bounds[i + 1];
+            Thread t = SCAN_THREADS.newThread(() -> scanPart(after, upTo, sink, stop, failure));
+            others.add(t);
+            t.start();
+        }
+        scanPart(bounds[0], bounds[1], sink, stop, failure);
+        boolean interrupted = false;
+        for (Thread t : others) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    stop.set(true);
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        if (interrupted) {
+            throw new StoreException("interrupted while reading all devices", null);
+        }
+    }
+
+    /** One rowid range {@code (after, upTo]} of {@link #forEachBatch}; a failure stops the other parts. */
+    private void scanPart(long after, long upTo, Consumer<List<DeviceRecord>> sink, AtomicBoolean stop,
+            AtomicReference<RuntimeException> failure) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement(SELECT + " WHERE rowid > ? AND rowid <= ?")) {
+            ps.setLong(1, after);
+            ps.setLong(2, upTo);
+            List<DeviceRecord> batch = new ArrayList<>(SCAN_BATCH);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (!stop.get() && rs.next()) {
+                    batch.add(read(rs));
+                    if (batch.size() == SCAN_BATCH) {
+                        sink.accept(batch);
+                        batch.clear();
+                    }
+                }
+            }
+            if (!batch.isEmpty() && !stop.get()) {
+                sink.accept(batch);
+            }
+        } catch (SQLException e) {
+            fail(failure, stop, db.failed("reading all devices", e));
+        } catch (RuntimeException e) {
+            fail(failure, stop, e);
+        }
+    }
+
+    private static void fail(AtomicReference<RuntimeException> failure, AtomicBoolean stop, RuntimeException e) {
+        failure.compareAndSet(null, e);
+        stop.set(true);
     }
 
     private List<DeviceRecord> query(String sql, Object... args) {

@@ -10,8 +10,11 @@ import java.nio.file.Path;
  * @param password    database password (empty when not needed)
  * @param maxPoolSize connections in the pool (1-64)
  * @param sync        embedded store only: when a commit reaches the disk (see {@link Sync})
+ * @param sessionPoolSize connections the session store adds to the pool (1-64); by default
+ *                    {@link #defaultSessionPoolSize} of {@code maxPoolSize}
  */
-public record StoreSettings(String jdbcUrl, String user, String password, int maxPoolSize, Sync sync) {
+public record StoreSettings(String jdbcUrl, String user, String password, int maxPoolSize, Sync sync,
+                            int sessionPoolSize) {
     /** The embedded database file in the data directory. */
     public static final String EMBEDDED_FILE = "nacgw.db";
 
@@ -34,13 +37,33 @@ public record StoreSettings(String jdbcUrl, String user, String password, int ma
         if (maxPoolSize < 1 || maxPoolSize > 64) {
             throw new IllegalArgumentException("store.maxPoolSize must be 1 to 64, got " + maxPoolSize);
         }
+        if (sessionPoolSize < 1 || sessionPoolSize > 64) {
+            throw new IllegalArgumentException("store.sessionPoolSize must be 1 to 64, got " + sessionPoolSize);
+        }
         user = user == null ? "" : user;
         password = password == null ? "" : password;
         sync = sync == null ? Sync.NORMAL : sync;
     }
 
+    public StoreSettings(String jdbcUrl, String user, String password, int maxPoolSize, Sync sync) {
+        this(jdbcUrl, user, password, maxPoolSize, sync, defaultSessionPoolSize(maxPoolSize));
+    }
+
     public StoreSettings(String jdbcUrl, String user, String password, int maxPoolSize) {
         this(jdbcUrl, user, password, maxPoolSize, Sync.NORMAL);
+    }
+
+    /**
+     * The session store's share when none is configured: the device store's, at least 2 (the Accept recorder and
+     * accounting write while the API reads) and at most 8 (on SQLite the writers take turns anyway).
+     */
+    public static int defaultSessionPoolSize(int maxPoolSize) {
+        return Math.max(2, Math.min(8, maxPoolSize));
+    }
+
+    /** The same settings with another session-store share. */
+    public StoreSettings withSessionPoolSize(int connections) {
+        return new StoreSettings(jdbcUrl, user, password, maxPoolSize, sync, connections);
     }
 
     /** The embedded default: the SQLite file {@code nacgw.db} in {@code dataDir}. */
@@ -70,6 +93,6 @@ public record StoreSettings(String jdbcUrl, String user, String password, int ma
     @Override
     public String toString() {
         return "StoreSettings[" + jdbcUrl + ", user=" + user + ", password=" + (password.isEmpty() ? "(none)" : "***")
-                + ", maxPoolSize=" + maxPoolSize + ", sync=" + sync + "]";
+                + ", maxPoolSize=" + maxPoolSize + ", sync=" + sync + ", sessionPoolSize=" + sessionPoolSize + "]";
     }
 }

@@ -343,6 +343,64 @@ final class JdbcSessionStoreTest {
         assertThrows(IllegalArgumentException.class, () -> accept(A, MAC, "d", T0, Verdict.DENY));
     }
 
+    private long statementsRun() {
+        return ((JdbcSessionStore) store).statementsRun();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void recordAuthorizations_ofNewMacs_isOneLookupOneInsertBatchAndOneCheck_perBatch(String kind) {
+        open(kind);
+        List<Authorization> fresh = new java.util.ArrayList<>();
+        List<Authorization> again = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            MacAddress mac = MacAddress.of(0x0011_2233_0000L + i);
+            fresh.add(accept(A, mac, "n" + i, T0, Verdict.ALLOW));
+            again.add(accept(A, mac, "r" + i, T0.plusSeconds(60), Verdict.ALLOW));
+        }
+        long before = statementsRun();
+        store.recordAuthorizations(fresh);
+        assertEquals(3, statementsRun() - before, "the batch's lookup, one JDBC batch of inserts, the post-commit check");
+        assertEquals(40, store.activeCount());
+        before = statementsRun();
+        store.recordAuthorizations(again);
+        assertEquals(40 + 2, statementsRun() - before, "re-authentications: one update each, plus the two queries");
+        assertEquals(40, store.list(SessionFilter.all(100)).size(), "renewed, not inserted again");
+        assertTrue(store.list(SessionFilter.all(100)).stream().allMatch(x -> x.decisionId().startsWith("r")));
+    }
+
+    /** Every row as NAS, MAC, Acct-Session-Id, decision, verdict, start, stop and expiry, sorted (ids differ). */
+    private List<String> rows() {
+        return store.list(SessionFilter.all(100)).stream().map(x -> String.join("|", x.nas().id(),
+                String.valueOf(x.mac()), String.valueOf(x.acctSessionId()), String.valueOf(x.decisionId()),
+                String.valueOf(x.verdict()), String.valueOf(x.startedAt()), String.valueOf(x.stoppedAt()),
+                String.valueOf(x.expiresAt()))).sorted().toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void oneBatch_writesWhatTheSameAcceptsOneByOneWrite(String kind) {
+        List<Authorization> accepts = List.of(
+                accept(A, MAC, "d1", T0, Verdict.ALLOW),
+                accept(B, MAC, "d2", T0.plusSeconds(1), Verdict.ALLOW), // roamed to B: A's session ends
+                accept(A, MAC, "d3", T0.plusSeconds(2), Verdict.QUARANTINE), // back on A: revived, B's ends
+                accept(C_ACCOUNTED, MAC2, "d4", T0.plusSeconds(3), Verdict.ALLOW), // onto the accounted session
+                accept(A, MAC2, "d5", T0.plusSeconds(4), Verdict.ALLOW),
+                accept(A, MAC2, "d6", T0.plusSeconds(5), Verdict.QUARANTINE)); // renews the row d5 inserted
+        open(kind);
+        store.apply(acct(SessionEvent.Kind.START, C_ACCOUNTED, "wired-1", T0, MAC2, "u", null));
+        store.recordAuthorizations(accepts);
+        List<String> batched = rows();
+        store.close();
+        open(kind);
+        store.apply(acct(SessionEvent.Kind.START, C_ACCOUNTED, "wired-1", T0, MAC2, "u", null));
+        for (Authorization a : accepts) {
+            store.recordAuthorizations(List.of(a));
+        }
+        assertEquals(rows(), batched);
+        assertEquals(4, batched.size(), batched.toString());
+    }
+
     @Test
     void accept_onAnEmbeddedStore_findsItsRowsByMac_notByScanningTheNas() throws Exception {
         // the plan SQLite picks for the statements of every Access-Accept: before V50 the Accept-only update read
@@ -351,8 +409,11 @@ final class JdbcSessionStoreTest {
         store = SessionStore.open(settings, clock);
         store.recordAuthorizations(List.of(accept(A, MAC, "d1", T0, Verdict.ALLOW)));
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(settings.jdbcUrl())) {
-            for (String sql : List.of(JdbcSessionStore.AUTHORIZE_ACCOUNTED + "mac = ?",
-                    JdbcSessionStore.AUTHORIZE_ACCEPT_ONLY + "mac = ?")) {
+            // and the batch's lookup of its MACs' rows, which reads them by MAC too
+            for (var expected : java.util.Map.of(JdbcSessionStore.AUTHORIZE_ACCOUNTED + "mac = ?", "mac=? AND nas_id=?",
+                    JdbcSessionStore.AUTHORIZE_ACCEPT_ONLY + "mac = ?", "mac=? AND nas_id=?",
+                    JdbcSessionStore.knownRowsSql(3), "mac=?)").entrySet()) {
+                String sql = expected.getKey();
                 StringBuilder plan = new StringBuilder();
                 try (java.sql.PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql);
                      java.sql.ResultSet rs = ps.executeQuery()) {
@@ -360,7 +421,7 @@ final class JdbcSessionStoreTest {
                         plan.append(rs.getString("detail")).append('\n');
                     }
                 }
-                assertTrue(plan.toString().contains("USING INDEX nas_sessions_mac_nas (mac=? AND nas_id=?"),
+                assertTrue(plan.toString().contains("USING INDEX nas_sessions_mac_nas (" + expected.getValue()),
                         sql + "\n" + plan);
             }
         }

@@ -53,7 +53,7 @@ final class StoreDatabaseTest {
              SessionStore sessions = SessionStore.open(s)) {
             assertEquals(before + 1, StoreDatabase.openPools(), "one pool for both stores");
             assertEquals(List.of("devices", "sessions"), StoreDatabase.users(s));
-            // devices: store.maxPoolSize (4); sessions: max(2, min(8, 4))
+            // devices: store.maxPoolSize (4); sessions: by default max(2, min(8, 4))
             assertEquals(4 + 4, StoreDatabase.maximumPoolSize(s));
             devices.upsertAll(List.of(TestDevices.compliant(1).build()));
             sessions.apply(start("s1"));
@@ -62,6 +62,18 @@ final class StoreDatabaseTest {
         }
         assertEquals(before, StoreDatabase.openPools(), "the last close closes the pool");
         assertEquals(List.of(), StoreDatabase.users(s));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void sessionStoresShare_isTheConfiguredSessionPoolSize(String kind) {
+        StoreSettings s = settings(kind).withSessionPoolSize(3);
+        try (ComplianceStore devices = ComplianceStore.open(s);
+             SessionStore sessions = SessionStore.open(s)) {
+            assertEquals(4 + 3, StoreDatabase.maximumPoolSize(s));
+            sessions.close();
+            assertEquals(4, StoreDatabase.maximumPoolSize(s), "its own share goes back when it closes");
+        }
     }
 
     @ParameterizedTest

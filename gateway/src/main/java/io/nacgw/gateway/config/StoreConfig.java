@@ -20,9 +20,12 @@ import java.time.Duration;
  * @param catchUpInterval PostgreSQL shared mode: longest wait between reads of the device change log
  * @param changeRetention PostgreSQL shared mode: age at which change-log entries are pruned
  * @param reloadBehind    PostgreSQL shared mode: a node more changes behind than this reloads every device instead
+ * @param sessionPoolSize connections the session store adds to the pool; default: {@code maxPoolSize}, at least 2
+ *                        and at most 8 ({@link StoreSettings#defaultSessionPoolSize})
  */
 public record StoreConfig(String url, String user, Path passwordFile, Integer maxPoolSize, String sync,
-                          Duration catchUpInterval, Duration changeRetention, Long reloadBehind) {
+                          Duration catchUpInterval, Duration changeRetention, Long reloadBehind,
+                          Integer sessionPoolSize) {
     public StoreConfig {
         url = url == null ? "" : url.strip();
         user = user == null ? "" : user;
@@ -45,6 +48,10 @@ public record StoreConfig(String url, String user, Path passwordFile, Integer ma
         if (maxPoolSize < 1 || maxPoolSize > 64) {
             throw new IllegalArgumentException("store.maxPoolSize must be 1 to 64, got " + maxPoolSize);
         }
+        sessionPoolSize = sessionPoolSize == null ? StoreSettings.defaultSessionPoolSize(maxPoolSize) : sessionPoolSize;
+        if (sessionPoolSize < 1 || sessionPoolSize > 64) {
+            throw new IllegalArgumentException("store.sessionPoolSize must be 1 to 64, got " + sessionPoolSize);
+        }
         catchUpInterval = catchUpInterval == null ? ChangeLogSettings.DEFAULTS.catchUpInterval() : catchUpInterval;
         changeRetention = changeRetention == null ? ChangeLogSettings.DEFAULTS.retention() : changeRetention;
         reloadBehind = reloadBehind == null ? ChangeLogSettings.DEFAULT_RELOAD_BEHIND : reloadBehind;
@@ -57,17 +64,17 @@ public record StoreConfig(String url, String user, Path passwordFile, Integer ma
     }
 
     static StoreConfig defaults() {
-        return new StoreConfig(null, null, null, null, null, null, null, null);
+        return new StoreConfig(null, null, null, null, null, null, null, null, null);
     }
 
     /** Resolves the settings; the password comes from {@code passwordFile} or NACGW_STORE_PASSWORD. */
     public StoreSettings settings(Path dataDir) {
         StoreSettings.Sync syncMode = "full".equals(sync) ? StoreSettings.Sync.FULL : StoreSettings.Sync.NORMAL;
         if (url.isEmpty()) {
-            return StoreSettings.embedded(dataDir, maxPoolSize, syncMode);
+            return StoreSettings.embedded(dataDir, maxPoolSize, syncMode).withSessionPoolSize(sessionPoolSize);
         }
         if (url.startsWith("jdbc:sqlite:")) {
-            return new StoreSettings(url, "", "", maxPoolSize, syncMode);
+            return new StoreSettings(url, "", "", maxPoolSize, syncMode, sessionPoolSize);
         }
         String password = System.getenv().getOrDefault("NACGW_STORE_PASSWORD", "");
         if (passwordFile != null) {
@@ -77,6 +84,6 @@ public record StoreConfig(String url, String user, Path passwordFile, Integer ma
                 throw new ConfigException("store.passwordFile: cannot read " + passwordFile + ": " + e.getMessage(), e);
             }
         }
-        return new StoreSettings(url, user, password, maxPoolSize);
+        return new StoreSettings(url, user, password, maxPoolSize, StoreSettings.Sync.NORMAL, sessionPoolSize);
     }
 }

@@ -247,7 +247,7 @@ public final class EapTlsLoadGenerator {
                 shared.answers.sum(), shared.ok.sum(), shared.warmup.sum(), 0, shared.socketErrors.sum(),
                 seconds > 0 ? inWindow / seconds : 0, ms(any, h, 50), ms(any, h, 90), ms(any, h, 99), ms(any, h, 99.9),
                 any ? h.getMaxValue() / 1e6 : 0, any ? h.getMean() / 1e6 : 0, verdicts, errors, correctness,
-                availability, cpu, wall > 0 ? 100 * cpu / wall : 0, -1);
+                availability, cpu, wall > 0 ? 100 * cpu / wall : 0, -1, Report.Sender.NOT_MEASURED);
     }
 
     private static double ms(boolean any, Histogram h, double p) {

@@ -68,13 +68,14 @@ public final class Counters implements DropSink {
     }
 
     /** A snapshot, with the audit log's and the Accept recorder's own counters. */
-    public RadiusStats snapshot(long auditWritten, long auditDropped, long acceptsRecorded, long acceptsUnrecorded) {
+    public RadiusStats snapshot(long auditWritten, long auditDropped, long acceptsRecorded, long acceptsUnrecorded,
+                                long acceptWrites, long acceptsWritten) {
         Map<DropReason, Long> m = new EnumMap<>(DropReason.class);
         for (DropReason r : REASONS) {
             m.put(r, drops[r.ordinal()].sum());
         }
         return new RadiusStats(received.sum(), m, accepts.sum(), quarantines.sum(), rejects.sum(),
                 accountingStored.sum(), statusServer.sum(), duplicatesResent.sum(), auditWritten, auditDropped,
-                acceptsRecorded, acceptsUnrecorded, allowed.sum());
+                acceptsRecorded, acceptsUnrecorded, allowed.sum(), acceptWrites, acceptsWritten);
     }
 }

@@ -440,9 +440,8 @@ final class SessionReauthorizerTest {
         }
     }
 
-    @Test
-    void reCheckWhileTheSessionsCoaIsInFlight_sendsNoSecondOne() throws Exception {
-        authorized(compliant(), TestWorld.NOW);
+    /** The NAS holds each CoA's ACK until the latch is counted down: the CoA stays in flight until then. */
+    private java.util.concurrent.CountDownLatch answersHeld() {
         var answer = new java.util.concurrent.CountDownLatch(1);
         nas.answering(r -> {
             try {
@@ -452,6 +451,13 @@ final class SessionReauthorizerTest {
             }
             return NasStandIn.Answer.ACK;
         });
+        return answer;
+    }
+
+    @Test
+    void reCheckWhileTheSessionsCoaIsInFlight_sendsNoSecondOne() throws Exception {
+        authorized(compliant(), TestWorld.NOW);
+        var answer = answersHeld();
         DeviceRecord now = noncompliant().toBuilder().lastModified(noncompliant().lastModified().plusSeconds(1)).build();
         world.compliance.upsert(now);
         List<CompletableFuture<CoaResult>> first = trigger.reevaluate(new DeviceChange(compliant(), now));
@@ -468,15 +474,7 @@ final class SessionReauthorizerTest {
     @Test
     void changeBackWhileTheSessionsCoaIsInFlight_reasonNamesTheAnswerInFlight() throws Exception {
         authorized(compliant(), TestWorld.NOW);
-        var answer = new java.util.concurrent.CountDownLatch(1);
-        nas.answering(r -> {
-            try {
-                answer.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return NasStandIn.Answer.ACK;
-        });
+        var answer = answersHeld();
         List<CompletableFuture<CoaResult>> first = trigger.reevaluate(new DeviceChange(compliant(), noncompliant()));
         assertEquals(1, first.size());
         // the session row still says allow, but the NAS is being told deny: going back is "deny -> allow"

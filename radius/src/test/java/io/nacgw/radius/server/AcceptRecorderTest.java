@@ -95,6 +95,30 @@ final class AcceptRecorderTest {
     }
 
     @Test
+    void acceptsArrivingOneAtATime_areWrittenAsOneBatch_whileTheWriterLingers() throws Exception {
+        // a writer that lingers (an hour here: only awaitIdle ends the wait) has taken the first Accept; the others
+        // arrive one by one, as from NASes with 16 requests outstanding, and join its batch instead of a batch each
+        try (AcceptRecorder lingering = new AcceptRecorder(world.sessions, 1024, world.clock, Duration.ofHours(1))) {
+            Instant t = TestWorld.NOW;
+            lingering.record(accept(SWITCH_A, MacAddress.of(0x0200_0000_0000L), t));
+            while (lingering.queued() > 0) {
+                Thread.onSpinWait(); // until the writer has taken it
+            }
+            for (int i = 1; i < 100; i++) {
+                lingering.record(accept(SWITCH_A, MacAddress.of(0x0200_0000_0000L + i), t));
+            }
+            assertTrue(lingering.awaitIdle(Duration.ofSeconds(10)));
+            assertEquals(List.of(1L, 100L), List.of(lingering.writes(), lingering.written()));
+            assertEquals(100, world.sessions.activeCount());
+        }
+    }
+
+    private static Authorization accept(NasRef nas, MacAddress mac, Instant at) {
+        return new Authorization(nas, 1L, null, mac, null, mac.toHex12(), "corp", Verdict.ALLOW, null, "d-" + mac.toHex12(),
+                at, at.plus(Duration.ofHours(8)));
+    }
+
+    @Test
     void roamingBack_toTheFirstNas_withinTheWindow_isWritten() throws Exception {
         Instant t = TestWorld.NOW;
         record(accept(SWITCH_A, "corp", Verdict.ALLOW, "d1", t));

@@ -12,6 +12,10 @@
 # counts only correct answers received before the load generator's retransmission timeout (TIMEOUT_MS; a NAS
 # retransmits after 1-5 s). The server and the load generator are pinned to separate CPUs with taskset (SERVER_CPUS,
 # LOADGEN_CPUS) so the figures measure the server, not the two fighting for cores: capacity is that of the server's CPUs.
+# The load generator's own share is reported per cell, so that a generator that falls behind measures itself no more:
+# requests it actually sent per second of the window (against the offered rate), how far behind schedule (p99), the
+# answers its own sockets' receive buffers dropped, and the answers the server sent (its /metrics: Access-Accepts and
+# -Rejects) that the generator never read; "wrong or missing" counts only requests due in the measured window.
 # Environment: DEVICES [100000], SEED [1], UNKNOWN [0.1], CONCURRENCY [64], RUNS [3], DURATION [15s], WARMUP [20s],
 # MULTIPLES ["1 2 3"], ADMISSIONS ["default none auto"], TIMEOUT_MS [500], SERVER_CPUS [0], LOADGEN_CPUS [1],
 # OUT [docs/benchmarks.md], JAVA_OPTS, KEEP=1 keeps the temp directory, SKIP_BUILD=1 uses an existing
@@ -80,10 +84,12 @@ stop_nacgw() {
 # server_counts: "answered dropped" so far, from the gateway's /metrics: Access-Accepts + Access-Rejects sent, and
 # datagrams it dropped (the kernel at its receive buffers, plus its own drops by reason)
 server_counts() {
-  curl -sf "http://127.0.0.1:$mport/metrics" | awk '
+  local metrics
+  metrics=$(curl -sf "http://127.0.0.1:$mport/metrics") && [[ -n $metrics ]] || die "no /metrics on 127.0.0.1:$mport"
+  awk '
     /^nacgw_radius_access_accepts_total[ {]/ || /^nacgw_radius_rejects_total[ {]/ {a += $NF}
     /^nacgw_radius_receive_queue_drops_total[ {]/ || /^nacgw_radius_dropped_total[ {]/ {d += $NF}
-    END {printf "%.0f %.0f\n", a, d}'
+    END {printf "%.0f %.0f\n", a, d}' <<< "$metrics"
 }
 # loadgen NAME ARGS...: one measured run; prints "throughput p99 errors sendRate lagP99 genDrops genReceived
 # serverAnswered serverDropped" (errors: requests due in the window without a correct answer; the server's counts are
@@ -91,12 +97,12 @@ server_counts() {
 loadgen() {
   local name=$1; shift
   local json=$TMP/$name.json budget=$(( $(secs "$DURATION") + $(secs "$WARMUP") + 120 )) before after
-  read -r -a before < <(server_counts) || die "no /metrics on 127.0.0.1:$mport"
+  read -r -a before < <(server_counts)
   timeout "$budget" taskset -c "$LOADGEN_CPUS" java $JAVA_OPTS -jar "$JAR" loadtest radius --target "127.0.0.1:$port" --secret-file "$TMP/secret" \
     --count "$DEVICES" --seed "$SEED" --unknown "$UNKNOWN" --profile allowlist --duration "$DURATION" --warmup "$WARMUP" \
     --timeout "$TIMEOUT_MS" --retries 0 --server-pid "$NACGW_PID" --quiet --json "$json" "$@" > "$TMP/$name.txt" 2>&1 || true
   [[ -f $json ]] || die "$name produced no report: $(tail -n 5 "$TMP/$name.txt")"
-  read -r -a after < <(server_counts) || die "no /metrics on 127.0.0.1:$mport"
+  read -r -a after < <(server_counts)
   echo "$(json_num "$json" throughput) $(json_num "$json" p99) $(json_num "$json" measuredFailures)" \
     "$(json_num "$json" sendRate) $(json_num "$json" lagP99Ms) $(json_num "$json" receiveDrops)" \
     "$(json_num "$json" received) $(( after[0] - before[0] )) $(( after[1] - before[1] ))"

@@ -157,6 +157,8 @@ done
   echo "client's own key derivation and VLAN $VLAN. FreeRADIUS accepts every valid certificate with VLAN $VLAN (it knows no"
   echo "device state); nacgw looks each device up and decides with its profile. The load generator runs on the same"
   echo "machine and does the client half of every handshake, so both servers' figures are lower than on separate hosts."
+  echo "\`server CPU ms / conversation\`: the server process's CPU (all its threads, /proc, loadgen --server-pid) over the"
+  echo "measured window divided by the conversations counted; it moves far less with the machine's load than the rate."
   echo
   machine
   echo "- FreeRADIUS: $(freeradius -v 2>/dev/null | head -n1 | sed 's/^radiusd: //')"

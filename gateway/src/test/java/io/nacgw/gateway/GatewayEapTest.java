@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -75,6 +77,7 @@ final class GatewayEapTest {
                     enabled: true
                     tls:
                       trustedCaFiles: [%s]
+                      warmup: 2s
                   clients:
                     lo:
                       address: 127.0.0.0/8
@@ -101,5 +104,7 @@ final class GatewayEapTest {
         }
         String audit = Files.readString(config.dataDir().resolve("audit.jsonl"));
         assertTrue(audit.contains("\"method\":\"eap-tls\"") && audit.contains("\"method\":\"eap-md5\""), audit);
+        assertEquals(2, audit.lines().count(), () -> "the two conversations alone, none of the warm-up's: " + audit);
+        assertFalse(audit.contains("warm-up"), audit);
     }
 }

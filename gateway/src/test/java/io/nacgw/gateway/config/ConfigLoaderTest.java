@@ -377,6 +377,18 @@ final class ConfigLoaderTest {
     }
 
     @Test
+    void eapTlsWarmup_defaultsToTenSeconds_zeroTurnsItOff_andOutOfRangeNamesTheKey() throws Exception {
+        NacgwConfig c = load(MINIMAL);
+        assertEquals(java.time.Duration.ofSeconds(10), c.radius().eap()
+                .settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).tlsWarmup());
+        c = load("radius:\n  eap:\n    tls:\n      warmup: 0s\n" + MINIMAL);
+        assertEquals(java.time.Duration.ZERO, c.radius().eap()
+                .settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).tlsWarmup());
+        String m = error("radius:\n  eap:\n    tls:\n      warmup: 2m\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.warmup must be 0s (none) to 60s"), m);
+    }
+
+    @Test
     void auditRotateAndLoggingLevels_areValidatedNamingTheKey() throws Exception {
         NacgwConfig c = load("audit:\n  rotate: {maxMegabytes: 100, interval: 1d, keep: 30}\n"
                 + "logging:\n  levels: {io.nacgw.radius: DEBUG, root: warn}\n" + MINIMAL);

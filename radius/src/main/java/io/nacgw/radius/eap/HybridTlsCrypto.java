@@ -28,12 +28,19 @@ import java.security.SecureRandom;
  * keeps the table BouncyCastle precomputes for the CertificateVerify check, are kept by their DER bytes.
  */
 final class HybridTlsCrypto extends BcTlsCrypto {
-    /** Parsed certificates kept; beyond, the least used are parsed again when they come back. */
-    static final int CERTIFICATES = 10_000;
+    /**
+     * DER bytes of the parsed certificates kept (about 4,000 device certificates); beyond, the least used are parsed
+     * again when they come back. Bounded by bytes, not count: certificates arrive before they are verified, so a
+     * peer chooses their size.
+     */
+    static final long CERTIFICATE_BYTES = 4L << 20;
+    /** A certificate larger than this is parsed each time, never kept (device certificates are 1-2 KB). */
+    static final int LARGEST_KEPT = 8 * 1024;
 
     private final JcaTlsCrypto jdk;
     private final Cache<ByteBuffer, TlsCertificate> certificates = Caffeine.newBuilder()
-            .maximumSize(CERTIFICATES)
+            .maximumWeight(CERTIFICATE_BYTES)
+            .<ByteBuffer, TlsCertificate>weigher((der, c) -> der.capacity())
             .executor(Runnable::run)
             .build();
 
@@ -44,7 +51,7 @@ final class HybridTlsCrypto extends BcTlsCrypto {
 
     @Override
     public TlsCertificate createCertificate(short type, byte[] encoding) throws IOException {
-        if (type != CertificateType.X509) {
+        if (type != CertificateType.X509 || encoding.length > LARGEST_KEPT) {
             return super.createCertificate(type, encoding);
         }
         ByteBuffer der = ByteBuffer.wrap(encoding.clone());

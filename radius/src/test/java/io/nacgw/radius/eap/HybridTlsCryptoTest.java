@@ -70,6 +70,24 @@ final class HybridTlsCryptoTest {
     }
 
     @Test
+    void certificateLargerThanTheLimit_isParsedEachTime_andNotKept() throws Exception {
+        TestPki pki = new TestPki(dir, TestWorld.NOW, false);
+        org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder b = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+                new org.bouncycastle.asn1.x500.X500Name("CN=big"), java.math.BigInteger.TEN,
+                java.util.Date.from(TestWorld.NOW), java.util.Date.from(TestWorld.NOW.plusSeconds(3600)),
+                new org.bouncycastle.asn1.x500.X500Name("CN=big"), pki.server.keys().getPublic());
+        b.addExtension(new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.4.1.55555.1"), false,
+                new org.bouncycastle.asn1.DEROctetString(new byte[HybridTlsCrypto.LARGEST_KEPT]));
+        byte[] der = b.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                .build(pki.server.keys().getPrivate())).getEncoded();
+        HybridTlsCrypto crypto = new HybridTlsCrypto(new SecureRandom());
+        TlsCertificate first = crypto.createCertificate(der);
+        assertNotSame(first, crypto.createCertificate(der));
+        assertArrayEquals(der, first.getEncoded());
+        assertEquals(0, crypto.certificatesKept());
+    }
+
+    @Test
     void rawPublicKeys_areNotKept() throws Exception {
         TestPki pki = new TestPki(dir, TestWorld.NOW, false);
         HybridTlsCrypto crypto = new HybridTlsCrypto(new SecureRandom());

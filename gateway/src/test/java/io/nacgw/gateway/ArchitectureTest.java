@@ -1,6 +1,7 @@
 package io.nacgw.gateway;
 
 import io.nacgw.core.testing.PackageCycles;
+import io.nacgw.core.testing.PublicTypes;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -30,6 +31,17 @@ final class ArchitectureTest {
     @Test
     void packages_haveNoCycles() {
         assertEquals(List.of(), PackageCycles.in(Path.of("target/classes"), "io.nacgw.gateway"));
+    }
+
+    /**
+     * No other module uses the gateway, so a public type must be used by another gateway package; but for the jar's
+     * entry point, and {@code UpstreamsConfig}: only its own package names it, as a component of the public
+     * {@code RadiusConfig} record the loader binds.
+     */
+    @Test
+    void publicTypes_areUsedByAnotherPackage_butTheEntryPointAndAConfigRecord() {
+        assertEquals(List.of("io.nacgw.gateway.cli.Main", "io.nacgw.gateway.config.UpstreamsConfig"),
+                PublicTypes.notUsedByAnotherPackage(Path.of("target/classes"), "io.nacgw.gateway"));
     }
 
     /**

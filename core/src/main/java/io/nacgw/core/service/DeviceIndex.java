@@ -212,12 +212,7 @@ final class DeviceIndex {
             }
             DeviceRecord old = table.records[ref - 1];
             removeKeysLocked(old, ref);
-            table.records[ref - 1] = null;
-            if (freeCount == free.length) {
-                free = Arrays.copyOf(free, free.length * 2);
-            }
-            free[freeCount++] = ref;
-            devices--;
+            freeLocked(ref);
             return old;
         } finally {
             lock.unlockWrite(stamp);
@@ -234,6 +229,16 @@ final class DeviceIndex {
             table = new Table(t.keys, t.refs, Arrays.copyOf(t.records, t.records.length * 2));
         }
         return ++recordsUsed;
+    }
+
+    /** Empties a device's record number and keeps it for the next new device. */
+    private void freeLocked(int ref) {
+        table.records[ref - 1] = null;
+        if (freeCount == free.length) {
+            free = Arrays.copyOf(free, free.length * 2);
+        }
+        free[freeCount++] = ref;
+        devices--;
     }
 
     private void addLocked(DeviceRecord r, int ref) {

@@ -28,8 +28,9 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * {@link SessionStore} over JDBC (embedded SQLite or PostgreSQL) with its own small HikariCP pool on the compliance store's
- * database, migrated by the same Flyway scripts. Portable SQL: update first, insert when no row matched.
+ * {@link SessionStore} over JDBC (embedded SQLite or PostgreSQL) on the compliance store's database and pool
+ * ({@link StoreDatabase}, adding {@link StoreSettings#sessionPoolSize} connections), migrated by the same Flyway
+ * scripts. Portable SQL: update first, insert when no row matched.
  *
  * <p>Joining an Access-Accept with accounting: a record for an unknown Acct-Session-Id first claims the NAS's
  * Accept-only row with the same decision id (the echoed Class) or MAC. The Accept is recorded asynchronously, so

@@ -385,6 +385,17 @@ final class JdbcComplianceStoreTest {
     }
 
     @Test
+    void macsColumn_hex12ReadDirectly_otherSpellingsParsed_badOnesRefused() {
+        DeviceRecord.Builder b = compliant(1).macs(List.of());
+        JdbcComplianceStore.addMacs(b, "0a0000000001,0A0000000002,0a:00:00:00:00:03");
+        assertEquals(List.of(MacAddress.of(0x0A0000000001L), MacAddress.of(0x0A0000000002L), MacAddress.of(0x0A0000000003L)),
+                b.build().macs());
+        for (String bad : new String[] {"0a000000000g", "+a0000000001", "0a00000000001", "", "0a0000000001,"}) {
+            assertThrows(io.nacgw.core.id.InvalidIdentifierException.class, () -> JdbcComplianceStore.addMacs(compliant(1), bad), bad);
+        }
+    }
+
+    @Test
     void forEachBatch_emptyStore_deliversNothing() {
         try (ComplianceStore s = open("sqlite")) {
             AtomicInteger batches = new AtomicInteger();

@@ -22,7 +22,7 @@ public enum ServicePort {
     }
 
     /** True for the codes this port serves. */
-    public boolean allows(int code) {
+    boolean allows(int code) {
         if (code == RadiusCode.STATUS_SERVER) {
             return true;
         }

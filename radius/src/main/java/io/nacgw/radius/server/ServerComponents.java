@@ -53,12 +53,12 @@ public final class ServerComponents implements AutoCloseable {
     private final AccountingRequestHandler accountingHandler;
     private final ChannelHandler streamDuplicates;
 
-    public ServerComponents(RadiusSettings settings, NasRegistry clients, RadiusServices services) {
+    ServerComponents(RadiusSettings settings, NasRegistry clients, RadiusServices services) {
         this(settings, EapSettings.DISABLED, clients, services, null);
     }
 
     /** With EAP per {@code eap} (see {@link EapServer}); throws {@link IllegalArgumentException} for bad EAP files. */
-    public ServerComponents(RadiusSettings settings, EapSettings eap, NasRegistry clients, RadiusServices services) {
+    ServerComponents(RadiusSettings settings, EapSettings eap, NasRegistry clients, RadiusServices services) {
         this(settings, eap, clients, services, null);
     }
 

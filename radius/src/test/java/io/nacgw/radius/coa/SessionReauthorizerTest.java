@@ -323,6 +323,30 @@ final class SessionReauthorizerTest {
     }
 
     @Test
+    void deviceChangeTheFullQueueSetsAside_isWarnedAsTheTriggers_withoutAPeer() throws Exception {
+        ch.qos.logback.classic.Logger counters = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(io.nacgw.radius.server.Counters.class);
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        counters.addAppender(appender);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        List<DeviceChange> changes = authorisedDevices(3); // the first stalls the trigger, the second fills its queue
+        try (SessionReauthorizer small = overflowed(changes, null, release)) {
+            assertEquals(1, small.stats().dropped(), small.stats().toString());
+            release.countDown();
+        } finally {
+            counters.detachAppender(appender);
+        }
+        List<String> warnings = appender.list.stream()
+                .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("coa_queue_full")).toList();
+        assertEquals(List.of("dropped 1 for coa_queue_full since the last warning; latest: CoA trigger queue full: "
+                + "device change of " + changes.get(2).after().deviceId().canonical()
+                + " set aside, checked for CoA when the queue drains"), warnings);
+    }
+
+    @Test
     void policyReloadTheFullQueueRefused_reChecksEverySessionWhenItDrains() throws Exception {
         authorized(compliant(), TestWorld.NOW);
         var release = new java.util.concurrent.CountDownLatch(1);

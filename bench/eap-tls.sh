@@ -12,9 +12,9 @@
 # docs/benchmarks.md (its own section only). Only correct conversations count.
 #
 # Environment (defaults in brackets): DEVICES [200], SEED [1], CONCURRENCY ["8"], RUNS [3], DURATION [20s],
-# WARMUP [5s] (resumed runs: long enough for every device's first, full handshake), WARM_CONVERSATIONS [1500]
-# (full handshakes each server gets once after its start, unmeasured: a fresh JVM needs about a thousand before the
-# JIT has compiled the elliptic-curve code, see docs/benchmarks.md), MODES ["full resumed"],
+# WARMUP [5s] (resumed runs: long enough for every device's first, full handshake), WARM_CONVERSATIONS [5000]
+# (full handshakes each server gets once after its start, unmeasured: a fresh JVM needs thousands before the JIT has
+# compiled the elliptic-curve code and the RADIUS/EAP request path, see docs/benchmarks.md), MODES ["full resumed"],
 # TLS [1.2], SERVERS ["freeradius nacgw"], OUT [docs/benchmarks.md], JAVA_OPTS [-XX:+UseParallelGC],
 # EAP_TLS_THREADS (nacgw's radius.eap.tls.threads) [the gateway's default], NOTE (a sentence under the title, e.g.
 # the machine's load), KEEP=1 keeps the temp directory, SKIP_BUILD=1 uses an existing gateway/target/nacgw.jar.
@@ -26,9 +26,9 @@ ROOT=$(pwd)
 . bench/lib/common.sh
 
 if [[ ${QUICK:-0} == 1 ]]; then
-  : "${DEVICES:=50}" "${CONCURRENCY:=4}" "${RUNS:=1}" "${DURATION:=5s}" "${WARMUP:=5s}" "${WARM_CONVERSATIONS:=1000}"
+  : "${DEVICES:=50}" "${CONCURRENCY:=4}" "${RUNS:=1}" "${DURATION:=5s}" "${WARMUP:=5s}" "${WARM_CONVERSATIONS:=5000}"
 fi
-WARM_CONVERSATIONS=${WARM_CONVERSATIONS:-1500}
+WARM_CONVERSATIONS=${WARM_CONVERSATIONS:-5000}
 [[ $WARM_CONVERSATIONS =~ ^[0-9]+$ ]] || die "WARM_CONVERSATIONS must be a number of conversations"
 
 DEVICES=${DEVICES:-200} SEED=${SEED:-1} CONCURRENCY=${CONCURRENCY:-8} RUNS=${RUNS:-3} DURATION=${DURATION:-20s}
@@ -151,8 +151,9 @@ done
   echo "conversation a full handshake; \`resumed\`: each device resumes its earlier TLS session (session-id cache), and"
   echo "only resumed conversations count. $DEVICES compliant devices (seed $SEED), warm-up $WARMUP then $DURATION measured."
   echo "After its start each server got $WARM_CONVERSATIONS unmeasured full handshakes (WARM_CONVERSATIONS): a fresh nacgw"
-  echo "JVM spends ~30 ms of CPU per handshake until the JIT has compiled the elliptic-curve code, ~5 ms after about a"
-  echo "thousand; FreeRADIUS (C, OpenSSL) needs no warm-up and gets the same for symmetry."
+  echo "JVM spends several times its warm CPU per conversation until the JIT has compiled the elliptic-curve code and the"
+  echo "RADIUS/EAP request path (after 1,000 conversations its C2 compiler was still busy with that path; see the notes"
+  echo "below); FreeRADIUS (C, OpenSSL) needs no warm-up and gets the same for symmetry."
   echo "A conversation counts only when everything verified: RADIUS authenticators, EAP-Success, MS-MPPE keys equal to the"
   echo "client's own key derivation and VLAN $VLAN. FreeRADIUS accepts every valid certificate with VLAN $VLAN (it knows no"
   echo "device state); nacgw looks each device up and decides with its profile. The load generator runs on the same"

@@ -107,7 +107,7 @@ for s in $SERVERS; do
 done
 
 # ---- runs: alternate servers within each (mode, concurrency, run) so drift hits both alike -------------------------
-RESULTS=$TMP/results.tsv # server mode/conc run conversations/s p50 p99 p99.9 errors retransmissions load-average
+RESULTS=$TMP/results.tsv # server mode/conc run conversations/s p50 p99 p99.9 errors retransmissions load-average server-CPU-ms/conversation
 : > "$RESULTS"
 budget=$(( $(secs "$DURATION") + $(secs "$WARMUP") + 120 ))
 for m in $MODES; do
@@ -121,15 +121,19 @@ for m in $MODES; do
              --count "$DEVICES" --seed "$SEED" --mix compliant=1 --unknown 0 --profile allowlist --shape eap-tls
              --eap-ca "$P/device-ca.pem" --eap-ca-key "$P/device-ca.key" --eap-devices "$DEVICES" --eap-tls "$TLS"
              "${resume[@]}" --concurrency "$c" --duration "$DURATION" --warmup "$WARMUP" --timeout 3000 --quiet
-             --json "$json" ${EXTRA[$s]:-})
+             --server-pid "${PID[$s]}" --json "$json" ${EXTRA[$s]:-})
         status=0
         timeout "$budget" "${cmd[@]}" > "$TMP/$s-$m-c$c-r$r.txt" 2>&1 || status=$?
         [[ -f $json ]] || die "$s $m c=$c run $r produced no report (status $status): $(tail -n 5 "$TMP/$s-$m-c$c-r$r.txt")"
         errs=$(( $(json_num "$json" correctnessErrors) + $(json_num "$json" availabilityErrors) ))
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$m/$c" "$r" "$(json_num "$json" throughput)" \
+        # the server's CPU (all its threads, /proc) over the measured window, per counted conversation: unlike the
+        # rate it barely moves with the machine's load, so it compares the servers on a busy machine too
+        cpu_ms=$(awk -v p="$(json_num "$json" serverCpuPercentOfOneCore)" -v t="$(json_num "$json" throughput)" \
+          'BEGIN { if (p == "" || t == "" || t + 0 == 0) print "-"; else printf "%.3f", p * 10 / t }')
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$m/$c" "$r" "$(json_num "$json" throughput)" \
           "$(json_num "$json" p50)" "$(json_num "$json" p99)" "$(json_num "$json" p99_9)" "$errs" \
-          "$(json_num "$json" retransmissions)" "$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
-        log "$s $m c=$c run $r: $(json_num "$json" throughput) conversations/s, p99 $(json_num "$json" p99) ms, errors $errs (exit $status), load $(cut -d' ' -f1 /proc/loadavg)"
+          "$(json_num "$json" retransmissions)" "$(cut -d' ' -f1 /proc/loadavg)" "$cpu_ms" >> "$RESULTS"
+        log "$s $m c=$c run $r: $(json_num "$json" throughput) conversations/s, p99 $(json_num "$json" p99) ms, server CPU $cpu_ms ms/conversation, errors $errs (exit $status), load $(cut -d' ' -f1 /proc/loadavg)"
       done
     done
   done
@@ -153,18 +157,20 @@ done
   echo "client's own key derivation and VLAN $VLAN. FreeRADIUS accepts every valid certificate with VLAN $VLAN (it knows no"
   echo "device state); nacgw looks each device up and decides with its profile. The load generator runs on the same"
   echo "machine and does the client half of every handshake, so both servers' figures are lower than on separate hosts."
+  echo "\`server CPU ms / conversation\`: the server process's CPU (all its threads, /proc, loadgen --server-pid) over the"
+  echo "measured window divided by the conversations counted; it moves far less with the machine's load than the rate."
   echo
   machine
   echo "- FreeRADIUS: $(freeradius -v 2>/dev/null | head -n1 | sed 's/^radiusd: //')"
   echo
-  echo "| server | handshakes / supplicants | conversations/s | p50 ms | p99 ms | p99.9 ms | errors | retransmissions | load average (1 min) |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| server | handshakes / supplicants | conversations/s | p50 ms | p99 ms | p99.9 ms | server CPU ms / conversation | errors | retransmissions | load average (1 min) |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for m in $MODES; do
     for c in $CONCURRENCY; do
       for s in $SERVERS; do
-        if [[ -n ${SKIP[$s]:-} ]]; then echo "| $s | $m/$c | not run: ${SKIP[$s]//|/\\|} | | | | | | |"; continue; fi
-        printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "$s" "$m/$c" "$(col "$s" "$m/$c" 4)" "$(col "$s" "$m/$c" 5)" \
-          "$(col "$s" "$m/$c" 6)" "$(col "$s" "$m/$c" 7)" "$(col "$s" "$m/$c" 8)" "$(col "$s" "$m/$c" 9)" "$(col "$s" "$m/$c" 10)"
+        if [[ -n ${SKIP[$s]:-} ]]; then echo "| $s | $m/$c | not run: ${SKIP[$s]//|/\\|} | | | | | | | |"; continue; fi
+        printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' "$s" "$m/$c" "$(col "$s" "$m/$c" 4)" "$(col "$s" "$m/$c" 5)" \
+          "$(col "$s" "$m/$c" 6)" "$(col "$s" "$m/$c" 7)" "$(col "$s" "$m/$c" 11)" "$(col "$s" "$m/$c" 8)" "$(col "$s" "$m/$c" 9)" "$(col "$s" "$m/$c" 10)"
       done
     done
   done
@@ -174,7 +180,7 @@ done
   echo "# per cell, against each server (FreeRADIUS < 3.2.5 also gets --allow-reply-without-message-authenticator; resumed: --eap-resume):"
   echo "java $JAVA_OPTS -jar gateway/target/nacgw.jar loadtest radius --target 127.0.0.1:PORT --secret-file SECRET \\"
   echo "  --count $DEVICES --seed $SEED --mix compliant=1 --unknown 0 --profile allowlist --shape eap-tls --eap-ca CA.pem \\"
-  echo "  --eap-ca-key CA.key --eap-devices $DEVICES --eap-tls $TLS --concurrency C --duration $DURATION --warmup $WARMUP --timeout 3000 --json FILE"
+  echo "  --eap-ca-key CA.key --eap-devices $DEVICES --eap-tls $TLS --concurrency C --duration $DURATION --warmup $WARMUP --timeout 3000 --server-pid PID --json FILE"
   echo '```'
   echo
   echo "FreeRADIUS config: \`bench/lib/freeradius-eap-conf.sh\` (eap module, tls-config with cache enable = yes, name and"
@@ -183,8 +189,8 @@ done
   echo
   echo "Every run:"
   echo
-  echo "| server | handshakes / supplicants | run | conversations/s | p50 ms | p99 ms | p99.9 ms | errors | retransmissions | load average (1 min) |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-  awk -F'\t' '{printf "| %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10}' "$RESULTS"
+  echo "| server | handshakes / supplicants | run | conversations/s | p50 ms | p99 ms | p99.9 ms | server CPU ms / conversation | errors | retransmissions | load average (1 min) |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  awk -F'\t' '{printf "| %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $11, $8, $9, $10}' "$RESULTS"
 } | write_section "$OUT" eap-tls
 log "wrote the eap-tls section of $OUT"

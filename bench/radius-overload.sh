@@ -12,6 +12,10 @@
 # counts only correct answers received before the load generator's retransmission timeout (TIMEOUT_MS; a NAS
 # retransmits after 1-5 s). The server and the load generator are pinned to separate CPUs with taskset (SERVER_CPUS,
 # LOADGEN_CPUS) so the figures measure the server, not the two fighting for cores: capacity is that of the server's CPUs.
+# The load generator's own share is reported per cell, so that a generator that falls behind measures itself no more:
+# requests it actually sent per second of the window (against the offered rate), how far behind schedule (p99), the
+# answers its own sockets' receive buffers dropped, and the answers the server sent (its /metrics: Access-Accepts and
+# -Rejects) that the generator never read; "wrong or missing" counts only requests due in the measured window.
 # Environment: DEVICES [100000], SEED [1], UNKNOWN [0.1], CONCURRENCY [64], RUNS [3], DURATION [15s], WARMUP [20s],
 # MULTIPLES ["1 2 3"], ADMISSIONS ["default none auto"], TIMEOUT_MS [500], SERVER_CPUS [0], LOADGEN_CPUS [1],
 # OUT [docs/benchmarks.md], JAVA_OPTS, KEEP=1 keeps the temp directory, SKIP_BUILD=1 uses an existing
@@ -46,7 +50,8 @@ log "generating $DEVICES synthetic devices (seed $SEED)"
 java $JAVA_OPTS -jar "$JAR" loadtest devices --count "$DEVICES" --seed "$SEED" --out "$TMP/devices.jsonl" >&2
 
 port=$(free_port udp)
-bench/lib/nacgw-conf.sh "$TMP/nacgw" "$port" $((port + 1)) "$TMP/secret" "$VLAN"
+mport=$(free_port tcp)
+METRICS_PORT=$mport bench/lib/nacgw-conf.sh "$TMP/nacgw" "$port" $((port + 1)) "$TMP/secret" "$VLAN"
 java $JAVA_OPTS -jar "$JAR" devices import --config "$TMP/nacgw/nacgw.yaml" "$TMP/devices.jsonl" > "$TMP/import.log" 2>&1 \
   || die "import failed: $(tail -n 3 "$TMP/import.log")"
 
@@ -76,23 +81,40 @@ stop_nacgw() {
   kill -9 "$NACGW_PID" 2>/dev/null || true
   for _ in $(seq 100); do ss -Huln | awk '{print $4}' | grep -qE "[:.]$port\$" || break; sleep 0.1; done
 }
-# loadgen NAME ARGS...: one measured run; prints "throughput p99 errors" of its JSON report
+# server_counts: "answered dropped" so far, from the gateway's /metrics: Access-Accepts + Access-Rejects sent, and
+# datagrams it dropped (the kernel at its receive buffers, plus its own drops by reason)
+server_counts() {
+  local metrics
+  metrics=$(curl -sf "http://127.0.0.1:$mport/metrics") && [[ -n $metrics ]] || die "no /metrics on 127.0.0.1:$mport"
+  awk '
+    /^nacgw_radius_access_accepts_total[ {]/ || /^nacgw_radius_rejects_total[ {]/ {a += $NF}
+    /^nacgw_radius_receive_queue_drops_total[ {]/ || /^nacgw_radius_dropped_total[ {]/ {d += $NF}
+    END {printf "%.0f %.0f\n", a, d}' <<< "$metrics"
+}
+# loadgen NAME ARGS...: one measured run; prints "throughput p99 errors sendRate lagP99 genDrops genReceived
+# serverAnswered serverDropped" (errors: requests due in the window without a correct answer; the server's counts are
+# the differences over the whole load generator run, warm-up included, as is genReceived)
 loadgen() {
   local name=$1; shift
-  local json=$TMP/$name.json budget=$(( $(secs "$DURATION") + $(secs "$WARMUP") + 120 ))
+  local json=$TMP/$name.json budget=$(( $(secs "$DURATION") + $(secs "$WARMUP") + 120 )) before after
+  read -r -a before < <(server_counts)
   timeout "$budget" taskset -c "$LOADGEN_CPUS" java $JAVA_OPTS -jar "$JAR" loadtest radius --target "127.0.0.1:$port" --secret-file "$TMP/secret" \
     --count "$DEVICES" --seed "$SEED" --unknown "$UNKNOWN" --profile allowlist --duration "$DURATION" --warmup "$WARMUP" \
     --timeout "$TIMEOUT_MS" --retries 0 --server-pid "$NACGW_PID" --quiet --json "$json" "$@" > "$TMP/$name.txt" 2>&1 || true
   [[ -f $json ]] || die "$name produced no report: $(tail -n 5 "$TMP/$name.txt")"
-  echo "$(json_num "$json" throughput) $(json_num "$json" p99) $(( $(json_num "$json" correctnessErrors) + $(json_num "$json" availabilityErrors) ))"
+  read -r -a after < <(server_counts)
+  echo "$(json_num "$json" throughput) $(json_num "$json" p99) $(json_num "$json" measuredFailures)" \
+    "$(json_num "$json" sendRate) $(json_num "$json" lagP99Ms) $(json_num "$json" receiveDrops)" \
+    "$(json_num "$json" received) $(( after[0] - before[0] )) $(( after[1] - before[1] ))"
 }
 
 # ---- capacity: closed loop on the default configuration -----------------------------------------------------------
 start_nacgw default
 caps=()
 for r in $(seq "$RUNS"); do
-  read -r tput p99 errs < <(loadgen "capacity-$r" --concurrency "$CONCURRENCY")
-  log "capacity run $r: $tput correct answers/s, p99 $p99 ms, $errs wrong or missing"
+  read -r tput p99 errs _ _ gdrops greceived sanswered _ < <(loadgen "capacity-$r" --concurrency "$CONCURRENCY")
+  log "capacity run $r: $tput correct answers/s, p99 $p99 ms, $errs wrong or missing;" \
+    "server answered $sanswered, load generator received $greceived (its own buffers dropped $gdrops)"
   caps+=("$tput")
 done
 stop_nacgw
@@ -109,13 +131,22 @@ for r in $(seq "$RUNS"); do
     start_nacgw "$a"
     for m in $MULTIPLES; do
       offered=$(( CAPACITY * m ))
-      # each source port has 256 identifiers and a dropped request holds one for TIMEOUT_MS: enough ports that the
-      # load generator never runs out of identifiers (as a NAS population would not)
-      sources=$(( offered * TIMEOUT_MS / 1000 / 200 + 8 ))
-      read -r tput p99 errs < <(loadgen "over-$a-$m-$r" --rate "$offered" --sources "$sources")
+      # each source port has 256 identifiers, and a dropped request holds one for 2 x TIMEOUT_MS (the timeout, then as
+      # long again before reuse, so that a late answer cannot meet a new request): enough ports, at most 192 of 256
+      # identifiers busy, that the load generator never runs out of identifiers even when nothing is answered (as a NAS
+      # population would not); a request that still finds none within its timeout is counted as not sent
+      sources=$(( offered * 2 * TIMEOUT_MS / 1000 / 192 + 8 ))
+      (( sources <= 1024 )) || die "$offered/s with TIMEOUT_MS=$TIMEOUT_MS needs $sources source ports, more than 1024"
+      read -r tput p99 errs srate lag gdrops greceived sanswered sdropped \
+        < <(loadgen "over-$a-$m-$r" --rate "$offered" --sources "$sources")
       share=$(awk -v t="$tput" -v c="$CAPACITY" 'BEGIN{printf "%.1f", 100 * t / c}')
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$a" "$m" "$r" "$tput" "$share" "$p99" "$errs" >> "$RESULTS"
-      log "admission $a (${rate:-no rate}) ${m}x = $offered/s offered, run $r: $tput correct/s = $share% of capacity, p99 $p99 ms"
+      # answers the server sent that the load generator never read (its own kernel drops, or still in flight at its end)
+      lost=$(( sanswered - greceived ))
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$a" "$m" "$r" "$tput" "$share" "$p99" "$errs" \
+        "$srate" "$lag" "$gdrops" "$lost" "$sdropped" >> "$RESULTS"
+      log "admission $a (${rate:-no rate}) ${m}x = $offered/s offered, run $r: sent $srate/s (p99 $lag ms behind schedule)," \
+        "$tput correct/s = $share% of capacity, p99 $p99 ms, $errs of the window's requests wrong or missing;" \
+        "server answered $sanswered and dropped $sdropped, load generator read $greceived (its buffers dropped $gdrops)"
     done
     stop_nacgw
   done
@@ -135,15 +166,21 @@ done
   echo "measure the server, not the two fighting for cores. Admission: \`default\` = as shipped (\`radius.maxQueueDelay\` 100 ms,"
   echo "no rate), \`none\` = \`radius.maxQueueDelay\` 0 and no rate (only the kernel's receive buffer sheds), \`auto\` = the"
   echo "default plus \`radius.maxRequestsPerSecond\` at 90% of the measured capacity ($(( CAPACITY * 9 / 10 ))/s)."
+  echo "The load generator's own share is checked too: \"sent\" is the requests it actually sent per second of the window (a"
+  echo "generator that cannot keep its schedule measures itself), \"behind\" the p99 of actual minus intended send time,"
+  echo "\"gen. drops\" the answers its own sockets' receive buffers dropped (/proc/net/udp), \"not read\" what the server"
+  echo "answered (its /metrics) minus what the generator read, and \"server drops\" what the server shed (kernel receive"
+  echo "queue plus its own drops). \"Wrong or missing\" counts only requests due in the measured window."
   echo
   machine
   echo
-  echo "| admission | offered | offered req/s | answered correctly req/s | % of capacity | p99 ms | wrong or missing |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| admission | offered | offered req/s | sent req/s | behind ms p99 | answered correctly req/s | % of capacity | p99 ms | wrong or missing | gen. drops | not read | server drops |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for a in $ADMISSIONS; do
     for m in $MULTIPLES; do
-      printf '| %s | %s× | %s | %.0f | %s | %s | %.0f |\n' "$a" "$m" "$(( CAPACITY * m ))" \
-        "$(col "$a" "$m" 4)" "$(col "$a" "$m" 5)" "$(col "$a" "$m" 6)" "$(col "$a" "$m" 7)"
+      printf '| %s | %s× | %s | %.0f | %s | %.0f | %s | %s | %.0f | %.0f | %.0f | %.0f |\n' "$a" "$m" "$(( CAPACITY * m ))" \
+        "$(col "$a" "$m" 8)" "$(col "$a" "$m" 9)" "$(col "$a" "$m" 4)" "$(col "$a" "$m" 5)" "$(col "$a" "$m" 6)" \
+        "$(col "$a" "$m" 7)" "$(col "$a" "$m" 10)" "$(col "$a" "$m" 11)" "$(col "$a" "$m" 12)"
     done
   done
   echo
@@ -153,8 +190,8 @@ done
   echo
   echo "Every run:"
   echo
-  echo "| admission | offered | run | answered correctly req/s | % of capacity | p99 ms | wrong or missing |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
-  awk -F'\t' '{printf "| %s | %s× | %s | %.0f | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7}' "$RESULTS"
+  echo "| admission | offered | run | sent req/s | behind ms p99 | answered correctly req/s | % of capacity | p99 ms | wrong or missing | gen. drops | not read | server drops |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  awk -F'\t' '{printf "| %s | %s× | %s | %.0f | %s | %.0f | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $8, $9, $4, $5, $6, $7, $10, $11, $12}' "$RESULTS"
 } | write_section "$OUT" radius-overload
 log "wrote the radius-overload section of $OUT"

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Writes the nacgw config for the benchmarks:
-#   [API_PORT=P [API_BASIC_HASH=H]] [EAP_CA=PEM EAP_CERT=PEM EAP_KEY=PEM [EAP_TLS_THREADS=N]] [RADSEC_PORT=P] \
-#     nacgw-conf.sh DIR AUTH_PORT ACCT_PORT SECRET_FILE [ALLOW_VLAN]
+#   [API_PORT=P [API_BASIC_HASH=H]] [EAP_CA=PEM EAP_CERT=PEM EAP_KEY=PEM [EAP_TLS_THREADS=N] [EAP_TLS_WARMUP=D]] \
+#     [RADSEC_PORT=P] [METRICS_PORT=P] nacgw-conf.sh DIR AUTH_PORT ACCT_PORT SECRET_FILE [ALLOW_VLAN]
 # The policy mirrors the FreeRADIUS allow-list: compliant and grace devices get an Access-Accept with the VLAN,
 # everything else (noncompliant, unmanaged, unknown) an Access-Reject (over HTTPS: allow / deny). RADIUS is on; the
 # HTTPS API only with API_PORT (127.0.0.1, client certificates optional, and with API_BASIC_HASH a partner user
 # "bench" for HTTP Basic); metrics off. The secret is written into the file (mode 600), which lives in the
 # benchmark's temp dir. With EAP_CA, 802.1X is on: EAP-TLS trusting that CA, presenting EAP_CERT / EAP_KEY
-# (radius.eap.*; EAP_TLS_THREADS sets radius.eap.tls.threads, default: the gateway's).
+# (radius.eap.*; EAP_TLS_THREADS sets radius.eap.tls.threads, EAP_TLS_WARMUP radius.eap.tls.warmup, default: the
+# gateway's).
 # With RADSEC_PORT, RadSec (RADIUS over TLS) also listens there on 127.0.0.1; the client "loadgen" is then
-# also the NAS whose certificate is named loadgen (`nacgw certs issue --role nas --name loadgen`).
+# also the NAS whose certificate is named loadgen (`nacgw certs issue --role nas --name loadgen`). With METRICS_PORT,
+# the operations port (/metrics) listens there on 127.0.0.1; without it, metrics are off.
 #
 # Keys used (gateway default-config.yaml and radius/README.md on main, 2026-11-23):
 #   radius.enabled, radius.bindAddress, radius.authPort, radius.acctPort, radius.radsec.enabled | port,
@@ -35,6 +37,7 @@ $(if [[ -n ${EAP_CA:-} ]]; then
   printf '  eap:\n    enabled: true\n    tls:\n      trustedCaFiles: ["%s"]\n      serverCertificate: "%s"\n      serverKey: "%s"\n' \
     "$EAP_CA" "$EAP_CERT" "$EAP_KEY"
   [[ -n ${EAP_TLS_THREADS:-} ]] && printf '      threads: %s\n' "$EAP_TLS_THREADS"
+  [[ -n ${EAP_TLS_WARMUP:-} ]] && printf '      warmup: %s\n' "$EAP_TLS_WARMUP"
 fi)
 $(if [[ -n ${RADSEC_PORT:-} ]]; then
   printf '  radsec:\n    enabled: true\n    port: %s\n' "$RADSEC_PORT"
@@ -51,8 +54,11 @@ $(if [[ -n ${API_PORT:-} ]]; then
 else
   printf 'api:\n  enabled: false\n'
 fi)
-metrics:
-  enabled: false
+$(if [[ -n ${METRICS_PORT:-} ]]; then
+  printf 'metrics:\n  enabled: true\n  host: 127.0.0.1\n  port: %s\n' "$METRICS_PORT"
+else
+  printf 'metrics:\n  enabled: false\n'
+fi)
 policy:
   defaultProfile: bench
   profiles:

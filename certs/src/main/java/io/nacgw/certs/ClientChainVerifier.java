@@ -72,6 +72,11 @@ public final class ClientChainVerifier {
         return new ClientChainVerifier(cas, crls, List.of(), clock);
     }
 
+    /** Trusts {@code cas} alone, without CRLs (the EAP-TLS warm-up's throw-away CA). */
+    public static ClientChainVerifier trusting(List<X509Certificate> cas, Clock clock) {
+        return new ClientChainVerifier(cas, List.of(), List.of(), clock);
+    }
+
     /**
      * A copy that also checks {@code fetched} (source, e.g. a URL → PEM or DER CRL bytes), replacing CRLs fetched
      * earlier; throws {@link CertsException} when one cannot be parsed or no trusted CA signed it.

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.nacapi.MetricsServer;
 import io.nacgw.nacapi.sessions.SessionListing;
-import io.nacgw.radius.DebugTrace;
+import io.nacgw.radius.server.DebugTrace;
 
 import java.time.Duration;
 import java.util.HashMap;

@@ -23,7 +23,7 @@ import java.time.Duration;
 import io.nacgw.gateway.config.ConfigDiff;
 import io.nacgw.gateway.config.IseConfig;
 import io.nacgw.gateway.config.NacgwConfig;
-import io.nacgw.radius.RadiusServer;
+import io.nacgw.radius.bootstrap.RadiusServer;
 import io.nacgw.radius.RadiusServices;
 import io.nacgw.radius.audit.AuditSink;
 import io.nacgw.radius.coa.CoaSender;

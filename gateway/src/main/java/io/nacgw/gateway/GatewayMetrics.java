@@ -13,7 +13,7 @@ import io.nacgw.core.service.ComplianceService;
 import io.nacgw.nacapi.server.ApiServer;
 import io.nacgw.radius.DecisionStats;
 import io.nacgw.radius.DropReason;
-import io.nacgw.radius.RadiusServer;
+import io.nacgw.radius.bootstrap.RadiusServer;
 import io.nacgw.radius.coa.CoaResult;
 import io.nacgw.radius.coa.CoaSender;
 import io.nacgw.radius.coa.SessionReauthorizer;
@@ -209,6 +209,10 @@ final class GatewayMetrics implements AutoCloseable {
                 "RadSec connections whose TLS handshake completed and whose NAS was found");
         gauge("nacgw_radsec_connections_open", radsec, r -> r.stats().open(), "RadSec connections open");
         counter("nacgw_radsec_packets", radsec, r -> r.stats().packets(), "Packets read from RadSec connections");
+        gauge("nacgw_radsec_requests_in_flight", radsec, r -> r.stats().inFlight(),
+                "RadSec requests read and not yet answered, over all connections");
+        counter("nacgw_radsec_reads_paused", radsec, r -> r.stats().readsPaused(), "Times a RadSec connection's reading "
+                + "was paused: radius.radsec.maxInFlightPerConnection or maxInFlight reached, or its replies backing up");
         counter("nacgw_radsec_truncated", radsec, r -> r.stats().truncated(),
                 "RadSec connections that ended in the middle of a packet");
         for (io.nacgw.radius.radsec.Refusal reason : io.nacgw.radius.radsec.Refusal.values()) {

@@ -79,6 +79,11 @@ final class TimedComplianceStore implements ComplianceStore {
     }
 
     @Override
+    public void forEachBatch(int threads, Consumer<List<DeviceRecord>> sink) {
+        store.forEachBatch(threads, sink);
+    }
+
+    @Override
     public void backupTo(java.nio.file.Path file) {
         store.backupTo(file);
     }

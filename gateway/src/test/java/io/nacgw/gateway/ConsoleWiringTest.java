@@ -16,6 +16,10 @@ import io.nacgw.nacapi.Health;
 import io.nacgw.nacapi.MetricsServer;
 import io.nacgw.nacapi.console.DecisionFeed;
 import io.nacgw.radius.audit.AuditSink;
+import io.nacgw.radius.proxy.PoolSettings;
+import io.nacgw.radius.proxy.ProxySettings;
+import io.nacgw.radius.proxy.RadiusProxy;
+import io.nacgw.radius.proxy.UpstreamSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -150,6 +154,27 @@ final class ConsoleWiringTest {
         o.path("latencies").forEach(t -> titles.add(t.path("name").asText()));
         titles.sort(null);
         assertEquals(List.of("CoA latency (sw1)", "Store read"), titles, o.path("latencies").toString());
+    }
+
+    @Test
+    void overview_latencyCards_includeEachProxyUpstreamsRoundTrip_asGatewayMetricsRegistersIt() throws Exception {
+        // nothing listens on the upstream's port: the card is there from the start, before any round trip
+        int port;
+        try (java.net.DatagramSocket free = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        ProxySettings upstreams = ProxySettings.of(List.of(PoolSettings.failover("home", List.of(
+                UpstreamSettings.udp("fr", java.net.InetAddress.getLoopbackAddress(), port, "upstream-secret")))));
+        try (GatewayMetrics m = new GatewayMetrics(); RadiusProxy proxy = RadiusProxy.start(upstreams)) {
+            m.bindProxy(proxy);
+            ops = ConsoleWiring.operations(new ConsoleWiring.Parts(feed, m.registry(), compliance, () -> Health.UP,
+                    () -> sync, ca, Map::of, Clock.systemUTC()));
+            JsonNode cards = call(AdminOperation.OVERVIEW, Map.of(), "", 200).path("latencies");
+            List<String> titles = new ArrayList<>();
+            cards.forEach(t -> titles.add(t.path("name").asText() + " = " + t.path("metric").asText()));
+            assertEquals(List.of("Proxy upstream latency (home, fr) = nacgw_proxy_upstream_latency{pool=home,upstream=fr}"),
+                    titles, cards.toString());
+        }
     }
 
     @Test

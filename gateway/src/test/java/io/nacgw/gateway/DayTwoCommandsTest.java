@@ -45,12 +45,6 @@ final class DayTwoCommandsTest {
         return f;
     }
 
-    private static int freePort() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private static Cli.Result ok(String... args) {
         Cli.Result r = Cli.run(args);
         assertEquals(0, r.status(), String.join(" ", args) + ": " + r.out() + r.err());
@@ -71,7 +65,7 @@ final class DayTwoCommandsTest {
 
     @Test
     void readCommands_whileTheGatewayRuns_printWhatTheyPrintOffline_andBackupRestoreRoundTrips() throws Exception {
-        Path f = config("data", freePort());
+        Path f = config("data", TestConfig.freePort());
         Path devices = dir.resolve("devices.jsonl");
         Files.writeString(devices, DEVICES);
         ok("devices", "import", devices.toString(), "--config", f.toString());
@@ -119,7 +113,7 @@ final class DayTwoCommandsTest {
         assertEquals(offline[5], Files.readString(exported));
         assertTrue(fails("devices", "export", "--out", exported.toString(), "--config", f.toString()).err()
                 .contains("exists already"));
-        Path f2 = config("data2", freePort());
+        Path f2 = config("data2", TestConfig.freePort());
         ok("devices", "import", exported.toString(), "--config", f2.toString());
         assertEquals(offline[5], ok("devices", "export", "--config", f2.toString()).out());
 

@@ -158,7 +158,7 @@ final class GatewayClusterTest {
                   incrementalInterval: 0
                   maxAttempts: 1
                 policy: {profiles: {wifi: {}}}
-                """.formatted(store.jdbcUrl(), store.user(), node, freePort(), root(), secret, root()));
+                """.formatted(store.jdbcUrl(), store.user(), node, TestConfig.freePort(), root(), secret, root()));
         return cfg;
     }
 
@@ -166,12 +166,6 @@ final class GatewayClusterTest {
         Gateway g = Gateway.start(new ConfigLoader().load(cfg, Map.of(), new Properties()), Clock.systemUTC());
         open.add(g);
         return g;
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private static HttpResponse<String> ops(Gateway g, String method, String path) throws Exception {

@@ -4,6 +4,7 @@ import io.nacgw.core.testing.Needs;
 import io.nacgw.core.testing.TestDevices;
 import io.nacgw.gateway.config.ConfigLoader;
 import io.nacgw.gateway.config.NacgwConfig;
+import io.nacgw.radius.eap.Eapol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,11 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -36,18 +38,8 @@ final class GatewayEapTest {
         return out;
     }
 
-    private static String eapol(Path dir, int port, String mac, String network, boolean keys) throws Exception {
-        Path tool = Needs.executable("eapoltest", "/usr/bin/eapol_test");
-        Path conf = Files.writeString(Files.createTempFile(dir, "eapol", ".conf"), "network={\n" + network + "\n}\n");
-        List<String> cmd = new java.util.ArrayList<>(List.of(tool.toString(), "-c", conf.toString(), "-a", "127.0.0.1",
-                "-p", Integer.toString(port), "-s", SECRET, "-M", mac, "-t", "10"));
-        if (!keys) {
-            cmd.add("-n");
-        }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "eapol_test finished");
-        return out;
+    private static String eapol(Path dir, int port, String mac, String network, boolean keys) {
+        return Eapol.run(dir, port, SECRET, mac, network, 0, keys).output();
     }
 
     @Test
@@ -75,6 +67,7 @@ final class GatewayEapTest {
                     enabled: true
                     tls:
                       trustedCaFiles: [%s]
+                      warmup: 2s
                   clients:
                     lo:
                       address: 127.0.0.0/8
@@ -101,5 +94,7 @@ final class GatewayEapTest {
         }
         String audit = Files.readString(config.dataDir().resolve("audit.jsonl"));
         assertTrue(audit.contains("\"method\":\"eap-tls\"") && audit.contains("\"method\":\"eap-md5\""), audit);
+        assertEquals(2, audit.lines().count(), () -> "the two conversations alone, none of the warm-up's: " + audit);
+        assertFalse(audit.contains("warm-up"), audit);
     }
 }

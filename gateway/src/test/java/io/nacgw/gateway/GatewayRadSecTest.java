@@ -10,7 +10,7 @@ import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;
 import io.nacgw.radius.codec.RadiusCode;
 import io.nacgw.radius.radsec.CloseReason;
-import io.nacgw.radius.radsec.RadSecClient;
+import io.nacgw.radius.proxy.RadSecClient;
 import io.nacgw.radius.radsec.RadSecServer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

@@ -78,12 +78,6 @@ final class GatewaySessionsTest {
         return sessions.size() == 2 && authorized == 2 && joined;
     }
 
-    private static int freePort() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void dualStackDefaults_nasIdentityFromAttributes_sessionsListedByCliAndApi() throws Exception {
         String hash = PasswordHash.create("correct horse battery".toCharArray(), 10_000).encoded();
@@ -104,7 +98,7 @@ final class GatewaySessionsTest {
                   profiles:
                     wifi:
                       allow: {vlan: "100", sessionTimeout: 3600}
-                """.formatted(hash, freePort()));
+                """.formatted(hash, TestConfig.freePort()));
         NacgwConfig config = new ConfigLoader().load(cfg, Map.of(), new Properties());
         try (Gateway g = Gateway.start(config, Clock.systemUTC())) {
             g.compliance().upsert(TestDevices.compliant(1).lastCheckIn(java.time.Instant.now()).build());

@@ -62,7 +62,7 @@ final class GatewaySyncTest {
                     policy:
                       profiles:
                         wifi: {}
-                    """.formatted(freePort(), root, secret, root));
+                    """.formatted(TestConfig.freePort(), root, secret, root));
             NacgwConfig config = new ConfigLoader().load(cfg, Map.of(), new Properties());
             try (Gateway g = Gateway.start(config, Clock.systemUTC())) {
                 MacAddress mac = MacAddress.parse("AABBCCDDEE09");
@@ -107,12 +107,6 @@ final class GatewaySyncTest {
             }
         } finally {
             graph.stop(0);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

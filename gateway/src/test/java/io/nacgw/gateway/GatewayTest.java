@@ -54,6 +54,29 @@ final class GatewayTest {
         }
     }
 
+    /** Ready means the whole index: the last device stored answers from memory the moment start returns. */
+    @Test
+    void start_withDevicesInTheStore_everyOneIsInMemoryWhenReady() {
+        int n = 20_000;
+        try (io.nacgw.core.store.ComplianceStore store = io.nacgw.core.store.ComplianceStore.open(
+                config().store().settings(dir))) {
+            java.util.List<io.nacgw.core.device.DeviceRecord> all = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                all.add(TestDevices.compliant(i).build());
+            }
+            store.upsertAll(all);
+        }
+        try (Gateway g = Gateway.start(config(), Clock.systemUTC())) {
+            assertEquals(n, g.compliance().residentCount());
+            assertTrue(g.compliance().complete());
+            assertEquals(TestDevices.id(n - 1), g.compliance().findResident(TestDevices.mac(n - 1)).deviceId(), "the last one");
+            for (int i = 0; i < n; i++) {
+                assertEquals(TestDevices.id(i), g.compliance().findResident(TestDevices.mac(i)).deviceId(), "device " + i);
+            }
+            assertEquals(0, g.compliance().stats().storeLoads(), "nothing was read from the store on demand");
+        }
+    }
+
     @Test
     void firstStart_createsDataDirectoryStoreAndAuditLogOwnerOnly() throws Exception {
         Path data = dir.resolve("fresh/data");

@@ -533,7 +533,7 @@ public final class ApiLoadGenerator {
                 any ? h.getValueAtPercentile(50) / 1e6 : 0, any ? h.getValueAtPercentile(90) / 1e6 : 0,
                 any ? h.getValueAtPercentile(99) / 1e6 : 0, any ? h.getValueAtPercentile(99.9) / 1e6 : 0,
                 any ? h.getMaxValue() / 1e6 : 0, any ? h.getMean() / 1e6 : 0, verdicts, errs, correctness, availability,
-                cpuSeconds, wallSeconds > 0 ? 100 * cpuSeconds / wallSeconds : 0, serverCpuPercent);
+                cpuSeconds, wallSeconds > 0 ? 100 * cpuSeconds / wallSeconds : 0, serverCpuPercent, Report.Sender.NOT_MEASURED);
     }
 
     private String expectationsText() {

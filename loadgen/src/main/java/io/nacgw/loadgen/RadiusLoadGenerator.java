@@ -1,9 +1,11 @@
 package io.nacgw.loadgen;
 
+import io.nacgw.core.net.KernelUdpDrops;
 import io.nacgw.loadgen.radius.ReplyError;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
@@ -14,16 +16,19 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -67,6 +72,7 @@ public final class RadiusLoadGenerator {
         long wallStart = System.nanoTime();
         List<Channel> channels = new ArrayList<>();
         List<SourcePort> ports = new ArrayList<>();
+        List<ScheduledFuture<?>> drivers = List.of();
         try {
             InetSocketAddress local = new InetSocketAddress(settings.target().getAddress().isLoopbackAddress()
                     ? settings.target().getAddress() : null, 0);
@@ -87,7 +93,7 @@ public final class RadiusLoadGenerator {
                 }
                 Channel ch = new Bootstrap().group(group)
                         .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                        .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                        .option(ChannelOption.SO_RCVBUF, settings.receiveBufferBytes())
                         .option(ChannelOption.SO_SNDBUF, 4 << 20)
                         .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(4096))
                         .handler(port)
@@ -96,13 +102,12 @@ public final class RadiusLoadGenerator {
             }
             long duration = settings.requests() > 0 ? 0 : settings.duration().toNanos();
             Run run = new Run(System.nanoTime(), settings.warmup().toNanos(), duration, settings.requests());
-            for (int i = 0; i < ports.size(); i++) {
-                SourcePort port = ports.get(i);
-                Channel ch = channels.get(i);
-                ch.eventLoop().execute(() -> port.start(ch, run));
-            }
+            drivers = drive(ports, channels, run, settings.timeout().toNanos());
             ServerCpuWindow serverCpu = new ServerCpuWindow(settings.serverPid());
             Histogram total = watch(run, settings, stats, ports, progress, serverCpu);
+            for (ScheduledFuture<?> d : drivers) {
+                d.cancel(false);
+            }
             for (int i = 0; i < ports.size(); i++) {
                 SourcePort port = ports.get(i);
                 channels.get(i).eventLoop().submit(port::finish).sync();
@@ -110,13 +115,47 @@ public final class RadiusLoadGenerator {
             total.add(stats.latency.getIntervalHistogram());
             long wallEnd = System.nanoTime();
             double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
-            return report(settings, expectations, run, stats, total, cpuSeconds, (wallEnd - wallStart) / 1e9, serverCpu.percent());
+            long receiveDrops = tls != null ? 0 : KernelUdpDrops.of(localPorts(channels));
+            return report(settings, expectations, run, stats, total, cpuSeconds, (wallEnd - wallStart) / 1e9, serverCpu.percent(),
+                    receiveDrops);
         } finally {
+            for (ScheduledFuture<?> d : drivers) {
+                d.cancel(false);
+            }
             for (Channel ch : channels) {
                 ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
             }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Starts every port on its event loop, then one ticker (every millisecond) and one timeout scanner per event loop
+     * for all of that loop's ports: with hundreds of ports, a timer per port cost more CPU than the requests.
+     */
+    private static List<ScheduledFuture<?>> drive(List<SourcePort> ports, List<Channel> channels, Run run, long timeoutNanos) {
+        Map<EventLoop, List<SourcePort>> byLoop = new LinkedHashMap<>();
+        for (int i = 0; i < ports.size(); i++) {
+            SourcePort port = ports.get(i);
+            Channel ch = channels.get(i);
+            ch.eventLoop().execute(() -> port.start(ch, run));
+            byLoop.computeIfAbsent(ch.eventLoop(), l -> new ArrayList<>()).add(port);
+        }
+        List<ScheduledFuture<?>> drivers = new ArrayList<>();
+        long scan = SourcePort.scanPeriodNanos(timeoutNanos);
+        byLoop.forEach((loop, its) -> {
+            drivers.add(loop.scheduleAtFixedRate(() -> its.forEach(SourcePort::tick), 0, 1, TimeUnit.MILLISECONDS));
+            drivers.add(loop.scheduleAtFixedRate(() -> its.forEach(SourcePort::scan), scan, scan, TimeUnit.NANOSECONDS));
+        });
+        return drivers;
+    }
+
+    private static Set<Integer> localPorts(List<Channel> channels) {
+        Set<Integer> ports = new HashSet<>();
+        for (Channel ch : channels) {
+            ports.add(((InetSocketAddress) ch.localAddress()).getPort());
+        }
+        return ports;
     }
 
     /** Prints progress every second until the run is over and every port is idle (or the drain deadline passes). */
@@ -169,7 +208,7 @@ public final class RadiusLoadGenerator {
     }
 
     private static Report report(LoadSettings s, Expectations e, Run run, Stats stats, Histogram h, double cpuSeconds,
-                                 double wallSeconds, double serverCpuPercent) {
+                                 double wallSeconds, double serverCpuPercent, long receiveDrops) {
         long answers = stats.measuredAnswers.sum();
         // duration mode: answers received within the window over its length (late answers, e.g. after a
         // retransmission, do not stretch it); request-count mode: until the last measured answer
@@ -200,6 +239,10 @@ public final class RadiusLoadGenerator {
             }
         }
         boolean any = h.getTotalCount() > 0;
+        Histogram lag = stats.sendLag.getIntervalHistogram();
+        boolean lagged = lag.getTotalCount() > 0;
+        Report.Sender sender = new Report.Sender(run.measuredIssued(), seconds > 0 ? stats.windowSent.sum() / seconds : 0,
+                ms(lagged, lag, 99), lagged ? lag.getMaxValue() / 1e6 : 0, stats.received.sum(), receiveDrops, stats.measuredFailures.sum());
         String mode = s.closedLoop() ? "closed loop, " + s.concurrency() + " outstanding"
                 : String.format(Locale.ROOT, "open loop, %.0f requests/s", s.rate());
         return new Report(s.target().getAddress().getHostAddress() + ":" + s.target().getPort(), mode, s.shape().name().toLowerCase(Locale.ROOT),
@@ -209,7 +252,7 @@ public final class RadiusLoadGenerator {
                 ms(any, h, 50), ms(any, h, 90), ms(any, h, 99), ms(any, h, 99.9),
                 any ? h.getMaxValue() / 1e6 : 0, any ? h.getMean() / 1e6 : 0,
                 verdicts, errors, correctness, availability, cpuSeconds, wallSeconds > 0 ? 100 * cpuSeconds / wallSeconds : 0,
-                serverCpuPercent);
+                serverCpuPercent, sender);
     }
 
     private static double ms(boolean any, Histogram h, double percentile) {

@@ -25,14 +25,40 @@ import java.util.TreeMap;
  * @param errors        error class wire name → count, every class listed even when zero
  * @param cpuPercent    this process's CPU time over the run's wall time (100 = one core busy)
  * @param serverCpuPercent  the server's CPU over the measured window (--server-pid), or -1 when not measured
+ * @param sender        whether the load generator itself kept its schedule and took in every answer
  */
 public record Report(String target, String mode, String shape, boolean messageAuthenticator, int sources, String expectations,
                      double seconds, long sent, long retransmissions, long answers, long ok, long warmupRequests,
                      long strayAnswers, long socketErrors, double throughput, double p50, double p90, double p99,
                      double p999, double max, double mean, Map<String, Long> verdicts, Map<String, Long> errors,
                      long correctnessErrors, long availabilityErrors, double cpuSeconds, double cpuPercent,
-                     double serverCpuPercent) {
+                     double serverCpuPercent, Sender sender) {
     private static final JsonFactory JSON = new JsonFactory();
+
+    /**
+     * The load generator's own share of a result: a generator that falls behind its schedule or drops answers on its
+     * own sockets measures itself, not the server.
+     *
+     * @param scheduled       requests due inside the measured window (open loop: rate × window)
+     * @param sendRate        first transmissions actually made inside the window, per second
+     * @param lagP99          ms from a measured request's intended to its actual first transmission, 99th percentile
+     * @param lagMax          the same, maximum
+     * @param received        datagrams read from the server over the whole run (warm-up, strays and wrong ones too):
+     *                        what the server sent minus this is what never reached the generator
+     * @param receiveDrops    answers the kernel dropped because the generator's own UDP sockets' receive buffers were
+     *                        full (/proc/net/udp {@code drops}); RadSec (TCP) never drops
+     * @param measuredFailures requests due inside the window without a correct answer (wrong, timed out, not sent);
+     *                        the error counts above include the warm-up's requests too
+     */
+    public record Sender(long scheduled, double sendRate, double lagP99, double lagMax, long received,
+                         long receiveDrops, long measuredFailures) {
+        /** For generators that do not measure their own schedule (HTTPS API, EAP-TLS conversations). */
+        public static final Sender NOT_MEASURED = new Sender(-1, Double.NaN, Double.NaN, Double.NaN, -1, -1, -1);
+
+        public boolean measured() {
+            return scheduled >= 0;
+        }
+    }
 
     public Report {
         verdicts = Map.copyOf(new LinkedHashMap<>(verdicts));
@@ -71,6 +97,13 @@ public record Report(String target, String mode, String shape, boolean messageAu
             }
             b.append('\n');
         });
+        if (sender.measured()) {
+            b.append(String.format(Locale.ROOT, "load generator: %d due in the window, sent %.0f/s, behind schedule p99 %.3f ms "
+                            + "max %.3f ms, %d datagrams received, %d dropped by its own receive buffers, %d due requests without a correct "
+                            + "answer%n",
+                    sender.scheduled(), sender.sendRate(), sender.lagP99(), sender.lagMax(), sender.received(), sender.receiveDrops(),
+                    sender.measuredFailures()));
+        }
         b.append(String.format(Locale.ROOT, "load generator CPU: %.2f s (%.0f%% of one core)%n", cpuSeconds, cpuPercent));
         if (serverCpuPercent >= 0) {
             b.append(String.format(Locale.ROOT, "server CPU over the measured window: %.0f%% of one core%n", serverCpuPercent));
@@ -116,6 +149,17 @@ public record Report(String target, String mode, String shape, boolean messageAu
             num(g, "percentOfOneCore", cpuPercent);
             g.writeEndObject();
             num(g, "serverCpuPercentOfOneCore", serverCpuPercent >= 0 ? serverCpuPercent : Double.NaN);
+            if (sender.measured()) {
+                g.writeObjectFieldStart("sender");
+                g.writeNumberField("scheduled", sender.scheduled());
+                num(g, "sendRate", sender.sendRate());
+                num(g, "lagP99Ms", sender.lagP99());
+                num(g, "lagMaxMs", sender.lagMax());
+                g.writeNumberField("received", sender.received());
+                g.writeNumberField("receiveDrops", sender.receiveDrops());
+                g.writeNumberField("measuredFailures", sender.measuredFailures());
+                g.writeEndObject();
+            }
             g.writeNumberField("exitStatus", exitStatus());
             g.writeEndObject();
         } catch (IOException e) {

@@ -28,10 +28,10 @@ final class Run {
             stopped = true;
             return false;
         }
-        if (intendedNanos < warmupEndNanos || requestLimit <= 0) {
+        if (intendedNanos < warmupEndNanos) {
             return true;
         }
-        if (measuredIssued.incrementAndGet() <= requestLimit) {
+        if (measuredIssued.incrementAndGet() <= requestLimit || requestLimit <= 0) {
             return true;
         }
         stopped = true;
@@ -50,6 +50,7 @@ final class Run {
         stopped = true;
     }
 
+    /** Requests due in the measured window so far (issued by the schedule, whether or not they could be sent). */
     long measuredIssued() {
         return Math.min(measuredIssued.get(), requestLimit > 0 ? requestLimit : Long.MAX_VALUE);
     }

@@ -2,9 +2,10 @@ package io.nacgw.loadgen;
 
 /**
  * The server's CPU over the measured window: its CPU seconds ({@code /proc/PID/stat}, children included) sampled
- * when measuring starts (after the warm-up) and when issuing stops. Shared by the RADIUS and HTTPS generators.
+ * when measuring starts (after the warm-up) and when issuing stops. Shared by the RADIUS, EAP-TLS and HTTPS
+ * generators.
  */
-final class ServerCpuWindow {
+public final class ServerCpuWindow {
     private final long pid;
     private double startCpu = -1;
     private double endCpu = -1;
@@ -12,18 +13,18 @@ final class ServerCpuWindow {
     private long endNanos;
 
     /** {@code pid} ≤ 0: not measured. */
-    ServerCpuWindow(long pid) {
+    public ServerCpuWindow(long pid) {
         this.pid = pid;
     }
 
-    void start(long now) {
+    public void start(long now) {
         if (pid > 0 && startNanos == 0) {
             startNanos = now;
             startCpu = ProcStat.cpuSeconds(pid);
         }
     }
 
-    void end(long now) {
+    public void end(long now) {
         if (pid > 0 && startNanos != 0 && endNanos == 0) {
             endNanos = now;
             endCpu = ProcStat.cpuSeconds(pid);
@@ -31,7 +32,7 @@ final class ServerCpuWindow {
     }
 
     /** Percent of one core over the window, or -1 when not measured. */
-    double percent() {
+    public double percent() {
         if (startCpu < 0 || endCpu < 0 || endNanos <= startNanos) {
             return -1;
         }

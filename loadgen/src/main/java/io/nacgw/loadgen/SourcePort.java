@@ -10,22 +10,24 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One UDP source port: owns its 256 identifiers (reused least-recently-freed first, RFC 5080 §2.2.1), the requests in
  * flight on it, their retransmissions and timeouts, and answer checking. Every method runs on the channel's event loop,
  * so nothing here is locked; the reporting thread reads only {@link Stats} and the volatile {@link #inFlight}.
- * Timeouts are found by a periodic scan of the 256 slots rather than a timer per request: every request has the same
- * timeout, so a scan every few milliseconds is cheaper than scheduling and cancelling 50,000 timers a second.
+ * Timeouts are found by a periodic scan rather than a timer per request: every request has the same timeout, so
+ * transmissions time out in the order they were made, and the scan reads a queue of deadlines only up to the first
+ * that has not passed. The port schedules nothing itself: its event loop's driver calls {@link #tick()} every
+ * millisecond and {@link #scan()} every {@link #scanPeriodNanos(long)} for all its ports (hundreds of ports with a
+ * timer each cost more than the requests).
  */
 final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     /** A request on the wire or waiting for an identifier. */
     private static final class Pending {
+        int id;
         byte[] bytes;
         final byte[] authenticator = new byte[16];
         TargetClass truth;
@@ -58,17 +60,28 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     private int freeHead;
     private int freeCount;
     private final ArrayDeque<Long> backlog = new ArrayDeque<>();
+    /** A transmission's deadline; stale once its request completed or was transmitted again. */
+    private record Deadline(Pending pending, long at) {
+    }
+
+    /** Every transmission in order, so in deadline order. */
+    private final ArrayDeque<Deadline> deadlines = new ArrayDeque<>();
     /** Identifiers of timed-out requests with the time they may be reused: a late answer must not meet a new request. */
     private final ArrayDeque<long[]> cooling = new ArrayDeque<>();
     private static final int MAX_BACKLOG = 1_000_000;
+    /**
+     * Request Authenticators of the last {@link #LATE} requests per identifier that timed out: an overloaded server
+     * may answer one seconds later, after the identifier was reused; such an answer is late (stray), not wrong.
+     */
+    private static final int LATE = 8;
+    private final byte[][] timedOut = new byte[256 * LATE][];
+    private final int[] timedOutNext = new int[256];
     private volatile int inFlight;
     private volatile boolean idle;
     private Channel channel;
-    private long nextIntended;
     private long scheduledCount;
     private int nasPort;
-    private ScheduledFuture<?> ticker;
-    private ScheduledFuture<?> scanner;
+    private boolean ticking;
 
     /**
      * @param slots  closed loop: requests this port keeps outstanding; open loop: 0
@@ -92,12 +105,15 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         this.nasPort = index * 100_000;
     }
 
+    /** How often the driver calls {@link #scan()}: a quarter of the timeout, 1-10 ms. */
+    static long scanPeriodNanos(long timeoutNanos) {
+        return Math.max(1_000_000L, Math.min(10_000_000L, timeoutNanos / 4));
+    }
+
     /** Starts sending; called on the event loop once the channel is connected and the run's clock started. */
     void start(Channel ch, Run run) {
         this.channel = ch;
         this.run = run;
-        long scan = Math.max(1_000_000L, Math.min(10_000_000L, timeoutNanos / 4));
-        scanner = ch.eventLoop().scheduleAtFixedRate(this::scan, scan, scan, TimeUnit.NANOSECONDS);
         if (slots > 0) {
             for (int i = 0; i < slots; i++) {
                 long now = System.nanoTime();
@@ -108,14 +124,16 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
             }
             ch.flush();
         } else {
-            nextIntended = run.startNanos;
-            ticker = ch.eventLoop().scheduleAtFixedRate(this::tick, 0, 1, TimeUnit.MILLISECONDS);
+            ticking = true;
         }
         updateIdle();
     }
 
     /** Open loop: issue every request whose intended time has come, at exactly start + k × period. */
-    private void tick() {
+    void tick() {
+        if (!ticking) {
+            return;
+        }
         long now = System.nanoTime();
         while (true) {
             long intended = run.startNanos + (long) (scheduledCount * periodNanos);
@@ -123,7 +141,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
                 break;
             }
             if (!run.tryIssue(intended)) {
-                ticker.cancel(false);
+                ticking = false;
                 break;
             }
             scheduledCount++;
@@ -132,7 +150,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
             } else if (backlog.size() < MAX_BACKLOG) {
                 backlog.add(intended); // every identifier busy: wait, and let the latency show it
             } else {
-                stats.error(ReplyError.NOT_SENT);
+                stats.failed(ReplyError.NOT_SENT, run.measured(intended));
             }
         }
         channel.flush();
@@ -145,6 +163,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         freeHead = (freeHead + 1) & 0xFF;
         freeCount--;
         Pending p = new Pending();
+        p.id = id;
         long mac;
         String user;
         if (random.nextDouble() < settings.unknownShare()) {
@@ -170,11 +189,19 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         p.retriesLeft = settings.retries();
         inFlightById[id] = p;
         inFlight++;
-        transmit(p);
+        long now = System.nanoTime();
+        if (run.measured(intendedNanos)) {
+            stats.sendLag.recordValue(Math.max(0, now - intendedNanos));
+        }
+        if (now - run.warmupEndNanos >= 0 && now - run.endNanos < 0) {
+            stats.windowSent.increment();
+        }
+        transmit(p, now);
     }
 
-    private void transmit(Pending p) {
-        p.deadlineNanos = System.nanoTime() + timeoutNanos;
+    private void transmit(Pending p, long now) {
+        p.deadlineNanos = now + timeoutNanos;
+        deadlines.add(new Deadline(p, p.deadlineNanos));
         stats.sent.increment();
         channel.write(Unpooled.wrappedBuffer(p.bytes), channel.voidPromise());
     }
@@ -182,6 +209,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
         long now = System.nanoTime();
+        stats.received.increment();
         ByteBuf buf = msg.content();
         int len = buf.readableBytes();
         if (len < 2) {
@@ -217,7 +245,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
             if (e.error() == ReplyError.BAD_RESPONSE_AUTHENTICATOR || e.error() == ReplyError.MALFORMED) {
                 // RFC 2865 §3: a response that fails the authenticator check (or cannot be parsed) is silently
                 // discarded and the request keeps waiting; it is counted unless it is a copy of an earlier answer
-                if (len >= RadiusCodec.HEADER && seenBefore(key(data))) {
+                if (len >= RadiusCodec.HEADER && (seenBefore(key(data)) || answersTimedOut(id, data, len))) {
                     stats.strayAnswers.increment();
                 } else {
                     stats.error(e.error());
@@ -228,6 +256,23 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         remember(key(data));
         complete(id, p, now, error, verdict);
+    }
+
+    /** True when {@code data} is the answer to one of the last requests that timed out on identifier {@code id}. */
+    private boolean answersTimedOut(int id, byte[] data, int len) {
+        int length = Math.min(len, ((data[2] & 0xFF) << 8) | (data[3] & 0xFF));
+        for (int i = 0; i < LATE; i++) {
+            byte[] authenticator = timedOut[id * LATE + i];
+            if (authenticator != null && codec.responseAuthenticatorMatches(data, length, authenticator)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void rememberTimedOut(int id, Pending p) {
+        timedOut[id * LATE + timedOutNext[id]] = p.authenticator;
+        timedOutNext[id] = (timedOutNext[id] + 1) % LATE;
     }
 
     private static long key(byte[] data) {
@@ -253,6 +298,9 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     private void complete(int id, Pending p, long now, ReplyError error, String verdict) {
         inFlightById[id] = null;
         inFlight--;
+        if (error == ReplyError.TIMEOUT) {
+            rememberTimedOut(id, p);
+        }
         if (error == ReplyError.TIMEOUT || p.retriesLeft < settings.retries()) {
             // timed out or retransmitted: an(other) answer may still come, so keep the identifier out of use a while
             cooling.add(new long[]{id, now + timeoutNanos});
@@ -262,7 +310,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         boolean measured = run.measured(p.intendedNanos);
         if (error != null) {
-            stats.error(error);
+            stats.failed(error, measured);
         }
         if (verdict != null) {
             stats.verdict(p.truth, verdict);
@@ -296,7 +344,18 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         serveBacklog();
     }
 
+    /**
+     * Sends what waits for an identifier. In the open loop a request still waiting when its timeout has passed is not
+     * sent (not_sent): a NAS would have given up on it, and sending it late would put every later request behind
+     * schedule too, so that the generator measured its own identifier shortage rather than the server.
+     */
     private void serveBacklog() {
+        if (slots == 0) {
+            long now = System.nanoTime();
+            while (!backlog.isEmpty() && now - backlog.peek() > timeoutNanos) {
+                stats.failed(ReplyError.NOT_SENT, run.measured(backlog.poll()));
+            }
+        }
         while (freeCount > 0 && !backlog.isEmpty()) {
             send(backlog.poll());
         }
@@ -309,23 +368,33 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     }
 
     /** Retransmits requests whose timeout passed (same id and bytes, RFC 5080) or gives up after the last retry. */
-    private void scan() {
+    void scan() {
+        if (channel == null) {
+            return; // not started yet
+        }
         long now = System.nanoTime();
         while (!cooling.isEmpty() && now - cooling.peek()[1] >= 0) {
             freeIds[(freeHead + freeCount) & 0xFF] = (int) cooling.poll()[0];
             freeCount++;
         }
         serveBacklog();
-        for (int id = 0; id < 256; id++) {
-            Pending p = inFlightById[id];
-            if (p != null && now - p.deadlineNanos >= 0) {
-                if (p.retriesLeft > 0) {
-                    p.retriesLeft--;
-                    stats.retransmissions.increment();
-                    transmit(p);
-                } else {
-                    complete(id, p, now, ReplyError.TIMEOUT, null);
-                }
+        while (!deadlines.isEmpty()) {
+            Deadline d = deadlines.peek();
+            Pending p = d.pending();
+            if (inFlightById[p.id] != p || p.deadlineNanos != d.at()) {
+                deadlines.poll(); // answered, or transmitted again (a later entry)
+                continue;
+            }
+            if (now - d.at() < 0) {
+                break;
+            }
+            deadlines.poll();
+            if (p.retriesLeft > 0) {
+                p.retriesLeft--;
+                stats.retransmissions.increment();
+                transmit(p, now);
+            } else {
+                complete(p.id, p, now, ReplyError.TIMEOUT, null);
             }
         }
         if (run.stopped()) {
@@ -338,27 +407,21 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     /** Once issuing has stopped, requests still waiting for an identifier will never be sent. */
     private void drainBacklog() {
         while (!backlog.isEmpty()) {
-            backlog.poll();
-            stats.error(ReplyError.NOT_SENT);
+            stats.failed(ReplyError.NOT_SENT, run.measured(backlog.poll()));
         }
     }
 
     /** Ends the run on this port: whatever is still in flight counts as timed out. Called on the event loop. */
     void finish() {
-        if (ticker != null) {
-            ticker.cancel(false);
-        }
-        if (scanner != null) {
-            scanner.cancel(false);
-        }
-        long now = System.nanoTime();
+        ticking = false;
+        deadlines.clear();
         drainBacklog();
         for (int id = 0; id < 256; id++) {
             Pending p = inFlightById[id];
             if (p != null) {
                 inFlightById[id] = null;
                 inFlight--;
-                stats.error(ReplyError.TIMEOUT);
+                stats.failed(ReplyError.TIMEOUT, run.measured(p.intendedNanos));
                 if (!run.measured(p.intendedNanos)) {
                     stats.warmupCompleted.increment();
                 }

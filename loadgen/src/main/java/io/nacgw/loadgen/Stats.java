@@ -20,6 +20,14 @@ final class Stats {
     final LongAdder warmupCompleted = new LongAdder();
     final LongAdder strayAnswers = new LongAdder();
     final LongAdder socketErrors = new LongAdder();
+    /** Measured requests (due in the window) not answered correctly: wrong, timed out or never sent. */
+    final LongAdder measuredFailures = new LongAdder();
+    /** Every datagram read from the server, warm-up, strays and wrong ones included: compare with what it sent. */
+    final LongAdder received = new LongAdder();
+    /** First transmissions whose actual send time fell inside the measured window: the achieved send rate. */
+    final LongAdder windowSent = new LongAdder();
+    /** Nanoseconds from a measured request's intended to its actual first transmission: how far behind the sender is. */
+    final Recorder sendLag = new Recorder(3);
     final Map<ReplyError, LongAdder> errors = new EnumMap<>(ReplyError.class);
     /** "class verdict" → count, e.g. "compliant accept:100". */
     final Map<String, LongAdder> verdicts = new ConcurrentHashMap<>();
@@ -33,6 +41,14 @@ final class Stats {
 
     void error(ReplyError e) {
         errors.get(e).increment();
+    }
+
+    /** The final outcome of a request that failed; {@code measured}: it was due inside the measured window. */
+    void failed(ReplyError e, boolean measured) {
+        error(e);
+        if (measured) {
+            measuredFailures.increment();
+        }
     }
 
     long errors() {

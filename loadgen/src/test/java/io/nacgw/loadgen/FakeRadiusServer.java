@@ -28,7 +28,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeRadiusServer implements AutoCloseable {
     public enum Fault { NONE, FLIP_VERDICT, BAD_RESPONSE_AUTHENTICATOR, NO_MESSAGE_AUTHENTICATOR, MESSAGE_AUTHENTICATOR_LAST,
-        DROP_ALL, DROP_FIRST_TRANSMISSION, MALFORMED, CHALLENGE, STALL_ONCE, DUPLICATE_LATE }
+        DROP_ALL, DROP_FIRST_TRANSMISSION, MALFORMED, CHALLENGE, STALL_ONCE, DUPLICATE_LATE,
+        /** Every answer followed at once by {@link #FLOOD_COPIES} copies of itself: more than a small buffer holds. */
+        FLOOD,
+        /** Every answer sent 100-1,000 ms late, as by a server whose queue holds seconds of requests. */
+        ANSWER_LATE }
+
+    static final int FLOOD_COPIES = 200;
 
     private final DatagramSocket socket;
     private final RadiusCodec codec;
@@ -41,6 +47,7 @@ public final class FakeRadiusServer implements AutoCloseable {
     public final AtomicInteger badRequests = new AtomicInteger();
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private volatile boolean stalled;
+    private final java.util.Random lateness = new java.util.Random(4711);
     private final java.util.concurrent.ScheduledExecutorService later =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "fake-radius-late");
@@ -77,7 +84,17 @@ public final class FakeRadiusServer implements AutoCloseable {
                 byte[] out = answer(Arrays.copyOf(in.getData(), in.getLength()));
                 if (out != null) {
                     java.net.SocketAddress to = in.getSocketAddress();
+                    if (fault == Fault.ANSWER_LATE) {
+                        later.schedule(() -> {
+                            socket.send(new DatagramPacket(out, out.length, to));
+                            return null;
+                        }, 100 + lateness.nextInt(900), java.util.concurrent.TimeUnit.MILLISECONDS);
+                        continue;
+                    }
                     socket.send(new DatagramPacket(out, out.length, to));
+                    for (int i = 0; fault == Fault.FLOOD && i < FLOOD_COPIES; i++) {
+                        socket.send(new DatagramPacket(out, out.length, to));
+                    }
                     if (fault == Fault.DUPLICATE_LATE) {
                         later.schedule(() -> {
                             socket.send(new DatagramPacket(out, out.length, to));

@@ -74,7 +74,7 @@ final class FreeRadiusInteropTest {
         LoadSettings s = new LoadSettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
                 SECRET.getBytes(StandardCharsets.US_ASCII), 16, 0, null, 2000, Duration.ZERO, RequestShape.MAB, true,
                 false, // Debian 12's FreeRADIUS 3.2.1 predates the BlastRADIUS fix that always adds Message-Authenticator
-                1, 1, Duration.ofSeconds(2), 2, 0.1, 3, true, server.pid());
+                1, 1, Duration.ofSeconds(2), 2, 0.1, 3, true, server.pid(), LoadSettings.DEFAULT_RECEIVE_BUFFER);
         StringWriter progress = new StringWriter();
         Report r = RadiusLoadGenerator.run(s, Targets.synthetic(devices), Expectations.preset("allowlist"), new PrintWriter(progress));
         assertEquals(0, r.exitStatus(), r.toText() + "\n" + Files.readString(conf.resolve("console.log")));

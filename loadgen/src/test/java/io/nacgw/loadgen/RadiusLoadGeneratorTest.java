@@ -25,7 +25,7 @@ final class RadiusLoadGeneratorTest {
 
     private static LoadSettings closed(InetSocketAddress target, int concurrency, long requests, int sources) {
         return new LoadSettings(target, SECRET, concurrency, 0, null, requests, Duration.ZERO, RequestShape.MAB, true, true,
-                sources, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0);
+                sources, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
     }
 
     private static Report run(LoadSettings s, Expectations e, StringWriter progress) throws InterruptedException {
@@ -80,7 +80,7 @@ final class RadiusLoadGeneratorTest {
     private static void assertDiscarded(FakeRadiusServer.Fault fault, String error) throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, fault)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 20, 0, null, 40, Duration.ZERO, RequestShape.MAB,
-                    true, true, 1, 1, Duration.ofMillis(100), 1, 0.1, 1, true, 0);
+                    true, true, 1, 1, Duration.ofMillis(100), 1, 0.1, 1, true, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
             Report r = run(s, CORP, new StringWriter());
             assertEquals(1, r.exitStatus(), r.toText());
             assertEquals(80, r.errors().get(error), r.toText()); // original and retransmission
@@ -123,7 +123,7 @@ final class RadiusLoadGeneratorTest {
     void run_noMessageAuthenticatorRequired_acceptsAnswersWithoutIt() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NO_MESSAGE_AUTHENTICATOR)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 4, 0, null, 200, Duration.ZERO, RequestShape.MAB,
-                    false, false, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0);
+                    false, false, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
             Report r = run(s, CORP, new StringWriter());
             assertEquals(0, r.exitStatus(), r.toText());
             assertFalse(r.messageAuthenticator());
@@ -134,7 +134,7 @@ final class RadiusLoadGeneratorTest {
     void run_serverDropsEverything_reportsTimeoutsAndEnds() throws Exception { // a hang is caught by the class @Timeout
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DROP_ALL)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 20, 0, Duration.ofMillis(500), 0, Duration.ZERO,
-                    RequestShape.MAB, true, true, 1, 1, Duration.ofMillis(100), 2, 0.1, 1, true, 0);
+                    RequestShape.MAB, true, true, 1, 1, Duration.ofMillis(100), 2, 0.1, 1, true, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
             Report r = run(s, CORP, new StringWriter());
             assertEquals(3, r.exitStatus(), r.toText());
             assertTrue(r.errors().get("timeout") >= 20, r.toText());
@@ -148,7 +148,7 @@ final class RadiusLoadGeneratorTest {
     void run_serverDropsFirstTransmission_retransmissionGetsTheAnswer() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DROP_FIRST_TRANSMISSION)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 20, 0, null, 40, Duration.ZERO, RequestShape.MAB,
-                    true, true, 1, 1, Duration.ofMillis(300), 2, 0.1, 1, true, 0);
+                    true, true, 1, 1, Duration.ofMillis(300), 2, 0.1, 1, true, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
             Report r = run(s, CORP, new StringWriter());
             assertEquals(0, r.exitStatus(), r.toText());
             assertTrue(r.retransmissions() >= 40, r.toText());
@@ -161,7 +161,7 @@ final class RadiusLoadGeneratorTest {
     void run_lateDuplicateAnswerAfterIdentifierReuse_isStrayNotError() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DUPLICATE_LATE)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 8, 0, Duration.ofMillis(800), 0, Duration.ZERO,
-                    RequestShape.MAB, true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0);
+                    RequestShape.MAB, true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
             Report r = run(s, CORP, new StringWriter());
             assertEquals(0, r.exitStatus(), r.toText());
             assertTrue(r.strayAnswers() > 0, r.toText());
@@ -182,7 +182,7 @@ final class RadiusLoadGeneratorTest {
     void run_vpnShape_identifiesDeviceByCiscoMdmTlv() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 8, 0, null, 500, Duration.ZERO, RequestShape.VPN,
-                    true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0);
+                    true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
             Report r = run(s, CORP, new StringWriter());
             assertEquals(0, r.exitStatus(), r.toText());
             assertEquals(0, server.badRequests.get());
@@ -194,7 +194,7 @@ final class RadiusLoadGeneratorTest {
     void run_loginShape_sendsTheUserPasswordAndTheDeviceMacInCallingStationId() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 8, 0, null, 500, Duration.ZERO, RequestShape.LOGIN,
-                    true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0);
+                    true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
             Report r = run(s, CORP, new StringWriter());
             assertEquals(0, r.exitStatus(), r.toText());
             assertEquals(0, server.badRequests.get());
@@ -206,7 +206,7 @@ final class RadiusLoadGeneratorTest {
     void run_openLoopServerStall_showsInLatencyFromIntendedSendTime() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.STALL_ONCE)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 0, 400, Duration.ofSeconds(1), 0, Duration.ZERO,
-                    RequestShape.MAB, true, true, 2, 1, Duration.ofSeconds(2), 0, 0.1, 1, true, 0);
+                    RequestShape.MAB, true, true, 2, 1, Duration.ofSeconds(2), 0, 0.1, 1, true, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
             StringWriter progress = new StringWriter();
             Report r = run(s, CORP, progress);
             assertEquals(0, r.exitStatus(), r.toText());
@@ -223,7 +223,7 @@ final class RadiusLoadGeneratorTest {
     void run_warmup_isExcludedFromMeasuredRequests() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 4, 0, null, 200, Duration.ofMillis(300), RequestShape.MAB,
-                    true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0);
+                    true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
             Report r = run(s, CORP, new StringWriter());
             assertEquals(0, r.exitStatus(), r.toText());
             assertEquals(200, r.answers());
@@ -236,7 +236,7 @@ final class RadiusLoadGeneratorTest {
     void run_openLoopAllIdentifiersBusy_countsNotSentAndTimeoutsWithoutHanging() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DROP_ALL)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 0, 2000, Duration.ofMillis(500), 0, Duration.ZERO,
-                    RequestShape.MAB, true, true, 1, 1, Duration.ofSeconds(1), 0, 0.1, 1, true, 0);
+                    RequestShape.MAB, true, true, 1, 1, Duration.ofSeconds(1), 0, 0.1, 1, true, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
             Report r = run(s, CORP, new StringWriter());
             assertEquals(3, r.exitStatus(), r.toText());
             assertEquals(256, r.errors().get("timeout"), r.toText()); // one source port: 256 identifiers
@@ -248,7 +248,7 @@ final class RadiusLoadGeneratorTest {
     void run_nioTransport_behavesLikeEpoll() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 32, 0, null, 1000, Duration.ZERO, RequestShape.MAB,
-                    true, true, 2, 2, Duration.ofMillis(500), 1, 0.1, 1, false, 0);
+                    true, true, 2, 2, Duration.ofMillis(500), 1, 0.1, 1, false, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
             Report r = run(s, CORP, new StringWriter());
             assertEquals(0, r.exitStatus(), r.toText());
             assertEquals(1000, r.ok());
@@ -260,7 +260,7 @@ final class RadiusLoadGeneratorTest {
         // the fake server runs in this JVM, so our own pid is "the server"
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 8, 0, Duration.ofMillis(600), 0, Duration.ofMillis(200),
-                    RequestShape.MAB, true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, ProcessHandle.current().pid());
+                    RequestShape.MAB, true, true, 1, 1, Duration.ofMillis(500), 1, 0.1, 1, true, ProcessHandle.current().pid(), LoadSettings.DEFAULT_RECEIVE_BUFFER);
             Report r = run(s, CORP, new StringWriter());
             assertEquals(0, r.exitStatus(), r.toText());
             assertTrue(r.serverCpuPercent() > 0, r.toText());
@@ -274,7 +274,8 @@ final class RadiusLoadGeneratorTest {
     @Test
     void report_jsonAndText_carryEveryErrorClassAndCpu() throws Exception {
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
-            Report r = run(closed(server.address(), 4, 200, 1), CORP, new StringWriter());
+            // enough requests for the process CPU clock (10 ms ticks on Linux) to move
+            Report r = run(closed(server.address(), 16, 5000, 1), CORP, new StringWriter());
             String json = r.toJson();
             for (io.nacgw.loadgen.radius.ReplyError e : io.nacgw.loadgen.radius.ReplyError.values()) {
                 assertTrue(json.contains("\"" + e.wireName() + "\":0"), json);
@@ -282,11 +283,109 @@ final class RadiusLoadGeneratorTest {
             }
             assertTrue(json.contains("\"percentOfOneCore\":"));
             assertTrue(json.contains("\"p99_9\":"));
-            assertTrue(r.cpuSeconds() > 0);
+            assertTrue(r.cpuSeconds() > 0, r.toText());
             assertEquals(-1, r.serverCpuPercent());
             assertTrue(json.contains("\"serverCpuPercentOfOneCore\":null"), json);
             assertFalse(json.contains("test-secret"));
             assertFalse(r.toText().contains("test-secret"));
+        }
+    }
+
+    private static LoadSettings open(InetSocketAddress target, double rate, Duration duration, Duration warmup, int sources,
+                                     Duration timeout, int receiveBuffer) {
+        return new LoadSettings(target, SECRET, 0, rate, duration, 0, warmup, RequestShape.MAB, true, true, sources, 1,
+                timeout, 0, 0.1, 1, true, 0, receiveBuffer);
+    }
+
+    @Test
+    void sender_openLoopOnSchedule_reportsDueRequestsSendRateAndNoFailures() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.NONE)) {
+            Report r = run(open(server.address(), 400, Duration.ofSeconds(1), Duration.ofMillis(300), 2,
+                    Duration.ofSeconds(2), LoadSettings.DEFAULT_RECEIVE_BUFFER), CORP, new StringWriter());
+            assertEquals(0, r.exitStatus(), r.toText());
+            Report.Sender sender = r.sender();
+            assertTrue(sender.measured());
+            // two ports of 200/s each: 200 intended times of each fall in the 1 s window
+            assertTrue(sender.scheduled() >= 398 && sender.scheduled() <= 402, r.toText());
+            assertTrue(sender.sendRate() > 0 && sender.sendRate() <= 402, r.toText());
+            assertEquals(0, sender.measuredFailures(), r.toText());
+            assertEquals(0, sender.receiveDrops(), r.toText());
+            assertEquals(server.received.get(), sender.received(), "one answer per request: " + r.toText());
+            assertTrue(r.toText().contains("due in the window"), r.toText());
+            assertTrue(r.toJson().contains("\"sender\":{\"scheduled\":" + sender.scheduled() + ","), r.toJson());
+        }
+    }
+
+    @Test
+    void sender_requestsWaitingForAnIdentifier_showAsLagBehindSchedule() throws Exception {
+        // one port, 2,000/s: while the server stalls 300 ms, 600 requests fall due but only 256 identifiers exist;
+        // the rest go out when answers free identifiers, well behind their intended time
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.STALL_ONCE)) {
+            Report r = run(open(server.address(), 2000, Duration.ofSeconds(1), Duration.ZERO, 1, Duration.ofSeconds(2),
+                    LoadSettings.DEFAULT_RECEIVE_BUFFER), CORP, new StringWriter());
+            assertTrue(r.sender().lagMax() >= 100, r.toText());
+            assertTrue(r.sender().lagP99() >= 10, r.toText());
+        }
+    }
+
+    @Test
+    void sender_failuresOfWarmupRequests_areNotMeasuredFailures() throws Exception {
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DROP_ALL)) {
+            Report r = run(open(server.address(), 200, Duration.ofMillis(400), Duration.ofMillis(400), 2,
+                    Duration.ofMillis(200), LoadSettings.DEFAULT_RECEIVE_BUFFER), CORP, new StringWriter());
+            assertEquals(3, r.exitStatus(), r.toText());
+            // every due request failed, and the warm-up's ~80 timeouts are counted as errors but not as measured failures
+            assertEquals(r.sender().scheduled(), r.sender().measuredFailures(), r.toText());
+            assertTrue(r.errors().get("timeout") >= r.sender().measuredFailures() + 60, r.toText());
+        }
+    }
+
+    @Test
+    void sender_answersItsOwnFullReceiveBufferDropped_areReported() throws Exception {
+        // a socket buffer of the kernel's minimum holds a few datagrams; each answer comes with 200 copies at once
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.FLOOD)) {
+            Report r = run(open(server.address(), 200, Duration.ofMillis(500), Duration.ZERO, 1, Duration.ofSeconds(2), 1),
+                    CORP, new StringWriter());
+            assertTrue(r.sender().receiveDrops() > 0, r.toText());
+            long sentByServer = server.received.get() * (1L + FakeRadiusServer.FLOOD_COPIES);
+            long accounted = r.sender().received() + r.sender().receiveDrops();
+            // all but at most the last answer's copies, which may still be queued when the run ends
+            assertTrue(accounted <= sentByServer && accounted >= sentByServer - FakeRadiusServer.FLOOD_COPIES, r.toText());
+            assertTrue(r.toJson().contains("\"receiveDrops\":" + r.sender().receiveDrops()), r.toJson());
+        }
+    }
+
+    @Test
+    void settings_receiveBufferOutOfRange_isRejected() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> open(new InetSocketAddress("127.0.0.1", 1812), 10, Duration.ofSeconds(1), Duration.ZERO, 1,
+                        Duration.ofSeconds(1), 0));
+        assertTrue(e.getMessage().contains("--receive-buffer"), e.getMessage());
+    }
+
+    @Test
+    void run_answerArrivingAfterItsTimeoutOnAReusedIdentifier_isStrayNotWrong() throws Exception {
+        // 50 ms timeout, answers 100-1,000 ms late: most arrive while their identifier carries a newer request
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.ANSWER_LATE)) {
+            Report r = run(open(server.address(), 1000, Duration.ofSeconds(1), Duration.ZERO, 1, Duration.ofMillis(50),
+                    LoadSettings.DEFAULT_RECEIVE_BUFFER), CORP, new StringWriter());
+            assertEquals(0, r.errors().get("bad_response_authenticator"), r.toText());
+            assertEquals(3, r.exitStatus(), "timeouts only: " + r.toText());
+            assertTrue(r.strayAnswers() > 100, r.toText());
+        }
+    }
+
+    @Test
+    void sender_openLoopRequestWaitingLongerThanItsTimeout_isNotSent_laterOnesStayOnSchedule() throws Exception {
+        // one port, 2,000/s, a server that never answers: 256 identifiers are busy for 2 × 100 ms (timeout, then
+        // cooling) each, so most requests find none; those are given up after the timeout instead of queueing
+        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DROP_ALL)) {
+            Report r = run(open(server.address(), 2000, Duration.ofSeconds(1), Duration.ZERO, 1, Duration.ofMillis(100),
+                    LoadSettings.DEFAULT_RECEIVE_BUFFER), CORP, new StringWriter());
+            assertTrue(r.errors().get("not_sent") > 500, r.toText());
+            // whatever is sent went out within its timeout of its intended time (plus one scan period)
+            assertTrue(r.sender().lagMax() < 100 + 30, r.toText());
+            assertTrue(r.sent() > 1000, "identifiers were reused all second long: " + r.toText());
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 final class ReportTest {
@@ -16,7 +17,7 @@ final class ReportTest {
         errors.put("mismatch", 0L);
         return new Report(target, "closed 64", "mab", true, 8, "compliant accept", seconds, 1000, 3, 998, 996, 10,
                 1, 0, 1234.5678, 0.25, 0.5, 1.0, 2.0004, 3.5, 0.3333333, Map.of("b accept", 600L, "a reject", 398L),
-                errors, 2, 2, 1.5, 75.25, serverCpu);
+                errors, 2, 2, 1.5, 75.25, serverCpu, new Report.Sender(1000, 99.95, 0.5004, 7.25, 1010, 4, 3));
     }
 
     @Test
@@ -28,7 +29,8 @@ final class ReportTest {
                 + "\"latencyMs\":{\"p50\":0.250,\"p90\":0.500,\"p99\":1.000,\"p99_9\":2.000,\"max\":3.500,\"mean\":0.333},"
                 + "\"verdicts\":{\"a reject\":398,\"b accept\":600},\"errors\":{\"timeout\":2,\"mismatch\":0},"
                 + "\"correctnessErrors\":2,\"availabilityErrors\":2,\"cpu\":{\"seconds\":1.500,\"percentOfOneCore\":75.250},"
-                + "\"serverCpuPercentOfOneCore\":12.000,\"exitStatus\":1}",
+                + "\"serverCpuPercentOfOneCore\":12.000,\"sender\":{\"scheduled\":1000,\"sendRate\":99.950,"
+                + "\"lagP99Ms\":0.500,\"lagMaxMs\":7.250,\"received\":1010,\"receiveDrops\":4,\"measuredFailures\":3},\"exitStatus\":1}",
                 report("127.0.0.1:1812", 10, 12).toJson());
     }
 
@@ -42,6 +44,8 @@ final class ReportTest {
                 + "latency ms: p50 0.250  p90 0.500  p99 1.000  p99.9 2.000  max 3.500  mean 0.333\n"
                 + "verdicts:  a reject=398  b accept=600\n"
                 + "errors:  timeout=2  mismatch=0  socket_errors=0\n"
+                + "load generator: 1000 due in the window, sent 100/s, behind schedule p99 0.500 ms max 7.250 ms, "
+                + "1010 datagrams received, 4 dropped by its own receive buffers, 3 due requests without a correct answer\n"
                 + "load generator CPU: 1.50 s (75% of one core)\n"
                 + "server CPU over the measured window: 12% of one core\n"
                 + "result: FAILED, 2 wrong answer(s)\n",
@@ -54,5 +58,14 @@ final class ReportTest {
         assertTrue(json.startsWith("{\"target\":\"a\\\"b\\\\c\","), json);
         assertTrue(json.contains("\"seconds\":null,"), json);
         assertTrue(json.contains("\"serverCpuPercentOfOneCore\":null,"), json);
+    }
+
+    @Test
+    void senderNotMeasured_isLeftOutOfJsonAndText() {
+        Report measured = report("127.0.0.1:1812", 10, 12);
+        Report r = new Report(measured.target(), measured.mode(), measured.shape(), true, 8, "x", 10, 1, 0, 1, 1, 0, 0, 0,
+                1, 0, 0, 0, 0, 0, 0, Map.of(), Map.of(), 0, 0, 1, 1, -1, Report.Sender.NOT_MEASURED);
+        assertFalse(r.toJson().contains("sender"), r.toJson());
+        assertFalse(r.toText().contains("load generator:"), r.toText());
     }
 }

@@ -1,5 +1,7 @@
 package io.nacgw.radius;
 
+import io.nacgw.core.testing.PackageCycles;
+import io.nacgw.core.testing.PublicTypes;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -37,5 +39,27 @@ final class ArchitectureTest {
     @Test
     void datagramPacket_staysAtTheSocketEdge() throws IOException {
         assertEquals(List.of("DatagramCodec.java"), importing("io.netty.channel.socket.DatagramPacket"));
+    }
+
+    @Test
+    void packages_haveNoCycles() {
+        assertEquals(List.of(), PackageCycles.in(Path.of("target/classes"), "io.nacgw.radius"));
+    }
+
+    /**
+     * Every other public type is used by another radius package; these only by the gateway (or, for {@code
+     * RadSecClient}, by tests as a NAS). A new public type that no other package uses fails here: make it
+     * package-private, or name it when another module needs it.
+     */
+    @Test
+    void publicTypes_areUsedByAnotherPackage_orNamedForOtherModules() {
+        assertEquals(List.of("Cidr", "ProfileRule", "audit.AuditRotation", "bootstrap.RadiusServer",
+                        "coa.CoaCoordinator", "coa.CoaRequest", "coa.CoaResult", "coa.CoaSender", "coa.CoaSettings",
+                        "coa.CoaStats", "coa.CoaTrigger", "coa.SessionReauthorizer", "coa.SharedCoaSettings",
+                        "eap.DeviceIdSource", "eap.OcspSettings", "proxy.RadSecClient", "proxy.UpstreamSettings",
+                        "proxy.UpstreamState", "proxy.UpstreamStats", "radsec.CloseReason", "radsec.RadSecStats",
+                        "radsec.Refusal"),
+                PublicTypes.notUsedByAnotherPackage(Path.of("target/classes"), "io.nacgw.radius").stream()
+                        .map(t -> t.substring("io.nacgw.radius.".length())).toList());
     }
 }

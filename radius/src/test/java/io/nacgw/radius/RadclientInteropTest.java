@@ -3,6 +3,7 @@ package io.nacgw.radius;
 import io.nacgw.core.session.Session;
 import io.nacgw.core.testing.Needs;
 import io.nacgw.radius.Radclient.Run;
+import io.nacgw.radius.bootstrap.RadiusServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -8,6 +8,7 @@ import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.secret.Secret;
 import io.nacgw.core.service.IndexSettings;
 import io.nacgw.radius.audit.AuditSink;
+import io.nacgw.radius.bootstrap.RadiusServer;
 import io.nacgw.radius.codec.AttributeType;
 
 import java.lang.management.ManagementFactory;

@@ -12,20 +12,14 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.tls.Certificate;
-import org.bouncycastle.tls.CertificateEntry;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.HashAlgorithm;
 import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.SignatureAlgorithm;
-import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsClientProtocol;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsServerCertificate;
 import org.bouncycastle.tls.TlsSession;
-import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
@@ -214,8 +208,10 @@ public class EapTlsHandshakeBenchmark {
      * CPU time and allocation per handshake of nacgw's server side (and the client's CPU), which stay meaningful on
      * a busy machine (wall-clock figures do not): {@code java -cp benchmarks.jar
      * io.nacgw.radius.eap.EapTlsHandshakeBenchmark [tls] [ec|rsa] [warm-up handshakes] [measured handshakes]
-     * [full|resumed] [crypto[,crypto...]]}. Several crypto shapes run in one JVM, alternating in rounds of 100
-     * handshakes so that the machine's drift hits them alike; each line gives the median of its rounds.
+     * [full|resumed] [crypto[,crypto...]] [start-up warm-up seconds] [rounds to list]}. Several crypto shapes run in
+     * one JVM, alternating in rounds of 100 handshakes so that the machine's drift hits them alike; each line gives
+     * the median of its rounds. With a start-up warm-up (radius.eap.tls.warmup, {@link TlsWarmUp}) it runs before the
+     * benchmark's own warm-up handshakes; the first rounds listed show a fresh JVM's curve (warm-up handshakes 0).
      */
     public static void main(String[] args) throws Exception {
         String[] shapes = (args.length > 5 ? args[5] : "hybrid").split(",");
@@ -230,6 +226,16 @@ public class EapTlsHandshakeBenchmark {
             b.crypto = shapes[i];
             b.setUp();
             benches[i] = b;
+        }
+        Duration startUp = Duration.ofSeconds(args.length > 6 ? Long.parseLong(args[6]) : 0);
+        int listed = args.length > 7 ? Integer.parseInt(args[7]) : 0;
+        for (EapTlsHandshakeBenchmark b : benches) {
+            if (!startUp.isZero()) {
+                long c0 = CPU.getCurrentThreadCpuTime();
+                TlsWarmUp.Result r = new TlsWarmUp(b.material, Clock.systemUTC()).run(startUp, System::nanoTime, () -> false);
+                System.out.printf("start-up warm-up (%s, crypto %s): %d handshakes, %.1f s of CPU%n", startUp, b.crypto,
+                        r.handshakes(), (CPU.getCurrentThreadCpuTime() - c0) / 1e9);
+            }
         }
         for (int i = 0; i < warm; i++) {
             for (EapTlsHandshakeBenchmark b : benches) {
@@ -260,6 +266,10 @@ public class EapTlsHandshakeBenchmark {
         }
         for (int i = 0; i < shapes.length; i++) {
             EapTlsHandshakeBenchmark b = benches[i];
+            for (int r = 0; r < Math.min(listed, rounds); r++) {
+                System.out.printf("crypto %s, handshakes %d-%d: server CPU %.0f us%n", b.crypto, r * round + 1,
+                        (r + 1) * round, server[i][r]);
+            }
             System.out.printf("tls %s, server key %s, %s, crypto %s: %d of %d handshakes complete; per handshake "
                     + "(median of %d rounds): server CPU %.0f us, server allocation %.1f KiB, client CPU %.0f us%n",
                     b.tls, b.serverKey, b.handshake, b.crypto, ok[i], rounds * round, rounds, median(server[i]),
@@ -304,19 +314,9 @@ public class EapTlsHandshakeBenchmark {
 
         @Override
         public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
-            TlsCertificate cert;
-            try {
-                cert = clientCrypto.createCertificate(device.getEncoded());
-            } catch (java.security.cert.CertificateEncodingException e) {
-                throw new IOException(e);
-            }
-            Certificate chain = "1.3".equals(tls)
-                    ? new Certificate(request.getCertificateRequestContext(),
-                            new CertificateEntry[]{new CertificateEntry(cert, null)})
-                    : new Certificate(new TlsCertificate[]{cert});
             return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), clientCrypto,
-                    deviceKeys.getPrivate(), chain,
-                    SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+                    deviceKeys.getPrivate(), TlsWarmUp.deviceChain(clientCrypto, device, request, "1.3".equals(tls)),
+                    TlsWarmUp.ECDSA_SHA256);
         }
 
         @Override

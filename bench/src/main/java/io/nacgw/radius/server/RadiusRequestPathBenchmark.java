@@ -20,6 +20,7 @@ import io.nacgw.radius.NasRegistry;
 import io.nacgw.radius.RadiusServices;
 import io.nacgw.radius.RadiusSettings;
 import io.nacgw.radius.audit.AuditSink;
+import io.nacgw.radius.codec.ServicePort;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;

@@ -97,11 +97,7 @@ public final class DeviceRecord {
         this.graceExpiryMs = b.graceExpiry == null ? NONE : millis("graceExpiry", b.graceExpiry);
         this.lastCheckInMs = b.lastCheckIn == null ? NONE : millis("lastCheckIn", b.lastCheckIn);
         this.lastModifiedMs = millis("lastModified", b.lastModified);
-        long[] m = b.macs.stream().mapToLong(MacAddress::value).sorted().distinct().toArray();
-        if (m.length > MAX_MACS) {
-            throw new IllegalArgumentException("a device may have at most " + MAX_MACS + " MAC addresses, got " + m.length);
-        }
-        this.macs = m;
+        this.macs = sortedDistinct(b.macs);
         this.serial = b.serial == null ? null : b.serial.value();
         this.imei = b.imei == null ? NONE : b.imei.value();
         this.meid = b.meid == null ? NONE : b.meid.value();
@@ -110,6 +106,25 @@ public final class DeviceRecord {
             throw new IllegalArgumentException("storeSequence must not be negative");
         }
         this.storeSequence = b.storeSequence;
+    }
+
+    /** The MACs' values, sorted, without repeats (a loop, not a stream: a start-up builds a million of these). */
+    private static long[] sortedDistinct(List<MacAddress> list) {
+        long[] m = new long[list.size()];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = list.get(i).value();
+        }
+        Arrays.sort(m);
+        int n = 0;
+        for (int i = 0; i < m.length; i++) {
+            if (n == 0 || m[i] != m[n - 1]) {
+                m[n++] = m[i];
+            }
+        }
+        if (n > MAX_MACS) {
+            throw new IllegalArgumentException("a device may have at most " + MAX_MACS + " MAC addresses, got " + n);
+        }
+        return n == m.length ? m : Arrays.copyOf(m, n);
     }
 
     /** Epoch milliseconds of {@code t}; an instant beyond their range (e.g. year +999999999) is a data error. */

@@ -12,6 +12,11 @@ public final class WireNames {
     public static <E extends Enum<E>> E parse(E[] values, Function<E, String> wire, String what, String text,
                                               String... aliases) {
         if (text != null) {
+            for (E e : values) {
+                if (wire.apply(e).equals(text)) { // the exact wire name, as the store keeps it: no folding
+                    return e;
+                }
+            }
             String t = text.strip();
             for (E e : values) {
                 if (wire.apply(e).equalsIgnoreCase(t)) {

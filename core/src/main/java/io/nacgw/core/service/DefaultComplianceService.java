@@ -37,6 +37,8 @@ final class DefaultComplianceService implements ComplianceService {
     private final Cache<Long, Boolean> negative;
     private final Cache<Long, DeviceRecord> overflow;
     private final ConcurrentHashMap<Long, CompletableFuture<Optional<DeviceRecord>>> inflight = new ConcurrentHashMap<>();
+    /** Threads reading the store into the index at start (one per processor, at most 4). */
+    private static final int LOAD_THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
     private final ThreadPoolExecutor loader;
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean complete;
@@ -59,20 +61,16 @@ final class DefaultComplianceService implements ComplianceService {
         long total = store.count();
         this.index = new DeviceIndex((int) Math.min(total, settings.maxDevices()));
         long start = System.nanoTime();
-        long[] loaded = {0};
-        store.forEach(r -> {
-            if (index.putIfNewer(r, settings.maxDevices()) == null && index.findById(r.deviceId()) == null) {
-                return; // over the bound
-            }
-            loaded[0]++;
-        });
-        this.complete = loaded[0] >= total;
+        LongAdder resident = new LongAdder();
+        store.forEachBatch(LOAD_THREADS, batch -> resident.add(index.putAllIfNewer(batch, settings.maxDevices())));
+        long loaded = resident.sum();
+        this.complete = loaded >= total;
         long ms = (System.nanoTime() - start) / 1_000_000;
         if (complete) {
-            log.info("compliance index loaded {} devices in {} ms", loaded[0], ms);
+            log.info("compliance index loaded {} devices in {} ms", loaded, ms);
         } else {
             log.warn("compliance index holds {} of {} devices (index.maxDevices={}); the rest are loaded from the "
-                    + "store on demand", loaded[0], total, settings.maxDevices());
+                    + "store on demand", loaded, total, settings.maxDevices());
         }
     }
 

@@ -89,6 +89,31 @@ public interface ComplianceStore extends AutoCloseable {
     void forEach(Consumer<DeviceRecord> sink);
 
     /**
+     * Streams every device to {@code sink} in batches of up to {@link #SCAN_BATCH} (a list the store reuses once
+     * {@code sink} returns), from up to {@code threads} threads at once where the store can read parts of itself in
+     * parallel (the embedded store: ranges of its table on separate connections), so {@code sink} must be
+     * thread-safe. Returns when every part is read; the first failure is thrown. Like {@link #forEach} across the
+     * parts it is not one snapshot: for a start-up, before anything of this process writes. By default
+     * {@link #forEach} on the caller's thread.
+     */
+    default void forEachBatch(int threads, Consumer<List<DeviceRecord>> sink) {
+        List<DeviceRecord> batch = new ArrayList<>(SCAN_BATCH);
+        forEach(r -> {
+            batch.add(r);
+            if (batch.size() == SCAN_BATCH) {
+                sink.accept(batch);
+                batch.clear();
+            }
+        });
+        if (!batch.isEmpty()) {
+            sink.accept(batch);
+        }
+    }
+
+    /** The most records {@link #forEachBatch} hands over at once. */
+    int SCAN_BATCH = 1_000;
+
+    /**
      * Writes a consistent copy of the whole embedded store (devices, sessions, sync state) to {@code file} while it
      * stays in use ({@code VACUUM INTO}: one read transaction, so concurrent writes are either in the copy or not).
      * {@code file} must not exist; it is created owner-only. A shared PostgreSQL store is backed up with

@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -48,22 +50,29 @@ final class JdbcComplianceStore implements ComplianceStore {
             + "meid=?, udid=?, mdm_modified=?, stored_at=? WHERE device_id=? AND mdm_modified < ?";
     /** Column 25: the store sequence (an identity column, so INSERT and UPDATE never name it). */
     private static final String SELECT = "SELECT " + COLUMNS + ", row_seq FROM devices";
+    /** The threads of {@link #forEachBatch} beyond the caller's. */
+    private static final java.util.concurrent.ThreadFactory SCAN_THREADS =
+            io.nacgw.core.concurrent.DaemonThreads.numbered("nacgw-store-scan");
 
     private final StoreDatabase db;
     private final StoreEngine engine;
     /** SQLite has one writer at a time: writers of this process queue here instead of in SQLite's busy handler. */
     private final ReentrantLock sqliteWriter = new ReentrantLock(true);
 
-    private JdbcComplianceStore(StoreDatabase db) {
+    /** The connections this store's share of the pool holds: no more parts of a scan than that run at once. */
+    private final int connections;
+
+    private JdbcComplianceStore(StoreDatabase db, int connections) {
         this.db = db;
         this.engine = db.engine();
+        this.connections = connections;
     }
 
     static JdbcComplianceStore open(StoreSettings s) {
         StoreDatabase db = StoreDatabase.open(s, "devices", s.maxPoolSize());
         log.info("store open: {} ({}{})", db.description(), db.engine(),
                 db.engine() == StoreEngine.SQLITE ? ", WAL, synchronous=" + s.sync() : "");
-        return new JdbcComplianceStore(db);
+        return new JdbcComplianceStore(db, s.maxPoolSize());
     }
 
     @Override
@@ -588,6 +597,106 @@ final class JdbcComplianceStore implements ComplianceStore {
         }
     }
 
+    /**
+     * SQLite: the table split into {@code threads} ranges of its rowid (the order it is stored in, so each part is a
+     * sequential read), each read on its own connection and thread (WAL readers do not block each other), the first
+     * on the caller's; PostgreSQL: one transaction's cursor, as {@link #forEach}. The outer ranges are open-ended, so
+     * every row is in exactly one part.
+     */
+    @Override
+    public void forEachBatch(int threads, Consumer<List<DeviceRecord>> sink) {
+        int parts = Math.min(threads, connections);
+        if (engine != StoreEngine.SQLITE || parts < 2) {
+            ComplianceStore.super.forEachBatch(threads, sink);
+            return;
+        }
+        db.ensureUp();
+        long min;
+        long max;
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT MIN(rowid), MAX(rowid) FROM devices");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            min = rs.getLong(1);
+            if (rs.wasNull()) {
+                return; // no devices
+            }
+            max = rs.getLong(2);
+        } catch (SQLException e) {
+            throw db.failed("reading all devices", e);
+        }
+        long[] bounds = new long[parts + 1];
+        bounds[0] = Long.MIN_VALUE;
+        bounds[parts] = Long.MAX_VALUE;
+        long span = max - min + 1; // rowids are positive: no overflow
+        for (int i = 1; i < parts; i++) {
+            bounds[i] = min - 1 + span * i / parts;
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        List<Thread> others = new ArrayList<>(parts - 1);
+        for (int i = 1; i < parts; i++) {
+            long after = bounds[i];
+            long upTo = bounds[i + 1];
+            Thread t = SCAN_THREADS.newThread(() -> scanPart(after, upTo, sink, stop, failure));
+            others.add(t);
+            t.start();
+        }
+        scanPart(bounds[0], bounds[1], sink, stop, failure);
+        boolean interrupted = false;
+        for (Thread t : others) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    stop.set(true);
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        if (interrupted) {
+            throw new StoreException("interrupted while reading all devices", null);
+        }
+    }
+
+    /** One rowid range {@code (after, upTo]} of {@link #forEachBatch}; a failure stops the other parts. */
+    private void scanPart(long after, long upTo, Consumer<List<DeviceRecord>> sink, AtomicBoolean stop,
+            AtomicReference<RuntimeException> failure) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement(SELECT + " WHERE rowid > ? AND rowid <= ?")) {
+            ps.setLong(1, after);
+            ps.setLong(2, upTo);
+            List<DeviceRecord> batch = new ArrayList<>(SCAN_BATCH);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (!stop.get() && rs.next()) {
+                    batch.add(read(rs));
+                    if (batch.size() == SCAN_BATCH) {
+                        sink.accept(batch);
+                        batch.clear();
+                    }
+                }
+            }
+            if (!batch.isEmpty() && !stop.get()) {
+                sink.accept(batch);
+            }
+        } catch (SQLException e) {
+            fail(failure, stop, db.failed("reading all devices", e));
+        } catch (RuntimeException e) {
+            fail(failure, stop, e);
+        }
+    }
+
+    private static void fail(AtomicReference<RuntimeException> failure, AtomicBoolean stop, RuntimeException e) {
+        failure.compareAndSet(null, e);
+        stop.set(true);
+    }
+
     private List<DeviceRecord> query(String sql, Object... args) {
         db.ensureUp();
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -628,9 +737,7 @@ final class JdbcComplianceStore implements ComplianceStore {
         }
         String macs = rs.getString(18);
         if (macs != null) {
-            for (String m : macs.split(",")) {
-                b.addMac(MacAddress.parse(m));
-            }
+            addMacs(b, macs);
         }
         String serial = rs.getString(19);
         if (serial != null) {
@@ -649,6 +756,34 @@ final class JdbcComplianceStore implements ComplianceStore {
             b.udid(new Udid(udid));
         }
         return b.lastModified(Instant.ofEpochMilli(rs.getLong(23))).storeSequence(rs.getLong(25)).build();
+    }
+
+    /**
+     * The {@code macs} column: {@link MacAddress#toHex12} values joined by commas, read without a substring each (a
+     * start-up reads a million); anything else goes through {@link MacAddress#parse} and fails as it does.
+     */
+    static void addMacs(DeviceRecord.Builder b, String macs) {
+        for (int start = 0; start <= macs.length(); ) {
+            int end = macs.indexOf(',', start);
+            end = end < 0 ? macs.length() : end;
+            long v = end - start == 12 ? hex12(macs, start) : -1;
+            b.addMac(v >= 0 ? MacAddress.of(v) : MacAddress.parse(macs.substring(start, end)));
+            start = end + 1;
+        }
+    }
+
+    /** The 12 hex digits at {@code from} as a number, or -1 when one is not a hex digit. */
+    private static long hex12(String s, int from) {
+        long v = 0;
+        for (int i = from; i < from + 12; i++) {
+            char c = s.charAt(i);
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (d < 0) {
+                return -1;
+            }
+            v = (v << 4) | d;
+        }
+        return v;
     }
 
     @Override

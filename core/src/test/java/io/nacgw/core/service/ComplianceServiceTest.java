@@ -6,10 +6,13 @@ import io.nacgw.core.id.DeviceIdentifier;
 import io.nacgw.core.id.IdentifierKind;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.store.ComplianceStore;
+import io.nacgw.core.store.StoreSettings;
 import io.nacgw.core.store.UpsertOutcome;
 import io.nacgw.core.testing.TestDevices;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +55,36 @@ final class ComplianceServiceTest {
                 assertTrue(now(svc.lookup(mac(99))).isEmpty());
                 assertEquals(0, svc.stats().storeLoads(), "no lookup touched the database");
                 assertEquals(1, svc.residentCount());
+            }
+        }
+    }
+
+    /**
+     * Readiness means the whole index: once start returns on the embedded store (read in parallel parts), every
+     * device, the last stored included, answers from memory by id and by MAC without touching the store.
+     */
+    @Test
+    void start_onTheEmbeddedStore_everyDeviceAnswersFromMemoryOnceStarted(@TempDir Path dir) {
+        int n = 12_345;
+        try (ComplianceStore store = ComplianceStore.open(StoreSettings.embedded(dir))) {
+            List<DeviceRecord> all = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                all.add(compliant(i).lastModified(NOW.plusMillis(i)).build());
+            }
+            store.upsertAll(all);
+            try (ComplianceService svc = ComplianceService.start(store, IndexSettings.DEFAULTS)) {
+                assertTrue(svc.complete());
+                assertEquals(n, svc.residentCount());
+                assertEquals(all.get(n - 1).deviceId(), now(svc.lookup(mac(n - 1))).orElseThrow().deviceId(), "the last one");
+                for (int i = 0; i < n; i++) {
+                    assertEquals(NOW.plusMillis(i), now(svc.lookup(id(i))).orElseThrow().lastModified(), "device " + i);
+                    assertEquals(id(i), now(svc.lookup(mac(i))).orElseThrow().deviceId(), "MAC of device " + i);
+                }
+                assertEquals(0, svc.stats().storeLoads(), "no lookup touched the database");
+            }
+            try (ComplianceService svc = ComplianceService.start(store, IndexSettings.DEFAULTS.withMaxDevices(5_000))) {
+                assertFalse(svc.complete(), "the bound holds across the parallel parts");
+                assertEquals(5_000, svc.residentCount());
             }
         }
     }

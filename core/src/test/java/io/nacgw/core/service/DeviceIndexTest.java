@@ -94,6 +94,22 @@ final class DeviceIndexTest {
         assertSame(v2, index.get(id(1)));
     }
 
+    @Test
+    void putAll_countsTheResidentDevices_newReplacedAndStale_notTheRefused() {
+        DeviceIndex index = new DeviceIndex(0);
+        index.putIfNewer(compliant(1).lastModified(NOW).build(), 3);
+        index.putIfNewer(compliant(2).lastModified(NOW).build(), 3);
+        DeviceRecord stale = compliant(1).osVersion("stale").lastModified(NOW.minusSeconds(1)).build();
+        DeviceRecord newer = compliant(2).osVersion("newer").lastModified(NOW.plusSeconds(1)).build();
+        assertEquals(3, index.putAllIfNewer(List.of(stale, newer, compliant(3).build(), compliant(4).build()), 3));
+        assertEquals(3, index.size());
+        assertSame(newer, index.get(id(2)));
+        assertNull(index.get(id(4)), "refused: full");
+        int[] visited = {0};
+        index.forEach(r -> visited[0]++);
+        assertEquals(3, visited[0]);
+    }
+
     /**
      * Writers (newer versions, stale versions, remove and re-add) against optimistic readers on a table that starts
      * small so it also resizes under them. Checked: a reader never misses a device that stays resident, never sees

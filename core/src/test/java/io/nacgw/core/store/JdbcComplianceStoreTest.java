@@ -341,6 +341,87 @@ final class JdbcComplianceStoreTest {
         }
     }
 
+    /**
+     * The start-up scan: every stored device exactly once, as stored, in batches of at most SCAN_BATCH, with gaps in
+     * the table (deletes at both ends and in the middle); the embedded store reads its parts on several threads.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void forEachBatch_deliversEveryDeviceOnceAsStored_inBoundedBatches(String kind) {
+        try (ComplianceStore s = open(kind)) {
+            List<DeviceRecord> all = new ArrayList<>();
+            for (int i = 0; i < 4_321; i++) {
+                all.add(full(i));
+            }
+            s.upsertAll(all);
+            for (int i : new int[] {0, 1, 2_000, 2_001, 2_002, 4_320}) {
+                s.delete(id(i));
+            }
+            Map<DeviceGuid, DeviceRecord> seen = new java.util.concurrent.ConcurrentHashMap<>();
+            AtomicInteger twice = new AtomicInteger();
+            AtomicInteger oversized = new AtomicInteger();
+            java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            s.forEachBatch(3, batch -> {
+                threads.add(Thread.currentThread().getName());
+                if (batch.size() > ComplianceStore.SCAN_BATCH) {
+                    oversized.incrementAndGet();
+                }
+                for (DeviceRecord r : batch) {
+                    if (seen.put(r.deviceId(), r) != null) {
+                        twice.incrementAndGet();
+                    }
+                }
+            });
+            assertEquals(0, twice.get(), "devices delivered twice");
+            assertEquals(0, oversized.get(), "batches over " + ComplianceStore.SCAN_BATCH);
+            assertEquals(4_321 - 6, seen.size());
+            for (int i : new int[] {3, 1_999, 2_003, 4_319}) {
+                assertEquals(s.get(id(i)).orElseThrow(), seen.get(id(i)), "device " + i);
+            }
+            if (kind.equals("sqlite")) {
+                assertEquals(3, threads.size(), "three parts, one thread each: " + threads);
+            }
+        }
+    }
+
+    @Test
+    void macsColumn_hex12ReadDirectly_otherSpellingsParsed_badOnesRefused() {
+        DeviceRecord.Builder b = compliant(1).macs(List.of());
+        JdbcComplianceStore.addMacs(b, "0a0000000001,0A0000000002,0a:00:00:00:00:03");
+        assertEquals(List.of(MacAddress.of(0x0A0000000001L), MacAddress.of(0x0A0000000002L), MacAddress.of(0x0A0000000003L)),
+                b.build().macs());
+        for (String bad : new String[] {"0a000000000g", "+a0000000001", "0a00000000001", "", "0a0000000001,"}) {
+            assertThrows(io.nacgw.core.id.InvalidIdentifierException.class, () -> JdbcComplianceStore.addMacs(compliant(1), bad), bad);
+        }
+    }
+
+    @Test
+    void forEachBatch_emptyStore_deliversNothing() {
+        try (ComplianceStore s = open("sqlite")) {
+            AtomicInteger batches = new AtomicInteger();
+            s.forEachBatch(4, batch -> batches.incrementAndGet());
+            assertEquals(0, batches.get());
+        }
+    }
+
+    @Test
+    void forEachBatch_aFailingPart_failsTheScan_andStopsTheOthers() {
+        try (ComplianceStore s = open("sqlite")) {
+            List<DeviceRecord> all = new ArrayList<>();
+            for (int i = 0; i < 5_000; i++) {
+                all.add(compliant(i).build());
+            }
+            s.upsertAll(all);
+            AtomicInteger delivered = new AtomicInteger();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.forEachBatch(2, batch -> {
+                delivered.addAndGet(batch.size());
+                throw new IllegalStateException("sink failed");
+            }));
+            assertEquals("sink failed", e.getMessage());
+            assertTrue(delivered.get() <= 2 * ComplianceStore.SCAN_BATCH, "at most one batch per part: " + delivered);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgres"})
     void storeSequence_isAssignedOnInsert_keptByUpdates_newAfterDeleteAndReinsert(String kind) {

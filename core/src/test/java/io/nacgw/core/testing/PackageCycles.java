@@ -58,35 +58,49 @@ public final class PackageCycles {
 
     /** Package → (package it uses → one example "class -> class"). */
     static Map<String, Map<String, String>> edges(Path classes, String prefix) {
-        if (!Files.isDirectory(classes)) {
-            throw new IllegalArgumentException(classes + " is not a directory of compiled classes");
-        }
         Map<String, Map<String, String>> edges = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(classes)) {
-            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".class"))::iterator) {
-                String self = classes.relativize(f).toString().replace('\\', '/');
-                self = self.substring(0, self.length() - ".class".length()).replace('/', '.');
-                String from = packageOf(self);
-                if (!from.startsWith(prefix)) {
-                    continue;
-                }
-                Map<String, String> out = edges.computeIfAbsent(from, k -> new TreeMap<>());
-                for (String used : referencedClasses(f)) {
-                    String to = packageOf(used);
-                    if (!to.equals(from) && to.startsWith(prefix)) {
-                        out.putIfAbsent(to, topLevel(self) + " -> " + topLevel(used));
-                    }
+        for (Map.Entry<String, ClassFacts> c : classes(classes).entrySet()) {
+            String self = c.getKey();
+            String from = packageOf(self);
+            if (!from.startsWith(prefix)) {
+                continue;
+            }
+            Map<String, String> out = edges.computeIfAbsent(from, k -> new TreeMap<>());
+            for (String used : c.getValue().referenced()) {
+                String to = packageOf(used);
+                if (!to.equals(from) && to.startsWith(prefix)) {
+                    out.putIfAbsent(to, topLevel(self) + " -> " + topLevel(used));
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         return edges;
     }
 
-    /** Binary names (dots) of the classes a class file's constant pool names. */
-    static Set<String> referencedClasses(Path classFile) throws IOException {
+    /** What one class file says: the classes it names, and whether the class is public. */
+    record ClassFacts(Set<String> referenced, boolean isPublic) {
+    }
+
+    /** Every class under {@code classes} (e.g. {@code target/classes}) by binary name (dots), in name order. */
+    static Map<String, ClassFacts> classes(Path classes) {
+        if (!Files.isDirectory(classes)) {
+            throw new IllegalArgumentException(classes + " is not a directory of compiled classes");
+        }
+        Map<String, ClassFacts> all = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(classes)) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".class"))::iterator) {
+                String self = classes.relativize(f).toString().replace('\\', '/');
+                all.put(self.substring(0, self.length() - ".class".length()).replace('/', '.'), read(f));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return all;
+    }
+
+    /** The classes a class file's constant pool names, and its access flags' ACC_PUBLIC (JVMS 4.1). */
+    static ClassFacts read(Path classFile) throws IOException {
         Set<String> names = new TreeSet<>();
+        boolean isPublic;
         try (InputStream raw = Files.newInputStream(classFile);
              DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw))) {
             if (in.readInt() != 0xCAFEBABE) {
@@ -116,6 +130,7 @@ public final class PackageCycles {
                     default -> throw new IOException(classFile + ": unknown constant pool tag " + tag);
                 }
             }
+            isPublic = (in.readUnsignedShort() & 0x0001) != 0; // access_flags follow the constant pool
             for (int i = 1; i < count; i++) {
                 if (utf8[i] != null && !literals.contains(i)) {
                     Matcher m = CLASS_NAME.matcher(utf8[i]);
@@ -125,15 +140,15 @@ public final class PackageCycles {
                 }
             }
         }
-        return names;
+        return new ClassFacts(names, isPublic);
     }
 
-    private static String packageOf(String binaryName) {
+    static String packageOf(String binaryName) {
         int dot = binaryName.lastIndexOf('.');
         return dot < 0 ? "" : binaryName.substring(0, dot);
     }
 
-    private static String topLevel(String binaryName) {
+    static String topLevel(String binaryName) {
         int d = binaryName.indexOf('$');
         return d < 0 ? binaryName : binaryName.substring(0, d);
     }

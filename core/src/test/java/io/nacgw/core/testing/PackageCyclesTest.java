@@ -17,6 +17,11 @@ final class PackageCyclesTest {
     Path dir;
 
     private Path compile(String... sources) throws Exception {
+        return compile(dir, sources);
+    }
+
+    /** Compiles the sources (path, text, path, text, ...) under {@code dir}; returns the directory of classes. */
+    static Path compile(Path dir, String... sources) throws Exception {
         Path src = dir.resolve("src");
         Path out = dir.resolve("classes");
         Files.createDirectories(out);

@@ -1,7 +1,6 @@
 package io.nacgw.core.testing;
 
 import io.nacgw.core.store.StoreSettings;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -38,12 +37,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
     /** Creates and starts a cluster. */
     public static ThrowawayPostgres start() throws Exception {
         Path bin = findBin();
-        if (bin == null) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("initdb/pg_ctl (Debian: postgresql) are required when CI=true");
-            }
-            Assumptions.abort("PostgreSQL server binaries (initdb, pg_ctl) not installed");
-        }
+        Needs.that(bin != null, "PostgreSQL server binaries initdb and pg_ctl (Debian package postgresql)");
         boolean root = "root".equals(System.getProperty("user.name"));
         Path dir = Files.createTempDirectory("nacgw-pg-");
         int port;

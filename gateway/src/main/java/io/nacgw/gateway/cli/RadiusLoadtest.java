@@ -111,6 +111,10 @@ final class RadiusLoadtest implements Callable<Integer> {
     long timeoutMs;
     @Option(names = "--retries", defaultValue = "2", description = "Retransmissions before a request counts as timed out (default ${DEFAULT-VALUE}).")
     int retries;
+    @Option(names = "--receive-buffer", defaultValue = "" + LoadSettings.DEFAULT_RECEIVE_BUFFER, paramLabel = "BYTES", description = "SO_RCVBUF of each "
+            + "UDP source port, capped by the kernel's net.core.rmem_max; answers that do not fit are dropped and "
+            + "reported (default ${DEFAULT-VALUE}).")
+    int receiveBuffer;
     @Option(names = "--nio", description = "Use the NIO transport even where native epoll is available.")
     boolean nio;
     @Option(names = "--server-pid", paramLabel = "PID", description = "Server process on this machine: report its CPU "
@@ -136,7 +140,7 @@ final class RadiusLoadtest implements Callable<Integer> {
                 length.requests(), Durations.parse(warmup), shape(shape),
                 !noMessageAuthenticator, !allowReplyWithoutMa,
                 sources != null ? sources : LoadSettings.defaultSources(concurrency, rate), threads,
-                Duration.ofMillis(timeoutMs), retries, devices.unknown, devices.seed, !nio, serverPid);
+                Duration.ofMillis(timeoutMs), retries, devices.unknown, devices.seed, !nio, serverPid, receiveBuffer);
         Report report;
         if (settings.shape() == RequestShape.EAP_TLS) {
             if (tls != null) {

@@ -19,8 +19,15 @@ public record EapConfig(Boolean enabled, Integer maxConversations, Duration conv
     public EapConfig {
         enabled = enabled != null && enabled;
         tls = tls == null ? new TlsConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null) : tls;
+                null, null, null, null, null, null) : tls;
     }
+
+    /**
+     * {@code radius.eap.tls.warmup} when not set: a fresh JVM's first thousand or so full handshakes cost several
+     * times the warm CPU (docs/benchmarks.md, EAP-TLS notes); this many seconds of in-memory handshakes pay most of it
+     * at start.
+     */
+    public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(10);
 
     static EapConfig defaults() {
         return new EapConfig(null, null, null, null);
@@ -31,7 +38,7 @@ public record EapConfig(Boolean enabled, Integer maxConversations, Duration conv
                             Integer fragmentSize, String minVersion, Path serverCertificate, Path serverKey,
                             Boolean resumption, Integer sessionCacheSize, Duration sessionLifetime, Integer threads,
                             Integer queue, List<String> deviceIdSources, String ocsp, URI ocspUrl,
-                            Duration ocspTimeout, Boolean ocspNonce, Integer ocspCacheSize) {
+                            Duration ocspTimeout, Boolean ocspNonce, Integer ocspCacheSize, Duration warmup) {
     }
 
     /** The validated settings; {@code pki} is the gateway's certificate directory (for the default server files). */
@@ -56,7 +63,7 @@ public record EapConfig(Boolean enabled, Integer maxConversations, Duration conv
                 t.threads() != null ? t.threads() : d.tlsThreads(), t.queue() != null ? t.queue() : d.tlsQueue(),
                 t.deviceIdSources() == null ? d.deviceIdSources()
                         : t.deviceIdSources().stream().map(DeviceIdSource::parse).toList(),
-                ocsp(t));
+                ocsp(t), t.warmup() != null ? t.warmup() : DEFAULT_WARMUP);
     }
 
     private static OcspSettings ocsp(TlsConfig t) {

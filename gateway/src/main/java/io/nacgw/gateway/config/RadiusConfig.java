@@ -34,7 +34,7 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
         enabled = enabled == null || enabled;
         coa = coa == null ? new CoaConfig(null, null, null, null, null, null, null) : coa;
         eap = eap == null ? EapConfig.defaults() : eap;
-        radsec = radsec == null ? new RadSecConfig(null, null, null, null, null, null, null, null, null) : radsec;
+        radsec = radsec == null ? new RadSecConfig(null, null, null, null, null, null, null, null, null, null, null) : radsec;
         clients = clients == null ? new LinkedHashMap<>() : clients;
         upstreams = upstreams == null ? new LinkedHashMap<>() : upstreams;
     }
@@ -81,7 +81,8 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
      */
     public record RadSecConfig(Boolean enabled, String bindAddress, Integer port, Duration idleTimeout,
                                Duration handshakeTimeout, Integer maxConnections, List<java.nio.file.Path> trustedCaFiles,
-                               List<java.nio.file.Path> crlFiles, Integer maxConnectionsPerAddress) {
+                               List<java.nio.file.Path> crlFiles, Integer maxConnectionsPerAddress,
+                               Integer maxInFlightPerConnection, Integer maxInFlight) {
         public RadSecConfig {
             trustedCaFiles = trustedCaFiles == null ? List.of() : List.copyOf(trustedCaFiles);
             crlFiles = crlFiles == null ? List.of() : List.copyOf(crlFiles);
@@ -97,7 +98,9 @@ public record RadiusConfig(Boolean enabled, String bindAddress, Integer authPort
                     maxConnections != null ? maxConnections : d.maxConnections(),
                     maxConnectionsPerAddress != null ? maxConnectionsPerAddress
                             : Math.min(maxConnections != null ? maxConnections : d.maxConnections(),
-                            d.maxConnectionsPerAddress()));
+                            d.maxConnectionsPerAddress()),
+                    maxInFlightPerConnection != null ? maxInFlightPerConnection : d.maxInFlightPerConnection(),
+                    maxInFlight != null ? maxInFlight : d.maxInFlight());
         }
     }
 

@@ -1,6 +1,6 @@
 package io.nacgw.gateway.cli;
 
-import org.junit.jupiter.api.Assumptions;
+import io.nacgw.core.testing.Needs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +27,7 @@ final class ApiCommandTest {
 
     @Test
     void hashPassword_noSourceAndNoTerminal_asksForAnApiPassword_notAPkcs12One() {
-        Assumptions.assumeTrue(System.console() == null, "a terminal is attached; the prompt would be used");
+        Needs.that(System.console() == null, "no terminal attached to the test JVM (with one, the prompt is used)");
         Cli.Result r = Cli.run("api", "hash-password");
         assertEquals(2, r.status(), r.out() + r.err());
         assertTrue(r.err().contains("no terminal to ask for the API password"), r.err());

@@ -1,7 +1,6 @@
 package io.nacgw.gateway.cli;
 
 import io.nacgw.core.testing.Needs;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -217,7 +216,7 @@ final class CertsCommandTest {
 
     @Test
     void issue_noPasswordSourceAndNoConsole_exits2() {
-        Assumptions.assumeTrue(System.console() == null, "a terminal is attached; the prompt would be used");
+        Needs.that(System.console() == null, "no terminal attached to the test JVM (with one, the prompt is used)");
         assertEquals(0, init().status);
         Run r = run("certs", "issue", "--pki", pki().toString(), "--name", "ise1", "--role", "partner");
         assertEquals(2, r.status, r.out + r.err);

@@ -1,6 +1,7 @@
 package io.nacgw.gateway.cli;
 
 import io.nacgw.gateway.Gateway;
+import io.nacgw.gateway.TestConfig;
 import io.nacgw.gateway.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,15 +29,9 @@ final class ReloadCommandTest {
                 wifi: {allow: {vlan: "%s"}}
             """;
 
-    private static int freePort() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void reload_printsWhatWasApplied_namesRestartKeys_andExits1WhenRefused() throws Exception {
-        int port = freePort();
+        int port = TestConfig.freePort();
         Path f = dir.resolve("nacgw.yaml");
         Files.writeString(f, CONFIG.formatted(port, 1, "100"));
         try (Gateway g = Gateway.start(new ConfigLoader().load(f), Clock.systemUTC(), () -> new ConfigLoader().load(f))) {
@@ -81,7 +76,7 @@ final class ReloadCommandTest {
 
     @Test
     void reload_appliesApiUsersAndLogLevelsLive_andSaysSo() throws Exception {
-        int port = freePort();
+        int port = TestConfig.freePort();
         String oldHash = io.nacgw.nacapi.auth.PasswordHash.create("old password 1".toCharArray(), 10_000).encoded();
         String newHash = io.nacgw.nacapi.auth.PasswordHash.create("new password 2".toCharArray(), 10_000).encoded();
         Path f = dir.resolve("nacgw.yaml");

@@ -2,6 +2,7 @@ package io.nacgw.gateway.cli;
 
 import com.sun.net.httpserver.HttpServer;
 import io.nacgw.core.testing.Needs;
+import io.nacgw.gateway.TestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,8 +71,8 @@ final class RunCheckTest {
         AtomicInteger graphRequests = new AtomicInteger();
         HttpServer graph = fakeGraph(graphRequests);
         try {
-            int api = freeTcpPort();
-            int metrics = freeTcpPort();
+            int api = TestConfig.freePort();
+            int metrics = TestConfig.freePort();
             Path cfg = config(graph, 0, api, metrics);
 
             Cli.Result r = Cli.run("run", "--config", cfg.toString(), "--check");
@@ -168,11 +169,5 @@ final class RunCheckTest {
                     wifi: {}
                 """.formatted(radiusPort, apiPort, metricsPort, root, secret, root));
         return cfg;
-    }
-
-    private static int freeTcpPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-            return s.getLocalPort();
-        }
     }
 }

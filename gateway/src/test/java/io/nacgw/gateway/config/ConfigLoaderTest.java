@@ -179,13 +179,18 @@ final class ConfigLoaderTest {
         var d = defaults.radius().radsec().settings(defaults.radius().bindAddress());
         assertEquals(false, d.enabled());
         assertEquals(2083, d.port());
+        assertEquals(128, d.maxInFlightPerConnection());
+        assertEquals(2048, d.maxInFlight());
         NacgwConfig on = load("radius:\n  bindAddress: 127.0.0.1\n  radsec:\n    enabled: true\n    idleTimeout: 2m\n"
-                + "    handshakeTimeout: 3s\n    maxConnections: 10\n    trustedCaFiles: [nas-ca.pem]\n" + MINIMAL);
+                + "    handshakeTimeout: 3s\n    maxConnections: 10\n    trustedCaFiles: [nas-ca.pem]\n"
+                + "    maxInFlightPerConnection: 16\n    maxInFlight: 100\n" + MINIMAL);
         var s = on.radius().radsec().settings(on.radius().bindAddress());
         assertEquals("127.0.0.1", s.bindAddress(), "the RADIUS bind address by default");
         assertEquals(Duration.ofMinutes(2), s.idleTimeout());
         assertEquals(Duration.ofSeconds(3), s.handshakeTimeout());
         assertEquals(10, s.maxConnections());
+        assertEquals(16, s.maxInFlightPerConnection());
+        assertEquals(100, s.maxInFlight());
         assertEquals(List.of(Path.of("nas-ca.pem")), on.radius().radsec().trustedCaFiles());
         String m = error("radius:\n  radsec:\n    enabled: true\n    prot: 2083\n" + MINIMAL);
         assertTrue(m.contains("unknown key 'radius.radsec.prot'"), m);
@@ -193,6 +198,10 @@ final class ConfigLoaderTest {
         assertTrue(m.contains("radius.radsec.port must be 0-65535"), m);
         m = error("radius:\n  radsec:\n    maxConnections: 0\n" + MINIMAL);
         assertTrue(m.contains("radius.radsec.maxConnections"), m);
+        m = error("radius:\n  radsec:\n    maxInFlightPerConnection: 300\n" + MINIMAL);
+        assertTrue(m.contains("radius.radsec.maxInFlightPerConnection must be 1-256"), m);
+        m = error("radius:\n  radsec:\n    maxInFlight: 10\n" + MINIMAL);
+        assertTrue(m.contains("radius.radsec.maxInFlight must be"), m);
         m = error("radius:\n  radsec:\n    bindAddress: nacgw.example.org\n" + MINIMAL);
         assertTrue(m.contains("radius.radsec.bindAddress must be an IP address"), m);
         m = error("radius:\n  clients:\n    a: {address: 192.0.2.1, secrets: [s3cret-1234], certificateName: sw}\n"
@@ -365,6 +374,18 @@ final class ConfigLoaderTest {
         assertTrue(m.contains("radius.eap.tls.ocspUrl"), m);
         m = error("radius:\n  eap:\n    tls:\n      ocsp: sometimes\n" + MINIMAL);
         assertTrue(m.contains("radius.eap.tls.ocsp must be off, prefer or require"), m);
+    }
+
+    @Test
+    void eapTlsWarmup_defaultsToTenSeconds_zeroTurnsItOff_andOutOfRangeNamesTheKey() throws Exception {
+        NacgwConfig c = load(MINIMAL);
+        assertEquals(java.time.Duration.ofSeconds(10), c.radius().eap()
+                .settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).tlsWarmup());
+        c = load("radius:\n  eap:\n    tls:\n      warmup: 0s\n" + MINIMAL);
+        assertEquals(java.time.Duration.ZERO, c.radius().eap()
+                .settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key")).tlsWarmup());
+        String m = error("radius:\n  eap:\n    tls:\n      warmup: 2m\n" + MINIMAL);
+        assertTrue(m.contains("radius.eap.tls.warmup must be 0s (none) to 60s"), m);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.nacgw.loadgen.Expected;
 import io.nacgw.loadgen.LoadSettings;
 import io.nacgw.loadgen.Report;
 import io.nacgw.loadgen.RequestShape;
+import io.nacgw.loadgen.ServerCpuWindow;
 import io.nacgw.loadgen.radius.ReplyError;
 import org.HdrHistogram.Histogram;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -80,6 +81,7 @@ public final class EapTlsLoadGenerator {
         long wallStart = System.nanoTime();
         List<Thread> threads = new ArrayList<>();
         List<Histogram> histograms = new ArrayList<>();
+        ServerCpuWindow serverCpu = new ServerCpuWindow(s.serverPid());
         try {
             for (int w = 0; w < workers; w++) {
                 supplicants.add(new EapTlsSupplicant(s.target(), s.secret(), crypto, e.tls13(), e.fragmentSize(),
@@ -103,8 +105,14 @@ public final class EapTlsLoadGenerator {
             long lastCount = 0;
             for (Thread t : threads) {
                 while (t.isAlive()) {
-                    t.join(200);
+                    t.join(20);
                     long now = System.nanoTime();
+                    if (now >= shared.warmupEnd) {
+                        serverCpu.start(now);
+                    }
+                    if (now >= shared.end) {
+                        serverCpu.end(now);
+                    }
                     if (progress != null && now - lastPrint >= TimeUnit.SECONDS.toNanos(1)) {
                         long count = shared.done.sum();
                         progress.printf(Locale.ROOT, "%6.1fs %s %7.0f conversations/s  measured %d  errors %d%n",
@@ -116,6 +124,7 @@ public final class EapTlsLoadGenerator {
                     }
                 }
             }
+            serverCpu.end(System.nanoTime()); // --requests: when the last conversation ended
         } finally {
             shared.stopped = true;
             supplicants.forEach(EapTlsSupplicant::close);
@@ -124,7 +133,7 @@ public final class EapTlsLoadGenerator {
         histograms.forEach(total::add);
         double cpu = (cpuNanos() - cpuStart) / 1e9;
         double wall = (System.nanoTime() - wallStart) / 1e9;
-        return report(s, e, expectations, shared, total, cpu, wall);
+        return report(s, e, expectations, shared, total, cpu, wall, serverCpu.percent());
     }
 
     /** What the workers share: the run's clock and stop rule, counters and the TLS sessions by device. */
@@ -217,7 +226,7 @@ public final class EapTlsLoadGenerator {
     }
 
     private static Report report(LoadSettings s, Settings e, Expectations expectations, Shared shared, Histogram h,
-                                 double cpu, double wall) {
+                                 double cpu, double wall, double serverCpuPercent) {
         double seconds;
         if (shared.end != Long.MAX_VALUE) {
             seconds = (shared.end - shared.warmupEnd) / 1e9;
@@ -247,7 +256,7 @@ public final class EapTlsLoadGenerator {
                 shared.answers.sum(), shared.ok.sum(), shared.warmup.sum(), 0, shared.socketErrors.sum(),
                 seconds > 0 ? inWindow / seconds : 0, ms(any, h, 50), ms(any, h, 90), ms(any, h, 99), ms(any, h, 99.9),
                 any ? h.getMaxValue() / 1e6 : 0, any ? h.getMean() / 1e6 : 0, verdicts, errors, correctness,
-                availability, cpu, wall > 0 ? 100 * cpu / wall : 0, -1);
+                availability, cpu, wall > 0 ? 100 * cpu / wall : 0, serverCpuPercent, Report.Sender.NOT_MEASURED);
     }
 
     private static double ms(boolean any, Histogram h, double p) {

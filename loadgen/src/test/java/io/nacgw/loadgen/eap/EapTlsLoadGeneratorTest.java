@@ -87,7 +87,7 @@ final class EapTlsLoadGeneratorTest {
             port = s.getLocalPort();
         }
         LoadSettings s = new LoadSettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), SECRET, 1, 0,
-                null, 3, Duration.ZERO, RequestShape.EAP_TLS, true, true, 1, 1, Duration.ofMillis(100), 1, 0, 1, false, 0);
+                null, 3, Duration.ZERO, RequestShape.EAP_TLS, true, true, 1, 1, Duration.ofMillis(100), 1, 0, 1, false, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
         Report r = EapTlsLoadGenerator.run(s, new EapTlsLoadGenerator.Settings(false, false, 1000), devices(2),
                 Expectations.preset("corp-wifi"), null);
         assertEquals(3, r.exitStatus(), r.toText());
@@ -97,9 +97,30 @@ final class EapTlsLoadGeneratorTest {
     }
 
     @Test
+    void serverPid_reportsTheServersCpuOverTheMeasuredWindow_andNoneWithout() throws Exception {
+        int port;
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        for (long pid : new long[]{ProcessHandle.current().pid(), 0}) {
+            LoadSettings s = new LoadSettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), SECRET, 1, 0,
+                    null, 2, Duration.ZERO, RequestShape.EAP_TLS, true, true, 1, 1, Duration.ofMillis(100), 1, 0, 1, false,
+                    pid, LoadSettings.DEFAULT_RECEIVE_BUFFER);
+            Report r = EapTlsLoadGenerator.run(s, new EapTlsLoadGenerator.Settings(false, false, 1000), devices(1),
+                    Expectations.preset("corp-wifi"), null);
+            if (pid > 0) {
+                assertTrue(r.serverCpuPercent() >= 0, "this JVM as the server: " + r.toJson());
+                assertTrue(r.toJson().contains("\"serverCpuPercentOfOneCore\":"), r.toJson());
+            } else {
+                assertEquals(-1, r.serverCpuPercent(), r.toJson());
+            }
+        }
+    }
+
+    @Test
     void rateOrOtherShapes_areRefused() {
         LoadSettings open = new LoadSettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), SECRET, 0, 10,
-                null, 3, Duration.ZERO, RequestShape.EAP_TLS, true, true, 1, 1, Duration.ofMillis(100), 1, 0, 1, false, 0);
+                null, 3, Duration.ZERO, RequestShape.EAP_TLS, true, true, 1, 1, Duration.ofMillis(100), 1, 0, 1, false, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> EapTlsLoadGenerator.run(open,
                 new EapTlsLoadGenerator.Settings(false, false, 1000), List.of(), Expectations.preset("corp-wifi"), null))
                 .getMessage().contains("--concurrency"));

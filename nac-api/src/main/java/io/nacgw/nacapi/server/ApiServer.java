@@ -209,7 +209,11 @@ public final class ApiServer implements AutoCloseable {
         if (!(os instanceof com.sun.management.UnixOperatingSystemMXBean)) {
             return configured;
         }
-        long max = ((com.sun.management.UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount();
+        return connectionCap(configured, ((com.sun.management.UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount());
+    }
+
+    /** {@link #connectionCap(int)} for a process that may open {@code max} files. */
+    static int connectionCap(int configured, long max) {
         long room = max - RESERVED_DESCRIPTORS;
         if (room >= configured) {
             return configured;

@@ -10,7 +10,7 @@ import io.nacgw.radius.codec.RadiusCode;
 import io.nacgw.radius.codec.RadiusCodec;
 import io.nacgw.radius.codec.RadiusCrypto;
 import io.nacgw.radius.server.Counters;
-import io.nacgw.radius.server.StructureValidator;
+import io.nacgw.radius.codec.StructureValidator;
 import io.netty.util.NetUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -197,13 +197,13 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 DeviceRecord d = change.after() != null ? change.after() : change.before();
                 if (worker.isShutdown()) {
                     finished.incrementAndGet();
-                    drops.drop(DropReason.COA_QUEUE_FULL, null, "device change of " + d.deviceId().canonical()
-                            + " not checked for CoA: stopping");
+                    drops.drop(DropReason.COA_QUEUE_FULL, null, "CoA trigger stopping: device change of "
+                            + d.deviceId().canonical() + " not checked for CoA");
                     return;
                 }
                 setAside(p, d.deviceId());
                 finished.incrementAndGet(); // after setAside: doneBefore stays before it until it is looked at
-                drops.drop(DropReason.COA_QUEUE_FULL, null, "trigger queue full: device change of "
+                drops.drop(DropReason.COA_QUEUE_FULL, null, "CoA trigger queue full: device change of "
                         + d.deviceId().canonical() + " set aside, checked for CoA when the queue drains");
             }
         }
@@ -413,7 +413,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
             });
         } catch (RejectedExecutionException full) {
             if (worker.isShutdown()) {
-                drops.drop(DropReason.COA_QUEUE_FULL, null, "policy reload not checked for CoA: stopping");
+                drops.drop(DropReason.COA_QUEUE_FULL, null, "CoA trigger stopping: policy reload not checked for CoA");
                 return;
             }
             // the old rules are not needed: each session is compared with the answer it was authorised with
@@ -421,7 +421,7 @@ public final class SessionReauthorizer implements ChangeListener, AutoCloseable 
                 overflowSince = Math.min(overflowSince, clock.millis());
                 recheckReload = true;
             }
-            drops.drop(DropReason.COA_QUEUE_FULL, null, "trigger queue full: policy reload set aside, every active "
+            drops.drop(DropReason.COA_QUEUE_FULL, null, "CoA trigger queue full: policy reload set aside, every active "
                     + "session re-checked for CoA when the queue drains");
             try {
                 worker.execute(this::drainOverflow);

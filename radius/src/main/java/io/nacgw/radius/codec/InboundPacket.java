@@ -44,7 +44,7 @@ public record InboundPacket(InetSocketAddress sender, byte[] data, NasClient cli
         return new InboundPacket(sender, data, c, secret, receivedNanos);
     }
 
-    public InboundPacket withData(byte[] d) {
+    InboundPacket withData(byte[] d) {
         return new InboundPacket(sender, d, client, secret, receivedNanos);
     }
 

@@ -131,7 +131,7 @@ public final class RadiusCrypto {
     }
 
     /** True for the request codes whose authenticator is computed over a zero authenticator (not random). */
-    public static boolean hasComputedRequestAuthenticator(int code) {
+    static boolean hasComputedRequestAuthenticator(int code) {
         return code == RadiusCode.ACCOUNTING_REQUEST || code == RadiusCode.COA_REQUEST
                 || code == RadiusCode.DISCONNECT_REQUEST;
     }

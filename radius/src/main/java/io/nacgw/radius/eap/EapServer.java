@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.nacgw.certs.CertificateDeviceIds;
 import io.nacgw.certs.DeviceIds;
+import io.nacgw.core.concurrent.DaemonThreads;
 import io.nacgw.core.id.DeviceIdentifier;
 import io.nacgw.core.id.IdentifierKind;
 import io.nacgw.core.id.MacAddress;
@@ -22,6 +23,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +68,9 @@ public final class EapServer implements AutoCloseable {
     private final LongAdder expired = new LongAdder();
     private final LongAdder tlsFull = new LongAdder();
     private final LongAdder tlsResumed = new LongAdder();
+    /** The start-up warm-up's outcome; done at once (no handshakes) when there is none. */
+    private final CompletableFuture<TlsWarmUp.Result> warmUp = new CompletableFuture<>();
+    private volatile boolean closed;
 
     private EapServer(EapSettings settings, TlsMaterial tls, Executor tlsPool, Clock clock,
                       Function<MacAddress, List<String>> macSpellings) {
@@ -92,6 +97,29 @@ public final class EapServer implements AutoCloseable {
         this.crlFetcher = tls != null && !settings.crlUrls().isEmpty() ? CrlFetcher.start(settings, tls) : null;
         this.ocsp = tls != null && settings.ocsp().enabled()
                 ? new OcspChecker(settings.ocsp(), clock, () -> tls.verifier().trustedCas()) : null;
+        if (tls != null && !settings.tlsWarmup().isZero()) {
+            DaemonThreads.thread(() -> warmUp(clock), "nacgw-eap-tls-warmup").start();
+        } else {
+            warmUp.complete(new TlsWarmUp.Result(0, Duration.ZERO, null));
+        }
+    }
+
+    /** Runs the start-up warm-up on its own daemon thread (never an event loop, never the TLS pool). */
+    private void warmUp(Clock clock) {
+        try {
+            TlsWarmUp.Result r = new TlsWarmUp(tls, clock).run(settings.tlsWarmup(), System::nanoTime, () -> closed);
+            log.info("EAP-TLS warm-up: {} in-memory handshakes in {} ms (radius.eap.tls.warmup {})", r.handshakes(),
+                    r.elapsed().toMillis(), settings.tlsWarmup());
+            warmUp.complete(r);
+        } catch (RuntimeException e) {
+            log.warn("EAP-TLS warm-up skipped: {}", e.getMessage());
+            warmUp.complete(new TlsWarmUp.Result(0, Duration.ZERO, String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** The start-up warm-up's outcome, once it has ended (tests). */
+    CompletableFuture<TlsWarmUp.Result> warmUp() {
+        return warmUp;
     }
 
     /**
@@ -471,6 +499,7 @@ public final class EapServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true; // a warm-up still running stops after its current handshake
         if (crlFetcher != null) {
             crlFetcher.close();
         }

@@ -30,16 +30,23 @@ import java.util.Objects;
  * @param tlsQueue              handshake steps waiting for a thread; beyond it a request is dropped and counted
  * @param deviceIdSources       where the device id is looked for after EAP-TLS, in order
  * @param ocsp                  OCSP checking of client certificates
+ * @param tlsWarmup             how long EAP-TLS handshakes run in memory at start against a throw-away CA, so the
+ *                              JIT has compiled the handshake before the first supplicant comes ({@link TlsWarmUp});
+ *                              zero: none
  */
 public record EapSettings(boolean enabled, List<Path> trustedCaFiles, List<Path> crlFiles, List<URI> crlUrls,
                           Duration crlRefresh, int fragmentSize, String minVersion,
                           Path serverCertificate, Path serverKey, boolean resumption, int sessionCacheSize,
                           Duration sessionLifetime, int maxConversations, Duration conversationTimeout,
-                          int tlsThreads, int tlsQueue, List<DeviceIdSource> deviceIdSources, OcspSettings ocsp) {
+                          int tlsThreads, int tlsQueue, List<DeviceIdSource> deviceIdSources, OcspSettings ocsp,
+                          Duration tlsWarmup) {
+    /** The longest start-up warm-up (declared before {@link #DISABLED}, which is validated against it). */
+    public static final Duration MAX_WARMUP = Duration.ofSeconds(60);
     /** EAP off: every EAP request is rejected with EAP-Failure. */
     public static final EapSettings DISABLED = new EapSettings(false, List.of(), List.of(), List.of(),
             Duration.ofHours(1), 1000, "1.2", null, null, true, 10_000, Duration.ofHours(1), 100_000,
-            Duration.ofSeconds(30), 2, 1000, DeviceIdSource.defaults(), OcspSettings.OFF);
+            Duration.ofSeconds(30), 2, 1000, DeviceIdSource.defaults(), OcspSettings.OFF, Duration.ZERO);
+
 
     public EapSettings {
         trustedCaFiles = List.copyOf(Objects.requireNonNull(trustedCaFiles, "radius.eap.tls.trustedCaFiles"));
@@ -69,6 +76,10 @@ public record EapSettings(boolean enabled, List<Path> trustedCaFiles, List<Path>
             throw new IllegalArgumentException("radius.eap.maxConversations must be 1 to 10000000, got " + maxConversations);
         }
         range("radius.eap.conversationTimeout", conversationTimeout, Duration.ofSeconds(5), Duration.ofMinutes(10));
+        Objects.requireNonNull(tlsWarmup, "radius.eap.tls.warmup");
+        if (tlsWarmup.isNegative() || tlsWarmup.compareTo(MAX_WARMUP) > 0) {
+            throw new IllegalArgumentException("radius.eap.tls.warmup must be 0s (none) to 60s, got " + tlsWarmup);
+        }
         if (tlsThreads < 1 || tlsThreads > 256) {
             throw new IllegalArgumentException("radius.eap.tls.threads must be 1 to 256, got " + tlsThreads);
         }
@@ -102,48 +113,55 @@ public record EapSettings(boolean enabled, List<Path> trustedCaFiles, List<Path>
     public EapSettings withTls(List<Path> caFiles, Path certificate, Path key) {
         return new EapSettings(true, caFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
                 certificate, key, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp);
+                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp, tlsWarmup);
     }
 
     /** A copy with EAP on or off. */
     public EapSettings withEnabled(boolean on) {
         return new EapSettings(on, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp);
+                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp, tlsWarmup);
     }
 
     /** A copy with other revocation sources. */
     public EapSettings withRevocation(List<Path> files, List<URI> urls) {
         return new EapSettings(enabled, trustedCaFiles, files, urls, crlRefresh, fragmentSize, minVersion,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp);
+                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp, tlsWarmup);
     }
 
     /** A copy with another lowest TLS version and fragment size. */
     public EapSettings withTlsLimits(String min, int fragment) {
         return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragment, min,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp);
+                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp, tlsWarmup);
     }
 
     /** A copy looking for the device id in {@code sources}, in order. */
     public EapSettings withDeviceIdSources(List<DeviceIdSource> sources) {
         return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue, sources, ocsp);
+                conversationTimeout, tlsThreads, tlsQueue, sources, ocsp, tlsWarmup);
     }
 
     /** A copy with other OCSP settings. */
     public EapSettings withOcsp(OcspSettings o) {
         return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, o);
+                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, o, tlsWarmup);
     }
 
     /** A copy with other conversation and worker bounds. */
     public EapSettings withBounds(int conversations, Duration timeout, int threads, int queue) {
         return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, conversations, timeout,
-                threads, queue, deviceIdSources, ocsp);
+                threads, queue, deviceIdSources, ocsp, tlsWarmup);
+    }
+
+    /** A copy with another start-up warm-up (zero: none). */
+    public EapSettings withWarmup(Duration warmup) {
+        return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
+                serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
+                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp, warmup);
     }
 }

@@ -79,7 +79,7 @@ final class EapTlsPeer extends DefaultTlsServer {
 
     @Override
     public CertificateRequest getCertificateRequest() throws IOException {
-        Vector<?> sigAlgs = TlsUtils.getDefaultSupportedSignatureAlgorithms(context);
+        Vector<?> sigAlgs = material.signatureAlgorithms(context);
         if (TlsUtils.isTLSv13(context)) {
             return new CertificateRequest(TlsUtils.EMPTY_BYTES, sigAlgs, null, material.authorities());
         }

@@ -14,6 +14,7 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateEntry;
 import org.bouncycastle.tls.HashAlgorithm;
+import org.bouncycastle.tls.TlsContext;
 import org.bouncycastle.tls.TlsSession;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCertificate;
@@ -55,17 +56,21 @@ final class TlsMaterial {
     /** The hash of the server's signatures: matched to the EC curve size, SHA-256 for RSA. */
     final short signatureHash;
     final boolean tls13Only;
+    private final List<byte[]> chain;
     private final Certificate chain12;
     private final Certificate chain13;
     private final AtomicReference<ClientChainVerifier> verifier;
     private final Vector<X500Name> authorities;
     private final Cache<ByteBuffer, TlsSession> sessions;
+    /** The signature algorithms of every CertificateRequest: they depend on {@link #crypto} alone. */
+    private volatile Vector<?> signatureAlgorithms;
 
     private TlsMaterial(TlsCrypto crypto, BcTlsCrypto signerCrypto, AsymmetricKeyParameter key, List<byte[]> chain,
                         ClientChainVerifier verifier, boolean tls13Only, Cache<ByteBuffer, TlsSession> sessions) {
         this.crypto = crypto;
         this.signerCrypto = signerCrypto;
         this.key = key;
+        this.chain = List.copyOf(chain);
         // parsed once: the chain is the same in every handshake
         TlsCertificate[] certs = new TlsCertificate[chain.size()];
         CertificateEntry[] entries = new CertificateEntry[chain.size()];
@@ -156,6 +161,16 @@ final class TlsMaterial {
         }
     }
 
+    /**
+     * A copy for the start-up warm-up ({@link TlsWarmUp}): the same server key (its precomputed tables are what the
+     * real handshakes use) and chain, its own crypto (so its certificate cache stays apart), {@code verifier} as the
+     * only trust, and no session cache.
+     */
+    TlsMaterial forWarmUp(ClientChainVerifier verifier) {
+        HybridTlsCrypto own = new HybridTlsCrypto(new SecureRandom());
+        return new TlsMaterial(own, own, key, chain, verifier, tls13Only, null);
+    }
+
     /** The server's chain as a bctls Certificate message for the negotiated version. */
     Certificate serverCertificate(boolean tls13) {
         return tls13 ? chain13 : chain12;
@@ -173,6 +188,19 @@ final class TlsMaterial {
     /** Subjects of the trusted CAs, sent in CertificateRequest so the supplicant picks the right certificate. */
     Vector<X500Name> authorities() {
         return new Vector<>(authorities);
+    }
+
+    /**
+     * The signature algorithms a CertificateRequest offers, computed at the first handshake and shared (bctls only
+     * reads them): bctls would build the same list anew for every handshake.
+     */
+    Vector<?> signatureAlgorithms(TlsContext context) {
+        Vector<?> v = signatureAlgorithms;
+        if (v == null) {
+            v = TlsUtils.getDefaultSupportedSignatureAlgorithms(context); // the same for every context of crypto
+            signatureAlgorithms = v;
+        }
+        return v;
     }
 
     boolean resumption() {

@@ -6,7 +6,7 @@ import io.nacgw.radius.codec.InboundPacket;
 import io.nacgw.radius.codec.OutboundPacket;
 import io.nacgw.radius.codec.RadiusCode;
 import io.nacgw.radius.codec.RadiusRequest;
-import io.nacgw.radius.radsec.RadSecClient;
+import io.nacgw.radius.proxy.RadSecClient;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

@@ -9,6 +9,7 @@ import io.nacgw.radius.NasRegistry;
 import io.nacgw.radius.codec.DropSink;
 import io.nacgw.radius.codec.InboundPacket;
 import io.nacgw.radius.codec.OutboundPacket;
+import io.nacgw.radius.codec.RadSec;
 import io.nacgw.radius.codec.RadiusCode;
 import io.nacgw.radius.server.Counters;
 import io.netty.buffer.Unpooled;
@@ -39,9 +40,8 @@ import java.util.function.Supplier;
  * One RadSec connection's NAS: after the TLS handshake it finds the {@code radius.clients} entry named by the
  * certificate (subject CN or a DNS SAN equal to the entry's {@code certificateName}, default its name) or closes the
  * connection; then it turns each frame into an {@link InboundPacket} carrying that client (with the RadSec secret)
- * and each reply into bytes. A reload that removes the client closes the connection at its next packet. It also
- * owns the connection's limits: idle timeout, and reading paused while the NAS does not read its replies (write
- * back-pressure). Not sharable: one per connection.
+ * and each reply into bytes. A reload that removes the client closes the connection at its next packet. Reading is
+ * paused and resumed by {@link RequestAdmission}, the next handler. Not sharable: one per connection.
  */
 final class NasSession extends ChannelDuplexHandler implements DropSink {
     /** Drops that RFC 6613 §2.6.4 turns from "silently discard" into "discard and close the connection". */
@@ -255,13 +255,6 @@ final class NasSession extends ChannelDuplexHandler implements DropSink {
             return;
         }
         ctx.write(msg, promise);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        // the NAS does not read its replies fast enough: stop reading its requests until the backlog drains
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
-        ctx.fireChannelWritabilityChanged();
     }
 
     /**

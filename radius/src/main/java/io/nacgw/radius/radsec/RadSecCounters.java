@@ -28,8 +28,11 @@ final class RadSecCounters {
     /** Failed TLS handshakes by {@link io.nacgw.certs.TlsFailures} reason (as EAP-TLS and HTTPS report theirs). */
     private final Map<String, LongAdder> tlsFailures = new java.util.HashMap<>();
     private final Map<Enum<?>, LogThrottle> warn = new java.util.HashMap<>();
+    /** Requests in flight over all connections and the pauses of reading they caused. */
+    final RequestAdmission.Limits admission;
 
-    RadSecCounters() {
+    RadSecCounters(RequestAdmission.Limits admission) {
+        this.admission = admission;
         for (String r : io.nacgw.certs.TlsFailures.REASONS) {
             tlsFailures.put(r, new LongAdder());
         }
@@ -78,6 +81,7 @@ final class RadSecCounters {
         closes.forEach((k, v) -> c.put(k, v.sum()));
         Map<String, Long> t = new java.util.TreeMap<>();
         tlsFailures.forEach((k, v) -> t.put(k, v.sum()));
-        return new RadSecStats(accepted.sum(), open.sum(), established.sum(), r, c, truncated.sum(), packets.sum(), t);
+        return new RadSecStats(accepted.sum(), open.sum(), established.sum(), r, c, truncated.sum(), packets.sum(), t,
+                admission.inFlight(), admission.paused.sum());
     }
 }

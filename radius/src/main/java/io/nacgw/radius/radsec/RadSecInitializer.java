@@ -1,6 +1,7 @@
 package io.nacgw.radius.radsec;
 
 import io.nacgw.certs.ServerTls;
+import io.nacgw.radius.codec.RadSecFrameDecoder;
 import io.nacgw.radius.server.ServerComponents;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  *   idle           radius.radsec.idleTimeout without a packet either way → closed
  *   frames         the stream → one byte[] per RADIUS packet by its Length field; bad Length → closed
  *   nas            certificate name → radius.clients entry (else closed); byte[] → InboundPacket with the RadSec
- *                  secret; OutboundPacket → bytes; pauses reading while replies back up
+ *                  secret; OutboundPacket → bytes
+ *   admission      reading paused while radius.radsec.maxInFlightPerConnection (or, over all connections,
+ *                  maxInFlight) requests are unanswered, or while replies back up ({@link RequestAdmission})
  *   structure … accounting   the UDP server's request path ({@link ServerComponents#addStreamRequestPath})
  *   errors         a peer's I/O or TLS error closes its connection; our bugs are logged
  * </pre>
@@ -34,6 +37,7 @@ final class RadSecInitializer extends ChannelInitializer<Channel> {
     private final ConnectionErrors errors;
     private final ConnectionLimit limit;
     private final RadSecLinks links;
+    private final RequestAdmission.Limits inFlight;
 
     /** Admission by connection count; also the set of open connections (for shutdown and revocation checks). */
     interface ConnectionLimit {
@@ -41,8 +45,9 @@ final class RadSecInitializer extends ChannelInitializer<Channel> {
     }
 
     RadSecInitializer(RadSecSettings settings, ServerTls tls, ServerComponents components, RadSecCounters counters,
-                      ConnectionLimit limit, RadSecLinks links) {
+                      ConnectionLimit limit, RadSecLinks links, RequestAdmission.Limits inFlight) {
         this.links = links;
+        this.inFlight = inFlight;
         this.settings = settings;
         this.tls = tls;
         this.components = components;
@@ -82,7 +87,8 @@ final class RadSecInitializer extends ChannelInitializer<Channel> {
                         counters.truncated.increment();
                     }
                 }))
-                .addLast("nas", nas);
+                .addLast("nas", nas)
+                .addLast("admission", new RequestAdmission(inFlight));
         components.addStreamRequestPath(p, nas);
         p.addLast("errors", errors);
     }

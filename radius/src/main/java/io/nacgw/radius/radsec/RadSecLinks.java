@@ -3,6 +3,7 @@ package io.nacgw.radius.radsec;
 import io.nacgw.core.secret.Secret;
 import io.nacgw.core.session.NasRef;
 import io.nacgw.radius.coa.NasLinks;
+import io.nacgw.radius.codec.RadSec;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 

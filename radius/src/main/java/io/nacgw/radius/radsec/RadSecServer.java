@@ -31,7 +31,7 @@ import java.util.function.Predicate;
 /**
  * The RadSec listener (RFC 6614): TCP with mutual TLS, each connection one NAS, its packets through the same
  * request path, decisions, audit log and session table as the UDP ports ({@link ServerComponents}). Started and
- * closed by {@link io.nacgw.radius.RadiusServer#startRadSec}; a client reload applies to open connections at their
+ * closed by {@link io.nacgw.radius.bootstrap.RadiusServer#startRadSec}; a client reload applies to open connections at their
  * next packet.
  */
 public final class RadSecServer implements AutoCloseable {
@@ -65,7 +65,8 @@ public final class RadSecServer implements AutoCloseable {
         boolean epoll = nativeTransport && Epoll.isAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("nacgw-radsec", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        RadSecCounters counters = new RadSecCounters();
+        RadSecCounters counters = new RadSecCounters(new RequestAdmission.Limits(settings.maxInFlightPerConnection(),
+                settings.maxInFlight()));
         ChannelGroup connections = new DefaultChannelGroup("radsec", GlobalEventExecutor.INSTANCE);
         AtomicInteger open = new AtomicInteger();
         java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, AtomicInteger> perAddress =
@@ -112,7 +113,7 @@ public final class RadSecServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, REPLY_BACKLOG)
-                .childHandler(new RadSecInitializer(settings, tls, components, counters, limit, links));
+                .childHandler(new RadSecInitializer(settings, tls, components, counters, limit, links, counters.admission));
         InetSocketAddress at = new InetSocketAddress(DualStack.bindAddress(settings.bindAddress()), settings.port());
         Channel listener;
         try {

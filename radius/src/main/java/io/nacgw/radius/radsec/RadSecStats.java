@@ -13,9 +13,13 @@ import java.util.Map;
  * @param truncated        connections that ended in the middle of a packet
  * @param packets          packets read from established connections
  * @param tlsFailures      failed TLS handshakes by {@link io.nacgw.certs.TlsFailures} reason (every name present)
+ * @param inFlight         requests read and not yet answered, over all connections
+ * @param readsPaused      times a connection's reading was paused: too many requests in flight on it or in total,
+ *                         or its replies backing up ({@link RequestAdmission})
  */
 public record RadSecStats(long accepted, long open, long established, Map<Refusal, Long> refusals,
-                          Map<CloseReason, Long> closes, long truncated, long packets, Map<String, Long> tlsFailures) {
+                          Map<CloseReason, Long> closes, long truncated, long packets, Map<String, Long> tlsFailures,
+                          long inFlight, long readsPaused) {
     public RadSecStats {
         refusals = Map.copyOf(refusals);
         closes = Map.copyOf(closes);

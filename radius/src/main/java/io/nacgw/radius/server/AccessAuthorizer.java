@@ -55,13 +55,13 @@ final class AccessAuthorizer {
     private final Clock clock;
     private final Duration acceptLifetime;
     private final EapServer eap;
-    private final io.nacgw.radius.DebugTrace debug;
+    private final DebugTrace debug;
     private final RadiusProxy proxy;
     private final Map<String, String> profileUpstreams;
 
     /** {@code acceptLifetime}: fixed, or {@link Duration#ZERO} for the verdict's Session-Timeout. */
     AccessAuthorizer(AccessPolicy policy, ComplianceService compliance, Clock clock, Duration acceptLifetime,
-                     EapServer eap, io.nacgw.radius.DebugTrace debug) {
+                     EapServer eap, DebugTrace debug) {
         this(policy, compliance, clock, acceptLifetime, eap, debug, null, Map.of());
     }
 
@@ -70,7 +70,7 @@ final class AccessAuthorizer {
      * {@code authenticateWith} goes to {@code proxy}; {@code profileUpstreams} maps profile names to pools.
      */
     AccessAuthorizer(AccessPolicy policy, ComplianceService compliance, Clock clock, Duration acceptLifetime,
-                     EapServer eap, io.nacgw.radius.DebugTrace debug, RadiusProxy proxy,
+                     EapServer eap, DebugTrace debug, RadiusProxy proxy,
                      Map<String, String> profileUpstreams) {
         this.debug = debug;
         this.policy = policy;

@@ -36,10 +36,10 @@ final class AccessRequestHandler extends SimpleChannelInboundHandler<RadiusReque
     private final Counters counters;
     private final Clock clock;
     private final DecisionStats decisions;
-    private final io.nacgw.radius.DebugTrace debug;
+    private final DebugTrace debug;
 
     AccessRequestHandler(AccessAuthorizer authorizer, AuditLog audit, AcceptRecorder sessions, Counters counters,
-                         Clock clock, DecisionStats decisions, io.nacgw.radius.DebugTrace debug) {
+                         Clock clock, DecisionStats decisions, DebugTrace debug) {
         this.debug = debug;
         this.decisions = decisions;
         this.authorizer = authorizer;

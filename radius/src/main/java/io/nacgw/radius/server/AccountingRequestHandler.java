@@ -7,7 +7,6 @@ import io.nacgw.core.session.NasRef;
 import io.nacgw.core.session.Session;
 import io.nacgw.core.session.SessionEvent;
 import io.nacgw.core.session.SessionStore;
-import io.nacgw.radius.DebugTrace;
 import io.nacgw.radius.DropReason;
 import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;

@@ -25,10 +25,10 @@ import io.netty.channel.SimpleChannelInboundHandler;
  * </ul>
  */
 @Sharable
-public final class AuthenticatorVerifier extends SimpleChannelInboundHandler<InboundPacket> {
+final class AuthenticatorVerifier extends SimpleChannelInboundHandler<InboundPacket> {
     private final DropSink drops;
 
-    public AuthenticatorVerifier(DropSink drops) {
+    AuthenticatorVerifier(DropSink drops) {
         this.drops = drops;
     }
 

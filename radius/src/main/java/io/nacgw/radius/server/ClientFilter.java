@@ -17,13 +17,13 @@ import java.util.function.Supplier;
  * single byte is parsed. The client found travels with the packet, so a reload mid-request changes nothing for it.
  */
 @Sharable
-public final class ClientFilter extends SimpleChannelInboundHandler<InboundPacket> {
+final class ClientFilter extends SimpleChannelInboundHandler<InboundPacket> {
     private final Supplier<NasRegistry> registry;
     private final Counters counters;
     private final DecisionStats decisions;
     private final Clock clock;
 
-    public ClientFilter(Supplier<NasRegistry> registry, Counters counters, DecisionStats decisions, Clock clock) {
+    ClientFilter(Supplier<NasRegistry> registry, Counters counters, DecisionStats decisions, Clock clock) {
         this.registry = registry;
         this.counters = counters;
         this.decisions = decisions;

@@ -47,11 +47,21 @@ public final class Counters implements DropSink {
     public void drop(DropReason reason, InetSocketAddress source, String detail) {
         int i = reason.ordinal();
         drops[i].increment();
+        // without a source no datagram was dropped: a CoA refused or given up inside nacgw, the detail says by whom
         if (log.isDebugEnabled()) {
-            log.debug("drop {} from {}: {}", reason.wireName(), source, detail);
+            if (source == null) {
+                log.debug("drop {}: {}", reason.wireName(), detail);
+            } else {
+                log.debug("drop {} from {}: {}", reason.wireName(), source, detail);
+            }
         }
         long suppressed = warn[i].admit();
-        if (suppressed >= 0) {
+        if (suppressed < 0) {
+            return;
+        }
+        if (source == null) {
+            log.warn("dropped {} for {} since the last warning; latest: {}", suppressed + 1, reason.wireName(), detail);
+        } else {
             log.warn("dropped {} datagram(s) for {} since the last warning; latest from {}: {}", suppressed + 1,
                     reason.wireName(), source, detail);
         }
@@ -68,7 +78,7 @@ public final class Counters implements DropSink {
     }
 
     /** A snapshot, with the audit log's and the Accept recorder's own counters. */
-    public RadiusStats snapshot(long auditWritten, long auditDropped, long acceptsRecorded, long acceptsUnrecorded,
+    RadiusStats snapshot(long auditWritten, long auditDropped, long acceptsRecorded, long acceptsUnrecorded,
                                 long acceptWrites, long acceptsWritten) {
         Map<DropReason, Long> m = new EnumMap<>(DropReason.class);
         for (DropReason r : REASONS) {

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * (a general-purpose cache's bookkeeping was the largest single cost of the request path). Losing an entry early
  * only means a retransmission of that request is decided again, which gives the same answer.
  */
-public final class DuplicateCache {
+final class DuplicateCache {
     /** What to do with an arriving request. */
     enum Verdict { NEW, RESEND, IN_PROGRESS }
 
@@ -57,7 +57,7 @@ public final class DuplicateCache {
     private final Clock clock;
 
     /** A cache of at most {@code maxEntries}, each living {@code ttl} after its request arrived, timed by {@code clock}. */
-    public DuplicateCache(int maxEntries, Duration ttl, Clock clock) {
+    DuplicateCache(int maxEntries, Duration ttl, Clock clock) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("maxEntries must be at least 1");
         }
@@ -117,7 +117,7 @@ public final class DuplicateCache {
     }
 
     /** Entries held that have not expired (counts every slot: for tests and diagnostics, not the request path). */
-    public long size() {
+    long size() {
         long now = clock.millis();
         long n = 0;
         for (int i = 0; i < slots.length(); i++) {

@@ -17,11 +17,11 @@ import io.netty.channel.ChannelPromise;
  * this handler, so a forged packet can neither poison nor probe the cache.
  */
 @Sharable
-public final class DuplicateFilter extends ChannelDuplexHandler {
+final class DuplicateFilter extends ChannelDuplexHandler {
     private final DuplicateCache cache;
     private final Counters counters;
 
-    public DuplicateFilter(DuplicateCache cache, Counters counters) {
+    DuplicateFilter(DuplicateCache cache, Counters counters) {
         this.cache = cache;
         this.counters = counters;
     }

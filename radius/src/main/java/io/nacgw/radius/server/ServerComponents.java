@@ -10,6 +10,8 @@ import io.nacgw.radius.audit.AuditLog;
 import io.nacgw.radius.audit.AuditRecord;
 import io.nacgw.radius.codec.DatagramCodec;
 import io.nacgw.radius.codec.RadiusCodec;
+import io.nacgw.radius.codec.ServicePort;
+import io.nacgw.radius.codec.StructureValidator;
 import io.nacgw.radius.eap.EapServer;
 import io.nacgw.radius.eap.EapSettings;
 import io.nacgw.radius.eap.EapStats;
@@ -24,6 +26,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * What the handlers of both ports share: the swappable NAS registry, counters, duplicate caches, the audit log,
@@ -35,7 +38,7 @@ public final class ServerComponents implements AutoCloseable {
     private final AtomicReference<NasRegistry> registry;
     private final Counters counters;
     private final DecisionStats decisions = new DecisionStats();
-    private final io.nacgw.radius.DebugTrace debug;
+    private final DebugTrace debug;
     private final AuditLog audit;
     private final SessionWriter writer;
     private final SessionWriter tlsPool;
@@ -50,12 +53,12 @@ public final class ServerComponents implements AutoCloseable {
     private final AccountingRequestHandler accountingHandler;
     private final ChannelHandler streamDuplicates;
 
-    public ServerComponents(RadiusSettings settings, NasRegistry clients, RadiusServices services) {
+    ServerComponents(RadiusSettings settings, NasRegistry clients, RadiusServices services) {
         this(settings, EapSettings.DISABLED, clients, services, null);
     }
 
     /** With EAP per {@code eap} (see {@link EapServer}); throws {@link IllegalArgumentException} for bad EAP files. */
-    public ServerComponents(RadiusSettings settings, EapSettings eap, NasRegistry clients, RadiusServices services) {
+    ServerComponents(RadiusSettings settings, EapSettings eap, NasRegistry clients, RadiusServices services) {
         this(settings, eap, clients, services, null);
     }
 
@@ -83,6 +86,12 @@ public final class ServerComponents implements AutoCloseable {
 
     ServerComponents(RadiusSettings settings, EapSettings eapSettings, ProxySettings upstreams, NasRegistry clients,
                      RadiusServices services, Executor accounting) {
+        this(settings, eapSettings, upstreams, clients, services, accounting, System::nanoTime);
+    }
+
+    /** As above, with the ticker admission measures the service rate with (tests drive its window). */
+    ServerComponents(RadiusSettings settings, EapSettings eapSettings, ProxySettings upstreams, NasRegistry clients,
+                     RadiusServices services, Executor accounting, LongSupplier ticker) {
         this.policy = services.policy();
         this.proxySettings = upstreams;
         checkProfiles(clients);
@@ -96,7 +105,7 @@ public final class ServerComponents implements AutoCloseable {
         }
         this.registry = new AtomicReference<>(clients);
         this.counters = new Counters(services.clock());
-        this.debug = new io.nacgw.radius.DebugTrace(services.clock());
+        this.debug = new DebugTrace(services.clock());
         registerTallies(clients);
         this.audit = new AuditLog(services.audit(), settings.auditQueue());
         this.writer = new SessionWriter(settings.accountingThreads(), settings.accountingQueue());
@@ -120,13 +129,13 @@ public final class ServerComponents implements AutoCloseable {
         // RadSec connections share one cache; a connection's address and port key its entries (RFC 6613 §2.6.1)
         this.streamDuplicates = new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters);
-        this.auth = new RadiusInitializer(datagram, admission(settings), client,
+        this.auth = new RadiusInitializer(datagram, admission(settings, ticker), client,
                 new StructureValidator(ServicePort.AUTH, counters),
                 authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters), codec,
                 new StatusServerHandler(ServicePort.AUTH, counters),
                 accessHandler, errors);
-        this.acct = new RadiusInitializer(datagram, admission(settings), client,
+        this.acct = new RadiusInitializer(datagram, admission(settings, ticker), client,
                 new StructureValidator(ServicePort.ACCT, counters),
                 authenticator, new DuplicateFilter(new DuplicateCache(settings.duplicateCacheSize(),
                 settings.duplicateTtl(), services.clock()), counters), codec,
@@ -135,9 +144,9 @@ public final class ServerComponents implements AutoCloseable {
     }
 
     /** One admission bucket per port: accounting bursts do not eat the authentication budget. */
-    private Admission admission(RadiusSettings settings) {
+    private Admission admission(RadiusSettings settings, LongSupplier ticker) {
         return new Admission(settings.maxRequestsPerSecond(), settings.maxQueueDelay().toNanos(),
-                settings.receiveBufferBytes(), System::nanoTime, counters);
+                settings.receiveBufferBytes(), ticker, counters);
     }
 
     /** Every profile a client names must exist in the policy; the message names the offending key. */
@@ -241,7 +250,7 @@ public final class ServerComponents implements AutoCloseable {
     }
 
     /** The live trace of {@code nacgw debug} (off unless a session runs). */
-    public io.nacgw.radius.DebugTrace debug() {
+    public DebugTrace debug() {
         return debug;
     }
 

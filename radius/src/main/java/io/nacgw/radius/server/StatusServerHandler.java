@@ -3,6 +3,7 @@ package io.nacgw.radius.server;
 import io.nacgw.radius.codec.RadiusCode;
 import io.nacgw.radius.codec.RadiusRequest;
 import io.nacgw.radius.codec.RadiusResponse;
+import io.nacgw.radius.codec.ServicePort;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;

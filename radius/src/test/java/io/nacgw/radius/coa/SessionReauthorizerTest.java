@@ -323,6 +323,30 @@ final class SessionReauthorizerTest {
     }
 
     @Test
+    void deviceChangeTheFullQueueSetsAside_isWarnedAsTheTriggers_withoutAPeer() throws Exception {
+        ch.qos.logback.classic.Logger counters = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(io.nacgw.radius.server.Counters.class);
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        counters.addAppender(appender);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        List<DeviceChange> changes = authorisedDevices(3); // the first stalls the trigger, the second fills its queue
+        try (SessionReauthorizer small = overflowed(changes, null, release)) {
+            assertEquals(1, small.stats().dropped(), small.stats().toString());
+            release.countDown();
+        } finally {
+            counters.detachAppender(appender);
+        }
+        List<String> warnings = appender.list.stream()
+                .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("coa_queue_full")).toList();
+        assertEquals(List.of("dropped 1 for coa_queue_full since the last warning; latest: CoA trigger queue full: "
+                + "device change of " + changes.get(2).after().deviceId().canonical()
+                + " set aside, checked for CoA when the queue drains"), warnings);
+    }
+
+    @Test
     void policyReloadTheFullQueueRefused_reChecksEverySessionWhenItDrains() throws Exception {
         authorized(compliant(), TestWorld.NOW);
         var release = new java.util.concurrent.CountDownLatch(1);
@@ -440,9 +464,8 @@ final class SessionReauthorizerTest {
         }
     }
 
-    @Test
-    void reCheckWhileTheSessionsCoaIsInFlight_sendsNoSecondOne() throws Exception {
-        authorized(compliant(), TestWorld.NOW);
+    /** The NAS holds each CoA's ACK until the latch is counted down: the CoA stays in flight until then. */
+    private java.util.concurrent.CountDownLatch answersHeld() {
         var answer = new java.util.concurrent.CountDownLatch(1);
         nas.answering(r -> {
             try {
@@ -452,6 +475,13 @@ final class SessionReauthorizerTest {
             }
             return NasStandIn.Answer.ACK;
         });
+        return answer;
+    }
+
+    @Test
+    void reCheckWhileTheSessionsCoaIsInFlight_sendsNoSecondOne() throws Exception {
+        authorized(compliant(), TestWorld.NOW);
+        var answer = answersHeld();
         DeviceRecord now = noncompliant().toBuilder().lastModified(noncompliant().lastModified().plusSeconds(1)).build();
         world.compliance.upsert(now);
         List<CompletableFuture<CoaResult>> first = trigger.reevaluate(new DeviceChange(compliant(), now));
@@ -468,15 +498,7 @@ final class SessionReauthorizerTest {
     @Test
     void changeBackWhileTheSessionsCoaIsInFlight_reasonNamesTheAnswerInFlight() throws Exception {
         authorized(compliant(), TestWorld.NOW);
-        var answer = new java.util.concurrent.CountDownLatch(1);
-        nas.answering(r -> {
-            try {
-                answer.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return NasStandIn.Answer.ACK;
-        });
+        var answer = answersHeld();
         List<CompletableFuture<CoaResult>> first = trigger.reevaluate(new DeviceChange(compliant(), noncompliant()));
         assertEquals(1, first.size());
         // the session row still says allow, but the NAS is being told deny: going back is "deny -> allow"

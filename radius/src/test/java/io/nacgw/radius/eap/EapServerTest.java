@@ -24,6 +24,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -291,6 +292,42 @@ final class EapServerTest {
         held.remove(0).run();
         assertEquals(1, next.size());
         assertTrue(next.get(0) instanceof java.util.concurrent.CompletableFuture, () -> "dropped: " + next.get(0));
+    }
+
+    @Test
+    void warmUp_runsOnItsOwnThread_andLeavesNoConversationSessionOrCount() throws Exception {
+        TestPki pki = new TestPki(dir, TestWorld.NOW, false);
+        List<Runnable> poolWork = new ArrayList<>();
+        eap = EapServer.create(EapSettings.DISABLED.withTls(List.of(pki.trustedCas), pki.server.certFile(),
+                pki.server.keyFile()).withWarmup(Duration.ofMillis(300)), clock, poolWork::add, mac -> List.of());
+        TlsWarmUp.Result r = eap.warmUp().get(5, java.util.concurrent.TimeUnit.MINUTES);
+        assertNull(r.failure());
+        assertTrue(r.handshakes() > 0, () -> "no handshake: " + r);
+        assertTrue(poolWork.isEmpty(), "the TLS pool is the supplicants'");
+        EapStats st = eap.stats();
+        assertEquals(0, st.started() + st.authenticated() + st.rejected() + st.conversations() + st.tlsFull());
+        assertEquals(0, st.tlsSessionsCached());
+    }
+
+    @Test
+    void warmUp_stopsWhenTheServerCloses_andNoneRunsWhenZero() throws Exception {
+        TestPki pki = new TestPki(dir, TestWorld.NOW, false);
+        EapSettings s = EapSettings.DISABLED.withTls(List.of(pki.trustedCas), pki.server.certFile(), pki.server.keyFile());
+        EapServer e = EapServer.create(s.withWarmup(EapSettings.MAX_WARMUP), clock, Runnable::run, mac -> List.of());
+        e.close();
+        TlsWarmUp.Result r = e.warmUp().get(5, java.util.concurrent.TimeUnit.MINUTES);
+        assertTrue(r.handshakes() < TlsWarmUp.MAX_HANDSHAKES && r.elapsed().compareTo(EapSettings.MAX_WARMUP) < 0, r::toString);
+        eap = EapServer.create(s, clock, Runnable::run, mac -> List.of());
+        assertEquals(0, eap.warmUp().getNow(null).handshakes(), "zero: done at once, nothing run");
+    }
+
+    @Test
+    void warmUp_outsideItsBounds_isRefusedNamingTheKey() {
+        for (Duration d : List.of(Duration.ofSeconds(-1), EapSettings.MAX_WARMUP.plusSeconds(1))) {
+            IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
+                    () -> EapSettings.DISABLED.withWarmup(d));
+            assertTrue(x.getMessage().startsWith("radius.eap.tls.warmup"), x.getMessage());
+        }
     }
 
     @Test

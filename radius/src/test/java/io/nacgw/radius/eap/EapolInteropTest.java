@@ -1,6 +1,6 @@
 package io.nacgw.radius.eap;
 
-import io.nacgw.radius.RadiusServer;
+import io.nacgw.radius.bootstrap.RadiusServer;
 import io.nacgw.radius.TestWorld;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.AfterAll;
@@ -237,6 +237,31 @@ final class EapolInteropTest {
         assertTrue(r.success() && r.mppeOk(), r::toString);
         assertTrue(r.count("Flags 0xc0") >= 1, "the server's first fragment carries L and M: " + r);
         assertTrue(server.eapStats().challenges() - before >= 10, "server and peer fragments were acknowledged");
+    }
+
+    @Test
+    void configuredFragmentSizeAndMinimumVersion_areTheServersOwn() {
+        EapSettings eap = EapSettings.DISABLED.withTls(List.of(pki.trustedCas), pki.server.certFile(), pki.server.keyFile())
+                .withTlsLimits("1.3", 300);
+        RadiusServer limited = RadiusServer.start(TestWorld.settings(), eap,
+                List.of(TestWorld.switchClient("127.0.0.1").build()), world.services());
+        try {
+            int port = limited.authAddress().getPort();
+            TestPki.Issued dev = pki.device("dev-limits", TestWorld.COMPLIANT_ID.canonical(), TestPki.ec());
+            Eapol.Run tls13 = Eapol.run(dir, port, TestWorld.SECRET, OTHER_MAC, Eapol.tls(pki, dev, true, 1398), 0, true);
+            assertTrue(tls13.success() && tls13.mppeOk(), tls13::toString);
+            // "SSL: Received packet(len=N)": the whole EAP-TLS request, 10 bytes of headers around at most 300 of TLS
+            List<Integer> lengths = java.util.regex.Pattern.compile("SSL: Received packet\\(len=(\\d+)\\)")
+                    .matcher(tls13.output()).results().map(m -> Integer.parseInt(m.group(1))).toList();
+            assertTrue(lengths.size() >= 3 && lengths.stream().allMatch(n -> n <= 310)
+                    && lengths.stream().anyMatch(n -> n > 250), "server fragments of radius.eap.tls.fragmentSize 300: "
+                    + lengths + "\n" + tls13);
+
+            Eapol.Run tls12 = Eapol.run(dir, port, TestWorld.SECRET, OTHER_MAC, Eapol.tls(pki, dev, false, 1398), 0, true);
+            assertRejected(tls12, "tls_handshake_failed");
+        } finally {
+            limited.close();
+        }
     }
 
     @Test

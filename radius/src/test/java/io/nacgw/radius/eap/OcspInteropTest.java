@@ -6,7 +6,7 @@ import io.nacgw.core.id.DeviceGuid;
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.service.IndexSettings;
 import io.nacgw.core.testing.Needs;
-import io.nacgw.radius.RadiusServer;
+import io.nacgw.radius.bootstrap.RadiusServer;
 import io.nacgw.radius.RadiusServices;
 import io.nacgw.radius.TestWorld;
 import org.junit.jupiter.api.AfterAll;

@@ -1,5 +1,6 @@
 package io.nacgw.radius.eap;
 
+import io.nacgw.core.testing.MutableClock;
 import io.nacgw.radius.TestWorld;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ParametersWithRandom;
@@ -8,8 +9,13 @@ import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.PreCompInfo;
 import org.bouncycastle.math.ec.FixedPointUtil;
+import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.EncryptionAlgorithm;
 import org.bouncycastle.tls.HashAlgorithm;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.SessionParameters;
+import org.bouncycastle.tls.TlsSession;
+import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.CryptoHashAlgorithm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 
@@ -24,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,5 +102,75 @@ final class TlsMaterialTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TlsMaterial.load(s, Clock.systemUTC()));
         assertTrue(e.getMessage().startsWith("radius.eap.tls.serverKey"), e.getMessage());
+    }
+
+    @Test
+    void certificateRequestSignatureAlgorithms_areBuiltOnce_andSharedByEveryHandshake() {
+        TlsMaterial m = load(new TestPki(dir, TestWorld.NOW, false));
+        java.util.Vector<?> first = m.signatureAlgorithms(context(m));
+        assertSame(first, m.signatureAlgorithms(context(m)), "a second handshake gets the same list");
+        assertTrue(first.contains(org.bouncycastle.tls.SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, org.bouncycastle.tls.SignatureAlgorithm.ecdsa)));
+        assertTrue(first.contains(org.bouncycastle.tls.SignatureAndHashAlgorithm.rsa_pss_rsae_sha256));
+    }
+
+    @Test
+    void sessionCache_holdsAtMostItsSize_forItsLifetime_andNothingWhenResumptionIsOff() {
+        TestPki pki = new TestPki(dir, TestWorld.NOW, false);
+        MutableClock clock = new MutableClock(TestWorld.NOW);
+        TlsMaterial m = TlsMaterial.load(sessionCache(pki, true, 2, Duration.ofMinutes(10)), clock);
+        for (int i = 1; i <= 5; i++) {
+            m.remember(session(m, i));
+        }
+        assertEquals(2, m.sessionsCached(), "radius.eap.tls.sessionCacheSize bounds the cache");
+        m.remember(session(m, 6));
+        assertNotNull(m.session(sessionId(6)), "a session is resumable while its lifetime lasts");
+        clock.advance(Duration.ofMinutes(11));
+        assertNull(m.session(sessionId(6)), "radius.eap.tls.sessionLifetime ends it");
+        assertEquals(0, m.sessionsCached());
+
+        TlsMaterial off = TlsMaterial.load(sessionCache(pki, false, 2, Duration.ofMinutes(10)), clock);
+        off.remember(session(off, 1));
+        assertFalse(off.resumption());
+        assertNull(off.session(sessionId(1)), "radius.eap.tls.resumption: false keeps no session");
+        assertEquals(0, off.sessionsCached());
+    }
+
+    private static EapSettings sessionCache(TestPki pki, boolean resumption, int size, Duration lifetime) {
+        EapSettings s = EapSettings.DISABLED.withTls(List.of(pki.trustedCas), pki.server.certFile(), pki.server.keyFile());
+        return new EapSettings(s.enabled(), s.trustedCaFiles(), s.crlFiles(), s.crlUrls(), s.crlRefresh(),
+                s.fragmentSize(), s.minVersion(), s.serverCertificate(), s.serverKey(), resumption, size, lifetime,
+                s.maxConversations(), s.conversationTimeout(), s.tlsThreads(), s.tlsQueue(), s.deviceIdSources(), s.ocsp(),
+                s.tlsWarmup());
+    }
+
+    private static byte[] sessionId(int n) {
+        byte[] id = new byte[32];
+        id[31] = (byte) n;
+        return id;
+    }
+
+    /** A resumable TLS 1.2 session as a finished full handshake leaves it. */
+    private static TlsSession session(TlsMaterial m, int n) {
+        SessionParameters p = new SessionParameters.Builder()
+                .setCipherSuite(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256)
+                .setNegotiatedVersion(ProtocolVersion.TLSv12)
+                .setExtendedMasterSecret(true)
+                .setMasterSecret(m.crypto.createSecret(new byte[48]))
+                .build();
+        TlsSession s = TlsUtils.importSession(sessionId(n), p);
+        assertTrue(s.isResumable());
+        return s;
+    }
+
+    /** A handshake's context as far as the signature algorithms need it: the crypto. */
+    private static org.bouncycastle.tls.TlsContext context(TlsMaterial m) {
+        return (org.bouncycastle.tls.TlsContext) java.lang.reflect.Proxy.newProxyInstance(
+                TlsMaterialTest.class.getClassLoader(), new Class<?>[]{org.bouncycastle.tls.TlsContext.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getCrypto")) {
+                        return m.crypto;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
     }
 }

@@ -6,7 +6,7 @@ import io.nacgw.certs.ServerNames;
 import io.nacgw.core.testing.Needs;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.ProfileRule;
-import io.nacgw.radius.RadiusServer;
+import io.nacgw.radius.bootstrap.RadiusServer;
 import io.nacgw.radius.TestWorld;
 import io.nacgw.radius.eap.EapSettings;
 import io.nacgw.radius.eap.Eapol;

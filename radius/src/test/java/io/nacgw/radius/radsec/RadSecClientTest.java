@@ -1,7 +1,10 @@
 package io.nacgw.radius.radsec;
 
 import io.nacgw.radius.TestWorld;
+import io.nacgw.radius.codec.RadSec;
+import io.nacgw.radius.codec.RadSecFrameDecoder;
 import io.nacgw.radius.codec.RadiusCode;
+import io.nacgw.radius.proxy.RadSecClient;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

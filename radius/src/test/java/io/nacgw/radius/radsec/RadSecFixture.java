@@ -11,7 +11,7 @@ import io.nacgw.certs.ServerNames;
 import io.nacgw.certs.ServerTlsConfig;
 import io.nacgw.certs.TlsContexts;
 import io.nacgw.radius.NasClient;
-import io.nacgw.radius.RadiusServer;
+import io.nacgw.radius.bootstrap.RadiusServer;
 import io.nacgw.radius.TestWorld;
 import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;
@@ -20,6 +20,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.nacgw.core.id.MacAddress;
+import io.nacgw.radius.proxy.RadSecClient;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

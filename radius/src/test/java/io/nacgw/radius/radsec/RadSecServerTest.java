@@ -12,7 +12,9 @@ import io.nacgw.radius.Replies;
 import io.nacgw.radius.TestWorld;
 import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;
+import io.nacgw.radius.codec.RadSec;
 import io.nacgw.radius.codec.RadiusCode;
+import io.nacgw.radius.proxy.RadSecClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -210,7 +212,7 @@ final class RadSecServerTest {
 
     @Test
     void connectionsFromOneAddress_beyondItsLimit_areRefused_otherAddressesAndTheNasStillServed() throws Exception {
-        RadSecSettings s = new RadSecSettings(true, "127.0.0.1", 0, Duration.ofMinutes(5), Duration.ofSeconds(2), 16, 2);
+        RadSecSettings s = new RadSecSettings(true, "127.0.0.1", 0, Duration.ofMinutes(5), Duration.ofSeconds(2), 16, 2, 128, 2048);
         try (RadSecFixture f = new RadSecFixture(dir, s, List.of(TestWorld.switchClient("192.0.2.1").build()),
                 Clock.systemUTC()); RadSecClient c = f.connect()) {
             List<Socket> flood = new ArrayList<>();
@@ -250,9 +252,9 @@ final class RadSecServerTest {
     @Test
     void perAddressLimit_aboveTheTotal_isRefused() {
         assertThrows(IllegalArgumentException.class,
-                () -> new RadSecSettings(true, "::", 1, Duration.ofMinutes(1), Duration.ofSeconds(1), 4, 5));
+                () -> new RadSecSettings(true, "::", 1, Duration.ofMinutes(1), Duration.ofSeconds(1), 4, 5, 128, 2048));
         assertThrows(IllegalArgumentException.class,
-                () -> new RadSecSettings(true, "::", 1, Duration.ofMinutes(1), Duration.ofSeconds(1), 4, 0));
+                () -> new RadSecSettings(true, "::", 1, Duration.ofMinutes(1), Duration.ofSeconds(1), 4, 0, 128, 2048));
     }
 
     @Test
@@ -343,6 +345,35 @@ final class RadSecServerTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> new RadSecSettings(true, "::", 1, Duration.ofMinutes(1), Duration.ofSeconds(1), 0));
         assertTrue(e.getMessage().startsWith("radius.radsec.maxConnections"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new RadSecSettings(true, "::", 1, Duration.ofMinutes(1), Duration.ofSeconds(1), 4, 4, 257, 2048));
+        assertTrue(e.getMessage().startsWith("radius.radsec.maxInFlightPerConnection"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new RadSecSettings(true, "::", 1, Duration.ofMinutes(1), Duration.ofSeconds(1), 4, 4, 0, 2048));
+        assertTrue(e.getMessage().startsWith("radius.radsec.maxInFlightPerConnection"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new RadSecSettings(true, "::", 1, Duration.ofMinutes(1), Duration.ofSeconds(1), 4, 4, 128, 64));
+        assertTrue(e.getMessage().startsWith("radius.radsec.maxInFlight "), e.getMessage());
+    }
+
+    @Test
+    void maxInFlightPerConnectionOne_pipelinedRequests_pauseReadingEachTime_andAreAllAnswered() {
+        RadSecSettings s = new RadSecSettings(true, "127.0.0.1", 0, Duration.ofMinutes(5), Duration.ofSeconds(10), 8, 8,
+                1, 1);
+        try (RadSecFixture f = new RadSecFixture(dir, s, List.of(TestWorld.switchClient("192.0.2.1").build()),
+                Clock.systemUTC()); RadSecClient c = f.connect()) {
+            List<CompletableFuture<byte[]>> answers = new ArrayList<>();
+            for (int i = 0; i < 50; i++) { // written at once: the server reads them as one stream
+                answers.add(c.send(RadiusCode.ACCESS_REQUEST, mab(TestWorld.COMPLIANT), WAIT));
+            }
+            for (CompletableFuture<byte[]> a : answers) {
+                assertEquals(RadiusCode.ACCESS_ACCEPT, a.join()[0] & 0xFF);
+            }
+            // each request filled the connection's single place: reading paused, and the answer resumed it
+            assertTrue(f.radsec.stats().readsPaused() >= 50, "paused " + f.radsec.stats().readsPaused());
+            await("no request in flight", () -> f.radsec.stats().inFlight() == 0);
+            assertEquals(RadiusCode.ACCESS_ACCEPT, accessRequest(c, TestWorld.COMPLIANT)[0] & 0xFF);
+        }
     }
 
     @Test
@@ -353,7 +384,7 @@ final class RadSecServerTest {
                     Duration.ofSeconds(1), 1);
             IllegalStateException twice = assertThrows(IllegalStateException.class, () -> f.radius.startRadSec(s, f.tls));
             assertTrue(twice.getMessage().contains("already running"), twice.getMessage());
-            try (io.nacgw.radius.RadiusServer other = io.nacgw.radius.RadiusServer.start(TestWorld.settings(),
+            try (io.nacgw.radius.bootstrap.RadiusServer other = io.nacgw.radius.bootstrap.RadiusServer.start(TestWorld.settings(),
                     List.of(TestWorld.switchClient("192.0.2.1").build()), f.world.services())) {
                 IllegalStateException inUse = assertThrows(IllegalStateException.class, () -> other.startRadSec(s, f.tls));
                 assertTrue(inUse.getMessage().contains("radius.radsec.port"), inUse.getMessage());

@@ -11,16 +11,37 @@ import io.nacgw.core.secret.Secret;
 import io.nacgw.radius.TestWorld;
 import io.nacgw.radius.codec.AttributeType;
 import io.nacgw.radius.codec.InboundPacket;
+import io.nacgw.core.id.MacAddress;
+import io.nacgw.core.testing.Needs;
+import io.nacgw.radius.NasRegistry;
+import io.nacgw.radius.RadiusSettings;
+import io.nacgw.radius.codec.RadiusCode;
+import io.nacgw.radius.codec.ServicePort;
+import io.nacgw.radius.eap.EapSettings;
+import io.nacgw.radius.proxy.ProxySettings;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,8 +49,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Overload is shed at the front, before parsing and cryptography; a reply the NAS's Proxy-State makes too large is a
- * counted drop with one rate-limited line, not an error with a stack trace.
+ * Overload is shed at the front, before parsing and cryptography; each channel's receive buffer is sized to the
+ * measured service rate; a reply the NAS's Proxy-State makes too large is a counted drop with one rate-limited line,
+ * not an error with a stack trace.
  */
 final class AdmissionTest {
 
@@ -115,5 +137,66 @@ final class AdmissionTest {
         for (ILoggingEvent e : logs.list) {
             assertNull(e.getThrowableProxy(), "stack trace: " + e.getFormattedMessage());
         }
+    }
+
+    @Test
+    void queueDelay_onARealEpollSocket_resizesTheReceiveBuffer_whenAMeasuringWindowOfTheTickerCloses() throws Exception {
+        Needs.that(Epoll.isAvailable(), "Netty's native epoll transport (Linux; " + Epoll.unavailabilityCause() + ")");
+        // every reading of the ticker advances it 10 us, so each read loop (one request) takes 10 us of event-loop
+        // time: a service rate of 100,000/s, whatever the machine's load; the test alone moves it across the window
+        AtomicLong ticker = new AtomicLong();
+        LongSupplier tick = () -> ticker.addAndGet(TimeUnit.MICROSECONDS.toNanos(10));
+        RadiusSettings settings = TestWorld.settings().withMaxQueueDelay(Duration.ofMillis(1));
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try (TestWorld world = new TestWorld();
+             ServerComponents components = new ServerComponents(settings, EapSettings.DISABLED, ProxySettings.NONE,
+                     NasRegistry.of(List.of(TestWorld.switchClient("127.0.0.1").build())), world.services(), null,
+                     tick);
+             DatagramSocket nas = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            Channel auth = new Bootstrap().group(group).channel(EpollDatagramChannel.class)
+                    .option(ChannelOption.SO_RCVBUF, settings.receiveBufferBytes())
+                    .handler(components.initializer(ServicePort.AUTH))
+                    .bind("127.0.0.1", 0).sync().channel();
+            nas.setSoTimeout(10_000);
+            int opened = receiveBuffer(auth);
+            int requests = 300; // at least ReceiveQueue.MIN_SAMPLES, one at a time: one read loop each
+            for (int i = 0; i < requests; i++) {
+                assertAccepted(nas, auth, i & 0xFF);
+            }
+            assertEquals(opened, receiveBuffer(auth), "6 ms of ticker time: the measuring window is still open");
+            ticker.addAndGet(ReceiveQueue.WINDOW_NANOS);
+            assertAccepted(nas, auth, 77); // the read loop that closes the window
+            // 301 requests in 301 x 10 us: 100,000/s; 1 ms of it is 100 datagrams of 1 KiB, which Linux doubles
+            int expected = 100 * ReceiveQueue.BYTES_PER_DATAGRAM;
+            assertEquals(2 * expected, receiveBuffer(auth), "sized to radius.maxQueueDelay (opened with " + opened + ")");
+            assertEquals(requests + 1, components.counters().accepts.sum());
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /**
+     * Sends a MAB request for the compliant device, checks it is accepted, and waits until the read loop that answered
+     * it has ended: the next request is then read by a loop of its own.
+     */
+    private static void assertAccepted(DatagramSocket nas, Channel auth, int id) throws Exception {
+        MacAddress mac = TestWorld.COMPLIANT;
+        byte[] request = RequestBuilder.access(id).text(AttributeType.USER_NAME, mac.toHex12())
+                .text(AttributeType.CALLING_STATION_ID, mac.toRfc3580())
+                .integer(AttributeType.SERVICE_TYPE, AttributeType.SERVICE_TYPE_CALL_CHECK)
+                .pap(mac.toHex12()).build(Secret.of(TestWorld.SECRET));
+        nas.send(new DatagramPacket(request, request.length, auth.localAddress()));
+        DatagramPacket reply = new DatagramPacket(new byte[4096], 4096);
+        nas.receive(reply);
+        assertEquals(RadiusCode.ACCESS_ACCEPT, reply.getData()[0]);
+        receiveBuffer(auth);
+    }
+
+    /**
+     * SO_RCVBUF as the channel's event loop sees it: the task runs after the read loop that sent the last reply has
+     * ended (and resized the buffer), so nothing races the check.
+     */
+    private static int receiveBuffer(Channel ch) throws Exception {
+        return ch.eventLoop().submit(() -> ch.config().getOption(ChannelOption.SO_RCVBUF)).get();
     }
 }

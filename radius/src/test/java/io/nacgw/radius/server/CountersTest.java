@@ -68,6 +68,14 @@ final class CountersTest {
     }
 
     @Test
+    void drop_withoutASource_isWarnedWithItsDetail_andNoPeer() {
+        Counters c = new Counters(new MutableClock(Instant.EPOCH));
+        c.drop(DropReason.COA_QUEUE_FULL, null, "CoA trigger queue full: device change of d1 set aside");
+        assertEquals(List.of("dropped 1 for coa_queue_full since the last warning; latest: CoA trigger queue full: "
+                + "device change of d1 set aside"), warnings());
+    }
+
+    @Test
     void logs_atDebug_neverContainTheSecret() {
         Logger radius = (Logger) LoggerFactory.getLogger("io.nacgw.radius");
         Level old = radius.getLevel();

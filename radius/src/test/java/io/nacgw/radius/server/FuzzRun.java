@@ -10,6 +10,7 @@ import io.nacgw.radius.audit.AuditSink;
 import io.nacgw.radius.codec.AttributeType;
 import io.nacgw.radius.codec.RadiusCode;
 import io.nacgw.radius.codec.RadiusCrypto;
+import io.nacgw.radius.codec.ServicePort;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;

@@ -3,6 +3,7 @@ package io.nacgw.radius.server;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.NasRegistry;
 import io.nacgw.radius.TestWorld;
+import io.nacgw.radius.codec.ServicePort;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -1,4 +1,4 @@
-package io.nacgw.radius;
+package io.nacgw.radius.server;
 
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.radius.codec.Attribute;
@@ -64,7 +64,7 @@ public final class DebugTrace {
     private volatile Session session;
     private long nextId = 1;
 
-    public DebugTrace(Clock clock) {
+    DebugTrace(Clock clock) {
         this.clock = clock;
     }
 
@@ -139,7 +139,7 @@ public final class DebugTrace {
     }
 
     /** True when a session runs and {@code r} matches it: the request path's only cost when tracing is off. */
-    public boolean wants(RadiusRequest r) {
+    boolean wants(RadiusRequest r) {
         Session s = session;
         if (s == null) {
             return false;
@@ -169,7 +169,7 @@ public final class DebugTrace {
      * Records one traced request (call only when {@link #wants} said so): the packet, the identity found, the rules
      * (the profile's explanation, null when no profile decided) and the answer.
      */
-    public void record(RadiusRequest r, int answerCode, List<Attribute> answer, String method, String identity,
+    void record(RadiusRequest r, int answerCode, List<Attribute> answer, String method, String identity,
                        String deviceId, String profile, String verdict, List<String> reasons, String rules) {
         Session s = session();
         if (s == null) {
@@ -197,7 +197,7 @@ public final class DebugTrace {
      * Acct-Session-Id: created"), what was stored ({@code stored}), and the answer ({@code answer}: the response
      * code's name, or why there is none).
      */
-    public void recordAccounting(RadiusRequest r, String session, String stored, String answer) {
+    void recordAccounting(RadiusRequest r, String session, String stored, String answer) {
         Session s = session();
         if (s == null) {
             return;

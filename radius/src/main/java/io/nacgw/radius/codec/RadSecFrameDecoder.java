@@ -1,6 +1,5 @@
-package io.nacgw.radius.radsec;
+package io.nacgw.radius.codec;
 
-import io.nacgw.radius.codec.RadiusCrypto;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -14,11 +13,11 @@ import java.util.List;
  * closed. A stream that ends in the middle of a packet is reported to {@link Listener#truncated}. One instance per
  * connection.
  */
-final class RadSecFrameDecoder extends ByteToMessageDecoder {
+public final class RadSecFrameDecoder extends ByteToMessageDecoder {
     private static final int LENGTH_OFFSET = 2;
 
     /** What the decoder reports besides packets. */
-    interface Listener {
+    public interface Listener {
         void badLength(ChannelHandlerContext ctx, int length);
 
         void truncated(ChannelHandlerContext ctx, int bufferedBytes);
@@ -27,7 +26,7 @@ final class RadSecFrameDecoder extends ByteToMessageDecoder {
     private final Listener listener;
     private boolean failed;
 
-    RadSecFrameDecoder(Listener listener) {
+    public RadSecFrameDecoder(Listener listener) {
         this.listener = listener;
     }
 

@@ -1,6 +1,13 @@
-package io.nacgw.radius;
+package io.nacgw.radius.bootstrap;
 
 import io.nacgw.core.net.DualStack;
+import io.nacgw.core.net.KernelUdpDrops;
+import io.nacgw.radius.DecisionStats;
+import io.nacgw.radius.NasClient;
+import io.nacgw.radius.NasRegistry;
+import io.nacgw.radius.RadiusServices;
+import io.nacgw.radius.RadiusSettings;
+import io.nacgw.radius.RadiusStats;
 import io.nacgw.radius.audit.AuditRecord;
 import io.nacgw.radius.eap.EapSettings;
 import io.nacgw.radius.eap.EapStats;
@@ -9,9 +16,10 @@ import io.nacgw.radius.proxy.RadiusProxy;
 import io.nacgw.radius.radsec.RadSecServer;
 import io.nacgw.radius.radsec.RadSecSettings;
 import io.nacgw.certs.ServerTls;
+import io.nacgw.radius.server.DebugTrace;
 import io.nacgw.radius.server.ServerComponents;
 import io.nacgw.radius.server.SessionEndListener;
-import io.nacgw.radius.server.ServicePort;
+import io.nacgw.radius.codec.ServicePort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;

@@ -1,4 +1,4 @@
-package io.nacgw.radius.radsec;
+package io.nacgw.radius.codec;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;

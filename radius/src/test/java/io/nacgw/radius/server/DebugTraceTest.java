@@ -1,4 +1,4 @@
-package io.nacgw.radius;
+package io.nacgw.radius.server;
 
 import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.testing.MutableClock;

@@ -1,4 +1,4 @@
-package io.nacgw.radius;
+package io.nacgw.core.net;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,17 +9,18 @@ import java.util.Set;
 /**
  * Datagrams the kernel dropped because a socket's receive buffer was full, read from {@code /proc/net/udp} and
  * {@code /proc/net/udp6} (the last column, {@code drops}) for the sockets bound to the given local ports. Netty does
- * not expose SO_RXQ_OVFL, and these files are what {@code ss -uamn} and {@code netstat -su} read too. Elsewhere than
+ * not expose SO_RXQ_OVFL, and these files are what {@code ss -uamn} and {@code netstat -su} read too. Used by the RADIUS
+ * server (its shed load) and the load generator (answers its own sockets failed to take in). Elsewhere than
  * Linux, 0.
  */
-final class KernelUdpDrops {
+public final class KernelUdpDrops {
     private static final List<Path> TABLES = List.of(Path.of("/proc/net/udp"), Path.of("/proc/net/udp6"));
 
     private KernelUdpDrops() {
     }
 
     /** The sum over every socket of these ports (all SO_REUSEPORT channels of both address families). */
-    static long of(Set<Integer> ports) {
+    public static long of(Set<Integer> ports) {
         long sum = 0;
         for (Path table : TABLES) {
             try {
@@ -32,7 +33,7 @@ final class KernelUdpDrops {
     }
 
     /** Parses one table: {@code sl local_address rem_address st ... inode ref pointer drops}, a header line first. */
-    static long of(List<String> lines, Set<Integer> ports) {
+    public static long of(List<String> lines, Set<Integer> ports) {
         long sum = 0;
         for (int i = 1; i < lines.size(); i++) {
             String[] f = lines.get(i).trim().split("\\s+");

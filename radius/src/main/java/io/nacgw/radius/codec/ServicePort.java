@@ -1,6 +1,5 @@
-package io.nacgw.radius.server;
+package io.nacgw.radius.codec;
 
-import io.nacgw.radius.codec.RadiusCode;
 
 /** The two UDP services and the RadSec stream, and the request codes each accepts. */
 public enum ServicePort {
@@ -23,7 +22,7 @@ public enum ServicePort {
     }
 
     /** True for the codes this port serves. */
-    public boolean allows(int code) {
+    boolean allows(int code) {
         if (code == RadiusCode.STATUS_SERVER) {
             return true;
         }

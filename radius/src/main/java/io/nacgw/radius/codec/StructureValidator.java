@@ -1,11 +1,6 @@
-package io.nacgw.radius.server;
+package io.nacgw.radius.codec;
 
 import io.nacgw.radius.DropReason;
-import io.nacgw.radius.codec.AttributeType;
-import io.nacgw.radius.codec.DropSink;
-import io.nacgw.radius.codec.InboundPacket;
-import io.nacgw.radius.codec.RadiusCode;
-import io.nacgw.radius.codec.RadiusCrypto;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;

@@ -1,12 +1,14 @@
-package io.nacgw.radius.radsec;
+package io.nacgw.radius.proxy;
 
 import io.nacgw.certs.ClientTls;
 import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;
+import io.nacgw.radius.codec.RadSec;
+import io.nacgw.radius.codec.RadSecFrameDecoder;
 import io.nacgw.radius.codec.RadiusCode;
 import io.nacgw.radius.codec.RadiusCodec;
 import io.nacgw.radius.codec.RadiusCrypto;
-import io.nacgw.radius.server.StructureValidator;
+import io.nacgw.radius.codec.StructureValidator;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -265,7 +267,7 @@ public final class RadSecClient implements AutoCloseable {
     }
 
     /** Writes raw bytes on the TLS stream (tests of a server's handling of broken streams). */
-    ChannelFuture writeRaw(byte[] bytes) {
+    public ChannelFuture writeRaw(byte[] bytes) {
         return channel.writeAndFlush(Unpooled.wrappedBuffer(bytes));
     }
 

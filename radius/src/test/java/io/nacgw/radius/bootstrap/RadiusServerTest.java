@@ -1,4 +1,4 @@
-package io.nacgw.radius;
+package io.nacgw.radius.bootstrap;
 
 import io.nacgw.core.device.ComplianceState;
 import io.nacgw.core.device.DeviceRecord;
@@ -7,6 +7,11 @@ import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.secret.Secret;
 import io.nacgw.core.service.IndexSettings;
 import io.nacgw.core.testing.Needs;
+import io.nacgw.radius.DropReason;
+import io.nacgw.radius.RadiusSettings;
+import io.nacgw.radius.Replies;
+import io.nacgw.radius.RequestBuilder;
+import io.nacgw.radius.TestWorld;
 import io.nacgw.radius.codec.AttributeType;
 import io.nacgw.radius.codec.RadiusCode;
 import io.netty.channel.epoll.Epoll;
@@ -86,28 +91,21 @@ final class RadiusServerTest {
     }
 
     @Test
-    void receiveBuffer_startsAtTheConfiguredSize_thenHoldsMaxQueueDelayWorthAtTheMeasuredRate() throws Exception {
+    void receiveBuffer_startsAtTheConfiguredSize() throws Exception {
         Needs.that(Epoll.isAvailable(), "Netty's native epoll transport (Linux; " + Epoll.unavailabilityCause() + ")");
         try (TestWorld world = new TestWorld();
              RadiusServer server = RadiusServer.start(TestWorld.settings().withTransport(true, 1)
                              .withMaxQueueDelay(java.time.Duration.ofMillis(1)),
                      List.of(TestWorld.switchClient("127.0.0.1").build()), world.services())) {
-            io.netty.channel.Channel auth = server.channels().get(0);
             long rmemMax = Long.parseLong(java.nio.file.Files.readString(
                     java.nio.file.Path.of("/proc/sys/net/core/rmem_max")).trim());
-            int opened = auth.config().getOption(io.netty.channel.ChannelOption.SO_RCVBUF);
-            assertTrue(opened >= Math.min(RadiusSettings.DEFAULTS.receiveBufferBytes(), rmemMax),
-                    "radius.receiveBufferBytes applied to the socket: " + opened);
-            long start = System.nanoTime();
-            for (int i = 0; i < 300; i++) { // enough to measure the rate it serves at
-                assertAccepted(server, i & 0xFF, TestWorld.COMPLIANT);
+            for (io.netty.channel.Channel ch : server.channels()) {
+                int opened = ch.config().getOption(io.netty.channel.ChannelOption.SO_RCVBUF);
+                assertTrue(opened >= Math.min(RadiusSettings.DEFAULTS.receiveBufferBytes(), rmemMax),
+                        "radius.receiveBufferBytes applied to the socket: " + opened);
             }
-            long measuring = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            Thread.sleep(Math.max(0, 1_100 - measuring)); // at least one whole measuring window
-            assertAccepted(server, 77, TestWorld.COMPLIANT); // ends a window: the buffer is resized
-            int sized = auth.config().getOption(io.netty.channel.ChannelOption.SO_RCVBUF);
-            // 1 ms at the rate one core serves is a few dozen datagrams: the 64 KiB floor, far below what it opened with
-            assertTrue(sized * 4 < opened, "sized to radius.maxQueueDelay: " + sized + " (opened with " + opened + ")");
+            // sized to radius.maxQueueDelay at the measured rate once a window closes: AdmissionTest drives the
+            // window with its own ticker on a real epoll socket
         }
     }
 

@@ -1,4 +1,4 @@
-package io.nacgw.radius;
+package io.nacgw.core.net;
 
 import org.junit.jupiter.api.Test;
 

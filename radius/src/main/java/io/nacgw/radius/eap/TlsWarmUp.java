@@ -1,0 +1,262 @@
+package io.nacgw.radius.eap;
+
+import io.nacgw.certs.ClientChainVerifier;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.tls.Certificate;
+import org.bouncycastle.tls.CertificateEntry;
+import org.bouncycastle.tls.CertificateRequest;
+import org.bouncycastle.tls.DefaultTlsClient;
+import org.bouncycastle.tls.HashAlgorithm;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.SignatureAlgorithm;
+import org.bouncycastle.tls.SignatureAndHashAlgorithm;
+import org.bouncycastle.tls.TlsAuthentication;
+import org.bouncycastle.tls.TlsClientProtocol;
+import org.bouncycastle.tls.TlsCredentials;
+import org.bouncycastle.tls.TlsServerCertificate;
+import org.bouncycastle.tls.crypto.TlsCertificate;
+import org.bouncycastle.tls.crypto.TlsCrypto;
+import org.bouncycastle.tls.crypto.TlsCryptoParameters;
+import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * The start-up JIT warm-up of EAP-TLS ({@code radius.eap.tls.warmup}): full handshakes in memory, TLS 1.2 and 1.3 in
+ * turn, between the gateway's own server side ({@link TlsConversation} over a copy of its {@link TlsMaterial}: the
+ * same server key, chain and crypto classes) and a bctls client presenting device certificates from a CA made for
+ * the purpose and forgotten after. A fresh JVM spends several times the warm CPU on its first thousand handshakes
+ * (interpreted and C1-compiled elliptic-curve arithmetic); this pays it before the first supplicant does. The copy
+ * trusts only the throw-away CA and keeps no sessions, so nothing reaches the real trust, session cache or
+ * certificate cache, and no conversation, decision or audit line exists. Runs on its caller's thread (a daemon
+ * thread started by {@link EapServer}, never an event loop) until the time is up, it is stopped, or a handshake
+ * fails.
+ */
+final class TlsWarmUp {
+    private static final Logger log = LoggerFactory.getLogger(TlsWarmUp.class);
+    /** Device certificates the warm-up's client takes in turn (the first of each is checked in full). */
+    static final int DEVICES = 16;
+    /** A bound on the handshakes whatever the time: well past the point where the JIT has compiled the path. */
+    static final int MAX_HANDSHAKES = 20_000;
+    /** The EAP-TLS fragment size the warm-up's server uses (the default of radius.eap.tls.fragmentSize). */
+    private static final int FRAGMENT = 1000;
+
+    /** What a warm-up did: handshakes completed, and the failure that ended it early (null when none). */
+    record Result(int handshakes, Duration elapsed, String failure) {
+    }
+
+    private final TlsMaterial material;
+    private final X509Certificate ca;
+    private final X509Certificate[] devices = new X509Certificate[DEVICES];
+    private final AsymmetricKeyParameter[] deviceKeys = new AsymmetricKeyParameter[DEVICES];
+    private final BcTlsCrypto clientCrypto = new BcTlsCrypto(new SecureRandom());
+
+    /** A warm-up of {@code real}'s server side, with a new throw-away CA and its device certificates. */
+    TlsWarmUp(TlsMaterial real, Clock clock) {
+        try {
+            KeyPair caKeys = ec();
+            Instant now = clock.instant();
+            String name = "CN=nacgw EAP-TLS warm-up CA " + UUID.randomUUID();
+            this.ca = issue(name, caKeys.getPublic(), name, caKeys, now, null);
+            for (int i = 0; i < DEVICES; i++) {
+                KeyPair k = ec();
+                devices[i] = issue("CN=warm-up device " + i, k.getPublic(), name, caKeys, now,
+                        "IntuneDeviceId://" + UUID.randomUUID());
+                deviceKeys[i] = PrivateKeyFactory.createKey(k.getPrivate().getEncoded());
+            }
+        } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IllegalStateException("the EAP-TLS warm-up could not make its throw-away CA", e);
+        }
+        this.material = real.forWarmUp(ClientChainVerifier.trusting(List.of(ca), clock));
+    }
+
+    /** The throw-away CA (tests: the real material must not trust it). */
+    X509Certificate ca() {
+        return ca;
+    }
+
+    /**
+     * Runs handshakes until {@code budget} has passed on {@code nanoTime}, {@code stopped} says so, or
+     * {@link #MAX_HANDSHAKES}; stops at the first handshake that fails.
+     */
+    Result run(Duration budget, LongSupplier nanoTime, BooleanSupplier stopped) {
+        long start = nanoTime.getAsLong();
+        long end = start + budget.toNanos();
+        int done = 0;
+        String failure = null;
+        while (done < MAX_HANDSHAKES && !stopped.getAsBoolean() && nanoTime.getAsLong() - end < 0) {
+            boolean tls13 = material.tls13Only || done % 2 == 1;
+            try {
+                handshake(done % DEVICES, tls13);
+                done++;
+            } catch (IOException | MalformedEapException | RuntimeException e) {
+                failure = (tls13 ? "TLS 1.3: " : "TLS 1.2: ") + e.getMessage();
+                log.warn("EAP-TLS warm-up stopped after {} handshakes: {}", done, failure);
+                break;
+            }
+        }
+        return new Result(done, Duration.ofNanos(nanoTime.getAsLong() - start), failure);
+    }
+
+    /** One conversation, the client's flights whole, the server's in fragments acknowledged one by one. */
+    private void handshake(int device, boolean tls13) throws IOException, MalformedEapException {
+        TlsConversation server = new TlsConversation(material);
+        Client client = new Client(device, tls13);
+        TlsClientProtocol protocol = new TlsClientProtocol();
+        ByteArrayOutputStream in = new ByteArrayOutputStream();
+        try {
+            protocol.connect(client);
+            byte[] response = flight(protocol);
+            for (int round = 0; round < 64; round++) {
+                TlsConversation.Step step = server.onResponse(response, FRAGMENT);
+                if (step.kind() == TlsConversation.Step.Kind.FAILED) {
+                    throw new IllegalStateException(step.reason() + ": " + step.detail());
+                }
+                if (step.kind() == TlsConversation.Step.Kind.DONE) {
+                    if (!client.done || server.clientChain() == null) {
+                        throw new IllegalStateException("the server ended before both sides completed");
+                    }
+                    return;
+                }
+                byte[] d = step.typeData();
+                int flags = d[0] & 0xFF;
+                int off = (flags & TlsConversation.FLAG_LENGTH) != 0 ? 5 : 1;
+                in.write(d, off, d.length - off);
+                if ((flags & TlsConversation.FLAG_MORE) != 0) {
+                    response = new byte[]{0}; // ACK
+                    continue;
+                }
+                protocol.offerInput(in.toByteArray());
+                in.reset();
+                response = flight(protocol);
+            }
+            throw new IllegalStateException("no end after 64 rounds");
+        } finally {
+            server.close();
+            protocol.close();
+        }
+    }
+
+    /** The client's pending output as one EAP-TLS response (no flags: the whole flight; empty: an ACK). */
+    private static byte[] flight(TlsClientProtocol protocol) {
+        byte[] f = new byte[1 + protocol.getAvailableOutputBytes()];
+        protocol.readOutput(f, 1, f.length - 1);
+        return f;
+    }
+
+    /** The signature of every device certificate's key (P-256). */
+    static final SignatureAndHashAlgorithm ECDSA_SHA256 =
+            SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa);
+
+    /** A client Certificate message holding {@code device} alone, shaped for the TLS version. */
+    static Certificate deviceChain(TlsCrypto crypto, X509Certificate device, CertificateRequest request, boolean tls13)
+            throws IOException {
+        TlsCertificate cert;
+        try {
+            cert = crypto.createCertificate(device.getEncoded());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IOException(e);
+        }
+        return tls13
+                ? new Certificate(request.getCertificateRequestContext(), new CertificateEntry[]{new CertificateEntry(cert, null)})
+                : new Certificate(new TlsCertificate[]{cert});
+    }
+
+    private static KeyPair ec() throws GeneralSecurityException {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        return g.generateKeyPair();
+    }
+
+    /** A CA certificate ({@code uri} null) or a device certificate with clientAuth and the SAN URI; valid a day. */
+    private static X509Certificate issue(String subject, java.security.PublicKey key, String issuer, KeyPair issuerKeys,
+                                         Instant now, String uri)
+            throws GeneralSecurityException, IOException, org.bouncycastle.operator.OperatorCreationException {
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuer),
+                new BigInteger(64, new SecureRandom()).add(BigInteger.ONE), Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(Duration.ofDays(1))), new X500Name(subject), key);
+        if (uri == null) {
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        } else {
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            b.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, uri)));
+        }
+        return new JcaX509CertificateConverter().getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
+    }
+
+    /** The warm-up's supplicant: one device certificate, ECDSA with SHA-256; it trusts whatever server it meets. */
+    private final class Client extends DefaultTlsClient implements TlsAuthentication {
+        private final int device;
+        private final boolean tls13;
+        boolean done;
+
+        Client(int device, boolean tls13) {
+            super(clientCrypto);
+            this.device = device;
+            this.tls13 = tls13;
+        }
+
+        @Override
+        protected ProtocolVersion[] getSupportedVersions() {
+            return tls13 ? ProtocolVersion.TLSv13.only() : ProtocolVersion.TLSv12.only();
+        }
+
+        @Override
+        public TlsAuthentication getAuthentication() {
+            return this;
+        }
+
+        @Override
+        public void notifyServerCertificate(TlsServerCertificate serverCertificate) {
+            // the gateway's own certificate, in memory: nothing to check
+        }
+
+        @Override
+        public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
+            return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), clientCrypto, deviceKeys[device],
+                    deviceChain(clientCrypto, devices[device], request, tls13), ECDSA_SHA256);
+        }
+
+        @Override
+        public void notifyHandshakeComplete() throws IOException {
+            super.notifyHandshakeComplete();
+            done = true;
+        }
+    }
+}

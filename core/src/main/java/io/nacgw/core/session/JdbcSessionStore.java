@@ -21,11 +21,14 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@link SessionStore} over JDBC (embedded SQLite or PostgreSQL) on the compliance store's database and pool
@@ -91,7 +94,7 @@ final class JdbcSessionStore implements SessionStore {
     private final String node;
     private final CoaClaims claims;
     /** Statements the Accept path and the fold-in run (tests count them per Accept). */
-    private final java.util.concurrent.atomic.LongAdder statementsRun = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder statementsRun = new LongAdder();
 
     private JdbcSessionStore(StoreDatabase db, Clock clock, String node) {
         this.db = db;
@@ -401,7 +404,7 @@ final class JdbcSessionStore implements SessionStore {
 
     private static List<Long> distinctMacs(List<Authorization> batch) {
         List<Long> macs = new ArrayList<>(batch.size());
-        java.util.Set<Long> seen = new java.util.HashSet<>();
+        Set<Long> seen = new HashSet<>();
         for (Authorization a : batch) {
             if (a.mac() != null && seen.add(a.mac().value())) {
                 macs.add(a.mac().value());
@@ -420,7 +423,7 @@ final class JdbcSessionStore implements SessionStore {
             return;
         }
         List<Long> macs = distinctMacs(acceptOnly);
-        java.util.Set<String> accounted = new java.util.HashSet<>();
+        Set<String> accounted = new HashSet<>();
         for (int from = 0; from < macs.size(); from += MAX_LOOKUP_KEYS) {
             List<Long> chunk = macs.subList(from, Math.min(macs.size(), from + MAX_LOOKUP_KEYS));
             PreparedStatement ps = st.prepare("SELECT nas_id, mac FROM nas_sessions WHERE mac IN ("
@@ -434,7 +437,7 @@ final class JdbcSessionStore implements SessionStore {
                 }
             }
         }
-        java.util.Set<String> done = new java.util.HashSet<>();
+        Set<String> done = new HashSet<>();
         for (Authorization a : acceptOnly) {
             String key = a.nas().id() + '\0' + a.mac().value();
             if (accounted.contains(key) && done.add(key)) {
@@ -499,7 +502,7 @@ final class JdbcSessionStore implements SessionStore {
     /** The batch's new Accept-only rows, sent as one JDBC batch (before a statement that needs one of them). */
     private final class Inserts {
         private final Statements st;
-        private final java.util.Set<Long> pendingMacs = new java.util.HashSet<>();
+        private final Set<Long> pendingMacs = new HashSet<>();
         private int pending;
 
         Inserts(Statements st) {

@@ -116,7 +116,7 @@ final class TlsWarmUp {
         int done = 0;
         String failure = null;
         while (done < MAX_HANDSHAKES && !stopped.getAsBoolean() && nanoTime.getAsLong() - end < 0) {
-            boolean tls13 = material.tls13Only || done % 2 == 1;
+            boolean tls13 = material.tls13Only || (done & 1) != 0;
             try {
                 handshake(done % DEVICES, tls13);
                 done++;

@@ -65,8 +65,6 @@ describe() {
   echo "$NAS NAS stand-ins (ACK at once), $SESSIONS accounted sessions, a bulk request flipping $BULK devices, then"
   echo "$PUTS single PUTs with curl; default CoA limits (100/s and 32 outstanding per NAS). Medians of $RUNS run(s),"
   echo "modes alternated within each run; every CoA arrived exactly once and was acknowledged (checked)."
-  echo "**Taken under load** (a shared 2-core machine with other builds running): compare the rows with each other,"
-  echo "not with a quiet machine; the integrator re-runs it on one."
   echo
   echo "| mode | bulk: first commit -> last CoA (ms) | bulk: last commit -> last CoA (ms) | PUT p50 (ms) | PUT p99 (ms) | PUT max (ms) | duplicates |"
   echo "|---|---:|---:|---:|---:|---:|---:|"

@@ -1,7 +1,5 @@
 package io.nacgw.radius.eap;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.nacgw.certs.ClientChainVerifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -24,7 +22,6 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Vector;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -61,12 +57,12 @@ final class TlsMaterial {
     private final Certificate chain13;
     private final AtomicReference<ClientChainVerifier> verifier;
     private final Vector<X500Name> authorities;
-    private final Cache<ByteBuffer, TlsSession> sessions;
+    private final SessionCache sessions;
     /** The signature algorithms of every CertificateRequest: they depend on {@link #crypto} alone. */
     private volatile Vector<?> signatureAlgorithms;
 
     private TlsMaterial(TlsCrypto crypto, BcTlsCrypto signerCrypto, AsymmetricKeyParameter key, List<byte[]> chain,
-                        ClientChainVerifier verifier, boolean tls13Only, Cache<ByteBuffer, TlsSession> sessions) {
+                        ClientChainVerifier verifier, boolean tls13Only, SessionCache sessions) {
         this.crypto = crypto;
         this.signerCrypto = signerCrypto;
         this.key = key;
@@ -117,12 +113,7 @@ final class TlsMaterial {
         }
         List<byte[]> chain = readChain(s.serverCertificate());
         AsymmetricKeyParameter key = readKey(s.serverKey());
-        Cache<ByteBuffer, TlsSession> sessions = s.resumption() ? Caffeine.newBuilder()
-                .maximumSize(s.sessionCacheSize())
-                .expireAfterWrite(s.sessionLifetime())
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-                .executor(Runnable::run)
-                .build() : null;
+        SessionCache sessions = s.resumption() ? new SessionCache(s.sessionCacheSize(), s.sessionLifetime(), clock) : null;
         return new TlsMaterial(crypto, signerCrypto, key, chain, v, "1.3".equals(s.minVersion()), sessions);
     }
 
@@ -208,18 +199,18 @@ final class TlsMaterial {
     }
 
     TlsSession session(byte[] id) {
-        return sessions == null || id == null || id.length == 0 ? null : sessions.getIfPresent(ByteBuffer.wrap(id.clone()));
+        return sessions == null || id == null || id.length == 0 ? null : sessions.get(id);
     }
 
     void remember(TlsSession s) {
         if (sessions != null && s != null && s.isResumable()) {
-            sessions.put(ByteBuffer.wrap(s.getSessionID().clone()), s);
+            sessions.put(s.getSessionID(), s);
         }
     }
 
     void forget(byte[] id) {
         if (sessions != null && id != null) {
-            sessions.invalidate(ByteBuffer.wrap(id.clone()));
+            sessions.remove(id);
         }
     }
 
@@ -227,7 +218,6 @@ final class TlsMaterial {
         if (sessions == null) {
             return 0;
         }
-        sessions.cleanUp();
-        return sessions.estimatedSize();
+        return sessions.size();
     }
 }

@@ -135,6 +135,25 @@ final class TlsMaterialTest {
         assertEquals(0, off.sessionsCached());
     }
 
+    @Test
+    void sessionCache_afterManyMoreSessionsThanItHolds_everyNewSessionIsResumable() {
+        // a frequency-admission cache (Caffeine) refused about half of the new sessions once more than its size had
+        // passed through: devices then got a full handshake instead of resuming their newest session
+        TestPki pki = new TestPki(dir, TestWorld.NOW, false);
+        TlsMaterial m = TlsMaterial.load(sessionCache(pki, true, 100, Duration.ofHours(1)), Clock.systemUTC());
+        for (int i = 0; i < 600; i++) {
+            m.remember(session(m, i));
+        }
+        for (int i = 1000; i < 1100; i++) {
+            m.remember(session(m, i));
+        }
+        for (int i = 1000; i < 1100; i++) {
+            assertNotNull(m.session(sessionId(i)), "the newest 100 sessions are all held (session " + i + ")");
+        }
+        assertNull(m.session(sessionId(599)), "the oldest went first");
+        assertEquals(100, m.sessionsCached());
+    }
+
     private static EapSettings sessionCache(TestPki pki, boolean resumption, int size, Duration lifetime) {
         EapSettings s = EapSettings.DISABLED.withTls(List.of(pki.trustedCas), pki.server.certFile(), pki.server.keyFile());
         return new EapSettings(s.enabled(), s.trustedCaFiles(), s.crlFiles(), s.crlUrls(), s.crlRefresh(),
@@ -145,6 +164,7 @@ final class TlsMaterialTest {
 
     private static byte[] sessionId(int n) {
         byte[] id = new byte[32];
+        id[30] = (byte) (n >> 8);
         id[31] = (byte) n;
         return id;
     }

@@ -68,6 +68,7 @@ public final class EapServer implements AutoCloseable {
     private final LongAdder expired = new LongAdder();
     private final LongAdder tlsFull = new LongAdder();
     private final LongAdder tlsResumed = new LongAdder();
+    private final LongAdder tlsResumedByTicket = new LongAdder();
     /** The start-up warm-up's outcome; done at once (no handshakes) when there is none. */
     private final CompletableFuture<TlsWarmUp.Result> warmUp = new CompletableFuture<>();
     private volatile boolean closed;
@@ -380,9 +381,12 @@ public final class EapServer implements AutoCloseable {
     private EapResult tlsDone(Conversation c, RadiusRequest r, EapPacket p) {
         EapTlsPeer peer = c.tls.peer();
         (peer.resumed() ? tlsResumed : tlsFull).increment();
+        if (peer.resumedByTicket()) {
+            tlsResumedByTicket.increment();
+        }
         X509Certificate[] chain = c.tls.clientChain();
         Map<String, String> seen = seen(c);
-        seen.put("tls", peer.version() + (peer.resumed() ? " resumed" : ""));
+        seen.put("tls", peer.version() + (peer.resumedByTicket() ? " resumed by ticket" : peer.resumed() ? " resumed" : ""));
         CertificateDeviceIds found = null;
         X509Certificate leaf = null;
         if (chain != null && chain.length > 0) {
@@ -485,11 +489,16 @@ public final class EapServer implements AutoCloseable {
     /** A snapshot of the counters. */
     public EapStats stats() {
         conversations.cleanUp();
+        SessionTickets tickets = tls == null ? null : tls.tickets();
         return new EapStats(conversations.estimatedSize(), started.sum(), challenges.sum(), authenticated.sum(),
                 rejected.sum(), unknownState.sum(), evicted.sum(), expired.sum(), tlsFull.sum(), tlsResumed.sum(),
                 tls == null ? 0 : tls.sessionsCached(), crlFetcher == null ? 0 : crlFetcher.failures(),
                 ocsp == null ? 0 : ocsp.good(), ocsp == null ? 0 : ocsp.revoked(), ocsp == null ? 0 : ocsp.unknown(),
-                ocsp == null ? 0 : ocsp.unavailable(), ocsp == null ? 0 : ocsp.requests());
+                ocsp == null ? 0 : ocsp.unavailable(), ocsp == null ? 0 : ocsp.requests(), tlsResumedByTicket.sum(),
+                tickets == null ? 0 : tickets.issued(), tickets == null ? 0 : tickets.tooLarge(),
+                tickets == null ? 0 : tickets.refused(SessionTickets.Refusal.UNKNOWN_KEY),
+                tickets == null ? 0 : tickets.refused(SessionTickets.Refusal.INVALID),
+                tickets == null ? 0 : tickets.refused(SessionTickets.Refusal.EXPIRED));
     }
 
     /** Expires idle conversations now (also happens on every access). */

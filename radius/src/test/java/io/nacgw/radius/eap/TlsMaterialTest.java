@@ -158,7 +158,7 @@ final class TlsMaterialTest {
         EapSettings s = EapSettings.DISABLED.withTls(List.of(pki.trustedCas), pki.server.certFile(), pki.server.keyFile());
         return new EapSettings(s.enabled(), s.trustedCaFiles(), s.crlFiles(), s.crlUrls(), s.crlRefresh(),
                 s.fragmentSize(), s.minVersion(), s.serverCertificate(), s.serverKey(), resumption, size, lifetime,
-                s.maxConversations(), s.conversationTimeout(), s.tlsThreads(), s.tlsQueue(), s.deviceIdSources(), s.ocsp(),
+                s.sessionTickets(), s.ticketKeyFile(), s.maxConversations(), s.conversationTimeout(), s.tlsThreads(), s.tlsQueue(), s.deviceIdSources(), s.ocsp(),
                 s.tlsWarmup());
     }
 

@@ -133,9 +133,21 @@ public final class EapServer implements AutoCloseable {
         TlsMaterial tls = settings.tlsEnabled() ? TlsMaterial.load(settings, clock) : null;
         if (settings.enabled()) {
             log.info("EAP on: {}EAP-MD5 MAB; up to {} conversations, {} idle timeout", tls != null ? "EAP-TLS (TLS "
-                    + settings.minVersion() + "+), " : "", settings.maxConversations(), settings.conversationTimeout());
+                    + settings.minVersion() + "+, " + resumption(tls) + "), " : "", settings.maxConversations(),
+                    settings.conversationTimeout());
         }
         return new EapServer(settings, tls, tlsPool, clock, macSpellings);
+    }
+
+    /** How TLS 1.2 sessions resume, for the start-up line (names the ticket keys' origin, never a key). */
+    static String resumption(TlsMaterial tls) {
+        if (!tls.resumption()) {
+            return "no resumption";
+        }
+        SessionTickets t = tls.tickets();
+        return t == null ? "resumption by session id"
+                : "resumption by session id and by ticket, ticket keys from " + t.keys().origin()
+                + (t.keys().origin().equals("random") ? " (this process only)" : "");
     }
 
     /**

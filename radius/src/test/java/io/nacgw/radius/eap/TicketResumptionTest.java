@@ -189,6 +189,15 @@ final class TicketResumptionTest {
         assertFalse(resumed.server().resumedByTicket());
     }
 
+    @Test
+    void startUpLine_namesWhereTheTicketKeysComeFrom_neverTheKey() throws Exception {
+        assertEquals("resumption by session id and by ticket, ticket keys from random (this process only)",
+                EapServer.resumption(TlsMaterial.load(settings(true, null), clock())));
+        String file = EapServer.resumption(TlsMaterial.load(settings(true, keyFile), clock()));
+        assertEquals("resumption by session id and by ticket, ticket keys from file " + keyFile, file);
+        assertEquals("resumption by session id", EapServer.resumption(TlsMaterial.load(settings(false, keyFile), clock())));
+    }
+
     /** A TLS 1.2 supplicant that offers the SessionTicket extension, presents {@link #present} with a session id. */
     private static final class Supplicant extends DefaultTlsClient implements TlsAuthentication {
         private final TestPki.Issued dev;

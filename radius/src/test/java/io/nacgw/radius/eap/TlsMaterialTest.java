@@ -133,6 +133,10 @@ final class TlsMaterialTest {
         assertFalse(off.resumption());
         assertNull(off.session(sessionId(1)), "radius.eap.tls.resumption: false keeps no session");
         assertEquals(0, off.sessionsCached());
+        assertNull(off.tickets(), "radius.eap.tls.resumption: false issues no session ticket either");
+        assertNotNull(m.tickets(), "radius.eap.tls.sessionTickets is on by default");
+        assertEquals(Duration.ofMinutes(10).toMillis(), m.tickets().keys().periodMillis(),
+                "ticket keys rotate every radius.eap.tls.sessionLifetime");
     }
 
     @Test

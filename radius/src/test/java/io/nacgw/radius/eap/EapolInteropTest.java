@@ -297,4 +297,21 @@ final class EapolInteropTest {
         assertTrue(r.output().contains("new session ticket"), r::toString);
         audit("TLS 1.2 resumed by ticket");
     }
+
+    @Test
+    void tls13_clientOfferingTickets_getsAFullTls13Handshake_andNoTicket() {
+        TestPki.Issued dev = pki.device("dev-ticket13", TestWorld.COMPLIANT_ID.canonical(), TestPki.ec());
+        EapStats before = server.eapStats();
+        // TLS 1.2 and 1.3 allowed, tickets on: the ClientHello carries the SessionTicket extension, TLS 1.3 wins
+        String network = Eapol.tls(pki, dev, false, 1398).replace("tls_disable_tlsv1_3=1",
+                "tls_disable_tlsv1_3=0 tls_disable_session_ticket=0");
+        Eapol.Run r = run(network, OTHER_MAC, 1, true);
+        assertTrue(r.success() && r.mppeOk(), r::toString);
+        assertTrue(r.output().contains("Using TLS version TLSv1.3"), r::toString);
+        EapStats after = server.eapStats();
+        assertEquals(before.tlsFull() + 2, after.tlsFull(), "TLS 1.3 is not resumed");
+        assertEquals(before.ticketsIssued(), after.ticketsIssued(), "no TLS 1.2 ticket in a TLS 1.3 handshake");
+        assertEquals(before.ticketsInvalid() + before.ticketsUnknownKey() + before.ticketsExpired(),
+                after.ticketsInvalid() + after.ticketsUnknownKey() + after.ticketsExpired());
+    }
 }

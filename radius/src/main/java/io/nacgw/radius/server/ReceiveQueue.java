@@ -12,13 +12,13 @@ import java.util.concurrent.TimeUnit;
  * time, over windows of at least {@link #WINDOW_NANOS} and {@link #MIN_SAMPLES} datagrams. Wall-clock, not the event
  * loop's busy time: the loop shares its CPU with other event loops and ports, the audit and session writers, GC and the
  * JIT, and a queue drains only at the share it gets (measured by busy time, a loop pinned with them to one CPU was
- * sized for 2-4× the rate it served, so its queue held 2-4× the bound and most answers came too late). Under overload
- * the queue never empties and the wall-clock rate is exactly the drain rate; below capacity it is the arrival rate,
- * which the loop outpaces, so a full queue drains faster than the bound. The buffer is {@code rate × maxQueueDelay ×}
- * {@link #BYTES_PER_DATAGRAM}, between {@link #MIN_BYTES} and {@code radius.receiveBufferBytes}, changed only when it
- * moves by more than a fifth. A window opens at the first datagram read after the last one closed, so an idle stretch
- * is never measured as a slow drain; one that saw fewer than {@link #MIN_SAMPLES} datagrams leaves the buffer as it is
- * (sparse traffic cannot fill it). Not thread-safe: one per channel, used on its event loop.
+ * sized for 2-5× the rate it drained, so its queue held several times the bound and most answers came too late). Under
+ * overload the queue never empties and the wall-clock rate is exactly the drain rate; below capacity it is the arrival
+ * rate, which the loop outpaces, so a full queue drains faster than the bound. The buffer is {@code rate ×
+ * maxQueueDelay ×} {@link #BYTES_PER_DATAGRAM}, between {@link #MIN_BYTES} and {@code radius.receiveBufferBytes},
+ * changed only when it moves by more than a fifth. A window opens at the first datagram read after the last one closed,
+ * so an idle stretch is never measured as a slow drain; one that saw fewer than {@link #MIN_SAMPLES} datagrams leaves
+ * the buffer as it is (sparse traffic cannot fill it). Not thread-safe: one per channel, used on its event loop.
  */
 final class ReceiveQueue {
     /**

@@ -1,10 +1,12 @@
 package io.nacgw.loadgen;
 
 /**
- * How late an event loop's fixed-rate ticker runs against its schedule: the k-th run is due at {@code first + k ×
- * period}, and what it is late by is time the loop spent elsewhere. Datagrams that arrive meanwhile wait unread in the
- * socket, and an answer is timestamped when read, so this bounds how much of a measured latency may be the
- * generator's own. Recorded into {@link Stats#loopDelay} for ticks inside the measured window. Used on one event loop.
+ * How long an event loop stays away from its fixed-rate ticker: a run is late by the time since it was due, or, when
+ * the ticker has fallen behind its schedule and runs back to back, since the previous run plus one period (a loop
+ * that needs longer than the period for one turn falls ever further behind the schedule, which is not delay of its
+ * own). Datagrams that arrive while the loop is away wait unread in the socket, and an answer is timestamped when
+ * read, so this shows how much of a measured latency may be the generator's own. Recorded into
+ * {@link Stats#loopDelay} for runs inside the measured window. Used on one event loop.
  */
 final class LoopClock {
     private final Run run;
@@ -12,6 +14,7 @@ final class LoopClock {
     private final long first;
     private final long period;
     private long runs;
+    private long previous;
 
     LoopClock(Run run, Stats stats, long firstNanos, long periodNanos) {
         this.run = run;
@@ -23,7 +26,11 @@ final class LoopClock {
     /** One run of the ticker, at {@code now}. */
     void ticked(long now) {
         long due = first + runs * period;
+        if (runs > 0 && previous + period - due > 0) {
+            due = previous + period;
+        }
         runs++;
+        previous = now;
         if (now - run.warmupEndNanos >= 0 && now - run.endNanos < 0) {
             stats.loopDelay.recordValue(Math.max(0, now - due));
         }

@@ -61,19 +61,48 @@ final class ReceiveQueue {
     static long bytes(List<String> lines, Set<Integer> ports) {
         long sum = 0;
         for (int i = 1; i < lines.size(); i++) {
-            String[] f = lines.get(i).trim().split("\\s+");
-            if (f.length < 5) {
+            String line = lines.get(i);
+            // "  sl: LOCAL_IP:PORT REMOTE_IP:PORT st TX:RX ...", fields split by spaces; no regex: ~1,000 lines a sample
+            int local = field(line, 0, 1);
+            int queues = field(line, local, 3);
+            if (local < 0 || queues < 0) {
                 continue;
             }
-            int colon = f[1].lastIndexOf(':');
-            int queues = f[4].indexOf(':');
-            if (colon < 0 || queues < 0) {
+            int portColon = line.indexOf(':', local);
+            int portEnd = line.indexOf(' ', local);
+            int queueColon = line.indexOf(':', queues);
+            int queueEnd = line.indexOf(' ', queues);
+            if (portColon < 0 || portEnd < portColon || queueColon < 0 || queueEnd < queueColon) {
                 continue;
             }
-            if (ports.contains(Integer.parseInt(f[1].substring(colon + 1), 16))) {
-                sum += Long.parseLong(f[4].substring(queues + 1), 16);
+            try {
+                if (ports.contains(Integer.parseInt(line, portColon + 1, portEnd, 16))) {
+                    sum += Long.parseLong(line, queueColon + 1, queueEnd, 16);
+                }
+            } catch (NumberFormatException e) {
+                // not a socket line
             }
         }
         return sum;
+    }
+
+    /** The start of the field {@code skip} fields after the one starting at {@code from} (skip over spaces), or -1. */
+    private static int field(String line, int from, int skip) {
+        int i = from;
+        if (i < 0) {
+            return -1;
+        }
+        for (int n = 0; n < skip; n++) {
+            while (i < line.length() && line.charAt(i) == ' ') {
+                i++;
+            }
+            while (i < line.length() && line.charAt(i) != ' ') {
+                i++;
+            }
+        }
+        while (i < line.length() && line.charAt(i) == ' ') {
+            i++;
+        }
+        return i < line.length() ? i : -1;
     }
 }

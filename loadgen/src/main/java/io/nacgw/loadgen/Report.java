@@ -54,7 +54,7 @@ public record Report(String target, String mode, String shape, boolean messageAu
      *                        read and timestamped, so its latency includes the generator's own delay
      * @param loopDelayMax    the same, maximum
      * @param rxQueueMaxBytes the most bytes waiting unread in the generator's own UDP receive buffers at one sample
-     *                        (every 50 ms over the window, /proc/net/udp {@code rx_queue}, kernel accounting bytes): 0
+     *                        (every 200 ms over the window, /proc/net/udp {@code rx_queue}, kernel accounting bytes): 0
      *                        means every answer was read as it arrived; RadSec: 0
      * @param rxQueueMeanBytes the same, mean over the samples
      */

@@ -201,7 +201,7 @@ for r in $(seq "$RUNS"); do
       log "admission $a (${rate:-no rate}) ${m}x = $offered/s offered, run $r: sent $srate/s (p99 $lag ms behind schedule)," \
         "$tput correct/s = $share% of capacity, p99 $p99 ms, $errs of the window's requests wrong or missing;" \
         "server answered $sanswered and dropped $sdropped, load generator read $greceived (its buffers dropped $gdrops," \
-        "its event loop away p99 $loop ms, at most $rxmax bytes unread): generator $verdict"
+        "its event loop away p99 $loop ms, at most $rxmax bytes unread): $verdict"
     done
     stop_nacgw
   done

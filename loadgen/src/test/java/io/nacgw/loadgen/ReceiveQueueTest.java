@@ -1,5 +1,6 @@
 package io.nacgw.loadgen;
 
+import io.nacgw.core.testing.Needs;
 import org.junit.jupiter.api.Test;
 
 import java.net.DatagramPacket;
@@ -13,7 +14,6 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 final class ReceiveQueueTest {
     private static final String HEADER = "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops";
@@ -44,7 +44,7 @@ final class ReceiveQueueTest {
 
     @Test
     void sample_seesDatagramsWaitingUnreadInASocket() throws Exception {
-        assumeTrue(Files.isReadable(Path.of("/proc/net/udp")), "Linux /proc/net/udp");
+        Needs.that(Files.isReadable(Path.of("/proc/net/udp")), "Linux /proc/net/udp");
         try (DatagramSocket unread = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
              DatagramSocket sender = new DatagramSocket()) {
             ReceiveQueue q = new ReceiveQueue(Set.of(unread.getLocalPort()));

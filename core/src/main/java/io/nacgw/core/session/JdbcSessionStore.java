@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -93,6 +92,8 @@ final class JdbcSessionStore implements SessionStore {
     /** This node's name, written as the owner of every session it records; null: no owner (one node). */
     private final String node;
     private final CoaClaims claims;
+    /** New session ids, in the order they are made (see SessionIds: inserts append to the primary key's index). */
+    private final SessionIds ids;
     /** Statements the Accept path and the fold-in run (tests count them per Accept). */
     private final LongAdder statementsRun = new LongAdder();
 
@@ -102,6 +103,7 @@ final class JdbcSessionStore implements SessionStore {
         this.engine = db.engine();
         this.clock = clock;
         this.node = node;
+        this.ids = new SessionIds(clock);
     }
 
     static JdbcSessionStore open(StoreSettings s, Clock clock, String node) {
@@ -111,10 +113,6 @@ final class JdbcSessionStore implements SessionStore {
         StoreDatabase db = StoreDatabase.open(s, "sessions", s.sessionPoolSize());
         log.info("session store open: {}{}", db.description(), node == null ? "" : " as node " + node);
         return new JdbcSessionStore(db, clock, node);
-    }
-
-    static String newId() {
-        return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
     }
 
     // ---- accounting ----
@@ -222,7 +220,7 @@ final class JdbcSessionStore implements SessionStore {
         boolean stop = e.kind() == SessionEvent.Kind.STOP;
         // an interim or stop for an unseen session: it started no later than this
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            bindRow(ps, newId(), e.nas(), e.acctSessionId(), e.nasPort(), e.nasPortId(), e.mac(), e.deviceId(),
+            bindRow(ps, ids.next(), e.nas(), e.acctSessionId(), e.nasPort(), e.nasPortId(), e.mac(), e.deviceId(),
                     e.userName(), e.framedIp(), e.classValue(), e.auditSessionId(), null, null, null, null, null, at,
                     stop ? at : null, stop ? e.terminateCause() : null, null);
             ps.executeUpdate();
@@ -512,7 +510,7 @@ final class JdbcSessionStore implements SessionStore {
         void add(Authorization a) throws SQLException {
             long at = a.at().toEpochMilli();
             PreparedStatement ps = st.prepare(INSERT);
-            bindRow(ps, newId(), a.nas(), null, a.nasPort(), a.nasPortId(), a.mac(), a.deviceId(), a.userName(), null,
+            bindRow(ps, ids.next(), a.nas(), null, a.nasPort(), a.nasPortId(), a.mac(), a.deviceId(), a.userName(), null,
                     a.classValue(), null, a.profile(), a.verdict(), a.decisionId(), at, a.expiresAt().toEpochMilli(),
                     at, null, null, a.answerHash());
             ps.addBatch();

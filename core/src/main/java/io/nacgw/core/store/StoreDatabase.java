@@ -162,6 +162,9 @@ public final class StoreDatabase implements AutoCloseable {
                 hc.addDataSourceProperty("cache_size", Long.toString(-64L * 1024));
                 hc.addDataSourceProperty("mmap_size", Long.toString(256L << 20));
                 hc.addDataSourceProperty("temp_store", "MEMORY");
+                // nacgw never asks for generated keys; left on, sqlite-jdbc matches every executed statement against a
+                // regex and runs "SELECT last_insert_rowid()" as a statement of its own after every INSERT
+                hc.addDataSourceProperty("jdbc.get_generated_keys", "false");
             }
             HikariDataSource ds;
             try {

@@ -300,6 +300,42 @@ final class JdbcSessionStoreTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgres"})
+    void sessionIdsMadeBefore_andTimeOrderedOnes_coexist(String kind) throws Exception {
+        StoreSettings settings = kind.equals("postgres") ? pg.freshSchema() : TestStores.fresh(2);
+        store = SessionStore.open(settings, clock);
+        store.recordAuthorizations(List.of(accept(A, MAC2, "d0", T0, Verdict.ALLOW)));
+        String old = "c0ffee0123456789"; // how session ids were made before: 16 hex digits, random
+        try (java.sql.Connection c = kind.equals("postgres")
+                ? java.sql.DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password())
+                : java.sql.DriverManager.getConnection(settings.jdbcUrl());
+             java.sql.PreparedStatement ps = c.prepareStatement("UPDATE nas_sessions SET id = ? WHERE mac = ?")) {
+            ps.setString(1, old);
+            ps.setLong(2, MAC2.value());
+            assertEquals(1, ps.executeUpdate());
+        }
+        clock.advance(Duration.ofSeconds(1));
+        store.recordAuthorizations(List.of(accept(A, MAC, "d1", T0.plusSeconds(1), Verdict.ALLOW)));
+        String fresh = store.activeSessionsForMac(MAC).get(0).id();
+        assertTrue(fresh.matches("[0-9a-f]{32}"), fresh);
+        assertEquals(String.format("%012x", T0.plusSeconds(1).toEpochMilli()), fresh.substring(0, 12),
+                "ordered by the store clock's millisecond");
+        // the old row is renewed by the next Accept and joined by accounting, under its own id
+        store.recordAuthorizations(List.of(accept(A, MAC2, "d2", T0.plusSeconds(2), Verdict.ALLOW)));
+        store.apply(acct(SessionEvent.Kind.START, A, "s2", T0.plusSeconds(3), MAC2, null, "d2"));
+        assertEquals(old, store.get(A.id(), "s2").orElseThrow().id());
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        String after = null;
+        for (List<Session> page; !(page = store.activeSessionsAfter(after, 1)).isEmpty(); ) {
+            seen.add(page.get(0).id());
+            after = page.get(0).id();
+        }
+        assertEquals(List.of(fresh, old), seen, "keyset pages hold both kinds, each once, in text order");
+        assertTrue(store.stop(old, T0.plusSeconds(4), null));
+        assertEquals(List.of(fresh), store.activeSessionsAfter(null, 10).stream().map(Session::id).toList());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
     void transport_isRecorded_andTheLatestRecordsTransportWins(String kind) {
         open(kind);
         NasRef overTls = new NasRef(A.id(), A.client(), A.address(), "198.51.100.4", NasTransport.RADSEC);

@@ -149,6 +149,20 @@ final class JdbcComplianceStoreTest {
         }
     }
 
+    @Test
+    void embedded_fetchesNoGeneratedKeys() throws Exception {
+        // sqlite-jdbc's default runs a regex over every statement and a query after every INSERT for them
+        try (StoreDatabase db = StoreDatabase.open(StoreSettings.embedded(dir.resolve("keys")), "t", 1);
+             java.sql.Connection c = db.connection();
+             java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("CREATE TABLE keys_probe (x INTEGER PRIMARY KEY, y TEXT)");
+            assertEquals(1, st.executeUpdate("INSERT INTO keys_probe (y) VALUES ('a')"));
+            try (java.sql.ResultSet keys = st.getGeneratedKeys()) {
+                assertFalse(keys.next(), "generated keys were fetched");
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"NORMAL", "FULL"})
     void embedded_isWalWithTheConfiguredSync_foreignKeysOn_filesOwnerOnly(String sync) throws Exception {

@@ -17,11 +17,13 @@ import io.nacgw.radius.bootstrap.RadiusServer;
 import io.nacgw.radius.coa.CoaResult;
 import io.nacgw.radius.coa.CoaSender;
 import io.nacgw.radius.coa.SessionReauthorizer;
+import io.nacgw.radius.eap.EapStats;
 import io.nacgw.sync.SyncService;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * The gateway's Prometheus metrics: index counters, sync status, decisions, latencies and JVM health. Counters are
@@ -312,6 +314,14 @@ final class GatewayMetrics implements AutoCloseable {
         counter("nacgw_eap_expired", radius, r -> r.eapStats().expired(), "EAP conversations expired (idle)");
         counter("nacgw_eap_tls_full", radius, r -> r.eapStats().tlsFull(), "Full EAP-TLS handshakes");
         counter("nacgw_eap_tls_resumed", radius, r -> r.eapStats().tlsResumed(), "Resumed EAP-TLS handshakes");
+        counter("nacgw_eap_tls_resumed_by_ticket", radius, r -> r.eapStats().tlsResumedByTicket(),
+                "Resumed EAP-TLS handshakes whose session came from a TLS 1.2 session ticket (of nacgw_eap_tls_resumed)");
+        counter("nacgw_eap_tls_tickets_issued", radius, r -> r.eapStats().ticketsIssued(), "TLS 1.2 session tickets issued");
+        counter("nacgw_eap_tls_tickets_not_issued", radius, r -> r.eapStats().ticketsNotIssued(),
+                "Session tickets sent empty: the session's client chain would not fit a ticket");
+        ticketRefusals(radius, "unknown_key", EapStats::ticketsUnknownKey);
+        ticketRefusals(radius, "invalid", EapStats::ticketsInvalid);
+        ticketRefusals(radius, "expired", EapStats::ticketsExpired);
         counter("nacgw_eap_crl_fetch_failures", radius, r -> r.eapStats().crlFetchFailures(), "Failed fetches of radius.eap.tls.crlUrls");
         counter("nacgw_eap_ocsp_good", radius, r -> r.eapStats().ocspGood(), "OCSP statuses of client certificates: good");
         counter("nacgw_eap_ocsp_revoked", radius, r -> r.eapStats().ocspRevoked(), "OCSP statuses of client certificates: revoked");
@@ -321,6 +331,13 @@ final class GatewayMetrics implements AutoCloseable {
         gauge("nacgw_eap_conversations", radius, r -> r.eapStats().conversations(), "EAP conversations held");
         gauge("nacgw_eap_tls_sessions_cached", radius, r -> r.eapStats().tlsSessionsCached(),
                 "TLS sessions held for resumption");
+    }
+
+    private void ticketRefusals(RadiusServer radius, String reason, ToLongFunction<EapStats> count) {
+        FunctionCounter.builder("nacgw_eap_tls_tickets_refused", radius, r -> count.applyAsLong(r.eapStats()))
+                .tag("reason", reason)
+                .description("Session tickets presented and not used (a full handshake followed), by reason")
+                .register(registry);
     }
 
     /** Error-Cause values of RFC 5176 §3.5 (0: a NAK without one), pre-registered so every series exists from start. */

@@ -54,7 +54,8 @@ final class GatewayEapTest {
                 + " -subj '/CN=LAPTOP-1' 2>&1\n"
                 + "printf 'subjectAltName=URI:IntuneDeviceId://" + deviceId + "\\nextendedKeyUsage=clientAuth\\n' > ext.cnf\n"
                 + "openssl x509 -req -in dev.csr -CA intune-ca.pem -CAkey ca.key -CAcreateserial -out dev.pem -days 30"
-                + " -extfile ext.cnf 2>&1\n");
+                + " -extfile ext.cnf 2>&1\n"
+                + "openssl rand -hex 32 > ticket.key && chmod 600 ticket.key\n");
         Path f = dir.resolve("nacgw.yaml");
         Files.writeString(f, """
                 api: {enabled: false}
@@ -67,6 +68,7 @@ final class GatewayEapTest {
                     enabled: true
                     tls:
                       trustedCaFiles: [%s]
+                      ticketKeyFile: %s
                       warmup: 2s
                   clients:
                     lo:
@@ -76,16 +78,22 @@ final class GatewayEapTest {
                   profiles:
                     wifi:
                       allow: {vlan: "100"}
-                """.formatted(dir.resolve("intune-ca.pem"), SECRET));
+                """.formatted(dir.resolve("intune-ca.pem"), dir.resolve("ticket.key"), SECRET));
         NacgwConfig config = new ConfigLoader().load(f, Map.of(), new Properties());
         try (Gateway g = Gateway.start(config, Clock.systemUTC())) {
             g.compliance().upsert(TestDevices.compliant(1).lastCheckIn(Instant.now()).build());
             int port = g.radius().orElseThrow().authAddress().getPort();
             Path serverCa = config.dataDir().resolve("pki/ca.pem");
-            String tls = eapol(dir, port, "02:00:00:00:00:99", "key_mgmt=IEEE8021X\neap=TLS\nidentity=\"host/LAPTOP-1\"\n"
-                    + "ca_cert=\"" + serverCa + "\"\nclient_cert=\"" + dir.resolve("dev.pem") + "\"\nprivate_key=\""
-                    + dir.resolve("dev.key") + "\"\neapol_flags=0", true);
+            // TLS 1.2 with session tickets, and one reauthentication: it resumes by the ticket (ticketKeyFile's keys)
+            String tls = Eapol.run(dir, port, SECRET, "02:00:00:00:00:99", "key_mgmt=IEEE8021X\neap=TLS\n"
+                    + "identity=\"host/LAPTOP-1\"\nca_cert=\"" + serverCa + "\"\nclient_cert=\"" + dir.resolve("dev.pem")
+                    + "\"\nprivate_key=\"" + dir.resolve("dev.key") + "\"\nphase1=\"tls_disable_tlsv1_3=1 "
+                    + "tls_disable_session_ticket=0\"\neapol_flags=0", 1, true).output();
             assertTrue(tls.contains("MPPE keys OK") && tls.contains("SUCCESS"), tls);
+            assertTrue(tls.contains("resumed=1"), tls);
+            String scrape = g.metrics().scrape();
+            assertTrue(scrape.contains("nacgw_eap_tls_resumed_by_ticket_total 1.0")
+                    && scrape.contains("nacgw_eap_tls_tickets_issued_total 1.0"), scrape);
             assertTrue(tls.contains("Value: 00313030"), "VLAN 100: " + tls);
             String mac = TestDevices.mac(1).toHex12();
             String md5 = eapol(dir, port, TestDevices.mac(1).canonical(), "key_mgmt=IEEE8021X\neap=MD5\nidentity=\""
@@ -94,7 +102,8 @@ final class GatewayEapTest {
         }
         String audit = Files.readString(config.dataDir().resolve("audit.jsonl"));
         assertTrue(audit.contains("\"method\":\"eap-tls\"") && audit.contains("\"method\":\"eap-md5\""), audit);
-        assertEquals(2, audit.lines().count(), () -> "the two conversations alone, none of the warm-up's: " + audit);
+        assertEquals(3, audit.lines().count(), () -> "the three conversations alone, none of the warm-up's: " + audit);
+        assertTrue(audit.contains("TLS 1.2 resumed by ticket"), audit);
         assertFalse(audit.contains("warm-up"), audit);
     }
 }

@@ -18,8 +18,8 @@ import java.util.List;
 public record EapConfig(Boolean enabled, Integer maxConversations, Duration conversationTimeout, TlsConfig tls) {
     public EapConfig {
         enabled = enabled != null && enabled;
-        tls = tls == null ? new TlsConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null) : tls;
+        tls = tls == null ? new TlsConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null) : tls;
     }
 
     /**
@@ -36,7 +36,8 @@ public record EapConfig(Boolean enabled, Integer maxConversations, Duration conv
     /** {@code radius.eap.tls:} EAP-TLS. */
     public record TlsConfig(List<Path> trustedCaFiles, List<Path> crlFiles, List<URI> crlUrls, Duration crlRefresh,
                             Integer fragmentSize, String minVersion, Path serverCertificate, Path serverKey,
-                            Boolean resumption, Integer sessionCacheSize, Duration sessionLifetime, Integer threads,
+                            Boolean resumption, Integer sessionCacheSize, Duration sessionLifetime,
+                            Boolean sessionTickets, Path ticketKeyFile, Integer threads,
                             Integer queue, List<String> deviceIdSources, String ocsp, URI ocspUrl,
                             Duration ocspTimeout, Boolean ocspNonce, Integer ocspCacheSize, Duration warmup) {
     }
@@ -58,6 +59,8 @@ public record EapConfig(Boolean enabled, Integer maxConversations, Duration conv
                 t.resumption() != null ? t.resumption() : d.resumption(),
                 t.sessionCacheSize() != null ? t.sessionCacheSize() : d.sessionCacheSize(),
                 t.sessionLifetime() != null ? t.sessionLifetime() : d.sessionLifetime(),
+                t.sessionTickets() != null ? t.sessionTickets() : d.sessionTickets(),
+                t.ticketKeyFile() != null ? dataDir.resolve(t.ticketKeyFile()) : d.ticketKeyFile(),
                 maxConversations != null ? maxConversations : d.maxConversations(),
                 conversationTimeout != null ? conversationTimeout : d.conversationTimeout(),
                 t.threads() != null ? t.threads() : d.tlsThreads(), t.queue() != null ? t.queue() : d.tlsQueue(),

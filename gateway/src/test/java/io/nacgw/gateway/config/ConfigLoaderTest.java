@@ -337,6 +337,16 @@ final class ConfigLoaderTest {
         assertEquals("1.3", on.minVersion());
         assertEquals(5000, on.maxConversations());
 
+        assertTrue(on.sessionTickets(), "radius.eap.tls.sessionTickets is on by default");
+        assertTrue(on.ticketKeyFile() == null, "no key file: a random key per process");
+        c = load("radius:\n  eap:\n    tls:\n      sessionTickets: false\n      ticketKeyFile: keys/ticket.key\n"
+                + MINIMAL);
+        var tickets = c.radius().eap().settings(c.dataDir(), Path.of("/s.pem"), Path.of("/s.key"));
+        assertTrue(!tickets.sessionTickets());
+        assertEquals(c.dataDir().resolve("keys/ticket.key"), tickets.ticketKeyFile());
+        String t = error("radius:\n  eap:\n    tls:\n      sessionTickets: maybe\n" + MINIMAL);
+        assertTrue(t.contains("radius.eap.tls.sessionTickets"), t);
+
         String m = error("radius:\n  eap:\n    tls:\n      minVersion: '1.1'\n" + MINIMAL);
         assertTrue(m.contains("radius.eap.tls.minVersion must be 1.2 or 1.3"), m);
         m = error("radius:\n  eap:\n    tls:\n      fragmentSize: 50\n" + MINIMAL);

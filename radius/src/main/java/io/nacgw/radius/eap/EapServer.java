@@ -68,6 +68,7 @@ public final class EapServer implements AutoCloseable {
     private final LongAdder expired = new LongAdder();
     private final LongAdder tlsFull = new LongAdder();
     private final LongAdder tlsResumed = new LongAdder();
+    private final LongAdder tlsResumedByTicket = new LongAdder();
     /** The start-up warm-up's outcome; done at once (no handshakes) when there is none. */
     private final CompletableFuture<TlsWarmUp.Result> warmUp = new CompletableFuture<>();
     private volatile boolean closed;
@@ -132,9 +133,21 @@ public final class EapServer implements AutoCloseable {
         TlsMaterial tls = settings.tlsEnabled() ? TlsMaterial.load(settings, clock) : null;
         if (settings.enabled()) {
             log.info("EAP on: {}EAP-MD5 MAB; up to {} conversations, {} idle timeout", tls != null ? "EAP-TLS (TLS "
-                    + settings.minVersion() + "+), " : "", settings.maxConversations(), settings.conversationTimeout());
+                    + settings.minVersion() + "+, " + resumption(tls) + "), " : "", settings.maxConversations(),
+                    settings.conversationTimeout());
         }
         return new EapServer(settings, tls, tlsPool, clock, macSpellings);
+    }
+
+    /** How TLS 1.2 sessions resume, for the start-up line (names the ticket keys' origin, never a key). */
+    static String resumption(TlsMaterial tls) {
+        if (!tls.resumption()) {
+            return "no resumption";
+        }
+        SessionTickets t = tls.tickets();
+        return t == null ? "resumption by session id"
+                : "resumption by session id and by ticket, ticket keys from " + t.keys().origin()
+                + (t.keys().origin().equals("random") ? " (this process only)" : "");
     }
 
     /**
@@ -380,9 +393,12 @@ public final class EapServer implements AutoCloseable {
     private EapResult tlsDone(Conversation c, RadiusRequest r, EapPacket p) {
         EapTlsPeer peer = c.tls.peer();
         (peer.resumed() ? tlsResumed : tlsFull).increment();
+        if (peer.resumedByTicket()) {
+            tlsResumedByTicket.increment();
+        }
         X509Certificate[] chain = c.tls.clientChain();
         Map<String, String> seen = seen(c);
-        seen.put("tls", peer.version() + (peer.resumed() ? " resumed" : ""));
+        seen.put("tls", peer.version() + (peer.resumedByTicket() ? " resumed by ticket" : peer.resumed() ? " resumed" : ""));
         CertificateDeviceIds found = null;
         X509Certificate leaf = null;
         if (chain != null && chain.length > 0) {
@@ -485,11 +501,16 @@ public final class EapServer implements AutoCloseable {
     /** A snapshot of the counters. */
     public EapStats stats() {
         conversations.cleanUp();
+        SessionTickets tickets = tls == null ? null : tls.tickets();
         return new EapStats(conversations.estimatedSize(), started.sum(), challenges.sum(), authenticated.sum(),
                 rejected.sum(), unknownState.sum(), evicted.sum(), expired.sum(), tlsFull.sum(), tlsResumed.sum(),
                 tls == null ? 0 : tls.sessionsCached(), crlFetcher == null ? 0 : crlFetcher.failures(),
                 ocsp == null ? 0 : ocsp.good(), ocsp == null ? 0 : ocsp.revoked(), ocsp == null ? 0 : ocsp.unknown(),
-                ocsp == null ? 0 : ocsp.unavailable(), ocsp == null ? 0 : ocsp.requests());
+                ocsp == null ? 0 : ocsp.unavailable(), ocsp == null ? 0 : ocsp.requests(), tlsResumedByTicket.sum(),
+                tickets == null ? 0 : tickets.issued(), tickets == null ? 0 : tickets.tooLarge(),
+                tickets == null ? 0 : tickets.refused(SessionTickets.Refusal.UNKNOWN_KEY),
+                tickets == null ? 0 : tickets.refused(SessionTickets.Refusal.INVALID),
+                tickets == null ? 0 : tickets.refused(SessionTickets.Refusal.EXPIRED));
     }
 
     /** Expires idle conversations now (also happens on every access). */

@@ -23,7 +23,11 @@ import java.util.Objects;
  * @param serverKey             its PEM private key
  * @param resumption            TLS 1.2 session resumption (session ids, a bounded cache)
  * @param sessionCacheSize      TLS sessions remembered for resumption
- * @param sessionLifetime       how long a TLS session may be resumed
+ * @param sessionLifetime       how long a TLS session may be resumed (by session id or by ticket)
+ * @param sessionTickets        TLS 1.2 session tickets (RFC 5077) for clients that offer them, when
+ *                              {@code resumption} is on
+ * @param ticketKeyFile         the root secret of the ticket keys (hex, owner-only file), shared by the gateways
+ *                              that should resume each other's tickets; null: a random one per process
  * @param maxConversations      EAP conversations held at once (the oldest idle one is evicted beyond)
  * @param conversationTimeout   a conversation idle this long is forgotten
  * @param tlsThreads            threads doing TLS handshake work (key exchange, signatures, certificate checks)
@@ -37,14 +41,15 @@ import java.util.Objects;
 public record EapSettings(boolean enabled, List<Path> trustedCaFiles, List<Path> crlFiles, List<URI> crlUrls,
                           Duration crlRefresh, int fragmentSize, String minVersion,
                           Path serverCertificate, Path serverKey, boolean resumption, int sessionCacheSize,
-                          Duration sessionLifetime, int maxConversations, Duration conversationTimeout,
+                          Duration sessionLifetime, boolean sessionTickets, Path ticketKeyFile,
+                          int maxConversations, Duration conversationTimeout,
                           int tlsThreads, int tlsQueue, List<DeviceIdSource> deviceIdSources, OcspSettings ocsp,
                           Duration tlsWarmup) {
     /** The longest start-up warm-up (declared before {@link #DISABLED}, which is validated against it). */
     public static final Duration MAX_WARMUP = Duration.ofSeconds(60);
     /** EAP off: every EAP request is rejected with EAP-Failure. */
     public static final EapSettings DISABLED = new EapSettings(false, List.of(), List.of(), List.of(),
-            Duration.ofHours(1), 1000, "1.2", null, null, true, 10_000, Duration.ofHours(1), 100_000,
+            Duration.ofHours(1), 1000, "1.2", null, null, true, 10_000, Duration.ofHours(1), true, null, 100_000,
             Duration.ofSeconds(30), 2, 1000, DeviceIdSource.defaults(), OcspSettings.OFF, Duration.ZERO);
 
 
@@ -112,49 +117,56 @@ public record EapSettings(boolean enabled, List<Path> trustedCaFiles, List<Path>
     /** A copy with EAP on, trusting {@code caFiles}, presenting {@code certificate}/{@code key}. */
     public EapSettings withTls(List<Path> caFiles, Path certificate, Path key) {
         return new EapSettings(true, caFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
-                certificate, key, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp, tlsWarmup);
+                certificate, key, resumption, sessionCacheSize, sessionLifetime, sessionTickets, ticketKeyFile,
+                maxConversations, conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp, tlsWarmup);
     }
 
     /** A copy with EAP on or off. */
     public EapSettings withEnabled(boolean on) {
         return new EapSettings(on, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
-                serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp, tlsWarmup);
+                serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, sessionTickets, ticketKeyFile,
+                maxConversations, conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp, tlsWarmup);
     }
 
     /** A copy with other revocation sources. */
     public EapSettings withRevocation(List<Path> files, List<URI> urls) {
         return new EapSettings(enabled, trustedCaFiles, files, urls, crlRefresh, fragmentSize, minVersion,
-                serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp, tlsWarmup);
+                serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, sessionTickets, ticketKeyFile,
+                maxConversations, conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp, tlsWarmup);
     }
 
     /** A copy with another lowest TLS version and fragment size. */
     EapSettings withTlsLimits(String min, int fragment) {
         return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragment, min,
-                serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp, tlsWarmup);
+                serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, sessionTickets, ticketKeyFile,
+                maxConversations, conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp, tlsWarmup);
     }
 
     /** A copy with other OCSP settings. */
     public EapSettings withOcsp(OcspSettings o) {
         return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
-                serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, o, tlsWarmup);
+                serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, sessionTickets, ticketKeyFile,
+                maxConversations, conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, o, tlsWarmup);
     }
 
     /** A copy with other conversation and worker bounds. */
     public EapSettings withBounds(int conversations, Duration timeout, int threads, int queue) {
         return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
-                serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, conversations, timeout,
-                threads, queue, deviceIdSources, ocsp, tlsWarmup);
+                serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, sessionTickets, ticketKeyFile,
+                conversations, timeout, threads, queue, deviceIdSources, ocsp, tlsWarmup);
     }
 
     /** A copy with another start-up warm-up (zero: none). */
     public EapSettings withWarmup(Duration warmup) {
         return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
-                serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, maxConversations,
-                conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp, warmup);
+                serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, sessionTickets, ticketKeyFile,
+                maxConversations, conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp, warmup);
+    }
+
+    /** A copy with TLS 1.2 session tickets on or off, their root secret in {@code keyFile} (null: random). */
+    public EapSettings withTickets(boolean on, Path keyFile) {
+        return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
+                serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, on, keyFile,
+                maxConversations, conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp, tlsWarmup);
     }
 }

@@ -8,14 +8,19 @@ import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.DefaultTlsServer;
+import org.bouncycastle.tls.ExtensionType;
+import org.bouncycastle.tls.NewSessionTicket;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SecurityParameters;
+import org.bouncycastle.tls.SessionParameters;
 import org.bouncycastle.tls.SignatureAlgorithm;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsCredentials;
+import org.bouncycastle.tls.TlsExtensionsUtils;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsSession;
 import org.bouncycastle.tls.TlsUtils;
+import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 
@@ -24,6 +29,8 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Vector;
 
@@ -31,10 +38,14 @@ import java.util.Vector;
  * The bctls server side of one EAP-TLS conversation: TLS 1.2 and 1.3 (or 1.3 only), cipher suites for the
  * server's key type, a CertificateRequest naming the trusted CAs, the client chain verified as it arrives (a
  * refusal keeps its {@link RejectReason} for the audit line and ends the handshake with the matching alert), and
- * TLS 1.2 resumption through the shared session cache. Runs only on the TLS worker pool.
+ * TLS 1.2 resumption through the shared session cache (session ids) or by session tickets (RFC 5077: the client
+ * offers the SessionTicket extension, a full handshake ends with a NewSessionTicket and no session id, so the
+ * gateway keeps nothing; a ticket presented with the client's session id resumes, one that does not open is a
+ * full handshake). Either way a resumed session's client chain is verified again. Runs only on the TLS worker pool.
  */
 final class EapTlsPeer extends DefaultTlsServer {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Integer EXT_SESSION_TICKET = ExtensionType.session_ticket;
     private static final int[] TLS13 = {
         CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
     };
@@ -57,6 +68,14 @@ final class EapTlsPeer extends DefaultTlsServer {
     private X509Certificate[] clientChain;
     private boolean complete;
     private byte[] keyMaterial;
+    /** The client offered the SessionTicket extension (empty, or with a ticket). */
+    private boolean ticketOffered;
+    /** The state of the ticket the client presented, when it opened. */
+    private SessionTickets.State presented;
+    /** The session made from {@link #presented}, handed to bctls to resume. */
+    private TlsSession ticketSession;
+    /** This full handshake answers the SessionTicket extension and ends with a NewSessionTicket. */
+    private boolean issueTicket;
 
     EapTlsPeer(TlsMaterial material) {
         super(material.crypto);
@@ -162,8 +181,54 @@ final class EapTlsPeer extends DefaultTlsServer {
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // bctls's signature
+    public void processClientExtensions(Hashtable clientExtensions) throws IOException {
+        super.processClientExtensions(clientExtensions);
+        SessionTickets tickets = material.tickets();
+        byte[] ticket = tickets == null || negotiatingTls13() ? null
+                : TlsUtils.getExtensionData(clientExtensions, EXT_SESSION_TICKET);
+        if (ticket == null) {
+            return; // TLS 1.3 has no such tickets (resumption there is by PSK, which bctls cannot do)
+        }
+        ticketOffered = true;
+        if (ticket.length > 0) {
+            presented = tickets.open(ticket).state();
+        }
+    }
+
+    @Override
     public TlsSession getSessionToResume(byte[] sessionID) {
+        if (presented != null && sessionID != null && sessionID.length > 0 && !negotiatingTls13()) {
+            // RFC 5077 §3.4: the server accepting a ticket echoes the client's session id
+            ticketSession = TlsUtils.importSession(sessionID, parameters(presented));
+            presented.wipe();
+            return ticketSession;
+        }
         return material.session(sessionID);
+    }
+
+    /** bctls's view of a ticket's session: version, suite, EMS, master secret, the client chain, ETM if it was on. */
+    private SessionParameters parameters(SessionTickets.State t) {
+        try {
+            TlsCertificate[] chain = new TlsCertificate[t.peerChain().size()];
+            for (int i = 0; i < chain.length; i++) {
+                chain[i] = getCrypto().createCertificate(t.peerChain().get(i));
+            }
+            Hashtable<Integer, byte[]> serverExtensions = new Hashtable<>();
+            if (t.encryptThenMac()) {
+                TlsExtensionsUtils.addEncryptThenMACExtension(serverExtensions);
+            }
+            return new SessionParameters.Builder()
+                    .setNegotiatedVersion(ProtocolVersion.get(t.version() >>> 8, t.version() & 0xFF))
+                    .setCipherSuite(t.cipherSuite())
+                    .setExtendedMasterSecret(t.extendedMasterSecret())
+                    .setMasterSecret(getCrypto().createSecret(t.masterSecret()))
+                    .setPeerCertificate(new Certificate(chain))
+                    .setServerExtensions(serverExtensions)
+                    .build();
+        } catch (IOException e) {
+            throw new IllegalStateException("a session ticket that opened does not make a session", e);
+        }
     }
 
     @Override
@@ -171,9 +236,48 @@ final class EapTlsPeer extends DefaultTlsServer {
         if (!material.resumption()) {
             return null;
         }
+        if (ticketOffered && !negotiatingTls13()) {
+            issueTicket = true;
+            return null; // RFC 5077 §3.4: the ticket is the session, the gateway keeps none
+        }
         byte[] id = new byte[32];
         RANDOM.nextBytes(id);
         return id;
+    }
+
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"}) // bctls's signature
+    public Hashtable getServerExtensions() throws IOException {
+        Hashtable ext = super.getServerExtensions();
+        if (issueTicket) {
+            ext = TlsExtensionsUtils.ensureExtensionsInitialised(ext);
+            ext.put(EXT_SESSION_TICKET, TlsUtils.EMPTY_BYTES); // empty: a NewSessionTicket will follow
+        }
+        return ext;
+    }
+
+    /** The version chosen for this handshake is TLS 1.3 (set before any extension or session callback). */
+    private boolean negotiatingTls13() {
+        return TlsUtils.isTLSv13(context.getSecurityParametersHandshake().getNegotiatedVersion());
+    }
+
+    /**
+     * The ticket of this full handshake's session (sent before the server's Finished). Empty when the state would
+     * not fit (RFC 5077 §3.3: the client then has no ticket).
+     */
+    @Override
+    public NewSessionTicket getNewSessionTicket() throws IOException {
+        SessionTickets tickets = material.tickets();
+        SecurityParameters sp = context.getSecurityParametersHandshake();
+        byte[] master = getCrypto().adoptSecret(sp.getMasterSecret()).extract();
+        try {
+            ProtocolVersion v = sp.getNegotiatedVersion();
+            byte[] ticket = tickets.seal((v.getMajorVersion() << 8) | v.getMinorVersion(), sp.getCipherSuite(),
+                    sp.isExtendedMasterSecret(), sp.isEncryptThenMAC(), master, encoded(sp.getPeerCertificate()));
+            return new NewSessionTicket(tickets.lifetimeSeconds(), ticket == null ? TlsUtils.EMPTY_BYTES : ticket);
+        } finally {
+            Arrays.fill(master, (byte) 0);
+        }
     }
 
     @Override
@@ -220,6 +324,11 @@ final class EapTlsPeer extends DefaultTlsServer {
 
     boolean resumed() {
         return complete && context.getSecurityParametersConnection().isResumedSession();
+    }
+
+    /** Resumed from a session ticket (not from the session cache). */
+    boolean resumedByTicket() {
+        return resumed() && ticketSession != null;
     }
 
     boolean tls13() {

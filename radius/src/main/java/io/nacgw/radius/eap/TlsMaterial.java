@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * What every EAP-TLS conversation shares: the TLS crypto (bctls over BouncyCastle's lightweight API, no JCA
  * provider; see {@link #load} for why), the server's key and chain, the client-certificate verifier (swapped when
- * CRLs fetched from URLs change) and the bounded TLS 1.2 session cache for resumption. Thread-safe.
+ * CRLs fetched from URLs change), the bounded TLS 1.2 session cache for resumption by session id and the keys of
+ * TLS 1.2 session tickets. Thread-safe.
  */
 final class TlsMaterial {
     /** The crypto of every handshake step but the server's signature. */
@@ -58,11 +59,13 @@ final class TlsMaterial {
     private final AtomicReference<ClientChainVerifier> verifier;
     private final Vector<X500Name> authorities;
     private final SessionCache sessions;
+    private final SessionTickets tickets;
     /** The signature algorithms of every CertificateRequest: they depend on {@link #crypto} alone. */
     private volatile Vector<?> signatureAlgorithms;
 
     private TlsMaterial(TlsCrypto crypto, BcTlsCrypto signerCrypto, AsymmetricKeyParameter key, List<byte[]> chain,
-                        ClientChainVerifier verifier, boolean tls13Only, SessionCache sessions) {
+                        ClientChainVerifier verifier, boolean tls13Only, SessionCache sessions,
+                        SessionTickets tickets) {
         this.crypto = crypto;
         this.signerCrypto = signerCrypto;
         this.key = key;
@@ -83,6 +86,7 @@ final class TlsMaterial {
         this.verifier = new AtomicReference<>(verifier);
         this.tls13Only = tls13Only;
         this.sessions = sessions;
+        this.tickets = tickets;
         this.ecKey = key instanceof ECPrivateKeyParameters;
         if (!ecKey && !(key instanceof RSAKeyParameters)) {
             throw new IllegalArgumentException("radius.eap.tls.serverKey must be an EC or RSA key, got "
@@ -114,7 +118,15 @@ final class TlsMaterial {
         List<byte[]> chain = readChain(s.serverCertificate());
         AsymmetricKeyParameter key = readKey(s.serverKey());
         SessionCache sessions = s.resumption() ? new SessionCache(s.sessionCacheSize(), s.sessionLifetime(), clock) : null;
-        return new TlsMaterial(crypto, signerCrypto, key, chain, v, "1.3".equals(s.minVersion()), sessions);
+        SessionTickets tickets = null;
+        if (s.resumption() && s.sessionTickets()) {
+            long lifetime = s.sessionLifetime().toMillis();
+            SecureRandom random = new SecureRandom();
+            TicketKeys keys = s.ticketKeyFile() != null ? TicketKeys.load(s.ticketKeyFile(), lifetime)
+                    : TicketKeys.random(lifetime, random);
+            tickets = new SessionTickets(keys, lifetime, clock, random);
+        }
+        return new TlsMaterial(crypto, signerCrypto, key, chain, v, "1.3".equals(s.minVersion()), sessions, tickets);
     }
 
     private static List<byte[]> readChain(Path file) {
@@ -155,11 +167,11 @@ final class TlsMaterial {
     /**
      * A copy for the start-up warm-up ({@link TlsWarmUp}): the same server key (its precomputed tables are what the
      * real handshakes use) and chain, its own crypto (so its certificate cache stays apart), {@code verifier} as the
-     * only trust, and no session cache.
+     * only trust, and no session cache or tickets.
      */
     TlsMaterial forWarmUp(ClientChainVerifier verifier) {
         HybridTlsCrypto own = new HybridTlsCrypto(new SecureRandom());
-        return new TlsMaterial(own, own, key, chain, verifier, tls13Only, null);
+        return new TlsMaterial(own, own, key, chain, verifier, tls13Only, null, null);
     }
 
     /** The server's chain as a bctls Certificate message for the negotiated version. */
@@ -212,6 +224,11 @@ final class TlsMaterial {
         if (sessions != null && id != null) {
             sessions.remove(id);
         }
+    }
+
+    /** The session tickets, or null when they are off ({@code radius.eap.tls.sessionTickets} or resumption). */
+    SessionTickets tickets() {
+        return tickets;
     }
 
     long sessionsCached() {

@@ -134,38 +134,48 @@ final class TlsWarmUp {
         TlsConversation server = new TlsConversation(material);
         Client client = new Client(device, tls13);
         TlsClientProtocol protocol = new TlsClientProtocol();
-        ByteArrayOutputStream in = new ByteArrayOutputStream();
         try {
             protocol.connect(client);
-            byte[] response = flight(protocol);
-            for (int round = 0; round < 64; round++) {
-                TlsConversation.Step step = server.onResponse(response, FRAGMENT);
-                if (step.kind() == TlsConversation.Step.Kind.FAILED) {
-                    throw new IllegalStateException(step.reason() + ": " + step.detail());
-                }
-                if (step.kind() == TlsConversation.Step.Kind.DONE) {
-                    if (!client.done || server.clientChain() == null) {
-                        throw new IllegalStateException("the server ended before both sides completed");
-                    }
-                    return;
-                }
-                byte[] d = step.typeData();
-                int flags = d[0] & 0xFF;
-                int off = (flags & TlsConversation.FLAG_LENGTH) != 0 ? 5 : 1;
-                in.write(d, off, d.length - off);
-                if ((flags & TlsConversation.FLAG_MORE) != 0) {
-                    response = new byte[]{0}; // ACK
-                    continue;
-                }
-                protocol.offerInput(in.toByteArray());
-                in.reset();
-                response = flight(protocol);
+            TlsConversation.Step step = converse(server, protocol, FRAGMENT);
+            if (step.kind() == TlsConversation.Step.Kind.FAILED) {
+                throw new IllegalStateException(step.reason() + ": " + step.detail());
             }
-            throw new IllegalStateException("no end after 64 rounds");
+            if (!client.done || server.clientChain() == null) {
+                throw new IllegalStateException("the server ended before both sides completed");
+            }
         } finally {
             server.close();
             protocol.close();
         }
+    }
+
+    /**
+     * Runs EAP-TLS between {@code server} and a connected bctls {@code client} in memory (the client's flights whole,
+     * the server's in fragments of {@code fragment} bytes acknowledged one by one) until the server is done or
+     * failed; returns that last step.
+     */
+    static TlsConversation.Step converse(TlsConversation server, TlsClientProtocol client, int fragment)
+            throws IOException, MalformedEapException {
+        ByteArrayOutputStream in = new ByteArrayOutputStream();
+        byte[] response = flight(client);
+        for (int round = 0; round < 64; round++) {
+            TlsConversation.Step step = server.onResponse(response, fragment);
+            if (step.kind() != TlsConversation.Step.Kind.SEND) {
+                return step;
+            }
+            byte[] d = step.typeData();
+            int flags = d[0] & 0xFF;
+            int off = (flags & TlsConversation.FLAG_LENGTH) != 0 ? 5 : 1;
+            in.write(d, off, d.length - off);
+            if ((flags & TlsConversation.FLAG_MORE) != 0) {
+                response = new byte[]{0}; // ACK
+                continue;
+            }
+            client.offerInput(in.toByteArray());
+            in.reset();
+            response = flight(client);
+        }
+        throw new IllegalStateException("no end after 64 rounds");
     }
 
     /** The client's pending output as one EAP-TLS response (no flags: the whole flight; empty: an ACK). */

@@ -268,9 +268,50 @@ final class EapolInteropTest {
     void tls12_secondRun_resumesTheSession() {
         TestPki.Issued dev = pki.device("dev-resume", TestWorld.COMPLIANT_ID.canonical(), TestPki.ec());
         long resumed = server.eapStats().tlsResumed();
+        long byTicket = server.eapStats().tlsResumedByTicket();
         Eapol.Run r = run(Eapol.tls(pki, dev, false, 1398), OTHER_MAC, 1, true);
         assertTrue(r.success(), r::toString);
         assertTrue(r.output().contains("resumed=1"), r::toString);
         assertEquals(resumed + 1, server.eapStats().tlsResumed());
+        assertEquals(byTicket, server.eapStats().tlsResumedByTicket(), "eapol_test offers no ticket by default");
+    }
+
+    @Test
+    void tls12_withSessionTickets_secondRunResumesByTicket() {
+        TestPki.Issued dev = pki.device("dev-ticket", TestWorld.COMPLIANT_ID.canonical(), TestPki.ec());
+        EapStats before = server.eapStats();
+        // wpa_supplicant's OpenSSL offers tickets only when told; the server then sends a ticket and no session id
+        String network = Eapol.tls(pki, dev, false, 1398).replace("tls_disable_tlsv1_3=1",
+                "tls_disable_tlsv1_3=1 tls_disable_session_ticket=0");
+        Eapol.Run r = run(network, OTHER_MAC, 1, true);
+        assertTrue(r.success(), r::toString);
+        assertTrue(r.mppeOk(), r::toString);
+        assertTrue(r.output().contains("resumed=1"), r::toString);
+        EapStats after = server.eapStats();
+        assertEquals(before.tlsResumed() + 1, after.tlsResumed(), r::toString);
+        assertEquals(before.tlsResumedByTicket() + 1, after.tlsResumedByTicket(), r::toString);
+        assertEquals(before.ticketsIssued() + 1, after.ticketsIssued(), r::toString);
+        assertEquals(before.tlsSessionsCached(), after.tlsSessionsCached(), "no session id was cached");
+        // OpenSSL's own account: the full handshake received a NewSessionTicket, the reauthentication resumed
+        assertEquals(1, r.output().lines().filter(l -> l.contains("read server session ticket")).count(), r::toString);
+        assertTrue(r.output().contains("new session ticket"), r::toString);
+        audit("TLS 1.2 resumed by ticket");
+    }
+
+    @Test
+    void tls13_clientOfferingTickets_getsAFullTls13Handshake_andNoTicket() {
+        TestPki.Issued dev = pki.device("dev-ticket13", TestWorld.COMPLIANT_ID.canonical(), TestPki.ec());
+        EapStats before = server.eapStats();
+        // TLS 1.2 and 1.3 allowed, tickets on: the ClientHello carries the SessionTicket extension, TLS 1.3 wins
+        String network = Eapol.tls(pki, dev, false, 1398).replace("tls_disable_tlsv1_3=1",
+                "tls_disable_tlsv1_3=0 tls_disable_session_ticket=0");
+        Eapol.Run r = run(network, OTHER_MAC, 1, true);
+        assertTrue(r.success() && r.mppeOk(), r::toString);
+        assertTrue(r.output().contains("Using TLS version TLSv1.3"), r::toString);
+        EapStats after = server.eapStats();
+        assertEquals(before.tlsFull() + 2, after.tlsFull(), "TLS 1.3 is not resumed");
+        assertEquals(before.ticketsIssued(), after.ticketsIssued(), "no TLS 1.2 ticket in a TLS 1.3 handshake");
+        assertEquals(before.ticketsInvalid() + before.ticketsUnknownKey() + before.ticketsExpired(),
+                after.ticketsInvalid() + after.ticketsUnknownKey() + after.ticketsExpired());
     }
 }

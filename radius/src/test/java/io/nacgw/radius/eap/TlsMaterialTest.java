@@ -133,6 +133,10 @@ final class TlsMaterialTest {
         assertFalse(off.resumption());
         assertNull(off.session(sessionId(1)), "radius.eap.tls.resumption: false keeps no session");
         assertEquals(0, off.sessionsCached());
+        assertNull(off.tickets(), "radius.eap.tls.resumption: false issues no session ticket either");
+        assertNotNull(m.tickets(), "radius.eap.tls.sessionTickets is on by default");
+        assertEquals(Duration.ofMinutes(10).toMillis(), m.tickets().keys().periodMillis(),
+                "ticket keys rotate every radius.eap.tls.sessionLifetime");
     }
 
     @Test
@@ -158,7 +162,7 @@ final class TlsMaterialTest {
         EapSettings s = EapSettings.DISABLED.withTls(List.of(pki.trustedCas), pki.server.certFile(), pki.server.keyFile());
         return new EapSettings(s.enabled(), s.trustedCaFiles(), s.crlFiles(), s.crlUrls(), s.crlRefresh(),
                 s.fragmentSize(), s.minVersion(), s.serverCertificate(), s.serverKey(), resumption, size, lifetime,
-                s.maxConversations(), s.conversationTimeout(), s.tlsThreads(), s.tlsQueue(), s.deviceIdSources(), s.ocsp(),
+                s.sessionTickets(), s.ticketKeyFile(), s.maxConversations(), s.conversationTimeout(), s.tlsThreads(), s.tlsQueue(), s.deviceIdSources(), s.ocsp(),
                 s.tlsWarmup());
     }
 

@@ -255,6 +255,18 @@ final class GatewayLoadgenTest {
             assertEquals(0, count(resumed.out, "not_resumed"), resumed.out);
             assertNoRetransmission(resumed.out);
 
+            // the same by session tickets: each device's first conversation gets a ticket, every later one resumes by it
+            long byTicket = g.radius().orElseThrow().eapStats().tlsResumedByTicket();
+            Run tickets = run(concat(common, "--eap-resume", "--eap-tickets", "--requests", "120"));
+            assertEquals(0, tickets.status, tickets.out);
+            assertTrue(tickets.out.contains("resumed handshakes, by session ticket"), tickets.out);
+            long fullWithTicket = sum(tickets.out, " full");
+            assertTrue(fullWithTicket >= 1 && fullWithTicket <= 40, "at most one full handshake per device\n" + tickets.out);
+            assertEquals(120 - fullWithTicket, sum(tickets.out, " resumed"), tickets.out);
+            assertEquals(0, count(tickets.out, "not_resumed"), tickets.out);
+            assertEquals(byTicket + 120 - fullWithTicket, g.radius().orElseThrow().eapStats().tlsResumedByTicket(),
+                    "the gateway resumed them by ticket");
+
             Run wrongCa = run("loadtest", "radius", "--target", target, "--secret-file", secret.toString(),
                     "--count", "200", "--seed", "5", "--shape", "eap-tls", "--eap-ca", foreign[0].toString(),
                     "--eap-ca-key", foreign[1].toString(), "--eap-devices", "10", "--concurrency", "2",

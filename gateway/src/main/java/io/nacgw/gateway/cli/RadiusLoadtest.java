@@ -96,6 +96,8 @@ final class RadiusLoadtest implements Callable<Integer> {
     String eapTls;
     @Option(names = "--eap-resume", description = "eap-tls: resume each device's TLS 1.2 session (measure resumed handshakes; warm up first).")
     boolean eapResume;
+    @Option(names = "--eap-tickets", description = "eap-tls: offer TLS 1.2 session tickets (RFC 5077); with --eap-resume, resume by the ticket instead of the session id.")
+    boolean eapTickets;
     @Option(names = "--eap-fragment-size", defaultValue = "1000", paramLabel = "B", description = "eap-tls: TLS bytes per EAP-TLS response (default ${DEFAULT-VALUE}).")
     int eapFragmentSize;
     @Option(names = "--no-message-authenticator", description = "Do not send Message-Authenticator (answers are still checked when they carry one).")
@@ -189,7 +191,8 @@ final class RadiusLoadtest implements Callable<Integer> {
         if (!"1.2".equals(eapTls) && !"1.3".equals(eapTls)) {
             throw new IllegalArgumentException("--eap-tls must be 1.2 or 1.3, got '" + eapTls + "'");
         }
-        EapTlsLoadGenerator.Settings e = new EapTlsLoadGenerator.Settings("1.3".equals(eapTls), eapResume, eapFragmentSize);
+        EapTlsLoadGenerator.Settings e = new EapTlsLoadGenerator.Settings("1.3".equals(eapTls), eapResume, eapTickets,
+                eapFragmentSize);
         List<EapTlsDevices.Device> certs = EapTlsDevices.issue(devices.records(), eapDevices,
                 EapTlsDevices.readCertificate(eapCa), EapTlsDevices.readKey(eapCaKey));
         err.println("loadtest radius: " + settings + ", " + certs.size() + " device certificates, " + e.shapeName());

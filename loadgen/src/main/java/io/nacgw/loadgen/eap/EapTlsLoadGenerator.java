@@ -42,12 +42,17 @@ public final class EapTlsLoadGenerator {
     /**
      * @param tls13        TLS 1.3 (RFC 9190) instead of TLS 1.2
      * @param resume       offer each device's last TLS 1.2 session; a full handshake then counts as {@code not_resumed}
+     * @param tickets      offer TLS 1.2 session tickets (RFC 5077), and with {@code resume} resume by the ticket, not by
+     *                     session id
      * @param fragmentSize TLS bytes per EAP-TLS response (the server's own fragment size governs its side)
      */
-    public record Settings(boolean tls13, boolean resume, int fragmentSize) {
+    public record Settings(boolean tls13, boolean resume, boolean tickets, int fragmentSize) {
         public Settings {
             if (tls13 && resume) {
                 throw new IllegalArgumentException("--eap-resume needs TLS 1.2 (nacgw's BouncyCastle sends no TLS 1.3 tickets)");
+            }
+            if (tls13 && tickets) {
+                throw new IllegalArgumentException("--eap-tickets needs TLS 1.2 (session tickets of RFC 5077)");
             }
             if (fragmentSize < 200 || fragmentSize > 4000) {
                 throw new IllegalArgumentException("--eap-fragment-size must be 200-4000, got " + fragmentSize);
@@ -56,7 +61,9 @@ public final class EapTlsLoadGenerator {
 
         /** e.g. {@code eap-tls (TLS 1.2, full handshakes)}. */
         public String shapeName() {
-            return "eap-tls (TLS " + (tls13 ? "1.3" : "1.2") + ", " + (resume ? "resumed" : "full") + " handshakes)";
+            return "eap-tls (TLS " + (tls13 ? "1.3" : "1.2") + ", " + (resume ? "resumed" : "full") + " handshakes"
+                    + (resume ? tickets ? ", by session ticket" : ", by session id" : tickets ? ", session tickets offered" : "")
+                    + ")";
         }
     }
 
@@ -84,7 +91,7 @@ public final class EapTlsLoadGenerator {
         ServerCpuWindow serverCpu = new ServerCpuWindow(s.serverPid());
         try {
             for (int w = 0; w < workers; w++) {
-                supplicants.add(new EapTlsSupplicant(s.target(), s.secret(), crypto, e.tls13(), e.fragmentSize(),
+                supplicants.add(new EapTlsSupplicant(s.target(), s.secret(), crypto, e.tls13(), e.tickets(), e.fragmentSize(),
                         s.messageAuthenticator(), s.requireReplyMessageAuthenticator(), (int) s.timeout().toMillis(),
                         s.retries()));
             }

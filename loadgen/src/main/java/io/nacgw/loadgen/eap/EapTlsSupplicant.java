@@ -10,9 +10,12 @@ import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateEntry;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.DefaultTlsClient;
+import org.bouncycastle.tls.ExtensionType;
 import org.bouncycastle.tls.HashAlgorithm;
+import org.bouncycastle.tls.NewSessionTicket;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SecurityParameters;
+import org.bouncycastle.tls.SessionParameters;
 import org.bouncycastle.tls.SignatureAlgorithm;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsAuthentication;
@@ -37,6 +40,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Hashtable;
 import java.util.List;
 
 /**
@@ -72,6 +76,7 @@ final class EapTlsSupplicant implements AutoCloseable {
     private final RadiusCodec codec;
     private final JcaTlsCrypto crypto;
     private final boolean tls13;
+    private final boolean tickets;
     private final int fragmentSize;
     private final boolean messageAuthenticator;
     private final boolean requireReplyMa;
@@ -80,8 +85,8 @@ final class EapTlsSupplicant implements AutoCloseable {
     private final byte[] receive = new byte[RadiusCodec.MAX_PACKET];
     private int id;
 
-    EapTlsSupplicant(InetSocketAddress target, byte[] secret, JcaTlsCrypto crypto, boolean tls13, int fragmentSize,
-                     boolean messageAuthenticator, boolean requireReplyMa, int timeoutMillis, int retries)
+    EapTlsSupplicant(InetSocketAddress target, byte[] secret, JcaTlsCrypto crypto, boolean tls13, boolean tickets,
+                     int fragmentSize, boolean messageAuthenticator, boolean requireReplyMa, int timeoutMillis, int retries)
             throws IOException {
         this.socket = new DatagramSocket(new InetSocketAddress(target.getAddress().isLoopbackAddress()
                 ? target.getAddress() : null, 0));
@@ -90,6 +95,7 @@ final class EapTlsSupplicant implements AutoCloseable {
         this.codec = new RadiusCodec(secret);
         this.crypto = crypto;
         this.tls13 = tls13;
+        this.tickets = tickets;
         this.fragmentSize = fragmentSize;
         this.messageAuthenticator = messageAuthenticator;
         this.requireReplyMa = requireReplyMa;
@@ -97,7 +103,10 @@ final class EapTlsSupplicant implements AutoCloseable {
         this.id = random.nextInt(256);
     }
 
-    /** Authenticates {@code device} once, resuming {@code resume} when given (TLS 1.2). */
+    /**
+     * Authenticates {@code device} once, resuming {@code resume} when given (TLS 1.2): by its session id, or, for a
+     * {@link TicketSession}, by its ticket.
+     */
     Outcome authenticate(EapTlsDevices.Device device, TlsSession resume, int nasPort) throws IOException {
         Client client = new Client(device, resume);
         TlsClientProtocol tls = new TlsClientProtocol();
@@ -366,13 +375,57 @@ final class EapTlsSupplicant implements AutoCloseable {
         socket.close();
     }
 
-    /** The bctls client: the device's certificate, TLS 1.2 or 1.3, resumption, the MSK exported at completion. */
+    /**
+     * A TLS 1.2 session resumed by a session ticket (RFC 5077): the ticket the server issued, and the session state
+     * under a session id the client made up (§3.4: the server echoes it when it accepts the ticket). bctls's client
+     * keeps no session after a ticket (it discards the server's session id), so the state is kept here.
+     */
+    static final class TicketSession implements TlsSession {
+        private final TlsSession session;
+        private final byte[] ticket;
+
+        TicketSession(byte[] sessionId, SessionParameters state, byte[] ticket) {
+            this.session = TlsUtils.importSession(sessionId, state);
+            this.ticket = ticket.clone();
+        }
+
+        byte[] ticket() {
+            return ticket.clone();
+        }
+
+        @Override
+        public SessionParameters exportSessionParameters() {
+            return session.exportSessionParameters();
+        }
+
+        @Override
+        public byte[] getSessionID() {
+            return session.getSessionID();
+        }
+
+        @Override
+        public void invalidate() {
+            session.invalidate();
+        }
+
+        @Override
+        public boolean isResumable() {
+            return session.isResumable();
+        }
+    }
+
+    /**
+     * The bctls client: the device's certificate, TLS 1.2 or 1.3, resumption (session id, or ticket when
+     * {@link #tickets}), the MSK exported at completion.
+     */
     private final class Client extends DefaultTlsClient {
         private final EapTlsDevices.Device device;
         private final TlsSession resume;
         byte[] msk;
         boolean resumed;
         TlsSession session;
+        /** The ticket of a NewSessionTicket, if the server sent one. */
+        byte[] ticket;
 
         Client(EapTlsDevices.Device device, TlsSession resume) {
             super(crypto);
@@ -388,6 +441,22 @@ final class EapTlsSupplicant implements AutoCloseable {
         @Override
         public TlsSession getSessionToResume() {
             return resume;
+        }
+
+        @Override
+        @SuppressWarnings({"rawtypes", "unchecked"}) // bctls's signature
+        public Hashtable getClientExtensions() throws IOException {
+            Hashtable ext = super.getClientExtensions();
+            if (tickets && !tls13) {
+                ext.put(Integer.valueOf(ExtensionType.session_ticket),
+                        resume instanceof TicketSession t ? t.ticket() : TlsUtils.EMPTY_BYTES);
+            }
+            return ext;
+        }
+
+        @Override
+        public void notifyNewSessionTicket(NewSessionTicket newSessionTicket) {
+            ticket = newSessionTicket.getTicket();
         }
 
         @Override
@@ -426,7 +495,15 @@ final class EapTlsSupplicant implements AutoCloseable {
                 System.arraycopy(sp.getServerRandom(), 0, seed, 32, 32);
                 msk = TlsUtils.PRF(sp, sp.getMasterSecret(), "client EAP encryption", seed, 128).extract();
                 TlsSession s = context.getSession();
-                session = s != null && s.isResumable() ? s : null;
+                if (ticket != null && ticket.length > 0 && s != null) {
+                    byte[] id = new byte[32];
+                    random.nextBytes(id);
+                    session = new TicketSession(id, s.exportSessionParameters(), ticket);
+                } else if (resumed && resume instanceof TicketSession) {
+                    session = resume; // resumed by its ticket: the same ticket serves again (until it expires)
+                } else {
+                    session = s != null && s.isResumable() ? s : null;
+                }
             }
         }
     }

@@ -74,10 +74,14 @@ final class EapTlsLoadGeneratorTest {
 
     @Test
     void settings_areChecked() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new EapTlsLoadGenerator.Settings(true, true, 1000))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new EapTlsLoadGenerator.Settings(true, true, false, 1000))
                 .getMessage().contains("--eap-resume needs TLS 1.2"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new EapTlsLoadGenerator.Settings(false, false, 100))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new EapTlsLoadGenerator.Settings(false, false, false, 100))
                 .getMessage().contains("--eap-fragment-size"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new EapTlsLoadGenerator.Settings(true, false, true, 1000))
+                .getMessage().contains("--eap-tickets needs TLS 1.2"));
+        assertTrue(new EapTlsLoadGenerator.Settings(false, true, true, 1000).shapeName().contains("by session ticket"));
+        assertTrue(new EapTlsLoadGenerator.Settings(false, true, false, 1000).shapeName().contains("by session id"));
     }
 
     @Test
@@ -88,7 +92,7 @@ final class EapTlsLoadGeneratorTest {
         }
         LoadSettings s = new LoadSettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), SECRET, 1, 0,
                 null, 3, Duration.ZERO, RequestShape.EAP_TLS, true, true, 1, 1, Duration.ofMillis(100), 1, 0, 1, false, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
-        Report r = EapTlsLoadGenerator.run(s, new EapTlsLoadGenerator.Settings(false, false, 1000), devices(2),
+        Report r = EapTlsLoadGenerator.run(s, new EapTlsLoadGenerator.Settings(false, false, false, 1000), devices(2),
                 Expectations.preset("corp-wifi"), null);
         assertEquals(3, r.exitStatus(), r.toText());
         assertEquals(3, r.errors().get("timeout"), r.toText());
@@ -106,7 +110,7 @@ final class EapTlsLoadGeneratorTest {
             LoadSettings s = new LoadSettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), SECRET, 1, 0,
                     null, 2, Duration.ZERO, RequestShape.EAP_TLS, true, true, 1, 1, Duration.ofMillis(100), 1, 0, 1, false,
                     pid, LoadSettings.DEFAULT_RECEIVE_BUFFER);
-            Report r = EapTlsLoadGenerator.run(s, new EapTlsLoadGenerator.Settings(false, false, 1000), devices(1),
+            Report r = EapTlsLoadGenerator.run(s, new EapTlsLoadGenerator.Settings(false, false, false, 1000), devices(1),
                     Expectations.preset("corp-wifi"), null);
             if (pid > 0) {
                 assertTrue(r.serverCpuPercent() >= 0, "this JVM as the server: " + r.toJson());
@@ -122,7 +126,7 @@ final class EapTlsLoadGeneratorTest {
         LoadSettings open = new LoadSettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), SECRET, 0, 10,
                 null, 3, Duration.ZERO, RequestShape.EAP_TLS, true, true, 1, 1, Duration.ofMillis(100), 1, 0, 1, false, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> EapTlsLoadGenerator.run(open,
-                new EapTlsLoadGenerator.Settings(false, false, 1000), List.of(), Expectations.preset("corp-wifi"), null))
+                new EapTlsLoadGenerator.Settings(false, false, false, 1000), List.of(), Expectations.preset("corp-wifi"), null))
                 .getMessage().contains("--concurrency"));
     }
 }

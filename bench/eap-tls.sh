@@ -14,7 +14,8 @@
 # Environment (defaults in brackets): DEVICES [200], SEED [1], CONCURRENCY ["8"], RUNS [3], DURATION [20s],
 # WARMUP [5s] (resumed runs: long enough for every device's first, full handshake), WARM_CONVERSATIONS [5000]
 # (full handshakes each server gets once after its start, unmeasured: a fresh JVM needs thousands before the JIT has
-# compiled the elliptic-curve code and the RADIUS/EAP request path, see docs/benchmarks.md), MODES ["full resumed"],
+# compiled the elliptic-curve code and the RADIUS/EAP request path, see docs/benchmarks.md), MODES ["full resumed"]
+# (also: ticket = resumed by TLS 1.2 session ticket, --eap-tickets; FreeRADIUS's cache is by session id),
 # TLS [1.2], SERVERS ["freeradius nacgw"], OUT [docs/benchmarks.md], JAVA_OPTS [-XX:+UseParallelGC],
 # EAP_TLS_THREADS (nacgw's radius.eap.tls.threads) [the gateway's default], NOTE (a sentence under the title, e.g.
 # the machine's load), KEEP=1 keeps the temp directory, SKIP_BUILD=1 uses an existing gateway/target/nacgw.jar.
@@ -36,7 +37,7 @@ WARMUP=${WARMUP:-5s} MODES=${MODES:-"full resumed"} TLS=${TLS:-1.2} SERVERS=${SE
 OUT=${OUT:-docs/benchmarks.md} JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseParallelGC"}
 VLAN=100
 [[ $TLS == 1.2 || $TLS == 1.3 ]] || die "TLS must be 1.2 or 1.3"
-[[ $TLS == 1.3 && " $MODES " == *" resumed "* ]] && die "resumed handshakes are measured with TLS 1.2 only (nacgw sends no TLS 1.3 tickets)"
+[[ $TLS == 1.3 && ( " $MODES " == *" resumed "* || " $MODES " == *" ticket "* ) ]] && die "resumed handshakes are measured with TLS 1.2 only (nacgw sends no TLS 1.3 tickets)"
 
 # ---- prerequisites ------------------------------------------------------------------------------------------------
 [[ " $SERVERS " == *" freeradius "* ]] && apt_install freeradius freeradius
@@ -116,7 +117,7 @@ for m in $MODES; do
       for s in $SERVERS; do
         [[ -n ${PORT[$s]:-} ]] || continue
         json=$TMP/$s-$m-c$c-r$r.json
-        resume=(); [[ $m == resumed ]] && resume=(--eap-resume)
+        resume=(); [[ $m == resumed ]] && resume=(--eap-resume); [[ $m == ticket ]] && resume=(--eap-resume --eap-tickets)
         cmd=(java $JAVA_OPTS -jar "$JAR" loadtest radius --target "127.0.0.1:${PORT[$s]}" --secret-file "$TMP/secret"
              --count "$DEVICES" --seed "$SEED" --mix compliant=1 --unknown 0 --profile allowlist --shape eap-tls
              --eap-ca "$P/device-ca.pem" --eap-ca-key "$P/device-ca.key" --eap-devices "$DEVICES" --eap-tls "$TLS"
@@ -149,7 +150,8 @@ done
   echo "socket running one EAP-TLS conversation after another (TLS $TLS, ECDSA P-256 device certificates with an Intune"
   echo "SAN URI issued by one CA, an ECDSA P-256 server certificate; fragment size 1000 both ways). \`full\`: every"
   echo "conversation a full handshake; \`resumed\`: each device resumes its earlier TLS session (session-id cache), and"
-  echo "only resumed conversations count. $DEVICES compliant devices (seed $SEED), warm-up $WARMUP then $DURATION measured."
+  echo "only resumed conversations count (\`ticket\`: the same by TLS 1.2 session ticket, --eap-tickets). $DEVICES"
+  echo "compliant devices (seed $SEED), warm-up $WARMUP then $DURATION measured."
   echo "After its start each server got $WARM_CONVERSATIONS unmeasured full handshakes (WARM_CONVERSATIONS): a fresh nacgw"
   echo "JVM spends several times its warm CPU per conversation until the JIT has compiled the elliptic-curve code and the"
   echo "RADIUS/EAP request path (after 1,000 conversations its C2 compiler was still busy with that path; see the notes"
@@ -178,7 +180,7 @@ done
   echo
   echo '```'
   echo "QUICK=${QUICK:-0} DEVICES=$DEVICES SEED=$SEED CONCURRENCY=\"$CONCURRENCY\" RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP WARM_CONVERSATIONS=$WARM_CONVERSATIONS MODES=\"$MODES\" TLS=$TLS bench/eap-tls.sh"
-  echo "# per cell, against each server (FreeRADIUS < 3.2.5 also gets --allow-reply-without-message-authenticator; resumed: --eap-resume):"
+  echo "# per cell, against each server (FreeRADIUS < 3.2.5 also gets --allow-reply-without-message-authenticator; resumed: --eap-resume; ticket: --eap-resume --eap-tickets):"
   echo "java $JAVA_OPTS -jar gateway/target/nacgw.jar loadtest radius --target 127.0.0.1:PORT --secret-file SECRET \\"
   echo "  --count $DEVICES --seed $SEED --mix compliant=1 --unknown 0 --profile allowlist --shape eap-tls --eap-ca CA.pem \\"
   echo "  --eap-ca-key CA.key --eap-devices $DEVICES --eap-tls $TLS --concurrency C --duration $DURATION --warmup $WARMUP --timeout 3000 --server-pid PID --json FILE"

@@ -181,8 +181,8 @@ public class RadiusRequestPathBenchmark {
     /**
      * CPU per request without JMH, for a shared, noisy machine: {@code java -cp bench/target/benchmarks.jar
      * io.nacgw.radius.server.RadiusRequestPathBenchmark [distinctMacs] [requests]} warms up, then prints the process
-     * CPU time (every thread: event loop, session writer, audit writer, GC, JIT) per request and the bytes allocated
-     * per request on the calling thread. CPU time is what a busy machine does not distort much; wall time it does.
+     * CPU time (every thread: event loop, session writer, audit writer, GC, JIT) per request, that of each thread
+     * that used more than 2% of it, and the bytes all Java threads allocated per request. CPU time is what a busy machine does not distort much; wall time it does.
      */
     public static void main(String[] args) throws Exception {
         RadiusRequestPathBenchmark b = new RadiusRequestPathBenchmark();
@@ -194,22 +194,49 @@ public class RadiusRequestPathBenchmark {
                     .getOperatingSystemMXBean();
             var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
             for (int round = 0; round < 4; round++) { // the first rounds warm up (JIT)
+                java.util.Map<String, long[]> before = threadTimes(threads);
                 long cpu0 = os.getProcessCpuTime();
-                long alloc0 = threads.getCurrentThreadAllocatedBytes();
                 long wall0 = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     b.accessRequest();
                 }
                 long cpu = os.getProcessCpuTime() - cpu0;
-                long alloc = threads.getCurrentThreadAllocatedBytes() - alloc0;
                 long wall = System.nanoTime() - wall0;
-                System.out.printf("round %d, distinctMacs %d: %.2f us CPU/request (all threads), %d B allocated/request"
-                        + " (request thread), %.0f requests/s wall%n", round, b.distinctMacs, cpu / 1e3 / n, alloc / n,
-                        n * 1e9 / wall);
+                java.util.Map<String, long[]> after = threadTimes(threads);
+                StringBuilder perThread = new StringBuilder();
+                long alloc = 0;
+                for (var e : after.entrySet()) {
+                    long[] was = before.getOrDefault(e.getKey(), new long[2]);
+                    long threadCpu = e.getValue()[0] - was[0];
+                    alloc += e.getValue()[1] - was[1];
+                    if (threadCpu > cpu / 50) { // the threads that matter: the request thread and the writers
+                        perThread.append(String.format(", %s %.2f", e.getKey(), threadCpu / 1e3 / n));
+                    }
+                }
+                System.out.printf("round %d, distinctMacs %d: %.2f us CPU/request (all threads%s), %d B allocated"
+                        + "/request (Java threads), %.0f requests/s wall%n", round, b.distinctMacs, cpu / 1e3 / n,
+                        perThread, alloc / n, n * 1e9 / wall);
             }
         } finally {
             b.tearDown();
         }
+    }
+
+    /** CPU nanoseconds and bytes allocated so far per live thread, by thread name (same names summed). */
+    private static java.util.Map<String, long[]> threadTimes(com.sun.management.ThreadMXBean threads) {
+        java.util.Map<String, long[]> times = new java.util.TreeMap<>();
+        long[] ids = threads.getAllThreadIds();
+        long[] cpu = threads.getThreadCpuTime(ids);
+        long[] allocated = threads.getThreadAllocatedBytes(ids);
+        java.lang.management.ThreadInfo[] info = threads.getThreadInfo(ids);
+        for (int i = 0; i < ids.length; i++) {
+            if (info[i] != null && cpu[i] >= 0) {
+                long[] t = times.computeIfAbsent(info[i].getThreadName(), k -> new long[2]);
+                t[0] += cpu[i];
+                t[1] += Math.max(0, allocated[i]);
+            }
+        }
+        return times;
     }
 
     /** A clock the benchmark moves 1 ms per request, so expiries and coalescing see a steady request rate. */

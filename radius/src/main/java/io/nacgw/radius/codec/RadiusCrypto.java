@@ -64,15 +64,31 @@ public final class RadiusCrypto {
      * zeroed; {@code zeroAuthenticator} for Accounting-Request, whose MA is computed over a zero authenticator.
      */
     public static boolean verifyMessageAuthenticator(Secret secret, byte[] packet, int maOffset, boolean zeroAuthenticator) {
-        byte[] copy = packet.clone();
-        Arrays.fill(copy, maOffset + 2, maOffset + 18, (byte) 0);
-        if (zeroAuthenticator) {
-            Arrays.fill(copy, AUTH_OFFSET, AUTH_OFFSET + AUTH_LENGTH, (byte) 0);
+        int length = lengthField(packet);
+        if (maOffset < HEADER_LENGTH || maOffset + 18 > length || length > packet.length) {
+            return false;
         }
+        // the HMAC over the packet as if the zeroed parts were zero, fed in pieces: no copy of the packet
         Mac mac = secret.hmacMd5();
-        mac.update(copy, 0, lengthField(packet));
-        byte[] expected = mac.doFinal();
-        return MessageDigest.isEqual(expected, Arrays.copyOfRange(packet, maOffset + 2, maOffset + 18));
+        if (zeroAuthenticator) {
+            mac.update(packet, 0, AUTH_OFFSET);
+            mac.update(ZERO16);
+            mac.update(packet, HEADER_LENGTH, maOffset + 2 - HEADER_LENGTH);
+        } else {
+            mac.update(packet, 0, maOffset + 2);
+        }
+        mac.update(ZERO16);
+        mac.update(packet, maOffset + 18, length - maOffset - 18);
+        return equalAt(mac.doFinal(), packet, maOffset + 2);
+    }
+
+    /** True when {@code packet} holds {@code expected} at {@code offset}; constant time in the bytes compared. */
+    private static boolean equalAt(byte[] expected, byte[] packet, int offset) {
+        int diff = 0;
+        for (int i = 0; i < expected.length; i++) {
+            diff |= expected[i] ^ packet[offset + i];
+        }
+        return diff == 0;
     }
 
     /** True when an Accounting-Request's authenticator is MD5(Code|Id|Length|16 zero|Attributes|secret). */

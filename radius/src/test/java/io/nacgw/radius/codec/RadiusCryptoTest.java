@@ -48,6 +48,59 @@ final class RadiusCryptoTest {
         assertFalse(RadiusCrypto.verifyChap(new byte[16], AUTH, new byte[0]));
     }
 
+    /**
+     * A request with User-Name, Message-Authenticator at offset 28 and NAS-Port, its MA computed straight from
+     * RFC 3579 §3.2 (HMAC-MD5 over the packet with the MA zeroed and, for accounting, the authenticator zeroed),
+     * then {@code trailing} bytes beyond the Length field.
+     */
+    private static byte[] signedByDefinition(boolean zeroAuthenticator, int trailing) throws Exception {
+        byte[] p = new byte[20 + 8 + 18 + 6 + trailing];
+        int length = p.length - trailing;
+        p[0] = 1;
+        p[1] = 7;
+        p[3] = (byte) length;
+        System.arraycopy(AUTH, 0, p, 4, 16);
+        System.arraycopy(new byte[]{1, 8, 'h', 'o', 's', 't', '-', '1'}, 0, p, 20, 8);
+        p[28] = 80;
+        p[29] = 18;
+        System.arraycopy(new byte[]{5, 6, 0, 0, 0, 9}, 0, p, 46, 6);
+        byte[] input = java.util.Arrays.copyOf(p, length);
+        if (zeroAuthenticator) {
+            java.util.Arrays.fill(input, 4, 20, (byte) 0);
+        }
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacMD5");
+        mac.init(new javax.crypto.spec.SecretKeySpec("xyzzy5461".getBytes(StandardCharsets.UTF_8), "HmacMD5"));
+        System.arraycopy(mac.doFinal(input), 0, p, 30, 16);
+        return p;
+    }
+
+    @Test
+    void messageAuthenticator_verifiesExactlyTheSignedBytes() throws Exception {
+        for (boolean zeroAuthenticator : new boolean[]{false, true}) {
+            byte[] p = signedByDefinition(zeroAuthenticator, 3);
+            assertTrue(RadiusCrypto.verifyMessageAuthenticator(SECRET, p, 28, zeroAuthenticator));
+            assertFalse(RadiusCrypto.verifyMessageAuthenticator(Secret.of("xyzzy5462"), p, 28, zeroAuthenticator));
+            for (int i = 0; i < p.length; i++) {
+                for (int bit = 0; bit < 8; bit++) {
+                    p[i] ^= (byte) (1 << bit);
+                    boolean ignored = i >= 52 || (zeroAuthenticator && i >= 4 && i < 20);
+                    assertEquals(ignored, RadiusCrypto.verifyMessageAuthenticator(SECRET, p, 28, zeroAuthenticator),
+                            "bit " + bit + " of byte " + i + " flipped, zero authenticator " + zeroAuthenticator);
+                    p[i] ^= (byte) (1 << bit);
+                }
+            }
+        }
+    }
+
+    @Test
+    void messageAuthenticator_outsideThePacket_doesNotVerify() throws Exception {
+        byte[] p = signedByDefinition(false, 0);
+        assertFalse(RadiusCrypto.verifyMessageAuthenticator(SECRET, p, 4, false), "in the header");
+        assertFalse(RadiusCrypto.verifyMessageAuthenticator(SECRET, p, 40, false), "past the Length");
+        p[3] = (byte) (p.length + 1);
+        assertFalse(RadiusCrypto.verifyMessageAuthenticator(SECRET, p, 28, false), "Length beyond the bytes");
+    }
+
     @Test
     void response_isSignedMaFirstThenAuthenticator() {
         byte[] p = new byte[20 + 18 + 6];

@@ -389,4 +389,44 @@ final class AccessRequestTest {
         assertEquals(RadiusCode.ACCOUNTING_RESPONSE, acct[0]);
         Replies.assertSigned(acct, a.authenticator(), SECRET, true);
     }
+
+    private void read(RequestBuilder b) {
+        p.auth.pipeline().fireChannelRead(new io.netty.channel.socket.DatagramPacket(
+                io.netty.buffer.Unpooled.wrappedBuffer(b.build(SECRET)), Pipeline.LOCAL, Pipeline.NAS));
+    }
+
+    @Test
+    void repliesToOneReadBatch_leaveWhenTheBatchEnds_signedAndInOrder() {
+        List<RequestBuilder> batch = new java.util.ArrayList<>();
+        for (int id = 1; id <= 3; id++) {
+            batch.add(mab(id, "001122334401", "00-11-22-33-44-01"));
+            read(batch.get(id - 1));
+        }
+        assertNull(p.auth.readOutbound(), "nothing flushed while the batch is read");
+        assertEquals(3, p.components.stats().accepts(), "all three decided already");
+
+        p.auth.pipeline().fireChannelReadComplete();
+        for (int id = 1; id <= 3; id++) {
+            byte[] reply = Pipeline.poll(p.auth, Pipeline.NAS);
+            assertNotNull(reply, "reply " + id);
+            assertEquals(RadiusCode.ACCESS_ACCEPT, reply[0]);
+            assertEquals(id, reply[1], "in the order read");
+            Replies.assertSigned(reply, batch.get(id - 1).authenticator(), SECRET, true);
+        }
+        assertNull(p.auth.readOutbound());
+    }
+
+    @Test
+    void aLongReadBatch_isFlushedEveryMaxRepliesPerFlush() {
+        for (int id = 0; id < RadiusInitializer.MAX_REPLIES_PER_FLUSH; id++) {
+            read(mab(id, "001122334401", "00-11-22-33-44-01"));
+        }
+        for (int id = 0; id < RadiusInitializer.MAX_REPLIES_PER_FLUSH; id++) {
+            assertNotNull(Pipeline.poll(p.auth, Pipeline.NAS), "reply " + id + " left without waiting for the batch end");
+        }
+        read(mab(200, "001122334401", "00-11-22-33-44-01"));
+        assertNull(p.auth.readOutbound(), "the next one waits again");
+        p.auth.pipeline().fireChannelReadComplete();
+        assertNotNull(Pipeline.poll(p.auth, Pipeline.NAS));
+    }
 }

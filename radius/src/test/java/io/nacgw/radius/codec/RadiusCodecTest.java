@@ -117,6 +117,16 @@ final class RadiusCodecTest {
     }
 
     @Test
+    void vendorLookups_matchVendorAndType_ciscoAvPairsInOrder() {
+        RadiusRequest r = decode(RequestBuilder.access(1).vendorText(311, 11, "x").vendorText(9, 1, "a=1")
+                .text(AttributeType.USER_NAME, "bob").vendorText(9, 1, "b=2").vendorText(9, 2, "c=3").build(SECRET));
+        assertEquals(List.of(true, false, false), List.of(r.hasVendor(311, 11), r.hasVendor(311, 1), r.hasVendor(9, 11)));
+        assertEquals(List.of("a=1", "b=2"), r.ciscoAvPairs());
+        assertEquals("2", r.ciscoAvPair("b"));
+        assertEquals(List.of(), decode(RequestBuilder.access(2).vendorText(311, 1, "a=1").build(SECRET)).ciscoAvPairs());
+    }
+
+    @Test
     void decode_valuesAreCopies_notViewsOfTheDatagram() {
         byte[] d = RequestBuilder.access(1).text(AttributeType.USER_NAME, "alice").build(SECRET);
         RadiusRequest r = decode(d);

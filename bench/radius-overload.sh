@@ -16,10 +16,18 @@
 # requests it actually sent per second of the window (against the offered rate), how far behind schedule (p99), the
 # answers its own sockets' receive buffers dropped, and the answers the server sent (its /metrics: Access-Accepts and
 # -Rejects) that the generator never read; "wrong or missing" counts only requests due in the measured window.
+# Its receive side as well: how long its event loop stayed away (an answer arriving meanwhile waits unread and is
+# timestamped late) and the bytes waiting unread in its sockets. A cell where the generator did not keep up (sent
+# under 99% of the offered rate, p99 behind schedule or event-loop delay over GEN_LAG_MS, or answers dropped at its own
+# sockets) is marked "generator-bound" in the table: it measures the generator, not the server.
+# SERVER_CPU_QUOTA: the server gets that percentage of one CPU (a cgroup CPU quota, period 10 ms so a throttled
+# server stalls at most a few ms), its capacity shrinks in proportion, and one load-generator core can offer 3× of it;
+# capacity and multiples are measured under the same quota, the server's code and admission are unchanged (see
+# bench/README.md for what differs). Needs root and a writable cgroup cpu controller; "" or 100 = no quota.
 # Environment: DEVICES [100000], SEED [1], UNKNOWN [0.1], CONCURRENCY [64], RUNS [3], DURATION [15s], WARMUP [20s],
 # MULTIPLES ["1 2 3"], ADMISSIONS ["default none auto"], TIMEOUT_MS [500], SERVER_CPUS [0], LOADGEN_CPUS [1],
-# OUT [docs/benchmarks.md], JAVA_OPTS, KEEP=1 keeps the temp directory, SKIP_BUILD=1 uses an existing
-# gateway/target/nacgw.jar.
+# SERVER_CPU_QUOTA [50], GEN_LAG_MS [TIMEOUT_MS/10], OUT [docs/benchmarks.md], JAVA_OPTS, KEEP=1 keeps the temp
+# directory, SKIP_BUILD=1 uses an existing gateway/target/nacgw.jar.
 # Everything listens on 127.0.0.1 only; everything this script starts is stopped by PID on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +44,11 @@ DEVICES=${DEVICES:-100000} SEED=${SEED:-1} UNKNOWN=${UNKNOWN:-0.1} CONCURRENCY=$
 RUNS=${RUNS:-3} DURATION=${DURATION:-15s} WARMUP=${WARMUP:-20s} MULTIPLES=${MULTIPLES:-"1 2 3"}
 ADMISSIONS=${ADMISSIONS:-"default none auto"} TIMEOUT_MS=${TIMEOUT_MS:-500}
 SERVER_CPUS=${SERVER_CPUS:-0} LOADGEN_CPUS=${LOADGEN_CPUS:-1}
+SERVER_CPU_QUOTA=${SERVER_CPU_QUOTA-50} GEN_LAG_MS=${GEN_LAG_MS:-$(( TIMEOUT_MS / 10 ))}
+[[ -z $SERVER_CPU_QUOTA || $SERVER_CPU_QUOTA =~ ^[0-9]+$ && $SERVER_CPU_QUOTA -ge 1 && $SERVER_CPU_QUOTA -le 100 ]] \
+  || die "SERVER_CPU_QUOTA=$SERVER_CPU_QUOTA is not a percentage of one CPU (1-100, or empty for none)"
+[[ $SERVER_CPU_QUOTA == 100 ]] && SERVER_CPU_QUOTA=""
+[[ $GEN_LAG_MS =~ ^[0-9]+$ ]] || die "GEN_LAG_MS=$GEN_LAG_MS is not a number of milliseconds"
 OUT=${OUT:-docs/benchmarks.md} JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseParallelGC"}
 VLAN=100
 command -v taskset >/dev/null || die "taskset (Debian package util-linux) is needed to pin the server and the load generator"
@@ -44,6 +57,30 @@ taskset -c "$LOADGEN_CPUS" true 2>/dev/null || die "LOADGEN_CPUS=$LOADGEN_CPUS i
 
 build_nacgw
 bench_start nacgw-overload
+
+# ---- the server's CPU quota: a cgroup of its own (v2 cpu.max, or v1 cpu.cfs_quota_us), removed on exit -------------
+CGROUP=""
+CPU_PERIOD_US=10000
+cgroup_create() {
+  local name="nacgw-overload-$$" quota=$(( SERVER_CPU_QUOTA * CPU_PERIOD_US / 100 ))
+  if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+    grep -qw cpu /sys/fs/cgroup/cgroup.controllers || die "SERVER_CPU_QUOTA: the cgroup v2 cpu controller is not available"
+    grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control || echo +cpu > /sys/fs/cgroup/cgroup.subtree_control \
+      || die "SERVER_CPU_QUOTA: cannot enable the cpu controller (root needed)"
+    CGROUP=/sys/fs/cgroup/$name
+    mkdir "$CGROUP" && echo "$quota $CPU_PERIOD_US" > "$CGROUP/cpu.max" || die "SERVER_CPU_QUOTA: cannot create $CGROUP (root needed)"
+  elif [[ -d /sys/fs/cgroup/cpu ]]; then
+    CGROUP=/sys/fs/cgroup/cpu/$name
+    mkdir "$CGROUP" && echo "$CPU_PERIOD_US" > "$CGROUP/cpu.cfs_period_us" && echo "$quota" > "$CGROUP/cpu.cfs_quota_us" \
+      || die "SERVER_CPU_QUOTA: cannot create $CGROUP (root needed)"
+  else
+    die "SERVER_CPU_QUOTA: no cgroup cpu controller under /sys/fs/cgroup"
+  fi
+  log "the server gets $SERVER_CPU_QUOTA% of one CPU: $quota of every $CPU_PERIOD_US us ($CGROUP)"
+}
+cgroup_remove() { [[ -n $CGROUP && -d $CGROUP ]] && rmdir "$CGROUP" 2>/dev/null; return 0; }
+trap 'bench_cleanup; cgroup_remove' EXIT
+[[ -n $SERVER_CPU_QUOTA ]] && cgroup_create
 umask 077
 openssl rand -hex 16 > "$TMP/secret" 2>/dev/null || head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$TMP/secret"
 log "generating $DEVICES synthetic devices (seed $SEED)"
@@ -70,6 +107,8 @@ start_nacgw() {
   taskset -c "$SERVER_CPUS" java $JAVA_OPTS "${props[@]}" -jar "$JAR" run --config "$TMP/nacgw/nacgw.yaml" \
     > "$TMP/console-$1.log" 2>&1 &
   NACGW_PID=$!; PIDS+=("$NACGW_PID")
+  # the whole process (every thread, and those it starts later) into the quota before it has done any work
+  [[ -z $CGROUP ]] || echo "$NACGW_PID" > "$CGROUP/cgroup.procs" || die "cannot move nacgw into $CGROUP"
   wait_port udp "$port" "$NACGW_PID" 120 || die "nacgw did not serve RADIUS on $port: $(tail -n 3 "$TMP/console-$1.log")"
   # the port is bound a moment before the gateway has finished starting
   for _ in $(seq 1200); do grep -q '^nacgw ready' "$TMP/console-$1.log" && return 0; sleep 0.1; done
@@ -92,8 +131,9 @@ server_counts() {
     END {printf "%.0f %.0f\n", a, d}' <<< "$metrics"
 }
 # loadgen NAME ARGS...: one measured run; prints "throughput p99 errors sendRate lagP99 genDrops genReceived
-# serverAnswered serverDropped" (errors: requests due in the window without a correct answer; the server's counts are
-# the differences over the whole load generator run, warm-up included, as is genReceived)
+# serverAnswered serverDropped loopDelayP99 rxQueueMaxBytes" (errors: requests due in the window without a correct
+# answer; the server's counts are the differences over the whole load generator run, warm-up included, as is
+# genReceived; loopDelayP99 and rxQueueMaxBytes: the generator's receive side over the window)
 loadgen() {
   local name=$1; shift
   local json=$TMP/$name.json budget=$(( $(secs "$DURATION") + $(secs "$WARMUP") + 120 )) before after
@@ -105,16 +145,29 @@ loadgen() {
   read -r -a after < <(server_counts)
   echo "$(json_num "$json" throughput) $(json_num "$json" p99) $(json_num "$json" measuredFailures)" \
     "$(json_num "$json" sendRate) $(json_num "$json" lagP99Ms) $(json_num "$json" receiveDrops)" \
-    "$(json_num "$json" received) $(( after[0] - before[0] )) $(( after[1] - before[1] ))"
+    "$(json_num "$json" received) $(( after[0] - before[0] )) $(( after[1] - before[1] ))" \
+    "$(json_num "$json" loopDelayP99Ms) $(json_num "$json" rxQueueMaxBytes)"
+}
+# generator_verdict OFFERED SENT_RATE LAG_P99 LOOP_P99 GEN_DROPS: "ok", or "generator-bound (reasons)" when the load
+# generator did not keep up, so that the cell measures the generator, not the server
+generator_verdict() {
+  awk -v o="$1" -v s="$2" -v lag="$3" -v loop="$4" -v d="$5" -v b="$GEN_LAG_MS" 'BEGIN {
+    r = ""
+    if (s < 0.99 * o) r = r sprintf("%ssent %.1f%% of due", r == "" ? "" : ", ", 100 * s / o)
+    if (lag > b) r = r sprintf("%sbehind %.0f ms", r == "" ? "" : ", ", lag)
+    if (loop > b) r = r sprintf("%sloop away %.0f ms", r == "" ? "" : ", ", loop)
+    if (d > 0) r = r sprintf("%s%d answers dropped at its sockets", r == "" ? "" : ", ", d)
+    print r == "" ? "ok" : "generator-bound (" r ")" }'
 }
 
 # ---- capacity: closed loop on the default configuration -----------------------------------------------------------
 start_nacgw default
 caps=()
 for r in $(seq "$RUNS"); do
-  read -r tput p99 errs _ _ gdrops greceived sanswered _ < <(loadgen "capacity-$r" --concurrency "$CONCURRENCY")
+  read -r tput p99 errs _ _ gdrops greceived sanswered _ loop rxmax < <(loadgen "capacity-$r" --concurrency "$CONCURRENCY")
   log "capacity run $r: $tput correct answers/s, p99 $p99 ms, $errs wrong or missing;" \
-    "server answered $sanswered, load generator received $greceived (its own buffers dropped $gdrops)"
+    "server answered $sanswered, load generator received $greceived (its own buffers dropped $gdrops," \
+    "its event loop away p99 $loop ms, at most $rxmax bytes unread)"
   caps+=("$tput")
 done
 stop_nacgw
@@ -137,21 +190,28 @@ for r in $(seq "$RUNS"); do
       # population would not); a request that still finds none within its timeout is counted as not sent
       sources=$(( offered * 2 * TIMEOUT_MS / 1000 / 192 + 8 ))
       (( sources <= 1024 )) || die "$offered/s with TIMEOUT_MS=$TIMEOUT_MS needs $sources source ports, more than 1024"
-      read -r tput p99 errs srate lag gdrops greceived sanswered sdropped \
+      read -r tput p99 errs srate lag gdrops greceived sanswered sdropped loop rxmax \
         < <(loadgen "over-$a-$m-$r" --rate "$offered" --sources "$sources")
       share=$(awk -v t="$tput" -v c="$CAPACITY" 'BEGIN{printf "%.1f", 100 * t / c}')
       # answers the server sent that the load generator never read (its own kernel drops, or still in flight at its end)
       lost=$(( sanswered - greceived ))
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$a" "$m" "$r" "$tput" "$share" "$p99" "$errs" \
-        "$srate" "$lag" "$gdrops" "$lost" "$sdropped" >> "$RESULTS"
+      verdict=$(generator_verdict "$offered" "$srate" "$lag" "$loop" "$gdrops")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$a" "$m" "$r" "$tput" "$share" "$p99" "$errs" \
+        "$srate" "$lag" "$gdrops" "$lost" "$sdropped" "$loop" "$rxmax" "$verdict" >> "$RESULTS"
       log "admission $a (${rate:-no rate}) ${m}x = $offered/s offered, run $r: sent $srate/s (p99 $lag ms behind schedule)," \
         "$tput correct/s = $share% of capacity, p99 $p99 ms, $errs of the window's requests wrong or missing;" \
-        "server answered $sanswered and dropped $sdropped, load generator read $greceived (its buffers dropped $gdrops)"
+        "server answered $sanswered and dropped $sdropped, load generator read $greceived (its buffers dropped $gdrops," \
+        "its event loop away p99 $loop ms, at most $rxmax bytes unread): $verdict"
     done
     stop_nacgw
   done
 done
 
+# cell_verdict ADMISSION MULTIPLE: "ok" when the generator kept up in every run of the cell, else how many it did not
+cell_verdict() {
+  awk -F'\t' -v a="$1" -v m="$2" '$1 == a && $2 == m { n++; if ($15 != "ok") b++ }
+    END { print b == 0 ? "ok" : sprintf("**generator-bound** in %d of %d runs", b, n) }' "$RESULTS"
+}
 # ---- report -------------------------------------------------------------------------------------------------------------
 {
   echo "## RADIUS under overload (1×, 2×, 3× capacity)"
@@ -163,35 +223,49 @@ done
   echo "settings alternating. \"Answered\" counts only correct answers (authenticator and verdict checked) received within"
   echo "${TIMEOUT_MS} ms, no retransmissions; p99 is from the intended send time (coordinated-omission safe), over the answers"
   echo "received. The server is pinned to CPU $SERVER_CPUS and the load generator to CPU $LOADGEN_CPUS (\`taskset\`), so the figures"
-  echo "measure the server, not the two fighting for cores. Admission: \`default\` = as shipped (\`radius.maxQueueDelay\` 100 ms,"
-  echo "no rate), \`none\` = \`radius.maxQueueDelay\` 0 and no rate (only the kernel's receive buffer sheds), \`auto\` = the"
+  if [[ -n $SERVER_CPU_QUOTA ]]; then
+    echo "measure the server, not the two fighting for cores; the server gets **$SERVER_CPU_QUOTA% of its CPU** (cgroup quota,"
+    echo "period $(( CPU_PERIOD_US / 1000 )) ms), capacity included, so that one generator core can offer 3× of it (bench/README.md). Admission:"
+  else
+    echo "measure the server, not the two fighting for cores (no CPU quota: at 3× check the generator column). Admission:"
+  fi
+  echo "\`default\` = as shipped (\`radius.maxQueueDelay\` 100 ms, no rate),"
+  echo " \`none\` = \`radius.maxQueueDelay\` 0 and no rate (only the kernel's receive buffer sheds), \`auto\` = the"
   echo "default plus \`radius.maxRequestsPerSecond\` at 90% of the measured capacity ($(( CAPACITY * 9 / 10 ))/s)."
   echo "The load generator's own share is checked too: \"sent\" is the requests it actually sent per second of the window (a"
   echo "generator that cannot keep its schedule measures itself), \"behind\" the p99 of actual minus intended send time,"
   echo "\"gen. drops\" the answers its own sockets' receive buffers dropped (/proc/net/udp), \"not read\" what the server"
   echo "answered (its /metrics) minus what the generator read, and \"server drops\" what the server shed (kernel receive"
   echo "queue plus its own drops). \"Wrong or missing\" counts only requests due in the measured window."
+  echo "The generator's receive side: \"loop away\" is the p99 of how long its event loop stayed away from its 1 ms ticker"
+  echo "(an answer arriving meanwhile waits unread and is timestamped late), \"unread\" the most bytes waiting in its sockets'"
+  echo "receive buffers (/proc/net/udp rx_queue, sampled every 200 ms). \"Generator\" says whether it kept up: a run is"
+  echo "**generator-bound** when it sent under 99% of the offered rate, was more than $GEN_LAG_MS ms behind schedule or away"
+  echo "(p99), or its own sockets dropped answers; such a cell measures the load generator, not the server."
   echo
   machine
   echo
-  echo "| admission | offered | offered req/s | sent req/s | behind ms p99 | answered correctly req/s | % of capacity | p99 ms | wrong or missing | gen. drops | not read | server drops |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| admission | offered | offered req/s | sent req/s | behind ms p99 | loop away ms p99 | answered correctly req/s | % of capacity | p99 ms | wrong or missing | gen. drops | not read | server drops | generator |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   for a in $ADMISSIONS; do
     for m in $MULTIPLES; do
-      printf '| %s | %s× | %s | %.0f | %s | %.0f | %s | %s | %.0f | %.0f | %.0f | %.0f |\n' "$a" "$m" "$(( CAPACITY * m ))" \
-        "$(col "$a" "$m" 8)" "$(col "$a" "$m" 9)" "$(col "$a" "$m" 4)" "$(col "$a" "$m" 5)" "$(col "$a" "$m" 6)" \
-        "$(col "$a" "$m" 7)" "$(col "$a" "$m" 10)" "$(col "$a" "$m" 11)" "$(col "$a" "$m" 12)"
+      verdict=$(cell_verdict "$a" "$m") share=$(col "$a" "$m" 5)
+      [[ $verdict == ok ]] || share="~~${share}~~" # not the server's figure
+      printf '| %s | %s× | %s | %.0f | %s | %s | %.0f | %s | %s | %.0f | %.0f | %.0f | %.0f | %s |\n' "$a" "$m" "$(( CAPACITY * m ))" \
+        "$(col "$a" "$m" 8)" "$(col "$a" "$m" 9)" "$(col "$a" "$m" 13)" "$(col "$a" "$m" 4)" "$share" \
+        "$(col "$a" "$m" 6)" "$(col "$a" "$m" 7)" "$(col "$a" "$m" 10)" "$(col "$a" "$m" 11)" "$(col "$a" "$m" 12)" "$verdict"
     done
   done
   echo
   echo '```'
-  echo "DEVICES=$DEVICES SEED=$SEED UNKNOWN=$UNKNOWN CONCURRENCY=$CONCURRENCY RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP MULTIPLES=\"$MULTIPLES\" ADMISSIONS=\"$ADMISSIONS\" TIMEOUT_MS=$TIMEOUT_MS SERVER_CPUS=$SERVER_CPUS LOADGEN_CPUS=$LOADGEN_CPUS bench/radius-overload.sh"
+  echo "DEVICES=$DEVICES SEED=$SEED UNKNOWN=$UNKNOWN CONCURRENCY=$CONCURRENCY RUNS=$RUNS DURATION=$DURATION WARMUP=$WARMUP MULTIPLES=\"$MULTIPLES\" ADMISSIONS=\"$ADMISSIONS\" TIMEOUT_MS=$TIMEOUT_MS SERVER_CPUS=$SERVER_CPUS LOADGEN_CPUS=$LOADGEN_CPUS SERVER_CPU_QUOTA=\"$SERVER_CPU_QUOTA\" GEN_LAG_MS=$GEN_LAG_MS bench/radius-overload.sh"
   echo '```'
   echo
   echo "Every run:"
   echo
-  echo "| admission | offered | run | sent req/s | behind ms p99 | answered correctly req/s | % of capacity | p99 ms | wrong or missing | gen. drops | not read | server drops |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  awk -F'\t' '{printf "| %s | %s× | %s | %.0f | %s | %.0f | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $8, $9, $4, $5, $6, $7, $10, $11, $12}' "$RESULTS"
+  echo "| admission | offered | run | sent req/s | behind ms p99 | loop away ms p99 | unread KiB max | answered correctly req/s | % of capacity | p99 ms | wrong or missing | gen. drops | not read | server drops | generator |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  awk -F'\t' '{printf "| %s | %s× | %s | %.0f | %s | %s | %.0f | %.0f | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $8, $9, $13,
+    $14 / 1024, $4, $15 == "ok" ? $5 : "~~" $5 "~~", $6, $7, $10, $11, $12, $15 == "ok" ? "ok" : "**" $15 "**"}' "$RESULTS"
 } | write_section "$OUT" radius-overload
 log "wrote the radius-overload section of $OUT"

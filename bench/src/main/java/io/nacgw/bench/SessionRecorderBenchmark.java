@@ -39,6 +39,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -48,8 +49,9 @@ import java.util.stream.Stream;
  * transaction: one new row each. The score is rows per second, sustained by one writer thread, on a table that already
  * holds {@code preload} rows (so the indexes are larger than one batch touches). {@code engine}: {@code sqlite} (a
  * file in a temporary directory, the embedded store's settings) or {@code postgresql} (a fresh schema in the test
- * database, {@code NACGW_TEST_PG_URL} / {@code NACGW_TEST_PG_USER}, analysed as autovacuum would, dropped afterwards). Wall-clock: run it on a quiet
- * machine, and read {@code -prof gc} / {@link CpuTimeProfiler} for the process's own cost per row.
+ * database, {@code NACGW_TEST_PG_URL} / {@code NACGW_TEST_PG_USER}, analysed as autovacuum would, dropped afterwards).
+ * Wall-clock: run it on a quiet machine, and read {@code -prof gc} / {@link CpuTimeProfiler} for the process's own cost
+ * per row; {@link #main} prints the pages each new row writes, which no load changes.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -81,7 +83,7 @@ public class SessionRecorderBenchmark {
             dir = Files.createTempDirectory("nacgw-recorder-bench");
             settings = StoreSettings.embedded(dir);
         } else if (engine.equals("postgresql")) {
-            schema = "nacgw_bench" + Long.toHexString(random.nextLong() >>> 1);
+            schema = "nacgw_bench" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
             pg("CREATE SCHEMA " + schema);
             settings = new StoreSettings(pgUrl() + "?currentSchema=" + schema, pgUser(), "", 4);
         } else {
@@ -117,6 +119,58 @@ public class SessionRecorderBenchmark {
     @OperationsPerInvocation(BATCH)
     public void newEndpoints() {
         sessions.recordAuthorizations(batch());
+    }
+
+    /**
+     * What a batch of new rows writes, which the machine's load does not change: {@code java -cp
+     * bench/target/benchmarks.jar io.nacgw.bench.SessionRecorderBenchmark [sqlite|postgresql] [preload] [batches]}
+     * fills the table, then records {@code batches} batches of {@link #BATCH} new endpoints and prints, per new row,
+     * the log each batch wrote: SQLite's WAL frames (one per page written; the log is emptied before each batch) and
+     * PostgreSQL's WAL bytes (after a CHECKPOINT, so pages touched first get their full image as in a long storm; the
+     * server's WAL position is shared with every other session on it, hence the minimum and the median).
+     */
+    public static void main(String[] args) throws Exception {
+        SessionRecorderBenchmark b = new SessionRecorderBenchmark();
+        b.engine = args.length > 0 ? args[0] : "sqlite";
+        b.preload = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
+        int batches = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        b.setUp();
+        try (Connection c = b.schema == null
+                ? DriverManager.getConnection("jdbc:sqlite:" + b.dir.resolve("nacgw.db"))
+                : DriverManager.getConnection(pgUrl(), pgUser(), "");
+             Statement st = c.createStatement()) {
+            if (b.schema != null) {
+                st.execute("CHECKPOINT");
+            }
+            long[] written = new long[batches];
+            for (int i = 0; i < batches; i++) {
+                long before = b.schema == null ? sqliteFrames(st, "TRUNCATE") : walPosition(st);
+                b.newEndpoints();
+                written[i] = (b.schema == null ? sqliteFrames(st, "PASSIVE") : walPosition(st)) - before;
+            }
+            java.util.Arrays.sort(written);
+            String unit = b.schema == null ? "WAL frames (pages)" : "WAL bytes";
+            System.out.printf("%s, %d rows before: %s per new row: min %.2f, median %.2f (%d batches of %d)%n",
+                    b.engine, b.preload, unit, (double) written[0] / BATCH, (double) written[batches / 2] / BATCH,
+                    batches, BATCH);
+        } finally {
+            b.tearDown();
+        }
+    }
+
+    /** Checkpoints SQLite's log ({@code mode}) and returns the frames it held. */
+    private static long sqliteFrames(Statement st, String mode) throws SQLException {
+        try (java.sql.ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
+            rs.next();
+            return mode.equals("TRUNCATE") ? 0 : rs.getLong(2);
+        }
+    }
+
+    private static long walPosition(Statement st) throws SQLException {
+        try (java.sql.ResultSet rs = st.executeQuery("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private List<Authorization> batch() {

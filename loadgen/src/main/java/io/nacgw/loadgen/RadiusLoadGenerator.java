@@ -39,6 +39,12 @@ import java.util.concurrent.atomic.LongAdder;
  * Prints one progress line per second and returns a {@link Report}.
  */
 public final class RadiusLoadGenerator {
+    /**
+     * How often the receive queues are sampled over the measured window: reading /proc/net/udp with ~1,000 sockets
+     * costs the kernel and the parser about a millisecond, which every 50 ms was a tenth of a busy generator's CPU.
+     */
+    private static final long RX_SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
     private RadiusLoadGenerator() {
     }
 
@@ -102,9 +108,10 @@ public final class RadiusLoadGenerator {
             }
             long duration = settings.requests() > 0 ? 0 : settings.duration().toNanos();
             Run run = new Run(System.nanoTime(), settings.warmup().toNanos(), duration, settings.requests());
-            drivers = drive(ports, channels, run, settings.timeout().toNanos());
+            drivers = drive(ports, channels, run, settings.timeout().toNanos(), stats);
             ServerCpuWindow serverCpu = new ServerCpuWindow(settings.serverPid());
-            Histogram total = watch(run, settings, stats, ports, progress, serverCpu);
+            ReceiveQueue queue = new ReceiveQueue(tls != null ? Set.of() : localPorts(channels));
+            Histogram total = watch(run, settings, stats, ports, progress, serverCpu, queue);
             for (ScheduledFuture<?> d : drivers) {
                 d.cancel(false);
             }
@@ -117,7 +124,7 @@ public final class RadiusLoadGenerator {
             double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
             long receiveDrops = tls != null ? 0 : KernelUdpDrops.of(localPorts(channels));
             return report(settings, expectations, run, stats, total, cpuSeconds, (wallEnd - wallStart) / 1e9, serverCpu.percent(),
-                    receiveDrops);
+                    receiveDrops, queue);
         } finally {
             for (ScheduledFuture<?> d : drivers) {
                 d.cancel(false);
@@ -131,9 +138,11 @@ public final class RadiusLoadGenerator {
 
     /**
      * Starts every port on its event loop, then one ticker (every millisecond) and one timeout scanner per event loop
-     * for all of that loop's ports: with hundreds of ports, a timer per port cost more CPU than the requests.
+     * for all of that loop's ports: with hundreds of ports, a timer per port cost more CPU than the requests. The
+     * ticker also records how late it runs ({@link Stats#loopDelay}): datagrams arriving meanwhile wait unread.
      */
-    private static List<ScheduledFuture<?>> drive(List<SourcePort> ports, List<Channel> channels, Run run, long timeoutNanos) {
+    private static List<ScheduledFuture<?>> drive(List<SourcePort> ports, List<Channel> channels, Run run, long timeoutNanos,
+                                                  Stats stats) {
         Map<EventLoop, List<SourcePort>> byLoop = new LinkedHashMap<>();
         for (int i = 0; i < ports.size(); i++) {
             SourcePort port = ports.get(i);
@@ -144,7 +153,11 @@ public final class RadiusLoadGenerator {
         List<ScheduledFuture<?>> drivers = new ArrayList<>();
         long scan = SourcePort.scanPeriodNanos(timeoutNanos);
         byLoop.forEach((loop, its) -> {
-            drivers.add(loop.scheduleAtFixedRate(() -> its.forEach(SourcePort::tick), 0, 1, TimeUnit.MILLISECONDS));
+            LoopClock clock = new LoopClock(run, stats, System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(1));
+            drivers.add(loop.scheduleAtFixedRate(() -> {
+                clock.ticked(System.nanoTime());
+                its.forEach(SourcePort::tick);
+            }, 0, 1, TimeUnit.MILLISECONDS));
             drivers.add(loop.scheduleAtFixedRate(() -> its.forEach(SourcePort::scan), scan, scan, TimeUnit.NANOSECONDS));
         });
         return drivers;
@@ -160,16 +173,22 @@ public final class RadiusLoadGenerator {
 
     /** Prints progress every second until the run is over and every port is idle (or the drain deadline passes). */
     private static Histogram watch(Run run, LoadSettings settings, Stats stats, List<SourcePort> ports, PrintWriter progress,
-                                   ServerCpuWindow serverCpu) throws InterruptedException {
+                                   ServerCpuWindow serverCpu, ReceiveQueue queue) throws InterruptedException {
         Histogram total = new Histogram(3);
         long drain = settings.timeout().toNanos() * (settings.retries() + 1) + TimeUnit.SECONDS.toNanos(1);
         long stoppedAt = 0;
         long lastPrint = run.startNanos;
         long lastCount = 0;
         long lastWarm = 0;
+        long lastSample = 0;
         while (true) {
             Thread.sleep(20);
             long now = System.nanoTime();
+            if (now - run.warmupEndNanos >= 0 && now - run.endNanos < 0 && !run.stopped()
+                    && now - lastSample >= RX_SAMPLE_NANOS) {
+                queue.sample();
+                lastSample = now;
+            }
             if (now >= run.endNanos) {
                 run.stop();
             }
@@ -208,7 +227,7 @@ public final class RadiusLoadGenerator {
     }
 
     private static Report report(LoadSettings s, Expectations e, Run run, Stats stats, Histogram h, double cpuSeconds,
-                                 double wallSeconds, double serverCpuPercent, long receiveDrops) {
+                                 double wallSeconds, double serverCpuPercent, long receiveDrops, ReceiveQueue queue) {
         long answers = stats.measuredAnswers.sum();
         // duration mode: answers received within the window over its length (late answers, e.g. after a
         // retransmission, do not stretch it); request-count mode: until the last measured answer
@@ -241,8 +260,11 @@ public final class RadiusLoadGenerator {
         boolean any = h.getTotalCount() > 0;
         Histogram lag = stats.sendLag.getIntervalHistogram();
         boolean lagged = lag.getTotalCount() > 0;
+        Histogram loop = stats.loopDelay.getIntervalHistogram();
+        boolean looped = loop.getTotalCount() > 0;
         Report.Sender sender = new Report.Sender(run.measuredIssued(), seconds > 0 ? stats.windowSent.sum() / seconds : 0,
-                ms(lagged, lag, 99), lagged ? lag.getMaxValue() / 1e6 : 0, stats.received.sum(), receiveDrops, stats.measuredFailures.sum());
+                ms(lagged, lag, 99), lagged ? lag.getMaxValue() / 1e6 : 0, stats.received.sum(), receiveDrops, stats.measuredFailures.sum(),
+                ms(looped, loop, 99), looped ? loop.getMaxValue() / 1e6 : 0, queue.maxBytes(), queue.meanBytes());
         String mode = s.closedLoop() ? "closed loop, " + s.concurrency() + " outstanding"
                 : String.format(Locale.ROOT, "open loop, %.0f requests/s", s.rate());
         return new Report(s.target().getAddress().getHostAddress() + ":" + s.target().getPort(), mode, s.shape().name().toLowerCase(Locale.ROOT),

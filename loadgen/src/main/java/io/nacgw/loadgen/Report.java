@@ -49,11 +49,21 @@ public record Report(String target, String mode, String shape, boolean messageAu
      *                        full (/proc/net/udp {@code drops}); RadSec (TCP) never drops
      * @param measuredFailures requests due inside the window without a correct answer (wrong, timed out, not sent);
      *                        the error counts above include the warm-up's requests too
+     * @param loopDelayP99    ms an event loop came back late to its 1 ms tick, 99th percentile over the window: an
+     *                        answer that arrives while the loop is busy waits in the socket about that long before it is
+     *                        read and timestamped, so its latency includes the generator's own delay
+     * @param loopDelayMax    the same, maximum
+     * @param rxQueueMaxBytes the most bytes waiting unread in the generator's own UDP receive buffers at one sample
+     *                        (every 200 ms over the window, /proc/net/udp {@code rx_queue}, kernel accounting bytes): 0
+     *                        means every answer was read as it arrived; RadSec: 0
+     * @param rxQueueMeanBytes the same, mean over the samples
      */
     public record Sender(long scheduled, double sendRate, double lagP99, double lagMax, long received,
-                         long receiveDrops, long measuredFailures) {
+                         long receiveDrops, long measuredFailures, double loopDelayP99, double loopDelayMax,
+                         long rxQueueMaxBytes, double rxQueueMeanBytes) {
         /** For generators that do not measure their own schedule (HTTPS API, EAP-TLS conversations). */
-        public static final Sender NOT_MEASURED = new Sender(-1, Double.NaN, Double.NaN, Double.NaN, -1, -1, -1);
+        public static final Sender NOT_MEASURED = new Sender(-1, Double.NaN, Double.NaN, Double.NaN, -1, -1, -1,
+                Double.NaN, Double.NaN, -1, Double.NaN);
 
         public boolean measured() {
             return scheduled >= 0;
@@ -103,6 +113,9 @@ public record Report(String target, String mode, String shape, boolean messageAu
                             + "answer%n",
                     sender.scheduled(), sender.sendRate(), sender.lagP99(), sender.lagMax(), sender.received(), sender.receiveDrops(),
                     sender.measuredFailures()));
+            b.append(String.format(Locale.ROOT, "load generator receive side: event loop late p99 %.3f ms max %.3f ms, unread in its "
+                            + "receive buffers max %d bytes mean %.0f bytes%n",
+                    sender.loopDelayP99(), sender.loopDelayMax(), sender.rxQueueMaxBytes(), sender.rxQueueMeanBytes()));
         }
         b.append(String.format(Locale.ROOT, "load generator CPU: %.2f s (%.0f%% of one core)%n", cpuSeconds, cpuPercent));
         if (serverCpuPercent >= 0) {
@@ -158,6 +171,10 @@ public record Report(String target, String mode, String shape, boolean messageAu
                 g.writeNumberField("received", sender.received());
                 g.writeNumberField("receiveDrops", sender.receiveDrops());
                 g.writeNumberField("measuredFailures", sender.measuredFailures());
+                num(g, "loopDelayP99Ms", sender.loopDelayP99());
+                num(g, "loopDelayMaxMs", sender.loopDelayMax());
+                g.writeNumberField("rxQueueMaxBytes", sender.rxQueueMaxBytes());
+                num(g, "rxQueueMeanBytes", sender.rxQueueMeanBytes());
                 g.writeEndObject();
             }
             g.writeNumberField("exitStatus", exitStatus());

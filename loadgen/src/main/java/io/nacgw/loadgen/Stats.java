@@ -28,6 +28,8 @@ final class Stats {
     final LongAdder windowSent = new LongAdder();
     /** Nanoseconds from a measured request's intended to its actual first transmission: how far behind the sender is. */
     final Recorder sendLag = new Recorder(3);
+    /** Nanoseconds an event loop's 1 ms ticker ran late, inside the measured window: how long reads could wait. */
+    final Recorder loopDelay = new Recorder(3);
     final Map<ReplyError, LongAdder> errors = new EnumMap<>(ReplyError.class);
     /** "class verdict" → count, e.g. "compliant accept:100". */
     final Map<String, LongAdder> verdicts = new ConcurrentHashMap<>();

@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
  * Unknown MACs come from a locally administered range that no device of the set uses.
  */
 public final class Targets {
+    private static final TargetClass[] CLASSES = TargetClass.values(); // values() copies the array on every call
     private final long[] macs;
     private final byte[] classes;
     private final String[] users;
@@ -99,7 +100,7 @@ public final class Targets {
     }
 
     public TargetClass classOf(int i) {
-        return TargetClass.values()[classes[i]];
+        return CLASSES[classes[i]];
     }
 
     public String user(int i) {

@@ -388,4 +388,22 @@ final class RadiusLoadGeneratorTest {
             assertTrue(r.sent() > 1000, "identifiers were reused all second long: " + r.toText());
         }
     }
+
+    @Test
+    void sender_sendsThatFail_areAccounted_everyDueRequestEndsOnceAsTimeoutOrNotSent() throws Exception {
+        // nothing listens on the target: the kernel refuses the connected port's sends after the first ICMP
+        // unreachable, so many writes of a flush fail; every due request still has exactly one outcome
+        int closed;
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            closed = s.getLocalPort();
+        }
+        Report r = run(open(new InetSocketAddress("127.0.0.1", closed), 2000, Duration.ofMillis(500), Duration.ZERO, 2,
+                Duration.ofMillis(50), LoadSettings.DEFAULT_RECEIVE_BUFFER), CORP, new StringWriter());
+        assertEquals(3, r.exitStatus(), r.toText());
+        assertTrue(r.socketErrors() > 0, "refused sends are counted: " + r.toText());
+        assertEquals(0, r.answers(), r.toText());
+        assertEquals(r.sender().scheduled(), r.sender().measuredFailures(), r.toText());
+        assertEquals(r.sender().scheduled(), r.errors().get("timeout") + r.errors().get("not_sent"), r.toText());
+        assertEquals(r.sent(), r.errors().get("timeout"), "every transmission (no retries) timed out once: " + r.toText());
+    }
 }

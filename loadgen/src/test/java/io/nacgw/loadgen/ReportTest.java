@@ -17,7 +17,7 @@ final class ReportTest {
         errors.put("mismatch", 0L);
         return new Report(target, "closed 64", "mab", true, 8, "compliant accept", seconds, 1000, 3, 998, 996, 10,
                 1, 0, 1234.5678, 0.25, 0.5, 1.0, 2.0004, 3.5, 0.3333333, Map.of("b accept", 600L, "a reject", 398L),
-                errors, 2, 2, 1.5, 75.25, serverCpu, new Report.Sender(1000, 99.95, 0.5004, 7.25, 1010, 4, 3));
+                errors, 2, 2, 1.5, 75.25, serverCpu, new Report.Sender(1000, 99.95, 0.5004, 7.25, 1010, 4, 3, 1.25, 3.5, 8192, 1024.4));
     }
 
     @Test
@@ -30,7 +30,8 @@ final class ReportTest {
                 + "\"verdicts\":{\"a reject\":398,\"b accept\":600},\"errors\":{\"timeout\":2,\"mismatch\":0},"
                 + "\"correctnessErrors\":2,\"availabilityErrors\":2,\"cpu\":{\"seconds\":1.500,\"percentOfOneCore\":75.250},"
                 + "\"serverCpuPercentOfOneCore\":12.000,\"sender\":{\"scheduled\":1000,\"sendRate\":99.950,"
-                + "\"lagP99Ms\":0.500,\"lagMaxMs\":7.250,\"received\":1010,\"receiveDrops\":4,\"measuredFailures\":3},\"exitStatus\":1}",
+                + "\"lagP99Ms\":0.500,\"lagMaxMs\":7.250,\"received\":1010,\"receiveDrops\":4,\"measuredFailures\":3,"
+                + "\"loopDelayP99Ms\":1.250,\"loopDelayMaxMs\":3.500,\"rxQueueMaxBytes\":8192,\"rxQueueMeanBytes\":1024.400},\"exitStatus\":1}",
                 report("127.0.0.1:1812", 10, 12).toJson());
     }
 
@@ -46,6 +47,8 @@ final class ReportTest {
                 + "errors:  timeout=2  mismatch=0  socket_errors=0\n"
                 + "load generator: 1000 due in the window, sent 100/s, behind schedule p99 0.500 ms max 7.250 ms, "
                 + "1010 datagrams received, 4 dropped by its own receive buffers, 3 due requests without a correct answer\n"
+                + "load generator receive side: event loop late p99 1.250 ms max 3.500 ms, unread in its receive buffers max "
+                + "8192 bytes mean 1024 bytes\n"
                 + "load generator CPU: 1.50 s (75% of one core)\n"
                 + "server CPU over the measured window: 12% of one core\n"
                 + "result: FAILED, 2 wrong answer(s)\n",

@@ -4,13 +4,16 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.nacgw.core.testing.Await;
 import io.nacgw.core.testing.Needs;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,19 +26,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * HTTP/2 request whose body does not match its content-length.
  */
 final class PeerErrorLogTest {
-    /** Everything logged anywhere (root logger) while {@code body} runs. */
-    private static List<ILoggingEvent> capture(ThrowingRunnable body) throws Exception {
+    /**
+     * Everything logged anywhere (root logger) from the start of {@code body} until {@code done} holds for what was
+     * logged: the server's side of the last failure may still be on its event loop when the client returns, so the
+     * capture waits (bounded) for the condition instead of for a fixed time.
+     */
+    private static List<ILoggingEvent> capture(ThrowingRunnable body, Predicate<List<ILoggingEvent>> done, String what)
+            throws Exception {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
         root.addAppender(appender);
         try {
             body.run();
-            Thread.sleep(300); // the server's side of the last failure may still be on its event loop
+            Await.until(() -> done.test(snapshot(appender)), what, 30);
         } finally {
             root.detachAppender(appender);
         }
-        return appender.list;
+        return snapshot(appender);
+    }
+
+    /** A copy of what {@code appender} holds: it appends under its own lock (AppenderBase) on the server's threads. */
+    private static List<ILoggingEvent> snapshot(ListAppender<ILoggingEvent> appender) {
+        synchronized (appender) {
+            return new ArrayList<>(appender.list);
+        }
     }
 
     @FunctionalInterface
@@ -73,7 +88,9 @@ final class PeerErrorLogTest {
                             "--cert", cert.toString(), "--key", key.toString(), gw.uri("/ciscoise/mdminfo").toString()));
                     assertNotEquals(200, r.status(), "the self-signed certificate was accepted");
                 }
-            });
+            }, logged -> gw.server.guardStats().peerErrors().get("tls_handshake") >= before + 5
+                    && !peerWarnings(logged, "tls_handshake").isEmpty(),
+                    "5 tls_handshake peer errors and a WARN line");
             assertEquals(before + 5, gw.server.guardStats().peerErrors().get("tls_handshake"));
             List<String> lines = peerWarnings(events, "tls_handshake");
             assertEquals(1, lines.size(), "expected one line: " + lines);
@@ -96,7 +113,9 @@ final class PeerErrorLogTest {
                     assertNotEquals(200, r.status());
                     assertNotEquals(201, r.status());
                 }
-            });
+            }, logged -> gw.server.guardStats().peerErrors().get("http2_protocol") >= before + 5
+                    && !peerWarnings(logged, "http2_protocol").isEmpty(),
+                    "5 http2_protocol peer errors and a WARN line");
             assertTrue(gw.server.guardStats().peerErrors().get("http2_protocol") >= before + 5,
                     gw.server.guardStats().toString());
             assertEquals(1, peerWarnings(events, "http2_protocol").size(), events.toString());

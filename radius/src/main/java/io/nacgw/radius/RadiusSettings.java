@@ -135,24 +135,10 @@ public record RadiusSettings(String bindAddress, int authPort, int acctPort, int
                 sessionRetention, maxRequestsPerSecond, maxQueueDelay);
     }
 
-    /** A copy with other Accept-session bounds. */
-    public RadiusSettings withSessions(Duration lifetime, int queue) {
-        return new RadiusSettings(bindAddress, authPort, acctPort, channels, nativeTransport, duplicateTtl,
-                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, lifetime, queue,
-                sessionRetention, maxRequestsPerSecond, maxQueueDelay);
-    }
-
     /** A copy with another receive-queue delay bound ({@link Duration#ZERO}: none). */
     public RadiusSettings withMaxQueueDelay(Duration delay) {
         return new RadiusSettings(bindAddress, authPort, acctPort, channels, nativeTransport, duplicateTtl,
                 duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, acceptLifetime,
                 sessionQueue, sessionRetention, maxRequestsPerSecond, delay);
-    }
-
-    /** A copy with another admission rate per port (0: no limit). */
-    public RadiusSettings withMaxRequestsPerSecond(int rate) {
-        return new RadiusSettings(bindAddress, authPort, acctPort, channels, nativeTransport, duplicateTtl,
-                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, acceptLifetime,
-                sessionQueue, sessionRetention, rate, maxQueueDelay);
     }
 }

@@ -14,12 +14,16 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.DefaultTlsClient;
+import org.bouncycastle.tls.ExtensionType;
+import org.bouncycastle.tls.NewSessionTicket;
 import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.SessionParameters;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsClientProtocol;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsServerCertificate;
 import org.bouncycastle.tls.TlsSession;
+import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
@@ -53,6 +57,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -76,8 +81,11 @@ public class EapTlsHandshakeBenchmark {
     @Param({"ec", "rsa"})
     String serverKey;
 
-    /** {@code full}: a new session every time; {@code resumed}: the client resumes one TLS 1.2 session (session id). */
-    @Param({"full", "resumed"})
+    /**
+     * {@code full}: a new session every time; {@code resumed}: the client resumes one TLS 1.2 session by its session
+     * id (the gateway's session cache); {@code ticket}: by the TLS 1.2 session ticket the first handshake gave it.
+     */
+    @Param({"full", "resumed", "ticket"})
     String handshake;
 
     /**
@@ -102,6 +110,10 @@ public class EapTlsHandshakeBenchmark {
     private X509Certificate device;
     /** The session the client resumes ({@code resumed}), from the first handshake. */
     private TlsSession session;
+    /** The ticket and session state the client resumes with ({@code ticket}), from the first handshake. */
+    private byte[] ticket;
+    private SessionParameters ticketSession;
+    private final byte[] ticketSessionId = new byte[32];
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -120,9 +132,10 @@ public class EapTlsHandshakeBenchmark {
         Path keyFile = pem(dir.resolve("server.key"), new JcaPKCS8Generator(serverKeys.getPrivate(), null));
         EapSettings s = EapSettings.DISABLED.withEnabled(true).withTls(List.of(caFile), certFile, keyFile);
         material = material(crypto, s);
-        if ("resumed".equals(handshake) && !"1.2".equals(tls)) {
+        if (!"full".equals(handshake) && !"1.2".equals(tls)) {
             throw new IllegalArgumentException("resumed handshakes are TLS 1.2 (nacgw sends no TLS 1.3 tickets)");
         }
+        new SecureRandom().nextBytes(ticketSessionId);
         // the JDK's providers lack the RSA-PSS names bctls asks for (an RSA server signs with PSS)
         clientCrypto = new JcaTlsCryptoProvider().setProvider(new BouncyCastleProvider())
                 .create(new SecureRandom());
@@ -200,6 +213,14 @@ public class EapTlsHandshakeBenchmark {
             session = client.session;
         } else if ("resumed".equals(handshake) && !server.peer().resumed()) {
             throw new IllegalStateException("the server did not resume the session");
+        } else if (ticketSession == null && "ticket".equals(handshake)) {
+            ticket = client.ticket;
+            ticketSession = client.parameters;
+            if (ticket == null || ticket.length == 0) {
+                throw new IllegalStateException("the server issued no session ticket");
+            }
+        } else if ("ticket".equals(handshake) && !server.peer().resumedByTicket()) {
+            throw new IllegalStateException("the server did not resume the ticket's session");
         }
         return client.done && server.clientChain() != null;
     }
@@ -287,6 +308,8 @@ public class EapTlsHandshakeBenchmark {
     private final class Client extends DefaultTlsClient implements TlsAuthentication {
         boolean done;
         TlsSession session;
+        byte[] ticket;
+        SessionParameters parameters;
 
         Client() {
             super(clientCrypto);
@@ -299,7 +322,27 @@ public class EapTlsHandshakeBenchmark {
 
         @Override
         public TlsSession getSessionToResume() {
+            if ("ticket".equals(handshake)) {
+                // RFC 5077 §3.4: a ticket goes with a session id the client makes up
+                return ticketSession == null ? null : TlsUtils.importSession(ticketSessionId, ticketSession);
+            }
             return EapTlsHandshakeBenchmark.this.session;
+        }
+
+        @Override
+        @SuppressWarnings({"rawtypes", "unchecked"}) // bctls's signature
+        public Hashtable getClientExtensions() throws IOException {
+            Hashtable ext = super.getClientExtensions();
+            if ("ticket".equals(handshake)) {
+                ext.put(Integer.valueOf(ExtensionType.session_ticket),
+                        EapTlsHandshakeBenchmark.this.ticket == null ? TlsUtils.EMPTY_BYTES : EapTlsHandshakeBenchmark.this.ticket);
+            }
+            return ext;
+        }
+
+        @Override
+        public void notifyNewSessionTicket(NewSessionTicket newSessionTicket) {
+            ticket = newSessionTicket.getTicket();
         }
 
         @Override
@@ -324,6 +367,9 @@ public class EapTlsHandshakeBenchmark {
             super.notifyHandshakeComplete();
             done = true;
             session = context.getResumableSession();
+            if (ticket != null) {
+                parameters = context.getSession().exportSessionParameters();
+            }
         }
     }
 

@@ -112,6 +112,35 @@ final class SharedSessionStoreTest {
         assertTrue(a.activeSessionsForMac(MAC).isEmpty());
     }
 
+    @Test
+    void twoNodes_recordingNewEndpointsInTheSameMillisecond_neverMakeTheSameSessionId() {
+        // both nodes' clocks read the same millisecond throughout: their ids' time parts are equal, one for one
+        StoreSettings s = pg.freshSchema();
+        SessionStore a = open(s, "node-a");
+        SessionStore b = open(s, "node-b");
+        int perNode = 2000;
+        for (int from = 0; from < perNode; from += 250) {
+            for (SessionStore node : List.of(a, b)) {
+                List<Authorization> batch = new ArrayList<>();
+                for (int i = from; i < from + 250; i++) {
+                    MacAddress mac = MacAddress.of((node == a ? 0x02_0000_000000L : 0x06_0000_000000L) + i);
+                    batch.add(new Authorization(NAS, 10L, null, mac, null, mac.toHex12(), "corp", Verdict.ALLOW,
+                            null, null, T0, T0.plus(Duration.ofHours(8))));
+                }
+                node.recordAuthorizations(batch); // a duplicate id would fail the batch on the primary key
+            }
+        }
+        List<String> ids = new ArrayList<>();
+        String after = null;
+        for (List<Session> page; !(page = a.activeSessionsAfter(after, 1000)).isEmpty(); ) {
+            page.forEach(x -> ids.add(x.id()));
+            after = page.get(page.size() - 1).id();
+        }
+        assertEquals(2 * perNode, ids.size());
+        assertEquals(2 * perNode, new java.util.HashSet<>(ids).size());
+        assertTrue(ids.stream().allMatch(id -> id.startsWith(String.format("%012x", T0.toEpochMilli()))), "same ms");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgres"})
     void claim_onceForEachSessionAndChange(String kind) {

@@ -100,11 +100,6 @@ public final class CoaCoordinator implements AutoCloseable {
         return new CoaCoordinator(claims, node, settings, clock, doneBefore, true);
     }
 
-    /** This node's name. */
-    public String node() {
-        return node;
-    }
-
     /**
      * A CoA for session {@code s} that the change {@code changeKey} calls for, received by this node at
      * {@code receivedAt}: true when this node owns the session and won the claim (the caller sends it now); else

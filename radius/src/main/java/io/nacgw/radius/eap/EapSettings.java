@@ -136,17 +136,10 @@ public record EapSettings(boolean enabled, List<Path> trustedCaFiles, List<Path>
     }
 
     /** A copy with another lowest TLS version and fragment size. */
-    public EapSettings withTlsLimits(String min, int fragment) {
+    EapSettings withTlsLimits(String min, int fragment) {
         return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragment, min,
                 serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, sessionTickets, ticketKeyFile,
                 maxConversations, conversationTimeout, tlsThreads, tlsQueue, deviceIdSources, ocsp, tlsWarmup);
-    }
-
-    /** A copy looking for the device id in {@code sources}, in order. */
-    public EapSettings withDeviceIdSources(List<DeviceIdSource> sources) {
-        return new EapSettings(enabled, trustedCaFiles, crlFiles, crlUrls, crlRefresh, fragmentSize, minVersion,
-                serverCertificate, serverKey, resumption, sessionCacheSize, sessionLifetime, sessionTickets, ticketKeyFile,
-                maxConversations, conversationTimeout, tlsThreads, tlsQueue, sources, ocsp, tlsWarmup);
     }
 
     /** A copy with other OCSP settings. */

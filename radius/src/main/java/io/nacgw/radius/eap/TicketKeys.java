@@ -49,6 +49,8 @@ final class TicketKeys {
     private final byte[] root;
     private final long periodMillis;
     private final String origin;
+    /** The keys of one period and of the one before, derived once per period (a race derives them twice, harmless). */
+    private volatile Key[] derived = new Key[0];
 
     private TicketKeys(byte[] root, long periodMillis, String origin) {
         if (periodMillis < 1) {
@@ -118,19 +120,28 @@ final class TicketKeys {
 
     /** The key that seals tickets at {@code nowMillis}. */
     Key current(long nowMillis) {
-        return key(Math.floorDiv(nowMillis, periodMillis));
+        return keys(nowMillis)[0];
     }
 
     /** The key named {@code name} if it is the current or the previous period's at {@code nowMillis}, else null. */
     Key forName(byte[] name, long nowMillis) {
-        long p = Math.floorDiv(nowMillis, periodMillis);
-        for (long period : new long[]{p, p - 1}) {
-            Key k = key(period);
+        for (Key k : keys(nowMillis)) {
             if (MessageDigest.isEqual(k.name(), name)) {
                 return k;
             }
         }
         return null;
+    }
+
+    /** The current and the previous period's keys at {@code nowMillis}. */
+    private Key[] keys(long nowMillis) {
+        long p = Math.floorDiv(nowMillis, periodMillis);
+        Key[] k = derived;
+        if (k.length == 0 || k[0].period() != p) {
+            k = new Key[]{key(p), key(p - 1)};
+            derived = k;
+        }
+        return k;
     }
 
     private Key key(long period) {

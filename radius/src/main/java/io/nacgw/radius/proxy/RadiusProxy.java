@@ -67,7 +67,6 @@ public final class RadiusProxy implements AutoCloseable {
     private final Map<String, Pool> pools;
     private final Map<InetSocketAddress, Slots> bySource;
     private final List<Upstream> upstreams;
-    private final LongAdder strays = new LongAdder();
     private final LinkedHashMap<String, Sticky> challenges = new LinkedHashMap<>();
     private long sequence;
     private volatile boolean closed;
@@ -123,11 +122,6 @@ public final class RadiusProxy implements AutoCloseable {
         RadiusProxy p = new RadiusProxy(settings);
         log.info("RADIUS proxy ready on {} for pools {}", p.channel.localAddress(), p.pools.keySet());
         return p;
-    }
-
-    /** True when a pool of this name is configured. */
-    public boolean has(String pool) {
-        return pools.containsKey(pool);
     }
 
     /**
@@ -325,8 +319,7 @@ public final class RadiusProxy implements AutoCloseable {
 
     private void onDatagram(InetSocketAddress from, byte[] data) {
         Slots slots = bySource.get(from);
-        if (slots == null) {
-            strays.increment();
+        if (slots == null) { // from an address that is no upstream: dropped
             return;
         }
         Upstream u = slots.upstream;
@@ -561,11 +554,6 @@ public final class RadiusProxy implements AutoCloseable {
     /** The pool names, in configuration order. */
     public Set<String> poolNames() {
         return pools.keySet();
-    }
-
-    /** Datagrams at the proxy socket from addresses that are no upstream. */
-    public long strays() {
-        return strays.sum();
     }
 
     /** Ends outstanding exchanges with {@link ProxyAnswer.Kind#NO_UPSTREAM} and closes the socket. */

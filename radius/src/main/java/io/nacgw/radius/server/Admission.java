@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * Load shedding at the front of a port, before the client lookup, parsing or any cryptography:
  * <ul>
  *   <li><b>queue delay</b> ({@code radius.maxQueueDelay}, on by default): each channel's socket receive buffer is
- *   sized so that a full queue drains within the bound at the rate the channel is measured to serve
+ *   sized so that a full queue drains within the bound at the rate the channel is measured to drain it (wall-clock)
  *   ({@link ReceiveQueue}); the kernel drops the newest datagrams beyond it at no cost to the server (counted by the
  *   kernel: {@code /proc/net/udp} drops, {@code nacgw_radius_receive_queue_drops_total}). What is read has therefore
  *   waited about the bound at most, whatever the machine's capacity: an overload is answered at capacity and in time
@@ -67,8 +67,8 @@ final class Admission extends SimpleChannelInboundHandler<InboundPacket> {
     protected void channelRead0(ChannelHandlerContext ctx, InboundPacket p) {
         if (maxQueueDelayNanos > 0) {
             ReceiveQueue q = queue(ctx);
-            if (q.firstOfLoop()) {
-                q.loopStarted(nanoTime.getAsLong());
+            if (q.read()) {
+                q.windowStarted(nanoTime.getAsLong());
             }
         }
         if (intervalNanos == 0 || admit()) {
@@ -98,7 +98,7 @@ final class Admission extends SimpleChannelInboundHandler<InboundPacket> {
     private ReceiveQueue queue(ChannelHandlerContext ctx) {
         ReceiveQueue q = ctx.channel().attr(QUEUE).get();
         if (q == null) {
-            q = new ReceiveQueue(maxQueueDelayNanos, receiveBufferBytes, nanoTime.getAsLong());
+            q = new ReceiveQueue(maxQueueDelayNanos, receiveBufferBytes);
             ctx.channel().attr(QUEUE).set(q);
         }
         return q;

@@ -4,23 +4,30 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sizes one channel's socket receive buffer so that a full receive queue drains within {@code radius.maxQueueDelay}
- * at the rate the channel actually serves: the kernel then drops the newest datagrams of an overload for free (the
+ * at the rate the channel actually drains it: the kernel then drops the newest datagrams of an overload for free (the
  * NAS retransmits), and what is read has waited at most about that long, instead of a large buffer queueing seconds
  * of requests that are all answered after the NAS gave up on them.
  * <p>
- * The service rate is measured, not configured, so it is right on every machine: datagrams processed per second of
- * event-loop time spent processing them (from the first read of a read loop to its end), over windows of at least
- * {@link #WINDOW_NANOS} and {@link #MIN_SAMPLES} datagrams. The buffer is {@code rate × maxQueueDelay ×}
- * {@link #BYTES_PER_DATAGRAM}, between {@link #MIN_BYTES} and {@code radius.receiveBufferBytes}, changed only when it
- * moves by more than a fifth. Not thread-safe: one per channel, used on its event loop.
+ * The drain rate is measured, not configured, so it is right on every machine: datagrams read per second of wall-clock
+ * time, over windows of at least {@link #WINDOW_NANOS} and {@link #MIN_SAMPLES} datagrams. Wall-clock, not the event
+ * loop's busy time: the loop shares its CPU with other event loops and ports, the audit and session writers, GC and the
+ * JIT, and a queue drains only at the share it gets (measured by busy time, a loop pinned with them to one CPU was
+ * sized for 2-5× the rate it drained, so its queue held several times the bound and most answers came too late). Under
+ * overload the queue never empties and the wall-clock rate is exactly the drain rate; below capacity it is the arrival
+ * rate, which the loop outpaces, so a full queue drains faster than the bound. The buffer is {@code rate ×
+ * maxQueueDelay ×} {@link #BYTES_PER_DATAGRAM}, between {@link #MIN_BYTES} and {@code radius.receiveBufferBytes},
+ * changed only when it moves by more than a fifth. A window opens at the first datagram read after the last one closed,
+ * so an idle stretch is never measured as a slow drain; one that saw fewer than {@link #MIN_SAMPLES} datagrams leaves
+ * the buffer as it is (sparse traffic cannot fill it). Not thread-safe: one per channel, used on its event loop.
  */
 final class ReceiveQueue {
     /**
-     * SO_RCVBUF bytes per datagram to be held. The kernel doubles the value for its bookkeeping and charges each
-     * datagram its buffer's true size: about 1 KiB for a small datagram on loopback, 2-4 KiB from most NICs. So a
-     * queue sized with 1 KiB holds between 0.5× and 2× the intended count: 50-200 ms for the default of 100 ms.
+     * SO_RCVBUF bytes set per datagram to be held. Linux doubles the value set and charges each datagram its buffer's
+     * true size: 832 bytes for a small datagram on loopback (measured), 2-4 KiB from most NICs. So a queue sized with
+     * 512 bytes holds 1.2× the intended count on loopback (120 ms for the default of 100 ms) and 0.25-0.5× from a NIC:
+     * at most a little over the bound, never several times it.
      */
-    static final int BYTES_PER_DATAGRAM = 1024;
+    static final int BYTES_PER_DATAGRAM = 512;
     /** The smallest buffer set (radius.receiveBufferBytes' own minimum): a burst of 64 datagrams always fits. */
     static final int MIN_BYTES = 64 * 1024;
     static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -29,27 +36,23 @@ final class ReceiveQueue {
     private final long maxDelayNanos;
     private final int maxBytes;
     private int bytes;
-    private int inLoop;
-    private long loopStart;
     private long windowStart;
-    private long busyNanos;
-    private long processed;
+    private long read;
 
     /** {@code bytes} is the buffer the socket was opened with (radius.receiveBufferBytes), also the largest set. */
-    ReceiveQueue(long maxDelayNanos, int bytes, long now) {
+    ReceiveQueue(long maxDelayNanos, int bytes) {
         this.maxDelayNanos = maxDelayNanos;
         this.maxBytes = bytes;
         this.bytes = bytes;
-        this.windowStart = now;
     }
 
-    /** True when this datagram is the first of a read loop: then call {@link #loopStarted(long)}. */
-    boolean firstOfLoop() {
-        return inLoop++ == 0;
+    /** One datagram read from the socket; true when it opens a measuring window: then call {@link #windowStarted}. */
+    boolean read() {
+        return read++ == 0;
     }
 
-    void loopStarted(long now) {
-        loopStart = now;
+    void windowStarted(long now) {
+        windowStart = now;
     }
 
     /**
@@ -57,19 +60,16 @@ final class ReceiveQueue {
      * more than a fifth, else 0.
      */
     int loopEnded(long now) {
-        if (inLoop == 0) {
+        long elapsed = now - windowStart;
+        if (read == 0 || elapsed < WINDOW_NANOS) {
             return 0;
         }
-        busyNanos += Math.max(0, now - loopStart);
-        processed += inLoop;
-        inLoop = 0;
-        if (now - windowStart < WINDOW_NANOS || processed < MIN_SAMPLES) {
+        long n = read;
+        read = 0; // the next datagram opens the next window
+        if (n < MIN_SAMPLES) {
             return 0;
         }
-        double perSecond = processed * 1e9 / Math.max(1, busyNanos);
-        windowStart = now;
-        busyNanos = 0;
-        processed = 0;
+        double perSecond = n * 1e9 / elapsed;
         long target = (long) (perSecond * maxDelayNanos / 1e9 * BYTES_PER_DATAGRAM);
         int next = (int) Math.max(MIN_BYTES, Math.min(maxBytes, target));
         if (Math.abs((long) next - bytes) * 5 <= bytes) {

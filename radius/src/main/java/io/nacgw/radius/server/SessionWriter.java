@@ -38,11 +38,6 @@ public final class SessionWriter implements Executor, AutoCloseable {
         pool.execute(task);
     }
 
-    /** Tasks waiting. */
-    public int backlog() {
-        return pool.getQueue().size();
-    }
-
     /** True once {@link #close()} began. */
     public boolean isShutdown() {
         return pool.isShutdown();

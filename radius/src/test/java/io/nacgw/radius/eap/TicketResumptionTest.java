@@ -5,6 +5,7 @@ import io.nacgw.core.testing.MutableClock;
 import io.nacgw.radius.TestWorld;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.tls.CertificateRequest;
+import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DefaultTlsClient;
 import org.bouncycastle.tls.ExtensionType;
 import org.bouncycastle.tls.NewSessionTicket;
@@ -114,6 +115,21 @@ final class TicketResumptionTest {
     }
 
     @Test
+    void cbcSuiteWithEncryptThenMac_resumesWithTheSameRecordProtection() throws Exception {
+        TlsMaterial gateway = TlsMaterial.load(settings(true, null), clock());
+        Supplicant first = new Supplicant(null);
+        first.cbc = true;
+        Outcome full = handshake(gateway, first);
+        assertTrue(full.done(), full.step()::toString);
+        assertTrue(full.client().encryptThenMac, "the CBC suite ran with encrypt-then-MAC");
+        Supplicant again = full.client().next();
+        again.cbc = true;
+        Outcome resumed = handshake(gateway, again);
+        assertTrue(resumed.done() && resumed.server().resumedByTicket(), resumed.step()::toString);
+        assertTrue(resumed.client().encryptThenMac, "the ticket kept encrypt-then-MAC for the resumed session");
+    }
+
+    @Test
     void ticketOfOneGateway_resumesOnAnotherSharingTheKeyFile_notOnOneWithItsOwnKey() throws Exception {
         TlsMaterial a = TlsMaterial.load(settings(true, keyFile), clock());
         TlsMaterial b = TlsMaterial.load(settings(true, keyFile), clock());
@@ -207,6 +223,9 @@ final class TicketResumptionTest {
         byte[] sessionId;
         SessionParameters parameters;
         boolean resumed;
+        /** Offer a CBC suite only (with encrypt-then-MAC, which bctls offers for CBC suites). */
+        boolean cbc;
+        boolean encryptThenMac;
 
         Supplicant(TlsSession resume) {
             this(resume, device);
@@ -246,6 +265,11 @@ final class TicketResumptionTest {
         }
 
         @Override
+        protected int[] getSupportedCipherSuites() {
+            return cbc ? new int[]{CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256} : super.getSupportedCipherSuites();
+        }
+
+        @Override
         public void notifyNewSessionTicket(NewSessionTicket newSessionTicket) {
             ticket = newSessionTicket.getTicket();
         }
@@ -271,6 +295,7 @@ final class TicketResumptionTest {
         public void notifyHandshakeComplete() throws IOException {
             super.notifyHandshakeComplete();
             resumed = context.getSecurityParametersConnection().isResumedSession();
+            encryptThenMac = context.getSecurityParametersConnection().isEncryptThenMAC();
             sessionId = context.getSecurityParametersConnection().getSessionID();
             parameters = context.getSession().exportSessionParameters();
         }

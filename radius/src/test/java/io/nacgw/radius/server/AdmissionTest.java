@@ -142,11 +142,11 @@ final class AdmissionTest {
     @Test
     void queueDelay_onARealEpollSocket_resizesTheReceiveBuffer_whenAMeasuringWindowOfTheTickerCloses() throws Exception {
         Needs.that(Epoll.isAvailable(), "Netty's native epoll transport (Linux; " + Epoll.unavailabilityCause() + ")");
-        // every reading of the ticker advances it 10 us, so each read loop (one request) takes 10 us of event-loop
-        // time: a service rate of 100,000/s, whatever the machine's load; the test alone moves it across the window
+        // the ticker moves only when the test moves it: a request every 2 ms, so the rate measured over the wall-clock
+        // window is the test's, whatever the machine's load
         AtomicLong ticker = new AtomicLong();
-        LongSupplier tick = () -> ticker.addAndGet(TimeUnit.MICROSECONDS.toNanos(10));
-        RadiusSettings settings = TestWorld.settings().withMaxQueueDelay(Duration.ofMillis(1));
+        LongSupplier tick = ticker::get;
+        RadiusSettings settings = TestWorld.settings().withMaxQueueDelay(Duration.ofSeconds(1));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         try (TestWorld world = new TestWorld();
              ServerComponents components = new ServerComponents(settings, EapSettings.DISABLED, ProxySettings.NONE,
@@ -162,12 +162,13 @@ final class AdmissionTest {
             int requests = 300; // at least ReceiveQueue.MIN_SAMPLES, one at a time: one read loop each
             for (int i = 0; i < requests; i++) {
                 assertAccepted(nas, auth, i & 0xFF);
+                ticker.addAndGet(TimeUnit.MILLISECONDS.toNanos(2));
             }
-            assertEquals(opened, receiveBuffer(auth), "6 ms of ticker time: the measuring window is still open");
-            ticker.addAndGet(ReceiveQueue.WINDOW_NANOS);
+            assertEquals(opened, receiveBuffer(auth), "600 ms of ticker time: the measuring window is still open");
+            ticker.set(ReceiveQueue.WINDOW_NANOS);
             assertAccepted(nas, auth, 77); // the read loop that closes the window
-            // 301 requests in 301 x 10 us: 100,000/s; 1 ms of it is 100 datagrams of 1 KiB, which Linux doubles
-            int expected = 100 * ReceiveQueue.BYTES_PER_DATAGRAM;
+            // 301 requests in the second since the first: 301/s; 1 s of it is 301 datagrams, which Linux doubles
+            int expected = (requests + 1) * ReceiveQueue.BYTES_PER_DATAGRAM;
             assertEquals(2 * expected, receiveBuffer(auth), "sized to radius.maxQueueDelay (opened with " + opened + ")");
             assertEquals(requests + 1, components.counters().accepts.sum());
         } finally {

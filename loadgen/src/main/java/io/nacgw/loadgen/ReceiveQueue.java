@@ -26,8 +26,12 @@ final class ReceiveQueue {
         this.ports = Set.copyOf(ports);
     }
 
-    /** Reads the tables once and records the total over the ports. */
+    /** Reads the tables once and records the total over the ports; without ports (RadSec) records 0 unread. */
     void sample() {
+        if (ports.isEmpty()) {
+            record(0);
+            return;
+        }
         long total = 0;
         for (Path table : TABLES) {
             try {

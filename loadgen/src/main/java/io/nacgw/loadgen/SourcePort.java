@@ -55,8 +55,8 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
      * {@link #RECENT} each: a second copy of an answer (a server answering a retransmission too, or a duplicating
      * network) arriving after its identifier was reused is recognised and counted as stray, not as a bad answer.
      */
-    private java.util.HashSet<Long> recent = new java.util.HashSet<>();
-    private java.util.HashSet<Long> older = new java.util.HashSet<>();
+    private LongSet recent = new LongSet(RECENT);
+    private LongSet older = new LongSet(RECENT);
     private static final int RECENT = 16_384;
     private final int[] freeIds = new int[256];
     private int freeHead;
@@ -308,9 +308,11 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     }
 
     private void remember(long key) {
-        if (recent.size() >= RECENT) {
+        if (recent.full()) {
+            LongSet oldest = older;
             older = recent;
-            recent = new java.util.HashSet<>();
+            oldest.clear();
+            recent = oldest;
         }
         recent.add(key);
     }

@@ -103,7 +103,7 @@ public final class AuditLog implements AutoCloseable {
             } else {
                 ((CoaAuditEvent) e).appendJson(line, times);
             }
-            sink.write(line.toString());
+            sink.writeLine(line);
             written.increment();
         } catch (IOException | RuntimeException ex) {
             dropped.increment();

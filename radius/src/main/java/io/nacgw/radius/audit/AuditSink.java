@@ -12,6 +12,14 @@ public interface AuditSink extends AutoCloseable {
     /** Writes one JSON line (without the line terminator). */
     void write(String line) throws IOException;
 
+    /**
+     * Writes one JSON line from the builder the audit writer reuses for every line: read it before returning, keep
+     * no reference. The file sink copies it without making a String of it; other sinks get {@link #write(String)}.
+     */
+    default void writeLine(StringBuilder line) throws IOException {
+        write(line.toString());
+    }
+
     /** Called when the writer has caught up with the queue. */
     default void flush() throws IOException {
     }

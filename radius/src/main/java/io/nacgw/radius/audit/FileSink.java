@@ -36,6 +36,8 @@ final class FileSink implements AuditSink {
     /** Bytes in the live file (what it had when opened, and what was written since). */
     private long bytes;
     private Instant rotateAt;
+    /** The line being written when it comes as a builder. */
+    private char[] chars = new char[512];
 
     FileSink(Path file, AuditRotation rotation, Clock clock) throws IOException {
         this.file = file;
@@ -62,6 +64,15 @@ final class FileSink implements AuditSink {
 
     @Override
     public void write(String line) throws IOException {
+        append(line);
+    }
+
+    @Override
+    public void writeLine(StringBuilder line) throws IOException {
+        append(line);
+    }
+
+    private void append(CharSequence line) throws IOException {
         if (reopen.getAndSet(false)) {
             writer.close(); // flushes what the old file still had to get
             openLive();
@@ -71,7 +82,16 @@ final class FileSink implements AuditSink {
                 || (rotateAt != null && !clock.instant().isBefore(rotateAt)))) {
             rotate();
         }
-        writer.write(line);
+        if (line instanceof String) {
+            writer.write((String) line);
+        } else { // through a reused array: no String per line
+            int n = line.length();
+            if (chars.length < n) {
+                chars = new char[Math.max(n, 2 * chars.length)];
+            }
+            ((StringBuilder) line).getChars(0, n, chars, 0);
+            writer.write(chars, 0, n);
+        }
         writer.write('\n');
         bytes += size;
     }
@@ -123,7 +143,7 @@ final class FileSink implements AuditSink {
         return rest.isEmpty() ? 0 : Integer.parseInt(rest.substring(1));
     }
 
-    private static long utf8Length(String s) {
+    private static long utf8Length(CharSequence s) {
         long n = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

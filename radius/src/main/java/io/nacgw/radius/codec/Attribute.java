@@ -80,6 +80,31 @@ public final class Attribute {
         return value.clone();
     }
 
+    /** Bytes this attribute takes on the wire: type, length, value; a vendor's inside its Vendor-Specific. */
+    int wireLength() {
+        return value.length + (vendorId == 0 ? 2 : 8);
+    }
+
+    /**
+     * Writes the attribute's wire form into {@code out} at {@code pos} and returns the position after it: type,
+     * length, value; a vendor sub-attribute as a Vendor-Specific (26) of its own, vendor id, then the sub-attribute
+     * with 1-byte type and length. The constructor's size limits keep both length bytes within 255.
+     */
+    int writeTo(byte[] out, int pos) {
+        if (vendorId != 0) {
+            out[pos++] = (byte) AttributeType.VENDOR_SPECIFIC;
+            out[pos++] = (byte) wireLength();
+            out[pos++] = (byte) (vendorId >>> 24);
+            out[pos++] = (byte) (vendorId >>> 16);
+            out[pos++] = (byte) (vendorId >>> 8);
+            out[pos++] = (byte) vendorId;
+        }
+        out[pos++] = (byte) type;
+        out[pos++] = (byte) (value.length + 2);
+        System.arraycopy(value, 0, out, pos, value.length);
+        return pos + value.length;
+    }
+
     /** Length of the value in bytes. */
     public int length() {
         return value.length;

@@ -11,23 +11,21 @@ import org.tinyradius.attribute.IntegerAttribute;
 import org.tinyradius.attribute.IpAttribute;
 import org.tinyradius.attribute.Ipv6Attribute;
 import org.tinyradius.attribute.Ipv6PrefixAttribute;
-import org.tinyradius.attribute.RadiusAttribute;
-import org.tinyradius.attribute.VendorSpecificAttribute;
 import org.tinyradius.dictionary.DefaultDictionary;
 import org.tinyradius.dictionary.Dictionary;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Verified packet bytes ⇄ typed messages. The one class that uses tinyradius (1.1.3), and only in the ways that
- * are safe (see the research notes): its dictionary says which attributes have a fixed size, and it writes single
- * attributes, while the header, Message-Authenticator (first) and the authenticators are ours. Decoding reads the
- * bytes directly (they already passed our structural checks and authenticator verification): tinyradius built a
- * packet, an attribute object per attribute by reflection and a copy of every value, about a third of the bytes a
- * request allocated. It rejects what tinyradius's generic decode rejected: an attribute the dictionary types as
+ * are safe (see the research notes): its dictionary says which attributes have a fixed size. The wire form is ours
+ * both ways. Encoding writes header, Message-Authenticator (first), attributes and authenticators straight into one
+ * array of the packet's size (tinyradius's writer made an array per attribute and a growing buffer). Decoding reads
+ * the bytes directly (they already passed our structural checks and authenticator verification): tinyradius built
+ * a packet, an attribute object per attribute by reflection and a copy of every value, about a third of the bytes
+ * a request allocated. It rejects what tinyradius's generic decode rejected: an attribute the dictionary types as
  * integer, ipaddr, ipv6addr or ipv6prefix with the wrong size, vendor sub-attributes included.
  */
 @Sharable
@@ -200,26 +198,25 @@ public final class RadiusCodec extends MessageToMessageCodec<InboundPacket, Radi
 
     private static byte[] signedRequest(int code, int identifier, byte[] authenticator, boolean computed,
                                         List<Attribute> attributes, Secret secret) {
-        ByteArrayOutputStream bos = new ByteArrayOutputStream(256);
-        bos.write(new byte[RadiusCrypto.HEADER_LENGTH], 0, RadiusCrypto.HEADER_LENGTH);
-        bos.write(AttributeType.MESSAGE_AUTHENTICATOR);
-        bos.write(18);
-        bos.write(new byte[16], 0, 16);
+        List<Attribute> sent = new ArrayList<>(attributes.size());
         for (Attribute a : attributes) {
             if (!computed && !a.isVendor() && a.type() == AttributeType.USER_PASSWORD) {
                 a = Attribute.of(AttributeType.USER_PASSWORD, RadiusCrypto.encryptPap(secret, authenticator, a.value()));
             }
-            byte[] w = wire(a);
-            bos.write(w, 0, w.length);
+            sent.add(a);
         }
-        byte[] packet = bos.toByteArray();
-        if (packet.length > RadiusCrypto.MAX_PACKET) {
-            throw new IllegalStateException("request of " + packet.length + " bytes exceeds 4096");
+        int length = RadiusCrypto.HEADER_LENGTH + 18 + wireLength(sent);
+        if (length > RadiusCrypto.MAX_PACKET) {
+            throw new IllegalStateException("request of " + length + " bytes exceeds 4096");
         }
+        byte[] packet = new byte[length];
+        packet[RadiusCrypto.HEADER_LENGTH] = (byte) AttributeType.MESSAGE_AUTHENTICATOR;
+        packet[RadiusCrypto.HEADER_LENGTH + 1] = 18;
+        writeAll(sent, packet, RadiusCrypto.HEADER_LENGTH + 18);
         packet[0] = (byte) code;
         packet[1] = (byte) identifier;
-        packet[2] = (byte) (packet.length >>> 8);
-        packet[3] = (byte) packet.length;
+        packet[2] = (byte) (length >>> 8);
+        packet[3] = (byte) length;
         System.arraycopy(authenticator, 0, packet, RadiusCrypto.AUTH_OFFSET, RadiusCrypto.AUTH_LENGTH);
         RadiusCrypto.signRequest(secret, packet, RadiusCrypto.HEADER_LENGTH);
         return packet;
@@ -249,34 +246,45 @@ public final class RadiusCodec extends MessageToMessageCodec<InboundPacket, Radi
      * Message-Authenticator value and, over the final bytes, the Response Authenticator.
      */
     public static byte[] encode(RadiusResponse r) {
-        ByteArrayOutputStream bos = new ByteArrayOutputStream(256);
-        bos.write(new byte[RadiusCrypto.HEADER_LENGTH], 0, RadiusCrypto.HEADER_LENGTH);
+        List<Attribute> proxyStates = r.request().all(AttributeType.PROXY_STATE);
+        boolean ma = r.signedWithMessageAuthenticator();
+        int length = RadiusCrypto.HEADER_LENGTH + (ma ? 18 : 0) + wireLength(r.attributes()) + wireLength(proxyStates);
+        if (length > RadiusCrypto.MAX_PACKET) {
+            throw new ReplyTooLargeException("reply of " + length + " bytes exceeds 4096 with the request's "
+                    + proxyStates.size() + " Proxy-State attribute(s) copied");
+        }
+        byte[] packet = new byte[length];
+        int pos = RadiusCrypto.HEADER_LENGTH;
         int maOffset = -1;
-        if (r.signedWithMessageAuthenticator()) {
-            maOffset = RadiusCrypto.HEADER_LENGTH;
-            bos.write(AttributeType.MESSAGE_AUTHENTICATOR);
-            bos.write(18);
-            bos.write(new byte[16], 0, 16);
+        if (ma) {
+            maOffset = pos;
+            packet[pos] = (byte) AttributeType.MESSAGE_AUTHENTICATOR;
+            packet[pos + 1] = 18;
+            pos += 18;
         }
-        for (Attribute a : r.attributes()) {
-            byte[] w = wire(a);
-            bos.write(w, 0, w.length);
-        }
-        for (Attribute ps : r.request().all(AttributeType.PROXY_STATE)) {
-            byte[] w = wire(ps);
-            bos.write(w, 0, w.length);
-        }
-        byte[] packet = bos.toByteArray();
-        if (packet.length > RadiusCrypto.MAX_PACKET) {
-            throw new ReplyTooLargeException("reply of " + packet.length + " bytes exceeds 4096 with the request's "
-                    + r.request().all(AttributeType.PROXY_STATE).size() + " Proxy-State attribute(s) copied");
-        }
+        pos = writeAll(r.attributes(), packet, pos);
+        writeAll(proxyStates, packet, pos);
         packet[0] = (byte) r.code();
         packet[1] = (byte) r.request().identifier();
-        packet[2] = (byte) (packet.length >>> 8);
-        packet[3] = (byte) packet.length;
+        packet[2] = (byte) (length >>> 8);
+        packet[3] = (byte) length;
         RadiusCrypto.signResponse(r.request().secret(), packet, r.request().authenticator(), maOffset);
         return packet;
+    }
+
+    private static int wireLength(List<Attribute> attributes) {
+        int n = 0;
+        for (Attribute a : attributes) {
+            n += a.wireLength();
+        }
+        return n;
+    }
+
+    private static int writeAll(List<Attribute> attributes, byte[] packet, int pos) {
+        for (Attribute a : attributes) {
+            pos = a.writeTo(packet, pos);
+        }
+        return pos;
     }
 
     /** A reply that cannot be sent because, with the request's Proxy-State copied, it exceeds 4096 bytes. */
@@ -286,16 +294,5 @@ public final class RadiusCodec extends MessageToMessageCodec<InboundPacket, Radi
         ReplyTooLargeException(String message) {
             super(message);
         }
-    }
-
-    private static byte[] wire(Attribute a) {
-        RadiusAttribute attr = new RadiusAttribute(a.type(), a.value());
-        if (!a.isVendor()) {
-            return attr.writeAttribute();
-        }
-        attr.setVendorId(a.vendorId());
-        VendorSpecificAttribute vsa = new VendorSpecificAttribute(a.vendorId());
-        vsa.addSubAttribute(attr);
-        return vsa.writeAttribute();
     }
 }

@@ -83,13 +83,28 @@ public record RadiusRequest(int code, int identifier, byte[] authenticator, List
         return first(type) != null;
     }
 
-    /** Cisco-AVPair values ({@code key=value} text) in order. */
-    public List<String> ciscoAvPairs() {
-        List<String> out = new ArrayList<>(2);
-        for (Attribute a : vendor(AttributeType.VENDOR_CISCO, AttributeType.CISCO_AVPAIR)) {
-            out.add(a.asText());
+    /** True when a vendor sub-attribute of this vendor and type is present. */
+    public boolean hasVendor(int vendorId, int type) {
+        for (Attribute a : attributes) {
+            if (a.type() == type && a.vendorId() == vendorId) {
+                return true;
+            }
         }
-        return out;
+        return false;
+    }
+
+    /** Cisco-AVPair values ({@code key=value} text) in order; an empty list (nothing allocated) when none. */
+    public List<String> ciscoAvPairs() {
+        List<String> out = null;
+        for (Attribute a : attributes) {
+            if (a.type() == AttributeType.CISCO_AVPAIR && a.vendorId() == AttributeType.VENDOR_CISCO) {
+                if (out == null) {
+                    out = new ArrayList<>(2);
+                }
+                out.add(a.asText());
+            }
+        }
+        return out == null ? List.of() : out;
     }
 
     /** The value after {@code key=} in the first Cisco-AVPair that starts with it, or null. */

@@ -233,9 +233,9 @@ final class AccessAuthorizer {
     }
 
     private static boolean isMsChap(RadiusRequest r) {
-        return !r.vendor(AttributeType.VENDOR_MICROSOFT, AttributeType.MS_CHAP_CHALLENGE).isEmpty()
-                || !r.vendor(AttributeType.VENDOR_MICROSOFT, AttributeType.MS_CHAP_RESPONSE).isEmpty()
-                || !r.vendor(AttributeType.VENDOR_MICROSOFT, AttributeType.MS_CHAP2_RESPONSE).isEmpty();
+        return r.hasVendor(AttributeType.VENDOR_MICROSOFT, AttributeType.MS_CHAP_CHALLENGE)
+                || r.hasVendor(AttributeType.VENDOR_MICROSOFT, AttributeType.MS_CHAP_RESPONSE)
+                || r.hasVendor(AttributeType.VENDOR_MICROSOFT, AttributeType.MS_CHAP2_RESPONSE);
     }
 
     /** PAP-MAB: the hidden password, decrypted, is the same MAC in any format. */

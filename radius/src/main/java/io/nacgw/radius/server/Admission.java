@@ -67,8 +67,8 @@ final class Admission extends SimpleChannelInboundHandler<InboundPacket> {
     protected void channelRead0(ChannelHandlerContext ctx, InboundPacket p) {
         if (maxQueueDelayNanos > 0) {
             ReceiveQueue q = queue(ctx);
-            if (q.read()) {
-                q.windowStarted(nanoTime.getAsLong());
+            if (q.firstOfLoop()) {
+                q.loopStarted(nanoTime.getAsLong());
             }
         }
         if (intervalNanos == 0 || admit()) {
@@ -98,7 +98,7 @@ final class Admission extends SimpleChannelInboundHandler<InboundPacket> {
     private ReceiveQueue queue(ChannelHandlerContext ctx) {
         ReceiveQueue q = ctx.channel().attr(QUEUE).get();
         if (q == null) {
-            q = new ReceiveQueue(maxQueueDelayNanos, receiveBufferBytes);
+            q = new ReceiveQueue(maxQueueDelayNanos, receiveBufferBytes, nanoTime.getAsLong());
             ctx.channel().attr(QUEUE).set(q);
         }
         return q;

@@ -16,9 +16,10 @@ import java.util.concurrent.TimeUnit;
  * overload the queue never empties and the wall-clock rate is exactly the drain rate; below capacity it is the arrival
  * rate, which the loop outpaces, so a full queue drains faster than the bound. The buffer is {@code rate ×
  * maxQueueDelay ×} {@link #BYTES_PER_DATAGRAM}, between {@link #MIN_BYTES} and {@code radius.receiveBufferBytes},
- * changed only when it moves by more than a fifth. A window opens at the first datagram read after the last one closed,
- * so an idle stretch is never measured as a slow drain; one that saw fewer than {@link #MIN_SAMPLES} datagrams leaves
- * the buffer as it is (sparse traffic cannot fill it). Not thread-safe: one per channel, used on its event loop.
+ * changed only when it moves by more than a fifth. A window lasts until it has seen {@link #MIN_SAMPLES} datagrams (a
+ * slow channel is measured over as long as that takes), and starts again at a read loop that follows {@link
+ * #IDLE_NANOS} without one, so an idle stretch is never measured as a slow drain. Not thread-safe: one per channel,
+ * used on its event loop.
  */
 final class ReceiveQueue {
     /**
@@ -32,27 +33,36 @@ final class ReceiveQueue {
     static final int MIN_BYTES = 64 * 1024;
     static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
     static final int MIN_SAMPLES = 256;
+    static final long IDLE_NANOS = WINDOW_NANOS;
 
     private final long maxDelayNanos;
     private final int maxBytes;
     private int bytes;
+    private int inLoop;
     private long windowStart;
+    private long lastLoopEnd;
     private long read;
 
     /** {@code bytes} is the buffer the socket was opened with (radius.receiveBufferBytes), also the largest set. */
-    ReceiveQueue(long maxDelayNanos, int bytes) {
+    ReceiveQueue(long maxDelayNanos, int bytes, long now) {
         this.maxDelayNanos = maxDelayNanos;
         this.maxBytes = bytes;
         this.bytes = bytes;
+        this.windowStart = now;
+        this.lastLoopEnd = now;
     }
 
-    /** One datagram read from the socket; true when it opens a measuring window: then call {@link #windowStarted}. */
-    boolean read() {
-        return read++ == 0;
+    /** True when this datagram is the first of a read loop: then call {@link #loopStarted(long)}. */
+    boolean firstOfLoop() {
+        return inLoop++ == 0;
     }
 
-    void windowStarted(long now) {
-        windowStart = now;
+    /** After {@link #IDLE_NANOS} without a read loop the channel was idle, not slow: the window starts again here. */
+    void loopStarted(long now) {
+        if (now - lastLoopEnd >= IDLE_NANOS) {
+            windowStart = now;
+            read = 0;
+        }
     }
 
     /**
@@ -60,16 +70,19 @@ final class ReceiveQueue {
      * more than a fifth, else 0.
      */
     int loopEnded(long now) {
+        if (inLoop == 0) {
+            return 0;
+        }
+        read += inLoop;
+        inLoop = 0;
+        lastLoopEnd = now;
         long elapsed = now - windowStart;
-        if (read == 0 || elapsed < WINDOW_NANOS) {
+        if (elapsed < WINDOW_NANOS || read < MIN_SAMPLES) {
             return 0;
         }
-        long n = read;
-        read = 0; // the next datagram opens the next window
-        if (n < MIN_SAMPLES) {
-            return 0;
-        }
-        double perSecond = n * 1e9 / elapsed;
+        double perSecond = read * 1e9 / elapsed;
+        windowStart = now;
+        read = 0;
         long target = (long) (perSecond * maxDelayNanos / 1e9 * BYTES_PER_DATAGRAM);
         int next = (int) Math.max(MIN_BYTES, Math.min(maxBytes, target));
         if (Math.abs((long) next - bytes) * 5 <= bytes) {

@@ -27,24 +27,39 @@ final class FileSinkRotationTest {
         }
     }
 
-    @Test
-    void size_rotatesBeforeTheLineThatWouldPassTheLimit_andKeepsTheNewest() throws Exception {
+    /** Both ways a line reaches the sink: a String, or the audit writer's reused builder (no String made). */
+    @org.junit.jupiter.params.ParameterizedTest(name = "from a builder: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void size_rotatesBeforeTheLineThatWouldPassTheLimit_andKeepsTheNewest(boolean builder) throws Exception {
         Path f = dir.resolve("audit.jsonl");
         try (AuditSink sink = AuditSink.file(f, new AuditRotation(20, Duration.ZERO, 2), clock)) {
-            sink.write("0123456789"); // 11 bytes with the newline
-            sink.write("abcdefgh");   // 20: at the limit, not past it
-            sink.write("x");          // would pass: rotate first
+            StringBuilder reused = new StringBuilder();
+            java.util.function.Consumer<String> write = line -> {
+                try {
+                    if (builder) {
+                        reused.setLength(0);
+                        sink.writeLine(reused.append(line));
+                    } else {
+                        sink.write(line);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            write.accept("0123456789"); // 11 bytes with the newline
+            write.accept("abcdefgh");   // 20: at the limit, not past it
+            write.accept("x");          // would pass: rotate first
             clock.advance(Duration.ofSeconds(1));
-            sink.write("é".repeat(10)); // 21 bytes in UTF-8 (counted as bytes, not chars): rotates
+            write.accept("é".repeat(10)); // 21 bytes in UTF-8 (counted as bytes, not chars): rotates
             clock.advance(Duration.ofSeconds(1));
-            sink.write("y".repeat(30));
-            sink.write("z");
+            write.accept("y".repeat(600)); // longer than the sink's first line buffer
+            write.accept("z");
             sink.flush();
         }
         assertEquals(List.of("audit.jsonl.20261130-080002", "audit.jsonl.20261130-080002-1"), rotated(),
                 "keep 2: the files of 08:00:00 and 08:00:01 were deleted; a second rotation in one second gets -1");
         assertEquals(List.of("é".repeat(10)), Files.readAllLines(dir.resolve("audit.jsonl.20261130-080002")));
-        assertEquals(List.of("y".repeat(30)), Files.readAllLines(dir.resolve("audit.jsonl.20261130-080002-1")));
+        assertEquals(List.of("y".repeat(600)), Files.readAllLines(dir.resolve("audit.jsonl.20261130-080002-1")));
         assertEquals(List.of("z"), Files.readAllLines(f));
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(f)));

@@ -182,9 +182,13 @@ final class AccessRequestTest {
 
     @Test
     void msChap_isRejectedAsUnsupported() {
-        byte[] reply = send(RequestBuilder.access(9).text(AttributeType.USER_NAME, "alice")
-                .vendorText(AttributeType.VENDOR_MICROSOFT, AttributeType.MS_CHAP_CHALLENGE, "0123456789abcdef"));
-        assertEquals(AccessAuthorizer.MSCHAP_MESSAGE, text(reply, AttributeType.REPLY_MESSAGE));
+        int id = 9;
+        for (int type : new int[]{AttributeType.MS_CHAP_CHALLENGE, AttributeType.MS_CHAP_RESPONSE,
+                AttributeType.MS_CHAP2_RESPONSE}) {
+            byte[] reply = send(RequestBuilder.access(id++).text(AttributeType.USER_NAME, "alice")
+                    .vendorText(AttributeType.VENDOR_MICROSOFT, type, "0123456789abcdef"));
+            assertEquals(AccessAuthorizer.MSCHAP_MESSAGE, text(reply, AttributeType.REPLY_MESSAGE), "type " + type);
+        }
     }
 
     @Test

@@ -167,7 +167,8 @@ final class AdmissionTest {
             assertEquals(opened, receiveBuffer(auth), "600 ms of ticker time: the measuring window is still open");
             ticker.set(ReceiveQueue.WINDOW_NANOS);
             assertAccepted(nas, auth, 77); // the read loop that closes the window
-            // 301 requests in the second since the first: 301/s; 1 s of it is 301 datagrams, which Linux doubles
+            // 301 requests in the second since the first (the longest pause, 402 ms, is not idle): 301/s; 1 s of it is
+            // 301 datagrams at 512 bytes, which Linux doubles
             int expected = (requests + 1) * ReceiveQueue.BYTES_PER_DATAGRAM;
             assertEquals(2 * expected, receiveBuffer(auth), "sized to radius.maxQueueDelay (opened with " + opened + ")");
             assertEquals(requests + 1, components.counters().accepts.sum());

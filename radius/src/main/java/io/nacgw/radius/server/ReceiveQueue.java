@@ -24,9 +24,10 @@ import java.util.concurrent.TimeUnit;
 final class ReceiveQueue {
     /**
      * SO_RCVBUF bytes set per datagram to be held. Linux doubles the value set and charges each datagram its buffer's
-     * true size: 832 bytes for a small datagram on loopback (measured), 2-4 KiB from most NICs. So a queue sized with
-     * 512 bytes holds 1.2× the intended count on loopback (120 ms for the default of 100 ms) and 0.25-0.5× from a NIC:
-     * at most a little over the bound, never several times it.
+     * true size: on loopback 832 bytes up to about 190 bytes of payload (a MAB request) and 1,280 above (measured from
+     * /proc/net/udp), 2-4 KiB from most NICs. So a queue sized with 512 bytes holds 1.2× the intended count for MAB on
+     * loopback (120 ms for the default of 100 ms), 0.8× for larger requests and 0.25-0.5× from a NIC: at most a little
+     * over the bound, never several times it.
      */
     static final int BYTES_PER_DATAGRAM = 512;
     /** The smallest buffer set (radius.receiveBufferBytes' own minimum): a burst of 64 datagrams always fits. */

@@ -1,6 +1,6 @@
 package io.nacgw.loadgen;
 
-import io.nacgw.core.net.KernelUdpDrops;
+import io.nacgw.core.net.UdpSockets;
 import io.nacgw.loadgen.radius.ReplyError;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -110,7 +110,7 @@ public final class RadiusLoadGenerator {
             Run run = new Run(System.nanoTime(), settings.warmup().toNanos(), duration, settings.requests());
             drivers = drive(ports, channels, run, settings.timeout().toNanos(), stats);
             ServerCpuWindow serverCpu = new ServerCpuWindow(settings.serverPid());
-            ReceiveQueue queue = new ReceiveQueue(tls != null ? Set.of() : localPorts(channels));
+            UnreadAnswers queue = new UnreadAnswers(tls != null ? Set.of() : localPorts(channels));
             Histogram total = watch(run, settings, stats, ports, progress, serverCpu, queue);
             for (ScheduledFuture<?> d : drivers) {
                 d.cancel(false);
@@ -122,7 +122,7 @@ public final class RadiusLoadGenerator {
             total.add(stats.latency.getIntervalHistogram());
             long wallEnd = System.nanoTime();
             double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
-            long receiveDrops = tls != null ? 0 : KernelUdpDrops.of(localPorts(channels));
+            long receiveDrops = tls != null ? 0 : UdpSockets.drops(localPorts(channels));
             return report(settings, expectations, run, stats, total, cpuSeconds, (wallEnd - wallStart) / 1e9, serverCpu.percent(),
                     receiveDrops, queue);
         } finally {
@@ -173,7 +173,7 @@ public final class RadiusLoadGenerator {
 
     /** Prints progress every second until the run is over and every port is idle (or the drain deadline passes). */
     private static Histogram watch(Run run, LoadSettings settings, Stats stats, List<SourcePort> ports, PrintWriter progress,
-                                   ServerCpuWindow serverCpu, ReceiveQueue queue) throws InterruptedException {
+                                   ServerCpuWindow serverCpu, UnreadAnswers queue) throws InterruptedException {
         Histogram total = new Histogram(3);
         long drain = settings.timeout().toNanos() * (settings.retries() + 1) + TimeUnit.SECONDS.toNanos(1);
         long stoppedAt = 0;
@@ -227,7 +227,7 @@ public final class RadiusLoadGenerator {
     }
 
     private static Report report(LoadSettings s, Expectations e, Run run, Stats stats, Histogram h, double cpuSeconds,
-                                 double wallSeconds, double serverCpuPercent, long receiveDrops, ReceiveQueue queue) {
+                                 double wallSeconds, double serverCpuPercent, long receiveDrops, UnreadAnswers queue) {
         long answers = stats.measuredAnswers.sum();
         // duration mode: answers received within the window over its length (late answers, e.g. after a
         // retransmission, do not stretch it); request-count mode: until the last measured answer

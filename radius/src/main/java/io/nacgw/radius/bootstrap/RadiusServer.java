@@ -1,7 +1,7 @@
 package io.nacgw.radius.bootstrap;
 
 import io.nacgw.core.net.DualStack;
-import io.nacgw.core.net.KernelUdpDrops;
+import io.nacgw.core.net.UdpSockets;
 import io.nacgw.radius.DecisionStats;
 import io.nacgw.radius.NasClient;
 import io.nacgw.radius.NasRegistry;
@@ -265,7 +265,7 @@ public final class RadiusServer implements AutoCloseable {
      * the overload shed before the server saw it. Reads /proc (for metrics, not per request).
      */
     public long receiveQueueDrops() {
-        return KernelUdpDrops.of(java.util.Set.of(authAddress.getPort(), acctAddress.getPort()));
+        return UdpSockets.drops(java.util.Set.of(authAddress.getPort(), acctAddress.getPort()));
     }
 
     /** Counters for metrics. */

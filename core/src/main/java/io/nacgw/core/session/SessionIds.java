@@ -27,6 +27,8 @@ final class SessionIds {
     /** The time part stays a positive long (48 bits of which the top one is 0): until the year 6429. */
     private static final long MAX_MILLIS = (1L << 47) - 1;
     private static final HexFormat HEX = HexFormat.of();
+    /** Draws each generator's salt; one instance, seeded once by the platform. */
+    private static final SecureRandom SALTS = new SecureRandom();
 
     private final Clock clock;
     private final long salt;
@@ -36,7 +38,7 @@ final class SessionIds {
     private final LongSupplier random;
 
     SessionIds(Clock clock) {
-        this(clock, () -> ThreadLocalRandom.current().nextLong(), new SecureRandom().nextLong());
+        this(clock, () -> ThreadLocalRandom.current().nextLong(), SALTS.nextLong());
     }
 
     /** With the random numbers and salt given (tests: two nodes whose random streams are alike). */

@@ -142,6 +142,10 @@ final class GatewayMetrics implements AutoCloseable {
                 "Session-table transactions of the Access-Accept recorder");
         counter("nacgw_radius_accept_sessions_written", radius, r -> r.stats().acceptsWritten(),
                 "Access-Accepts written in those transactions (per write: the mean batch)");
+        FunctionCounter.builder("nacgw_radius_accept_recorder_paused_seconds", radius,
+                        r -> r.stats().acceptWriterPausedNanos() / 1e9)
+                .description("Time the Access-Accept recorder paused to leave the CPU to answering while the RADIUS "
+                        + "ports shed load").register(registry);
         for (DropReason reason : DropReason.values()) {
             if (reason.coa()) {
                 continue; // the CoA sender's own counters (bindCoa)

@@ -141,6 +141,8 @@ final class GatewayMetricsTest {
             assertEquals(1.0, value(s, "nacgw_radius_quarantines_total"));
             assertTrue(s.contains("nacgw_radius_accept_session_writes_total ")
                     && s.contains("nacgw_radius_accept_sessions_written_total "), "the Accept recorder's batches");
+            assertEquals(0.0, value(s, "nacgw_radius_accept_recorder_paused_seconds_total"),
+                    "nothing shed: the recorder never paused");
             assertEquals(0.0, value(s, "nacgw_radius_receive_queue_drops_total"), "the kernel dropped nothing");
             assertEquals(0.0, value(s, "nacgw_api_shed_total"), "no request over api.maxInFlightRequests");
             assertTrue(value(s, "nacgw_radius_client_last_request_seconds", "client=\"lo\"")

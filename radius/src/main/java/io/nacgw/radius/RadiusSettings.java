@@ -141,4 +141,11 @@ public record RadiusSettings(String bindAddress, int authPort, int acctPort, int
                 duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, acceptLifetime,
                 sessionQueue, sessionRetention, maxRequestsPerSecond, delay);
     }
+
+    /** A copy with another rate bound (0: none). */
+    public RadiusSettings withMaxRequestsPerSecond(int perSecond) {
+        return new RadiusSettings(bindAddress, authPort, acctPort, channels, nativeTransport, duplicateTtl,
+                duplicateCacheSize, accountingThreads, accountingQueue, auditQueue, receiveBufferBytes, acceptLifetime,
+                sessionQueue, sessionRetention, perSecond, maxQueueDelay);
+    }
 }

@@ -20,11 +20,12 @@ import java.util.Map;
  * @param allowed           Access-Accepts for allowed devices (quarantines not included)
  * @param acceptWrites      session-table transactions of the Accept recorder
  * @param acceptsWritten    Access-Accepts written in them (divided by {@code acceptWrites}: the mean batch)
+ * @param acceptWriterPausedNanos time the Accept recorder paused to leave the CPU to answering while the ports shed load
  */
 public record RadiusStats(long received, Map<DropReason, Long> drops, long accepts, long quarantines, long rejects,
                           long accountingStored, long statusServer, long duplicatesResent, long auditWritten,
                           long auditDropped, long acceptsRecorded, long acceptsUnrecorded, long allowed,
-                          long acceptWrites, long acceptsWritten) {
+                          long acceptWrites, long acceptsWritten, long acceptWriterPausedNanos) {
     public RadiusStats {
         drops = Map.copyOf(drops);
     }

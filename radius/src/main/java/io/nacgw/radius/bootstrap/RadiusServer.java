@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -113,8 +114,11 @@ public final class RadiusServer implements AutoCloseable {
             String transport = epoll ? "epoll x" + perPort : "nio";
             log.info("RADIUS listening on {} (auth) and {} (accounting), {} channel(s) per port via {}, {} NAS client(s)",
                     auth, acct, perPort, transport, clients.size());
-            return new RadiusServer(components, group, List.copyOf(channels), auth, acct, transport,
+            RadiusServer server = new RadiusServer(components, group, List.copyOf(channels), auth, acct, transport,
                     settings.nativeTransport());
+            Set<Integer> ports = Set.of(auth.getPort(), acct.getPort());
+            components.watchSockets(() -> UdpSockets.of(ports));
+            return server;
         } catch (RuntimeException e) {
             channels.forEach(Channel::close);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -265,7 +269,7 @@ public final class RadiusServer implements AutoCloseable {
      * the overload shed before the server saw it. Reads /proc (for metrics, not per request).
      */
     public long receiveQueueDrops() {
-        return UdpSockets.drops(java.util.Set.of(authAddress.getPort(), acctAddress.getPort()));
+        return UdpSockets.drops(Set.of(authAddress.getPort(), acctAddress.getPort()));
     }
 
     /** Counters for metrics. */

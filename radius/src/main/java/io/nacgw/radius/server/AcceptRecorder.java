@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Records Access-Accepts in the session table off the request path: the event loop only offers to a bounded
@@ -50,6 +53,16 @@ import java.util.concurrent.locks.LockSupport;
  * acknowledged, a NAK 503), {@link #sessionEnded} makes the recorder forget the MAC: the re-authentication's Accept
  * repeats the last one written, and without that it would not be written, so a NAS without accounting would leave
  * the session table without the new session. An Accept already held back from the end's time on is written then.
+ * <p>
+ * <b>Answering comes first.</b> While the RADIUS ports have more work than CPU ({@link Saturation}: they shed
+ * datagrams, or a backlog waits in their sockets, at a look within the last {@link #SHED_MEMORY}), the writer works
+ * at most {@link #SHARE_WHILE_SHEDDING} of the wall-clock time: after each transaction it pauses three times as long
+ * as the transaction took. Otherwise the scheduler gives it as much CPU as the event loop that answers (a session
+ * row cost about four requests' worth on the embedded store), and under an overload half the machine went to
+ * recording Accepts that the full queue then dropped anyway, while requests that could have been answered were shed
+ * (bench/radius-overload.sh). Measured in wall-clock time, the pause also grows when the writer had to wait for a
+ * CPU. What the queue cannot hold meanwhile is dropped and counted, as before; the NAS's accounting still builds
+ * those sessions. {@link #pausedNanos()} is the time given up.
  */
 final class AcceptRecorder implements SessionEndListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AcceptRecorder.class);
@@ -60,6 +73,14 @@ final class AcceptRecorder implements SessionEndListener, AutoCloseable {
     static final int MEMO_ENTRIES = 65_536;
     /** How long the writer waits for a batch to fill before it writes what it has. */
     static final Duration LINGER = Duration.ofMillis(5);
+    /** The share of wall-clock time the writer works while the RADIUS ports are saturated. */
+    static final double SHARE_WHILE_SHEDDING = 0.25;
+    /** How long after the last look that found them saturated the ports still count as saturated. */
+    static final Duration SHED_MEMORY = Duration.ofSeconds(1);
+    /** How often the writer looks (a look may read /proc). */
+    static final Duration SHED_POLL = Duration.ofMillis(100);
+    /** The longest single pause, so that an unusually slow transaction does not stop recording for long. */
+    static final Duration MAX_PAUSE = Duration.ofSeconds(1);
 
     private final SessionStore sessions;
     private final BlockingQueue<Authorization> queue;
@@ -87,6 +108,10 @@ final class AcceptRecorder implements SessionEndListener, AutoCloseable {
     private final Object idle = new Object();
     /** Records queued or being written: what {@link #awaitIdle} waits for. */
     private final AtomicLong pending = new AtomicLong();
+    private final Shedding shedding;
+    private final LongSupplier nanoTime;
+    private final LongConsumer pause;
+    private final LongAdder pausedNanos = new LongAdder();
     private volatile boolean closing;
 
     AcceptRecorder(SessionStore sessions, int capacity, Clock clock) {
@@ -94,7 +119,24 @@ final class AcceptRecorder implements SessionEndListener, AutoCloseable {
     }
 
     AcceptRecorder(SessionStore sessions, int capacity, Clock clock, Duration linger) {
+        this(sessions, capacity, clock, linger, () -> false);
+    }
+
+    /**
+     * @param saturated whether the RADIUS ports have more work than CPU now ({@link Saturation#look}); asked at most
+     *                  every {@link #SHED_POLL} by the writer thread
+     */
+    AcceptRecorder(SessionStore sessions, int capacity, Clock clock, Duration linger, BooleanSupplier saturated) {
+        this(sessions, capacity, clock, linger, saturated, System::nanoTime, null);
+    }
+
+    /** As above; {@code nanoTime} times transactions and {@code pause} pauses (null: park, cut short by close). */
+    AcceptRecorder(SessionStore sessions, int capacity, Clock clock, Duration linger, BooleanSupplier saturated,
+                   LongSupplier nanoTime, LongConsumer pause) {
         this.sessions = sessions;
+        this.shedding = new Shedding(saturated);
+        this.nanoTime = nanoTime;
+        this.pause = pause != null ? pause : nanos -> LockSupport.parkNanos(this, nanos);
         this.lingerNanos = linger.toNanos();
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.warn = new LogThrottle(Duration.ofSeconds(10), () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
@@ -145,7 +187,10 @@ final class AcceptRecorder implements SessionEndListener, AutoCloseable {
                 }
                 toWrite.clear();
                 ends = forgetEnded(); // before the batch: an Accept queued after the end is then not held back
-                write(batch);
+                long start = nanoTime.getAsLong();
+                if (write(batch)) {
+                    yieldIfShedding(start, nanoTime.getAsLong());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -154,6 +199,47 @@ final class AcceptRecorder implements SessionEndListener, AutoCloseable {
                 batch.clear();
                 signalIdle();
             }
+        }
+    }
+
+    /** After a transaction from {@code start} to {@code end}: while the ports are saturated, pause (see the class). */
+    private void yieldIfShedding(long start, long end) {
+        if (!shedding.now(end) || closing) {
+            return;
+        }
+        long nanos = Math.min(MAX_PAUSE.toNanos(),
+                (long) ((end - start) * (1 - SHARE_WHILE_SHEDDING) / SHARE_WHILE_SHEDDING));
+        if (nanos > 0) {
+            pausedNanos.add(nanos);
+            pause.accept(nanos); // close unparks
+        }
+    }
+
+    /**
+     * Whether the RADIUS ports are saturated: a look within {@link #SHED_MEMORY} said so. Looks at most every
+     * {@link #SHED_POLL}. The writer thread's only.
+     */
+    private static final class Shedding {
+        private final BooleanSupplier saturated;
+        private long lastLook;
+        private long lastSaturated;
+        private boolean looked;
+        private boolean ever;
+
+        Shedding(BooleanSupplier saturated) {
+            this.saturated = saturated;
+        }
+
+        boolean now(long now) {
+            if (!looked || now - lastLook >= SHED_POLL.toNanos()) {
+                looked = true;
+                lastLook = now;
+                if (saturated.getAsBoolean()) {
+                    ever = true;
+                    lastSaturated = now;
+                }
+            }
+            return ever && now - lastSaturated < SHED_MEMORY.toNanos();
         }
     }
 
@@ -185,8 +271,11 @@ final class AcceptRecorder implements SessionEndListener, AutoCloseable {
         }
     }
 
-    /** Writes {@code batch} less what repeats the last Accept written, after what {@link #toWrite} holds already. */
-    private void write(List<Authorization> batch) {
+    /**
+     * Writes {@code batch} less what repeats the last Accept written, after what {@link #toWrite} holds already.
+     * Returns whether a transaction was attempted.
+     */
+    private boolean write(List<Authorization> batch) {
         int revived = toWrite.size(); // counted as recorded when they were held back
         for (Authorization a : batch) {
             Written w = a.mac() == null ? null : written.get(a.mac());
@@ -200,7 +289,7 @@ final class AcceptRecorder implements SessionEndListener, AutoCloseable {
         int fresh = toWrite.size() - revived;
         recorded.add(batch.size() - fresh);
         if (toWrite.isEmpty()) {
-            return;
+            return false;
         }
         try {
             sessions.recordAuthorizations(toWrite);
@@ -215,6 +304,7 @@ final class AcceptRecorder implements SessionEndListener, AutoCloseable {
         } catch (RuntimeException e) {
             drop(fresh, "writing to the session table failed: " + e.getMessage());
         }
+        return true;
     }
 
     /** A session that ended: one MAC's, or (mac null) every session of one NAS. */
@@ -315,6 +405,11 @@ final class AcceptRecorder implements SessionEndListener, AutoCloseable {
     /** Accepts written in those transactions: {@code written() / writes()} is the mean batch. */
     long written() {
         return acceptsWritten.sum();
+    }
+
+    /** Time the writer paused so far to leave the CPU to answering while the ports were saturated (see the class). */
+    long pausedNanos() {
+        return pausedNanos.sum();
     }
 
     /** Accepts queued, not yet taken by the writer. */

@@ -79,13 +79,13 @@ public final class Counters implements DropSink {
 
     /** A snapshot, with the audit log's and the Accept recorder's own counters. */
     RadiusStats snapshot(long auditWritten, long auditDropped, long acceptsRecorded, long acceptsUnrecorded,
-                                long acceptWrites, long acceptsWritten) {
+                                long acceptWrites, long acceptsWritten, long acceptWriterPausedNanos) {
         Map<DropReason, Long> m = new EnumMap<>(DropReason.class);
         for (DropReason r : REASONS) {
             m.put(r, drops[r.ordinal()].sum());
         }
         return new RadiusStats(received.sum(), m, accepts.sum(), quarantines.sum(), rejects.sum(),
                 accountingStored.sum(), statusServer.sum(), duplicatesResent.sum(), auditWritten, auditDropped,
-                acceptsRecorded, acceptsUnrecorded, allowed.sum(), acceptWrites, acceptsWritten);
+                acceptsRecorded, acceptsUnrecorded, allowed.sum(), acceptWrites, acceptsWritten, acceptWriterPausedNanos);
     }
 }

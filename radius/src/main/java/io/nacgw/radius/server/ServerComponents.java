@@ -1,7 +1,9 @@
 package io.nacgw.radius.server;
 
+import io.nacgw.core.net.UdpSockets;
 import io.nacgw.core.policy.AccessPolicy;
 import io.nacgw.radius.DecisionStats;
+import io.nacgw.radius.DropReason;
 import io.nacgw.radius.NasRegistry;
 import io.nacgw.radius.RadiusServices;
 import io.nacgw.radius.RadiusSettings;
@@ -27,6 +29,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * What the handlers of both ports share: the swappable NAS registry, counters, duplicate caches, the audit log,
@@ -52,6 +55,8 @@ public final class ServerComponents implements AutoCloseable {
     private final AccessRequestHandler accessHandler;
     private final AccountingRequestHandler accountingHandler;
     private final ChannelHandler streamDuplicates;
+    /** Whether the ports have more work than CPU; their sockets are watched once the server has bound them. */
+    private final Saturation saturation;
 
     ServerComponents(RadiusSettings settings, NasRegistry clients, RadiusServices services) {
         this(settings, EapSettings.DISABLED, clients, services, null);
@@ -117,7 +122,9 @@ public final class ServerComponents implements AutoCloseable {
         ErrorHandler errors = new ErrorHandler(counters);
         this.tlsPool = new SessionWriter("nacgw-eap-tls", eapSettings.tlsThreads(), eapSettings.tlsQueue());
         this.eap = EapServer.create(eapSettings, services.clock(), tlsPool, AccessAuthorizer::macForms);
-        this.acceptRecorder = new AcceptRecorder(services.sessions(), settings.sessionQueue(), services.clock());
+        this.saturation = new Saturation(() -> counters.drops(DropReason.OVERLOADED));
+        this.acceptRecorder = new AcceptRecorder(services.sessions(), settings.sessionQueue(), services.clock(),
+                AcceptRecorder.LINGER, saturation::look);
         this.purger = new SessionPurger(services.sessions(), settings.sessionRetention(), services.clock());
         this.proxy = upstreams.enabled() ? RadiusProxy.start(upstreams) : null;
         AccessAuthorizer authorizer = new AccessAuthorizer(policy, services.compliance(), services.clock(),
@@ -269,9 +276,17 @@ public final class ServerComponents implements AutoCloseable {
         audit.record(record);
     }
 
+    /**
+     * Where the bound ports' sockets are read (their drops and unread bytes): with {@code radius.maxRequestsPerSecond}'s
+     * drops, what tells the Accept recorder to leave the CPU to answering ({@link Saturation}).
+     */
+    public void watchSockets(Supplier<UdpSockets.Totals> sockets) {
+        saturation.watch(sockets);
+    }
+
     public RadiusStats stats() {
         return counters.snapshot(audit.written(), audit.dropped(), acceptRecorder.recorded(), acceptRecorder.dropped(),
-                acceptRecorder.writes(), acceptRecorder.written());
+                acceptRecorder.writes(), acceptRecorder.written(), acceptRecorder.pausedNanos());
     }
 
     /** The EAP counters. */

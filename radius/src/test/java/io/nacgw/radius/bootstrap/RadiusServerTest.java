@@ -110,6 +110,38 @@ final class RadiusServerTest {
     }
 
     @Test
+    void sheddingOverTheRate_makesTheAcceptRecorderPause_soAnsweringKeepsTheCpu() throws Exception {
+        // a burst of 16 admitted, then 1/s: the rest of a burst is shed, and the recorder's next transaction sees it
+        try (TestWorld world = new TestWorld();
+             RadiusServer server = RadiusServer.start(TestWorld.settings().withMaxRequestsPerSecond(1),
+                     List.of(TestWorld.switchClient("127.0.0.1").build()), world.services());
+             DatagramSocket nas = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            assertAccepted(server, 0, TestWorld.COMPLIANT);
+            awaitStat(() -> server.stats().acceptsRecorded() >= 1, "the first Accept recorded");
+            assertEquals(0, server.stats().acceptWriterPausedNanos(), "nothing shed yet");
+            for (int i = 1; i <= 40; i++) { // unknown devices: rejected, so nothing for the recorder
+                byte[] d = mab(i, TestWorld.UNKNOWN).build(SECRET);
+                nas.send(new DatagramPacket(d, d.length, server.authAddress()));
+            }
+            awaitDrops(server, DropReason.OVERLOADED, 24); // 16 of the 40 admitted (17 in the burst, one before)
+            Thread.sleep(1_100); // the rate admits one more; and the recorder reads the shed count again (every 100 ms)
+            byte[] reply = exchange(server.authAddress(), // another NAS port: not a repeat, so it is written
+                    mab(41, TestWorld.COMPLIANT).integer(AttributeType.NAS_PORT, 7).build(SECRET), 5000);
+            assertEquals(RadiusCode.ACCESS_ACCEPT, reply[0]);
+            awaitStat(() -> server.stats().acceptWriterPausedNanos() > 0, "the recorder paused: " + server.stats());
+            assertEquals(2, server.stats().acceptsRecorded(), "paused after writing, nothing dropped");
+        }
+    }
+
+    private static void awaitStat(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!done.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "within 10 s: " + what);
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
     void start_nio_bindsOneChannelPerPort() throws IOException {
         try (TestWorld world = new TestWorld();
              RadiusServer server = RadiusServer.start(TestWorld.settings().withTransport(false, 4),

@@ -5,16 +5,27 @@ import io.nacgw.core.policy.Verdict;
 import io.nacgw.core.session.Authorization;
 import io.nacgw.core.session.NasRef;
 import io.nacgw.core.session.Session;
+import io.nacgw.core.session.SessionStore;
 import io.nacgw.radius.TestWorld;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.AdditionalAnswers.delegatesTo;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
 
 /** Access-Accepts into the session table, with identical repeats within {@link AcceptRecorder#COALESCE} held back. */
 final class AcceptRecorderTest {
@@ -195,5 +206,110 @@ final class AcceptRecorderTest {
         recorder.nasSessionsEnded(SWITCH_A.id(), t.plusSeconds(2));
         assertTrue(recorder.awaitIdle(Duration.ofSeconds(10)));
         assertEquals("d2", activeOn(SWITCH_A).decisionId(), "the held-back Accept after the reboot is written");
+    }
+
+    // ---- while the RADIUS ports are saturated, the writer leaves the CPU to answering ----
+
+    /** A recorder whose store takes {@code writeMillis} of the test's clock per transaction, pauses recorded. */
+    private final class Yielding implements AutoCloseable {
+        final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+        final AtomicBoolean saturated = new AtomicBoolean();
+        final AtomicInteger looks = new AtomicInteger();
+        final List<Long> pauses = Collections.synchronizedList(new ArrayList<>());
+        final AcceptRecorder recorder;
+        long writeMillis = 8;
+
+        Yielding() {
+            // a store that takes its time: Mockito wraps the real one (fault injection, not a peer)
+            SessionStore slow = mock(SessionStore.class, delegatesTo(world.sessions));
+            doAnswer(call -> {
+                nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(writeMillis));
+                world.sessions.recordAuthorizations(call.getArgument(0));
+                return null;
+            }).when(slow).recordAuthorizations(anyList());
+            recorder = new AcceptRecorder(slow, 1024, world.clock, AcceptRecorder.LINGER, () -> {
+                looks.incrementAndGet();
+                return saturated.get();
+            }, nanos::get, pauses::add);
+        }
+
+        /** Records one Accept for a MAC of its own (never coalesced) and waits until the writer is done with it. */
+        void write(int i) throws InterruptedException {
+            recorder.record(accept(SWITCH_A, MacAddress.of(0x0200_0000_0000L + i), TestWorld.NOW));
+            assertTrue(recorder.awaitIdle(Duration.ofSeconds(10)));
+        }
+
+        void advance(Duration d) {
+            nanos.addAndGet(d.toNanos());
+        }
+
+        @Override
+        public void close() {
+            recorder.close();
+        }
+    }
+
+    @Test
+    void whileThePortsAreSaturated_theWriterPausesThreeTimesAsLongAsEachTransactionTook() throws Exception {
+        try (Yielding y = new Yielding()) {
+            y.saturated.set(true);
+            y.write(1);
+            assertEquals(List.of(TimeUnit.MILLISECONDS.toNanos(24)), y.pauses, "8 ms of work, then 24 ms of pause");
+            y.write(2);
+            assertEquals(1, y.looks.get(), "no second look within SHED_POLL");
+            assertEquals(2, y.pauses.size());
+            assertEquals(TimeUnit.MILLISECONDS.toNanos(48), y.recorder.pausedNanos());
+            assertEquals(2, y.recorder.written(), "every Accept is still written");
+        }
+    }
+
+    @Test
+    void withoutSaturation_theWriterNeverPauses() throws Exception {
+        try (Yielding y = new Yielding()) {
+            for (int i = 0; i < 5; i++) {
+                y.write(i);
+                y.advance(AcceptRecorder.SHED_POLL);
+            }
+            assertEquals(5, y.looks.get());
+            assertEquals(List.of(), y.pauses);
+            assertEquals(0, y.recorder.pausedNanos());
+        }
+    }
+
+    @Test
+    void saturation_thatEnded_stopsThePauses_afterTheMemory() throws Exception {
+        try (Yielding y = new Yielding()) {
+            y.saturated.set(true);
+            y.write(1);
+            y.saturated.set(false);
+            y.advance(AcceptRecorder.SHED_MEMORY.minus(AcceptRecorder.SHED_POLL));
+            y.write(2);
+            assertEquals(2, y.pauses.size(), "still within the memory of the last saturated look");
+            y.advance(AcceptRecorder.SHED_POLL);
+            y.write(3);
+            assertEquals(2, y.pauses.size(), "a second without a saturated look: no more pauses");
+        }
+    }
+
+    @Test
+    void aVerySlowTransaction_pausesAtMostMaxPause() throws Exception {
+        try (Yielding y = new Yielding()) {
+            y.saturated.set(true);
+            y.writeMillis = 2_000;
+            y.write(1);
+            assertEquals(List.of(AcceptRecorder.MAX_PAUSE.toNanos()), y.pauses);
+        }
+    }
+
+    @Test
+    void coalescedAccepts_costNoTransaction_andNoPause() throws Exception {
+        try (Yielding y = new Yielding()) {
+            y.write(1);
+            y.saturated.set(true);
+            y.advance(AcceptRecorder.SHED_POLL);
+            y.write(1); // the same Accept again within COALESCE: nothing written
+            assertEquals(List.of(), y.pauses);
+            assertEquals(1, y.recorder.coalesced());
+        }
     }
 }

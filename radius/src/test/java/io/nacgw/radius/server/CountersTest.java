@@ -61,7 +61,7 @@ final class CountersTest {
         c.drop(DropReason.MALFORMED, SRC, "bad");
         assertEquals(3, warnings().size());
         assertTrue(warnings().get(2).startsWith("dropped 1000 datagram(s) for malformed"), warnings().get(2));
-        RadiusStats s = c.snapshot(7, 1, 0, 0, 0, 0);
+        RadiusStats s = c.snapshot(7, 1, 0, 0, 0, 0, 0);
         assertEquals(1002, s.totalDrops());
         assertEquals(DropReason.values().length, s.drops().size(), "every reason present");
         assertEquals(1, s.auditDropped());

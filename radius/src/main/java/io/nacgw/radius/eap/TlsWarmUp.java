@@ -72,8 +72,11 @@ final class TlsWarmUp {
     /** The EAP-TLS fragment size the warm-up's server uses (the default of radius.eap.tls.fragmentSize). */
     private static final int FRAGMENT = 1000;
 
-    /** What a warm-up did: handshakes completed, and the failure that ended it early (null when none). */
-    record Result(int handshakes, Duration elapsed, String failure) {
+    /**
+     * What a warm-up did: handshakes completed, the failure that ended it early (null when none), and whether it was
+     * stopped (its server closed) before its time or handshakes were up.
+     */
+    record Result(int handshakes, Duration elapsed, String failure, boolean stopped) {
     }
 
     private final TlsMaterial material;
@@ -115,7 +118,8 @@ final class TlsWarmUp {
         long end = start + budget.toNanos();
         int done = 0;
         String failure = null;
-        while (done < MAX_HANDSHAKES && !stopped.getAsBoolean() && nanoTime.getAsLong() - end < 0) {
+        boolean cut = false;
+        while (done < MAX_HANDSHAKES && !(cut = stopped.getAsBoolean()) && nanoTime.getAsLong() - end < 0) {
             boolean tls13 = material.tls13Only || (done & 1) != 0;
             try {
                 handshake(done % DEVICES, tls13);
@@ -126,7 +130,7 @@ final class TlsWarmUp {
                 break;
             }
         }
-        return new Result(done, Duration.ofNanos(nanoTime.getAsLong() - start), failure);
+        return new Result(done, Duration.ofNanos(nanoTime.getAsLong() - start), failure, cut);
     }
 
     /** One conversation, the client's flights whole, the server's in fragments acknowledged one by one. */

@@ -90,7 +90,7 @@ public final class RadiusLoadGenerator {
                 } else {
                     rate = settings.rate() / settings.sources();
                 }
-                SourcePort port = new SourcePort(settings, targets, expectations, stats, i, slots, rate);
+                SourcePort port = new SourcePort(settings, targets, expectations, stats, i, slots, rate, System::nanoTime);
                 ports.add(port);
                 // connect every socket before the clock starts, so binding does not count as latency
                 if (tls != null) {

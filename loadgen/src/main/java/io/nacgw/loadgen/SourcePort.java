@@ -13,6 +13,7 @@ import io.netty.channel.socket.DatagramPacket;
 
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 
 /**
  * One UDP source port: owns its 256 identifiers (reused least-recently-freed first, RFC 5080 §2.2.1), the requests in
@@ -48,6 +49,8 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     private final int slots;
     private final double periodNanos;
     private final long timeoutNanos;
+    /** The time every decision here reads ({@link System#nanoTime()} in a run): tests step it by hand. */
+    private final LongSupplier nanos;
 
     private final Pending[] inFlightById = new Pending[256];
     /**
@@ -90,9 +93,11 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
     /**
      * @param slots  closed loop: requests this port keeps outstanding; open loop: 0
      * @param rate   open loop: this port's share of the rate (per second); closed loop: 0
+     * @param nanos  the clock of the run ({@link Run} times are read from it)
      */
     SourcePort(LoadSettings settings, Targets targets, Expectations expectations, Stats stats, int index,
-               int slots, double rate) {
+               int slots, double rate, LongSupplier nanos) {
+        this.nanos = nanos;
         this.settings = settings;
         this.targets = targets;
         this.expectations = expectations;
@@ -121,7 +126,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         this.run = run;
         if (slots > 0) {
             for (int i = 0; i < slots; i++) {
-                long now = System.nanoTime();
+                long now = nanos.getAsLong();
                 if (!run.tryIssue(now)) {
                     break;
                 }
@@ -139,7 +144,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         if (!ticking) {
             return;
         }
-        long now = System.nanoTime();
+        long now = nanos.getAsLong();
         while (true) {
             long intended = run.startNanos + (long) (scheduledCount * periodNanos);
             if (intended > now) {
@@ -197,7 +202,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         p.retriesLeft = settings.retries();
         inFlightById[id] = p;
         inFlight++;
-        long now = System.nanoTime();
+        long now = nanos.getAsLong();
         if (run.measured(intendedNanos)) {
             stats.sendLag.recordValue(Math.max(0, now - intendedNanos));
         }
@@ -228,7 +233,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
-        long now = System.nanoTime();
+        long now = nanos.getAsLong();
         stats.received.increment();
         ByteBuf buf = msg.content();
         int len = buf.readableBytes();
@@ -373,7 +378,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
      */
     private void serveBacklog() {
         if (slots == 0) {
-            long now = System.nanoTime();
+            long now = nanos.getAsLong();
             while (!backlog.isEmpty() && now - backlog.peek() > timeoutNanos) {
                 stats.failed(ReplyError.NOT_SENT, run.measured(backlog.poll()));
             }
@@ -394,7 +399,7 @@ final class SourcePort extends SimpleChannelInboundHandler<DatagramPacket> {
         if (channel == null) {
             return; // not started yet
         }
-        long now = System.nanoTime();
+        long now = nanos.getAsLong();
         while (!cooling.isEmpty() && now - cooling.peek()[1] >= 0) {
             freeIds[(freeHead + freeCount) & 0xFF] = (int) cooling.poll()[0];
             freeCount++;

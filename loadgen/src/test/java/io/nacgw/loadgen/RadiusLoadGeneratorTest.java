@@ -204,16 +204,19 @@ final class RadiusLoadGeneratorTest {
 
     @Test
     void run_openLoopServerStall_showsInLatencyFromIntendedSendTime() throws Exception {
+        // what the schedule alone decides (exact counts, latency and lag per request) is in SourcePortTest, on a clock
+        // stepped by hand; here only what no slowness of this machine can change: the fake server answers nothing
+        // until 300 ms after it got the first request (due at the start), so that one waits at least 300 ms, and
+        // every request due in the first 200 ms (over a fifth of the run's) at least 100 ms
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.STALL_ONCE)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 0, 400, Duration.ofSeconds(1), 0, Duration.ZERO,
-                    RequestShape.MAB, true, true, 2, 1, Duration.ofSeconds(2), 0, 0.1, 1, true, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
+                    RequestShape.MAB, true, true, 2, 1, Duration.ofSeconds(30), 0, 0.1, 1, true, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
             StringWriter progress = new StringWriter();
             Report r = run(s, CORP, progress);
             assertEquals(0, r.exitStatus(), r.toText());
-            assertTrue(r.answers() >= 350 && r.answers() <= 410, r.toText());
-            // ~120 requests were due during the 300 ms stall: their latency counts from when they should have been sent
+            assertEquals(r.sender().scheduled(), r.answers(), "every due request answered: " + r.toText());
+            assertTrue(r.max() >= 300, r.toText());
             assertTrue(r.p90() >= 100, r.toText());
-            assertTrue(r.max() >= 250, r.toText());
             assertTrue(r.mode().startsWith("open loop"));
             assertTrue(progress.toString().contains("p99 so far"), progress.toString());
         }
@@ -234,13 +237,19 @@ final class RadiusLoadGeneratorTest {
 
     @Test
     void run_openLoopAllIdentifiersBusy_countsNotSentAndTimeoutsWithoutHanging() throws Exception {
+        // the exact split (256 timeouts, 744 not sent) is in SourcePortTest; a run ends (a hang is caught by the class
+        // @Timeout) and accounts for every due request, however late this machine runs its ticks
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DROP_ALL)) {
             LoadSettings s = new LoadSettings(server.address(), SECRET, 0, 2000, Duration.ofMillis(500), 0, Duration.ZERO,
                     RequestShape.MAB, true, true, 1, 1, Duration.ofSeconds(1), 0, 0.1, 1, true, 0, LoadSettings.DEFAULT_RECEIVE_BUFFER);
             Report r = run(s, CORP, new StringWriter());
             assertEquals(3, r.exitStatus(), r.toText());
-            assertEquals(256, r.errors().get("timeout"), r.toText()); // one source port: 256 identifiers
-            assertTrue(r.errors().get("not_sent") >= 600, r.toText()); // the rest of ~1000 due requests
+            long timeouts = r.errors().get("timeout");
+            // one source port: 256 identifiers, none free again (1 s timeout, then 1 s cooling) before issuing ends
+            assertTrue(timeouts > 0 && timeouts <= 256, r.toText());
+            assertEquals(r.sent(), timeouts, "every transmission timed out: " + r.toText());
+            assertEquals(r.sender().scheduled(), timeouts + r.errors().get("not_sent"), r.toText());
+            assertEquals(r.sender().scheduled(), r.sender().measuredFailures(), r.toText());
         }
     }
 
@@ -318,13 +327,16 @@ final class RadiusLoadGeneratorTest {
 
     @Test
     void sender_requestsWaitingForAnIdentifier_showAsLagBehindSchedule() throws Exception {
-        // one port, 2,000/s: while the server stalls 300 ms, 600 requests fall due but only 256 identifiers exist;
-        // the rest go out when answers free identifiers, well behind their intended time
+        // one port, 2,000/s: requests 0..255 (due by 128 ms) take every identifier, and the fake server answers none
+        // before 300 ms, so request 256 (due at 128 ms) leaves at 300 ms or later, at least 172 ms behind schedule,
+        // however slow this machine is; unless the run ended before it could leave (then it is not_sent) or before it
+        // fell due. The exact lag of every request is in SourcePortTest.
         try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.STALL_ONCE)) {
-            Report r = run(open(server.address(), 2000, Duration.ofSeconds(1), Duration.ZERO, 1, Duration.ofSeconds(2),
+            Report r = run(open(server.address(), 2000, Duration.ofSeconds(1), Duration.ZERO, 1, Duration.ofSeconds(30),
                     LoadSettings.DEFAULT_RECEIVE_BUFFER), CORP, new StringWriter());
-            assertTrue(r.sender().lagMax() >= 100, r.toText());
-            assertTrue(r.sender().lagP99() >= 10, r.toText());
+            boolean request256Sent = r.sender().scheduled() > 256 && r.errors().get("not_sent") == 0;
+            assertTrue(!request256Sent || r.sender().lagMax() >= 172, r.toText());
+            assertTrue(r.sender().lagMax() >= r.sender().lagP99(), r.toText());
         }
     }
 
@@ -372,20 +384,6 @@ final class RadiusLoadGeneratorTest {
             assertEquals(0, r.errors().get("bad_response_authenticator"), r.toText());
             assertEquals(3, r.exitStatus(), "timeouts only: " + r.toText());
             assertTrue(r.strayAnswers() > 100, r.toText());
-        }
-    }
-
-    @Test
-    void sender_openLoopRequestWaitingLongerThanItsTimeout_isNotSent_laterOnesStayOnSchedule() throws Exception {
-        // one port, 2,000/s, a server that never answers: 256 identifiers are busy for 2 × 100 ms (timeout, then
-        // cooling) each, so most requests find none; those are given up after the timeout instead of queueing
-        try (FakeRadiusServer server = new FakeRadiusServer(SECRET, DEVICES, CORP, FakeRadiusServer.Fault.DROP_ALL)) {
-            Report r = run(open(server.address(), 2000, Duration.ofSeconds(1), Duration.ZERO, 1, Duration.ofMillis(100),
-                    LoadSettings.DEFAULT_RECEIVE_BUFFER), CORP, new StringWriter());
-            assertTrue(r.errors().get("not_sent") > 500, r.toText());
-            // whatever is sent went out within its timeout of its intended time (plus one scan period)
-            assertTrue(r.sender().lagMax() < 100 + 30, r.toText());
-            assertTrue(r.sent() > 1000, "identifiers were reused all second long: " + r.toText());
         }
     }
 

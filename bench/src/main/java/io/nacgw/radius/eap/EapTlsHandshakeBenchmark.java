@@ -1,5 +1,6 @@
 package io.nacgw.radius.eap;
 
+import io.nacgw.tlsclient.DeviceTlsClient;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -12,21 +13,11 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.tls.CertificateRequest;
-import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.ExtensionType;
-import org.bouncycastle.tls.NewSessionTicket;
-import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SessionParameters;
-import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsClientProtocol;
-import org.bouncycastle.tls.TlsCredentials;
-import org.bouncycastle.tls.TlsServerCertificate;
 import org.bouncycastle.tls.TlsSession;
 import org.bouncycastle.tls.TlsUtils;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -57,7 +48,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -196,7 +186,7 @@ public class EapTlsHandshakeBenchmark {
                 }
                 byte[] d = step.typeData();
                 protocol.offerInput(d, 1, d.length - 1);
-                if (client.done && protocol.getAvailableOutputBytes() == 0) {
+                if (client.done() && protocol.getAvailableOutputBytes() == 0) {
                     return finished(client, server);
                 }
             }
@@ -214,7 +204,7 @@ public class EapTlsHandshakeBenchmark {
         } else if ("resumed".equals(handshake) && !server.peer().resumed()) {
             throw new IllegalStateException("the server did not resume the session");
         } else if (ticketSession == null && "ticket".equals(handshake)) {
-            ticket = client.ticket;
+            ticket = client.ticket();
             ticketSession = client.parameters;
             if (ticket == null || ticket.length == 0) {
                 throw new IllegalStateException("the server issued no session ticket");
@@ -222,7 +212,7 @@ public class EapTlsHandshakeBenchmark {
         } else if ("ticket".equals(handshake) && !server.peer().resumedByTicket()) {
             throw new IllegalStateException("the server did not resume the ticket's session");
         }
-        return client.done && server.clientChain() != null;
+        return client.done() && server.clientChain() != null;
     }
 
     /**
@@ -304,70 +294,27 @@ public class EapTlsHandshakeBenchmark {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    /** The supplicant: the device certificate, ECDSA with SHA-256; it is its own authentication callback. */
-    private final class Client extends DefaultTlsClient implements TlsAuthentication {
-        boolean done;
+    /** The supplicant: the device certificate; resumes the first handshake's session or ticket when asked to. */
+    private final class Client extends DeviceTlsClient {
         TlsSession session;
-        byte[] ticket;
         SessionParameters parameters;
 
         Client() {
-            super(clientCrypto);
-        }
-
-        @Override
-        protected ProtocolVersion[] getSupportedVersions() {
-            return "1.3".equals(tls) ? ProtocolVersion.TLSv13.only() : ProtocolVersion.TLSv12.only();
-        }
-
-        @Override
-        public TlsSession getSessionToResume() {
+            super(clientCrypto, device, deviceKeys.getPrivate(), "1.3".equals(tls));
             if ("ticket".equals(handshake)) {
                 // RFC 5077 §3.4: a ticket goes with a session id the client makes up
-                return ticketSession == null ? null : TlsUtils.importSession(ticketSessionId, ticketSession);
+                resuming(ticketSession == null ? null : TlsUtils.importSession(ticketSessionId, ticketSession));
+                offeringTicket(EapTlsHandshakeBenchmark.this.ticket);
+            } else {
+                resuming(EapTlsHandshakeBenchmark.this.session);
             }
-            return EapTlsHandshakeBenchmark.this.session;
-        }
-
-        @Override
-        @SuppressWarnings({"rawtypes", "unchecked"}) // bctls's signature
-        public Hashtable getClientExtensions() throws IOException {
-            Hashtable ext = super.getClientExtensions();
-            if ("ticket".equals(handshake)) {
-                ext.put(Integer.valueOf(ExtensionType.session_ticket),
-                        EapTlsHandshakeBenchmark.this.ticket == null ? TlsUtils.EMPTY_BYTES : EapTlsHandshakeBenchmark.this.ticket);
-            }
-            return ext;
-        }
-
-        @Override
-        public void notifyNewSessionTicket(NewSessionTicket newSessionTicket) {
-            ticket = newSessionTicket.getTicket();
-        }
-
-        @Override
-        public TlsAuthentication getAuthentication() {
-            return this;
-        }
-
-        @Override
-        public void notifyServerCertificate(TlsServerCertificate serverCertificate) {
-            // the server's certificate is the one setUp made
-        }
-
-        @Override
-        public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
-            return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), clientCrypto,
-                    deviceKeys.getPrivate(), TlsWarmUp.deviceChain(clientCrypto, device, request, "1.3".equals(tls)),
-                    TlsWarmUp.ECDSA_SHA256);
         }
 
         @Override
         public void notifyHandshakeComplete() throws IOException {
             super.notifyHandshakeComplete();
-            done = true;
             session = context.getResumableSession();
-            if (ticket != null) {
+            if (ticket() != null) {
                 parameters = context.getSession().exportSessionParameters();
             }
         }

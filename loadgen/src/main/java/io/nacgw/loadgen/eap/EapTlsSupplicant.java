@@ -6,27 +6,12 @@ import io.nacgw.loadgen.radius.RadiusCodec;
 import io.nacgw.loadgen.radius.RadiusPacket;
 import io.nacgw.loadgen.radius.ReplyError;
 import io.nacgw.loadgen.radius.ReplyException;
-import org.bouncycastle.tls.Certificate;
-import org.bouncycastle.tls.CertificateEntry;
-import org.bouncycastle.tls.CertificateRequest;
-import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.ExtensionType;
-import org.bouncycastle.tls.HashAlgorithm;
-import org.bouncycastle.tls.NewSessionTicket;
-import org.bouncycastle.tls.ProtocolVersion;
+import io.nacgw.tlsclient.DeviceTlsClient;
 import org.bouncycastle.tls.SecurityParameters;
 import org.bouncycastle.tls.SessionParameters;
-import org.bouncycastle.tls.SignatureAlgorithm;
-import org.bouncycastle.tls.SignatureAndHashAlgorithm;
-import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsClientProtocol;
-import org.bouncycastle.tls.TlsCredentials;
-import org.bouncycastle.tls.TlsServerCertificate;
 import org.bouncycastle.tls.TlsSession;
 import org.bouncycastle.tls.TlsUtils;
-import org.bouncycastle.tls.crypto.TlsCertificate;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 
 import java.io.ByteArrayOutputStream;
@@ -40,7 +25,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Hashtable;
 import java.util.List;
 
 /**
@@ -147,7 +131,7 @@ final class EapTlsSupplicant implements AutoCloseable {
                                 sent, retransmitted);
                     }
                     if (!accept) {
-                        return new Outcome(false, null, client.resumed, null, null, reply.replyMessage(), sent, retransmitted);
+                        return new Outcome(false, null, client.resumed(), null, null, reply.replyMessage(), sent, retransmitted);
                     }
                     if (client.msk == null) {
                         return new Outcome(true, reply.vlan(), false, null, ReplyError.EAP_PROTOCOL,
@@ -155,10 +139,10 @@ final class EapTlsSupplicant implements AutoCloseable {
                     }
                     String keys = checkKeys(reply, client.msk, authenticator);
                     if (keys != null) {
-                        return new Outcome(true, reply.vlan(), client.resumed, null, ReplyError.MPPE_KEYS_MISMATCH, keys,
+                        return new Outcome(true, reply.vlan(), client.resumed(), null, ReplyError.MPPE_KEYS_MISMATCH, keys,
                                 sent, retransmitted);
                     }
-                    return new Outcome(true, reply.vlan(), client.resumed, client.session, null, null, sent, retransmitted);
+                    return new Outcome(true, reply.vlan(), client.resumed(), client.session, null, null, sent, retransmitted);
                 }
                 if (reply.code() != RadiusCodec.ACCESS_CHALLENGE) {
                     return new Outcome(false, null, false, null, ReplyError.UNEXPECTED_CODE, "code " + reply.code(),
@@ -418,73 +402,24 @@ final class EapTlsSupplicant implements AutoCloseable {
      * The bctls client: the device's certificate, TLS 1.2 or 1.3, resumption (session id, or ticket when
      * {@link #tickets}), the MSK exported at completion.
      */
-    private final class Client extends DefaultTlsClient {
-        private final EapTlsDevices.Device device;
+    private final class Client extends DeviceTlsClient {
         private final TlsSession resume;
         byte[] msk;
-        boolean resumed;
         TlsSession session;
-        /** The ticket of a NewSessionTicket, if the server sent one. */
-        byte[] ticket;
 
         Client(EapTlsDevices.Device device, TlsSession resume) {
-            super(crypto);
-            this.device = device;
+            super(crypto, device.certificate(), device.key(), tls13);
             this.resume = resume;
-        }
-
-        @Override
-        protected ProtocolVersion[] getSupportedVersions() {
-            return tls13 ? ProtocolVersion.TLSv13.only() : ProtocolVersion.TLSv12.only();
-        }
-
-        @Override
-        public TlsSession getSessionToResume() {
-            return resume;
-        }
-
-        @Override
-        @SuppressWarnings({"rawtypes", "unchecked"}) // bctls's signature
-        public Hashtable getClientExtensions() throws IOException {
-            Hashtable ext = super.getClientExtensions();
+            resuming(resume);
             if (tickets && !tls13) {
-                ext.put(Integer.valueOf(ExtensionType.session_ticket),
-                        resume instanceof TicketSession t ? t.ticket() : TlsUtils.EMPTY_BYTES);
+                offeringTicket(resume instanceof TicketSession t ? t.ticket() : null);
             }
-            return ext;
-        }
-
-        @Override
-        public void notifyNewSessionTicket(NewSessionTicket newSessionTicket) {
-            ticket = newSessionTicket.getTicket();
-        }
-
-        @Override
-        public TlsAuthentication getAuthentication() {
-            return new TlsAuthentication() {
-                @Override
-                public void notifyServerCertificate(TlsServerCertificate serverCertificate) {
-                    // a load generator: the server is judged by its RADIUS authenticators and the MPPE keys
-                }
-
-                @Override
-                public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
-                    TlsCertificate cert = crypto.createCertificate(encoded(device));
-                    Certificate chain = TlsUtils.isTLSv13(context)
-                            ? new Certificate(request.getCertificateRequestContext(),
-                                    new CertificateEntry[]{new CertificateEntry(cert, null)})
-                            : new Certificate(new TlsCertificate[]{cert});
-                    return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, device.key(),
-                            chain, SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
-                }
-            };
         }
 
         @Override
         public void notifyHandshakeComplete() throws IOException {
             super.notifyHandshakeComplete();
             SecurityParameters sp = context.getSecurityParametersConnection();
-            resumed = sp.isResumedSession();
             if (TlsUtils.isTLSv13(sp.getNegotiatedVersion())) {
                 // RFC 9190 §2.3: TLS-Exporter("EXPORTER_EAP_TLS_Key_Material", Type-Code 0x0D, 128)
                 msk = context.exportKeyingMaterial("EXPORTER_EAP_TLS_Key_Material", new byte[]{TYPE_TLS}, 128);
@@ -495,24 +430,17 @@ final class EapTlsSupplicant implements AutoCloseable {
                 System.arraycopy(sp.getServerRandom(), 0, seed, 32, 32);
                 msk = TlsUtils.PRF(sp, sp.getMasterSecret(), "client EAP encryption", seed, 128).extract();
                 TlsSession s = context.getSession();
+                byte[] ticket = ticket();
                 if (ticket != null && ticket.length > 0 && s != null) {
                     byte[] id = new byte[32];
                     random.nextBytes(id);
                     session = new TicketSession(id, s.exportSessionParameters(), ticket);
-                } else if (resumed && resume instanceof TicketSession) {
+                } else if (resumed() && resume instanceof TicketSession) {
                     session = resume; // resumed by its ticket: the same ticket serves again (until it expires)
                 } else {
                     session = s != null && s.isResumable() ? s : null;
                 }
             }
-        }
-    }
-
-    private static byte[] encoded(EapTlsDevices.Device d) throws IOException {
-        try {
-            return d.certificate().getEncoded();
-        } catch (java.security.cert.CertificateEncodingException e) {
-            throw new IOException(e);
         }
     }
 }

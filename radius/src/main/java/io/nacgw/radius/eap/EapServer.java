@@ -101,7 +101,7 @@ public final class EapServer implements AutoCloseable {
         if (tls != null && !settings.tlsWarmup().isZero()) {
             DaemonThreads.thread(() -> warmUp(clock), "nacgw-eap-tls-warmup").start();
         } else {
-            warmUp.complete(new TlsWarmUp.Result(0, Duration.ZERO, null));
+            warmUp.complete(new TlsWarmUp.Result(0, Duration.ZERO, null, false));
         }
     }
 
@@ -109,12 +109,12 @@ public final class EapServer implements AutoCloseable {
     private void warmUp(Clock clock) {
         try {
             TlsWarmUp.Result r = new TlsWarmUp(tls, clock).run(settings.tlsWarmup(), System::nanoTime, () -> closed);
-            log.info("EAP-TLS warm-up: {} in-memory handshakes in {} ms (radius.eap.tls.warmup {})", r.handshakes(),
-                    r.elapsed().toMillis(), settings.tlsWarmup());
+            log.info("EAP-TLS warm-up: {} in-memory handshakes in {} ms (radius.eap.tls.warmup {}){}", r.handshakes(),
+                    r.elapsed().toMillis(), settings.tlsWarmup(), r.stopped() ? ", cut short: the server closed" : "");
             warmUp.complete(r);
         } catch (RuntimeException e) {
             log.warn("EAP-TLS warm-up skipped: {}", e.getMessage());
-            warmUp.complete(new TlsWarmUp.Result(0, Duration.ZERO, String.valueOf(e.getMessage())));
+            warmUp.complete(new TlsWarmUp.Result(0, Duration.ZERO, String.valueOf(e.getMessage()), false));
         }
     }
 

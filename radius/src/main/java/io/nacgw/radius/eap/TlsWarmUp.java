@@ -1,6 +1,7 @@
 package io.nacgw.radius.eap;
 
 import io.nacgw.certs.ClientChainVerifier;
+import io.nacgw.tlsclient.DeviceTlsClient;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -11,25 +12,8 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
-import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.tls.Certificate;
-import org.bouncycastle.tls.CertificateEntry;
-import org.bouncycastle.tls.CertificateRequest;
-import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.HashAlgorithm;
-import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.SignatureAlgorithm;
-import org.bouncycastle.tls.SignatureAndHashAlgorithm;
-import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsClientProtocol;
-import org.bouncycastle.tls.TlsCredentials;
-import org.bouncycastle.tls.TlsServerCertificate;
-import org.bouncycastle.tls.crypto.TlsCertificate;
-import org.bouncycastle.tls.crypto.TlsCrypto;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +24,7 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -72,14 +57,17 @@ final class TlsWarmUp {
     /** The EAP-TLS fragment size the warm-up's server uses (the default of radius.eap.tls.fragmentSize). */
     private static final int FRAGMENT = 1000;
 
-    /** What a warm-up did: handshakes completed, and the failure that ended it early (null when none). */
-    record Result(int handshakes, Duration elapsed, String failure) {
+    /**
+     * What a warm-up did: handshakes completed, the failure that ended it early (null when none), and whether it was
+     * stopped (its server closed) before its time or handshakes were up.
+     */
+    record Result(int handshakes, Duration elapsed, String failure, boolean stopped) {
     }
 
     private final TlsMaterial material;
     private final X509Certificate ca;
     private final X509Certificate[] devices = new X509Certificate[DEVICES];
-    private final AsymmetricKeyParameter[] deviceKeys = new AsymmetricKeyParameter[DEVICES];
+    private final PrivateKey[] deviceKeys = new PrivateKey[DEVICES];
     private final BcTlsCrypto clientCrypto = new BcTlsCrypto(new SecureRandom());
 
     /** A warm-up of {@code real}'s server side, with a new throw-away CA and its device certificates. */
@@ -93,7 +81,7 @@ final class TlsWarmUp {
                 KeyPair k = ec();
                 devices[i] = issue("CN=warm-up device " + i, k.getPublic(), name, caKeys, now,
                         "IntuneDeviceId://" + UUID.randomUUID());
-                deviceKeys[i] = PrivateKeyFactory.createKey(k.getPrivate().getEncoded());
+                deviceKeys[i] = k.getPrivate();
             }
         } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException e) {
             throw new IllegalStateException("the EAP-TLS warm-up could not make its throw-away CA", e);
@@ -115,7 +103,8 @@ final class TlsWarmUp {
         long end = start + budget.toNanos();
         int done = 0;
         String failure = null;
-        while (done < MAX_HANDSHAKES && !stopped.getAsBoolean() && nanoTime.getAsLong() - end < 0) {
+        boolean cut = false;
+        while (done < MAX_HANDSHAKES && !(cut = stopped.getAsBoolean()) && nanoTime.getAsLong() - end < 0) {
             boolean tls13 = material.tls13Only || (done & 1) != 0;
             try {
                 handshake(done % DEVICES, tls13);
@@ -126,13 +115,13 @@ final class TlsWarmUp {
                 break;
             }
         }
-        return new Result(done, Duration.ofNanos(nanoTime.getAsLong() - start), failure);
+        return new Result(done, Duration.ofNanos(nanoTime.getAsLong() - start), failure, cut);
     }
 
     /** One conversation, the client's flights whole, the server's in fragments acknowledged one by one. */
     private void handshake(int device, boolean tls13) throws IOException, MalformedEapException {
         TlsConversation server = new TlsConversation(material);
-        Client client = new Client(device, tls13);
+        DeviceTlsClient client = new DeviceTlsClient(clientCrypto, devices[device], deviceKeys[device], tls13);
         TlsClientProtocol protocol = new TlsClientProtocol();
         try {
             protocol.connect(client);
@@ -140,7 +129,7 @@ final class TlsWarmUp {
             if (step.kind() == TlsConversation.Step.Kind.FAILED) {
                 throw new IllegalStateException(step.reason() + ": " + step.detail());
             }
-            if (!client.done || server.clientChain() == null) {
+            if (!client.done() || server.clientChain() == null) {
                 throw new IllegalStateException("the server ended before both sides completed");
             }
         } finally {
@@ -185,24 +174,6 @@ final class TlsWarmUp {
         return f;
     }
 
-    /** The signature of every device certificate's key (P-256). */
-    static final SignatureAndHashAlgorithm ECDSA_SHA256 =
-            SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa);
-
-    /** A client Certificate message holding {@code device} alone, shaped for the TLS version. */
-    static Certificate deviceChain(TlsCrypto crypto, X509Certificate device, CertificateRequest request, boolean tls13)
-            throws IOException {
-        TlsCertificate cert;
-        try {
-            cert = crypto.createCertificate(device.getEncoded());
-        } catch (java.security.cert.CertificateEncodingException e) {
-            throw new IOException(e);
-        }
-        return tls13
-                ? new Certificate(request.getCertificateRequestContext(), new CertificateEntry[]{new CertificateEntry(cert, null)})
-                : new Certificate(new TlsCertificate[]{cert});
-    }
-
     private static KeyPair ec() throws GeneralSecurityException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -228,45 +199,5 @@ final class TlsWarmUp {
         }
         return new JcaX509CertificateConverter().getCertificate(
                 b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
-    }
-
-    /** The warm-up's supplicant: one device certificate, ECDSA with SHA-256; it trusts whatever server it meets. */
-    private final class Client extends DefaultTlsClient implements TlsAuthentication {
-        private final int device;
-        private final boolean tls13;
-        boolean done;
-
-        Client(int device, boolean tls13) {
-            super(clientCrypto);
-            this.device = device;
-            this.tls13 = tls13;
-        }
-
-        @Override
-        protected ProtocolVersion[] getSupportedVersions() {
-            return tls13 ? ProtocolVersion.TLSv13.only() : ProtocolVersion.TLSv12.only();
-        }
-
-        @Override
-        public TlsAuthentication getAuthentication() {
-            return this;
-        }
-
-        @Override
-        public void notifyServerCertificate(TlsServerCertificate serverCertificate) {
-            // the gateway's own certificate, in memory: nothing to check
-        }
-
-        @Override
-        public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
-            return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), clientCrypto, deviceKeys[device],
-                    deviceChain(clientCrypto, devices[device], request, tls13), ECDSA_SHA256);
-        }
-
-        @Override
-        public void notifyHandshakeComplete() throws IOException {
-            super.notifyHandshakeComplete();
-            done = true;
-        }
     }
 }

@@ -3,22 +3,12 @@ package io.nacgw.radius.eap;
 import io.nacgw.certs.ClientChainVerifier;
 import io.nacgw.core.testing.MutableClock;
 import io.nacgw.radius.TestWorld;
-import org.bouncycastle.crypto.util.PrivateKeyFactory;
-import org.bouncycastle.tls.CertificateRequest;
+import io.nacgw.tlsclient.DeviceTlsClient;
 import org.bouncycastle.tls.CipherSuite;
-import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.ExtensionType;
-import org.bouncycastle.tls.NewSessionTicket;
-import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SessionParameters;
-import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsClientProtocol;
-import org.bouncycastle.tls.TlsCredentials;
-import org.bouncycastle.tls.TlsServerCertificate;
 import org.bouncycastle.tls.TlsSession;
 import org.bouncycastle.tls.TlsUtils;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Hashtable;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,7 +87,7 @@ final class TicketResumptionTest {
         Outcome full = handshake(gateway, new Supplicant(null));
         assertTrue(full.done(), full.step()::toString);
         assertFalse(full.server().resumed());
-        byte[] ticket = full.client().ticket;
+        byte[] ticket = full.client().ticket();
         assertNotNull(ticket, "a NewSessionTicket was sent");
         assertTrue(ticket.length > 100, "the ticket holds the session");
         assertEquals(0, full.client().sessionId.length, "no session id: the ticket is the session");
@@ -108,10 +97,10 @@ final class TicketResumptionTest {
         Outcome resumed = handshake(gateway, full.client().next());
         assertTrue(resumed.done(), resumed.step()::toString);
         assertTrue(resumed.server().resumed() && resumed.server().resumedByTicket());
-        assertTrue(resumed.client().resumed, "the client resumed too (its Finished verified)");
+        assertTrue(resumed.client().resumed(), "the client resumed too (its Finished verified)");
         assertNotNull(resumed.server().clientChain(), "the chain from the ticket was verified again");
         assertEquals(device.cert(), resumed.server().clientChain()[0]);
-        assertNull(resumed.client().ticket, "a resumption sends no new ticket (the first one's lifetime bounds it)");
+        assertNull(resumed.client().ticket(), "a resumption sends no new ticket (the first one's lifetime bounds it)");
     }
 
     @Test
@@ -143,9 +132,9 @@ final class TicketResumptionTest {
         Outcome onC = handshake(c, full.client().next());
         assertTrue(onC.done(), onC.step()::toString);
         assertFalse(onC.server().resumed(), "a gateway without the key runs a full handshake");
-        assertFalse(onC.client().resumed);
+        assertFalse(onC.client().resumed());
         assertEquals(1, c.tickets().refused(SessionTickets.Refusal.UNKNOWN_KEY));
-        assertNotNull(onC.client().ticket, "and issues its own ticket");
+        assertNotNull(onC.client().ticket(), "and issues its own ticket");
     }
 
     @Test
@@ -183,7 +172,7 @@ final class TicketResumptionTest {
         RANDOM.nextBytes(garbage);
         Outcome full = handshake(gateway, new Supplicant(null));
         Supplicant forged = full.client().next();
-        forged.present = garbage;
+        forged.offeringTicket(garbage);
         Outcome o = handshake(gateway, forged);
         assertTrue(o.done(), o.step()::toString);
         assertFalse(o.server().resumed());
@@ -196,7 +185,7 @@ final class TicketResumptionTest {
         assertNull(gateway.tickets());
         Outcome full = handshake(gateway, new Supplicant(null));
         assertTrue(full.done(), full.step()::toString);
-        assertNull(full.client().ticket, "no NewSessionTicket");
+        assertNull(full.client().ticket(), "no NewSessionTicket");
         assertEquals(32, full.client().sessionId.length);
         assertEquals(1, gateway.sessionsCached());
         Supplicant byId = new Supplicant(TlsUtils.importSession(full.client().sessionId, full.client().parameters));
@@ -214,15 +203,11 @@ final class TicketResumptionTest {
         assertEquals("resumption by session id", EapServer.resumption(TlsMaterial.load(settings(false, keyFile), clock())));
     }
 
-    /** A TLS 1.2 supplicant that offers the SessionTicket extension, presents {@link #present} with a session id. */
-    private static final class Supplicant extends DefaultTlsClient implements TlsAuthentication {
+    /** A TLS 1.2 supplicant that offers the SessionTicket extension (empty, or with a ticket and a session id). */
+    private static final class Supplicant extends DeviceTlsClient {
         private final TestPki.Issued dev;
-        private final TlsSession resume;
-        byte[] present;
-        byte[] ticket;
         byte[] sessionId;
         SessionParameters parameters;
-        boolean resumed;
         /** Offer a CBC suite only (with encrypt-then-MAC, which bctls offers for CBC suites). */
         boolean cbc;
         boolean encryptThenMac;
@@ -232,8 +217,8 @@ final class TicketResumptionTest {
         }
 
         Supplicant(TlsSession resume, TestPki.Issued dev) {
-            super(new BcTlsCrypto(RANDOM));
-            this.resume = resume;
+            super(new BcTlsCrypto(RANDOM), dev.cert(), dev.keys().getPrivate(), false);
+            resuming(resume).offeringTicket(null);
             this.dev = dev;
         }
 
@@ -242,26 +227,8 @@ final class TicketResumptionTest {
             byte[] id = new byte[32];
             RANDOM.nextBytes(id);
             Supplicant s = new Supplicant(TlsUtils.importSession(id, parameters), dev);
-            s.present = ticket;
+            s.offeringTicket(ticket());
             return s;
-        }
-
-        @Override
-        protected ProtocolVersion[] getSupportedVersions() {
-            return ProtocolVersion.TLSv12.only();
-        }
-
-        @Override
-        @SuppressWarnings({"rawtypes", "unchecked"}) // bctls's signature
-        public Hashtable getClientExtensions() throws IOException {
-            Hashtable ext = super.getClientExtensions();
-            ext.put(Integer.valueOf(ExtensionType.session_ticket), present == null ? TlsUtils.EMPTY_BYTES : present);
-            return ext;
-        }
-
-        @Override
-        public TlsSession getSessionToResume() {
-            return resume;
         }
 
         @Override
@@ -270,31 +237,8 @@ final class TicketResumptionTest {
         }
 
         @Override
-        public void notifyNewSessionTicket(NewSessionTicket newSessionTicket) {
-            ticket = newSessionTicket.getTicket();
-        }
-
-        @Override
-        public TlsAuthentication getAuthentication() {
-            return this;
-        }
-
-        @Override
-        public void notifyServerCertificate(TlsServerCertificate serverCertificate) {
-            // the test's own server: nothing to check
-        }
-
-        @Override
-        public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
-            return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), (BcTlsCrypto) getCrypto(),
-                    PrivateKeyFactory.createKey(dev.keys().getPrivate().getEncoded()),
-                    TlsWarmUp.deviceChain(getCrypto(), dev.cert(), request, false), TlsWarmUp.ECDSA_SHA256);
-        }
-
-        @Override
         public void notifyHandshakeComplete() throws IOException {
             super.notifyHandshakeComplete();
-            resumed = context.getSecurityParametersConnection().isResumedSession();
             encryptThenMac = context.getSecurityParametersConnection().isEncryptThenMAC();
             sessionId = context.getSecurityParametersConnection().getSessionID();
             parameters = context.getSession().exportSessionParameters();

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 final class TlsWarmUpTest {
     private static final Clock CLOCK = Clock.fixed(TestWorld.NOW, ZoneOffset.UTC);
@@ -41,6 +42,7 @@ final class TlsWarmUpTest {
         TlsWarmUp.Result r = new TlsWarmUp(material(false, "1.2"), CLOCK).run(Duration.ofSeconds(5),
                 secondPerReading(), () -> false);
         assertNull(r.failure());
+        assertFalse(r.stopped());
         assertEquals(4, r.handshakes(), "readings at 1 to 4 s start a handshake, 5 s ends the warm-up");
         assertEquals(Duration.ofSeconds(6), r.elapsed());
     }
@@ -58,6 +60,7 @@ final class TlsWarmUpTest {
         TlsWarmUp.Result r = new TlsWarmUp(material(false, "1.2"), CLOCK).run(Duration.ofSeconds(60),
                 secondPerReading(), () -> true);
         assertEquals(0, r.handshakes());
+        assertTrue(r.stopped());
         assertNull(r.failure());
     }
 

@@ -145,7 +145,7 @@ final class GatewayMetrics implements AutoCloseable {
         FunctionCounter.builder("nacgw_radius_accept_recorder_paused_seconds", radius,
                         r -> r.stats().acceptWriterPausedNanos() / 1e9)
                 .description("Time the Access-Accept recorder paused to leave the CPU to answering while the RADIUS "
-                        + "ports shed load").register(registry);
+                        + "ports were saturated (shedding, or a backlog in their sockets)").register(registry);
         for (DropReason reason : DropReason.values()) {
             if (reason.coa()) {
                 continue; // the CoA sender's own counters (bindCoa)

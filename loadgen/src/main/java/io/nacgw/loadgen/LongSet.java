@@ -37,12 +37,9 @@ final class LongSet {
             size++;
             return true;
         }
-        int i = index(key);
-        while (slots[i] != 0) {
-            if (slots[i] == key) {
-                return false;
-            }
-            i = (i + 1) & mask;
+        int i = slotOf(key);
+        if (slots[i] != 0) {
+            return false;
         }
         checkRoom();
         slots[i] = key;
@@ -57,14 +54,16 @@ final class LongSet {
         if (key == 0) {
             return hasZero;
         }
+        return slots[slotOf(key)] != 0;
+    }
+
+    /** The slot holding {@code key} (not 0), else the empty slot where it would go. */
+    private int slotOf(long key) {
         int i = index(key);
-        while (slots[i] != 0) {
-            if (slots[i] == key) {
-                return true;
-            }
+        while (slots[i] != 0 && slots[i] != key) {
             i = (i + 1) & mask;
         }
-        return false;
+        return i;
     }
 
     boolean full() {

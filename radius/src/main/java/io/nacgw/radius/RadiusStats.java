@@ -20,7 +20,7 @@ import java.util.Map;
  * @param allowed           Access-Accepts for allowed devices (quarantines not included)
  * @param acceptWrites      session-table transactions of the Accept recorder
  * @param acceptsWritten    Access-Accepts written in them (divided by {@code acceptWrites}: the mean batch)
- * @param acceptWriterPausedNanos time the Accept recorder paused to leave the CPU to answering while the ports shed load
+ * @param acceptWriterPausedNanos time the Accept recorder paused to leave the CPU to answering while the ports were saturated
  */
 public record RadiusStats(long received, Map<DropReason, Long> drops, long accepts, long quarantines, long rejects,
                           long accountingStored, long statusServer, long duplicatesResent, long auditWritten,

@@ -116,8 +116,7 @@ public final class RadiusServer implements AutoCloseable {
                     auth, acct, perPort, transport, clients.size());
             RadiusServer server = new RadiusServer(components, group, List.copyOf(channels), auth, acct, transport,
                     settings.nativeTransport());
-            Set<Integer> ports = Set.of(auth.getPort(), acct.getPort());
-            components.watchSockets(() -> UdpSockets.of(ports));
+            components.watchSockets(server::sockets);
             return server;
         } catch (RuntimeException e) {
             channels.forEach(Channel::close);
@@ -269,7 +268,12 @@ public final class RadiusServer implements AutoCloseable {
      * the overload shed before the server saw it. Reads /proc (for metrics, not per request).
      */
     public long receiveQueueDrops() {
-        return UdpSockets.drops(Set.of(authAddress.getPort(), acctAddress.getPort()));
+        return sockets().drops();
+    }
+
+    /** What the kernel says of this server's UDP sockets (both ports, every channel): drops and unread bytes. */
+    private UdpSockets.Totals sockets() {
+        return UdpSockets.of(Set.of(authAddress.getPort(), acctAddress.getPort()));
     }
 
     /** Counters for metrics. */

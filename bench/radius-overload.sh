@@ -175,7 +175,7 @@ generator_verdict() {
 
 # warm_up NAME: a closed loop of CONCURRENCY for WARMUP + DURATION on the gateway just started, not measured: under the CPU
 # quota the JIT still compiled the request path 40 s into a run, and a first run then measured a cold server (capacity
-# 14,021/s against 22,490/s for the same server warm)
+# 14,021/s where later runs of the same server answered over 20,000/s)
 warm_up() {
   loadgen "warm-up-$1" --concurrency "${CONCURRENCY##* }" > /dev/null
 }

@@ -1,19 +1,21 @@
 package io.nacgw.gateway;
 
-import io.nacgw.gateway.cli.Main;
 import io.nacgw.certs.CertificateAuthority;
 import io.nacgw.certs.IssuedClient;
 import io.nacgw.certs.Role;
 import io.nacgw.certs.TlsContexts;
 import io.nacgw.core.device.ComplianceState;
 import io.nacgw.core.device.DeviceRecord;
+import io.nacgw.core.id.MacAddress;
 import io.nacgw.core.secret.Secret;
+import io.nacgw.core.session.Session;
 import io.nacgw.core.testing.Needs;
 import io.nacgw.core.testing.TestDevices;
+import io.nacgw.gateway.cli.Main;
 import io.nacgw.gateway.config.ConfigLoader;
 import io.nacgw.gateway.config.NacgwConfig;
-import io.nacgw.nacapi.json.DeviceJson;
 import io.nacgw.nacapi.auth.PasswordHash;
+import io.nacgw.nacapi.json.DeviceJson;
 import io.nacgw.radius.coa.NasStandIn;
 import io.nacgw.radius.codec.Attribute;
 import io.nacgw.radius.codec.AttributeType;
@@ -42,6 +44,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -115,13 +118,37 @@ final class GatewayCoaTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        await(condition, what, () -> "");
+    }
+
+    /** Waits up to 60 s; on timeout the failure says what {@code state} shows then. */
+    private static void await(BooleanSupplier condition, String what, Supplier<String> state)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
+                throw new AssertionError("timed out waiting for " + what + state.get());
             }
             Thread.sleep(10);
         }
+    }
+
+    /** For a failure message: the CoA counters, what the stand-in received, the active sessions and the trigger's. */
+    private static String coaState(Gateway g, NasStandIn nas, MacAddress mac) {
+        StringBuilder b = new StringBuilder("\n  sender: ").append(g.coa().orElseThrow().stats())
+                .append("\n  trigger: ").append(g.reauthorizer().orElseThrow().stats())
+                .append("\n  stand-in (bad authenticators ").append(nas.badAuthenticators()).append("):");
+        for (NasStandIn.Received r : nas.received()) {
+            b.append("\n    code ").append(r.code()).append(" id ").append(r.identifier()).append(" session ")
+                    .append(r.text(AttributeType.ACCT_SESSION_ID)).append(" station ")
+                    .append(r.text(AttributeType.CALLING_STATION_ID));
+        }
+        b.append("\n  active sessions of ").append(mac).append(':');
+        for (Session s : g.sessions().activeSessionsForMac(mac)) {
+            b.append("\n    ").append(s.id()).append(" nas ").append(s.nas().id()).append(" acct ")
+                    .append(s.acctSessionId());
+        }
+        return b.toString();
     }
 
     @Test
@@ -307,7 +334,7 @@ final class GatewayCoaTest {
         g.reload(new ConfigLoader().load(f, Map.of(), new Properties()));
         NasStandIn.Received got = one.await(1, 20).get(0);
         assertEquals("reload-7", got.text(AttributeType.ACCT_SESSION_ID));
-        await(() -> g.coa().orElseThrow().stats().acked() == 1, "the ACK");
+        await(() -> g.coa().orElseThrow().stats().acked() == 1, "the ACK", () -> coaState(g, one, TestDevices.mac(7)));
         assertEquals("110", sw1.mab(TestDevices.mac(7)), "the re-authentication gets the new VLAN");
         g.close();
         String audit = Files.readString(c.dataDir().resolve("audit.jsonl"));

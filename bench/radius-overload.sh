@@ -16,8 +16,7 @@
 # the timeouts they cost), then offer an open-loop schedule of 1×, 2× and 3× that capacity (`loadtest radius --rate`)
 # to each gateway, alternating the gateways within a run and rotating the multiples' order run by run. Every answer is
 # checked (authenticator and verdict); "answered" counts only correct answers received before the load generator's
-# retransmission timeout (TIMEOUT_MS; a NAS
-# retransmits after 1-5 s). The server is pinned with taskset (SERVER_CPUS) and gets SERVER_CPU_QUOTA of it; the load
+# retransmission timeout (TIMEOUT_MS; a NAS retransmits after 1-5 s). The server is pinned with taskset (SERVER_CPUS) and gets SERVER_CPU_QUOTA of it; the load
 # generator (LOADGEN_THREADS event loops on LOADGEN_CPUS, by default both CPUs) runs at nice LOADGEN_NICE (19), so
 # where it shares the server's CPU it only takes what the server leaves (CFS weight 15 against 1,024): the figures
 # measure the server, not the two fighting for a core, and the generator gets the rest of the machine to offer 3×.
@@ -123,7 +122,7 @@ new_port() {
   local p
   for _ in $(seq 50); do
     p=$(free_port "$1")
-    [[ $used_ports == *" $p "* || $used_ports == *" $((p + 1)) "* || $used_ports == *" $((p - 1)) "* ]] && continue
+    [[ $used_ports == *" $p "* || $used_ports == *" $((p + 1)) "* ]] && continue
     used_ports+="$p $((p + 1)) "; echo "$p"; return 0
   done
   die "no unused $1 port found"
@@ -216,9 +215,9 @@ generator_verdict() {
 # until its JIT compiler threads took under JIT_QUIET% of its CPU time during one, or WARMUP_MAX has passed. Under the
 # quota the JIT compiled the request path for 100 s and more and took 40-50% of the server's CPU meanwhile (the event
 # loop got 20-40%): a first run then measured a cold server at a third of its capacity, and each restart measured it
-# cold again. WARMED[ADMISSION] = "seconds jit%" of the warm-up
+# cold again. WARMED[ADMISSION] = how the warm-up went, for the report
 warm_up() {
-  local a=$1 step started jit n=0
+  local a=$1 step started jit n=0 quiet=""
   step=$(secs "$WARM_STEP") started=$SECONDS
   while true; do
     n=$(( n + 1 ))
@@ -228,10 +227,11 @@ warm_up() {
     if awk -v j="$jit" -v q="$JIT_QUIET" 'BEGIN { exit !(j < q) }'; then break; fi
     if (( SECONDS - started >= $(secs "$WARMUP_MAX") )); then
       log "gateway $a: the JIT is still busy after WARMUP_MAX=$WARMUP_MAX; measuring anyway (the report says so)"
+      quiet=", **not quiet: WARMUP_MAX reached**"
       break
     fi
   done
-  WARMED[$a]="$(( SECONDS - started )) $jit"
+  WARMED[$a]="$a $(( SECONDS - started )) s (JIT $jit% at the end$quiet)"
 }
 
 # ---- capacity: closed loop on the default configuration -----------------------------------------------------------
@@ -317,7 +317,8 @@ cell_verdict() {
   echo "**$CAPACITY correct answers/s** at $CAP_CONCURRENCY outstanding (median of $RUNS)."
   echo "Each admission setting has a gateway of its own (its own copy of the store, ports and quota, all on the same CPU),"
   echo "started once and warmed up with closed loops of $WARM_STEP until its JIT compiler threads took under $JIT_QUIET% of its CPU in"
-  echo "one (at most $WARMUP_MAX): $(for a in $ADMISSIONS; do read -r ws wj <<< "${WARMED[$a]}"; printf '%s %s s (JIT %s%% at the end%s)%s' "$a" "$ws" "$wj" "$(awk -v j="$wj" -v q="$JIT_QUIET" 'BEGIN { if (j >= q) printf ", **not quiet: WARMUP_MAX reached**" }')" "$([[ $a == "${ADMISSIONS##* }" ]] && echo . || echo ', ')"; done)"
+  warmed=(); for a in $ADMISSIONS; do warmed+=("${WARMED[$a]}"); done
+  echo "one (at most $WARMUP_MAX): $(printf '%s, ' "${warmed[@]}" | sed 's/, $//')."
   echo "A gateway that is not being measured idles. The \"JIT\" column is the share of the measured gateway's CPU its JIT"
   echo "compiler threads took during the run."
   echo "Then an open-loop schedule of 1×, 2× and 3× that rate for $DURATION after $WARMUP warm-up, median of $RUNS runs per cell,"
